@@ -1,0 +1,66 @@
+package dev.lakeline.core.config;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The resolved, typed configuration of one job run. Immutable. Every value remembers where it came from
+ * ({@link #sourceOf}), so a job can print its effective configuration.
+ *
+ * <p>Precedence, highest first: command line, environment variables ({@code LAKELINE_*}), the selected profile
+ * of the config file, the config file's top level, the defaults declared in {@link LakelineKeys}.
+ */
+public final class LakelineConfig {
+  private final String profile;
+  private final Map<ConfigKey<?>, Object> values;
+  private final Map<ConfigKey<?>, String> sources;
+
+  LakelineConfig(String profile, Map<ConfigKey<?>, Object> values, Map<ConfigKey<?>, String> sources) {
+    this.profile = profile;
+    this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
+  }
+
+  /** The defaults alone, for the given profile (useful in tests and notebooks). */
+  public static LakelineConfig defaults() {
+    return ConfigLoader.load(ConfigSources.none());
+  }
+
+  /** The selected environment profile: {@code local}, {@code emr} or {@code databricks}. */
+  public String profile() {
+    return profile;
+  }
+
+  @SuppressWarnings("unchecked")
+  public <T> T get(ConfigKey<T> key) {
+    return (T) values.get(key);
+  }
+
+  /** Where the value of {@code key} came from: "default", "file …", "environment …" or "command line". */
+  public String sourceOf(ConfigKey<?> key) {
+    return sources.get(key);
+  }
+
+  /** A copy with one value replaced (programmatic override, highest precedence). */
+  public <T> LakelineConfig with(ConfigKey<T> key, T value) {
+    Map<ConfigKey<?>, Object> v = new LinkedHashMap<>(values);
+    Map<ConfigKey<?>, String> s = new LinkedHashMap<>(sources);
+    v.put(key, value);
+    s.put(key, "api");
+    return new LakelineConfig(profile, v, s);
+  }
+
+  public String lakehouseRoot() {
+    return get(LakelineKeys.LAKEHOUSE_ROOT);
+  }
+
+  /** The effective configuration, one key per line with its value and source. */
+  public String describe() {
+    StringBuilder b = new StringBuilder("profile: ").append(profile).append('\n');
+    for (ConfigKey<?> key : LakelineKeys.ALL) {
+      b.append(String.format("  %-28s %-30s (%s)%n", key.name(), values.get(key), sources.get(key)));
+    }
+    return b.toString();
+  }
+}

@@ -1,0 +1,98 @@
+package dev.lakeline.core.config;
+
+import java.util.List;
+import java.util.Map;
+
+/** Every configuration key Lakeline reads, each declared once with its type, default and meaning. */
+public final class LakelineKeys {
+  private LakelineKeys() {}
+
+  public static final ConfigKey<String> LAKEHOUSE_ROOT =
+      ConfigKey.string(
+          "lakehouse.root",
+          "./lakehouse",
+          "Root URI of the lakehouse: a local folder, s3://, abfss://, dbfs:/ or /Volumes/ path.");
+
+  public static final ConfigKey<String> SPARK_MASTER =
+      ConfigKey.string(
+          "spark.master",
+          "local[2]",
+          "Master of the embedded local session. Ignored under spark-submit, Databricks and EMR, which bring a session.");
+
+  public static final ConfigKey<String> SPARK_APP_NAME =
+      ConfigKey.string("spark.app-name", "lakeline", "Application name of the embedded session.");
+
+  public static final ConfigKey<Integer> SPARK_SHUFFLE_PARTITIONS =
+      ConfigKey.integer(
+          "spark.shuffle-partitions", 4, "spark.sql.shuffle.partitions of the embedded session.")
+          .withRange(1, 100_000);
+
+  public static final ConfigKey<Map<String, String>> SPARK_CONF =
+      ConfigKey.map("spark.conf", "Extra Spark settings for the embedded session (name: value).");
+
+  public static final ConfigKey<Double> DEMO_SCALE =
+      ConfigKey.number(
+          "demo.scale", 1.0, "Size of the generated sample data: 1.0 = 10,000 loans; 0.1 = 1,000 loans.")
+          .withRange(0.001, 1000);
+
+  public static final ConfigKey<Long> DEMO_SEED =
+      ConfigKey.longValue("demo.seed", 42L, "Seed of the sample-data generator: the same seed gives the same data.");
+
+  public static final ConfigKey<String> MODEL_NAME =
+      ConfigKey.string("model.name", null, "Name of the model in the registry (required).");
+
+  public static final ConfigKey<String> TRAINING_ALGORITHM =
+      ConfigKey.oneOf(
+          "training.algorithm",
+          "logistic_regression",
+          List.of("logistic_regression", "gbt"),
+          "MLlib classifier to train.");
+
+  public static final ConfigKey<Integer> TRAINING_HISTORY_DAYS =
+      ConfigKey.integer("training.history-days", 365, "Days of labelled loans before the cutoff to train on.")
+          .withRange(1, 36_500);
+
+  public static final ConfigKey<Integer> TRAINING_LABEL_DELAY_DAYS =
+      ConfigKey.integer(
+          "training.label-delay-days",
+          30,
+          "Days a loan's outcome needs to be known: training uses loans issued before --date minus this.")
+          .withRange(0, 3650);
+
+  public static final ConfigKey<Double> TRAINING_TEST_FRACTION =
+      ConfigKey.number("training.test-fraction", 0.2, "Share of the training dataset held out for test metrics.")
+          .withRange(0.01, 0.9);
+
+  public static final ConfigKey<Long> TRAINING_SEED =
+      ConfigKey.longValue("training.seed", 7L, "Seed of the split and the estimator.");
+
+  public static final ConfigKey<String> INFERENCE_MODEL_VERSION =
+      ConfigKey.string(
+          "inference.model-version",
+          "latest",
+          "Model version to score with: a number, 'latest', or '@alias' (for example '@champion').");
+
+  public static final ConfigKey<Integer> INFERENCE_WINDOW_DAYS =
+      ConfigKey.integer(
+          "inference.window-days", 30, "Days of loan applications, ending at --date, that one inference run scores.")
+          .withRange(1, 3650);
+
+  /** All keys, in documentation order. */
+  public static final List<ConfigKey<?>> ALL =
+      List.of(
+          LAKEHOUSE_ROOT,
+          SPARK_MASTER,
+          SPARK_APP_NAME,
+          SPARK_SHUFFLE_PARTITIONS,
+          SPARK_CONF,
+          DEMO_SCALE,
+          DEMO_SEED,
+          MODEL_NAME,
+          TRAINING_ALGORITHM,
+          TRAINING_HISTORY_DAYS,
+          TRAINING_LABEL_DELAY_DAYS,
+          TRAINING_TEST_FRACTION,
+          TRAINING_SEED,
+          INFERENCE_MODEL_VERSION,
+          INFERENCE_WINDOW_DAYS);
+}

@@ -1,0 +1,189 @@
+package dev.lakeline.core.delta;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeline.core.Errors;
+import io.delta.tables.DeltaTable;
+import java.util.ConcurrentModificationException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Idempotent Delta commits. Each commit records its batch id and a content fingerprint in the commit's
+ * {@code userMetadata}; a rerun of the same batch with the same content is a no-op (no new version), and a rerun
+ * with new content replaces the batch's slice. Only Delta's concurrent-modification conflicts are retried.
+ */
+public final class DeltaCommits {
+  static final int MAX_ATTEMPTS = 4;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private DeltaCommits() {}
+
+  /** Whether {@code path} holds a Delta table. */
+  public static boolean exists(SparkSession spark, String path) {
+    return DeltaTable.isDeltaTable(spark, path);
+  }
+
+  /** The latest version of the table at {@code path}; a not-found error when there is no table. */
+  public static long currentVersion(SparkSession spark, String path) {
+    if (!exists(spark, path)) {
+      throw Errors.notFound("There is no Delta table at %s. Run the job that creates it first.", path);
+    }
+    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+  }
+
+  /** Commits the batch (see the class comment). */
+  public static CommitResult commit(SparkSession spark, CommitRequest request) {
+    Fingerprint fp = fingerprint(request);
+    for (int attempt = 1; ; attempt++) {
+      Long earlier = previousCommit(spark, request, fp);
+      if (earlier != null) {
+        return new CommitResult(request.path(), earlier, fp.rows(), true);
+      }
+      String token = request.batchId() + "#" + fp.value() + "#" + System.nanoTime();
+      try {
+        write(request, metadata(request, fp, token));
+        return new CommitResult(request.path(), versionOf(spark, request.path(), token), fp.rows(), false);
+      } catch (ConcurrentModificationException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw Errors.conflict(
+              e,
+              "Gave up committing batch %s to %s after %d attempts: other writers kept changing the table (%s). "
+                  + "Rerun the job; batches are idempotent.",
+              request.batchId(), request.path(), attempt, e.getClass().getSimpleName());
+        }
+        sleep(200L * attempt);
+      }
+    }
+  }
+
+  private record Fingerprint(long rows, String value) {}
+
+  /** Row count plus an order-independent hash of all values and the schema: one pass over the batch. */
+  private static Fingerprint fingerprint(CommitRequest request) {
+    Column[] cols = List.of(request.data().columns()).stream().map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
+    Column hash = cols.length == 0 ? lit(0L) : xxhash64(cols);
+    Row r =
+        request
+            .data()
+            .agg(count(lit(1)), sum(hash.cast(DataTypes.createDecimalType(38, 0))))
+            .head();
+    long rows = r.getLong(0);
+    Object h = r.isNullAt(1) ? "0" : r.get(1).toString();
+    return new Fingerprint(rows, rows + ":" + h + ":" + request.data().schema().json().hashCode());
+  }
+
+  private static String metadata(CommitRequest request, Fingerprint fp, String token) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("lakeline.batch", request.batchId());
+    m.put("lakeline.fingerprint", fp.value());
+    m.put("lakeline.mode", request.mode().name());
+    m.put("lakeline.token", token);
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void write(CommitRequest request, String userMetadata) {
+    DataFrameWriter<Row> writer =
+        request.data().write().format("delta").option("userMetadata", userMetadata);
+    switch (request.mode()) {
+      case APPEND -> writer = writer.mode("append");
+      case OVERWRITE -> writer = writer.mode("overwrite");
+      case REPLACE_WHERE -> writer = writer.mode("overwrite").option("replaceWhere", request.replaceWhere());
+    }
+    if (!request.partitionColumns().isEmpty()) {
+      writer = writer.partitionBy(request.partitionColumns().toArray(String[]::new));
+    }
+    writer.save(request.path());
+  }
+
+  /**
+   * The version of an earlier commit of this batch with the same content that is still in effect, or null.
+   * A whole-table overwrite is in effect only while it is the latest commit; slices stay in effect.
+   */
+  private static Long previousCommit(SparkSession spark, CommitRequest request, Fingerprint fp) {
+    if (!exists(spark, request.path())) {
+      return null;
+    }
+    List<Row> history =
+        DeltaTable.forPath(spark, request.path())
+            .history()
+            .where(col("userMetadata").contains("\"lakeline.batch\":" + quote(request.batchId())))
+            .orderBy(col("version").desc())
+            .select("version", "userMetadata")
+            .limit(1)
+            .collectAsList();
+    if (history.isEmpty()) {
+      return null;
+    }
+    long version = history.get(0).getLong(0);
+    JsonNode meta = parse(history.get(0).getString(1));
+    if (!fp.value().equals(meta.path("lakeline.fingerprint").asText())) {
+      if (request.mode() == WriteMode.APPEND) {
+        throw Errors.conflict(
+            "Batch %s was already appended to %s (version %d) with different content. Appending it again would "
+                + "duplicate rows: replace the batch's slice instead, or give the new batch another id.",
+            request.batchId(), request.path(), version);
+      }
+      return null;
+    }
+    if (request.mode() == WriteMode.OVERWRITE && version != currentVersion(spark, request.path())) {
+      return null;
+    }
+    return version;
+  }
+
+  private static long versionOf(SparkSession spark, String path, String token) {
+    List<Row> rows =
+        DeltaTable.forPath(spark, path)
+            .history(20)
+            .where(col("userMetadata").contains(token))
+            .select("version")
+            .collectAsList();
+    if (rows.isEmpty()) {
+      return currentVersion(spark, path);
+    }
+    return rows.get(0).getLong(0);
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json == null ? "{}" : json);
+    } catch (JsonProcessingException e) {
+      return JSON.createObjectNode();
+    }
+  }
+
+  private static String quote(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while retrying a Delta commit", e);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.lakeline.core.storage;
+
+import dev.lakeline.core.Errors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Small files under the lakehouse root (definitions, manifests, markers) through Hadoop's FileSystem API, so
+ * local folders, S3, ADLS and DBFS behave alike.
+ */
+public final class LakeFiles {
+  private final Configuration conf;
+
+  private LakeFiles(Configuration conf) {
+    this.conf = conf;
+  }
+
+  public static LakeFiles of(SparkSession spark) {
+    return new LakeFiles(spark.sessionState().newHadoopConf());
+  }
+
+  private FileSystem fs(Path p) {
+    try {
+      return p.getFileSystem(conf);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot reach the file system of " + p, e);
+    }
+  }
+
+  public boolean exists(String path) {
+    Path p = new Path(path);
+    try {
+      return fs(p).exists(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public String read(String path) {
+    Path p = new Path(path);
+    try (InputStream in = fs(p).open(p)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (java.io.FileNotFoundException e) {
+      throw Errors.notFound("%s does not exist.", path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + path, e);
+    }
+  }
+
+  /**
+   * Writes a new file and fails with a conflict if it exists. On HDFS and local disks the creation is atomic, so
+   * of two writers racing for one name exactly one wins.
+   */
+  public void createExclusive(String path, String content) {
+    Path p = new Path(path);
+    try {
+      FileSystem fs = fs(p);
+      if (fs.exists(p)) {
+        throw Errors.conflict("%s already exists.", path);
+      }
+      try (OutputStream out = fs.create(p, false)) {
+        out.write(content.getBytes(StandardCharsets.UTF_8));
+      }
+    } catch (FileAlreadyExistsException e) {
+      throw Errors.conflict(e, "%s already exists.", path);
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().contains("already exists")) {
+        throw Errors.conflict(e, "%s already exists.", path);
+      }
+      throw new UncheckedIOException("Cannot write " + path, e);
+    }
+  }
+
+  /** Names of the entries directly under {@code dir}; empty when it does not exist. */
+  public List<String> list(String dir) {
+    Path p = new Path(dir);
+    List<String> names = new ArrayList<>();
+    try {
+      FileSystem fs = fs(p);
+      if (!fs.exists(p)) {
+        return names;
+      }
+      for (FileStatus s : fs.listStatus(p)) {
+        names.add(s.getPath().getName());
+      }
+      return names;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + dir, e);
+    }
+  }
+
+  /** Deletes a path recursively (clean-up of an incomplete write). */
+  public void delete(String path) {
+    Path p = new Path(path);
+    try {
+      fs(p).delete(p, true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot delete " + path, e);
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package dev.lakeline.core.storage;
+
+import dev.lakeline.core.Names;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where everything lives under one lakehouse root. Local roots (no URI scheme) are made absolute, so that a
+ * job behaves the same wherever it is started from; remote roots ({@code s3://}, {@code abfss://}, {@code
+ * dbfs:/}) and {@code /Volumes/…} paths are kept as they are.
+ *
+ * <pre>
+ * &lt;root&gt;/raw/&lt;source&gt;/                                  raw source data (the demo's generated input)
+ * &lt;root&gt;/feature_groups/&lt;name&gt;/v&lt;version&gt;/              Delta table
+ * &lt;root&gt;/feature_views/&lt;name&gt;/v&lt;version&gt;.json         immutable definition
+ * &lt;root&gt;/training_datasets/&lt;view&gt;/v&lt;version&gt;/td&lt;n&gt;/    Delta table + manifest
+ * &lt;root&gt;/models/&lt;name&gt;/v&lt;version&gt;/                     model/ + model.json
+ * &lt;root&gt;/predictions/&lt;model&gt;/                           Delta table of batch predictions
+ * &lt;root&gt;/_lakeline/&lt;table&gt;/                             Lakeline's own Delta tables
+ * </pre>
+ */
+public final class StorageLayout {
+  private final String root;
+
+  public StorageLayout(String root) {
+    this.root = normalise(root);
+  }
+
+  static String normalise(String root) {
+    String r = root.trim();
+    while (r.length() > 1 && r.endsWith("/") && !r.endsWith("://")) {
+      r = r.substring(0, r.length() - 1);
+    }
+    if (hasScheme(r) || r.startsWith("/Volumes/")) {
+      return r;
+    }
+    return Path.of(r).toAbsolutePath().normalize().toString();
+  }
+
+  private static boolean hasScheme(String r) {
+    int colon = r.indexOf(':');
+    if (colon < 2) {
+      return false;
+    }
+    try {
+      return URI.create(r.replace(" ", "%20")).getScheme() != null;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The root, absolute for local folders. */
+  public String root() {
+    return root;
+  }
+
+  /** Whether the root is on the local file system. */
+  public boolean isLocal() {
+    return root.startsWith("/") && !root.startsWith("/Volumes/") || root.toLowerCase(Locale.ROOT).startsWith("file:");
+  }
+
+  public String raw(String source) {
+    return join("raw", Names.check("raw source", source));
+  }
+
+  public String featureGroup(String name, int version) {
+    return join("feature_groups", Names.check("feature group", name), "v" + checkVersion(version));
+  }
+
+  public String featureView(String name, int version) {
+    return join("feature_views", Names.check("feature view", name), "v" + checkVersion(version) + ".json");
+  }
+
+  public String trainingDatasets(String view, int version) {
+    return join("training_datasets", Names.check("feature view", view), "v" + checkVersion(version));
+  }
+
+  public String trainingDataset(String view, int version, int number) {
+    return join(trainingDatasets(view, version), "td" + checkVersion(number));
+  }
+
+  public String models(String name) {
+    return join("models", Names.check("model", name));
+  }
+
+  public String model(String name, int version) {
+    return join(models(name), "v" + checkVersion(version));
+  }
+
+  public String predictions(String model) {
+    return join("predictions", Names.check("model", model));
+  }
+
+  /** One of Lakeline's own tables (catalog, validation reports, job runs, …). */
+  public String system(String table) {
+    return join("_lakeline", Names.check("system table", table));
+  }
+
+  private String join(String... parts) {
+    StringBuilder b = new StringBuilder(parts[0].startsWith(root) ? "" : root);
+    for (String p : parts) {
+      if (p.startsWith(root)) {
+        b.append(p);
+      } else {
+        b.append('/').append(p);
+      }
+    }
+    return b.toString();
+  }
+
+  private static int checkVersion(int version) {
+    if (version < 1) {
+      throw dev.lakeline.core.Errors.config("Versions start at 1; got %d.", version);
+    }
+    return version;
+  }
+
+  @Override
+  public String toString() {
+    return root;
+  }
+}

@@ -1,0 +1,150 @@
+package dev.lakeline.featurestore;
+
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.storage.LakeFiles;
+import dev.lakeline.core.storage.StorageLayout;
+import io.delta.tables.DeltaTable;
+import io.delta.tables.DeltaTableBuilder;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The entry point to feature groups and feature views under one lakehouse root. Definitions live with the data
+ * (a group's in its Delta table's properties, a view's in a JSON file), so a new JVM sees the same store.
+ */
+public final class FeatureStore {
+  static final String SPEC_PROPERTY = "lakeline.feature_group.spec";
+
+  private final SparkSession spark;
+  private final StorageLayout layout;
+
+  private FeatureStore(SparkSession spark, StorageLayout layout) {
+    this.spark = spark;
+    this.layout = layout;
+  }
+
+  public static FeatureStore open(SparkSession spark, StorageLayout layout) {
+    return new FeatureStore(spark, layout);
+  }
+
+  public StorageLayout layout() {
+    return layout;
+  }
+
+  SparkSession spark() {
+    return spark;
+  }
+
+  /**
+   * Creates the feature group, or returns it when it exists with the same definition and schema. A different
+   * definition under the same name and version is a conflict: create a new version instead.
+   */
+  public FeatureGroup createFeatureGroup(FeatureGroupSpec spec, StructType schema) {
+    for (String c : spec.primaryKey()) {
+      requireColumn(spec, schema, c, "primary key");
+    }
+    if (spec.eventTime() != null) {
+      requireColumn(spec, schema, spec.eventTime(), "event time");
+    }
+    spec.partitionColumns().forEach(c -> requireColumn(spec, schema, c, "partition"));
+    String path = layout.featureGroup(spec.name(), spec.version());
+    if (!DeltaCommits.exists(spark, path)) {
+      DeltaTableBuilder builder =
+          DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).property(SPEC_PROPERTY, Json.write(spec));
+      if (!spec.partitionColumns().isEmpty()) {
+        builder = builder.partitionedBy(spec.partitionColumns().toArray(String[]::new));
+      }
+      builder.execute();
+    }
+    FeatureGroup existing = getFeatureGroup(spec.name(), spec.version());
+    if (!existing.spec().equals(spec) || !sameColumns(existing.schema(), schema)) {
+      throw Errors.conflict(
+          "Feature group %s already exists with a different definition.%n  existing: %s %s%n  requested: %s %s%n"
+              + "Definitions are immutable: create version %d instead.",
+          spec.label(),
+          existing.spec(),
+          existing.schema().simpleString(),
+          spec,
+          schema.simpleString(),
+          spec.version() + 1);
+    }
+    return existing;
+  }
+
+  /** The feature group {@code name} at {@code version}; not found if it was never created. */
+  public FeatureGroup getFeatureGroup(String name, int version) {
+    String path = layout.featureGroup(name, version);
+    if (!DeltaCommits.exists(spark, path)) {
+      throw Errors.notFound(
+          "Feature group %s v%d does not exist under %s. Run the feature pipeline that creates it first "
+              + "(lakeline features --date <day>).",
+          name, version, layout.root());
+    }
+    Row detail = DeltaTable.forPath(spark, path).detail().select("properties").head();
+    Map<String, String> properties = detail.getJavaMap(0);
+    String json = properties.get(SPEC_PROPERTY);
+    if (json == null) {
+      throw Errors.notFound("%s is a Delta table but not a Lakeline feature group (no %s property).", path, SPEC_PROPERTY);
+    }
+    FeatureGroupSpec spec = Json.read(json, FeatureGroupSpec.class, "the definition of " + path);
+    StructType schema = spark.read().format("delta").load(path).schema();
+    return new FeatureGroup(spark, spec, path, schema);
+  }
+
+  /**
+   * Creates the feature view, or returns it when it exists with the same definition. Every group and column it
+   * names must exist, and every joined group must have an event time.
+   */
+  public FeatureView createFeatureView(FeatureViewSpec spec) {
+    FeatureView view = new FeatureView(this, spec);
+    view.check();
+    String path = layout.featureView(spec.name(), spec.version());
+    LakeFiles files = LakeFiles.of(spark);
+    if (!files.exists(path)) {
+      try {
+        files.createExclusive(path, Json.write(spec));
+      } catch (dev.lakeline.core.LakelineException.Conflict raced) {
+        // another writer created it first; compare below
+      }
+    }
+    FeatureView existing = getFeatureView(spec.name(), spec.version());
+    if (!existing.spec().equals(spec)) {
+      throw Errors.conflict(
+          "Feature view %s v%d already exists with a different definition. Views are immutable: create version %d.",
+          spec.name(), spec.version(), spec.version() + 1);
+    }
+    return existing;
+  }
+
+  /** The feature view {@code name} at {@code version}. */
+  public FeatureView getFeatureView(String name, int version) {
+    String path = layout.featureView(name, version);
+    LakeFiles files = LakeFiles.of(spark);
+    if (!files.exists(path)) {
+      throw Errors.notFound("Feature view %s v%d does not exist (%s). Create it first.", name, version, path);
+    }
+    return new FeatureView(this, Json.read(files.read(path), FeatureViewSpec.class, path));
+  }
+
+  private static void requireColumn(FeatureGroupSpec spec, StructType schema, String column, String role) {
+    if (!java.util.Arrays.asList(schema.fieldNames()).contains(column)) {
+      throw Errors.config(
+          "Feature group %s: the %s column '%s' is not in the schema %s.", spec.label(), role, column, schema.simpleString());
+    }
+  }
+
+  private static boolean sameColumns(StructType a, StructType b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.fields()[i].name().equals(b.fields()[i].name()) || !a.fields()[i].dataType().sameType(b.fields()[i].dataType())) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,61 @@
+package dev.lakeline.featurestore;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.lakeline.core.storage.LakeFiles;
+import dev.lakeline.core.storage.StorageLayout;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** A materialised, immutable training dataset: a Delta table plus its manifest. */
+public final class TrainingDataset {
+  static final String MANIFEST = "manifest.json";
+
+  private final SparkSession spark;
+  private final String dir;
+  private final TrainingDatasetManifest manifest;
+
+  TrainingDataset(SparkSession spark, String dir, TrainingDatasetManifest manifest) {
+    this.spark = spark;
+    this.dir = dir;
+    this.manifest = manifest;
+  }
+
+  /** Opens {@code td<number>} of a view version, or returns null when it is absent or incomplete. */
+  static TrainingDataset open(SparkSession spark, StorageLayout layout, String view, int version, int number) {
+    String dir = layout.trainingDataset(view, version, number);
+    LakeFiles files = LakeFiles.of(spark);
+    if (!files.exists(dir + "/" + MANIFEST)) {
+      return null;
+    }
+    return new TrainingDataset(
+        spark, dir, Json.read(files.read(dir + "/" + MANIFEST), TrainingDatasetManifest.class, dir + "/" + MANIFEST));
+  }
+
+  public TrainingDatasetManifest manifest() {
+    return manifest;
+  }
+
+  /** The dataset's folder: {@code data/} (Delta) and {@code manifest.json}. */
+  public String path() {
+    return dir;
+  }
+
+  /** A short name, "view v1 td3". */
+  public String label() {
+    return manifest.identity().view() + " v" + manifest.identity().viewVersion() + " td" + manifest.number();
+  }
+
+  public Dataset<Row> read() {
+    return spark.read().format("delta").load(dir + "/data");
+  }
+
+  public Dataset<Row> train() {
+    return read().where(col(FeatureView.SPLIT).equalTo("train"));
+  }
+
+  public Dataset<Row> test() {
+    return read().where(col(FeatureView.SPLIT).equalTo("test"));
+  }
+}

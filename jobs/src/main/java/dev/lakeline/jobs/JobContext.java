@@ -1,0 +1,68 @@
+package dev.lakeline.jobs;
+
+import dev.lakeline.core.config.LakelineConfig;
+import dev.lakeline.core.spark.SparkSessions;
+import dev.lakeline.core.storage.StorageLayout;
+import dev.lakeline.featurestore.FeatureStore;
+import dev.lakeline.training.ModelRegistry;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What a job runs with: its configuration, the session (created for the embedded default, borrowed otherwise),
+ * the lakehouse layout, and a place to report progress and the summary.
+ */
+public final class JobContext implements AutoCloseable {
+  private final LakelineConfig config;
+  private final SparkSessions.Handle handle;
+  private final StorageLayout layout;
+  private final JobSummary summary;
+
+  public JobContext(LakelineConfig config, SparkSessions.Handle handle, JobSummary summary) {
+    this.config = config;
+    this.handle = handle;
+    this.layout = new StorageLayout(config.lakehouseRoot());
+    this.summary = summary;
+  }
+
+  /** Obtains the session for {@code config} (see {@link SparkSessions#obtain}). */
+  public static JobContext open(LakelineConfig config, JobSummary summary) {
+    SparkSessions.Handle handle = SparkSessions.obtain(config);
+    if (handle.owned()) {
+      handle.session().sparkContext().setLogLevel("WARN");
+    }
+    return new JobContext(config, handle, summary);
+  }
+
+  public LakelineConfig config() {
+    return config;
+  }
+
+  public SparkSession spark() {
+    return handle.session();
+  }
+
+  public String sessionMode() {
+    return handle.mode();
+  }
+
+  public StorageLayout layout() {
+    return layout;
+  }
+
+  public JobSummary summary() {
+    return summary;
+  }
+
+  public FeatureStore featureStore() {
+    return FeatureStore.open(spark(), layout);
+  }
+
+  public ModelRegistry registry() {
+    return ModelRegistry.open(spark(), layout);
+  }
+
+  @Override
+  public void close() {
+    handle.close();
+  }
+}

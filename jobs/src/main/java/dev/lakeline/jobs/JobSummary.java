@@ -1,0 +1,89 @@
+package dev.lakeline.jobs;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * Progress lines while a job runs, and the summary at its end: the stages with their wall time, the tables
+ * written with their Delta versions and row counts, and free-form facts (model version, metrics, locations).
+ */
+public final class JobSummary {
+  /** A table the job wrote (or found already written, when the batch was a rerun). */
+  public record TableLine(String name, String path, long version, long rows, boolean unchanged) {}
+
+  private record Stage(String name, long millis) {}
+
+  private final PrintStream out;
+  private final List<Stage> stages = new ArrayList<>();
+  private final List<TableLine> tables = new ArrayList<>();
+  private final List<String[]> facts = new ArrayList<>();
+
+  public JobSummary(PrintStream out) {
+    this.out = out;
+  }
+
+  /** Runs one stage, printing its start and end, and records its wall time. */
+  public <T> T stage(String name, Supplier<T> body) {
+    out.printf(Locale.ROOT, "▶ %s …%n", name);
+    out.flush();
+    long start = System.nanoTime();
+    T result = body.get();
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    stages.add(new Stage(name, millis));
+    out.printf(Locale.ROOT, "✔ %s (%.1f s)%n", name, millis / 1000.0);
+    return result;
+  }
+
+  public void progress(String format, Object... args) {
+    out.printf(Locale.ROOT, "  " + format + "%n", args);
+    out.flush();
+  }
+
+  public void table(TableLine line) {
+    tables.add(line);
+  }
+
+  public void fact(String key, String value) {
+    facts.add(new String[] {key, value});
+  }
+
+  public List<TableLine> tables() {
+    return List.copyOf(tables);
+  }
+
+  /** Milliseconds of a stage, or -1. */
+  public long millis(String stage) {
+    return stages.stream().filter(s -> s.name().equals(stage)).mapToLong(Stage::millis).findFirst().orElse(-1);
+  }
+
+  /** Prints the summary. */
+  public void print(String title) {
+    out.println();
+    out.println("── " + title + " " + "─".repeat(Math.max(3, 70 - title.length())));
+    if (!tables.isEmpty()) {
+      out.printf(Locale.ROOT, "%-34s %8s %10s  %s%n", "table", "version", "rows", "");
+      for (TableLine t : tables) {
+        out.printf(
+            Locale.ROOT, "%-34s %8d %,10d  %s%n", t.name(), t.version(), t.rows(), t.unchanged() ? "(unchanged: same batch already committed)" : "");
+      }
+      out.println();
+    }
+    for (String[] f : facts) {
+      out.printf(Locale.ROOT, "%-22s %s%n", f[0] + ":", f[1]);
+    }
+    if (!stages.isEmpty()) {
+      out.println();
+      out.printf(Locale.ROOT, "%-34s %10s%n", "stage", "wall time");
+      long total = 0;
+      for (Stage s : stages) {
+        out.printf(Locale.ROOT, "%-34s %9.1fs%n", s.name(), s.millis() / 1000.0);
+        total += s.millis();
+      }
+      out.printf(Locale.ROOT, "%-34s %9.1fs%n", "total", total / 1000.0);
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.lakeline.jobs.cli;
+
+import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.loans.LoanInferencePipeline;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "infer",
+    mixinStandardHelpOptions = true,
+    description = "Batch inference: loans of the window ending at --date, features from the feature view, scored by a model version, into the predictions table.")
+final class InferCommand extends JobCommand {
+  @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateOption.class,
+      description = "Logical date of the run (Airflow: {{ ds }}).")
+  LocalDate date;
+
+  @Option(names = "--model-version", paramLabel = "REF", description = "Model version: a number or 'latest' (default from inference.model-version).")
+  String modelVersion;
+
+  @Override
+  Map<String, String> overrides() {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (modelVersion != null) {
+      m.put("inference.model-version", modelVersion);
+    }
+    return m;
+  }
+
+  @Override
+  String title() {
+    return "infer";
+  }
+
+  @Override
+  void run(JobContext ctx) {
+    ctx.summary().stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
+  }
+}

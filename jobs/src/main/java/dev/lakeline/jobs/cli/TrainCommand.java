@@ -1,0 +1,40 @@
+package dev.lakeline.jobs.cli;
+
+import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.loans.LoanTrainingPipeline;
+import java.time.LocalDate;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Training pipeline: point-in-time training dataset of the labelled loans before --date → MLlib pipeline → new model version.")
+final class TrainCommand extends JobCommand {
+  @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateOption.class,
+      description = "Logical date of the run (Airflow: {{ ds }}); training uses loans issued before it minus training.label-delay-days.")
+  LocalDate date;
+
+  @Override
+  String title() {
+    return "train";
+  }
+
+  @Override
+  void run(JobContext ctx) {
+    LoanTrainingPipeline.Result r = ctx.summary().stage("training pipeline", () -> LoanTrainingPipeline.run(ctx, date));
+    report(ctx, r);
+  }
+
+  static void report(JobContext ctx, LoanTrainingPipeline.Result r) {
+    Map<String, Double> m = r.model().card().metrics();
+    ctx.summary().fact("training dataset", r.dataset().label() + " " + r.dataset().manifest().rowsPerSplit() + " → " + r.dataset().path());
+    ctx.summary().fact("model", r.model().label() + (r.reused() ? " (already trained from these inputs)" : " (new)") + " → " + r.model().path());
+    ctx.summary().fact(
+        "test metrics",
+        String.format(Locale.ROOT, "AUC %.3f · AUC-PR %.3f · accuracy %.3f · %d test rows",
+            m.get("areaUnderROC"), m.get("areaUnderPR"), m.get("accuracy"), m.get("test_rows").longValue()));
+  }
+}

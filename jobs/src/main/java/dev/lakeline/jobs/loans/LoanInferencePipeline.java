@@ -1,0 +1,69 @@
+package dev.lakeline.jobs.loans;
+
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.config.LakelineKeys;
+import dev.lakeline.core.delta.CommitRequest;
+import dev.lakeline.core.delta.CommitResult;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.featurestore.FeatureView;
+import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.JobSummary;
+import dev.lakeline.training.BatchScorer;
+import dev.lakeline.training.ModelVersion;
+import dev.lakeline.transformations.LoanFeatures;
+import dev.lakeline.validation.SuiteFiles;
+import dev.lakeline.validation.ValidationResult;
+import dev.lakeline.validation.Validator;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The batch-inference pipeline: the loan applications of the window ending at the logical date, their features
+ * from the same feature view as training, scored by the configured model version, validated, and written to the
+ * predictions table as the slice of that date (a rerun replaces the slice, or changes nothing).
+ */
+public final class LoanInferencePipeline {
+  private LoanInferencePipeline() {}
+
+  /** What was written. */
+  public record Result(ModelVersion model, String path, long deltaVersion, long rows, boolean skipped) {}
+
+  public static Result run(JobContext ctx, LocalDate date) {
+    String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
+    ModelVersion model = ctx.registry().resolve(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION));
+    FeatureView view = ctx.featureStore().getFeatureView(LoanCatalog.VIEW, 1);
+    int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
+    String filter =
+        String.format("issue_date > DATE'%s' AND issue_date <= DATE'%s'", date.minusDays(window), date);
+    Dataset<Row> features = LoanFeatures.onDemand().apply(view.batchData(filter).data());
+    Dataset<Row> predictions =
+        BatchScorer.score(model, features, List.of("loan_id", "applicant_id", "issue_date"))
+            .withColumn("run_date", lit(java.sql.Date.valueOf(date)))
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      ValidationResult validation = Validator.validate(predictions, SuiteFiles.load(LoanCatalog.PREDICTIONS_SUITE));
+      if (!validation.errors().isEmpty()) {
+        throw Errors.rejected(
+            "Predictions of %s for %s were rejected by suite 'predictions'; nothing was written.%n%s",
+            model.label(), date, validation.failureSummary());
+      }
+      String path = ctx.layout().predictions(modelName);
+      CommitResult commit =
+          DeltaCommits.commit(
+              ctx.spark(),
+              CommitRequest.replaceWhere(path, predictions, "run_date = DATE'" + date + "'", "infer:" + modelName + ":" + date)
+                  .withPartitionColumns(List.of("run_date")));
+      ctx.summary()
+          .progress("scored %,d loans with %s → %s v%d%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
+      ctx.summary().table(new JobSummary.TableLine("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
+      return new Result(model, path, commit.version(), commit.rows(), commit.skipped());
+    } finally {
+      predictions.unpersist();
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package dev.lakeline.training;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.lakeline.core.Errors;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.feature.Imputer;
+import org.apache.spark.ml.feature.OneHotEncoder;
+import org.apache.spark.ml.feature.StringIndexer;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.param.ParamPair;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Trains a binary classifier as one MLlib {@link Pipeline}: the model-dependent transformations (imputation,
+ * indexing, one-hot encoding, assembly) travel inside the saved model, so scoring applies exactly what training
+ * learnt.
+ */
+public final class Trainer {
+  public static final String FEATURES = "features";
+
+  private Trainer() {}
+
+  /** A fitted pipeline and its test metrics. */
+  public record Trained(PipelineModel model, Map<String, Double> metrics, Map<String, String> params) {}
+
+  public static Trained train(Dataset<Row> train, Dataset<Row> test, TrainingSpec spec) {
+    Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long rows = fit.count();
+      if (rows == 0) {
+        throw Errors.rejected(
+            "The training split has no labelled rows. Check the training window (--date, training.history-days) "
+                + "and that the feature pipeline has run.");
+      }
+      Pipeline pipeline = pipeline(spec);
+      PipelineModel model = pipeline.fit(fit);
+      Map<String, Double> metrics = evaluate(model, test.where(col(spec.label()).isNotNull()), spec.label());
+      metrics.put("train_rows", (double) rows);
+      Map<String, String> params = new LinkedHashMap<>();
+      PipelineStage estimator = pipeline.getStages()[pipeline.getStages().length - 1];
+      for (ParamPair<?> p : estimator.extractParamMap().toList()) {
+        params.put(p.param().name(), String.valueOf(p.value()));
+      }
+      return new Trained(model, metrics, params);
+    } finally {
+      fit.unpersist();
+    }
+  }
+
+  /** areaUnderROC, areaUnderPR, accuracy, test_rows and the test base rate. */
+  public static Map<String, Double> evaluate(PipelineModel model, Dataset<Row> test, String label) {
+    Dataset<Row> scored = model.transform(test).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Map<String, Double> m = new LinkedHashMap<>();
+      long n = scored.count();
+      m.put("test_rows", (double) n);
+      if (n == 0) {
+        return m;
+      }
+      BinaryClassificationEvaluator binary =
+          new BinaryClassificationEvaluator().setLabelCol(label).setRawPredictionCol("rawPrediction");
+      m.put("areaUnderROC", binary.setMetricName("areaUnderROC").evaluate(scored));
+      m.put("areaUnderPR", binary.setMetricName("areaUnderPR").evaluate(scored));
+      m.put(
+          "accuracy",
+          new MulticlassClassificationEvaluator()
+              .setLabelCol(label)
+              .setPredictionCol("prediction")
+              .setMetricName("accuracy")
+              .evaluate(scored));
+      m.put("test_positive_rate", scored.where(col(label).equalTo(1)).count() / (double) n);
+      return m;
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  static Pipeline pipeline(TrainingSpec spec) {
+    List<PipelineStage> stages = new ArrayList<>();
+    List<String> assembled = new ArrayList<>();
+    if (!spec.numericFeatures().isEmpty()) {
+      String[] in = spec.numericFeatures().toArray(String[]::new);
+      String[] out = spec.numericFeatures().stream().map(c -> c + "__imputed").toArray(String[]::new);
+      stages.add(new Imputer().setInputCols(in).setOutputCols(out).setStrategy("median"));
+      assembled.addAll(List.of(out));
+    }
+    for (String c : spec.categoricalFeatures()) {
+      stages.add(new StringIndexer().setInputCol(c).setOutputCol(c + "__index").setHandleInvalid("keep"));
+    }
+    if (!spec.categoricalFeatures().isEmpty()) {
+      String[] in = spec.categoricalFeatures().stream().map(c -> c + "__index").toArray(String[]::new);
+      String[] out = spec.categoricalFeatures().stream().map(c -> c + "__onehot").toArray(String[]::new);
+      stages.add(new OneHotEncoder().setInputCols(in).setOutputCols(out).setHandleInvalid("keep"));
+      assembled.addAll(List.of(out));
+    }
+    stages.add(
+        new VectorAssembler()
+            .setInputCols(assembled.toArray(String[]::new))
+            .setOutputCol(FEATURES)
+            .setHandleInvalid("keep"));
+    if (spec.algorithm().equals("gbt")) {
+      stages.add(
+          new GBTClassifier()
+              .setLabelCol(spec.label())
+              .setFeaturesCol(FEATURES)
+              .setMaxIter(30)
+              .setMaxDepth(4)
+              .setSeed(spec.seed()));
+    } else {
+      stages.add(
+          new LogisticRegression()
+              .setLabelCol(spec.label())
+              .setFeaturesCol(FEATURES)
+              .setMaxIter(100)
+              .setRegParam(0.001));
+    }
+    return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+  }
+}
