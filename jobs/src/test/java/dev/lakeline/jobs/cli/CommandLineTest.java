@@ -1,0 +1,133 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.ExitCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Parsing and error reporting of the command line; none of these start Spark. */
+class CommandLineTest {
+  @Test
+  void helpListsEveryJobAndTheExitCodes() {
+    Cli r = Cli.run("--help");
+    assertEquals(0, r.exitCode());
+    for (String command : new String[] {"demo", "features", "train", "infer", "version", "config"}) {
+      assertTrue(r.out().contains("  " + command + " "), "help should list " + command + ":\n" + r.out());
+    }
+    assertTrue(r.out().replaceAll("\\s+", " ").contains("3 data rejected"), r.out());
+  }
+
+  @Test
+  void everyJobHasHelpAndTheSharedOptions() {
+    for (String command : new String[] {"demo", "features", "train", "infer"}) {
+      Cli r = Cli.run(command, "--help");
+      assertEquals(0, r.exitCode(), command);
+      for (String option : new String[] {"--config", "--date", "--lakehouse", "--profile", "--set"}) {
+        assertTrue(r.out().contains(option), command + " --help should show " + option + ":\n" + r.out());
+      }
+    }
+  }
+
+  @Test
+  void jobsParseTheirArguments() {
+    LakelineCli app = new LakelineCli();
+    CommandLine.ParseResult parsed =
+        new CommandLine(app)
+            .parseArgs("features", "--date", "2024-05-01", "--lakehouse", "/tmp/lh", "--set", "spark.master=local[1]");
+    FeaturesCommand features = (FeaturesCommand) parsed.subcommand().commandSpec().userObject();
+    assertEquals(java.time.LocalDate.of(2024, 5, 1), features.date);
+    assertEquals("/tmp/lh", features.common.lakehouse);
+    assertEquals("local[1]", features.common.set.get("spark.master"));
+
+    DemoCommand demo = (DemoCommand) new CommandLine(new LakelineCli()).parseArgs("demo").subcommand().commandSpec().userObject();
+    assertEquals(java.time.LocalDate.parse(DateOption.DEMO_DEFAULT), demo.date, "the demo's date is a constant, never today");
+  }
+
+  @Test
+  void aMissingDateIsAUsageError() {
+    Cli r = Cli.run("features");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode());
+    assertTrue(r.err().contains("--date"), r.err());
+    assertFalse(r.hasStackTrace(), r.err());
+  }
+
+  @Test
+  void aMalformedDateSaysWhatADateLooksLike() {
+    Cli r = Cli.run("train", "--date", "2024-13-40");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode());
+    assertTrue(r.err().contains("YYYY-MM-DD"), r.err());
+    assertFalse(r.hasStackTrace(), r.err());
+  }
+
+  @Test
+  void anUnknownOptionOrCommandIsAUsageError() {
+    Cli option = Cli.run("demo", "--scael", "2");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), option.exitCode());
+    assertTrue(option.err().contains("--scael"), option.err());
+    assertTrue(option.err().contains("lakeline demo --help"), option.err());
+    Cli command = Cli.run("trian");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), command.exitCode());
+    assertFalse(command.hasStackTrace(), command.err());
+  }
+
+  @Test
+  void aBadConfigFileNamesTheFileAndTheKeyWithoutAStackTrace(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "model:\n  name: m\nspark:\n  shuffle-partitions: many\n");
+    Cli r = Cli.run("features", "--date", "2024-06-30", "--config", file.toString());
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode());
+    assertTrue(r.err().startsWith("error: "), r.err());
+    assertTrue(r.err().contains(file.toString()) && r.err().contains("spark.shuffle-partitions") && r.err().contains("integer"), r.err());
+    assertFalse(r.hasStackTrace(), r.err());
+  }
+
+  @Test
+  void anUnknownSetKeyIsRejected() {
+    Cli r = Cli.run("config", "--set", "training.algoritm=gbt");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode());
+    assertTrue(r.err().contains("training.algoritm") && r.err().contains("Did you mean 'training.algorithm'"), r.err());
+  }
+
+  @Test
+  void configShowsWhereEveryValueComesFrom(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("lakeline.yaml");
+    Files.writeString(file, "model:\n  name: churn\ntraining:\n  seed: 3\n");
+    Cli r = Cli.run("config", "--config", file.toString(), "--lakehouse", "/data/lh", "--set", "training.seed=9");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().matches("(?s).*model\\.name\\s+churn\\s+\\(file .*"), r.out());
+    assertTrue(r.out().matches("(?s).*training\\.seed\\s+9\\s+\\(command line\\).*"), r.out());
+    assertTrue(r.out().matches("(?s).*lakehouse\\.root\\s+/data/lh\\s+\\(command line\\).*"), r.out());
+    assertTrue(r.out().matches("(?s).*spark\\.shuffle-partitions\\s+4\\s+\\(default\\).*"), r.out());
+  }
+
+  @Test
+  void theBundledDefaultConfigurationIsValid() {
+    Cli keys = Cli.run("config", "--config", CommonOptions.BUNDLED_CONFIG, "--profile", "databricks");
+    assertEquals(0, keys.exitCode(), keys.err());
+    assertTrue(keys.out().contains("/Volumes/"), keys.out());
+  }
+
+  @Test
+  void versionPrintsTheWholeStack() {
+    Cli r = Cli.run("version");
+    assertEquals(0, r.exitCode());
+    assertTrue(r.out().contains("Spark       3.5.7"), r.out());
+    assertTrue(r.out().contains("Delta Lake  3.3.2"), r.out());
+    assertTrue(r.out().contains("Deequ       2.0.7-spark-3.5"), r.out());
+    assertTrue(r.out().contains("Java        17"), r.out());
+  }
+
+  @Test
+  void userErrorsAreFoundInsideWrappedExceptions() {
+    var inner = dev.lakeline.core.Errors.notFound("x");
+    assertEquals(inner, LakelineCli.userError(new RuntimeException(new IllegalStateException(inner))));
+    assertEquals(null, LakelineCli.userError(new RuntimeException("boom")));
+  }
+}
