@@ -110,18 +110,17 @@ public final class ModelRegistry {
 
   private int claimVersion(String name) {
     String claims = layout.models(name) + "/_claims";
+    // past claims and any version folder (even one a crashed training left without a claim) are never reused
+    java.util.List<String> taken = new ArrayList<>(files.list(claims));
+    taken.addAll(files.list(layout.models(name)));
     int next =
-        files.list(claims).stream()
-                .filter(e -> e.matches("v[0-9]+"))
-                .mapToInt(e -> Integer.parseInt(e.substring(1)))
-                .max()
-                .orElse(0)
+        taken.stream().filter(e -> e.matches("v[0-9]+")).mapToInt(e -> Integer.parseInt(e.substring(1))).max().orElse(0)
             + 1;
     for (int attempt = 0; attempt < 100; attempt++, next++) {
       try {
         files.createExclusive(claims + "/v" + next, "claimed");
         return next;
-      } catch (LakelineException.Conflict taken) {
+      } catch (LakelineException.Conflict claimedByAnother) {
         // another training claimed it; try the next number
       }
     }
