@@ -30,8 +30,8 @@ public final class DataFrameAssertions {
 
   /** Asserts that {@code actual} holds exactly {@code expected} (as multisets), with the given header. */
   public static void assertSameRows(List<Row> expected, List<Row> actual, String... header) {
-    Map<String, Integer> exp = counts(expected);
-    Map<String, Integer> act = counts(actual);
+    Map<List<Object>, Integer> exp = counts(expected);
+    Map<List<Object>, Integer> act = counts(actual);
     List<String> onlyExpected = difference(exp, act);
     List<String> onlyActual = difference(act, exp);
     if (onlyExpected.isEmpty() && onlyActual.isEmpty()) {
@@ -84,21 +84,51 @@ public final class DataFrameAssertions {
     return b.toString();
   }
 
-  private static Map<String, Integer> counts(List<Row> rows) {
-    Map<String, Integer> m = new LinkedHashMap<>();
-    rows.stream().map(DataFrameAssertions::render).sorted().forEach(r -> m.merge(r, 1, Integer::sum));
+  /** Rows by their typed values (so 1, 1L, "1" and NULL, "NULL" differ), with how often each occurs. */
+  private static Map<List<Object>, Integer> counts(List<Row> rows) {
+    Map<List<Object>, Integer> m = new LinkedHashMap<>();
+    rows.stream().sorted(java.util.Comparator.comparing(DataFrameAssertions::render)).forEach(r -> m.merge(values(r), 1, Integer::sum));
     return m;
   }
 
-  private static List<String> difference(Map<String, Integer> a, Map<String, Integer> b) {
+  private static List<Object> values(Row row) {
+    List<Object> out = new ArrayList<>();
+    for (int i = 0; i < row.length(); i++) {
+      Object v = row.get(i);
+      if (v instanceof Row nested) {
+        v = values(nested);
+      } else if (v instanceof byte[] bytes) {
+        v = Arrays.toString(bytes);
+      } else if (v instanceof scala.collection.Seq<?> seq) {
+        v = new ArrayList<>(scala.collection.JavaConverters.seqAsJavaList(seq));
+      }
+      out.add(v == null ? null : List.of(v.getClass().getName(), v));
+    }
+    return out;
+  }
+
+  private static List<String> difference(Map<List<Object>, Integer> a, Map<List<Object>, Integer> b) {
     List<String> out = new ArrayList<>();
     a.forEach(
         (row, n) -> {
           for (int i = b.getOrDefault(row, 0); i < n; i++) {
-            out.add(row);
+            out.add(show(row));
           }
         });
     return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String show(List<Object> typed) {
+    StringBuilder b = new StringBuilder();
+    for (Object t : typed) {
+      if (b.length() > 0) {
+        b.append(" | ");
+      }
+      Object v = t == null ? null : ((List<Object>) t).get(1);
+      b.append(v == null ? "NULL" : v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof List ? "{" + show((List<Object>) v) + "}" : v);
+    }
+    return b.toString();
   }
 
   private static String[] quoted(String[] columns) {

@@ -159,7 +159,9 @@ public final class ConfigLoader {
   private static void flattenInto(
       String file, String shown, String path, JsonNode node, boolean top, Map<ConfigKey<?>, JsonNode> out) {
     if (!node.isObject()) {
-      throw Errors.config("%s: '%s' must be a mapping of keys to values.", file, shown.isEmpty() ? "profiles" : shown);
+      throw Errors.config(
+          "%s: '%s' must be a mapping of keys to values.",
+          file, shown.isEmpty() ? "profiles" : shown.substring(0, shown.length() - 1));
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -173,7 +175,7 @@ public final class ConfigLoader {
       } else if (e.getValue().isObject() && isPrefix(name)) {
         flattenInto(file, shown, name, e.getValue(), false, out);
       } else {
-        throw unknownKey(file, shown + name);
+        throw unknownKey(file, shown, name);
       }
     }
   }
@@ -218,8 +220,8 @@ public final class ConfigLoader {
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String value = env.get(m.group(1));
-      if (value == null || value.isEmpty()) {
-        value = m.group(3);
+      if (m.group(2) != null && (value == null || value.isEmpty())) {
+        value = m.group(3); // ${VAR:-default}: the default when VAR is unset or empty, as in a shell
       }
       if (value == null) {
         throw Errors.config(
@@ -275,7 +277,7 @@ public final class ConfigLoader {
   private static ConfigKey<?> lookup(String where, String name) {
     ConfigKey<?> key = find(name);
     if (key == null) {
-      throw unknownKey(where, name);
+      throw unknownKey(where, "", name);
     }
     return key;
   }
@@ -293,13 +295,14 @@ public final class ConfigLoader {
     return LakelineKeys.ALL.stream().anyMatch(k -> k.name().startsWith(name + "."));
   }
 
-  private static RuntimeException unknownKey(String where, String name) {
+  /** {@code prefix} ("profiles.emr." or "") is shown in the message; the hint compares the key name alone. */
+  private static RuntimeException unknownKey(String where, String prefix, String name) {
     List<String> known = new ArrayList<>();
     LakelineKeys.ALL.forEach(k -> known.add(k.name()));
     String nearest =
         known.stream().min(Comparator.comparingInt(k -> distance(k, name))).orElse("");
     String hint = distance(nearest, name) <= 3 ? " Did you mean '" + nearest + "'?" : "";
-    return Errors.config("%s: unknown key '%s'.%s Known keys: %s.", where, name, hint, known);
+    return Errors.config("%s: unknown key '%s'.%s Known keys: %s.", where, prefix + name, hint, known);
   }
 
   private static String describe(JsonNode node) {

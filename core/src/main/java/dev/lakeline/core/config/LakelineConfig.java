@@ -22,11 +22,6 @@ public final class LakelineConfig {
     this.sources = Collections.unmodifiableMap(new LinkedHashMap<>(sources));
   }
 
-  /** The defaults alone, for the given profile (useful in tests and notebooks). */
-  public static LakelineConfig defaults() {
-    return ConfigLoader.load(ConfigSources.none());
-  }
-
   /** The selected environment profile: {@code local}, {@code emr} or {@code databricks}. */
   public String profile() {
     return profile;

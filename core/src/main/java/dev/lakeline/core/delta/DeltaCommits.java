@@ -11,10 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeline.core.Errors;
 import io.delta.tables.DeltaTable;
+import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Row;
@@ -72,10 +74,15 @@ public final class DeltaCommits {
 
   private record Fingerprint(long rows, String value) {}
 
-  /** Row count plus an order-independent hash of all values and the schema: one pass over the batch. */
+  /**
+   * Row count plus an order-independent hash of all values and the schema: one pass over the batch. xxhash64
+   * skips null values, so each column's null flag is hashed too; otherwise (1, NULL) and (NULL, 1) would collide.
+   */
   private static Fingerprint fingerprint(CommitRequest request) {
     Column[] cols = List.of(request.data().columns()).stream().map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
-    Column hash = cols.length == 0 ? lit(0L) : xxhash64(cols);
+    Column[] hashed =
+        Stream.concat(Arrays.stream(cols), Arrays.stream(cols).map(Column::isNull)).toArray(Column[]::new);
+    Column hash = cols.length == 0 ? lit(0L) : xxhash64(hashed);
     Row r =
         request
             .data()

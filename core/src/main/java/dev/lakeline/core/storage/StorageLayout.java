@@ -77,7 +77,7 @@ public final class StorageLayout {
   }
 
   public String trainingDataset(String view, int version, int number) {
-    return join(trainingDatasets(view, version), "td" + checkVersion(number));
+    return under(trainingDatasets(view, version), "td" + checkVersion(number));
   }
 
   public String models(String name) {
@@ -85,7 +85,7 @@ public final class StorageLayout {
   }
 
   public String model(String name, int version) {
-    return join(models(name), "v" + checkVersion(version));
+    return under(models(name), "v" + checkVersion(version));
   }
 
   public String predictions(String model) {
@@ -98,13 +98,16 @@ public final class StorageLayout {
   }
 
   private String join(String... parts) {
-    StringBuilder b = new StringBuilder(parts[0].startsWith(root) ? "" : root);
+    return under(root, parts);
+  }
+
+  private static String under(String base, String... parts) {
+    StringBuilder b = new StringBuilder(base);
     for (String p : parts) {
-      if (p.startsWith(root)) {
-        b.append(p);
-      } else {
-        b.append('/').append(p);
+      if (b.charAt(b.length() - 1) != '/') {
+        b.append('/');
       }
+      b.append(p);
     }
     return b.toString();
   }
