@@ -60,7 +60,9 @@ public final class FeatureStore {
       builder.execute();
     }
     FeatureGroup existing = getFeatureGroup(spec.name(), spec.version());
-    if (!existing.spec().equals(spec) || !sameColumns(existing.schema(), schema)) {
+    // Compare as stored: JSON reads suite kwargs back as Integer/Double, so 300L or 0.5f in code must not differ.
+    FeatureGroupSpec requested = Json.read(Json.write(spec), FeatureGroupSpec.class, "the definition of " + spec.label());
+    if (!existing.spec().equals(requested) || !sameColumns(existing.schema(), schema)) {
       throw Errors.conflict(
           "Feature group %s already exists with a different definition.%n  existing: %s %s%n  requested: %s %s%n"
               + "Definitions are immutable: create version %d instead.",

@@ -208,6 +208,15 @@ public final class FeatureView {
         }
       }
     }
+    java.util.Set<String> outputs = new java.util.HashSet<>();
+    for (String c : concat(featureColumns(), spec.labels())) {
+      if (!outputs.add(c)) {
+        throw Errors.config(
+            "Feature view %s: two of its features or labels produce the column '%s'. Give one of the joins a prefix, "
+                + "or list the column once.",
+            spec.name(), c);
+      }
+    }
   }
 
   private FeatureGroup group(FeatureViewSpec.GroupRef ref) {

@@ -65,6 +65,7 @@ class SparkSubmitIT {
         "demo", "--scale", "0.05", "--lakehouse", lakehouse.toString());
     assertEquals(0, r.exitCode(), r.err() + r.out());
     assertTrue(r.out().contains("spark-submit (local[2])"), "the job must take spark-submit's session:\n" + r.out());
+    assertTrue(r.out().contains("time zone UTC"), "jobs run in UTC:\n" + r.out());
     assertTrue(r.out().contains("demo summary"), r.out());
     assertTable(lakehouse, "feature_groups/loans/v1");
     assertTable(lakehouse, "feature_groups/credit_reports/v1");

@@ -63,6 +63,12 @@ final class ExpectationTypes {
     if (e.kwargs().containsKey("column_list") && !(e.kwargs().get("column_list") instanceof List)) {
       throw Errors.config("%s: 'column_list' must be a list of column names.", where);
     }
+    for (String flag : List.of("strict_min", "strict_max")) {
+      Object v = e.kwargs().get(flag);
+      if (v != null && !(v instanceof Boolean)) {
+        throw Errors.config("%s: '%s' must be true or false, got '%s'.", where, flag, v);
+      }
+    }
     for (String bound : List.of("min_value", "max_value")) {
       Object v = e.kwargs().get(bound);
       if (v != null && !(v instanceof Number)) {

@@ -42,7 +42,7 @@ public final class Validator {
         constraints.add(c);
       }
     }
-    List<DeequRunner.Outcome> outcomes = DeequRunner.run(batch, constraints);
+    List<DeequRunner.Outcome> outcomes = DeequRunner.run(deequView(batch), constraints);
     long rows = (long) outcomes.get(0).value();
     for (int i = 0; i < suite.expectations().size(); i++) {
       Expectation e = suite.expectations().get(i);
@@ -83,9 +83,9 @@ public final class Validator {
     double mostly = e.kwargs().get("mostly") instanceof Number n ? n.doubleValue() : 1.0;
     return switch (e.type()) {
       case "expect_column_to_exist" -> null;
-      case "expect_column_values_to_not_be_null" -> new DeequRunner.Completeness(string(e, "column"), mostly);
+      case "expect_column_values_to_not_be_null" -> new DeequRunner.Completeness(deequName(columns, string(e, "column")), mostly);
       case "expect_column_values_to_be_between" -> {
-        String c = quote(string(e, "column"));
+        String c = deequName(columns, string(e, "column"));
         List<String> parts = new ArrayList<>();
         if (e.kwargs().get("min_value") instanceof Number lo) {
           parts.add(c + (bool(e, "strict_min") ? " > " : " >= ") + lo);
@@ -94,22 +94,39 @@ public final class Validator {
           parts.add(c + (bool(e, "strict_max") ? " < " : " <= ") + hi);
         }
         String predicate = parts.isEmpty() ? "TRUE" : String.join(" AND ", parts);
-        yield new DeequRunner.Compliance(e.label(), predicate, c + " IS NOT NULL", mostly, List.of(string(e, "column")));
+        yield new DeequRunner.Compliance(e.label(), predicate, c + " IS NOT NULL", mostly, List.of(c));
       }
       case "expect_column_values_to_be_in_set" -> {
-        String c = quote(string(e, "column"));
+        String c = deequName(columns, string(e, "column"));
         String set =
             ((List<?>) e.kwargs().get("value_set"))
                 .stream().map(Validator::literal).collect(Collectors.joining(", "));
         yield new DeequRunner.Compliance(
-            e.label(), c + " IN (" + set + ")", c + " IS NOT NULL", mostly, List.of(string(e, "column")));
+            e.label(), c + " IN (" + set + ")", c + " IS NOT NULL", mostly, List.of(c));
       }
-      case "expect_column_values_to_be_unique" -> new DeequRunner.Uniqueness(List.of(string(e, "column")));
-      case "expect_compound_columns_to_be_unique" -> new DeequRunner.Uniqueness(referencedColumns(e));
+      case "expect_column_values_to_be_unique" -> new DeequRunner.Uniqueness(List.of(deequName(columns, string(e, "column"))));
+      case "expect_compound_columns_to_be_unique" -> new DeequRunner.Uniqueness(referencedColumns(e).stream().map(c -> deequName(columns, c)).toList());
       case "expect_table_row_count_to_be_between" ->
           new DeequRunner.Size(longOrNull(e, "min_value"), longOrNull(e, "max_value"));
       default -> throw Errors.config("Unsupported expectation type '%s'.", e.type());
     };
+  }
+
+  /**
+   * The batch as Deequ sees it: every column renamed to its position ({@code _c0}, {@code _c1}, …). Deequ parses
+   * some column names as attribute paths, which fails on a backtick and misreads a dot; positional names avoid
+   * both. {@link #compile} refers to columns through {@link #deequName}.
+   */
+  private static Dataset<Row> deequView(Dataset<Row> batch) {
+    String[] names = new String[batch.columns().length];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = "_c" + i;
+    }
+    return batch.toDF(names);
+  }
+
+  private static String deequName(List<String> columns, String column) {
+    return "_c" + columns.indexOf(column);
   }
 
   static List<String> referencedColumns(Expectation e) {
@@ -129,10 +146,6 @@ public final class Validator {
 
   private static Long longOrNull(Expectation e, String key) {
     return e.kwargs().get(key) instanceof Number n ? n.longValue() : null;
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 
   private static String literal(Object v) {

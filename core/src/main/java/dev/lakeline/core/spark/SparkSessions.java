@@ -12,8 +12,8 @@ import org.apache.spark.sql.SparkSession;
  * <ul>
  *   <li><b>Existing session</b> (Databricks, a notebook, a test): used as it is, never stopped.
  *   <li><b>Under spark-submit</b> (the {@code spark.master} system property is set) or on Databricks/EMR: {@code
- *       getOrCreate()} with Delta's extension and catalog added when the platform did not set them; never
- *       stopped by Lakeline.
+ *       getOrCreate()} with Delta's extension and catalog, and the UTC session time zone, added when the submitter
+ *       did not set them; never stopped by Lakeline.
  *   <li><b>Embedded default</b>: a local session ({@code spark.master}, default {@code local[2]}) with Delta, UTC
  *       and few shuffle partitions; stopped when the job ends.
  * </ul>
@@ -57,7 +57,9 @@ public final class SparkSessions {
     }
     if (System.getProperty("spark.master") != null || onDatabricks()) {
       SparkSession.Builder builder = SparkSession.builder().appName(config.get(LakelineKeys.SPARK_APP_NAME));
-      deltaSettings().forEach(
+      Map<String, String> required = new LinkedHashMap<>(deltaSettings());
+      required.put("spark.sql.session.timeZone", "UTC");
+      required.forEach(
           (k, v) -> {
             if (System.getProperty(k) == null) {
               builder.config(k, v);

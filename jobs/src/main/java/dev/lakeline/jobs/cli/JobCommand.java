@@ -30,7 +30,9 @@ abstract class JobCommand implements Callable<Integer> {
     PrintStream stdout = LakelineCli.stdout(spec);
     JobSummary summary = new JobSummary(stdout);
     try (JobContext ctx = JobContext.open(config, summary)) {
-      stdout.printf("Lakeline %s · lakehouse %s · Spark %s%n", title(), ctx.layout().root(), ctx.sessionMode());
+      stdout.printf(
+          "Lakeline %s · lakehouse %s · Spark %s · time zone %s%n",
+          title(), ctx.layout().root(), ctx.sessionMode(), ctx.spark().conf().get("spark.sql.session.timeZone"));
       run(ctx);
       summary.fact("lakehouse", ctx.layout().root());
       summary.print(title() + " summary");
