@@ -1,16 +1,15 @@
 package dev.lakeline.jobs.cli;
 
-import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.loans.LoanFeaturePipeline;
 import dev.lakeline.jobs.loans.LoanInferencePipeline;
 import dev.lakeline.jobs.loans.LoanRawData;
 import dev.lakeline.jobs.loans.LoanTrainingPipeline;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -30,22 +29,11 @@ final class DemoCommand extends JobCommand {
       description = "Logical date: data ends here, training stops 30 days before, inference scores the last 30 days. Default: ${DEFAULT-VALUE}.")
   LocalDate date;
 
-  @Option(names = "--scale", paramLabel = "X", description = "Data size: 1.0 = 10,000 loans (default from demo.scale).")
-  Double scale;
-
-  @Option(names = "--seed", paramLabel = "N", description = "Generator seed (default from demo.seed).")
-  Long seed;
+  @Mixin SampleDataOptions sample;
 
   @Override
   Map<String, String> overrides() {
-    Map<String, String> m = new LinkedHashMap<>();
-    if (scale != null) {
-      m.put(LakelineKeys.DEMO_SCALE.name(), scale.toString());
-    }
-    if (seed != null) {
-      m.put(LakelineKeys.DEMO_SEED.name(), seed.toString());
-    }
-    return m;
+    return sample.overrides();
   }
 
   @Override
@@ -56,7 +44,7 @@ final class DemoCommand extends JobCommand {
   @Override
   void run(JobContext ctx) {
     var s = ctx.summary();
-    s.stage("generate sample data", () -> LoanRawData.write(ctx, date, ctx.config().get(LakelineKeys.DEMO_SCALE), ctx.config().get(LakelineKeys.DEMO_SEED)));
+    s.stage("generate sample data", () -> LoanRawData.write(ctx, date));
     s.stage("feature pipeline", () -> LoanFeaturePipeline.run(ctx, date));
     LoanTrainingPipeline.Result trained = s.stage("training pipeline", () -> LoanTrainingPipeline.run(ctx, date));
     LoanInferencePipeline.Result scored = s.stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));

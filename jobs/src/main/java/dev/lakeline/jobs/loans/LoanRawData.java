@@ -1,7 +1,7 @@
 package dev.lakeline.jobs.loans;
 
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.JobSummary;
+import dev.lakeline.core.config.LakelineKeys;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,8 +12,10 @@ import org.apache.spark.sql.Row;
 public final class LoanRawData {
   private LoanRawData() {}
 
-  /** Generates and writes the three sources; returns their row counts. */
-  public static Map<String, Long> write(JobContext ctx, LocalDate date, double scale, long seed) {
+  /** Generates the three sources at the configured scale and seed and writes them; returns their row counts. */
+  public static Map<String, Long> write(JobContext ctx, LocalDate date) {
+    double scale = ctx.config().get(LakelineKeys.DEMO_SCALE);
+    long seed = ctx.config().get(LakelineKeys.DEMO_SEED);
     LoanDataGenerator.RawData raw = new LoanDataGenerator(ctx.spark(), date, scale, seed).generate();
     Map<String, Dataset<Row>> sources = new LinkedHashMap<>();
     sources.put("loans", raw.loans());

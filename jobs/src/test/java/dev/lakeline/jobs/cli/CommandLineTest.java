@@ -46,8 +46,9 @@ class CommandLineTest {
     assertEquals("/tmp/lh", features.common.lakehouse);
     assertEquals("local[1]", features.common.set.get("spark.master"));
 
-    DemoCommand demo = (DemoCommand) new CommandLine(new LakelineCli()).parseArgs("demo").subcommand().commandSpec().userObject();
+    DemoCommand demo = (DemoCommand) new CommandLine(new LakelineCli()).parseArgs("demo", "--scale", "0.5").subcommand().commandSpec().userObject();
     assertEquals(java.time.LocalDate.parse(DateOption.DEMO_DEFAULT), demo.date, "the demo's date is a constant, never today");
+    assertEquals(java.util.Map.of("demo.scale", "0.5"), demo.overrides());
   }
 
   @Test
