@@ -96,7 +96,7 @@ public final class FeatureGroup {
       CommitResult commit =
           DeltaCommits.commit(
               spark,
-              new CommitRequest(path, staged, mode, replaceWhere, batchId, spec.partitionColumns()));
+              new CommitRequest(path, staged, mode, replaceWhere, batchId).withPartitionColumns(spec.partitionColumns()));
       return new InsertResult(spec.label(), commit.version(), commit.rows(), commit.skipped(), validation);
     } finally {
       staged.unpersist();

@@ -2,6 +2,7 @@ package dev.lakeline.core.delta;
 
 import dev.lakeline.core.Errors;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -15,6 +16,8 @@ import org.apache.spark.sql.Row;
  * @param batchId identifies the batch across retries and reruns ({@code job:table:date}); a batch committed
  *     before with identical content is not committed again
  * @param partitionColumns partition columns used when the commit creates the table
+ * @param mergeKeys the columns that identify a row for {@link WriteMode#MERGE}
+ * @param metadata more entries for the commit's userMetadata (run id, report id, ...)
  */
 public record CommitRequest(
     String path,
@@ -22,10 +25,17 @@ public record CommitRequest(
     WriteMode mode,
     String replaceWhere,
     String batchId,
-    List<String> partitionColumns) {
+    List<String> partitionColumns,
+    List<String> mergeKeys,
+    Map<String, String> metadata) {
 
   public CommitRequest {
     partitionColumns = List.copyOf(partitionColumns);
+    mergeKeys = List.copyOf(mergeKeys == null ? List.of() : mergeKeys);
+    metadata = Map.copyOf(metadata == null ? Map.of() : metadata);
+    if (mode == WriteMode.MERGE && mergeKeys.isEmpty()) {
+      throw Errors.config("A MERGE commit to %s needs the key columns that identify a row.", path);
+    }
     if (mode == WriteMode.REPLACE_WHERE && (replaceWhere == null || replaceWhere.isBlank())) {
       throw Errors.config("A REPLACE_WHERE commit to %s needs the predicate of the slice it replaces.", path);
     }
@@ -34,19 +44,33 @@ public record CommitRequest(
     }
   }
 
+  /** A request with no partition columns, merge keys or extra metadata. */
+  public CommitRequest(String path, Dataset<Row> data, WriteMode mode, String replaceWhere, String batchId) {
+    this(path, data, mode, replaceWhere, batchId, List.of(), List.of(), Map.of());
+  }
+
   public static CommitRequest overwrite(String path, Dataset<Row> data, String batchId) {
-    return new CommitRequest(path, data, WriteMode.OVERWRITE, null, batchId, List.of());
+    return new CommitRequest(path, data, WriteMode.OVERWRITE, null, batchId);
   }
 
   public static CommitRequest append(String path, Dataset<Row> data, String batchId) {
-    return new CommitRequest(path, data, WriteMode.APPEND, null, batchId, List.of());
+    return new CommitRequest(path, data, WriteMode.APPEND, null, batchId);
   }
 
   public static CommitRequest replaceWhere(String path, Dataset<Row> data, String predicate, String batchId) {
-    return new CommitRequest(path, data, WriteMode.REPLACE_WHERE, predicate, batchId, List.of());
+    return new CommitRequest(path, data, WriteMode.REPLACE_WHERE, predicate, batchId);
+  }
+
+  public static CommitRequest merge(String path, Dataset<Row> data, List<String> keys, String batchId) {
+    return new CommitRequest(path, data, WriteMode.MERGE, null, batchId, List.of(), keys, Map.of());
   }
 
   public CommitRequest withPartitionColumns(List<String> columns) {
-    return new CommitRequest(path, data, mode, replaceWhere, batchId, columns);
+    return new CommitRequest(path, data, mode, replaceWhere, batchId, columns, mergeKeys, metadata);
+  }
+
+  /** A copy whose commit records these extra userMetadata entries (run id, report id, ...). */
+  public CommitRequest withMetadata(Map<String, String> entries) {
+    return new CommitRequest(path, data, mode, replaceWhere, batchId, partitionColumns, mergeKeys, entries);
   }
 }

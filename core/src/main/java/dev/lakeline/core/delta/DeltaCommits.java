@@ -56,9 +56,15 @@ public final class DeltaCommits {
         return new CommitResult(request.path(), earlier, fp.rows(), true);
       }
       String token = request.batchId() + "#" + fp.value() + "#" + System.nanoTime();
+      long readVersion = exists(spark, request.path()) ? currentVersion(spark, request.path()) : -1;
       try {
-        write(request, metadata(request, fp, token));
-        return new CommitResult(request.path(), versionOf(spark, request.path(), token), fp.rows(), false);
+        write(spark, request, metadata(request, fp, token), readVersion + 1);
+        Long mine = versionOf(spark, request.path(), token);
+        if (mine == null) {
+          // Delta skipped the write: a concurrent writer committed this batch first (same transaction id).
+          continue;
+        }
+        return new CommitResult(request.path(), mine, fp.rows(), false);
       } catch (ConcurrentModificationException e) {
         if (attempt >= MAX_ATTEMPTS) {
           throw Errors.conflict(
@@ -99,6 +105,7 @@ public final class DeltaCommits {
     m.put("lakeline.fingerprint", fp.value());
     m.put("lakeline.mode", request.mode().name());
     m.put("lakeline.token", token);
+    request.metadata().forEach((k, v) -> m.put("lakeline." + k, v));
     try {
       return JSON.writeValueAsString(m);
     } catch (JsonProcessingException e) {
@@ -106,11 +113,27 @@ public final class DeltaCommits {
     }
   }
 
-  private static void write(CommitRequest request, String userMetadata) {
+  /**
+   * Writes the batch with Delta's transaction id {@code (lakeline:<batch>, readVersion + 1)}: of two writers
+   * racing with the same batch, Delta lets one commit and makes the other conflict (or skip), so a batch lands
+   * once.
+   */
+  private static void write(SparkSession spark, CommitRequest request, String userMetadata, long txnVersion) {
+    String appId = "lakeline:" + request.batchId();
+    if (request.mode() == WriteMode.MERGE && exists(spark, request.path())) {
+      merge(spark, request, userMetadata, appId, txnVersion);
+      return;
+    }
     DataFrameWriter<Row> writer =
-        request.data().write().format("delta").option("userMetadata", userMetadata);
+        request
+            .data()
+            .write()
+            .format("delta")
+            .option("userMetadata", userMetadata)
+            .option("txnAppId", appId)
+            .option("txnVersion", txnVersion);
     switch (request.mode()) {
-      case APPEND -> writer = writer.mode("append");
+      case APPEND, MERGE -> writer = writer.mode("append");
       case OVERWRITE -> writer = writer.mode("overwrite");
       case REPLACE_WHERE -> writer = writer.mode("overwrite").option("replaceWhere", request.replaceWhere());
     }
@@ -118,6 +141,36 @@ public final class DeltaCommits {
       writer = writer.partitionBy(request.partitionColumns().toArray(String[]::new));
     }
     writer.save(request.path());
+  }
+
+  /**
+   * MERGE on the request's keys. Delta's MERGE takes commit metadata and transaction ids only from session
+   * settings, so it runs in a child session (same SparkContext and cache) that carries them for this commit alone.
+   */
+  private static void merge(SparkSession spark, CommitRequest request, String userMetadata, String appId, long txnVersion) {
+    SparkSession session = spark.newSession();
+    session.conf().set("spark.databricks.delta.commitInfo.userMetadata", userMetadata);
+    session.conf().set("spark.databricks.delta.write.txnAppId", appId);
+    session.conf().set("spark.databricks.delta.write.txnVersion", Long.toString(txnVersion));
+    session.conf().set("spark.databricks.delta.write.txnVersion.autoReset.enabled", "true");
+    var source = session.createDataFrame(request.data().javaRDD(), request.data().schema());
+    String on =
+        request.mergeKeys().stream()
+            .map(k -> "t." + quote(k) + " <=> s." + quote(k))
+            .reduce((a, b) -> a + " AND " + b)
+            .orElseThrow();
+    DeltaTable.forPath(session, request.path())
+        .as("t")
+        .merge(source.as("s"), on)
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .execute();
+  }
+
+  private static String quote(String column) {
+    return "`" + column.replace("`", "``") + "`";
   }
 
   /**
@@ -131,7 +184,7 @@ public final class DeltaCommits {
     List<Row> history =
         DeltaTable.forPath(spark, request.path())
             .history()
-            .where(col("userMetadata").contains("\"lakeline.batch\":" + quote(request.batchId())))
+            .where(col("userMetadata").contains("\"lakeline.batch\":" + jsonString(request.batchId())))
             .orderBy(col("version").desc())
             .select("version", "userMetadata")
             .limit(1)
@@ -156,17 +209,15 @@ public final class DeltaCommits {
     return version;
   }
 
-  private static long versionOf(SparkSession spark, String path, String token) {
+  /** The version of the commit that carries {@code token}, or null when there is none (the write was skipped). */
+  private static Long versionOf(SparkSession spark, String path, String token) {
     List<Row> rows =
         DeltaTable.forPath(spark, path)
-            .history(20)
+            .history(50)
             .where(col("userMetadata").contains(token))
             .select("version")
             .collectAsList();
-    if (rows.isEmpty()) {
-      return currentVersion(spark, path);
-    }
-    return rows.get(0).getLong(0);
+    return rows.isEmpty() ? null : rows.get(0).getLong(0);
   }
 
   private static JsonNode parse(String json) {
@@ -177,7 +228,7 @@ public final class DeltaCommits {
     }
   }
 
-  private static String quote(String s) {
+  private static String jsonString(String s) {
     try {
       return JSON.writeValueAsString(s);
     } catch (JsonProcessingException e) {

@@ -7,5 +7,10 @@ public enum WriteMode {
   /** Replace the rows that match the request's predicate (the batch's slice, e.g. one date) with the batch. */
   REPLACE_WHERE,
   /** Replace the whole table with the batch. */
-  OVERWRITE
+  OVERWRITE,
+  /**
+   * Upsert: rows whose merge keys match a row of the table replace it, the others are inserted. The batch must
+   * hold each key once.
+   */
+  MERGE
 }

@@ -25,7 +25,7 @@ class CommitRequestTest {
 
     assertTrue(message.contains("/lake/t"), message);
     assertTrue(message.contains("predicate"), message);
-    configError(() -> new CommitRequest("/lake/t", null, WriteMode.REPLACE_WHERE, null, "job:t:d", List.of()));
+    configError(() -> new CommitRequest("/lake/t", null, WriteMode.REPLACE_WHERE, null, "job:t:d"));
   }
 
   @Test
