@@ -4,11 +4,12 @@ import dev.lakeline.core.Errors;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
-import dev.lakeline.core.delta.WriteMode;
 import dev.lakeline.validation.Expectation;
 import dev.lakeline.validation.ExpectationSuite;
 import dev.lakeline.validation.ValidationResult;
 import dev.lakeline.validation.Validator;
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -62,22 +63,84 @@ public final class FeatureGroup {
 
   /** The rows as of a Delta version (time travel). */
   public Dataset<Row> readVersion(long deltaVersion) {
+    long latest = deltaVersion();
+    if (deltaVersion < 0 || deltaVersion > latest) {
+      throw Errors.notFound(
+          "Feature group %s has no Delta version %d: its versions run from 0 to %d.", spec.label(), deltaVersion, latest);
+    }
     return spark.read().format("delta").option("versionAsOf", deltaVersion).load(path);
+  }
+
+  /**
+   * The rows as of a point in time ({@code 2024-06-30 12:00:00} or {@code 2024-06-30}, UTC): the latest commit at
+   * or before it.
+   */
+  public Dataset<Row> readAsOf(String timestamp) {
+    Timestamp at;
+    try {
+      at = timestamp.trim().length() == 10 ? Timestamp.valueOf(timestamp.trim() + " 00:00:00") : Timestamp.valueOf(timestamp.trim());
+    } catch (IllegalArgumentException e) {
+      throw Errors.config("'%s' is not a timestamp: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS' (UTC).", timestamp);
+    }
+    List<CommitInfo> history = history(Integer.MAX_VALUE);
+    CommitInfo first = history.get(history.size() - 1);
+    if (at.before(first.timestamp())) {
+      throw Errors.notFound(
+          "Feature group %s did not exist at %s: its first commit is from %s.", spec.label(), timestamp, first.timestamp());
+    }
+    return spark.read().format("delta").option("timestampAsOf", at.toString()).load(path);
+  }
+
+  /** The group's activity, newest first: every commit with its operation, row counts and Lakeline ids. */
+  public List<CommitInfo> history(int limit) {
+    List<CommitInfo> out = new ArrayList<>();
+    for (Row r :
+        DeltaTable.forPath(spark, path)
+            .history(limit)
+            .select("version", "timestamp", "operation", "operationMetrics", "userMetadata")
+            .collectAsList()) {
+      Map<String, String> metrics = r.isNullAt(3) ? Map.of() : r.getJavaMap(3);
+      Map<String, String> meta = CommitMetadata.parse(r.isNullAt(4) ? null : r.getString(4));
+      String op = r.getString(2);
+      long added = metric(metrics, "numTargetRowsInserted", "numOutputRows");
+      long updated = metric(metrics, "numTargetRowsUpdated", "numUpdatedRows");
+      long deleted = metric(metrics, "numTargetRowsDeleted", "numDeletedRows");
+      out.add(
+          new CommitInfo(
+              r.getLong(0),
+              r.getTimestamp(1),
+              op,
+              added,
+              updated,
+              deleted,
+              meta.get("lakeline.batch"),
+              meta.get("lakeline.run_id"),
+              meta.get("lakeline.report_id")));
+    }
+    return out;
+  }
+
+  private static long metric(Map<String, String> metrics, String... names) {
+    for (String n : names) {
+      String v = metrics.get(n);
+      if (v != null) {
+        return Long.parseLong(v);
+      }
+    }
+    return 0;
   }
 
   /** Replaces the group's rows with {@code batch}, through the gate. A rerun of the same batch is a no-op. */
   public InsertResult overwrite(Dataset<Row> batch, String batchId) {
-    return insert(batch, WriteMode.OVERWRITE, null, batchId);
+    return insert(batch, InsertOptions.overwrite(batchId));
   }
 
   /**
-   * Commits {@code batch} through the gate.
-   *
-   * @param mode how the batch lands
-   * @param replaceWhere the slice it replaces, for {@link WriteMode#REPLACE_WHERE}
-   * @param batchId the batch's id across retries and reruns ({@code job:group:date})
+   * Commits {@code batch} through the gate: the schema must match the group's, the primary key must be present
+   * and unique (with the event time), and the suite must pass; then one idempotent Delta commit that records the
+   * batch and run ids.
    */
-  public InsertResult insert(Dataset<Row> batch, WriteMode mode, String replaceWhere, String batchId) {
+  public InsertResult insert(Dataset<Row> batch, InsertOptions options) {
     Dataset<Row> aligned = align(batch);
     Dataset<Row> staged = aligned.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -86,21 +149,34 @@ public final class FeatureGroup {
         throw Errors.rejected(
             "Batch %s for feature group %s was rejected by suite '%s': %d of %d expectations failed. "
                 + "Nothing was written.%n%sFix the data (or the suite) and rerun the job.",
-            batchId,
+            options.batchId(),
             spec.label(),
             spec.suite().name(),
             validation.evaluated() - validation.successful(),
             validation.evaluated(),
             validation.failureSummary());
       }
-      CommitResult commit =
-          DeltaCommits.commit(
-              spark,
-              new CommitRequest(path, staged, mode, replaceWhere, batchId).withPartitionColumns(spec.partitionColumns()));
+      Map<String, String> metadata = new java.util.LinkedHashMap<>();
+      if (options.runId() != null) {
+        metadata.put("run_id", options.runId());
+      }
+      CommitRequest request =
+          new CommitRequest(
+              path, staged, options.mode(), options.replaceWhere(), options.batchId(), spec.partitionColumns(), mergeKeys(), metadata);
+      CommitResult commit = DeltaCommits.commit(spark, request);
       return new InsertResult(spec.label(), commit.version(), commit.rows(), commit.skipped(), validation);
     } finally {
       staged.unpersist();
     }
+  }
+
+  /** Primary key plus event time: what identifies a row for upserts. */
+  List<String> mergeKeys() {
+    List<String> keys = new ArrayList<>(spec.primaryKey());
+    if (spec.eventTime() != null) {
+      keys.add(spec.eventTime());
+    }
+    return keys;
   }
 
   /** The group's suite plus the key contract: key columns never null, key (+ event time) unique. */

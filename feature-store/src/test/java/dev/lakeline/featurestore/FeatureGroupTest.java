@@ -254,18 +254,19 @@ class FeatureGroupTest {
   @Test
   void appendAndReplaceWhereGoThroughTheGateToo(SparkSession spark, TestLakehouse lake) {
     FeatureGroup group = FeatureStore.open(spark, lake.layout()).createFeatureGroup(creditSpec(), CREDIT);
-    group.insert(rows(spark, CREDIT, r("p1", t(1), 700, "A")), WriteMode.APPEND, null, "d1");
-    group.insert(rows(spark, CREDIT, r("p1", t(2), 710, "A")), WriteMode.APPEND, null, "d2");
+    group.insert(rows(spark, CREDIT, r("p1", t(1), 700, "A")), InsertOptions.append("d1"));
+    group.insert(rows(spark, CREDIT, r("p1", t(2), 710, "A")), InsertOptions.append("d2"));
     assertEquals(2, group.read().count());
 
     long version = group.deltaVersion();
     assertThrows(
         LakelineException.DataRejected.class,
-        () -> group.insert(rows(spark, CREDIT, r("p1", t(3), 9999, "A")), WriteMode.APPEND, null, "d3"));
+        () -> group.insert(rows(spark, CREDIT, r("p1", t(3), 9999, "A")), InsertOptions.append("d3")));
     assertEquals(version, group.deltaVersion());
 
     group.insert(
-        rows(spark, CREDIT, r("p1", t(2), 720, "B")), WriteMode.REPLACE_WHERE, "as_of = '2024-01-02'", "d2");
+        rows(spark, CREDIT, r("p1", t(2), 720, "B")),
+        new InsertOptions("d2", null, WriteMode.REPLACE_WHERE, "as_of = '2024-01-02'"));
     assertSameRows(rows(spark, CREDIT, r("p1", t(1), 700, "A"), r("p1", t(2), 720, "B")), group.read());
   }
 

@@ -1,0 +1,27 @@
+package dev.lakeline.featurestore;
+
+import java.sql.Timestamp;
+
+/**
+ * One entry of a feature group's activity: a Delta commit with what it did.
+ *
+ * @param version the Delta version
+ * @param timestamp when it was committed (UTC)
+ * @param operation Delta's operation (WRITE, MERGE, CREATE TABLE, ...)
+ * @param rowsAdded rows inserted
+ * @param rowsUpdated rows updated (upserts)
+ * @param rowsDeleted rows deleted
+ * @param batchId the Lakeline batch it committed, or null
+ * @param runId the job run that committed it, or null
+ * @param reportId the validation report of the batch, or null
+ */
+public record CommitInfo(
+    long version,
+    Timestamp timestamp,
+    String operation,
+    long rowsAdded,
+    long rowsUpdated,
+    long rowsDeleted,
+    String batchId,
+    String runId,
+    String reportId) {}
