@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
  *       getOrCreate()} with Delta's extension and catalog, and the UTC session time zone, added when the submitter
  *       did not set them; never stopped by Lakeline.
  *   <li><b>Embedded default</b>: a local session ({@code spark.master}, default {@code local[2]}) with Delta, UTC
- *       and few shuffle partitions; stopped when the job ends.
+ *       and few shuffle partitions; it lives until the JVM exits.
  * </ul>
  */
 public final class SparkSessions {
@@ -24,13 +24,15 @@ public final class SparkSessions {
 
   private SparkSessions() {}
 
-  /** How the session was obtained; {@link #close()} stops it only when Lakeline created it locally. */
+  /**
+   * How the session was obtained. Lakeline never stops a session: a platform's belongs to the platform, and the
+   * embedded one lives until the JVM exits (Spark's shutdown hook stops it), so that several commands in one JVM
+   * (a notebook, a test) share it. Stopping and re-creating a session in one JVM breaks Delta's cached logs.
+   */
   public record Handle(SparkSession session, boolean owned, String mode) implements AutoCloseable {
     @Override
     public void close() {
-      if (owned) {
-        session.stop();
-      }
+      // nothing to release: see the record's comment
     }
   }
 

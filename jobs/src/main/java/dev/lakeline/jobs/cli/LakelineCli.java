@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       FeaturesCommand.class,
       TrainCommand.class,
       InferCommand.class,
+      FeatureGroupCommand.class,
       ConfigCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

@@ -1,0 +1,174 @@
+package dev.lakeline.jobs.cli;
+
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.delta.WriteMode;
+import dev.lakeline.featurestore.CommitInfo;
+import dev.lakeline.featurestore.FeatureGroup;
+import dev.lakeline.featurestore.FeatureGroupFiles;
+import dev.lakeline.featurestore.InsertOptions;
+import dev.lakeline.featurestore.InsertResult;
+import dev.lakeline.jobs.JobContext;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lakeline fg …}: feature groups from the command line. */
+@Command(
+    name = "fg",
+    mixinStandardHelpOptions = true,
+    description = "Feature groups: create one from a definition file, insert a batch through its gate, show it, its history, or its rows.",
+    subcommands = {
+      FeatureGroupCommand.Create.class,
+      FeatureGroupCommand.Insert.class,
+      FeatureGroupCommand.Show.class,
+      FeatureGroupCommand.History.class,
+      FeatureGroupCommand.Read.class
+    })
+final class FeatureGroupCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(LakelineCli.stdout(spec));
+  }
+
+  /** The group named on the command line. */
+  abstract static class OnGroup extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The feature group's name.")
+    String name;
+
+    @Option(names = "--version", paramLabel = "N", defaultValue = "1", description = "The group's version (default ${DEFAULT-VALUE}).")
+    int version;
+
+    FeatureGroup group(JobContext ctx) {
+      return ctx.featureStore().getFeatureGroup(name, version);
+    }
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true, description = "Creates a feature group from a YAML definition (or confirms it exists with that definition).")
+  static final class Create extends StoreCommand {
+    @Option(names = "--file", required = true, paramLabel = "FILE", description = "The definition: name, version, primary_key, event_time, partition_columns, description, suite, schema.")
+    Path file;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      FeatureGroupFiles.Definition d = FeatureGroupFiles.load(file);
+      FeatureGroup g = ctx.featureStore().createFeatureGroup(d.spec(), d.schema());
+      out.printf("feature group %s at %s (Delta v%d)%n", g.spec().label(), g.path(), g.deltaVersion());
+    }
+  }
+
+  @Command(name = "insert", mixinStandardHelpOptions = true, description = "Inserts a batch from files through the group's gate (schema, key, suite), committed exactly once.")
+  static final class Insert extends OnGroup {
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Files or a Delta table to read.")
+    String input;
+
+    @Option(names = "--format", defaultValue = "parquet", paramLabel = "FMT", description = "parquet (default), csv (with a header), json or delta. Text formats are read with the group's schema.")
+    String format;
+
+    @Option(names = "--mode", defaultValue = "append", paramLabel = "MODE", description = "append (default), upsert (merge on primary key + event time) or overwrite.")
+    String mode;
+
+    @Option(names = "--batch-id", paramLabel = "ID", description = "Identifies the batch; a replay with the same id is a no-op. Default: insert:<group>:<date>.")
+    String batchId;
+
+    @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateOption.class, description = "Logical date of the batch, used for the default batch id.")
+    java.time.LocalDate date;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      FeatureGroup g = group(ctx);
+      if (batchId == null && date == null) {
+        throw Errors.config("Give --batch-id or --date, so that a replay of this batch is recognised and never duplicated.");
+      }
+      String id = batchId != null ? batchId : "insert:" + name + ":" + date;
+      WriteMode writeMode = switch (mode.toLowerCase(Locale.ROOT)) {
+        case "append" -> WriteMode.APPEND;
+        case "upsert" -> WriteMode.MERGE;
+        case "overwrite" -> WriteMode.OVERWRITE;
+        default -> throw Errors.config("Unknown --mode '%s': use append, upsert or overwrite.", mode);
+      };
+      Dataset<Row> batch = read(ctx, g);
+      InsertResult r = g.insert(batch, new InsertOptions(id, null, writeMode, null));
+      out.printf("%s %s: %,d rows, Delta v%d (batch %s)%n", g.spec().label(), r.skipped() ? "unchanged, batch already committed" : "committed", r.rows(), r.deltaVersion(), id);
+      if (!r.validation().success()) {
+        out.print("warnings:\n" + r.validation().failureSummary());
+      }
+    }
+
+    private Dataset<Row> read(JobContext ctx, FeatureGroup g) {
+      if (!dev.lakeline.core.storage.LakeFiles.of(ctx.spark()).exists(input)) {
+        throw Errors.notFound("The input %s does not exist.", input);
+      }
+      var reader = ctx.spark().read();
+      return switch (format.toLowerCase(Locale.ROOT)) {
+        case "parquet" -> reader.parquet(input);
+        case "delta" -> reader.format("delta").load(input);
+        case "csv" -> reader.schema(g.schema()).option("header", "true").option("mode", "FAILFAST").csv(input);
+        case "json" -> reader.schema(g.schema()).option("mode", "FAILFAST").json(input);
+        default -> throw Errors.config("Unknown --format '%s': use parquet, csv, json or delta.", format);
+      };
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Prints a feature group's definition, schema, Delta version and row count.")
+  static final class Show extends OnGroup {
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      FeatureGroup g = group(ctx);
+      var s = g.spec();
+      out.printf("feature group  %s%n", s.label());
+      out.printf("location       %s%n", g.path());
+      out.printf("description    %s%n", s.description());
+      out.printf("primary key    %s%n", s.primaryKey());
+      out.printf("event time     %s%n", s.eventTime() == null ? "(none: joined on key alone)" : s.eventTime());
+      out.printf("partitions     %s%n", s.partitionColumns());
+      out.printf("suite          %s (%d expectations)%n", s.suite().name(), s.suite().expectations().size());
+      out.printf("Delta version  %d%n", g.deltaVersion());
+      out.printf("rows           %,d%n", g.read().count());
+      out.println("schema");
+      for (var f : g.schema().fields()) {
+        out.printf("  %-28s %s%n", f.name(), f.dataType().simpleString());
+      }
+    }
+  }
+
+  @Command(name = "history", mixinStandardHelpOptions = true, description = "Prints the group's activity: every commit with its operation, rows and Lakeline ids.")
+  static final class History extends OnGroup {
+    @Option(names = "--limit", defaultValue = "20", description = "How many commits, newest first (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      out.printf("%7s  %-19s  %-14s %9s %9s %9s  %s%n", "version", "committed (UTC)", "operation", "added", "updated", "deleted", "batch / run");
+      for (CommitInfo c : group(ctx).history(limit)) {
+        out.printf(Locale.ROOT, "%7d  %-19s  %-14s %,9d %,9d %,9d  %s%s%n", c.version(), c.timestamp().toString().substring(0, 19), c.operation(),
+            c.rowsAdded(), c.rowsUpdated(), c.rowsDeleted(), c.batchId() == null ? "" : c.batchId(), c.runId() == null ? "" : " / " + c.runId());
+      }
+    }
+  }
+
+  @Command(name = "read", mixinStandardHelpOptions = true, description = "Prints rows of the group, latest or as of a Delta version or a time.")
+  static final class Read extends OnGroup {
+    @Option(names = "--as-of-version", paramLabel = "N", description = "Read this Delta version.")
+    Long asOfVersion;
+
+    @Option(names = "--as-of", paramLabel = "TIME", description = "Read the group as it was at this UTC time ('YYYY-MM-DD [HH:MM:SS]').")
+    String asOf;
+
+    @Option(names = "--limit", defaultValue = "20", description = "Rows to print (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      FeatureGroup g = group(ctx);
+      Dataset<Row> rows = asOfVersion != null ? g.readVersion(asOfVersion) : asOf != null ? g.readAsOf(asOf) : g.read();
+      out.println(rows.showString(limit, 40, false).stripTrailing());
+    }
+  }
+}

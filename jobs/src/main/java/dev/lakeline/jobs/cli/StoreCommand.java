@@ -1,0 +1,26 @@
+package dev.lakeline.jobs.cli;
+
+import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.JobSummary;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** A command that works on the store directly (no job summary): load config, take the session, run. */
+abstract class StoreCommand implements Callable<Integer> {
+  @Mixin CommonOptions common;
+  @Spec CommandSpec spec;
+
+  abstract void run(JobContext ctx, PrintStream out);
+
+  @Override
+  public Integer call() {
+    PrintStream out = LakelineCli.stdout(spec);
+    try (JobContext ctx = JobContext.open(common.load(java.util.Map.of()), new JobSummary(out))) {
+      run(ctx, out);
+    }
+    return 0;
+  }
+}

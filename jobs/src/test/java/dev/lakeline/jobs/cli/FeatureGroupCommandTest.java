@@ -1,0 +1,93 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.ExitCode;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lakeline fg create | insert | show | history | read} against a temporary lakehouse. */
+@SparkTest
+class FeatureGroupCommandTest {
+  private static Cli fg(TestLakehouse lh, String... args) {
+    String[] all = new String[args.length + 5];
+    all[0] = "fg";
+    System.arraycopy(args, 0, all, 1, args.length);
+    all[args.length + 1] = "--lakehouse";
+    all[args.length + 2] = lh.uri();
+    all[args.length + 3] = "--config";
+    all[args.length + 4] = CommonOptions.BUNDLED_CONFIG;
+    return Cli.run(all);
+  }
+
+  @Test
+  void aFeatureGroupsLifeOnTheCommandLine(TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("suite.yaml"), """
+        expectation_suite_name: tx
+        expectations:
+          - expectation_type: expect_column_values_to_be_between
+            kwargs: {column: amount, min_value: 0}
+        """);
+    Files.writeString(dir.resolve("tx.yaml"), """
+        name: tx
+        primary_key: [txn_id]
+        event_time: txn_ts
+        description: Card transactions
+        suite: suite.yaml
+        schema:
+          txn_id: string
+          txn_ts: timestamp
+          amount: double
+        """);
+    Files.writeString(dir.resolve("good.csv"), "txn_id,txn_ts,amount\nt1,2024-01-01 10:00:00,5.5\nt2,2024-01-01 11:00:00,7.25\n");
+    Files.writeString(dir.resolve("bad.csv"), "txn_id,txn_ts,amount\nt3,2024-01-02 10:00:00,-1\n");
+    Files.writeString(dir.resolve("fix.csv"), "txn_id,txn_ts,amount\nt2,2024-01-01 11:00:00,8.0\n");
+
+    Cli create = fg(lh, "create", "--file", dir.resolve("tx.yaml").toString());
+    assertEquals(0, create.exitCode(), create.err());
+    assertTrue(create.out().contains("feature group tx v1"), create.out());
+
+    String good = dir.resolve("good.csv").toString();
+    Cli insert = fg(lh, "insert", "tx", "--input", good, "--format", "csv", "--date", "2024-01-01");
+    assertEquals(0, insert.exitCode(), insert.err());
+    assertTrue(insert.out().contains("committed: 2 rows, Delta v1"), insert.out());
+    Cli replay = fg(lh, "insert", "tx", "--input", good, "--format", "csv", "--date", "2024-01-01");
+    assertTrue(replay.out().contains("unchanged, batch already committed"), replay.out());
+
+    Cli bad = fg(lh, "insert", "tx", "--input", dir.resolve("bad.csv").toString(), "--format", "csv", "--date", "2024-01-02");
+    assertEquals(ExitCode.DATA_REJECTED.code(), bad.exitCode(), bad.err());
+    assertTrue(bad.err().contains("amount") && bad.err().contains("Nothing was written"), bad.err());
+    assertFalse(bad.hasStackTrace(), bad.err());
+
+    Cli upsert = fg(lh, "insert", "tx", "--input", dir.resolve("fix.csv").toString(), "--format", "csv", "--mode", "upsert", "--batch-id", "fix-1");
+    assertEquals(0, upsert.exitCode(), upsert.err());
+
+    Cli history = fg(lh, "history", "tx");
+    assertEquals(0, history.exitCode(), history.err());
+    assertTrue(history.out().matches("(?s).*2\\s+\\S+ \\S+\\s+MERGE\\s+0\\s+1\\s+0\\s+fix-1.*"), history.out());
+    assertTrue(history.out().matches("(?s).*1\\s+\\S+ \\S+\\s+WRITE\\s+2\\s+0\\s+0\\s+insert:tx:2024-01-01.*"), history.out());
+
+    Cli show = fg(lh, "show", "tx");
+    assertTrue(show.out().contains("primary key    [txn_id]") && show.out().contains("rows           2"), show.out());
+    Cli read = fg(lh, "read", "tx", "--as-of-version", "1");
+    assertTrue(read.out().contains("7.25") && !read.out().contains("8.0"), read.out());
+    Cli latest = fg(lh, "read", "tx");
+    assertTrue(latest.out().contains("8.0"), latest.out());
+  }
+
+  @Test
+  void insertingIntoAMissingGroupOrFromAMissingFileSaysSo(TestLakehouse lh) {
+    Cli r = fg(lh, "insert", "nope", "--input", "/nowhere", "--date", "2024-01-01");
+    assertEquals(ExitCode.NOT_FOUND.code(), r.exitCode(), r.err());
+    assertTrue(r.err().contains("nope"), r.err());
+    Cli noBatch = fg(lh, "create", "--file", "/nowhere.yaml");
+    assertEquals(ExitCode.NOT_FOUND.code(), noBatch.exitCode(), noBatch.err());
+  }
+}
