@@ -32,11 +32,82 @@ public final class FeatureGroup {
   private final String path;
   private final StructType schema;
 
-  FeatureGroup(SparkSession spark, FeatureGroupSpec spec, String path, StructType schema) {
+  private final Map<String, String> featureDefaults;
+
+  FeatureGroup(SparkSession spark, FeatureGroupSpec spec, String path, StructType schema, Map<String, String> featureDefaults) {
     this.spark = spark;
     this.spec = spec;
     this.path = path;
     this.schema = schema;
+    this.featureDefaults = Map.copyOf(featureDefaults);
+  }
+
+  /** Features added after creation, with the SQL default that batches without them get. */
+  public Map<String, String> featureDefaults() {
+    return featureDefaults;
+  }
+
+  /** The schema without the given columns. */
+  StructType schemaWithout(java.util.Set<String> columns) {
+    StructType out = new StructType();
+    for (StructField f : schema.fields()) {
+      if (!columns.contains(f.name())) {
+        out = out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Adds features to this version without breaking anything: nullable columns, filled with their default in the
+   * existing rows and in later batches that do not carry them. Anything else (a type change, a removed column)
+   * needs a new version: {@link FeatureStore#createNextVersion}. Returns the group with its new schema.
+   */
+  public FeatureGroup addFeatures(List<NewFeature> features) {
+    String table = "delta.`" + path.replace("`", "``") + "`";
+    Map<String, String> defaults = new java.util.LinkedHashMap<>(featureDefaults);
+    List<String> add = new ArrayList<>();
+    for (NewFeature f : features) {
+      org.apache.spark.sql.types.DataType type;
+      try {
+        type = org.apache.spark.sql.types.DataType.fromDDL(f.type());
+      } catch (RuntimeException e) {
+        throw Errors.config("New feature '%s' of %s has the unknown type '%s'.", f.name(), spec.label(), f.type());
+      }
+      if (Arrays.asList(schema.fieldNames()).contains(f.name())) {
+        if (!schema.apply(f.name()).dataType().sameType(type) || !defaults.containsKey(f.name())) {
+          throw Errors.conflict(
+              "Feature group %s already has a column '%s' (%s). Changing or re-adding a column is a breaking change: "
+                  + "create version %d with FeatureStore.createNextVersion.",
+              spec.label(), f.name(), schema.apply(f.name()).dataType().simpleString(), spec.version() + 1);
+        }
+        continue; // added before with the same type: a rerun
+      }
+      add.add("`" + f.name().replace("`", "``") + "` " + type.sql());
+      defaults.put(f.name(), f.defaultSql());
+    }
+    if (!add.isEmpty()) {
+      spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + String.join(", ", add) + ")");
+    }
+    Map<String, org.apache.spark.sql.Column> fill = new java.util.LinkedHashMap<>();
+    for (NewFeature f : features) {
+      if (!"NULL".equalsIgnoreCase(f.defaultSql().trim())) {
+        fill.put("`" + f.name().replace("`", "``") + "`", org.apache.spark.sql.functions.expr(f.defaultSql()));
+      }
+    }
+    if (!fill.isEmpty()) {
+      org.apache.spark.sql.Column unset = null;
+      for (NewFeature f : features) {
+        org.apache.spark.sql.Column c = org.apache.spark.sql.functions.col("`" + f.name().replace("`", "``") + "`").isNull();
+        unset = unset == null ? c : unset.or(c);
+      }
+      DeltaTable.forPath(spark, path).update(unset, fill);
+    }
+    spark.sql(
+        "ALTER TABLE " + table + " SET TBLPROPERTIES ('" + FeatureStore.DEFAULTS_PROPERTY + "' = '"
+            + Json.write(defaults).replace("\\", "\\\\").replace("'", "\\'") + "')");
+    StructType newSchema = spark.read().format("delta").load(path).schema();
+    return new FeatureGroup(spark, spec, path, newSchema, defaults);
   }
 
   public FeatureGroupSpec spec() {
@@ -201,7 +272,9 @@ public final class FeatureGroup {
     List<String> missing = new ArrayList<>();
     List<String> wrongType = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      if (!have.contains(f.name())) {
+      if (!have.contains(f.name()) && featureDefaults.containsKey(f.name())) {
+        batch = batch.withColumn(f.name(), org.apache.spark.sql.functions.expr(featureDefaults.get(f.name())).cast(f.dataType()));
+      } else if (!have.contains(f.name())) {
         missing.add(f.name());
       } else if (!batch.schema().apply(f.name()).dataType().sameType(f.dataType())) {
         wrongType.add(

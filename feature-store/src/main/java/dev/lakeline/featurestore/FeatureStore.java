@@ -17,6 +17,7 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FeatureStore {
   static final String SPEC_PROPERTY = "lakeline.feature_group.spec";
+  static final String DEFAULTS_PROPERTY = "lakeline.feature_group.defaults";
 
   private final SparkSession spark;
   private final StorageLayout layout;
@@ -62,7 +63,10 @@ public final class FeatureStore {
     FeatureGroup existing = getFeatureGroup(spec.name(), spec.version());
     // Compare as stored: JSON reads suite kwargs back as Integer/Double, so 300L or 0.5f in code must not differ.
     FeatureGroupSpec requested = Json.read(Json.write(spec), FeatureGroupSpec.class, "the definition of " + spec.label());
-    if (!existing.spec().equals(requested) || !sameColumns(existing.schema(), schema)) {
+    // Features added later with defaults (FeatureGroup#addFeatures) do not break pipelines that predate them.
+    StructType original = existing.schemaWithout(existing.featureDefaults().keySet());
+    boolean sameSchema = sameColumns(existing.schema(), schema) || sameColumns(original, schema);
+    if (!existing.spec().equals(requested) || !sameSchema) {
       throw Errors.conflict(
           "Feature group %s already exists with a different definition.%n  existing: %s %s%n  requested: %s %s%n"
               + "Definitions are immutable: create version %d instead.",
@@ -93,7 +97,27 @@ public final class FeatureStore {
     }
     FeatureGroupSpec spec = Json.read(json, FeatureGroupSpec.class, "the definition of " + path);
     StructType schema = spark.read().format("delta").load(path).schema();
-    return new FeatureGroup(spark, spec, path, schema);
+    Map<String, String> defaults = CommitMetadata.parse(properties.get(DEFAULTS_PROPERTY));
+    return new FeatureGroup(spark, spec, path, schema, defaults);
+  }
+
+  /**
+   * Creates the next version of a group for a breaking change (a type change, a dropped or renamed column, a
+   * new key) and backfills it: {@code migrate} turns the old version's latest rows into the new schema, and the
+   * result goes through the new version's gate like any batch. Rerunning it is a no-op.
+   */
+  public FeatureGroup createNextVersion(
+      FeatureGroup from, FeatureGroupSpec next, StructType schema, java.util.function.UnaryOperator<org.apache.spark.sql.Dataset<Row>> migrate) {
+    if (!next.name().equals(from.spec().name()) || next.version() <= from.spec().version()) {
+      throw Errors.config(
+          "The next version of %s must keep its name and have a higher version (got %s).", from.spec().label(), next.label());
+    }
+    long source = from.deltaVersion();
+    FeatureGroup created = createFeatureGroup(next, schema);
+    created.insert(
+        migrate.apply(from.readVersion(source)),
+        InsertOptions.overwrite("backfill:" + from.spec().label() + "@" + source + "->v" + next.version()));
+    return created;
   }
 
   /**

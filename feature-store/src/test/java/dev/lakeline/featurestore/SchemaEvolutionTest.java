@@ -1,0 +1,69 @@
+package dev.lakeline.featurestore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.testkit.DataFrameAssertions;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+@SparkTest
+class SchemaEvolutionTest {
+  private static Dataset<Row> v1Rows(SparkSession spark, String values) {
+    return spark.sql("SELECT CAST(id AS STRING) AS id, CAST(ts AS DATE) AS ts, CAST(x AS INT) AS x FROM VALUES " + values + " AS t(id, ts, x)");
+  }
+
+  @Test
+  void addingFeaturesWithDefaultsKeepsOldPipelinesWorking(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    FeatureGroupSpec spec = FeatureGroupSpec.of("g", List.of("id"), "ts");
+    StructType oldSchema = v1Rows(spark, "('a', '2024-01-01', 1)").schema();
+    FeatureGroup g = store.createFeatureGroup(spec, oldSchema);
+    g.insert(v1Rows(spark, "('a', '2024-01-01', 1)"), InsertOptions.append("b1"));
+
+    FeatureGroup evolved = g.addFeatures(List.of(new NewFeature("y", "double", "0.5"), new NewFeature("tag", "string", "'none'")));
+    assertEquals(List.of("id", "ts", "x", "y", "tag"), List.of(evolved.schema().fieldNames()));
+    DataFrameAssertions.assertSameRows(
+        spark.sql("SELECT 'a' AS id, DATE'2024-01-01' AS ts, 1 AS x, 0.5D AS y, 'none' AS tag"), evolved.read());
+
+    // an old pipeline: same spec, old schema, batches without the new columns
+    FeatureGroup again = store.createFeatureGroup(spec, oldSchema);
+    again.insert(v1Rows(spark, "('b', '2024-01-02', 2)"), InsertOptions.append("b2"));
+    assertEquals(1, again.read().where("id = 'b' AND y = 0.5 AND tag = 'none'").count());
+    // a new pipeline that carries the feature
+    again.insert(
+        spark.sql("SELECT 'c' AS id, DATE'2024-01-03' AS ts, 3 AS x, 9.0D AS y, 'new' AS tag"), InsertOptions.append("b3"));
+    assertEquals(9.0, again.read().where("id = 'c'").head().getDouble(3));
+    assertEquals("0.5", FeatureStore.open(spark, lh.layout()).getFeatureGroup("g", 1).featureDefaults().get("y"), "survives a new store");
+
+    evolved.addFeatures(List.of(new NewFeature("y", "double", "0.5"))); // a rerun is fine
+    var breaking = assertThrows(LakelineException.Conflict.class, () -> evolved.addFeatures(List.of(new NewFeature("x", "string", "''"))));
+    assertTrue(breaking.getMessage().contains("createNextVersion"), breaking.getMessage());
+  }
+
+  @Test
+  void aBreakingChangeGoesToANewVersionBackfilledFromTheOld(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    FeatureGroupSpec spec = FeatureGroupSpec.of("g", List.of("id"), "ts");
+    FeatureGroup v1 = store.createFeatureGroup(spec, v1Rows(spark, "('a', '2024-01-01', 1)").schema());
+    v1.insert(v1Rows(spark, "('a', '2024-01-01', 1), ('b', '2024-01-01', 2)"), InsertOptions.append("b1"));
+
+    Dataset<Row> shape = spark.sql("SELECT 'a' AS id, DATE'2024-01-01' AS ts, 'one' AS x_label");
+    FeatureGroup v2 = store.createNextVersion(v1, spec.withVersion(2), shape.schema(),
+        old -> old.selectExpr("id", "ts", "CASE x WHEN 1 THEN 'one' ELSE 'many' END AS x_label"));
+    DataFrameAssertions.assertSameRows(
+        spark.sql("SELECT * FROM VALUES ('a', DATE'2024-01-01', 'one'), ('b', DATE'2024-01-01', 'many') AS t(id, ts, x_label)"), v2.read());
+    long version = v2.deltaVersion();
+    store.createNextVersion(v1, spec.withVersion(2), shape.schema(), old -> old.selectExpr("id", "ts", "CASE x WHEN 1 THEN 'one' ELSE 'many' END AS x_label"));
+    assertEquals(version, v2.deltaVersion(), "rerunning the backfill is a no-op");
+    assertEquals(2, v1.read().count(), "the old version is untouched");
+  }
+}
