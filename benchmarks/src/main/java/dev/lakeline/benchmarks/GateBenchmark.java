@@ -1,0 +1,181 @@
+package dev.lakeline.benchmarks;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.timestamp_seconds;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.lakeline.core.spark.SparkSessions;
+import dev.lakeline.core.storage.StorageLayout;
+import dev.lakeline.featurestore.FeatureGroup;
+import dev.lakeline.featurestore.FeatureGroupSpec;
+import dev.lakeline.featurestore.FeatureStore;
+import dev.lakeline.featurestore.InsertOptions;
+import dev.lakeline.validation.Expectation;
+import dev.lakeline.validation.ExpectationSuite;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+
+/**
+ * Validate-and-commit (the feature group gate: schema check, suite of ten scan-shareable expectations plus the
+ * key's uniqueness, one idempotent Delta commit) against a plain Delta append of the same batch, side by side in
+ * one JVM. Prints a Markdown table: wall time, the ratio, passes over the source, and peak heap.
+ */
+public final class GateBenchmark {
+  private GateBenchmark() {}
+
+  /**
+   * Passes over the data, measured as rows read divided by the batch's rows: from files (the source, plus Delta's
+   * small log reads) and from the cached batch.
+   */
+  static final class ScanCounter extends SparkListener {
+    final AtomicLong fileRows = new AtomicLong();
+    final AtomicLong cacheRows = new AtomicLong();
+
+    @Override
+    public void onStageCompleted(SparkListenerStageCompleted stage) {
+      var info = stage.stageInfo();
+      if (info.taskMetrics() == null) {
+        return;
+      }
+      long read = info.taskMetrics().inputMetrics().recordsRead();
+      boolean fileScan = scala.collection.JavaConverters.seqAsJavaList(info.rddInfos()).stream()
+          .anyMatch(r -> r.name().contains("FileScanRDD"));
+      (fileScan ? fileRows : cacheRows).addAndGet(read);
+    }
+
+    void reset() {
+      fileRows.set(0);
+      cacheRows.set(0);
+    }
+
+    String passes(long rows) {
+      double files = fileRows.get() / (double) rows;
+      double cache = cacheRows.get() / (double) rows;
+      return String.format(Locale.ROOT, cache < 0.05 ? "%.1f" : "%.1f + %.1f cached", files, cache);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<Long> sizes = new ArrayList<>(List.of(1_000_000L, 10_000_000L));
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--rows")) {
+        sizes.clear();
+        for (String s : args[++i].split(",")) {
+          sizes.add(Long.parseLong(s.replace("_", "")));
+        }
+      }
+    }
+    Map<String, String> settings = new java.util.LinkedHashMap<>(SparkSessions.embeddedDefaults(4));
+    settings.put("spark.sql.shuffle.partitions", "4");
+    SparkSession spark = SparkSessions.build("local[2]", "lakeline-benchmark", settings);
+    spark.sparkContext().setLogLevel("WARN");
+    ScanCounter counter = new ScanCounter();
+    spark.sparkContext().addSparkListener(counter);
+    Path root = Files.createTempDirectory("lakeline-bench");
+    System.out.printf("Lakeline gate benchmark · local[2] · %d cores · max heap %d MiB · %s%n%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, root);
+    warmUp(spark, root);
+    System.out.println("| rows | plain Delta append | validate-and-commit | ratio | source passes: append | source passes: gate | peak heap: append / gate |");
+    System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+    for (long n : sizes) {
+      String source = root.resolve("source-" + n).toString();
+      generate(spark, n).write().mode("overwrite").parquet(source);
+
+      String plainPath = root.resolve("plain-" + n).toString();
+      resetPeaks();
+      counter.reset();
+      long t0 = System.nanoTime();
+      spark.read().parquet(source).write().format("delta").mode("append").save(plainPath);
+      double plain = (System.nanoTime() - t0) / 1e9;
+      String plainScans = counter.passes(n);
+      long plainPeak = peakHeap();
+
+      FeatureStore store = FeatureStore.open(spark, new StorageLayout(root.resolve("lake-" + n).toString()));
+      Dataset<Row> batch = spark.read().parquet(source);
+      FeatureGroup group = store.createFeatureGroup(spec(), batch.schema());
+      resetPeaks();
+      counter.reset();
+      long t1 = System.nanoTime();
+      group.insert(batch, InsertOptions.append("bench:" + n));
+      double gate = (System.nanoTime() - t1) / 1e9;
+      String gateScans = counter.passes(n);
+      long gatePeak = peakHeap();
+      System.out.printf(Locale.ROOT, "| %,d | %.1f s | %.1f s | %.2f× | %s | %s | %,d / %,d MiB |%n",
+          n, plain, gate, gate / plain, plainScans, gateScans, plainPeak >> 20, gatePeak >> 20);
+    }
+  }
+
+  /** One small round of both paths first, so that neither pays the JIT and Delta start-up alone. */
+  private static void warmUp(SparkSession spark, Path root) {
+    Dataset<Row> small = generate(spark, 50_000);
+    small.write().format("delta").mode("append").save(root.resolve("warm-plain").toString());
+    FeatureStore store = FeatureStore.open(spark, new StorageLayout(root.resolve("warm-lake").toString()));
+    store.createFeatureGroup(spec(), small.schema()).insert(small, InsertOptions.append("warm-up"));
+  }
+
+  private static FeatureGroupSpec spec() {
+    List<Expectation> e = new ArrayList<>();
+    e.add(Expectation.of("expect_column_values_to_not_be_null", Map.of("column", "customer")));
+    e.add(Expectation.of("expect_column_values_to_not_be_null", Map.of("column", "amount")));
+    e.add(Expectation.of("expect_column_values_to_be_between", Map.of("column", "amount", "min_value", 0, "max_value", 10_000)));
+    e.add(Expectation.of("expect_column_values_to_be_between", Map.of("column", "quantity", "min_value", 1, "max_value", 100)));
+    e.add(Expectation.of("expect_column_values_to_be_between", Map.of("column", "score", "min_value", 0, "max_value", 1)));
+    e.add(Expectation.of("expect_column_values_to_be_in_set", Map.of("column", "category", "value_set", List.of("a", "b", "c", "d", "e"))));
+    e.add(Expectation.of("expect_column_values_to_be_in_set", Map.of("column", "country", "value_set", List.of("DE", "FR", "US", "BR", "IN", "JP"))));
+    e.add(Expectation.of("expect_column_values_to_not_be_null", Map.of("column", "country")));
+    e.add(Expectation.of("expect_column_values_to_not_be_null", Map.of("column", "flag")));
+    e.add(Expectation.of("expect_table_row_count_to_be_between", Map.of("min_value", 1)));
+    return FeatureGroupSpec.of("orders", List.of("order_id"), "ts").withSuite(new ExpectationSuite("orders", e));
+  }
+
+  static Dataset<Row> generate(SparkSession spark, long n) {
+    var id = col("id");
+    var u = pmod(xxhash64(id, lit("u")), lit(1_000_003L)).divide(1_000_003.0);
+    return spark.range(0, n, 1, 8).select(
+        concat(lit("o"), id.cast("string")).as("order_id"),
+        timestamp_seconds(lit(1_704_067_200L).plus(pmod(xxhash64(id, lit("t")), lit(31_536_000L)))).as("ts"),
+        concat(lit("c"), pmod(xxhash64(id, lit("c")), lit(100_000L)).cast("string")).as("customer"),
+        functions.round(u.multiply(500), 2).as("amount"),
+        floor(u.multiply(99)).cast("int").plus(1).as("quantity"),
+        u.as("score"),
+        element_at(functions.array(lit("a"), lit("b"), lit("c"), lit("d"), lit("e")), floor(u.multiply(5)).cast("int").plus(1)).as("category"),
+        element_at(functions.array(lit("DE"), lit("FR"), lit("US"), lit("BR"), lit("IN"), lit("JP")), floor(u.multiply(6)).cast("int").plus(1)).as("country"),
+        u.gt(0.5).as("flag"));
+  }
+
+  private static void resetPeaks() {
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      pool.resetPeakUsage();
+    }
+  }
+
+  private static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+}
