@@ -6,8 +6,11 @@ import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.validation.Expectation;
 import dev.lakeline.validation.ExpectationSuite;
-import dev.lakeline.validation.ValidationResult;
-import dev.lakeline.validation.Validator;
+import dev.lakeline.validation.Decision;
+import dev.lakeline.validation.Gate;
+import dev.lakeline.validation.GateResult;
+import dev.lakeline.validation.ValidationReport;
+import dev.lakeline.validation.ValidationReports;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -17,6 +20,8 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import dev.lakeline.core.storage.StorageLayout;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -33,9 +38,12 @@ public final class FeatureGroup {
   private final StructType schema;
 
   private final Map<String, String> featureDefaults;
+  private final StorageLayout layout;
 
-  FeatureGroup(SparkSession spark, FeatureGroupSpec spec, String path, StructType schema, Map<String, String> featureDefaults) {
+  FeatureGroup(
+      SparkSession spark, StorageLayout layout, FeatureGroupSpec spec, String path, StructType schema, Map<String, String> featureDefaults) {
     this.spark = spark;
+    this.layout = layout;
     this.spec = spec;
     this.path = path;
     this.schema = schema;
@@ -107,7 +115,7 @@ public final class FeatureGroup {
         "ALTER TABLE " + table + " SET TBLPROPERTIES ('" + FeatureStore.DEFAULTS_PROPERTY + "' = '"
             + Json.write(defaults).replace("\\", "\\\\").replace("'", "\\'") + "')");
     StructType newSchema = spark.read().format("delta").load(path).schema();
-    return new FeatureGroup(spark, spec, path, newSchema, defaults);
+    return new FeatureGroup(spark, layout, spec, path, newSchema, defaults);
   }
 
   public FeatureGroupSpec spec() {
@@ -207,38 +215,90 @@ public final class FeatureGroup {
   }
 
   /**
-   * Commits {@code batch} through the gate: the schema must match the group's, the primary key must be present
-   * and unique (with the event time), and the suite must pass; then one idempotent Delta commit that records the
-   * batch and run ids.
+   * Commits {@code batch} through the gate: the schema must match the group's, the key contract and the suite
+   * run in one Deequ pass, the policy decides (STRICT rejects, ALWAYS commits and records, QUARANTINE commits the
+   * passing rows and holds the others back in the group's quarantine table), then one idempotent Delta commit
+   * that records the batch, run and report ids. Every batch leaves a validation report.
+   *
+   * @throws dev.lakeline.core.LakelineException.DataRejected when the policy rejects the batch: nothing is written
+   *     to the group (the report is)
    */
   public InsertResult insert(Dataset<Row> batch, InsertOptions options) {
-    Dataset<Row> aligned = align(batch);
-    Dataset<Row> staged = aligned.persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      ValidationResult validation = Validator.validate(staged, gateSuite());
-      if (!validation.errors().isEmpty()) {
+    Dataset<Row> staged = align(batch).persist(StorageLevel.MEMORY_AND_DISK());
+    try (GateResult gate = Gate.evaluate(staged, gateSuite(), spec.policy())) {
+      ValidationReports reports = ValidationReports.open(spark, layout);
+      // every attempt leaves its own report (a rejected try and the rerun that succeeds are both evidence)
+      String reportId =
+          ValidationReport.idFor(spec.name(), spec.version(), options.batchId(), options.runId()) + "-"
+              + java.util.UUID.randomUUID().toString().substring(0, 8);
+      ValidationReport report =
+          new ValidationReport(
+              reportId, spec.name(), spec.version(), options.runId(), options.batchId(), gate.policy(), gate.decision(),
+              null, options.logicalDate(), gate.validation());
+      if (gate.decision() == Decision.REJECTED) {
+        reports.append(report);
         throw Errors.rejected(
-            "Batch %s for feature group %s was rejected by suite '%s': %d of %d expectations failed. "
-                + "Nothing was written.%n%sFix the data (or the suite) and rerun the job.",
-            options.batchId(),
-            spec.label(),
-            spec.suite().name(),
-            validation.evaluated() - validation.successful(),
-            validation.evaluated(),
-            validation.failureSummary());
+            "Batch %s for feature group %s was rejected (policy %s). Nothing was written; report %s.%n%s%n"
+                + "Fix the data (or the suite) and rerun the job.",
+            options.batchId(), spec.label(), gate.policy(), report.reportId(), gate.message());
       }
       Map<String, String> metadata = new java.util.LinkedHashMap<>();
+      metadata.put("report_id", report.reportId());
       if (options.runId() != null) {
         metadata.put("run_id", options.runId());
       }
-      CommitRequest request =
-          new CommitRequest(
-              path, staged, options.mode(), options.replaceWhere(), options.batchId(), spec.partitionColumns(), mergeKeys(), metadata);
-      CommitResult commit = DeltaCommits.commit(spark, request);
-      return new InsertResult(spec.label(), commit.version(), commit.rows(), commit.skipped(), validation);
+      CommitResult commit = null;
+      if (gate.acceptedCount() > 0 || gate.quarantinedCount() == 0) {
+        commit = DeltaCommits.commit(
+            spark,
+            new CommitRequest(
+                path, gate.accepted(), options.mode(), options.replaceWhere(), options.batchId(), spec.partitionColumns(), mergeKeys(), metadata));
+      }
+      if (gate.quarantinedCount() > 0) {
+        Dataset<Row> held =
+            gate.quarantined()
+                .withColumn("batch_id", functions.lit(options.batchId()))
+                .withColumn("report_id", functions.lit(report.reportId()))
+                .withColumn("run_id", functions.lit(options.runId()).cast("string"));
+        // the batch's slice of the quarantine holds its latest verdict: a rerun replaces it, never duplicates it
+        String slice = "batch_id = '" + options.batchId().replace("\\", "\\\\").replace("'", "\\'") + "'";
+        DeltaCommits.commit(
+            spark, CommitRequest.replaceWhere(quarantinePath(), held, slice, "quarantine:" + options.batchId()).withMetadata(metadata));
+      }
+      Long version = commit == null ? null : commit.version();
+      reports.append(report.withDeltaVersion(version));
+      return new InsertResult(
+          spec.label(),
+          version == null ? -1 : version,
+          commit == null ? 0 : commit.rows(),
+          commit != null && commit.skipped(),
+          gate.validation(),
+          gate.decision(),
+          report.reportId(),
+          gate.quarantinedCount());
     } finally {
       staged.unpersist();
     }
+  }
+
+  /** Where the group's gate holds back failing rows (QUARANTINE policy), with their reasons and batch ids. */
+  public String quarantinePath() {
+    return layout.quarantine(spec.name(), spec.version());
+  }
+
+  /** The quarantined rows (empty when nothing was ever held back). */
+  public Dataset<Row> quarantined() {
+    if (!DeltaCommits.exists(spark, quarantinePath())) {
+      return spark.emptyDataFrame();
+    }
+    return spark.read().format("delta").load(quarantinePath());
+  }
+
+  /** The validation reports of this group, newest first. */
+  public List<ValidationReport> validationHistory(int limit) {
+    return ValidationReports.open(spark, layout).history(spec.name(), limit).stream()
+        .filter(r -> r.featureGroupVersion() == spec.version())
+        .toList();
   }
 
   /** Primary key plus event time: what identifies a row for upserts. */
@@ -252,19 +312,11 @@ public final class FeatureGroup {
 
   /** The group's suite plus the key contract: key columns never null, key (+ event time) unique. */
   ExpectationSuite gateSuite() {
-    List<Expectation> all = new ArrayList<>();
-    for (String k : spec.primaryKey()) {
-      all.add(Expectation.of("expect_column_values_to_not_be_null", Map.of("column", k)));
-    }
-    List<String> unique = new ArrayList<>(spec.primaryKey());
-    if (spec.eventTime() != null) {
-      all.add(Expectation.of("expect_column_values_to_not_be_null", Map.of("column", spec.eventTime())));
-      unique.add(spec.eventTime());
-    }
-    all.add(Expectation.of("expect_compound_columns_to_be_unique", Map.of("column_list", unique)));
+    List<Expectation> all = new ArrayList<>(Expectation.primaryKey(mergeKeys()));
     all.addAll(spec.suite().expectations());
-    return new ExpectationSuite(spec.suite().name(), all);
+    return spec.suite().withExpectations(all);
   }
+
 
   /** The batch with the group's columns in the group's order; a different schema is rejected. */
   private Dataset<Row> align(Dataset<Row> batch) {

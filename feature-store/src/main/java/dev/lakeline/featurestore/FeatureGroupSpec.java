@@ -3,6 +3,7 @@ package dev.lakeline.featurestore;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.Names;
 import dev.lakeline.validation.ExpectationSuite;
+import dev.lakeline.validation.IngestionPolicy;
 import java.util.List;
 
 /**
@@ -57,6 +58,16 @@ public record FeatureGroupSpec(
 
   public FeatureGroupSpec withPartitionColumns(List<String> value) {
     return new FeatureGroupSpec(name, version, primaryKey, eventTime, value, description, suite);
+  }
+
+  /** A copy whose suite decides with {@code value}: STRICT, ALWAYS or QUARANTINE. */
+  public FeatureGroupSpec withPolicy(IngestionPolicy value) {
+    return withSuite(suite.withPolicy(value));
+  }
+
+  /** The ingestion policy: the suite's ({@code policy:} in the suite file; STRICT by default). */
+  public IngestionPolicy policy() {
+    return suite.policy();
   }
 
   /** "name v1", for messages. */

@@ -12,13 +12,18 @@ import dev.lakeline.core.delta.WriteMode;
  * @param mode {@code APPEND}, {@code MERGE} (upsert on primary key + event time), {@code OVERWRITE} or {@code
  *     REPLACE_WHERE}
  * @param replaceWhere the slice replaced, for {@code REPLACE_WHERE}
+ * @param logicalDate the logical date of the run (recorded in the validation report), or null
  */
-public record InsertOptions(String batchId, String runId, WriteMode mode, String replaceWhere) {
+public record InsertOptions(String batchId, String runId, WriteMode mode, String replaceWhere, String logicalDate) {
   public InsertOptions {
     if (batchId == null || batchId.isBlank()) {
       throw Errors.config("An insert needs a batch id (job:group:date) so that a replay is never a duplicate.");
     }
     mode = mode == null ? WriteMode.APPEND : mode;
+  }
+
+  public InsertOptions(String batchId, String runId, WriteMode mode, String replaceWhere) {
+    this(batchId, runId, mode, replaceWhere, null);
   }
 
   public static InsertOptions append(String batchId) {
@@ -35,6 +40,10 @@ public record InsertOptions(String batchId, String runId, WriteMode mode, String
   }
 
   public InsertOptions withRunId(String value) {
-    return new InsertOptions(batchId, value, mode, replaceWhere);
+    return new InsertOptions(batchId, value, mode, replaceWhere, logicalDate);
+  }
+
+  public InsertOptions withLogicalDate(String value) {
+    return new InsertOptions(batchId, runId, mode, replaceWhere, value);
   }
 }

@@ -1,79 +1,166 @@
 package dev.lakeline.validation;
 
+import static dev.lakeline.validation.KwargType.BOUND;
+import static dev.lakeline.validation.KwargType.COLUMN;
+import static dev.lakeline.validation.KwargType.COLUMN_LIST;
+import static dev.lakeline.validation.KwargType.COUNT;
+import static dev.lakeline.validation.KwargType.FLAG;
+import static dev.lakeline.validation.KwargType.FRACTION;
+import static dev.lakeline.validation.KwargType.IGNORE_ROW_IF;
+import static dev.lakeline.validation.KwargType.NUMBER;
+import static dev.lakeline.validation.KwargType.REGEX;
+import static dev.lakeline.validation.KwargType.SPARK_TYPE;
+import static dev.lakeline.validation.KwargType.SQL;
+import static dev.lakeline.validation.KwargType.VALUE_LIST;
+
 import dev.lakeline.core.Errors;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** The expectation types Lakeline supports, with their required and optional kwargs. */
+/**
+ * The single table of the expectation types Lakeline supports: for each, what kind of expectation it is and its
+ * kwargs with their types. Loading a suite and validating a batch both check expectations against it.
+ */
 final class ExpectationTypes {
-  /** kwargs every GE expectation may carry; accepted and ignored. */
-  private static final Set<String> COMMON = Set.of("result_format", "include_config", "catch_exceptions", "meta");
+  /** How an expectation is evaluated, and whether it can judge single rows. */
+  enum Kind {
+    /** On the batch's schema; no scan. */
+    SCHEMA,
+    /** On the whole table (row count). */
+    TABLE,
+    /** On one statistic of a column (min, mean, distinct values, …). */
+    AGGREGATE,
+    /** On each value of a column (or combination of columns); nulls are not evaluated, except by the null checks. */
+    COLUMN_MAP,
+    /** On each row, through a SQL condition. */
+    ROW;
 
-  private record Spec(Set<String> required, Set<String> optional) {}
+    boolean rowLevel() {
+      return this == COLUMN_MAP || this == ROW;
+    }
+  }
+
+  /** kwargs any Great Expectations expectation may carry; accepted and ignored. */
+  static final Set<String> COMMON = Set.of("result_format", "include_config", "catch_exceptions", "meta");
+
+  private record Kwarg(KwargType type, boolean required) {}
+
+  private record Spec(Kind kind, Map<String, Kwarg> kwargs) {}
 
   private static final Map<String, Spec> TYPES = new LinkedHashMap<>();
 
   static {
-    TYPES.put("expect_column_to_exist", new Spec(Set.of("column"), Set.of()));
-    TYPES.put("expect_column_values_to_not_be_null", new Spec(Set.of("column"), Set.of("mostly")));
-    TYPES.put(
-        "expect_column_values_to_be_between",
-        new Spec(Set.of("column"), Set.of("min_value", "max_value", "strict_min", "strict_max", "mostly")));
-    TYPES.put("expect_column_values_to_be_in_set", new Spec(Set.of("column", "value_set"), Set.of("mostly")));
-    TYPES.put("expect_column_values_to_be_unique", new Spec(Set.of("column"), Set.of()));
-    TYPES.put("expect_compound_columns_to_be_unique", new Spec(Set.of("column_list"), Set.of()));
-    TYPES.put("expect_table_row_count_to_be_between", new Spec(Set.of(), Set.of("min_value", "max_value")));
+    // schema
+    add("expect_column_to_exist", Kind.SCHEMA, req("column", COLUMN), opt("column_index", COUNT));
+    add("expect_table_columns_to_match_set", Kind.SCHEMA, req("column_set", COLUMN_LIST), opt("exact_match", FLAG));
+    add("expect_column_values_to_be_of_type", Kind.SCHEMA, req("column", COLUMN), req("type_", SPARK_TYPE));
+    // table
+    add("expect_table_row_count_to_be_between", Kind.TABLE, opt("min_value", COUNT), opt("max_value", COUNT));
+    // column map
+    add("expect_column_values_to_not_be_null", Kind.COLUMN_MAP, req("column", COLUMN), opt("mostly", FRACTION));
+    add("expect_column_values_to_be_null", Kind.COLUMN_MAP, req("column", COLUMN), opt("mostly", FRACTION));
+    add("expect_column_values_to_be_between", Kind.COLUMN_MAP, req("column", COLUMN), opt("min_value", BOUND),
+        opt("max_value", BOUND), opt("strict_min", FLAG), opt("strict_max", FLAG), opt("mostly", FRACTION));
+    add("expect_column_values_to_be_in_set", Kind.COLUMN_MAP, req("column", COLUMN), req("value_set", VALUE_LIST),
+        opt("mostly", FRACTION));
+    add("expect_column_values_to_not_be_in_set", Kind.COLUMN_MAP, req("column", COLUMN), req("value_set", VALUE_LIST),
+        opt("mostly", FRACTION));
+    add("expect_column_values_to_match_regex", Kind.COLUMN_MAP, req("column", COLUMN), req("regex", REGEX),
+        opt("mostly", FRACTION));
+    add("expect_column_values_to_not_match_regex", Kind.COLUMN_MAP, req("column", COLUMN), req("regex", REGEX),
+        opt("mostly", FRACTION));
+    add("expect_column_value_lengths_to_be_between", Kind.COLUMN_MAP, req("column", COLUMN), opt("min_value", COUNT),
+        opt("max_value", COUNT), opt("strict_min", FLAG), opt("strict_max", FLAG), opt("mostly", FRACTION));
+    add("expect_column_values_to_be_unique", Kind.COLUMN_MAP, req("column", COLUMN), opt("mostly", FRACTION));
+    add("expect_compound_columns_to_be_unique", Kind.COLUMN_MAP, req("column_list", COLUMN_LIST),
+        opt("mostly", FRACTION), opt("ignore_row_if", IGNORE_ROW_IF));
+    // row (Lakeline's own)
+    add("expect_row_values_to_satisfy_sql", Kind.ROW, req("condition", SQL), opt("mostly", FRACTION));
+    // column aggregates
+    for (String stat : List.of("min", "max", "mean", "median", "stdev", "sum")) {
+      add("expect_column_" + stat + "_to_be_between", Kind.AGGREGATE, req("column", COLUMN), opt("min_value", NUMBER),
+          opt("max_value", NUMBER), opt("strict_min", FLAG), opt("strict_max", FLAG));
+    }
+    add("expect_column_proportion_of_unique_values_to_be_between", Kind.AGGREGATE, req("column", COLUMN),
+        opt("min_value", NUMBER), opt("max_value", NUMBER), opt("strict_min", FLAG), opt("strict_max", FLAG));
+    add("expect_column_distinct_values_to_be_in_set", Kind.AGGREGATE, req("column", COLUMN), req("value_set", VALUE_LIST));
   }
 
   private ExpectationTypes() {}
+
+  private static Map.Entry<String, Kwarg> req(String name, KwargType type) {
+    return Map.entry(name, new Kwarg(type, true));
+  }
+
+  private static Map.Entry<String, Kwarg> opt(String name, KwargType type) {
+    return Map.entry(name, new Kwarg(type, false));
+  }
+
+  @SafeVarargs
+  private static void add(String type, Kind kind, Map.Entry<String, Kwarg>... kwargs) {
+    Map<String, Kwarg> m = new LinkedHashMap<>();
+    for (Map.Entry<String, Kwarg> k : kwargs) {
+      m.put(k.getKey(), k.getValue());
+    }
+    TYPES.put(type, new Spec(kind, Collections.unmodifiableMap(m)));
+  }
 
   static Set<String> supported() {
     return new TreeSet<>(TYPES.keySet());
   }
 
-  /** Checks the type and kwargs of an expectation; {@code where} names it in messages. */
+  static boolean known(String type) {
+    return TYPES.containsKey(type);
+  }
+
+  static Kind kind(String type) {
+    Spec spec = TYPES.get(type);
+    if (spec == null) {
+      throw Errors.config("Unknown expectation type '%s'. Supported types: %s.", type, supported());
+    }
+    return spec.kind();
+  }
+
+  /** The kwargs {@code type} takes, required ones first, as "name (type)" for messages and docs. */
+  static List<String> describe(String type) {
+    List<String> out = new ArrayList<>();
+    TYPES.get(type).kwargs().forEach((k, v) -> out.add(k + (v.required() ? "" : "?") + " (" + v.type().description() + ")"));
+    return out;
+  }
+
+  /** Checks the type and kwargs of an expectation; {@code where} names it in messages ("file: expectation #2"). */
   static void check(String where, Expectation e) {
     Spec spec = TYPES.get(e.type());
     if (spec == null) {
+      String near = Spelling.closest(e.type(), TYPES.keySet());
       throw Errors.config(
-          "%s: unknown expectation type '%s'. Supported types: %s.", where, e.type(), supported());
+          "%s: unknown expectation type '%s'.%s Supported types: %s.",
+          where, e.type(), near == null ? "" : " Did you mean '" + near + "'?", supported());
     }
-    for (String required : spec.required()) {
-      if (!e.kwargs().containsKey(required)) {
-        throw Errors.config("%s: missing kwarg '%s'. Add it under 'kwargs'.", where, required);
+    for (Map.Entry<String, Object> kw : e.kwargs().entrySet()) {
+      Kwarg k = spec.kwargs().get(kw.getKey());
+      if (k == null) {
+        if (COMMON.contains(kw.getKey())) {
+          continue;
+        }
+        String near = Spelling.closest(kw.getKey(), spec.kwargs().keySet());
+        throw Errors.config(
+            "%s: unknown kwarg '%s'.%s This expectation takes %s.",
+            where, kw.getKey(), near == null ? "" : " Did you mean '" + near + "'?", describe(e.type()));
+      }
+      k.type().check(where, kw.getKey(), kw.getValue());
+    }
+    for (Map.Entry<String, Kwarg> k : spec.kwargs().entrySet()) {
+      if (k.getValue().required() && e.kwargs().get(k.getKey()) == null) {
+        throw Errors.config(
+            "%s: missing kwarg '%s' (%s). Add it under 'kwargs'.", where, k.getKey(), k.getValue().type().description());
       }
     }
-    for (String kw : e.kwargs().keySet()) {
-      if (!spec.required().contains(kw) && !spec.optional().contains(kw) && !COMMON.contains(kw)) {
-        Set<String> known = new TreeSet<>(spec.required());
-        known.addAll(spec.optional());
-        throw Errors.config("%s: unknown kwarg '%s'. This expectation takes %s.", where, kw, known);
-      }
-    }
-    Object mostly = e.kwargs().get("mostly");
-    if (mostly != null && (!(mostly instanceof Number n) || n.doubleValue() < 0 || n.doubleValue() > 1)) {
-      throw Errors.config("%s: 'mostly' must be a number between 0 and 1, got %s.", where, mostly);
-    }
-    if (e.kwargs().containsKey("value_set") && !(e.kwargs().get("value_set") instanceof List)) {
-      throw Errors.config("%s: 'value_set' must be a list.", where);
-    }
-    if (e.kwargs().containsKey("column_list") && !(e.kwargs().get("column_list") instanceof List)) {
-      throw Errors.config("%s: 'column_list' must be a list of column names.", where);
-    }
-    for (String flag : List.of("strict_min", "strict_max")) {
-      Object v = e.kwargs().get(flag);
-      if (v != null && !(v instanceof Boolean)) {
-        throw Errors.config("%s: '%s' must be true or false, got '%s'.", where, flag, v);
-      }
-    }
-    for (String bound : List.of("min_value", "max_value")) {
-      Object v = e.kwargs().get(bound);
-      if (v != null && !(v instanceof Number)) {
-        throw Errors.config("%s: '%s' must be a number, got '%s'.", where, bound, v);
-      }
-    }
+    KwargRules.check(where, e);
   }
 }

@@ -83,7 +83,7 @@ class ValidatorTest {
     assertFails(ints(spark, 1, null, 3), NOT_NULL, kw("column", "v"));
     ExpectationResult r = validateOne(ints(spark, 1, null, null, 4), NOT_NULL, kw("column", "v"));
     assertEquals(4, r.elementCount());
-    assertEquals(2, r.unexpectedCount());
+    assertEquals(2L, (long) r.unexpectedCount());
   }
 
   @Test
@@ -234,7 +234,7 @@ class ValidatorTest {
     List<Expectation> failed = result.errors().stream().map(ExpectationResult::expectation).toList();
     assertTrue(failed.contains(aNotNull), result.failureSummary());
     assertTrue(failed.contains(bNotNull), result.failureSummary());
-    assertEquals(2, result.results().get(0).unexpectedCount());
+    assertEquals(2L, (long) result.results().get(0).unexpectedCount());
   }
 
   // --- odd column names, missing columns, severities ---------------------------------------------------------

@@ -17,7 +17,8 @@ import java.util.Locale;
  * &lt;root&gt;/training_datasets/&lt;view&gt;/v&lt;version&gt;/td&lt;n&gt;/    Delta table + manifest
  * &lt;root&gt;/models/&lt;name&gt;/v&lt;version&gt;/                     model/ + model.json
  * &lt;root&gt;/predictions/&lt;model&gt;/                           Delta table of batch predictions
- * &lt;root&gt;/_lakeline/&lt;table&gt;/                             Lakeline's own Delta tables
+ * &lt;root&gt;/_lakeline/&lt;table&gt;/                             Lakeline's own Delta tables (validation reports, …)
+ * &lt;root&gt;/_lakeline/quarantine/&lt;group&gt;/v&lt;version&gt;/      rows a feature group's gate held back
  * </pre>
  */
 public final class StorageLayout {
@@ -90,6 +91,11 @@ public final class StorageLayout {
 
   public String predictions(String model) {
     return join("predictions", Names.check("model", model));
+  }
+
+  /** The quarantine table of a feature group version: rows its gate held back, with the reasons. */
+  public String quarantine(String group, int version) {
+    return join("_lakeline", "quarantine", Names.check("feature group", group), "v" + checkVersion(version));
   }
 
   /** One of Lakeline's own tables (catalog, validation reports, job runs, …). */

@@ -94,10 +94,14 @@ final class FeatureGroupCommand implements Runnable {
         default -> throw Errors.config("Unknown --mode '%s': use append, upsert or overwrite.", mode);
       };
       Dataset<Row> batch = read(ctx, g);
-      InsertResult r = g.insert(batch, new InsertOptions(id, null, writeMode, null));
-      out.printf("%s %s: %,d rows, Delta v%d (batch %s)%n", g.spec().label(), r.skipped() ? "unchanged, batch already committed" : "committed", r.rows(), r.deltaVersion(), id);
+      InsertResult r = g.insert(batch, new InsertOptions(id, null, writeMode, null, date == null ? null : date.toString()));
+      out.printf("%s %s: %,d rows, Delta v%d (batch %s, %s, report %s)%n", g.spec().label(),
+          r.skipped() ? "unchanged, batch already committed" : "committed", r.rows(), r.deltaVersion(), id, r.decision(), r.reportId());
+      if (r.quarantinedRows() > 0) {
+        out.printf("%,d rows held back in quarantine: %s%n", r.quarantinedRows(), g.quarantinePath());
+      }
       if (!r.validation().success()) {
-        out.print("warnings:\n" + r.validation().failureSummary());
+        out.print("failed expectations:\n" + r.validation().failureSummary());
       }
     }
 

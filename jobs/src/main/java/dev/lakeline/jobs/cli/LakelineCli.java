@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       InferCommand.class,
       FeatureGroupCommand.class,
+      ValidationCommand.class,
+      SuggestCommand.class,
       ConfigCommand.class,
       VersionCommand.class,
       CommandLine.HelpCommand.class

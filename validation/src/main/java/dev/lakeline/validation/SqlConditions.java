@@ -1,0 +1,62 @@
+package dev.lakeline.validation;
+
+import dev.lakeline.core.Errors;
+import java.util.Arrays;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+
+/** The Spark SQL conditions of {@code expect_row_values_to_satisfy_sql}: syntax at load time, meaning per batch. */
+final class SqlConditions {
+  private SqlConditions() {}
+
+  /** Parses {@code condition} (no table needed); a syntax error is a config error naming {@code where}. */
+  static void checkSyntax(String where, String name, String condition) {
+    try {
+      functions.expr(condition);
+    } catch (Exception e) {
+      if (!(e instanceof AnalysisException)) {
+        throw e;
+      }
+      throw Errors.config(
+          "%s: '%s' is not valid Spark SQL: %s Write a boolean expression over the batch's columns, e.g. \"amount >= fee\" "
+              + "(quote odd column names with backticks).",
+          where, name, firstLine(e.getMessage()));
+    }
+  }
+
+  /**
+   * The condition as a column of {@code batch}: it must resolve against the batch's columns and be boolean, or
+   * it is a config error naming {@code where}.
+   */
+  static Column resolve(Dataset<Row> batch, String where, String condition) {
+    Column c = functions.expr(condition);
+    DataType type;
+    try {
+      type = batch.select(c).schema().fields()[0].dataType();
+    } catch (Exception e) {
+      if (!(e instanceof AnalysisException)) {
+        throw e;
+      }
+      throw Errors.config(
+          "%s: the condition \"%s\" does not fit the batch: %s The batch has columns %s.",
+          where, condition, firstLine(e.getMessage()), Arrays.toString(batch.columns()));
+    }
+    if (!type.equals(DataTypes.BooleanType)) {
+      throw Errors.config(
+          "%s: the condition \"%s\" is %s, not a boolean. Write a comparison or test, e.g. \"amount >= 0\".",
+          where, condition, type.simpleString());
+    }
+    return c;
+  }
+
+  private static String firstLine(String message) {
+    String m = message == null ? "" : message.strip();
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).strip();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.lakeline.validation;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.delta.CommitRequest;
+import dev.lakeline.core.delta.CommitResult;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.storage.StorageLayout;
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Validation reports as rows of a Delta table ({@code <root>/_lakeline/validation_reports}), one per gate run.
+ * Appends are idempotent per report id (a retried append of the same report is a no-op; a different report
+ * under an existing id is a conflict). The table has Delta row tracking on, so "newest" is the commit order
+ * ({@code _metadata.row_commit_version}), never a clock.
+ *
+ * <p>Query it directly too: {@code SELECT feature_group, decision, success_percent, failed_expectations FROM
+ * delta.`<root>/_lakeline/validation_reports`}, or {@code explode(results)} for one expectation's history.
+ */
+public final class ValidationReports {
+  static final String TABLE = "validation_reports";
+  private static final String ORDER = "_lakeline_commit_version";
+
+  private final SparkSession spark;
+  private final String path;
+
+  private ValidationReports(SparkSession spark, String path) {
+    this.spark = spark;
+    this.path = path;
+  }
+
+  public static ValidationReports open(SparkSession spark, StorageLayout layout) {
+    return new ValidationReports(spark, layout.system(TABLE));
+  }
+
+  /** The table's location. */
+  public String path() {
+    return path;
+  }
+
+  /** Appends the report; a second append of the same report is skipped (see {@link CommitResult#skipped()}). */
+  public CommitResult append(ValidationReport report) {
+    ensureTable();
+    Dataset<Row> row = spark.createDataFrame(List.of(ReportRows.toRow(report)), ReportRows.SCHEMA);
+    return DeltaCommits.commit(spark, CommitRequest.append(path, row, "validation_report:" + report.reportId()));
+  }
+
+  /** The newest {@code limit} reports of a feature group (all versions), newest first; empty if there are none. */
+  public List<ValidationReport> history(String featureGroup, int limit) {
+    if (limit < 1) {
+      throw Errors.config("history(%s, %d): the limit must be at least 1.", featureGroup, limit);
+    }
+    if (!DeltaCommits.exists(spark, path)) {
+      return List.of();
+    }
+    return read(table().filter(col("feature_group").equalTo(featureGroup)).orderBy(col(ORDER).desc(), col("report_id").desc()).limit(limit));
+  }
+
+  /** The report with this id; not found if there is none. */
+  public ValidationReport get(String reportId) {
+    List<ValidationReport> found =
+        DeltaCommits.exists(spark, path)
+            ? read(table().filter(col("report_id").equalTo(reportId)).orderBy(col(ORDER).desc()).limit(1))
+            : List.of();
+    if (found.isEmpty()) {
+      throw Errors.notFound(
+          "There is no validation report '%s' in %s. List a group's reports with ValidationReports.history(group, n).",
+          reportId, path);
+    }
+    return found.get(0);
+  }
+
+  private Dataset<Row> table() {
+    return spark.read().format("delta").load(path).withColumn(ORDER, col("_metadata.row_commit_version"));
+  }
+
+  private static List<ValidationReport> read(Dataset<Row> rows) {
+    List<ValidationReport> out = new ArrayList<>();
+    for (Row r : rows.drop(ORDER).collectAsList()) {
+      out.add(ReportRows.fromRow(r));
+    }
+    return out;
+  }
+
+  /** Creates the table with row tracking (for commit order); a concurrent creator winning the race is fine. */
+  private void ensureTable() {
+    if (DeltaCommits.exists(spark, path)) {
+      return;
+    }
+    try {
+      DeltaTable.createIfNotExists(spark)
+          .location(path)
+          .addColumns(ReportRows.SCHEMA)
+          .property("delta.enableRowTracking", "true")
+          .execute();
+    } catch (RuntimeException e) {
+      if (!DeltaCommits.exists(spark, path)) {
+        throw e;
+      }
+    }
+  }
+}
