@@ -59,13 +59,25 @@ public final class LakeFiles {
   }
 
   /**
-   * Writes a new file and fails with a conflict if it exists. On HDFS and local disks the creation is atomic, so
-   * of two writers racing for one name exactly one wins.
+   * Writes a new file and fails with a conflict if it exists. On local disks (O_EXCL) and HDFS the creation is
+   * atomic, so of two writers racing for one name exactly one wins; on object stores it is as atomic as the
+   * store's conditional create.
    */
   public void createExclusive(String path, String content) {
     Path p = new Path(path);
     try {
       FileSystem fs = fs(p);
+      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem || fs instanceof org.apache.hadoop.fs.RawLocalFileSystem) {
+        // Hadoop's local create(overwrite=false) checks, then creates: not atomic. The OS's O_EXCL is.
+        java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(p).toUri());
+        java.nio.file.Files.createDirectories(local.getParent());
+        try {
+          java.nio.file.Files.write(local, content.getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          throw Errors.conflict(e, "%s already exists.", path);
+        }
+        return;
+      }
       if (fs.exists(p)) {
         throw Errors.conflict("%s already exists.", path);
       }

@@ -1,0 +1,82 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.ExitCode;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import dev.lakeline.validation.ExpectationSuite;
+import dev.lakeline.validation.SuiteFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lakeline validation history|show} and {@code lakeline suggest}. */
+@SparkTest
+class ValidationCommandTest {
+  private static Cli run(TestLakehouse lh, String... args) {
+    String[] all = new String[args.length + 4];
+    System.arraycopy(args, 0, all, 0, args.length);
+    all[args.length] = "--lakehouse";
+    all[args.length + 1] = lh.uri();
+    all[args.length + 2] = "--config";
+    all[args.length + 3] = CommonOptions.BUNDLED_CONFIG;
+    return Cli.run(all);
+  }
+
+  @Test
+  void historyShowsEveryBatchsDecision(TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("suite.yaml"), """
+        expectation_suite_name: tx
+        expectations:
+          - expectation_type: expect_column_values_to_be_between
+            kwargs: {column: amount, min_value: 0}
+        """);
+    Files.writeString(dir.resolve("tx.yaml"), """
+        name: tx
+        primary_key: [txn_id]
+        suite: suite.yaml
+        schema: {txn_id: string, amount: double}
+        """);
+    Files.writeString(dir.resolve("good.csv"), "txn_id,amount\nt1,5.5\n");
+    Files.writeString(dir.resolve("bad.csv"), "txn_id,amount\nt2,-3\n");
+    assertEquals(0, run(lh, "fg", "create", "--file", dir.resolve("tx.yaml").toString()).exitCode());
+    assertEquals(0, run(lh, "fg", "insert", "tx", "--input", dir.resolve("good.csv").toString(), "--format", "csv", "--batch-id", "good-1").exitCode());
+    assertEquals(ExitCode.DATA_REJECTED.code(),
+        run(lh, "fg", "insert", "tx", "--input", dir.resolve("bad.csv").toString(), "--format", "csv", "--batch-id", "bad-1").exitCode());
+
+    Cli history = run(lh, "validation", "history", "tx");
+    assertEquals(0, history.exitCode(), history.err());
+    String[] lines = history.out().split("\n");
+    assertTrue(lines[1].contains("REJECTED") && lines[1].contains("bad-1") && lines[1].contains(" - "), history.out());
+    assertTrue(lines[2].contains("INGESTED") && lines[2].contains("good-1") && lines[2].contains("v1"), history.out());
+    assertTrue(history.out().contains("amount"), "the latest failures are summarised:\n" + history.out());
+
+    String reportId = lines[1].trim().substring(lines[1].trim().lastIndexOf(' ') + 1);
+    Cli json = run(lh, "validation", "show", reportId, "--json");
+    assertEquals(0, json.exitCode(), json.err());
+    assertTrue(json.out().contains("\"success\"") && json.out().contains("\"unexpected_count\""), json.out());
+
+    Cli none = run(lh, "validation", "history", "nothing_here");
+    assertTrue(none.out().contains("No validation reports"), none.out());
+  }
+
+  @Test
+  void suggestWritesAnEditableSuite(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    String data = dir.resolve("sample").toString();
+    spark.sql("SELECT CAST(id AS STRING) AS id, id % 3 AS bucket, CAST(id AS DOUBLE) * 1.5 AS amount FROM range(200)")
+        .write().parquet(data);
+    Path out = dir.resolve("suggested.yaml");
+    Cli r = run(lh, "suggest", "--input", data, "--name", "sample", "--output", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    ExpectationSuite suite = SuiteFiles.load(out.toString());
+    assertEquals("sample", suite.name());
+    assertTrue(suite.expectations().stream().anyMatch(e -> e.type().equals("expect_column_values_to_not_be_null")), suite.toString());
+    Cli missing = run(lh, "suggest", "--input", dir.resolve("nope").toString());
+    assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode());
+  }
+}
