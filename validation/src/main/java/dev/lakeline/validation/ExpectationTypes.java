@@ -1,5 +1,6 @@
 package dev.lakeline.validation;
 
+import dev.lakeline.core.Spelling;
 import static dev.lakeline.validation.KwargType.BOUND;
 import static dev.lakeline.validation.KwargType.COLUMN;
 import static dev.lakeline.validation.KwargType.COLUMN_LIST;

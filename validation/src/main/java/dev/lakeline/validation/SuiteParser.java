@@ -1,5 +1,6 @@
 package dev.lakeline.validation;
 
+import dev.lakeline.core.Spelling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeline.core.Errors;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Spelling;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -300,8 +301,8 @@ public final class ConfigLoader {
     List<String> known = new ArrayList<>();
     LakelineKeys.ALL.forEach(k -> known.add(k.name()));
     String nearest =
-        known.stream().min(Comparator.comparingInt(k -> distance(k, name))).orElse("");
-    String hint = distance(nearest, name) <= 3 ? " Did you mean '" + nearest + "'?" : "";
+        known.stream().min(Comparator.comparingInt(k -> Spelling.distance(k, name))).orElse("");
+    String hint = Spelling.distance(nearest, name) <= 3 ? " Did you mean '" + nearest + "'?" : "";
     return Errors.config("%s: unknown key '%s'.%s Known keys: %s.", where, prefix + name, hint, known);
   }
 
@@ -316,25 +317,5 @@ public final class ConfigLoader {
       return "nothing (null)";
     }
     return "'" + node.asText() + "'";
-  }
-
-  /** Levenshtein distance, for "did you mean" hints. */
-  static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }

@@ -1,14 +1,14 @@
-package dev.lakeline.validation;
+package dev.lakeline.core;
 
 import java.util.Collection;
 import java.util.Locale;
 
-/** "Did you mean …?" for misspelt expectation types and kwargs. */
-final class Spelling {
+/** "Did you mean …?" for misspelt configuration keys, expectation types and kwargs. */
+public final class Spelling {
   private Spelling() {}
 
   /** The candidate closest to {@code word}, if it is close enough to be a likely misspelling; else null. */
-  static String closest(String word, Collection<String> candidates) {
+  public static String closest(String word, Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String c : candidates) {
@@ -21,7 +21,8 @@ final class Spelling {
     return best != null && bestDistance <= Math.max(2, word.length() / 4) ? best : null;
   }
 
-  private static int distance(String a, String b) {
+  /** Levenshtein distance. */
+  public static int distance(String a, String b) {
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
