@@ -17,14 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 @SparkTest
 class FeatureGroupCommandTest {
   private static Cli fg(TestLakehouse lh, String... args) {
-    String[] all = new String[args.length + 5];
+    String[] all = new String[args.length + 1];
     all[0] = "fg";
     System.arraycopy(args, 0, all, 1, args.length);
-    all[args.length + 1] = "--lakehouse";
-    all[args.length + 2] = lh.uri();
-    all[args.length + 3] = "--config";
-    all[args.length + 4] = CommonOptions.BUNDLED_CONFIG;
-    return Cli.run(all);
+    return Cli.inLakehouse(lh, all);
   }
 
   @Test

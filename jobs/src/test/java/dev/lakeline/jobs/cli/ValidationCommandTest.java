@@ -19,13 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 @SparkTest
 class ValidationCommandTest {
   private static Cli run(TestLakehouse lh, String... args) {
-    String[] all = new String[args.length + 4];
-    System.arraycopy(args, 0, all, 0, args.length);
-    all[args.length] = "--lakehouse";
-    all[args.length + 1] = lh.uri();
-    all[args.length + 2] = "--config";
-    all[args.length + 3] = CommonOptions.BUNDLED_CONFIG;
-    return Cli.run(all);
+    return Cli.inLakehouse(lh, args);
   }
 
   @Test
