@@ -51,12 +51,13 @@ public final class DeltaCommits {
   public static CommitResult commit(SparkSession spark, CommitRequest request) {
     Fingerprint fp = fingerprint(request);
     for (int attempt = 1; ; attempt++) {
-      Long earlier = previousCommit(spark, request, fp);
+      // one look at the table per attempt: its version (-1 when absent) serves the replay check and the txn id
+      long readVersion = exists(spark, request.path()) ? currentVersion(spark, request.path()) : -1;
+      Long earlier = readVersion < 0 ? null : previousCommit(spark, request, fp, readVersion);
       if (earlier != null) {
         return new CommitResult(request.path(), earlier, fp.rows(), true);
       }
       String token = request.batchId() + "#" + fp.value() + "#" + System.nanoTime();
-      long readVersion = exists(spark, request.path()) ? currentVersion(spark, request.path()) : -1;
       try {
         write(spark, request, metadata(request, fp, token), readVersion + 1);
         Long mine = versionOf(spark, request.path(), token);
@@ -177,10 +178,7 @@ public final class DeltaCommits {
    * The version of an earlier commit of this batch with the same content that is still in effect, or null.
    * A whole-table overwrite is in effect only while it is the latest commit; slices stay in effect.
    */
-  private static Long previousCommit(SparkSession spark, CommitRequest request, Fingerprint fp) {
-    if (!exists(spark, request.path())) {
-      return null;
-    }
+  private static Long previousCommit(SparkSession spark, CommitRequest request, Fingerprint fp, long latest) {
     List<Row> history =
         DeltaTable.forPath(spark, request.path())
             .history()
@@ -203,7 +201,7 @@ public final class DeltaCommits {
       }
       return null;
     }
-    if (request.mode() == WriteMode.OVERWRITE && version != currentVersion(spark, request.path())) {
+    if (request.mode() == WriteMode.OVERWRITE && version != latest) {
       return null;
     }
     return version;
