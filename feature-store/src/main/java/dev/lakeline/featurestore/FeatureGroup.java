@@ -261,6 +261,7 @@ public final class FeatureGroup {
                 .withColumn("report_id", functions.lit(report.reportId()))
                 .withColumn("run_id", functions.lit(options.runId()).cast("string"));
         // the batch's slice of the quarantine holds its latest verdict: a rerun replaces it, never duplicates it
+        ensureQuarantineTable(held.schema());
         String slice = "batch_id = '" + options.batchId().replace("\\", "\\\\").replace("'", "\\'") + "'";
         DeltaCommits.commit(
             spark, CommitRequest.replaceWhere(quarantinePath(), held, slice, "quarantine:" + options.batchId()).withMetadata(metadata));
@@ -284,6 +285,19 @@ public final class FeatureGroup {
   /** Where the group's gate holds back failing rows (QUARANTINE policy), with their reasons and batch ids. */
   public String quarantinePath() {
     return layout.quarantine(spec.name(), spec.version());
+  }
+
+  /** Creates the quarantine table up front when the group's column names need Delta's column mapping. */
+  private void ensureQuarantineTable(StructType heldSchema) {
+    if (FeatureStore.needsColumnMapping(heldSchema) && !DeltaCommits.exists(spark, quarantinePath())) {
+      DeltaTable.createIfNotExists(spark)
+          .location(quarantinePath())
+          .addColumns(heldSchema)
+          .property("delta.columnMapping.mode", "name")
+          .property("delta.minReaderVersion", "2")
+          .property("delta.minWriterVersion", "5")
+          .execute();
+    }
   }
 
   /** The quarantined rows (empty when nothing was ever held back). */

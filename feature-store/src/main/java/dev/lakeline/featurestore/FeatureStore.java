@@ -9,6 +9,7 @@ import io.delta.tables.DeltaTableBuilder;
 import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -51,10 +52,19 @@ public final class FeatureStore {
       requireColumn(spec, schema, spec.eventTime(), "event time");
     }
     spec.partitionColumns().forEach(c -> requireColumn(spec, schema, c, "partition"));
+    // a suite that does not fit the schema fails here, before anything is created, not at the first batch
+    dev.lakeline.validation.Validator.check(spark, schema, spec.suite());
     String path = layout.featureGroup(spec.name(), spec.version());
     if (!DeltaCommits.exists(spark, path)) {
       DeltaTableBuilder builder =
-          DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).property(SPEC_PROPERTY, Json.write(spec));
+          DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema)).property(SPEC_PROPERTY, Json.write(spec));
+      if (needsColumnMapping(schema)) {
+        // Parquet cannot hold these names; Delta's column mapping stores them as table metadata instead
+        builder = builder
+            .property("delta.columnMapping.mode", "name")
+            .property("delta.minReaderVersion", "2")
+            .property("delta.minWriterVersion", "5");
+      }
       if (!spec.partitionColumns().isEmpty()) {
         builder = builder.partitionedBy(spec.partitionColumns().toArray(String[]::new));
       }
@@ -160,6 +170,29 @@ public final class FeatureStore {
       throw Errors.config(
           "Feature group %s: the %s column '%s' is not in the schema %s.", spec.label(), role, column, schema.simpleString());
     }
+  }
+
+  /**
+   * Every column nullable: whether a value may be missing is the suite's to say ({@code
+   * expect_column_values_to_not_be_null}, checked by the gate with a report), not a Delta constraint that fails
+   * the write after the gate has passed. The primary key is never null anyway: the gate enforces it.
+   */
+  private static StructType nullable(StructType schema) {
+    StructType out = new StructType();
+    for (StructField f : schema.fields()) {
+      out = out.add(f.name(), f.dataType(), true, f.metadata());
+    }
+    return out;
+  }
+
+  /** Whether a column name has characters Parquet cannot store (Delta then needs column mapping). */
+  static boolean needsColumnMapping(StructType schema) {
+    for (StructField f : schema.fields()) {
+      if (f.name().chars().anyMatch(ch -> " ,;{}()\n\t=".indexOf(ch) >= 0)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean sameColumns(StructType a, StructType b) {

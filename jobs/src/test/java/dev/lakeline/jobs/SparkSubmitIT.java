@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,35 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
  * so a class or service file missing from the jar fails here, as it would on a cluster.
  */
 class SparkSubmitIT {
-  private static final String MAIN = "dev.lakeline.jobs.cli.LakelineCli";
-
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run sparkSubmit(Path workDir, List<String> submitOptions, String jar, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(Arrays.asList(Files.readString(Path.of(System.getProperty("lakeline.jvm.args"))).trim().split("\\s+")));
-    cmd.add("-Duser.timezone=UTC");
-    cmd.add("-Dlog4j2.configurationFile=" + Path.of("..", "conf", "log4j2-local.properties").toAbsolutePath().normalize());
-    cmd.add("-cp");
-    cmd.add(Files.readString(Path.of(System.getProperty("lakeline.spark.classpath"))).trim());
-    cmd.add("org.apache.spark.deploy.SparkSubmit");
-    cmd.addAll(List.of("--master", "local[2]", "--class", MAIN, "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=4"));
-    cmd.addAll(submitOptions);
-    cmd.add(jar);
-    cmd.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    pb.environment().remove("SPARK_HOME");
-    File out = workDir.resolve("stdout.txt").toFile();
-    File err = workDir.resolve("stderr.txt").toFile();
-    pb.redirectOutput(out).redirectError(err);
-    Process p = pb.start();
-    if (!p.waitFor(10, TimeUnit.MINUTES)) {
-      p.destroyForcibly();
-      throw new AssertionError("spark-submit did not finish in 10 minutes");
-    }
-    return new Run(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8), Files.readString(err.toPath(), StandardCharsets.UTF_8));
+  private static SparkSubmitProcess.Run sparkSubmit(Path workDir, List<String> submitOptions, String jar, String... args)
+      throws Exception {
+    return SparkSubmitProcess.run(workDir, List.of(), null, submitOptions, jar, args);
   }
 
   private static void assertTable(Path lakehouse, String relative) {
@@ -61,7 +32,7 @@ class SparkSubmitIT {
   @Test
   void theBundledJarRunsTheWholeLoopUnderSparkSubmit(@TempDir Path dir) throws Exception {
     Path lakehouse = dir.resolve("lakehouse");
-    Run r = sparkSubmit(dir, List.of(), System.getProperty("lakeline.jar.bundled"),
+    SparkSubmitProcess.Run r = sparkSubmit(dir, List.of(), System.getProperty("lakeline.jar.bundled"),
         "demo", "--scale", "0.05", "--lakehouse", lakehouse.toString());
     assertEquals(0, r.exitCode(), r.err() + r.out());
     assertTrue(r.out().contains("spark-submit (local[2])"), "the job must take spark-submit's session:\n" + r.out());
@@ -74,7 +45,7 @@ class SparkSubmitIT {
     assertTable(lakehouse, "predictions/loan_default");
     assertTrue(Files.isRegularFile(lakehouse.resolve("models/loan_default/v1/model.json")));
 
-    Run missing = sparkSubmit(dir, List.of(), System.getProperty("lakeline.jar.bundled"),
+    SparkSubmitProcess.Run missing = sparkSubmit(dir, List.of(), System.getProperty("lakeline.jar.bundled"),
         "infer", "--date", "2024-06-30", "--lakehouse", dir.resolve("empty").toString());
     assertEquals(4, missing.exitCode(), "not found: " + missing.err());
     assertTrue(missing.err().contains("error: "), missing.err());
@@ -88,7 +59,7 @@ class SparkSubmitIT {
         .collect(Collectors.joining(","));
     assertEquals(2, deltaJars.split(",").length, "delta-spark and delta-storage on the test classpath: " + deltaJars);
     Path lakehouse = dir.resolve("lakehouse");
-    Run r = sparkSubmit(dir, List.of("--jars", deltaJars), System.getProperty("lakeline.jar.thin"),
+    SparkSubmitProcess.Run r = sparkSubmit(dir, List.of("--jars", deltaJars), System.getProperty("lakeline.jar.thin"),
         "demo", "--scale", "0.03", "--lakehouse", lakehouse.toString());
     assertEquals(0, r.exitCode(), r.err() + r.out());
     assertTable(lakehouse, "predictions/loan_default");

@@ -72,7 +72,11 @@ final class Compiler {
           new Compiled(i, e, label, kind, refs, null, c.isNull(), new Measure.Compliance(Plan.okColumn(i), null));
       case "expect_column_values_to_be_between" -> {
         requireDateColumnForDateBounds(batch, where, e, col);
-        yield mapped(i, e, label, kind, refs, c, bounds(c, e));
+        DataType type = batch.schema().apply(col).dataType();
+        boolean floating = type instanceof org.apache.spark.sql.types.DoubleType || type instanceof org.apache.spark.sql.types.FloatType;
+        // NaN is a value (not a null) and lies within no bounds; Spark would order it above every number
+        Column inBounds = floating ? bounds(c, e).and(not(functions.isnan(c))) : bounds(c, e);
+        yield mapped(i, e, label, kind, refs, c, inBounds);
       }
       case "expect_column_values_to_be_in_set", "expect_column_distinct_values_to_be_in_set" ->
           mapped(i, e, label, kind, refs, c, inSet(c, e));

@@ -4,6 +4,8 @@ import dev.lakeline.core.Errors;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Runs an expectation suite on a batch with Great Expectations' semantics: column-map expectations look at
@@ -19,6 +21,15 @@ public final class Validator {
   public static final String FAILED_EXPECTATIONS_COLUMN = "_lakeline_failed_expectations";
 
   private Validator() {}
+
+  /**
+   * Checks, without reading any data, that {@code suite} fits a batch of {@code schema}: every expectation is
+   * known, its kwargs are complete and typed, and every column it names exists with a type it can check. A
+   * misfit is a config error naming the suite, the expectation and the fix.
+   */
+  public static void check(SparkSession spark, StructType schema, ExpectationSuite suite) {
+    Compiler.compile(spark.createDataFrame(List.of(), schema), suite);
+  }
 
   /** Validates {@code batch}. A suite that does not fit the batch (a missing column, …) is a config error. */
   public static ValidationResult validate(Dataset<Row> batch, ExpectationSuite suite) {

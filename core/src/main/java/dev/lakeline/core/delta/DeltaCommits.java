@@ -160,13 +160,18 @@ public final class DeltaCommits {
             .map(k -> "t." + quote(k) + " <=> s." + quote(k))
             .reduce((a, b) -> a + " AND " + b)
             .orElseThrow();
+    // every column by its quoted name: Delta's updateAll/insertAll cannot expand names that hold a backtick
+    Map<String, Column> assignments = new LinkedHashMap<>();
+    for (String c : request.data().columns()) {
+      assignments.put(quote(c), col("s." + quote(c)));
+    }
     DeltaTable.forPath(session, request.path())
         .as("t")
         .merge(source.as("s"), on)
         .whenMatched()
-        .updateAll()
+        .update(assignments)
         .whenNotMatched()
-        .insertAll()
+        .insert(assignments)
         .execute();
   }
 
