@@ -1,8 +1,9 @@
 package dev.lakeline.transformations;
 
 /**
- * The demo domain's features (loan approval), built from the general {@link Features}. The feature pipeline and
- * the inference path both call these, so a model sees the same values at training and scoring time.
+ * The demo domain's features (loan approval), built from the general steps ({@code zip5}, {@code positive_flag},
+ * {@code daily_aggregates}, {@code ratio}). The feature pipeline and the inference path both call these, so a model
+ * sees the same values at training and scoring time.
  */
 public final class LoanFeatures {
   private LoanFeatures() {}
@@ -12,7 +13,7 @@ public final class LoanFeatures {
     return Features.zip5("zip_code", "zip5");
   }
 
-  /** Credit reports: {@code bankruptcies} count to {@code has_bankruptcy} flag. */
+  /** Credit reports: {@code bankruptcies} count to {@code has_bankruptcy} flag (1 when above 0). */
   public static Transformation creditReports() {
     return Features.positiveFlag("bankruptcies", "has_bankruptcy");
   }

@@ -1,0 +1,162 @@
+package dev.lakeline.transformations;
+
+import static dev.lakeline.transformations.TestData.frame;
+import static dev.lakeline.transformations.TestData.row;
+import static dev.lakeline.transformations.TestData.schema;
+import static dev.lakeline.transformations.TestData.ts;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.testkit.SparkTest;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.Test;
+
+@SparkTest
+class RollingAggregatesTest {
+  private static Dataset<Row> events(SparkSession spark) {
+    return frame(spark, schema("id string", "card string", "t timestamp", "v int"),
+        row("e1", "a", ts("2024-01-01T10:00:00Z"), 1),
+        row("e2", "a", ts("2024-01-01T10:59:59Z"), 2),
+        row("e3", "a", ts("2024-01-01T11:00:00Z"), 4),
+        row("e4", "a", ts("2024-01-01T11:00:00Z"), null),
+        row("e5", "a", ts("2024-01-01T11:59:59.999999Z"), 8),
+        row("e6", "a", ts("2024-01-01T12:00:00Z"), 16),
+        row("b1", "b", ts("2024-01-01T10:30:00Z"), 100),
+        row("n1", null, ts("2024-01-01T10:30:00Z"), 5),
+        row("n2", "a", null, 1000));
+  }
+
+  @Test
+  void windowIsHalfOpenExactlyOneWindowBackIsOutTiesSeeEachOther(SparkSession spark) {
+    RollingAggregates step = RollingAggregates.of("card", "t", "v", "1h").withAggregates(
+        Aggregate.COUNT, Aggregate.EVENTS, Aggregate.SUM, Aggregate.MIN, Aggregate.MAX);
+    Dataset<Row> out = step.apply(events(spark));
+    List<List<Object>> got = TestData.values(out, "id", "v_count_1h", "v_events_1h", "v_sum_1h", "v_min_1h", "v_max_1h");
+    assertEquals(List.of(
+        Arrays.asList("b1", 1L, 1L, 100L, 100, 100),
+        Arrays.asList("e1", 1L, 1L, 1L, 1, 1),
+        // 10:59:59 is 1 s short of a window after e1: e1 is in.
+        Arrays.asList("e2", 2L, 2L, 3L, 1, 2),
+        // 11:00:00 is exactly 1h after e1: e1 is out. e3 and e4 share a time and see each other; e4's null value
+        // counts as an event but not as a value.
+        Arrays.asList("e3", 2L, 3L, 6L, 2, 4),
+        Arrays.asList("e4", 2L, 3L, 6L, 2, 4),
+        // e2 (10:59:59) is 1h and 0.999999 s back: out. e3/e4 are 1 us short of 1h back: in.
+        Arrays.asList("e5", 2L, 3L, 12L, 4, 8),
+        // e3/e4 exactly 1h back: out.
+        Arrays.asList("e6", 2L, 2L, 24L, 8, 16),
+        // A null entity or a null time: no window, null aggregates; and they count in nobody's window.
+        Arrays.asList("n1", null, null, null, null, null),
+        Arrays.asList("n2", null, null, null, null, null)), got);
+  }
+
+  @Test
+  void meanAndSampleStddevIgnoreNullsAndStddevNeedsTwoValues(SparkSession spark) {
+    Dataset<Row> out = RollingAggregates.of("card", "t", "v", "1h")
+        .withAggregates(Aggregate.MEAN, Aggregate.STDDEV).apply(events(spark));
+    Map<String, Double> mean = TestData.byId(out, "id", "v_mean_1h", o -> (Double) o);
+    Map<String, Double> sd = TestData.byId(out, "id", "v_stddev_1h", o -> (Double) o);
+    assertEquals(1.0, mean.get("e1"));
+    assertEquals(null, sd.get("e1"), "one value: no sample stddev");
+    assertEquals(1.5, mean.get("e2"));
+    assertEquals(Math.sqrt(0.5), sd.get("e2"), 1e-12);
+    assertEquals(3.0, mean.get("e4"));
+    assertEquals(Math.sqrt(2), sd.get("e4"), 1e-12);
+    assertEquals(12.0, mean.get("e6"));
+    assertEquals(Math.sqrt(32), sd.get("e6"), 1e-12);
+    assertEquals(null, mean.get("n2"));
+  }
+
+  @Test
+  void outputTypesFollowTheValueAndColumnsAreNamedPrefixAggregateWindow(SparkSession spark) {
+    RollingAggregates step = RollingAggregates.of("card", "t", "v", "1h", "7d").withPrefix("amt");
+    Dataset<Row> out = step.apply(events(spark));
+    assertEquals(DataTypes.LongType, out.schema().apply("amt_count_1h").dataType());
+    assertEquals(DataTypes.LongType, out.schema().apply("amt_sum_7d").dataType());
+    assertEquals(DataTypes.IntegerType, out.schema().apply("amt_min_7d").dataType());
+    assertEquals(DataTypes.DoubleType, out.schema().apply("amt_mean_1h").dataType());
+    assertEquals(DataTypes.DoubleType, out.schema().apply("amt_stddev_7d").dataType());
+    assertEquals("amt_sum_7d", step.column(Aggregate.SUM, "7d"));
+    assertEquals(4 + 12, out.columns().length);
+    assertEquals(9, out.count(), "one output row per input row");
+  }
+
+  @Test
+  void allWindowsShareOneShuffleAndOneSort(SparkSession spark) {
+    Dataset<Row> out = RollingAggregates.of("card", "t", "v", "1h", "4h", "1d", "7d", "30d").apply(events(spark));
+    String plan = out.queryExecution().executedPlan().toString();
+    assertEquals(1, occurrences(plan, "Exchange hashpartitioning"), plan);
+    assertEquals(1, occurrences(plan, "Sort ["), plan);
+    assertEquals(1, occurrences(plan, "Window ["), plan);
+  }
+
+  @Test
+  void aWindowLongerThanTheDataCoversEverythingEarlier(SparkSession spark) {
+    Dataset<Row> out = RollingAggregates.of("card", "t", "v", "3650d").withAggregates(Aggregate.EVENTS).apply(events(spark));
+    Map<String, Long> events = TestData.byId(out, "id", "v_events_3650d", o -> (Long) o);
+    assertEquals(6L, events.get("e6"));
+    assertEquals(4L, events.get("e3"));
+  }
+
+  @Test
+  void subSecondTimesDatesAndCompositeKeys(SparkSession spark) {
+    Dataset<Row> df = frame(spark, schema("id string", "k1 string", "k2 int", "d date", "v double"),
+        row("r1", "x", 1, TestData.date("2024-03-01"), 1.0),
+        row("r2", "x", 1, TestData.date("2024-03-02"), 2.0),
+        row("r3", "x", 2, TestData.date("2024-03-02"), 4.0),
+        row("r4", "x", 1, TestData.date("2024-03-03"), 8.0));
+    Dataset<Row> out = new RollingAggregates(List.of("k1", "k2"), "d", "v", List.of("2d"), List.of(Aggregate.SUM), "v")
+        .apply(df);
+    Map<String, Double> sum = TestData.byId(out, "id", "v_sum_2d", o -> (Double) o);
+    // A date is midnight UTC: 2 days back from 03-03 is 03-01 itself, which is out.
+    assertEquals(Map.of("r1", 1.0, "r2", 3.0, "r3", 4.0, "r4", 10.0), sum);
+  }
+
+  @Test
+  void windowsAreParsedAndChecked() {
+    assertEquals(30_000_000L, Durations.micros("s", "30s"));
+    assertEquals(15 * 60_000_000L, Durations.micros("s", "15m"));
+    assertEquals(3_600_000_000L, Durations.micros("s", "1h"));
+    assertEquals(7 * 86_400_000_000L, Durations.micros("s", "7d"));
+    assertEquals(14 * 86_400_000_000L, Durations.micros("s", "2w"));
+    for (String bad : List.of("0h", "-1h", "1.5h", "1 h", "h", "1y", "", "99999999999999999999d")) {
+      var e = assertThrows(LakelineException.ConfigError.class, () -> RollingAggregates.of("c", "t", "v", bad), bad);
+      assertTrue(e.getMessage().contains("rolling_aggregates") && e.getMessage().contains("'" + bad + "'"), e.getMessage());
+    }
+    assertTrue(assertThrows(LakelineException.ConfigError.class, () -> RollingAggregates.of("c", "t", "v", "-1h"))
+        .getMessage().contains("cannot be negative"));
+    assertTrue(assertThrows(LakelineException.ConfigError.class, () -> RollingAggregates.of("c", "t", "v", "1h", "60m"))
+        .getMessage().contains("same length"));
+  }
+
+  @Test
+  void contractErrorsNameTheStepAndTheColumn(SparkSession spark) {
+    Dataset<Row> df = events(spark);
+    var missing = assertThrows(LakelineException.ConfigError.class,
+        () -> RollingAggregates.of("cardd", "t", "v", "1h").apply(df));
+    assertTrue(missing.getMessage().contains("'rolling_aggregates'") && missing.getMessage().contains("'cardd'")
+        && missing.getMessage().contains("Did you mean 'card'"), missing.getMessage());
+    var value = assertThrows(LakelineException.ConfigError.class,
+        () -> RollingAggregates.of("card", "t", "id", "1h").apply(df));
+    assertTrue(value.getMessage().contains("numeric") && value.getMessage().contains("'id'"), value.getMessage());
+    var time = assertThrows(LakelineException.ConfigError.class,
+        () -> RollingAggregates.of("card", "v", "v", "1h").apply(df));
+    assertTrue(time.getMessage().contains("timestamp") && time.getMessage().contains("'v'"), time.getMessage());
+  }
+
+  private static int occurrences(String text, String part) {
+    int n = 0;
+    for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
