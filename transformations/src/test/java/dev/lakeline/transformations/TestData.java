@@ -15,7 +15,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** Small helpers for hand-made test data. */
@@ -85,6 +84,4 @@ final class TestData {
     assertTrue(actual instanceof Double, what + ": expected a double, got " + actual);
     assertEquals(expected, (Double) actual, 1e-9, what);
   }
-
-  static final DataType TIMESTAMP = DataTypes.TimestampType;
 }
