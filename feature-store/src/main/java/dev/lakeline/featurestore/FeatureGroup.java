@@ -9,6 +9,7 @@ import dev.lakeline.validation.ExpectationSuite;
 import dev.lakeline.validation.Decision;
 import dev.lakeline.validation.Gate;
 import dev.lakeline.validation.GateResult;
+import dev.lakeline.validation.Staging;
 import dev.lakeline.validation.ValidationReport;
 import dev.lakeline.validation.ValidationReports;
 import io.delta.tables.DeltaTable;
@@ -24,7 +25,6 @@ import org.apache.spark.sql.functions;
 import dev.lakeline.core.storage.StorageLayout;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * A feature group: a Delta table with a definition. Every batch passes the gate before it is committed: the
@@ -224,8 +224,8 @@ public final class FeatureGroup {
    *     to the group (the report is)
    */
   public InsertResult insert(Dataset<Row> batch, InsertOptions options) {
-    Dataset<Row> staged = align(batch).persist(StorageLevel.MEMORY_AND_DISK());
-    try (GateResult gate = Gate.evaluate(staged, gateSuite(), spec.policy())) {
+    try (Staging staging = Staging.of(align(batch));
+        GateResult gate = Gate.evaluate(staging.rows(), gateSuite(), spec.policy())) {
       ValidationReports reports = ValidationReports.open(spark, layout);
       // every attempt leaves its own report (a rejected try and the rerun that succeeds are both evidence)
       String reportId =
@@ -252,7 +252,8 @@ public final class FeatureGroup {
         commit = DeltaCommits.commit(
             spark,
             new CommitRequest(
-                path, gate.accepted(), options.mode(), options.replaceWhere(), options.batchId(), spec.partitionColumns(), mergeKeys(), metadata));
+                path, gate.accepted(), options.mode(), options.replaceWhere(), options.batchId(), spec.partitionColumns(), mergeKeys(), metadata),
+            gate.acceptedFingerprint());
       }
       if (gate.quarantinedCount() > 0) {
         Dataset<Row> held =
@@ -277,8 +278,6 @@ public final class FeatureGroup {
           gate.decision(),
           report.reportId(),
           gate.quarantinedCount());
-    } finally {
-      staged.unpersist();
     }
   }
 

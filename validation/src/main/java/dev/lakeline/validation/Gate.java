@@ -15,7 +15,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The commit gate's decision: runs the suite on the (persisted) batch and splits it by policy.
+ * The commit gate's decision: runs the suite on the staged batch ({@link Staging}: cached, or a columnar read that
+ * gives the same rows again) and splits it by policy.
  *
  * <ul>
  *   <li>{@link IngestionPolicy#STRICT}: any failed error-severity expectation → {@link Decision#REJECTED}.
@@ -34,17 +35,17 @@ public final class Gate {
   private Gate() {}
 
   /** Decides with the suite's own policy. */
-  public static GateResult evaluate(Dataset<Row> persistedBatch, ExpectationSuite suite) {
-    return evaluate(persistedBatch, suite, suite.policy());
+  public static GateResult evaluate(Dataset<Row> stagedBatch, ExpectationSuite suite) {
+    return evaluate(stagedBatch, suite, suite.policy());
   }
 
-  public static GateResult evaluate(Dataset<Row> persistedBatch, ExpectationSuite suite, IngestionPolicy policy) {
-    if (Arrays.asList(persistedBatch.columns()).contains(GateResult.FAILED_EXPECTATIONS)) {
+  public static GateResult evaluate(Dataset<Row> stagedBatch, ExpectationSuite suite, IngestionPolicy policy) {
+    if (Arrays.asList(stagedBatch.columns()).contains(GateResult.FAILED_EXPECTATIONS)) {
       throw Errors.config(
           "The batch has a column named '%s', which the gate adds to quarantined rows. Rename or drop it.",
           GateResult.FAILED_EXPECTATIONS);
     }
-    Validation.Outcome outcome = Validation.run(persistedBatch, suite);
+    Validation.Outcome outcome = Validation.run(stagedBatch, suite, true);
     ValidationResult result = outcome.result();
     long rows = result.rowCount();
     List<ExpectationResult> errors = result.errors();
@@ -64,7 +65,8 @@ public final class Gate {
   private static GateResult ingested(Validation.Outcome outcome, IngestionPolicy policy, String message) {
     Dataset<Row> batch = outcome.plan().batch();
     long rows = outcome.result().rowCount();
-    return new GateResult(Decision.INGESTED, policy, outcome.result(), batch, noRows(batch), rows, 0, message, null);
+    return new GateResult(
+        Decision.INGESTED, policy, outcome.result(), batch, noRows(batch), rows, 0, message, null, outcome.fingerprint());
   }
 
   private static GateResult rejected(Validation.Outcome outcome, IngestionPolicy policy, String why) {
@@ -81,7 +83,7 @@ public final class Gate {
     String message = policy + ": batch of " + result.rowCount() + " rows REJECTED (" + why + "); nothing may be committed. "
         + "The whole batch is returned as quarantined so that it is not lost.\n" + result.failureSummary();
     return new GateResult(
-        Decision.REJECTED, policy, result, batch.limit(0), quarantined, 0, result.rowCount(), message, null);
+        Decision.REJECTED, policy, result, batch.limit(0), quarantined, 0, result.rowCount(), message, null, null);
   }
 
   private static GateResult quarantine(Validation.Outcome outcome, IngestionPolicy policy) {
@@ -109,7 +111,7 @@ public final class Gate {
     String message = "QUARANTINE: " + counts.accepted() + " of " + result.rowCount() + " rows accepted, "
         + counts.quarantined() + " quarantined" + failuresNote(result);
     return new GateResult(
-        decision, policy, result, accepted, quarantined, counts.accepted(), counts.quarantined(), message, labeled);
+        decision, policy, result, accepted, quarantined, counts.accepted(), counts.quarantined(), message, labeled, null);
   }
 
   private static Dataset<Row> noRows(Dataset<Row> batch) {

@@ -1,5 +1,6 @@
 package dev.lakeline.validation;
 
+import dev.lakeline.core.delta.ContentFingerprint;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -20,6 +21,8 @@ import org.apache.spark.sql.Row;
  * @param message one readable paragraph: the decision, why, and the failures
  * @param rowLevel the batch with {@link Validator#FAILED_EXPECTATIONS_COLUMN}, cached by the gate when it split
  *     the batch (QUARANTINE with failing rows), else null. {@link #close()} releases it.
+ * @param acceptedFingerprint the content fingerprint of {@code accepted}, measured in the validation scan when
+ *     every row is accepted (pass it to {@code DeltaCommits.commit} to save a pass), else null
  */
 public record GateResult(
     Decision decision,
@@ -30,7 +33,8 @@ public record GateResult(
     long acceptedCount,
     long quarantinedCount,
     String message,
-    Dataset<Row> rowLevel)
+    Dataset<Row> rowLevel,
+    ContentFingerprint acceptedFingerprint)
     implements AutoCloseable {
 
   /** The column of {@link #quarantined()} with the expectations each row failed. */

@@ -3,7 +3,6 @@ package dev.lakeline.validation;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakeline.core.Errors;
-import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.storage.StorageLayout;
@@ -44,11 +43,14 @@ public final class ValidationReports {
     return path;
   }
 
-  /** Appends the report; a second append of the same report is skipped (see {@link CommitResult#skipped()}). */
+  /**
+   * Appends the report once: a second append of the same report id is skipped (see {@link CommitResult#skipped()}),
+   * whatever its content. Report ids are unique per attempt.
+   */
   public CommitResult append(ValidationReport report) {
     ensureTable();
     Dataset<Row> row = spark.createDataFrame(List.of(ReportRows.toRow(report)), ReportRows.SCHEMA);
-    return DeltaCommits.commit(spark, CommitRequest.append(path, row, "validation_report:" + report.reportId()));
+    return DeltaCommits.appendOnce(spark, path, row, 1, "validation_report:" + report.reportId());
   }
 
   /** The newest {@code limit} reports of a feature group (all versions), newest first; empty if there are none. */

@@ -45,6 +45,24 @@ class GateTest {
   }
 
   @Test
+  void anAcceptedBatchCarriesTheFingerprintOfItsRowsMeasuredInTheValidationScan(SparkSession spark) {
+    Dataset<Row> b = frame(spark, "id INT, amount DOUBLE, grade STRING, at TIMESTAMP",
+        row(1, 100.5, "A", java.sql.Timestamp.valueOf("2024-01-01 00:00:00")), row(2, null, "A", null),
+        row(3, -7.25, null, java.sql.Timestamp.valueOf("2024-02-29 12:00:00")), row(null, 0.0, "B", null));
+    try (GateResult gate = Gate.evaluate(b.persist(StorageLevel.MEMORY_ONLY()), suite(GRADES), IngestionPolicy.STRICT)) {
+      assertEquals(Decision.INGESTED, gate.decision());
+      assertEquals(dev.lakeline.core.delta.ContentFingerprint.compute(b), gate.acceptedFingerprint(),
+          "Deequ's double-valued sums of the parts give exactly the fingerprint a separate pass computes");
+    }
+    try (GateResult none = Gate.evaluate(b.limit(0).persist(), suite(GRADES), IngestionPolicy.STRICT)) {
+      assertEquals(dev.lakeline.core.delta.ContentFingerprint.compute(b.limit(0)), none.acceptedFingerprint());
+    }
+    try (GateResult split = Gate.evaluate(batch(spark), suite(POSITIVE), IngestionPolicy.QUARANTINE)) {
+      assertEquals(null, split.acceptedFingerprint(), "a split batch's accepted rows are fingerprinted by the commit");
+    }
+  }
+
+  @Test
   void strictRejectsOnAnyErrorAndKeepsTheBatch(SparkSession spark) {
     try (GateResult gate = Gate.evaluate(batch(spark), suite(POSITIVE, GRADES), IngestionPolicy.STRICT)) {
       assertEquals(Decision.REJECTED, gate.decision());

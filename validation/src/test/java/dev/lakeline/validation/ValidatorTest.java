@@ -77,6 +77,23 @@ class ValidatorTest {
 
   // --- each type on good and bad data -------------------------------------------------------------------------
 
+  /** Composite uniqueness counts every row of a duplicated key, and tells (x, NULL) from (NULL, x). */
+  @Test
+  void compositeUniquenessIsExactWhetherKeysAreUniqueOrNot(SparkSession spark) {
+    Dataset<Row> unique = spark.range(0, 5000).selectExpr("CAST(id AS STRING) AS a", "CAST(id % 3 AS STRING) AS b")
+        .union(spark.sql("SELECT 'x' AS a, NULL AS b UNION ALL SELECT NULL AS a, 'x' AS b"));
+    Expectation e = Frames.e(COMPOUND_UNIQUE, "column_list", List.of("a", "b"));
+    ExpectationResult ok = Frames.one(unique, e);
+    assertTrue(ok.success(), "(x, NULL) and (NULL, x) are different keys");
+    assertEquals(0L, (long) ok.unexpectedCount());
+
+    Dataset<Row> dup = unique.union(unique.where("a IN ('7', '8', '9')"));
+    ExpectationResult bad = Frames.one(dup, e);
+    assertFalse(bad.success());
+    assertEquals(6L, (long) bad.unexpectedCount(), "every row of a duplicated key is unexpected");
+    assertEquals(5005L, bad.elementCount());
+  }
+
   @Test
   void notNull(SparkSession spark) {
     assertPasses(ints(spark, 1, 2, 3), NOT_NULL, kw("column", "v"));

@@ -1,27 +1,20 @@
 package dev.lakeline.core.delta;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeline.core.Errors;
 import io.delta.tables.DeltaTable;
-import java.util.Arrays;
 import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 
 /**
  * Idempotent Delta commits. Each commit records its batch id and a content fingerprint in the commit's
@@ -44,12 +37,20 @@ public final class DeltaCommits {
     if (!exists(spark, path)) {
       throw Errors.notFound("There is no Delta table at %s. Run the job that creates it first.", path);
     }
-    return DeltaTable.forPath(spark, path).history(1).select("version").head().getLong(0);
+    return DeltaLogFiles.latestVersion(spark, path);
   }
 
   /** Commits the batch (see the class comment). */
   public static CommitResult commit(SparkSession spark, CommitRequest request) {
-    Fingerprint fp = fingerprint(request);
+    return commit(spark, request, null);
+  }
+
+  /**
+   * Commits the batch, whose fingerprint is already known (computed in the same scan as its validation, say),
+   * saving the pass over the data that computes it; null computes it.
+   */
+  public static CommitResult commit(SparkSession spark, CommitRequest request, ContentFingerprint known) {
+    ContentFingerprint fp = known != null ? known : ContentFingerprint.compute(request.data());
     for (int attempt = 1; ; attempt++) {
       // one look at the table per attempt: its version (-1 when absent) serves the replay check and the txn id
       long readVersion = exists(spark, request.path()) ? currentVersion(spark, request.path()) : -1;
@@ -60,7 +61,7 @@ public final class DeltaCommits {
       String token = request.batchId() + "#" + fp.value() + "#" + System.nanoTime();
       try {
         write(spark, request, metadata(request, fp, token), readVersion + 1);
-        Long mine = versionOf(spark, request.path(), token);
+        Long mine = versionOf(spark, request.path(), token, readVersion);
         if (mine == null) {
           // Delta skipped the write: a concurrent writer committed this batch first (same transaction id).
           continue;
@@ -79,28 +80,7 @@ public final class DeltaCommits {
     }
   }
 
-  private record Fingerprint(long rows, String value) {}
-
-  /**
-   * Row count plus an order-independent hash of all values and the schema: one pass over the batch. xxhash64
-   * skips null values, so each column's null flag is hashed too; otherwise (1, NULL) and (NULL, 1) would collide.
-   */
-  private static Fingerprint fingerprint(CommitRequest request) {
-    Column[] cols = List.of(request.data().columns()).stream().map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
-    Column[] hashed =
-        Stream.concat(Arrays.stream(cols), Arrays.stream(cols).map(Column::isNull)).toArray(Column[]::new);
-    Column hash = cols.length == 0 ? lit(0L) : xxhash64(hashed);
-    Row r =
-        request
-            .data()
-            .agg(count(lit(1)), sum(hash.cast(DataTypes.createDecimalType(38, 0))))
-            .head();
-    long rows = r.getLong(0);
-    Object h = r.isNullAt(1) ? "0" : r.get(1).toString();
-    return new Fingerprint(rows, rows + ":" + h + ":" + request.data().schema().json().hashCode());
-  }
-
-  private static String metadata(CommitRequest request, Fingerprint fp, String token) {
+  private static String metadata(CommitRequest request, ContentFingerprint fp, String token) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("lakeline.batch", request.batchId());
     m.put("lakeline.fingerprint", fp.value());
@@ -183,7 +163,7 @@ public final class DeltaCommits {
    * The version of an earlier commit of this batch with the same content that is still in effect, or null.
    * A whole-table overwrite is in effect only while it is the latest commit; slices stay in effect.
    */
-  private static Long previousCommit(SparkSession spark, CommitRequest request, Fingerprint fp, long latest) {
+  private static Long previousCommit(SparkSession spark, CommitRequest request, ContentFingerprint fp, long latest) {
     List<Row> history =
         DeltaTable.forPath(spark, request.path())
             .history()
@@ -212,15 +192,63 @@ public final class DeltaCommits {
     return version;
   }
 
-  /** The version of the commit that carries {@code token}, or null when there is none (the write was skipped). */
-  private static Long versionOf(SparkSession spark, String path, String token) {
-    List<Row> rows =
-        DeltaTable.forPath(spark, path)
-            .history(50)
-            .where(col("userMetadata").contains(token))
-            .select("version")
-            .collectAsList();
-    return rows.isEmpty() ? null : rows.get(0).getLong(0);
+  /**
+   * The version of the commit that carries {@code token}, or null when there is none (the write was skipped):
+   * read from the newest commit files back to {@code from} (the version the write started from).
+   */
+  private static Long versionOf(SparkSession spark, String path, String token, long from) {
+    for (long v = DeltaLogFiles.latestVersion(spark, path); v > from; v--) {
+      String meta = DeltaLogFiles.userMetadata(spark, path, v);
+      if (meta != null && meta.contains(token)) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Appends rows that carry their own unique id (a validation report, say) at most once: Delta's transaction id
+   * {@code (lakeline:<id>, 0)} makes it skip a second append of the same id, so no fingerprint and no history
+   * scan are needed. A second append with the same id is skipped whatever its content: the first one wins.
+   * {@code rows} is the number of rows in {@code data}, as the caller knows it.
+   */
+  public static CommitResult appendOnce(SparkSession spark, String path, org.apache.spark.sql.Dataset<Row> data, long rows, String id) {
+    long from = exists(spark, path) ? currentVersion(spark, path) : -1;
+    String token = id + "#" + System.nanoTime();
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("lakeline.batch", id);
+    m.put("lakeline.mode", "APPEND_ONCE");
+    m.put("lakeline.token", token);
+    String userMetadata;
+    try {
+      userMetadata = JSON.writeValueAsString(m);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        data.write().format("delta").mode("append")
+            .option("userMetadata", userMetadata)
+            .option("txnAppId", "lakeline:" + id)
+            .option("txnVersion", 0L)
+            .save(path);
+        break;
+      } catch (ConcurrentModificationException e) {
+        if (attempt >= MAX_ATTEMPTS) {
+          throw Errors.conflict(e, "Gave up appending %s to %s after %d attempts: other writers kept changing the table. Rerun.",
+              id, path, attempt);
+        }
+        sleep(200L * attempt);
+      }
+    }
+    Long mine = versionOf(spark, path, token, from);
+    if (mine != null) {
+      return new CommitResult(path, mine, rows, false);
+    }
+    List<Row> earlier = DeltaTable.forPath(spark, path).history()
+        .where(col("userMetadata").contains("\"lakeline.batch\":" + jsonString(id)))
+        .select("version").limit(1).collectAsList();
+    return new CommitResult(path, earlier.isEmpty() ? -1 : earlier.get(0).getLong(0), rows, true);
   }
 
   private static JsonNode parse(String json) {
