@@ -43,11 +43,13 @@ public final class GateBenchmark {
   private GateBenchmark() {}
 
   /**
-   * Passes over the data, measured as rows read divided by the batch's rows: from files (the source, plus Delta's
-   * small log reads) and from the cached batch.
+   * Passes over the data: rows read divided by the batch's rows, from files (the source, plus Delta's small log
+   * reads) and from Spark's cache; and bytes read from files divided by the source's size, since a columnar pass
+   * that needs two of nine columns reads a fraction of the bytes.
    */
   static final class ScanCounter extends SparkListener {
     final AtomicLong fileRows = new AtomicLong();
+    final AtomicLong fileBytes = new AtomicLong();
     final AtomicLong cacheRows = new AtomicLong();
 
     @Override
@@ -60,17 +62,22 @@ public final class GateBenchmark {
       boolean fileScan = scala.collection.JavaConverters.seqAsJavaList(info.rddInfos()).stream()
           .anyMatch(r -> r.name().contains("FileScanRDD"));
       (fileScan ? fileRows : cacheRows).addAndGet(read);
+      if (fileScan) {
+        fileBytes.addAndGet(info.taskMetrics().inputMetrics().bytesRead());
+      }
     }
 
     void reset() {
       fileRows.set(0);
+      fileBytes.set(0);
       cacheRows.set(0);
     }
 
-    String passes(long rows) {
+    String passes(long rows, long sourceBytes) {
       double files = fileRows.get() / (double) rows;
       double cache = cacheRows.get() / (double) rows;
-      return String.format(Locale.ROOT, cache < 0.05 ? "%.1f" : "%.1f + %.1f cached", files, cache);
+      double bytes = fileBytes.get() / (double) sourceBytes;
+      return String.format(Locale.ROOT, cache < 0.05 ? "%.1f (%.1f× bytes)" : "%.1f (%.1f× bytes) + %.1f cached", files, bytes, cache);
     }
   }
 
@@ -99,6 +106,10 @@ public final class GateBenchmark {
     for (long n : sizes) {
       String source = root.resolve("source-" + n).toString();
       generate(spark, n).write().mode("overwrite").parquet(source);
+      long sourceBytes;
+      try (var files = Files.walk(Path.of(source))) {
+        sourceBytes = files.filter(p -> p.toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
+      }
 
       String plainPath = root.resolve("plain-" + n).toString();
       resetPeaks();
@@ -106,7 +117,7 @@ public final class GateBenchmark {
       long t0 = System.nanoTime();
       spark.read().parquet(source).write().format("delta").mode("append").save(plainPath);
       double plain = (System.nanoTime() - t0) / 1e9;
-      String plainScans = counter.passes(n);
+      String plainScans = counter.passes(n, sourceBytes);
       long plainPeak = peakHeap();
 
       FeatureStore store = FeatureStore.open(spark, new StorageLayout(root.resolve("lake-" + n).toString()));
@@ -117,7 +128,7 @@ public final class GateBenchmark {
       long t1 = System.nanoTime();
       group.insert(batch, InsertOptions.append("bench:" + n));
       double gate = (System.nanoTime() - t1) / 1e9;
-      String gateScans = counter.passes(n);
+      String gateScans = counter.passes(n, sourceBytes);
       long gatePeak = peakHeap();
       System.out.printf(Locale.ROOT, "| %,d | %.1f s | %.1f s | %.2f× | %s | %s | %,d / %,d MiB |%n",
           n, plain, gate, gate / plain, plainScans, gateScans, plainPeak >> 20, gatePeak >> 20);
