@@ -103,6 +103,13 @@ public record RollingAggregates(
         valid = valid.and(col(e).isNotNull());
       }
       DataType valueType = schema.apply(value).dataType();
+      StructType out = outputSchema(schema);
+      boolean appendsOnly = out.length() == schema.length() + windows.size() * aggregates.size();
+      if (appendsOnly && RollingFrames.supports(valueType)) {
+        List<Long> micros = windows.stream().map(w -> Durations.micros(NAME, w)).toList();
+        return RollingFrames.apply(df, entity, Times.micros(time, schema.apply(time).dataType()), value, micros, aggregates, out);
+      }
+      // an output name that replaces an input column: Spark's own window frames (same results, slower)
       Map<String, Column> added = TrailingWindows.columns(
           NAME, partition, Times.micros(time, schema.apply(time).dataType()), when(valid, col(value)), valueType,
           when(valid, lit(1)), valid, prefix, windows, aggregates);
