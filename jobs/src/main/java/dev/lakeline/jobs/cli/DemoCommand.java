@@ -1,10 +1,11 @@
 package dev.lakeline.jobs.cli;
 
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.loans.LoanFeaturePipeline;
+import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.jobs.loans.LoanInferencePipeline;
 import dev.lakeline.jobs.loans.LoanRawData;
 import dev.lakeline.jobs.loans.LoanTrainingPipeline;
+import dev.lakeline.jobs.pipelines.FeaturePipelines;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Map;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Option;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the whole loop on generated loan-approval data: raw data → feature groups (validated, on Delta) → "
+      "Runs the whole loop on generated loan-approval data: raw data → the feature pipelines of conf/pipelines/ "
+          + "(loans, credit_reports, card_spend) → feature groups (validated, on Delta) → "
           + "point-in-time training dataset → MLlib model version 1 → batch predictions on the latest loans.",
       "A rerun with the same arguments changes nothing."
     })
@@ -45,7 +47,7 @@ final class DemoCommand extends JobCommand {
   void run(JobContext ctx) {
     var s = ctx.summary();
     s.stage("generate sample data", () -> LoanRawData.write(ctx, date));
-    s.stage("feature pipeline", () -> LoanFeaturePipeline.run(ctx, date));
+    s.stage("feature pipeline", () -> FeaturePipelines.run(ctx, LoanCatalog.pipelines(), date));
     LoanTrainingPipeline.Result trained = s.stage("training pipeline", () -> LoanTrainingPipeline.run(ctx, date));
     LoanInferencePipeline.Result scored = s.stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
     TrainCommand.report(ctx, trained);

@@ -22,10 +22,14 @@ abstract class JobCommand implements Callable<Integer> {
 
   abstract String title();
 
+  /** Checks the arguments before the configuration is loaded and Spark starts; throws a ConfigError. */
+  void checkArguments() {}
+
   abstract void run(JobContext ctx);
 
   @Override
   public Integer call() {
+    checkArguments();
     LakelineConfig config = common.load(overrides());
     PrintStream stdout = LakelineCli.stdout(spec);
     JobSummary summary = new JobSummary(stdout);

@@ -1,14 +1,23 @@
 package dev.lakeline.jobs.loans;
 
-import dev.lakeline.featurestore.FeatureGroupSpec;
+import dev.lakeline.core.Errors;
 import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.featurestore.FeatureViewSpec.GroupRef;
 import dev.lakeline.featurestore.FeatureViewSpec.Join;
+import dev.lakeline.jobs.pipelines.FeaturePipeline;
 import dev.lakeline.training.TrainingSpec;
-import dev.lakeline.validation.SuiteFiles;
+import dev.lakeline.transformations.Pipeline;
+import dev.lakeline.transformations.PipelineSteps;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** The demo domain's feature groups, feature view and model inputs, defined once for all three pipelines. */
+/**
+ * The demo domain: its feature pipelines (conf/pipelines/*.yaml, which define the groups loans, credit_reports and
+ * card_spend), the feature view that joins them, its on-demand features and the model's inputs.
+ */
 public final class LoanCatalog {
   public static final String LOANS = "loans";
   public static final String CREDIT_REPORTS = "credit_reports";
@@ -16,29 +25,41 @@ public final class LoanCatalog {
   public static final String VIEW = "loan_default";
   public static final String LABEL = "is_default";
   public static final String PREDICTIONS_SUITE = "classpath:lakeline-conf/expectations/predictions.yaml";
+  public static final String ON_DEMAND = "classpath:lakeline-conf/on_demand/loan_default.yaml";
+
+  /** The demo's feature pipelines, in the order they run (bundled in the jar from conf/pipelines/). */
+  public static final List<String> PIPELINES = List.of(LOANS, CREDIT_REPORTS, CARD_SPEND);
 
   private LoanCatalog() {}
 
-  private static String suite(String name) {
-    return "classpath:lakeline-conf/expectations/" + name + ".yaml";
+  /** The bundled pipeline file of {@code name}: {@code classpath:lakeline-conf/pipelines/<name>.yaml}. */
+  public static String pipeline(String name) {
+    return "classpath:lakeline-conf/pipelines/" + name + ".yaml";
   }
 
-  public static FeatureGroupSpec loans() {
-    return FeatureGroupSpec.of(LOANS, List.of("loan_id"), "issue_date")
-        .withDescription("Loan applications with their terms and outcome (is_default: 1 charged off, 0 paid, null open).")
-        .withSuite(SuiteFiles.load(suite(LOANS)));
+  /** The demo's feature pipelines, loaded from the bundled files. */
+  public static List<FeaturePipeline> pipelines() {
+    return PIPELINES.stream().map(n -> FeaturePipeline.load(pipeline(n))).toList();
   }
 
-  public static FeatureGroupSpec creditReports() {
-    return FeatureGroupSpec.of(CREDIT_REPORTS, List.of("applicant_id"), "report_date")
-        .withDescription("Applicants' credit reports; each is valid from its report date until the next one.")
-        .withSuite(SuiteFiles.load(suite(CREDIT_REPORTS)));
+  /**
+   * The view's on-demand features (loan_to_income), applied after the point-in-time join by both the training
+   * pipeline and batch inference, from one configured file (conf/on_demand/loan_default.yaml).
+   */
+  public static Pipeline onDemand() {
+    return PipelineSteps.fromYaml(readBundled(ON_DEMAND));
   }
 
-  public static FeatureGroupSpec cardSpend() {
-    return FeatureGroupSpec.of(CARD_SPEND, List.of("applicant_id"), "day")
-        .withDescription("Daily snapshots of each applicant's card spending over the trailing 30 days.")
-        .withSuite(SuiteFiles.load(suite(CARD_SPEND)));
+  private static String readBundled(String location) {
+    String resource = location.substring("classpath:".length());
+    try (InputStream in = LoanCatalog.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw Errors.notFound("%s is not bundled in this jar.", location);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + location, e);
+    }
   }
 
   /** Loans joined with the credit report valid at issue and the spending up to the day before issue. */

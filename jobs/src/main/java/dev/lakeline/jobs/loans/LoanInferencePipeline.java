@@ -12,7 +12,6 @@ import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.JobSummary;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.ModelVersion;
-import dev.lakeline.transformations.LoanFeatures;
 import dev.lakeline.validation.SuiteFiles;
 import dev.lakeline.validation.ValidationResult;
 import dev.lakeline.validation.Validator;
@@ -30,17 +29,26 @@ import org.apache.spark.storage.StorageLevel;
 public final class LoanInferencePipeline {
   private LoanInferencePipeline() {}
 
+  /**
+   * What the model scores: the feature view's rows for the loans of the window ending at {@code date}, with the
+   * view's on-demand features computed by the same configured steps as at training time ({@link
+   * LoanCatalog#onDemand}).
+   */
+  public static Dataset<Row> features(JobContext ctx, LocalDate date) {
+    FeatureView view = ctx.featureStore().getFeatureView(LoanCatalog.VIEW, 1);
+    int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
+    String filter =
+        String.format("issue_date > DATE'%s' AND issue_date <= DATE'%s'", date.minusDays(window), date);
+    return LoanCatalog.onDemand().apply(view.batchData(filter).data());
+  }
+
   /** What was written. */
   public record Result(ModelVersion model, String path, long deltaVersion, long rows, boolean skipped) {}
 
   public static Result run(JobContext ctx, LocalDate date) {
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
     ModelVersion model = ctx.registry().resolve(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION));
-    FeatureView view = ctx.featureStore().getFeatureView(LoanCatalog.VIEW, 1);
-    int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
-    String filter =
-        String.format("issue_date > DATE'%s' AND issue_date <= DATE'%s'", date.minusDays(window), date);
-    Dataset<Row> features = LoanFeatures.onDemand().apply(view.batchData(filter).data());
+    Dataset<Row> features = features(ctx, date);
     Dataset<Row> predictions =
         BatchScorer.score(model, features, List.of("loan_id", "applicant_id", "issue_date"))
             .withColumn("run_date", lit(java.sql.Date.valueOf(date)))

@@ -12,13 +12,15 @@ import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.Trainer;
 import dev.lakeline.training.TrainingSpec;
-import dev.lakeline.transformations.LoanFeatures;
+import dev.lakeline.transformations.PipelineSteps;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.HexFormat;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * The training pipeline: the feature view's point-in-time training dataset over the labelled window before the
@@ -52,7 +54,7 @@ public final class LoanTrainingPipeline {
       return new Result(existing.get(), td, true);
     }
     Trainer.Trained trained =
-        Trainer.train(LoanFeatures.onDemand().apply(td.train()), LoanFeatures.onDemand().apply(td.test()), spec);
+        Trainer.train(modelInputs(td.train()), modelInputs(td.test()), spec);
     ModelCard card =
         new ModelCard(
             runKey,
@@ -70,15 +72,24 @@ public final class LoanTrainingPipeline {
     return new Result(version, td, false);
   }
 
+  /**
+   * The training dataset's rows with the view's on-demand features, computed by the same configured steps as batch
+   * inference applies ({@link LoanCatalog#onDemand}).
+   */
+  public static Dataset<Row> modelInputs(Dataset<Row> rows) {
+    return LoanCatalog.onDemand().apply(rows);
+  }
+
   private static java.util.List<String> concat(TrainingSpec spec) {
     java.util.List<String> all = new java.util.ArrayList<>(spec.numericFeatures());
     all.addAll(spec.categoricalFeatures());
     return all;
   }
 
-  /** A digest of everything that determines the trained model. */
+  /** A digest of everything that determines the trained model, the on-demand steps included. */
   static String runKey(TrainingDataset td, TrainingSpec spec) {
-    String material = td.path() + "|" + td.manifest().identity() + "|" + spec + "|" + Versions.lakeline();
+    String material = td.path() + "|" + td.manifest().identity() + "|" + spec + "|" + PipelineSteps.toYaml(LoanCatalog.onDemand())
+        + "|" + Versions.lakeline();
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);

@@ -1,0 +1,376 @@
+package dev.lakeline.jobs.pipelines;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.Names;
+import dev.lakeline.core.config.ConfigLoader;
+import dev.lakeline.core.delta.WriteMode;
+import dev.lakeline.featurestore.FeatureGroupSpec;
+import dev.lakeline.jobs.pipelines.GroupTarget.OutputColumn;
+import dev.lakeline.jobs.pipelines.SourceSpec.BadRows;
+import dev.lakeline.jobs.pipelines.SourceSpec.Format;
+import dev.lakeline.jobs.pipelines.SourceSpec.Rows;
+import dev.lakeline.transformations.Pipeline;
+import dev.lakeline.transformations.Step;
+import dev.lakeline.transformations.Steps;
+import dev.lakeline.validation.ExpectationSuite;
+import dev.lakeline.validation.SuiteFiles;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Loads a feature pipeline file (docs/feature-pipelines.md) strictly: unknown fields, missing or mistyped values,
+ * unknown steps or parameters, and combinations that cannot work (a window longer than the lookback, a mode that
+ * would duplicate or lose rows for the date semantics) are configuration errors naming the file and the field.
+ * Nothing here reads data; {@link FeaturePipeline#validate} then checks the steps against the source's schema.
+ */
+public final class FeaturePipelineFile {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final List<String> TOP = List.of("name", "description", "source", "steps", "feature_groups");
+  private static final List<String> SOURCE = List.of(
+      "name", "path", "format", "schema", "timestamp_formats", "bad_rows", "date_column", "rows", "lookback", "options");
+  private static final List<String> GROUP = List.of(
+      "name", "version", "primary_key", "event_time", "partition_columns", "description", "suite", "mode", "columns");
+  /** Reader options Lakeline sets itself to find bad rows. */
+  private static final Set<String> RESERVED_OPTIONS = Set.of("mode", "columnnameofcorruptrecord", "inferschema", "enforceschema");
+
+  private FeaturePipelineFile() {}
+
+  /** Loads the pipeline at {@code location}: a file path, or {@code classpath:<resource>} for a bundled one. */
+  public static FeaturePipeline load(String location) {
+    return parse(location, read(location));
+  }
+
+  /** Parses pipeline text; {@code location} names it in messages and anchors relative suite paths. */
+  public static FeaturePipeline parse(String location, String text) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw Errors.config(
+          "%s is not valid YAML at line %d, column %d: %s",
+          location,
+          e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+          e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
+          e.getOriginalMessage());
+    }
+    if (root == null || !root.isObject()) {
+      throw Errors.config("%s must be a YAML mapping with name, source, steps and feature_groups.", location);
+    }
+    YamlFields top = new YamlFields(location, "", root);
+    top.onlyKnown(TOP);
+    String name = top.requiredString("name");
+    try {
+      Names.check("feature pipeline", name);
+    } catch (LakelineException.ConfigError e) {
+      throw top.error("name", "%s", e.getMessage());
+    }
+    SourceSpec source = source(top.object("source", true));
+    Pipeline steps = steps(location, top.raw("steps"));
+    List<YamlFields> groupNodes = top.objects("feature_groups");
+    if (groupNodes.isEmpty()) {
+      throw top.error("feature_groups", "is required: list the feature groups the pipeline writes (name, primary_key, ...).");
+    }
+    List<GroupTarget> groups = new ArrayList<>();
+    for (YamlFields g : groupNodes) {
+      groups.add(group(location, g, source));
+    }
+    checkWindows(top, source, steps);
+    return new FeaturePipeline(name, top.string("description") == null ? "" : top.string("description"), location, source, steps, groups);
+  }
+
+  /**
+   * The location of a pipeline named on the command line: {@code classpath:<resource>} or an existing file as
+   * given; a bare name is {@code conf/pipelines/<name>.yaml} when that file exists, else the bundled pipeline of
+   * that name.
+   */
+  public static String resolve(String ref) {
+    if (ref.startsWith(ConfigLoader.CLASSPATH) || Files.isRegularFile(Path.of(ref)) || !ref.matches("[A-Za-z0-9][A-Za-z0-9_-]*")) {
+      return ref;
+    }
+    Path local = Path.of("conf", "pipelines", ref + ".yaml");
+    if (Files.isRegularFile(local)) {
+      return local.toString();
+    }
+    String bundled = ConfigLoader.CLASSPATH + "lakeline-conf/pipelines/" + ref + ".yaml";
+    if (FeaturePipelineFile.class.getClassLoader().getResource(bundled.substring(ConfigLoader.CLASSPATH.length())) == null) {
+      throw Errors.notFound(
+          "No pipeline named '%s': neither %s nor a bundled one exists. Pass the path of a pipeline file.", ref, local);
+    }
+    return bundled;
+  }
+
+  /** Whether the YAML file at {@code location} looks like a pipeline file (it has a source or feature groups). */
+  public static boolean isPipelineFile(String location) {
+    try {
+      JsonNode root = YAML.readTree(read(location));
+      return root != null && root.isObject() && (root.has("feature_groups") || root.has("source"));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  static String read(String location) {
+    if (location.startsWith(ConfigLoader.CLASSPATH)) {
+      String resource = location.substring(ConfigLoader.CLASSPATH.length());
+      try (InputStream in = FeaturePipelineFile.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          throw Errors.notFound("Feature pipeline %s is not bundled in this jar.", location);
+        }
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw Errors.config(e, "Cannot read feature pipeline %s: %s", location, e.getMessage());
+      }
+    }
+    Path file = Path.of(location);
+    if (!Files.isRegularFile(file)) {
+      throw Errors.notFound("Feature pipeline file %s does not exist.", location);
+    }
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw Errors.config(e, "Cannot read feature pipeline file %s: %s", location, e.getMessage());
+    }
+  }
+
+  private static SourceSpec source(YamlFields s) {
+    s.onlyKnown(SOURCE);
+    String name = s.string("name");
+    String path = s.string("path");
+    if ((name == null) == (path == null)) {
+      throw s.error("name", "give either 'name' (a raw source under <lakehouse>/raw/) or 'path' (a path or URI), not %s.",
+          name == null ? "neither" : "both");
+    }
+    if (name != null) {
+      try {
+        Names.check("raw source", name);
+      } catch (LakelineException.ConfigError e) {
+        throw s.error("name", "%s", e.getMessage());
+      }
+    }
+    Format format = s.choice("format", Map.of("parquet", Format.PARQUET, "csv", Format.CSV, "json", Format.JSON, "delta", Format.DELTA), null);
+    if (format == null) {
+      throw s.error("format", "is required: parquet, csv, json or delta.");
+    }
+    StructType schema = schema(s);
+    if (format.text() && schema == null) {
+      throw s.error("schema", "is required for %s sources: map each column to its Spark SQL type (id: string, ts: timestamp, amount: double).",
+          format.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (format.text()) {
+      for (var f : schema.fields()) {
+        if (!TextColumns.supported(f.dataType())) {
+          throw s.error("schema." + f.name(), "%s cannot be read from text; use string, a number type, boolean, date or timestamp.",
+              f.dataType().simpleString());
+        }
+      }
+    }
+    List<String> formats = s.strings("timestamp_formats");
+    if (!formats.isEmpty() && !format.text()) {
+      throw s.error("timestamp_formats", "applies to csv and json sources only: %s sources carry typed timestamps.",
+          format.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    for (int i = 0; i < formats.size(); i++) {
+      try {
+        TimestampParser.formatter(formats.get(i));
+      } catch (IllegalArgumentException e) {
+        throw s.error("timestamp_formats[" + (i + 1) + "]", "'%s' is not a datetime pattern: %s. Use Spark's/Java's "
+            + "patterns, e.g. yyyy-MM-dd HH:mm:ss, yyyy-MM-dd'T'HH:mm:ssXXX, dd/MM/yyyy HH:mm.", formats.get(i), e.getMessage());
+      }
+    }
+    BadRows badRows = s.choice("bad_rows", Map.of("reject", BadRows.REJECT, "report", BadRows.REPORT), BadRows.REJECT);
+    String dateColumn = s.string("date_column");
+    Rows rows = s.choice("rows", Map.of("up_to_date", Rows.UP_TO_DATE, "on_date", Rows.ON_DATE, "all", Rows.ALL),
+        dateColumn == null ? Rows.ALL : Rows.UP_TO_DATE);
+    if (dateColumn == null && rows != Rows.ALL) {
+      throw s.error("rows", "'%s' needs a date_column: the date or timestamp column that places each row on a date.",
+          rows.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (dateColumn != null && rows == Rows.ALL) {
+      throw s.error("rows", "'all' reads every row whatever its date: remove date_column, or choose up_to_date or on_date.");
+    }
+    if (schema != null && dateColumn != null && !java.util.Arrays.asList(schema.fieldNames()).contains(dateColumn)) {
+      throw s.error("date_column", "'%s' is not in the declared schema %s.", dateColumn, java.util.Arrays.asList(schema.fieldNames()));
+    }
+    Duration lookback = null;
+    if (s.has("lookback")) {
+      if (rows != Rows.ON_DATE) {
+        throw s.error("lookback", "applies to rows: on_date only (up_to_date already reads the whole history).");
+      }
+      lookback = WindowLengths.parse(s.where("lookback"), s.string("lookback"));
+    }
+    Map<String, String> options = s.stringMap("options");
+    if (!options.isEmpty() && !format.text()) {
+      throw s.error("options", "applies to csv and json sources only.");
+    }
+    for (String key : options.keySet()) {
+      if (RESERVED_OPTIONS.contains(key.toLowerCase(java.util.Locale.ROOT))) {
+        throw s.error("options." + key, "is set by Lakeline to find bad rows; use bad_rows: reject | report instead.");
+      }
+    }
+    return new SourceSpec(name, path, format, schema, formats, badRows, dateColumn, rows, lookback, options);
+  }
+
+  private static StructType schema(YamlFields s) {
+    JsonNode node = s.raw("schema");
+    if (node == null) {
+      return null;
+    }
+    if (!node.isObject() || node.isEmpty()) {
+      throw s.error("schema", "must map each column to its Spark SQL type (id: string, ts: timestamp, amount: double).");
+    }
+    StructType schema = new StructType();
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      DataType type;
+      try {
+        type = DataType.fromDDL(e.getValue().asText());
+      } catch (Exception bad) { // Spark's ParseException: checked in Java's eyes, not declared
+        throw s.error("schema." + e.getKey(), "'%s' is not a Spark SQL type. Use string, int, bigint, double, decimal(10,2), "
+            + "boolean, date, timestamp...", e.getValue().asText());
+      }
+      schema = schema.add(e.getKey(), type, true);
+    }
+    return schema;
+  }
+
+  private static Pipeline steps(String location, JsonNode node) {
+    if (node == null) {
+      return new Pipeline(List.of());
+    }
+    if (!node.isArray()) {
+      throw Errors.config("%s: steps: must be a list of steps, each a mapping with 'step: <name>' and its parameters.", location);
+    }
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < node.size(); i++) {
+      String where = location + ": steps[" + (i + 1) + "]";
+      JsonNode item = node.get(i);
+      if (!item.isObject()) {
+        throw Errors.config("%s: a step must be a mapping with 'step: <name>' and its parameters.", where);
+      }
+      Map<String, Object> params = new LinkedHashMap<>(YAML.convertValue(item, Map.class));
+      Object name = params.remove("step");
+      if (!(name instanceof String stepName)) {
+        throw Errors.config("%s: missing 'step: <name>'. Known steps: %s.", where, Steps.names());
+      }
+      try {
+        steps.add(Steps.build(stepName, params));
+      } catch (LakelineException.ConfigError e) {
+        throw Errors.config(e, "%s: %s", where, e.getMessage());
+      }
+    }
+    return new Pipeline(steps);
+  }
+
+  private static GroupTarget group(String location, YamlFields g, SourceSpec source) {
+    g.onlyKnown(GROUP);
+    String name = g.requiredString("name");
+    List<String> key = g.strings("primary_key");
+    if (key.isEmpty()) {
+      throw g.error("primary_key", "is required: the column(s) that identify an entity.");
+    }
+    String eventTime = g.string("event_time");
+    ExpectationSuite suite = null;
+    String suitePath = g.string("suite");
+    if (suitePath != null) {
+      suite = SuiteFiles.load(relativeTo(location, suitePath));
+    }
+    FeatureGroupSpec spec;
+    try {
+      spec = new FeatureGroupSpec(
+          name, g.integer("version", 1), key, eventTime, g.strings("partition_columns"), g.string("description"), suite);
+    } catch (LakelineException.ConfigError e) {
+      throw Errors.config(e, "%s: %s", g.where(), e.getMessage());
+    }
+    WriteMode dflt = source.rows() == Rows.ON_DATE ? WriteMode.MERGE : WriteMode.OVERWRITE;
+    WriteMode mode = g.choice("mode", Map.of("overwrite", WriteMode.OVERWRITE, "append", WriteMode.APPEND, "upsert", WriteMode.MERGE), dflt);
+    if (source.rows() == Rows.ON_DATE && mode == WriteMode.OVERWRITE) {
+      throw g.error("mode", "overwrite would replace the whole group with one date's rows (rows: on_date). Use append or upsert.");
+    }
+    if (source.rows() != Rows.ON_DATE && mode == WriteMode.APPEND) {
+      throw g.error("mode", "append would add the whole history again on every run (rows: %s). Use overwrite or upsert, "
+          + "or read one date per run with rows: on_date.", source.rows().name().toLowerCase(java.util.Locale.ROOT));
+    }
+    if (source.lookback() != null && eventTime == null) {
+      throw g.error("event_time", "is required with a lookback: the run keeps the output rows whose event time is on its date.");
+    }
+    return new GroupTarget(spec, mode, columns(g));
+  }
+
+  private static List<OutputColumn> columns(YamlFields g) {
+    JsonNode node = g.raw("columns");
+    List<OutputColumn> out = new ArrayList<>();
+    if (node == null) {
+      return out;
+    }
+    if (!node.isArray()) {
+      throw g.error("columns", "must be a list of column names or 'name: <SQL expression>' entries.");
+    }
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode c = node.get(i);
+      if (c.isTextual()) {
+        out.add(new OutputColumn(c.asText(), null));
+      } else if (c.isObject() && c.size() == 1 && c.fields().next().getValue().isValueNode()) {
+        Map.Entry<String, JsonNode> e = c.fields().next();
+        out.add(new OutputColumn(e.getKey(), e.getValue().asText()));
+      } else {
+        throw g.error("columns[" + (i + 1) + "]", "must be a column name or one 'name: <SQL expression>' entry, not %s.", YamlFields.kind(c));
+      }
+    }
+    return out;
+  }
+
+  /** {@code path} relative to the folder of the pipeline file (in the jar for a bundled one). */
+  static String relativeTo(String location, String path) {
+    if (path.startsWith(ConfigLoader.CLASSPATH) || Path.of(path).isAbsolute() || path.contains("://")) {
+      return path;
+    }
+    if (location.startsWith(ConfigLoader.CLASSPATH)) {
+      Path parent = Path.of(location.substring(ConfigLoader.CLASSPATH.length())).getParent();
+      Path resolved = (parent == null ? Path.of(path) : parent.resolve(path)).normalize();
+      return ConfigLoader.CLASSPATH + resolved.toString().replace('\\', '/');
+    }
+    Path parent = Path.of(location).toAbsolutePath().getParent();
+    return parent.resolve(path).normalize().toString();
+  }
+
+  /** With rows: on_date, the lookback must cover the longest window of the steps. */
+  private static void checkWindows(YamlFields top, SourceSpec source, Pipeline steps) {
+    if (source.rows() != Rows.ON_DATE) {
+      return;
+    }
+    for (int i = 0; i < steps.steps().size(); i++) {
+      Step step = steps.steps().get(i);
+      if (!(step.parameters().get("windows") instanceof List<?> windows)) {
+        continue;
+      }
+      for (Object w : windows) {
+        Duration length = WindowLengths.parse("steps[" + (i + 1) + "]", String.valueOf(w));
+        Duration lookback = source.lookback() == null ? Duration.ZERO : source.lookback();
+        if (length.compareTo(lookback) > 0) {
+          throw Errors.config(
+              "%s: steps[%d] '%s' has a %s window, but with rows: on_date the run reads only its date%s. The windows of "
+                  + "the date's first rows would miss earlier events: set source.lookback to at least %s.",
+              top.file(), i + 1, step.name(), w,
+              source.lookback() == null ? "" : " and a lookback of " + WindowLengths.format(source.lookback()), w);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,201 @@
+package dev.lakeline.jobs.pipelines;
+
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.featurestore.CommitInfo;
+import dev.lakeline.featurestore.FeatureGroup;
+import dev.lakeline.featurestore.InsertResult;
+import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.JobSummary;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs feature pipelines for one logical date, or for every date of a range (a backfill), and reports on the job's
+ * summary. Every pipeline is validated before anything is written, so a configuration error writes nothing.
+ *
+ * <p>A backfill runs the dates in order, printing a line per date, and stops at the first failure with the command
+ * that resumes from that date. Dates whose batches are all in their groups' commit history are reported as
+ * unchanged without being computed (unless {@code recompute}), so a resumed backfill skips the work already done.
+ */
+public final class FeaturePipelines {
+  private FeaturePipelines() {}
+
+  /** Runs each pipeline for {@code date}, in order; stops at the first failure. */
+  public static List<PipelineRun> run(JobContext ctx, List<FeaturePipeline> pipelines, LocalDate date) {
+    validateAll(ctx, pipelines);
+    List<PipelineRun> runs = new ArrayList<>();
+    for (FeaturePipeline p : pipelines) {
+      PipelineRun r = p.runValidated(ctx, date);
+      for (PipelineRun.GroupRun g : r.groups()) {
+        InsertResult ir = g.result();
+        ctx.summary().progress(
+            "%-20s %s v%d, %,d rows%s%s",
+            g.group(),
+            ir.skipped() ? "unchanged at" : "committed",
+            ir.deltaVersion(),
+            ir.rows(),
+            ir.quarantinedRows() > 0 ? String.format(Locale.ROOT, ", %,d held back in quarantine", ir.quarantinedRows()) : "",
+            ir.validation().success() ? "" : " — warnings:\n" + ir.validation().failureSummary());
+      }
+      reportBadRows(ctx, r);
+      runs.add(r);
+    }
+    summarise(ctx, pipelines, lastRuns(runs));
+    return runs;
+  }
+
+  /**
+   * Runs the pipelines for every date from {@code from} to {@code to} (both included), date by date. With {@code
+   * recompute} false, a date whose batches were all committed before is skipped and reported as unchanged.
+   */
+  public static List<PipelineRun> backfill(
+      JobContext ctx, List<FeaturePipeline> pipelines, LocalDate from, LocalDate to, boolean recompute) {
+    if (to.isBefore(from)) {
+      throw Errors.config("The backfill range is empty: --from %s is after --to %s.", from, to);
+    }
+    validateAll(ctx, pipelines);
+    Map<String, Set<String>> committed = recompute ? Map.of() : committedBatches(ctx, pipelines);
+    long total = ChronoUnit.DAYS.between(from, to) + 1;
+    List<PipelineRun> runs = new ArrayList<>();
+    int done = 0;
+    for (LocalDate date = from; !date.isAfter(to); date = date.plusDays(1)) {
+      done++;
+      long start = System.nanoTime();
+      List<String> parts = new ArrayList<>();
+      try {
+        for (FeaturePipeline p : pipelines) {
+          if (!recompute && allCommitted(ctx, p, date, committed)) {
+            parts.add(p.name() + ": unchanged (already committed)");
+            continue;
+          }
+          PipelineRun r = p.runValidated(ctx, date);
+          runs.add(r);
+          parts.add(p.name() + ": " + describe(r));
+          reportBadRows(ctx, r);
+        }
+      } catch (RuntimeException e) {
+        ctx.summary().progress("[%d/%d] %s ✘ failed after %.1f s: %s", done, total, date, seconds(start), firstLine(e));
+        ctx.summary().progress(
+            "Backfill stopped at %s; the dates before it are committed. Resume from it: lakeline features --from %s --to %s "
+                + "(with the same other options; dates already committed are skipped).",
+            date, date, to);
+        throw e;
+      }
+      ctx.summary().progress("[%d/%d] %s %s · %.1f s", done, total, date, String.join(" · ", parts), seconds(start));
+    }
+    summarise(ctx, pipelines, lastRuns(runs));
+    ctx.summary().fact("dates", String.format(Locale.ROOT, "%s … %s (%d dates)", from, to, total));
+    return runs;
+  }
+
+  private static void validateAll(JobContext ctx, List<FeaturePipeline> pipelines) {
+    if (pipelines.isEmpty()) {
+      throw Errors.config("No feature pipeline to run: pass --pipeline FILE (a pipeline file, docs/feature-pipelines.md).");
+    }
+    Set<String> names = new HashSet<>();
+    for (FeaturePipeline p : pipelines) {
+      if (!names.add(p.name())) {
+        throw Errors.config("Two pipelines are named '%s' (%s); pipeline names identify their batches, so they must differ.", p.name(), p.location());
+      }
+      p.validate(ctx.spark(), ctx.layout());
+    }
+  }
+
+  /** "committed loans v1 @ Delta v5, 1,000 rows" for each group, plus the bad rows kept. */
+  private static String describe(PipelineRun r) {
+    List<String> out = new ArrayList<>();
+    for (PipelineRun.GroupRun g : r.groups()) {
+      out.add(String.format(Locale.ROOT, "%s %s @ Delta v%d, %,d rows",
+          g.result().skipped() ? "unchanged" : "committed", g.group(), g.result().deltaVersion(), g.result().rows()));
+    }
+    if (r.badRows() > 0) {
+      out.add(String.format(Locale.ROOT, "%,d bad rows kept", r.badRows()));
+    }
+    return String.join(", ", out);
+  }
+
+  private static void reportBadRows(JobContext ctx, PipelineRun r) {
+    if (r.badRows() > 0) {
+      String line = String.format(Locale.ROOT, "%s %s: %,d rows could not be read, kept with their reason in %s",
+          r.pipeline(), r.date(), r.badRows(), r.badRowsPath());
+      ctx.summary().progress("%s", line);
+      ctx.summary().fact("bad rows", line);
+    }
+  }
+
+  /** The batch ids in each group's commit history, by group path: one history read per group. */
+  private static Map<String, Set<String>> committedBatches(JobContext ctx, List<FeaturePipeline> pipelines) {
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    for (FeaturePipeline p : pipelines) {
+      for (GroupTarget g : p.featureGroups()) {
+        String path = ctx.layout().featureGroup(g.spec().name(), g.spec().version());
+        Set<String> ids = new HashSet<>();
+        if (DeltaCommits.exists(ctx.spark(), path)) {
+          for (CommitInfo c : ctx.featureStore().getFeatureGroup(g.spec().name(), g.spec().version()).history(Integer.MAX_VALUE)) {
+            if (c.batchId() != null) {
+              ids.add(c.batchId());
+            }
+          }
+        }
+        out.put(path, ids);
+      }
+    }
+    return out;
+  }
+
+  private static boolean allCommitted(JobContext ctx, FeaturePipeline p, LocalDate date, Map<String, Set<String>> committed) {
+    for (GroupTarget g : p.featureGroups()) {
+      Set<String> ids = committed.get(ctx.layout().featureGroup(g.spec().name(), g.spec().version()));
+      if (ids == null || !ids.contains(p.batchId(g, date))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Map<String, PipelineRun.GroupRun> lastRuns(List<PipelineRun> runs) {
+    Map<String, PipelineRun.GroupRun> last = new LinkedHashMap<>();
+    for (PipelineRun r : runs) {
+      for (PipelineRun.GroupRun g : r.groups()) {
+        last.put(g.path(), g);
+      }
+    }
+    return last;
+  }
+
+  /** One table line per group: its last insert of this job, or its state when every date was skipped. */
+  private static void summarise(JobContext ctx, List<FeaturePipeline> pipelines, Map<String, PipelineRun.GroupRun> last) {
+    for (FeaturePipeline p : pipelines) {
+      for (GroupTarget g : p.featureGroups()) {
+        String path = ctx.layout().featureGroup(g.spec().name(), g.spec().version());
+        PipelineRun.GroupRun run = last.get(path);
+        if (run != null) {
+          ctx.summary().table(new JobSummary.TableLine(
+              "feature group " + run.group(), path, run.result().deltaVersion(), run.result().rows(), run.result().skipped()));
+        } else if (DeltaCommits.exists(ctx.spark(), path)) {
+          FeatureGroup group = ctx.featureStore().getFeatureGroup(g.spec().name(), g.spec().version());
+          ctx.summary().table(new JobSummary.TableLine(
+              "feature group " + g.spec().label(), path, group.deltaVersion(), group.read().count(), true));
+        }
+      }
+    }
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl) + " …";
+  }
+}

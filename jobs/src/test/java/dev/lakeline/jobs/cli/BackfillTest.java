@@ -1,0 +1,115 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.ExitCode;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lakeline features --from --to}: one date after the other with a progress line each, a stop at the first
+ * failure that says how to resume, a resumed run that skips what was committed, and idempotent reruns of a date.
+ */
+@SparkTest
+class BackfillTest {
+  private static final String[] DAYS = {
+    "a1,c1,2024-06-01 10:00:00,1.0", "b1,c2,2024-06-01 11:00:00,10.0",
+    "a2,c1,2024-06-02 10:00:00,2.0", "b2,c2,2024-06-02 11:00:00,20.0",
+    "a3,c1,2024-06-03 10:00:00,4.0", "b3,c2,2024-06-03 11:00:00,30.0",
+    "a4,c1,2024-06-04 10:00:00,8.0", "b4,c2,2024-06-04 11:00:00,40.0"
+  };
+  private static final String ON_DATE = """
+      date_column: txn_ts
+      rows: on_date
+      lookback: 7d
+      """;
+  private static final String WEEK = """
+      - step: rolling_aggregates
+        entity: card_id
+        time: txn_ts
+        value: amount
+        windows: [7d]
+        aggregates: [count, sum]
+      """;
+
+  @Test
+  void aBackfillStopsAtTheFirstFailureAndResumesWhereItStopped(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String[] broken = DAYS.clone();
+    broken[5] = "b3,c2,2024-06-03 11:00:00,oops";
+    Path csv = fx.csv("txns.csv", broken);
+    Path file = fx.pipeline("cards", csv, ON_DATE, WEEK, "columns: [txn_id, card_id, txn_ts, amount_count_7d, amount_sum_7d]");
+
+    Cli first = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-04");
+    assertEquals(ExitCode.DATA_REJECTED.code(), first.exitCode(), first.err() + first.out());
+    assertTrue(first.out().contains("[1/4] 2024-06-01 cards: committed cards v1 @ Delta v1, 2 rows"), first.out());
+    assertTrue(first.out().contains("[2/4] 2024-06-02 cards: committed cards v1 @ Delta v2, 2 rows"), first.out());
+    assertTrue(first.out().contains("[3/4] 2024-06-03 ✘ failed"), first.out());
+    assertTrue(first.out().contains("Resume from it: lakeline features --from 2024-06-03 --to 2024-06-04"), first.out());
+    assertFalse(first.out().contains("[4/4]"), "the backfill stops at the first failure:\n" + first.out());
+    assertTrue(first.err().contains("column 'amount': 'oops' is not a double"), first.err());
+    assertEquals(4, spark.read().format("delta").load(fx.group("cards")).count());
+
+    fx.csv("txns.csv", DAYS);
+    Cli resumed = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-04");
+    assertEquals(0, resumed.exitCode(), resumed.err() + resumed.out());
+    assertTrue(resumed.out().contains("[1/4] 2024-06-01 cards: unchanged (already committed)"), resumed.out());
+    assertTrue(resumed.out().contains("[2/4] 2024-06-02 cards: unchanged (already committed)"), resumed.out());
+    assertTrue(resumed.out().contains("[3/4] 2024-06-03 cards: committed cards v1 @ Delta v3, 2 rows"), resumed.out());
+    assertTrue(resumed.out().contains("[4/4] 2024-06-04 cards: committed cards v1 @ Delta v4, 2 rows"), resumed.out());
+
+    Map<String, String> rows = new TreeMap<>();
+    for (Row r : spark.read().format("delta").load(fx.group("cards")).collectAsList()) {
+      rows.put(r.getString(0), r.getLong(3) + "/" + r.getDouble(4));
+    }
+    // each date's windows see the earlier dates through the lookback
+    assertEquals(Map.of("a1", "1/1.0", "a2", "2/3.0", "a3", "3/7.0", "a4", "4/15.0",
+        "b1", "1/10.0", "b2", "2/30.0", "b3", "3/60.0", "b4", "4/100.0"), rows);
+
+    long version = DeltaCommits.currentVersion(spark, fx.group("cards"));
+    Cli rerun = fx.features(file, "--date", "2024-06-02");
+    assertEquals(0, rerun.exitCode(), rerun.err());
+    assertTrue(rerun.out().contains("cards v1             unchanged at v2, 2 rows"), rerun.out());
+    Cli recompute = fx.features(file, "--from", "2024-06-03", "--to", "2024-06-04", "--recompute");
+    assertEquals(0, recompute.exitCode(), recompute.err());
+    assertTrue(recompute.out().contains("[1/2] 2024-06-03 cards: unchanged cards v1 @ Delta v3, 2 rows"), recompute.out());
+    assertEquals(version, DeltaCommits.currentVersion(spark, fx.group("cards")), "reruns commit nothing");
+    assertEquals(8, spark.read().format("delta").load(fx.group("cards")).count());
+  }
+
+  @Test
+  void aPipelineFileGivenAsConfigIsThePipeline(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", DAYS), ON_DATE, WEEK, "");
+    // the issue's spelling: lakeline features --config conf/pipelines/<name>.yaml --date <d>
+    Cli r = Cli.run("features", "--config", file.toString(), "--date", "2024-06-04", "--lakehouse", lh.uri());
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    assertTrue(r.out().contains("cards v1             committed v1, 2 rows"), r.out());
+  }
+
+  @Test
+  void theDateArgumentsAreCheckedBeforeAnythingRuns() {
+    Cli both = Cli.run("features", "--date", "2024-06-01", "--from", "2024-06-01", "--to", "2024-06-02");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), both.exitCode());
+    assertTrue(both.err().contains("not both"), both.err());
+    Cli half = Cli.run("features", "--from", "2024-06-01");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), half.exitCode());
+    assertTrue(half.err().contains("both --from and --to"), half.err());
+    Cli empty = Cli.run("features", "--from", "2024-06-02", "--to", "2024-06-01");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), empty.exitCode());
+    assertTrue(empty.err().contains("--from 2024-06-02 is after --to 2024-06-01"), empty.err());
+    Cli missing = Cli.run("features", "--pipeline", "no_such_pipeline", "--date", "2024-06-01");
+    assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode(), missing.err());
+    assertTrue(missing.err().contains("No pipeline named 'no_such_pipeline'"), missing.err());
+  }
+}

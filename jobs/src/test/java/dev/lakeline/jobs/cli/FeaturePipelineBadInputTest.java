@@ -1,0 +1,198 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.ExitCode;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input through {@code lakeline features}: each case is a clear message with its exit code and nothing written,
+ * or a documented behaviour (docs/feature-pipelines.md, "Bad input").
+ */
+@SparkTest
+class FeaturePipelineBadInputTest {
+  private static final String DAY = "2024-06-01";
+  private static final String[] BAD_LINES = {
+    "t1,c1,2024-06-01 10:00:00,10.0",
+    "t2,c1,2024-06-01 11:00:00,abc",
+    "t3,c2,2024-06-01 12:00:00,5.0",
+    "t4,c2,2024-06-01 13:00",
+    "t5,c1,,3.0"
+  };
+  private static final String DATED = "date_column: txn_ts";
+  private static final String COUNT_1D = """
+      - step: rolling_aggregates
+        entity: card_id
+        time: txn_ts
+        value: amount
+        windows: [1d]
+        aggregates: [count]
+      """;
+
+  private static void assertMessage(Cli r, String... parts) {
+    for (String p : parts) {
+      assertTrue(r.err().contains(p), "error lacks '" + p + "':\n" + r.err() + r.out());
+    }
+    assertFalse(r.hasStackTrace(), r.err());
+  }
+
+  private static void assertNothingWritten(SparkSession spark, PipelineFixture fx, String group) {
+    assertFalse(DeltaCommits.exists(spark, fx.group(group)), "no feature group was created");
+    assertFalse(DeltaCommits.exists(spark, fx.lakehouse().layout().system("bad_rows") + "/" + group), "no bad rows were kept");
+  }
+
+  @Test
+  void unparseableCsvRowsRejectTheRunWithTheirCountAndExamples(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", BAD_LINES), DATED, COUNT_1D, "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r,
+        "Pipeline 'cards': 3 rows of source " + dir.resolve("txns.csv") + " cannot be read for 2024-06-01 (bad_rows: reject). Nothing was written.",
+        "column 'amount': 'abc' is not a double",
+        "malformed CSV record",
+        "record: t4,c2,2024-06-01 13:00",
+        "date column 'txn_ts' is empty",
+        "set 'bad_rows: report' in the source of " + file);
+    assertNothingWritten(spark, fx, "cards");
+  }
+
+  @Test
+  void withBadRowsReportTheGoodRowsLandAndTheBadOnesAreKeptWithTheirReason(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", BAD_LINES), DATED + "\nbad_rows: report", COUNT_1D, "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    String badRows = lh.layout().system("bad_rows") + "/cards";
+    assertTrue(r.out().contains("cards 2024-06-01: 3 rows could not be read, kept with their reason in " + badRows), r.out());
+    assertTrue(r.out().matches("(?s).*bad rows:\\s+cards 2024-06-01: 3 rows.*"), "the summary counts them:\n" + r.out());
+    List<String> landed = spark.read().format("delta").load(fx.group("cards")).orderBy("txn_id").select("txn_id").as(
+        org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(List.of("t1", "t3"), landed);
+
+    Map<String, String> kept = new TreeMap<>();
+    for (Row row : spark.read().format("delta").load(badRows).select("record", "reason", "logical_date", "pipeline").collectAsList()) {
+      kept.put(row.getString(0), row.getString(1));
+      assertEquals(java.sql.Date.valueOf(DAY), row.getDate(2));
+      assertEquals("cards", row.getString(3));
+    }
+    assertEquals(3, kept.size(), kept.toString());
+    assertTrue(kept.get("{\"txn_id\":\"t2\",\"card_id\":\"c1\",\"txn_ts\":\"2024-06-01 11:00:00\",\"amount\":\"abc\"}")
+        .contains("column 'amount': 'abc' is not a double"), kept.toString());
+    assertTrue(kept.get("t4,c2,2024-06-01 13:00").startsWith("malformed CSV record"), kept.toString());
+    assertTrue(kept.values().stream().anyMatch(v -> v.equals("date column 'txn_ts' is empty")), kept.toString());
+
+    Cli again = fx.features(file, "--date", DAY);
+    assertEquals(0, again.exitCode(), again.err());
+    assertEquals(3, spark.read().format("delta").load(badRows).count(), "a rerun replaces the date's bad rows, never duplicates them");
+    assertTrue(again.out().contains("unchanged at"), again.out());
+  }
+
+  @Test
+  void timestampsInMixedFormatsAndZonesAreNormalisedToUtc(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path csv = fx.csv("txns.csv",
+        "a,c1,2024-06-01T10:00:00Z,1",
+        "b,c1,2024-06-01 12:00:00+02:00,1",
+        "c,c1,06/01/2024 10:00,1",
+        "d,c1,2024-06-01 06:00 America/New_York,1",
+        "e,c1,2024-06-01T03:00:00-07:00,1");
+    Path file = fx.pipeline("cards", csv, DATED + """
+
+        timestamp_formats: ["yyyy-MM-dd'T'HH:mm:ssXXX", "yyyy-MM-dd HH:mm:ssXXX", "MM/dd/yyyy HH:mm", "yyyy-MM-dd HH:mm VV"]""",
+        "", "columns: [txn_id, txn_ts]");
+    String zone = spark.conf().get("spark.sql.session.timeZone");
+    spark.conf().set("spark.sql.session.timeZone", "America/New_York"); // zone-less values are UTC whatever the session says
+    Cli r;
+    try {
+      r = fx.features(file, "--date", DAY);
+    } finally {
+      spark.conf().set("spark.sql.session.timeZone", zone);
+    }
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    List<Row> rows = spark.read().format("delta").load(fx.group("cards")).collectAsList();
+    assertEquals(5, rows.size());
+    for (Row row : rows) {
+      assertEquals(Instant.parse("2024-06-01T10:00:00Z"), row.getTimestamp(1).toInstant(), row.getString(0));
+    }
+
+    fx.csv("txns.csv", "a,c1,2024-06-01T10:00:00Z,1", "f,c1,2024-13-01 10:00:00,1");
+    Cli bad = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), bad.exitCode(), bad.err() + bad.out());
+    assertMessage(bad, "1 row of source", "column 'txn_ts': '2024-13-01 10:00:00' matches none of the timestamp formats "
+        + "[yyyy-MM-dd'T'HH:mm:ssXXX, yyyy-MM-dd HH:mm:ssXXX, MM/dd/yyyy HH:mm, yyyy-MM-dd HH:mm VV]");
+  }
+
+  @Test
+  void aNegativeWindowIsAConfigErrorAndNothingIsWritten(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", BAD_LINES[0]), DATED, COUNT_1D.replace("[1d]", "[-7d]"), "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r, file + ": steps[1]", "window '-7d' is not a duration", "A window cannot be negative");
+    assertNothingWritten(spark, fx, "cards");
+  }
+
+  @Test
+  void aStepReadingAColumnThatNoEarlierStepProducesIsAConfigError(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String steps = """
+        - step: ratio
+          numerator: amount
+          denominator: amount_sum_7d
+          output: share_of_week
+        - step: rolling_aggregates
+          entity: card_id
+          time: txn_ts
+          value: amount
+          windows: [7d]
+          aggregates: [sum]
+        """;
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", BAD_LINES[0]), DATED, steps, "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r, file + ": Pipeline step 1 'ratio' reads column 'amount_sum_7d', which is not in the input schema and is "
+        + "produced by no earlier step.");
+    assertNothingWritten(spark, fx, "cards");
+  }
+
+  @Test
+  void aWindowLargerThanTheDataHoldsEveryEarlierEvent(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path csv = fx.csv("txns.csv",
+        "t1,c1,2024-06-01 10:00:00,1.0", "t2,c1,2024-06-02 10:00:00,2.0", "t3,c1,2024-06-03 10:00:00,4.0", "t4,c2,2024-06-03 11:00:00,8.0");
+    String tenYears = COUNT_1D.replace("[1d]", "[3650d]").replace("[count]", "[count, sum]");
+    Path file = fx.pipeline("cards", csv, DATED, tenYears, "columns: [txn_id, txn_ts, amount_count_3650d, amount_sum_3650d]");
+    Cli r = fx.features(file, "--date", "2024-06-03");
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    Map<String, String> got = new TreeMap<>();
+    for (Row row : spark.read().format("delta").load(fx.group("cards")).collectAsList()) {
+      got.put(row.getString(0), row.getLong(2) + "/" + row.getDouble(3));
+    }
+    assertEquals(Map.of("t1", "1/1.0", "t2", "2/3.0", "t3", "3/7.0", "t4", "1/8.0"), got);
+  }
+
+  @Test
+  void aSourceWithoutADeclaredColumnIsRejected(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path csv = fx.write("txns.csv", "txn_id,card_id,txn_ts\nt1,c1,2024-06-01 10:00:00\n");
+    Path file = fx.pipeline("cards", csv, DATED, "", "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r, "lacks the declared columns [amount]; its header has [txn_id, card_id, txn_ts]. Nothing was written.");
+    assertNothingWritten(spark, fx, "cards");
+  }
+}

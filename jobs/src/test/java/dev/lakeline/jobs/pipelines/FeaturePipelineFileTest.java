@@ -1,0 +1,153 @@
+package dev.lakeline.jobs.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.delta.WriteMode;
+import dev.lakeline.jobs.loans.LoanCatalog;
+import dev.lakeline.jobs.pipelines.SourceSpec.BadRows;
+import dev.lakeline.jobs.pipelines.SourceSpec.Format;
+import dev.lakeline.jobs.pipelines.SourceSpec.Rows;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Loading pipeline files: the bundled demo pipelines, and every kind of mistake as a message that names the fix. */
+class FeaturePipelineFileTest {
+  private static final String VALID = """
+      name: cards
+      description: Card transactions
+      source:
+        path: /data/txns.csv
+        format: csv
+        schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: double}
+        timestamp_formats: ["yyyy-MM-dd HH:mm:ss", "dd/MM/yyyy HH:mm"]
+        bad_rows: report
+        date_column: txn_ts
+        rows: on_date
+        lookback: 7d
+        options: {delimiter: ";"}
+      steps:
+        - step: rolling_aggregates
+          entity: card_id
+          time: txn_ts
+          value: amount
+          windows: [1d, 7d]
+      feature_groups:
+        - name: card_txn
+          primary_key: [txn_id]
+          event_time: txn_ts
+          columns: [txn_id, card_id, txn_ts, amount_sum_7d, {big: "amount > 100"}]
+      """;
+
+  private static LakelineException.ConfigError error(String text) {
+    return assertThrows(LakelineException.ConfigError.class, () -> FeaturePipelineFile.parse("p.yaml", text));
+  }
+
+  private static void assertMessage(LakelineException e, String... parts) {
+    for (String p : parts) {
+      assertTrue(e.getMessage().contains(p), "message lacks '" + p + "':\n" + e.getMessage());
+    }
+  }
+
+  @Test
+  void aPipelineFileReadsIntoItsParts() {
+    FeaturePipeline p = FeaturePipelineFile.parse("p.yaml", VALID);
+    assertEquals("cards", p.name());
+    SourceSpec s = p.source();
+    assertEquals(Format.CSV, s.format());
+    assertEquals("struct<txn_id:string,card_id:string,txn_ts:timestamp,amount:double>", s.schema().simpleString());
+    assertEquals(BadRows.REPORT, s.badRows());
+    assertEquals(Rows.ON_DATE, s.rows());
+    assertEquals(Duration.ofDays(7), s.lookback());
+    assertEquals(List.of("rolling_aggregates"), p.steps().steps().stream().map(st -> st.name()).toList());
+    GroupTarget g = p.featureGroups().get(0);
+    assertEquals(WriteMode.MERGE, g.mode(), "on_date defaults to upsert");
+    assertEquals("big: amount > 100", g.columns().get(4).toString());
+    assertEquals("features:cards:card_txn:2024-06-01", p.batchId(g, java.time.LocalDate.parse("2024-06-01")));
+  }
+
+  @Test
+  void theDemosPipelinesAreBundledAndValid() {
+    List<FeaturePipeline> demo = LoanCatalog.pipelines();
+    assertEquals(List.of("loans", "credit_reports", "card_spend"), demo.stream().map(FeaturePipeline::name).toList());
+    for (FeaturePipeline p : demo) {
+      assertEquals(Rows.UP_TO_DATE, p.source().rows(), p.name());
+      assertEquals(WriteMode.OVERWRITE, p.featureGroups().get(0).mode(), p.name());
+      assertTrue(!p.featureGroups().get(0).spec().suite().expectations().isEmpty(), "the suite is found next to the file: " + p.name());
+    }
+    assertEquals("loan_to_income", LoanCatalog.onDemand().steps().get(0).parameters().get("output"));
+  }
+
+  @Test
+  void unknownFieldsAreErrorsWithADidYouMean() {
+    assertMessage(error(VALID.replace("description:", "descripton:")), "p.yaml: descripton", "Did you mean 'description'?");
+    assertMessage(error(VALID.replace("bad_rows:", "bad_row:")), "p.yaml: source.bad_row", "Did you mean 'bad_rows'?");
+    assertMessage(error(VALID.replace("event_time:", "event_tme:")), "feature_groups[1].event_tme", "Did you mean 'event_time'?");
+    assertMessage(error(VALID.replace("bad_rows: report", "bad_rows: reprot")), "source.bad_rows", "Did you mean 'report'?");
+    assertMessage(error(VALID.replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    mode: upsrt")),
+        "feature_groups[1].mode", "'upsrt'", "Did you mean 'upsert'?");
+    assertMessage(error(VALID.replace("step: rolling_aggregates", "step: rolling_aggregate")),
+        "p.yaml: steps[1]", "Did you mean 'rolling_aggregates'?");
+  }
+
+  @Test
+  void missingAndMistypedFieldsNameTheField() {
+    assertMessage(error(VALID.replace("name: cards\n", "")), "p.yaml: name: is required");
+    assertMessage(error(VALID.replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    version: two")), "feature_groups[1].version", "whole number");
+    assertMessage(error(VALID.replace("    primary_key: [txn_id]\n", "")), "feature_groups[1].primary_key", "is required");
+    assertMessage(error(VALID.replace("  schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: double}\n", "")),
+        "source.schema", "required for csv");
+    assertMessage(error(VALID.replace("amount: double}", "amount: dubble}")), "source.schema.amount", "'dubble'");
+    assertMessage(error(VALID.replace("format: csv", "format: xml")), "source.format", "'xml'");
+    assertMessage(error(VALID.replace("path: /data/txns.csv", "path: /data/txns.csv\n  name: txns")), "source.name", "not both");
+    assertMessage(error(VALID.replace("dd/MM/yyyy HH:mm", "dd/MM/yyyy HH:mm qqqqqq")), "source.timestamp_formats[2]", "not a datetime pattern");
+    assertMessage(error(VALID.replace("delimiter: \";\"", "mode: FAILFAST")), "source.options.mode", "bad_rows");
+  }
+
+  @Test
+  void aNegativeWindowIsAnErrorNamingTheStep() {
+    assertMessage(error(VALID.replace("windows: [1d, 7d]", "windows: [-7d]")), "p.yaml: steps[1]", "'-7d'", "cannot be negative");
+    assertMessage(error(VALID.replace("lookback: 7d", "lookback: -7d")), "source.lookback", "cannot be negative");
+  }
+
+  @Test
+  void combinationsThatWouldLoseOrDuplicateRowsAreRefused() {
+    assertMessage(error(VALID.replace("lookback: 7d", "lookback: 1d")),
+        "steps[1] 'rolling_aggregates' has a 7d window", "set source.lookback to at least 7d");
+    assertMessage(error(VALID.replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    mode: overwrite")),
+        "feature_groups[1].mode", "replace the whole group with one date's rows");
+    assertMessage(error(VALID.replace("rows: on_date\n  lookback: 7d", "rows: up_to_date")
+            .replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    mode: append")),
+        "feature_groups[1].mode", "whole history again");
+    assertMessage(error(VALID.replace("    event_time: txn_ts\n", "")), "feature_groups[1].event_time", "lookback");
+    assertMessage(error(VALID.replace("date_column: txn_ts", "date_column: txn_time")), "source.date_column", "'txn_time'");
+  }
+
+  @Test
+  void filesAreFoundRelativeToThePipeline(@TempDir Path dir) throws IOException {
+    Files.createDirectories(dir.resolve("expectations"));
+    Files.writeString(dir.resolve("expectations/cards.yaml"), """
+        expectation_suite_name: cards
+        expectations:
+          - expectation_type: expect_column_values_to_be_between
+            kwargs: {column: amount_sum_7d, min_value: 0}
+        """);
+    Files.createDirectories(dir.resolve("pipelines"));
+    Path file = dir.resolve("pipelines/cards.yaml");
+    Files.writeString(file, VALID.replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    suite: ../expectations/cards.yaml"));
+    FeaturePipeline p = FeaturePipeline.load(file.toString());
+    assertEquals("cards", p.featureGroups().get(0).spec().suite().name());
+    assertEquals("classpath:lakeline-conf/expectations/loans.yaml",
+        FeaturePipelineFile.relativeTo("classpath:lakeline-conf/pipelines/loans.yaml", "../expectations/loans.yaml"));
+    assertThrows(LakelineException.NotFound.class, () -> FeaturePipeline.load(dir.resolve("nope.yaml").toString()));
+    assertTrue(FeaturePipelineFile.isPipelineFile(file.toString()));
+    assertTrue(!FeaturePipelineFile.isPipelineFile("classpath:lakeline-conf/lakeline.yaml"));
+  }
+}
