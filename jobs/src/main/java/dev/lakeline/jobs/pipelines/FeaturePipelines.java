@@ -61,6 +61,14 @@ public final class FeaturePipelines {
     if (to.isBefore(from)) {
       throw Errors.config("The backfill range is empty: --from %s is after --to %s.", from, to);
     }
+    for (FeaturePipeline p : pipelines) {
+      if (!p.dated()) {
+        throw Errors.config(
+            "%s: pipeline '%s' reads every row whatever the date (no source.date_column), so every date of a backfill "
+                + "would compute the same batch. Run it with --date, or give its source a date_column.",
+            p.location(), p.name());
+      }
+    }
     validateAll(ctx, pipelines);
     Map<String, Set<String>> committed = recompute ? Map.of() : committedBatches(ctx, pipelines);
     long total = ChronoUnit.DAYS.between(from, to) + 1;

@@ -1,0 +1,92 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.ExitCode;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The other source formats: JSON lines (with bad records) and a Delta table (with a schema contract). */
+@SparkTest
+class FeaturePipelineSourcesTest {
+  private static final String GROUP = """
+      feature_groups:
+        - name: txns
+          primary_key: [txn_id]
+          event_time: txn_ts
+          columns: [txn_id, card_id, txn_ts, amount]
+      """;
+
+  @Test
+  void jsonLinesAreReadWithTheirDeclaredTypesAndBadRecordsAreKept(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path json = fx.write("txns.json", """
+        {"txn_id": "j1", "card_id": "c1", "txn_ts": "2024-06-01T10:00:00Z", "amount": 1.5}
+        {"txn_id": "j2", "card_id": "c1", "txn_ts": "2024-06-01T11:00:00Z", "amount": "lots"}
+        {"txn_id": "j3", "card_id":
+        {"txn_id": "j4", "card_id": "c2", "txn_ts": "2024-06-01T12:00:00+02:00", "amount": 2}
+        {"txn_id": "j5", "card_id": "c2", "txn_ts": "2024-06-02T09:00:00Z", "amount": 3}
+        """);
+    Path file = fx.write("txns.yaml", """
+        name: txns
+        source:
+          path: %s
+          format: json
+          schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: double}
+          date_column: txn_ts
+          rows: on_date
+          bad_rows: report
+        """.formatted(json) + GROUP);
+    Cli r = fx.features(file, "--date", "2024-06-01");
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    assertTrue(r.out().contains("txns 2024-06-01: 2 rows could not be read"), r.out());
+    List<Row> rows = spark.read().format("delta").load(fx.group("txns")).orderBy("txn_id").collectAsList();
+    assertEquals(List.of(
+            RowFactory.create("j1", "c1", Timestamp.from(Instant.parse("2024-06-01T10:00:00Z")), 1.5),
+            RowFactory.create("j4", "c2", Timestamp.from(Instant.parse("2024-06-01T10:00:00Z")), 2.0)),
+        rows, "j5 belongs to 2024-06-02");
+    List<String> reasons = spark.read().format("delta").load(lh.layout().system("bad_rows") + "/txns")
+        .orderBy("reason").select("reason").as(Encoders.STRING()).collectAsList();
+    assertEquals(List.of("column 'amount': 'lots' is not a double", "malformed JSON record"), reasons);
+  }
+
+  @Test
+  void aDeltaSourceIsReadAsItIsAndHeldToItsDeclaredSchema(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String table = dir.resolve("txns_delta").toString();
+    spark.createDataFrame(
+            List.of(
+                RowFactory.create("d1", "c1", Timestamp.from(Instant.parse("2024-06-01T10:00:00Z")), 1.0),
+                RowFactory.create("d2", "c1", Timestamp.from(Instant.parse("2024-06-03T10:00:00Z")), 2.0)),
+            StructType.fromDDL("txn_id string, card_id string, txn_ts timestamp, amount double"))
+        .write().format("delta").save(table);
+    String source = """
+        name: txns
+        source:
+          path: %s
+          format: delta
+          date_column: txn_ts
+        """.formatted(table);
+    Cli r = fx.features(fx.write("txns.yaml", source + GROUP), "--date", "2024-06-02");
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    assertEquals(1, spark.read().format("delta").load(fx.group("txns")).count(), "rows up to the date only");
+
+    Path contract = fx.write("contract.yaml", source.replace("format: delta", "format: delta\n  schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: int}") + GROUP);
+    Cli mismatch = fx.features(contract, "--date", "2024-06-02");
+    assertEquals(ExitCode.DATA_REJECTED.code(), mismatch.exitCode(), mismatch.err() + mismatch.out());
+    assertTrue(mismatch.err().contains("does not have the declared schema: missing columns [], wrong types [amount is double, declared int]"),
+        mismatch.err());
+  }
+}
