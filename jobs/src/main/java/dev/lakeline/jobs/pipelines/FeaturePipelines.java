@@ -23,7 +23,8 @@ import java.util.Set;
  *
  * <p>A backfill runs the dates in order, printing a line per date, and stops at the first failure with the command
  * that resumes from that date. Dates whose batches are all in their groups' commit history are reported as
- * unchanged without being computed (unless {@code recompute}), so a resumed backfill skips the work already done.
+ * unchanged without being computed (unless {@code recompute}), so a resumed backfill skips the work already done;
+ * groups rewritten as of each date ({@code up_to_date}) always end as of the range's last date.
  */
 public final class FeaturePipelines {
   private FeaturePipelines() {}
@@ -70,7 +71,8 @@ public final class FeaturePipelines {
       }
     }
     validateAll(ctx, pipelines);
-    Map<String, Set<String>> committed = recompute ? Map.of() : committedBatches(ctx, pipelines);
+    Map<String, Committed> committed = recompute ? Map.of() : committedBatches(ctx, pipelines);
+    Set<String> computed = new HashSet<>();
     long total = ChronoUnit.DAYS.between(from, to) + 1;
     List<PipelineRun> runs = new ArrayList<>();
     int done = 0;
@@ -80,10 +82,11 @@ public final class FeaturePipelines {
       List<String> parts = new ArrayList<>();
       try {
         for (FeaturePipeline p : pipelines) {
-          if (!recompute && allCommitted(ctx, p, date, committed)) {
+          if (!recompute && canSkip(ctx, p, date, to, committed, computed.contains(p.name()))) {
             parts.add(p.name() + ": unchanged (already committed)");
             continue;
           }
+          computed.add(p.name());
           PipelineRun r = p.runValidated(ctx, date);
           runs.add(r);
           parts.add(p.name() + ": " + describe(r));
@@ -139,30 +142,50 @@ public final class FeaturePipelines {
     }
   }
 
+  /** A group's committed batch ids, and the batch of its latest commit. */
+  private record Committed(Set<String> batches, String latest) {}
+
   /** The batch ids in each group's commit history, by group path: one history read per group. */
-  private static Map<String, Set<String>> committedBatches(JobContext ctx, List<FeaturePipeline> pipelines) {
-    Map<String, Set<String>> out = new LinkedHashMap<>();
+  private static Map<String, Committed> committedBatches(JobContext ctx, List<FeaturePipeline> pipelines) {
+    Map<String, Committed> out = new LinkedHashMap<>();
     for (FeaturePipeline p : pipelines) {
       for (GroupTarget g : p.featureGroups()) {
         String path = ctx.layout().featureGroup(g.spec().name(), g.spec().version());
         Set<String> ids = new HashSet<>();
+        String latest = null;
         if (DeltaCommits.exists(ctx.spark(), path)) {
           for (CommitInfo c : ctx.featureStore().getFeatureGroup(g.spec().name(), g.spec().version()).history(Integer.MAX_VALUE)) {
             if (c.batchId() != null) {
+              latest = latest == null ? c.batchId() : latest; // history is newest first
               ids.add(c.batchId());
             }
           }
         }
-        out.put(path, ids);
+        out.put(path, new Committed(ids, latest));
       }
     }
     return out;
   }
 
-  private static boolean allCommitted(JobContext ctx, FeaturePipeline p, LocalDate date, Map<String, Set<String>> committed) {
+  /**
+   * Whether the date can be skipped because its batches are committed. A date's batch of {@code rows: on_date} is a
+   * slice that later dates leave alone. With {@code up_to_date} each batch is the group as of its date, and the
+   * group must end as of the range's last date: once this backfill has recomputed an earlier date, every later date
+   * is recomputed too, and the last date is skipped only if its batch is the group's latest commit.
+   */
+  private static boolean canSkip(
+      JobContext ctx, FeaturePipeline p, LocalDate date, LocalDate last, Map<String, Committed> committed, boolean computedEarlier) {
+    boolean snapshots = p.source().rows() != SourceSpec.Rows.ON_DATE;
+    if (snapshots && computedEarlier) {
+      return false;
+    }
     for (GroupTarget g : p.featureGroups()) {
-      Set<String> ids = committed.get(ctx.layout().featureGroup(g.spec().name(), g.spec().version()));
-      if (ids == null || !ids.contains(p.batchId(g, date))) {
+      Committed c = committed.get(ctx.layout().featureGroup(g.spec().name(), g.spec().version()));
+      String batch = p.batchId(g, date);
+      if (c == null || !c.batches().contains(batch)) {
+        return false;
+      }
+      if (snapshots && date.equals(last) && !batch.equals(c.latest())) {
         return false;
       }
     }

@@ -88,6 +88,25 @@ class BackfillTest {
   }
 
   @Test
+  void aBackfillOfSnapshotsLeavesTheGroupAsOfItsLastDate(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", DAYS), "date_column: txn_ts", "", ""); // up_to_date, overwrite
+    assertEquals(0, fx.features(file, "--date", "2024-06-04").exitCode());
+
+    Cli back = fx.features(file, "--from", "2024-06-02", "--to", "2024-06-04");
+    assertEquals(0, back.exitCode(), back.err() + back.out());
+    assertTrue(back.out().contains("[1/3] 2024-06-02 cards: committed cards v1 @ Delta v2, 4 rows"), back.out());
+    // 2024-06-04 was committed before, but the earlier dates rewrote the group since: it is computed again
+    assertTrue(back.out().contains("[3/3] 2024-06-04 cards: committed cards v1 @ Delta v4, 8 rows"), back.out());
+    assertEquals(8, spark.read().format("delta").load(fx.group("cards")).count());
+
+    Cli again = fx.features(file, "--from", "2024-06-02", "--to", "2024-06-04");
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().contains("[3/3] 2024-06-04 cards: unchanged (already committed)"), again.out());
+    assertEquals(4, DeltaCommits.currentVersion(spark, fx.group("cards")));
+  }
+
+  @Test
   void aPipelineFileGivenAsConfigIsThePipeline(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
     Path file = fx.pipeline("cards", fx.csv("txns.csv", DAYS), ON_DATE, WEEK, "");
