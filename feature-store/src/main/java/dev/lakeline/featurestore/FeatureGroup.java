@@ -79,7 +79,7 @@ public final class FeatureGroup {
       org.apache.spark.sql.types.DataType type;
       try {
         type = org.apache.spark.sql.types.DataType.fromDDL(f.type());
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark's ParseException is checked, though undeclared
         throw Errors.config("New feature '%s' of %s has the unknown type '%s'.", f.name(), spec.label(), f.type());
       }
       if (Arrays.asList(schema.fieldNames()).contains(f.name())) {

@@ -84,7 +84,7 @@ public final class FeatureGroupFiles {
       DataType type;
       try {
         type = DataType.fromDDL(e.getValue().asText());
-      } catch (RuntimeException bad) {
+      } catch (Exception bad) { // Spark's ParseException is checked, though undeclared
         throw Errors.config("%s: column '%s' has the unknown type '%s'. Use a Spark SQL type: string, int, bigint, double, "
             + "decimal(10,2), date, timestamp, boolean, array<string>...", file, e.getKey(), e.getValue().asText());
       }

@@ -172,6 +172,17 @@ class FeatureGroupBadInputTest {
   }
 
   @Test
+  void anUnknownColumnTypeIsAConfigErrorNamingIt(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("g.yaml"), "name: g\nprimary_key: [id]\nschema: {id: string, amount: dubble}\n");
+    var e = assertThrows(LakelineException.ConfigError.class, () -> FeatureGroupFiles.load(dir.resolve("g.yaml")));
+    assertTrue(e.getMessage().contains("'amount'") && e.getMessage().contains("'dubble'"), e.getMessage());
+
+    FeatureGroup g = sensors(spark, lh, IngestionPolicy.STRICT);
+    var added = assertThrows(LakelineException.ConfigError.class, () -> g.addFeatures(List.of(new NewFeature("x", "flaot", "0"))));
+    assertTrue(added.getMessage().contains("'flaot'"), added.getMessage());
+  }
+
+  @Test
   void namesThatWouldLeaveTheLakehouseAreRefused(SparkSession spark, TestLakehouse lh) throws IOException {
     FeatureStore store = FeatureStore.open(spark, lh.layout());
     for (String name : List.of("../escape", "a/b", "..", "x\\y")) {
