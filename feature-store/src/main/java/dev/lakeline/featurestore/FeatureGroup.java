@@ -289,12 +289,8 @@ public final class FeatureGroup {
   /** Creates the quarantine table up front when the group's column names need Delta's column mapping. */
   private void ensureQuarantineTable(StructType heldSchema) {
     if (FeatureStore.needsColumnMapping(heldSchema) && !DeltaCommits.exists(spark, quarantinePath())) {
-      DeltaTable.createIfNotExists(spark)
-          .location(quarantinePath())
-          .addColumns(heldSchema)
-          .property("delta.columnMapping.mode", "name")
-          .property("delta.minReaderVersion", "2")
-          .property("delta.minWriterVersion", "5")
+      FeatureStore.withColumnMappingIfNeeded(
+              DeltaTable.createIfNotExists(spark).location(quarantinePath()).addColumns(heldSchema), heldSchema)
           .execute();
     }
   }

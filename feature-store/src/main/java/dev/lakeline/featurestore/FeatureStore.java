@@ -56,15 +56,9 @@ public final class FeatureStore {
     dev.lakeline.validation.Validator.check(spark, schema, spec.suite());
     String path = layout.featureGroup(spec.name(), spec.version());
     if (!DeltaCommits.exists(spark, path)) {
-      DeltaTableBuilder builder =
-          DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema)).property(SPEC_PROPERTY, Json.write(spec));
-      if (needsColumnMapping(schema)) {
-        // Parquet cannot hold these names; Delta's column mapping stores them as table metadata instead
-        builder = builder
-            .property("delta.columnMapping.mode", "name")
-            .property("delta.minReaderVersion", "2")
-            .property("delta.minWriterVersion", "5");
-      }
+      DeltaTableBuilder builder = withColumnMappingIfNeeded(
+          DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema)).property(SPEC_PROPERTY, Json.write(spec)),
+          schema);
       if (!spec.partitionColumns().isEmpty()) {
         builder = builder.partitionedBy(spec.partitionColumns().toArray(String[]::new));
       }
@@ -183,6 +177,20 @@ public final class FeatureStore {
       out = out.add(f.name(), f.dataType(), true, f.metadata());
     }
     return out;
+  }
+
+  /**
+   * The builder with Delta's column mapping switched on when a column name has characters Parquet cannot hold:
+   * the names are then kept as table metadata.
+   */
+  static DeltaTableBuilder withColumnMappingIfNeeded(DeltaTableBuilder builder, StructType schema) {
+    if (!needsColumnMapping(schema)) {
+      return builder;
+    }
+    return builder
+        .property("delta.columnMapping.mode", "name")
+        .property("delta.minReaderVersion", "2")
+        .property("delta.minWriterVersion", "5");
   }
 
   /** Whether a column name has characters Parquet cannot store (Delta then needs column mapping). */

@@ -87,11 +87,7 @@ public final class DeltaCommits {
     m.put("lakeline.mode", request.mode().name());
     m.put("lakeline.token", token);
     request.metadata().forEach((k, v) -> m.put("lakeline." + k, v));
-    try {
-      return JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return jsonString(m);
   }
 
   /**
@@ -219,12 +215,7 @@ public final class DeltaCommits {
     m.put("lakeline.batch", id);
     m.put("lakeline.mode", "APPEND_ONCE");
     m.put("lakeline.token", token);
-    String userMetadata;
-    try {
-      userMetadata = JSON.writeValueAsString(m);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    String userMetadata = jsonString(m);
     for (int attempt = 1; ; attempt++) {
       try {
         data.write().format("delta").mode("append")
@@ -259,7 +250,7 @@ public final class DeltaCommits {
     }
   }
 
-  private static String jsonString(String s) {
+  private static String jsonString(Object s) {
     try {
       return JSON.writeValueAsString(s);
     } catch (JsonProcessingException e) {
