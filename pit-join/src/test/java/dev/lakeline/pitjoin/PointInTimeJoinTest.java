@@ -25,6 +25,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 @SparkTest
 class PointInTimeJoinTest {
@@ -71,29 +73,32 @@ class PointInTimeJoinTest {
     return new PitJoinSpec("ts", List.of(FeatureJoin.of("f", List.of("id"), "fts", List.of("x", "y")).withStrict(strict)));
   }
 
-  private static Dataset<Row> join(Dataset<Row> spine, PitJoinSpec spec, Dataset<Row> features) {
-    return PointInTimeJoin.join(spine, spec, Map.of("f", features));
+  private static Dataset<Row> join(Engine engine, Dataset<Row> spine, PitJoinSpec spec, Dataset<Row> features) {
+    return engine.join(spine, spec, Map.of("f", features));
   }
 
-  @Test
-  void inclusiveTakesTheRowAtExactlyTheSpineTimeAndStrictDoesNot(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void inclusiveTakesTheRowAtExactlyTheSpineTimeAndStrictDoesNot(Engine engine, SparkSession spark) {
     Dataset<Row> spine = df(spark, SPINE, r("a", t(5, 0), 1));
     Dataset<Row> features = df(spark, FEATURES, r("a", t(4, 0), 10, "before"), r("a", t(5, 0), 20, "at"));
 
-    assertSameRows(df(spark, EXPECTED, r("a", t(5, 0), 1, 20, "at")), join(spine, spec(false), features));
-    assertSameRows(df(spark, EXPECTED, r("a", t(5, 0), 1, 10, "before")), join(spine, spec(true), features));
+    assertSameRows(df(spark, EXPECTED, r("a", t(5, 0), 1, 20, "at")), join(engine, spine, spec(false), features));
+    assertSameRows(df(spark, EXPECTED, r("a", t(5, 0), 1, 10, "before")), join(engine, spine, spec(true), features));
   }
 
-  @Test
-  void strictWithOnlyARowAtTheSpineTimeGivesNulls(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void strictWithOnlyARowAtTheSpineTimeGivesNulls(Engine engine, SparkSession spark) {
     Dataset<Row> spine = df(spark, SPINE, r("a", t(5, 0), 1));
     Dataset<Row> features = df(spark, FEATURES, r("a", t(5, 0), 20, "at"));
 
-    assertSameRows(df(spark, EXPECTED, r("a", t(5, 0), 1, null, null)), join(spine, spec(true), features));
+    assertSameRows(df(spark, EXPECTED, r("a", t(5, 0), 1, null, null)), join(engine, spine, spec(true), features));
   }
 
-  @Test
-  void latestRowAtOrBeforeTheSpineTimeWinsNotALaterOne(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void latestRowAtOrBeforeTheSpineTimeWinsNotALaterOne(Engine engine, SparkSession spark) {
     Dataset<Row> spine =
         df(spark, SPINE, r("a", t(3, 12), 1), r("a", t(10, 0), 2), r("b", t(3, 12), 3));
     Dataset<Row> features =
@@ -115,11 +120,12 @@ class PointInTimeJoinTest {
             r("a", t(3, 12), 1, 3, "a3"),
             r("a", t(10, 0), 2, 9, "a9"),
             r("b", t(3, 12), 3, 2, "b2")),
-        join(spine, spec(false), features));
+        join(engine, spine, spec(false), features));
   }
 
-  @Test
-  void spineRowsBeforeTheFirstFeatureRowOrWithoutAnyGetNulls(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void spineRowsBeforeTheFirstFeatureRowOrWithoutAnyGetNulls(Engine engine, SparkSession spark) {
     Dataset<Row> spine =
         df(spark, SPINE, r("a", t(1, 0), 1), r("a", t(2, 0), 2), r("zzz", t(9, 0), 3));
     Dataset<Row> features = df(spark, FEATURES, r("a", t(2, 0), 20, "a2"));
@@ -131,11 +137,12 @@ class PointInTimeJoinTest {
             r("a", t(1, 0), 1, null, null),
             r("a", t(2, 0), 2, 20, "a2"),
             r("zzz", t(9, 0), 3, null, null)),
-        join(spine, spec(false), features));
+        join(engine, spine, spec(false), features));
   }
 
-  @Test
-  void nullSpineKeysAndNullTimesNeverMatch(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void nullSpineKeysAndNullTimesNeverMatch(Engine engine, SparkSession spark) {
     Dataset<Row> spine =
         df(spark, SPINE, r(null, t(5, 0), 1), r("a", null, 2), r(null, null, 3), r("a", t(5, 0), 4));
     // a feature row with a null key and one with a null time: neither may match anything
@@ -156,12 +163,13 @@ class PointInTimeJoinTest {
               r("a", null, 2, null, null),
               r(null, null, 3, null, null),
               r("a", t(5, 0), 4, 1, "a1")),
-          join(spine, spec(strict), features));
+          join(engine, spine, spec(strict), features));
     }
   }
 
-  @Test
-  void duplicateSpineRowsStayDuplicatedAndEachYieldsOneRow(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void duplicateSpineRowsStayDuplicatedAndEachYieldsOneRow(Engine engine, SparkSession spark) {
     Dataset<Row> spine =
         df(
             spark,
@@ -181,7 +189,7 @@ class PointInTimeJoinTest {
             r("b", t(4, 0), 4, "b4"),
             r("b", t(4, 12), 5, "b5"));
 
-    Dataset<Row> out = join(spine, spec(false), features);
+    Dataset<Row> out = join(engine, spine, spec(false), features);
 
     assertEquals(spine.count(), out.count(), "one output row per spine row");
     assertSameRows(
@@ -196,8 +204,9 @@ class PointInTimeJoinTest {
         out);
   }
 
-  @Test
-  void everySpineRowYieldsExactlyOneRowEvenWithManyCandidates(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void everySpineRowYieldsExactlyOneRowEvenWithManyCandidates(Engine engine, SparkSession spark) {
     List<Object[]> spineRows = new ArrayList<>();
     List<Object[]> featureRows = new ArrayList<>();
     for (int k = 0; k < 5; k++) {
@@ -213,14 +222,15 @@ class PointInTimeJoinTest {
     Dataset<Row> spine = df(spark, SPINE, spineRows.toArray(Object[][]::new));
     Dataset<Row> features = df(spark, FEATURES, featureRows.toArray(Object[][]::new));
 
-    Dataset<Row> out = join(spine, spec(false), features);
+    Dataset<Row> out = join(engine, spine, spec(false), features);
 
     assertEquals(spineRows.size(), out.count());
     assertSameRows(spine, out.select("id", "ts", "label"));
   }
 
-  @Test
-  void tiesOnFeatureTimeAreBrokenDeterministicallyAndTheWholeRowIsTaken(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void tiesOnFeatureTimeAreBrokenDeterministicallyAndTheWholeRowIsTaken(Engine engine, SparkSession spark) {
     Dataset<Row> spine = df(spark, SPINE, r("a", t(5, 0), 1), r("b", t(5, 0), 2));
     // Three rows of 'a' tie on time 4. Taking max(x) and max(y) separately would give (3, "z"), which is no row.
     List<Object[]> rows =
@@ -237,7 +247,7 @@ class PointInTimeJoinTest {
       Collections.shuffle(rows, new Random(run));
       Dataset<Row> features =
           df(spark, FEATURES, rows.toArray(Object[][]::new)).repartition(3 + run % 2);
-      List<Row> result = join(spine, spec(false), features).orderBy("id").collectAsList();
+      List<Row> result = join(engine, spine, spec(false), features).orderBy("id").collectAsList();
       if (first == null) {
         first = result;
       }
@@ -252,8 +262,9 @@ class PointInTimeJoinTest {
     assertEquals(null, first.get(1).get(4));
   }
 
-  @Test
-  void twoSourcesWithDifferentKeyNamesAndPrefixes(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void twoSourcesWithDifferentKeyNamesAndPrefixes(Engine engine, SparkSession spark) {
     StructType spineSchema =
         new StructType()
             .add("loan_id", DataTypes.LongType)
@@ -293,7 +304,7 @@ class PointInTimeJoinTest {
                 new FeatureJoin("applicants", List.of("applicant"), List.of("applicant_id"), "as_of", List.of("score"), "app_", false),
                 new FeatureJoin("merchants", List.of("merchant"), List.of("merchant_id"), "as_of", List.of("score"), "mer_", true)));
 
-    Dataset<Row> out = PointInTimeJoin.join(spine, spec, Map.of("applicants", applicants, "merchants", merchants));
+    Dataset<Row> out = engine.join(spine, spec, Map.of("applicants", applicants, "merchants", merchants));
 
     StructType expected =
         spineSchema.add("app_score", DataTypes.IntegerType).add("mer_score", DataTypes.IntegerType);
@@ -309,8 +320,9 @@ class PointInTimeJoinTest {
         out);
   }
 
-  @Test
-  void compositeKeysMatchOnEveryColumn(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void compositeKeysMatchOnEveryColumn(Engine engine, SparkSession spark) {
     StructType spineSchema =
         new StructType().add("a", DataTypes.StringType).add("b", DataTypes.IntegerType).add("ts", DataTypes.TimestampType);
     StructType featureSchema =
@@ -333,11 +345,12 @@ class PointInTimeJoinTest {
             r("x", 1, t(5, 0), "x1"),
             r("x", 2, t(5, 0), "x2"),
             r("y", 1, t(5, 0), null)),
-        PointInTimeJoin.join(spine, spec, Map.of("f", features)));
+        engine.join(spine, spec, Map.of("f", features)));
   }
 
-  @Test
-  void aSourceCanBeJoinedToItsOwnSpineStrictlyBefore(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aSourceCanBeJoinedToItsOwnSpineStrictlyBefore(Engine engine, SparkSession spark) {
     // "the previous value of this entity": spine and source are the same frame
     StructType schema =
         new StructType().add("id", DataTypes.StringType).add("ts", DataTypes.TimestampType).add("v", DataTypes.IntegerType);
@@ -353,11 +366,12 @@ class PointInTimeJoinTest {
             r("a", t(1, 0), 1, null),
             r("a", t(2, 0), 2, 1),
             r("a", t(3, 0), 3, 2)),
-        PointInTimeJoin.join(events, spec, Map.of("self", events)));
+        engine.join(events, spec, Map.of("self", events)));
   }
 
-  @Test
-  void worksWithDateSpineTimesAndOddColumnNames(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void worksWithDateSpineTimesAndOddColumnNames(Engine engine, SparkSession spark) {
     StructType spineSchema =
         new StructType().add("the id", DataTypes.StringType).add("as`of", DataTypes.DateType);
     StructType featureSchema =
@@ -384,23 +398,25 @@ class PointInTimeJoinTest {
             spineSchema.add("my value", DataTypes.DoubleType),
             r("a", java.sql.Date.valueOf("2024-03-02"), 2.5),
             r("a", java.sql.Date.valueOf("2024-03-01"), 1.5)),
-        PointInTimeJoin.join(spine, spec, Map.of("f", features)));
+        engine.join(spine, spec, Map.of("f", features)));
   }
 
-  @Test
-  void aMissingFeatureColumnIsAConfigErrorNamingIt(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aMissingFeatureColumnIsAConfigErrorNamingIt(Engine engine, SparkSession spark) {
     Dataset<Row> spine = df(spark, SPINE, r("a", t(5, 0), 1));
     Dataset<Row> features = df(spark, FEATURES, r("a", t(4, 0), 10, "x"));
     PitJoinSpec spec =
         new PitJoinSpec("ts", List.of(FeatureJoin.of("f", List.of("id"), "fts", List.of("x", "no_such_feature"))));
 
     LakelineException.ConfigError e =
-        assertThrows(LakelineException.ConfigError.class, () -> join(spine, spec, features));
+        assertThrows(LakelineException.ConfigError.class, () -> join(engine, spine, spec, features));
     assertTrue(e.getMessage().contains("'no_such_feature'"), e.getMessage());
   }
 
-  @Test
-  void missingKeyTimeAndSpineTimeColumnsAreConfigErrorsNamingThem(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void missingKeyTimeAndSpineTimeColumnsAreConfigErrorsNamingThem(Engine engine, SparkSession spark) {
     Dataset<Row> spine = df(spark, SPINE, r("a", t(5, 0), 1));
     Dataset<Row> features = df(spark, FEATURES, r("a", t(4, 0), 10, "x"));
 
@@ -418,18 +434,19 @@ class PointInTimeJoinTest {
     cases.forEach(
         (spec, column) -> {
           LakelineException.ConfigError e =
-              assertThrows(LakelineException.ConfigError.class, () -> join(spine, spec, features));
+              assertThrows(LakelineException.ConfigError.class, () -> join(engine, spine, spec, features));
           assertTrue(e.getMessage().contains("'" + column + "'"), e.getMessage());
         });
   }
 
-  @Test
-  void aSourceWithoutDataIsAConfigErrorNamingIt(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aSourceWithoutDataIsAConfigErrorNamingIt(Engine engine, SparkSession spark) {
     Dataset<Row> spine = df(spark, SPINE, r("a", t(5, 0), 1));
     LakelineException.ConfigError e =
         assertThrows(
             LakelineException.ConfigError.class,
-            () -> PointInTimeJoin.join(spine, spec(false), Map.of("other", spine)));
+            () -> engine.join(spine, spec(false), Map.of("other", spine)));
     assertTrue(e.getMessage().contains("'f'"), e.getMessage());
   }
 
@@ -449,15 +466,16 @@ class PointInTimeJoinTest {
     new PitJoinSpec("ts", List.of(a.withPrefix("a_"), b.withPrefix("b_")));
   }
 
-  @Test
-  void aJoinAddingAColumnTheSpineAlreadyHasIsRejected(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void aJoinAddingAColumnTheSpineAlreadyHasIsRejected(Engine engine, SparkSession spark) {
     Dataset<Row> spine = df(spark, SPINE, r("a", t(5, 0), 1));
     StructType schema = FEATURES.add("label", DataTypes.IntegerType);
     Dataset<Row> features = df(spark, schema, r("a", t(4, 0), 10, "x", 5));
     PitJoinSpec spec = new PitJoinSpec("ts", List.of(FeatureJoin.of("f", List.of("id"), "fts", List.of("label"))));
 
     LakelineException.ConfigError e =
-        assertThrows(LakelineException.ConfigError.class, () -> join(spine, spec, features));
+        assertThrows(LakelineException.ConfigError.class, () -> join(engine, spine, spec, features));
     assertTrue(e.getMessage().contains("'label'"), e.getMessage());
   }
 
@@ -473,8 +491,9 @@ class PointInTimeJoinTest {
   }
 
   /** Random tie-free data against a plain Java computation of the same semantics. */
-  @Test
-  void matchesAReferenceImplementationOnRandomData(SparkSession spark) {
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void matchesAReferenceImplementationOnRandomData(Engine engine, SparkSession spark) {
     Random random = new Random(20240101L);
     int keys = 12;
     long base = Instant.parse("2024-01-01T00:00:00Z").getEpochSecond();
@@ -521,7 +540,7 @@ class PointInTimeJoinTest {
         }
         expected.add(RowFactory.create(s[0], s[1], s[2], best == null ? null : best[2], best == null ? null : best[3]));
       }
-      Dataset<Row> actual = join(spine, spec(strict), features);
+      Dataset<Row> actual = join(engine, spine, spec(strict), features);
       DataFrameAssertions.assertSameRows(expected, actual.collectAsList(), actual.columns());
       long matched = expected.stream().filter(row -> row.get(3) != null).count();
       assertTrue(matched > 100 && matched < expected.size(), "the data should exercise both outcomes: " + matched);

@@ -1,0 +1,177 @@
+package dev.lakeline.pitjoin;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * Keys that hold so many rows that one task would do all their work, and how they are split: each hot key's rows
+ * (spine and source) are cut into time ranges of about {@code threshold} rows, the ranges taken from a sample.
+ * Each range is its own group in the forward pass, seeded with the last source rows before it ({@link CarryIns}),
+ * so the split loses no match.
+ *
+ * @param keys the hot keys: hash and key values (Spark's internal values)
+ * @param bounds per hot key, the ascending times at which its ranges 1, 2, … start
+ */
+record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
+  /** A hot key: the hash the frame partitions by and the key values. */
+  record Key(long hash, List<Object> values) implements Serializable {}
+
+  static final HotKeys NONE = new HotKeys(List.of(), List.of());
+  private static final int SAMPLE_ROWS = 100_000;
+  private static final int MAX_HOT_KEYS = 64;
+  private static final int MAX_RANGES = 64;
+  private static final long MIN_AUTOMATIC_ROWS = 50_000;
+
+  boolean isEmpty() {
+    return keys.isEmpty();
+  }
+
+  /**
+   * Finds the hot keys of {@code narrow} (hash, bucket placeholder, time, … keys: the usable spine and source rows
+   * in {@link MergeRows} layout) from a per-partition reservoir sample.
+   *
+   * @param threshold the rows from which a key is hot; 0 for automatic (the larger of 50,000 rows and an eighth of
+   *     the rows of an average partition… see {@link PitJoinSpec#hotKeyRows()})
+   */
+  static HotKeys detect(Dataset<Row> narrow, MergeRows layout, long threshold, int partitions) {
+    JavaRDD<InternalRow> rdd = narrow.queryExecution().toRdd().toJavaRDD();
+    int perPartition = Math.max(1_000, SAMPLE_ROWS / Math.max(1, rdd.getNumPartitions()));
+    List<Sample> samples = rdd.mapPartitionsWithIndex(
+        (index, rows) -> List.of(Sample.of(index, rows, perPartition, layout)).iterator(), false).collect();
+    long total = samples.stream().mapToLong(Sample::count).sum();
+    if (total == 0) {
+      return NONE;
+    }
+    long limit = threshold > 0 ? threshold : Math.max(MIN_AUTOMATIC_ROWS, total / (2L * partitions));
+    Map<List<Object>, Double> estimate = new HashMap<>();
+    Map<List<Object>, List<Long>> times = new HashMap<>();
+    for (Sample s : samples) {
+      double weight = s.keys().isEmpty() ? 0 : (double) s.count() / s.keys().size();
+      for (int i = 0; i < s.keys().size(); i++) {
+        estimate.merge(s.keys().get(i), weight, Double::sum);
+        times.computeIfAbsent(s.keys().get(i), k -> new ArrayList<>()).add(s.times()[i]);
+      }
+    }
+    List<List<Object>> hot = new ArrayList<>();
+    estimate.forEach((k, n) -> {
+      if (n >= limit) {
+        hot.add(k);
+      }
+    });
+    hot.sort((a, b) -> Double.compare(estimate.get(b), estimate.get(a)));
+    List<Key> keys = new ArrayList<>();
+    List<long[]> bounds = new ArrayList<>();
+    for (List<Object> k : hot.subList(0, Math.min(MAX_HOT_KEYS, hot.size()))) {
+      int ranges = (int) Math.min(MAX_RANGES, Math.ceil(estimate.get(k) / limit));
+      long[] b = quantiles(times.get(k), ranges);
+      if (b.length > 0) {
+        keys.add(new Key((Long) k.get(0), List.copyOf(k.subList(1, k.size()))));
+        bounds.add(b);
+      }
+    }
+    return new HotKeys(keys, bounds);
+  }
+
+  /** The distinct sampled times at which ranges 1 … n-1 start (ranges hold times {@code >=} their start). */
+  private static long[] quantiles(List<Long> sample, int ranges) {
+    List<Long> sorted = new ArrayList<>(sample);
+    Collections.sort(sorted);
+    long[] out = new long[ranges - 1];
+    int n = 0;
+    for (int r = 1; r < ranges; r++) {
+      long t = sorted.get((int) ((long) r * sorted.size() / ranges));
+      if (t > sorted.get(0) && (n == 0 || t > out[n - 1])) {
+        out[n++] = t;
+      }
+    }
+    return Arrays.copyOf(out, n);
+  }
+
+  /** The bucket of a usable row: its range for a hot key, else 0. */
+  Column bucket(MergeRows layout) {
+    if (keys.isEmpty()) {
+      return lit(0);
+    }
+    Column out = null;
+    Column time = col(MergeRows.TIME_COLUMN);
+    for (int k = 0; k < keys.size(); k++) {
+      Column is = col(MergeRows.HASH_COLUMN).equalTo(lit(keys.get(k).hash()));
+      for (int i = 0; i < layout.keyTypes().length; i++) {
+        is = is.and(col(MergeRows.keyColumnName(i)).equalTo(literal(keys.get(k).values().get(i), layout.keyTypes()[i])));
+      }
+      long[] b = bounds.get(k);
+      Column range = when(time.lt(lit(b[0])), lit(0));
+      for (int r = 1; r < b.length; r++) {
+        range = range.when(time.lt(lit(b[r])), lit(r));
+      }
+      range = range.otherwise(lit(b.length));
+      out = out == null ? when(is, range) : out.when(is, range);
+    }
+    return out.otherwise(lit(0));
+  }
+
+  /** Whether a row's key is one of the hot keys (a cheap test on the hash first). */
+  Column isHot(MergeRows layout) {
+    Column out = lit(false);
+    for (Key k : keys) {
+      Column is = col(MergeRows.HASH_COLUMN).equalTo(lit(k.hash()));
+      for (int i = 0; i < layout.keyTypes().length; i++) {
+        is = is.and(col(MergeRows.keyColumnName(i)).equalTo(literal(k.values().get(i), layout.keyTypes()[i])));
+      }
+      out = out.or(is);
+    }
+    return out;
+  }
+
+  static Column literal(Object internalValue, DataType type) {
+    return new Column(new Literal(internalValue, type));
+  }
+
+  /** A partition's row count and a uniform sample of (hash, key values) and times from it. */
+  record Sample(long count, List<List<Object>> keys, long[] times) implements Serializable {
+    static Sample of(int index, Iterator<InternalRow> rows, int size, MergeRows layout) {
+      Random random = new Random(31L * index + 7);
+      List<List<Object>> keys = new ArrayList<>();
+      long[] times = new long[size];
+      long seen = 0;
+      while (rows.hasNext()) {
+        InternalRow r = rows.next();
+        int slot = seen < size ? (int) seen : (int) (random.nextDouble() * (seen + 1));
+        seen++;
+        if (slot >= size) {
+          continue;
+        }
+        List<Object> key = new ArrayList<>();
+        key.add(r.getLong(MergeRows.HASH));
+        for (int i = 0; i < layout.keyTypes().length; i++) {
+          key.add(InternalRow.copyValue(r.get(layout.key(i), layout.keyTypes()[i])));
+        }
+        if (slot == keys.size()) {
+          keys.add(key);
+        } else {
+          keys.set(slot, key);
+        }
+        times[slot] = r.getLong(MergeRows.TIME);
+      }
+      return new Sample(seen, keys, Arrays.copyOf(times, keys.size()));
+    }
+  }
+}

@@ -1,0 +1,149 @@
+package dev.lakeline.pitjoin;
+
+import java.io.Serializable;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.types.DataType;
+
+/**
+ * The forward pass of {@link SortMergeJoin} over one partition of {@link MergeRows} sorted by (key, bucket, time,
+ * kind). For each source it carries the latest whole source row seen in the current (key, bucket); a spine row
+ * takes from each source that carried row if it is within the maximum age, and is emitted with its own columns,
+ * the values and a matched flag per source. Source rows with the same time as the carried one compete in the tie
+ * order ({@link TieOrder}). Works on Spark's internal rows: nothing is converted, and a carried row is copied into
+ * a reused buffer.
+ */
+final class MergePass implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
+  private final MergeRows layout;
+  private final DataType[] spineTypes;
+  private final List<TieOrder> orders;
+  private final long[] maxAgeMicros;
+  private final int outputWidth;
+
+  MergePass(MergeRows layout, DataType[] spineTypes, List<TieOrder> orders, long[] maxAgeMicros) {
+    this.layout = layout;
+    this.spineTypes = spineTypes;
+    this.orders = orders;
+    this.maxAgeMicros = maxAgeMicros;
+    int width = spineTypes.length;
+    for (TieOrder o : orders) {
+      width += o.values() + 1;
+    }
+    this.outputWidth = width;
+  }
+
+  @Override
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    return new Pass(rows);
+  }
+
+  private final class Pass implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> in;
+    private final int sources = orders.size();
+    private final InternalRow[] carried = new InternalRow[sources];
+    private final long[] carriedTime = new long[sources];
+    private final Object[] key;
+    private long hash;
+    private int bucket;
+    private boolean started;
+    private InternalRow next;
+
+    Pass(Iterator<InternalRow> in) {
+      this.in = in;
+      this.key = new Object[layout.keyTypes().length];
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null && in.hasNext()) {
+        next = consume(in.next());
+      }
+      return next != null;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      InternalRow out = next;
+      next = null;
+      return out;
+    }
+
+    /** Takes one input row in; returns the output row of a spine row, null for a source row. */
+    private InternalRow consume(InternalRow row) {
+      enterGroup(row);
+      if (row.getInt(MergeRows.KIND) == MergeRows.SPINE_KIND) {
+        return emit(row);
+      }
+      int s = row.getInt(MergeRows.SOURCE);
+      InternalRow values = row.getStruct(layout.sourceColumn(s), orders.get(s).width());
+      long t = row.getLong(MergeRows.TIME);
+      if (carried[s] != null && carriedTime[s] == t && !orders.get(s).wins(values, carried[s])) {
+        return null;
+      }
+      carried[s] = copyInto(carried[s], values);
+      carriedTime[s] = t;
+      return null;
+    }
+
+    /** Forgets the carried rows when the (key, bucket) changes. */
+    private void enterGroup(InternalRow row) {
+      long h = row.getLong(MergeRows.HASH);
+      int b = row.getInt(MergeRows.BUCKET);
+      boolean same = started && h == hash && b == bucket;
+      for (int i = 0; same && i < key.length; i++) {
+        same = Objects.equals(key[i], row.isNullAt(layout.key(i)) ? null : row.get(layout.key(i), layout.keyTypes()[i]));
+      }
+      if (same) {
+        return;
+      }
+      started = true;
+      hash = h;
+      bucket = b;
+      for (int i = 0; i < key.length; i++) {
+        key[i] = row.isNullAt(layout.key(i)) ? null : InternalRow.copyValue(row.get(layout.key(i), layout.keyTypes()[i]));
+      }
+      java.util.Arrays.fill(carried, null);
+    }
+
+    private InternalRow emit(InternalRow row) {
+      InternalRow spine = row.getStruct(MergeRows.SPINE, spineTypes.length);
+      Object[] out = new Object[outputWidth];
+      for (int i = 0; i < spineTypes.length; i++) {
+        out[i] = spine.isNullAt(i) ? null : spine.get(i, spineTypes[i]);
+      }
+      boolean usable = !row.isNullAt(MergeRows.TIME);
+      for (int i = 0; usable && i < key.length; i++) {
+        usable = key[i] != null;
+      }
+      long t = usable ? row.getLong(MergeRows.TIME) : 0L;
+      int at = spineTypes.length;
+      for (int s = 0; s < sources; s++) {
+        TieOrder order = orders.get(s);
+        boolean matched = usable && carried[s] != null && t - carriedTime[s] <= maxAgeMicros[s];
+        for (int v = 0; v < order.values(); v++) {
+          int field = order.valueOffset() + v;
+          out[at++] = matched && !carried[s].isNullAt(field) ? carried[s].get(field, order.types()[field]) : null;
+        }
+        out[at++] = matched;
+      }
+      return new GenericInternalRow(out);
+    }
+  }
+
+  private static InternalRow copyInto(InternalRow buffer, InternalRow values) {
+    if (buffer instanceof UnsafeRow && values instanceof UnsafeRow) {
+      ((UnsafeRow) buffer).copyFrom((UnsafeRow) values);
+      return buffer;
+    }
+    return values.copy();
+  }
+}

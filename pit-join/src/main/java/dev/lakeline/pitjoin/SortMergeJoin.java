@@ -1,0 +1,213 @@
+package dev.lakeline.pitjoin;
+
+import static dev.lakeline.pitjoin.Names.q;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.spark_partition_id;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@link PitJoinStrategy#SORT_MERGE}. The joins that share the spine's key columns go through one pass: the spine
+ * rows (all their columns packed in one struct) and the narrow rows of every such source (key, time, tie-break,
+ * features) are unioned ({@link MergeRows}), hash-partitioned by key (and time range, for hot keys), sorted within
+ * partitions by (key, time, kind) and read once by {@link MergePass}. Joins with other spine keys take another pass
+ * over the result. No row id and no join back: the spine rows travel through the shuffle themselves.
+ *
+ * <p>The shuffle and sort run in a clone of the session with adaptive execution off, so that building the join
+ * runs no job (adaptive execution materialises shuffles as soon as an RDD is asked for) and the partition count
+ * is the session's {@code spark.sql.shuffle.partitions}, never coalesced into fewer tasks.
+ */
+final class SortMergeJoin {
+  private SortMergeJoin() {}
+
+  /** The spine, then per join its internal value columns and matched flag. */
+  static Dataset<Row> join(Dataset<Row> spine, String spineTime, List<PreparedJoin> joins, long hotKeyRows) {
+    Map<List<String>, List<PreparedJoin>> passes = new LinkedHashMap<>();
+    for (PreparedJoin j : joins) {
+      passes.computeIfAbsent(j.join().spineKeys(), k -> new ArrayList<>()).add(j);
+    }
+    Dataset<Row> out = spine;
+    for (List<PreparedJoin> group : passes.values()) {
+      out = pass(out, spineTime, group, hotKeyRows);
+    }
+    return out;
+  }
+
+  private static Dataset<Row> pass(Dataset<Row> frame, String spineTime, List<PreparedJoin> group, long hotKeyRows) {
+    SparkSession session = frame.sparkSession();
+    SparkSession engine = session.cloneSession();
+    engine.conf().set("spark.sql.adaptive.enabled", "false");
+    int partitions = session.sessionState().conf().numShufflePartitions();
+    PreparedJoin first = group.get(0);
+    MergeRows layout = new MergeRows(first.keyTypes().toArray(DataType[]::new), group.size());
+
+    List<StructType> sourceTypes = new ArrayList<>();
+    for (PreparedJoin j : group) {
+      sourceTypes.add(sourceStruct(j));
+    }
+    List<Dataset<Row>> sourceParts = new ArrayList<>();
+    for (int s = 0; s < group.size(); s++) {
+      sourceParts.add(sourcePart(group.get(s), s, sourceTypes, frame.schema()));
+    }
+    Dataset<Row> spinePart = spinePart(frame, spineTime, first, sourceTypes);
+    Dataset<Row> usable = spinePart.where(usableSpineRow(layout));
+    for (Dataset<Row> p : sourceParts) {
+      usable = usable.union(p);
+    }
+    HotKeys hot = hotKeyRows < 0 ? HotKeys.NONE : HotKeys.detect(onEngine(engine, narrow(usable, layout)), layout, hotKeyRows, partitions);
+
+    Column bucket = hot.bucket(layout);
+    Dataset<Row> sources = null;
+    for (Dataset<Row> p : sourceParts) {
+      Dataset<Row> b = p.withColumn(MergeRows.BUCKET_COLUMN, bucket);
+      sources = sources == null ? b : sources.union(b);
+    }
+    Dataset<Row> all = spinePart
+        .withColumn(MergeRows.BUCKET_COLUMN,
+            when(usableSpineRow(layout), bucket).otherwise(lit(-1).minus(spark_partition_id())))
+        .union(sources);
+    if (!hot.isEmpty()) {
+      all = all.union(CarryIns.of(sources, hot, layout));
+    }
+    List<Column> order = new ArrayList<>();
+    order.add(col(MergeRows.HASH_COLUMN));
+    for (int i = 0; i < layout.keyTypes().length; i++) {
+      order.add(col(MergeRows.keyColumnName(i)));
+    }
+    order.add(col(MergeRows.BUCKET_COLUMN));
+    order.add(col(MergeRows.TIME_COLUMN));
+    order.add(col(MergeRows.KIND_COLUMN));
+    Dataset<Row> sorted = onEngine(engine, all)
+        .repartition(partitions, col(MergeRows.HASH_COLUMN), col(MergeRows.BUCKET_COLUMN))
+        .sortWithinPartitions(order.toArray(Column[]::new));
+
+    List<TieOrder> orders = new ArrayList<>();
+    long[] maxAge = new long[group.size()];
+    StructType out = frame.schema();
+    for (int s = 0; s < group.size(); s++) {
+      PreparedJoin j = group.get(s);
+      StructField[] fields = sourceTypes.get(s).fields();
+      DataType[] types = new DataType[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        types[i] = fields[i].dataType();
+      }
+      orders.add(new TieOrder(types, j.tieBreakType() != null));
+      maxAge[s] = j.maxAgeMicros();
+      for (int i = 0; i < j.featureFields().size(); i++) {
+        out = out.add(j.valueColumn(i), j.featureFields().get(i).dataType(), true);
+      }
+      out = out.add(j.matchedColumn(), DataTypes.BooleanType, false);
+    }
+    DataType[] spineTypes = new DataType[frame.schema().size()];
+    for (int i = 0; i < spineTypes.length; i++) {
+      spineTypes[i] = frame.schema().fields()[i].dataType();
+    }
+    MergePass merge = new MergePass(layout, spineTypes, orders, maxAge);
+    RDD<InternalRow> rows = sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(merge).rdd();
+    return session.internalCreateDataFrame(rows, out, false);
+  }
+
+  /** The struct a source's rows carry: its tie-break (if any), then its features. */
+  private static StructType sourceStruct(PreparedJoin j) {
+    StructType t = new StructType();
+    if (j.tieBreakType() != null) {
+      t = t.add("tb", j.tieBreakType(), true);
+    }
+    for (int i = 0; i < j.featureFields().size(); i++) {
+      t = t.add("v" + i, j.featureFields().get(i).dataType(), true);
+    }
+    return t;
+  }
+
+  private static Dataset<Row> spinePart(Dataset<Row> frame, String spineTime, PreparedJoin first, List<StructType> sourceTypes) {
+    List<Column> keys = new ArrayList<>();
+    first.join().spineKeys().forEach(k -> keys.add(q(k)));
+    List<Column> all = new ArrayList<>();
+    for (String c : frame.columns()) {
+      all.add(q(c));
+    }
+    List<Column> cols = new ArrayList<>();
+    cols.add(xxhash64(keys.toArray(Column[]::new)).as(MergeRows.HASH_COLUMN));
+    cols.add(lit(0).as(MergeRows.BUCKET_COLUMN));
+    cols.add(Names.micros(spineTime, first.timeType()).as(MergeRows.TIME_COLUMN));
+    cols.add(lit(MergeRows.SPINE_KIND).as(MergeRows.KIND_COLUMN));
+    cols.add(lit(-1).as(MergeRows.SOURCE_COLUMN));
+    cols.add(struct(all.toArray(Column[]::new)).as(MergeRows.SPINE_COLUMN));
+    for (int s = 0; s < sourceTypes.size(); s++) {
+      cols.add(lit(null).cast(sourceTypes.get(s)).as(MergeRows.sourceColumnName(s)));
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      cols.add(keys.get(i).as(MergeRows.keyColumnName(i)));
+    }
+    return frame.select(cols.toArray(Column[]::new));
+  }
+
+  private static Dataset<Row> sourcePart(PreparedJoin j, int slot, List<StructType> sourceTypes, StructType spine) {
+    FeatureJoin fj = j.join();
+    List<Column> keys = j.featureKeyColumns();
+    List<Column> carried = new ArrayList<>();
+    if (fj.tieBreak() != null) {
+      carried.add(q(fj.tieBreak()).as("tb"));
+    }
+    for (int i = 0; i < fj.features().size(); i++) {
+      carried.add(q(fj.features().get(i)).as("v" + i));
+    }
+    List<Column> cols = new ArrayList<>();
+    cols.add(xxhash64(keys.toArray(Column[]::new)).as(MergeRows.HASH_COLUMN));
+    cols.add(lit(0).as(MergeRows.BUCKET_COLUMN));
+    cols.add(Names.micros(fj.featureTime(), j.timeType()).as(MergeRows.TIME_COLUMN));
+    cols.add(lit(fj.strict() ? MergeRows.STRICT_KIND : MergeRows.INCLUSIVE_KIND).as(MergeRows.KIND_COLUMN));
+    cols.add(lit(slot).as(MergeRows.SOURCE_COLUMN));
+    cols.add(lit(null).cast(spine).as(MergeRows.SPINE_COLUMN));
+    for (int s = 0; s < sourceTypes.size(); s++) {
+      cols.add(s == slot
+          ? struct(carried.toArray(Column[]::new)).as(MergeRows.sourceColumnName(s))
+          : lit(null).cast(sourceTypes.get(s)).as(MergeRows.sourceColumnName(s)));
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      cols.add(keys.get(i).as(MergeRows.keyColumnName(i)));
+    }
+    return j.data().where(j.usableRow()).select(cols.toArray(Column[]::new));
+  }
+
+  private static Column usableSpineRow(MergeRows layout) {
+    Column ok = col(MergeRows.TIME_COLUMN).isNotNull();
+    for (int i = 0; i < layout.keyTypes().length; i++) {
+      ok = ok.and(col(MergeRows.keyColumnName(i)).isNotNull());
+    }
+    return ok;
+  }
+
+  /** Only what the hot-key sample reads, in the same positions (the rest null, so Spark reads no other column). */
+  private static Dataset<Row> narrow(Dataset<Row> rows, MergeRows layout) {
+    List<Column> cols = new ArrayList<>();
+    for (String c : rows.columns()) {
+      boolean keep = c.equals(MergeRows.HASH_COLUMN) || c.equals(MergeRows.TIME_COLUMN) || c.startsWith("__pit_key");
+      cols.add(keep ? col(c) : lit(null).cast(rows.schema().apply(c).dataType()).as(c));
+    }
+    return rows.select(cols.toArray(Column[]::new));
+  }
+
+  /** The same query, planned in the engine session (no adaptive execution). */
+  private static Dataset<Row> onEngine(SparkSession engine, Dataset<Row> df) {
+    return new Dataset<>(engine, df.queryExecution().analyzed(), Encoders.row(df.schema()));
+  }
+}
