@@ -14,7 +14,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.CatalystTypeConverters;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -37,7 +36,7 @@ final class CarryIns {
     }
     group.add(col(MergeRows.SOURCE_COLUMN));
     group.add(col(MergeRows.BUCKET_COLUMN));
-    Dataset<Row> hotRows = sourceRows.where(hot.isHot(layout));
+    Dataset<Row> hotRows = sourceRows.where(hot.isHot());
     List<Row> latest =
         hotRows.groupBy(group.toArray(Column[]::new)).agg(max(col(MergeRows.TIME_COLUMN)).as("t")).collectAsList();
 
@@ -52,7 +51,7 @@ final class CarryIns {
     }
     List<Row> seeds = new ArrayList<>();
     for (Map.Entry<List<Object>, TreeMap<Integer, Long>> e : byKey.entrySet()) {
-      int ranges = rangesOf(hot, e.getKey());
+      int ranges = hot.ranges((Long) e.getKey().get(0));
       Long carry = null;
       for (int b = 0; b < ranges; b++) {
         if (carry != null && b > 0) {
@@ -89,25 +88,4 @@ final class CarryIns {
     return hotRows.join(broadcast(table), on).select(out.toArray(Column[]::new));
   }
 
-  /** How many ranges the hot key of a (hash, key values…, source) group has. */
-  private static int rangesOf(HotKeys hot, List<Object> group) {
-    for (int k = 0; k < hot.keys().size(); k++) {
-      HotKeys.Key key = hot.keys().get(k);
-      if (key.hash() == (Long) group.get(0) && sameValues(key.values(), group.subList(1, group.size() - 1))) {
-        return hot.bounds().get(k).length + 1;
-      }
-    }
-    return 0;
-  }
-
-  private static boolean sameValues(List<Object> internal, List<Object> external) {
-    for (int i = 0; i < internal.size(); i++) {
-      Object a = internal.get(i);
-      Object b = external.get(i);
-      if (!java.util.Objects.equals(a, CatalystTypeConverters.convertToCatalyst(b))) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

@@ -2,7 +2,7 @@ package dev.lakeline.pitjoin;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.expr;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -18,8 +18,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.Literal;
-import org.apache.spark.sql.types.DataType;
 
 /**
  * Keys that hold so many rows that one task would do all their work, and how they are split: each hot key's rows
@@ -71,6 +69,7 @@ record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
       }
     }
     List<List<Object>> hot = new ArrayList<>();
+    java.util.Set<Object> hashes = new java.util.HashSet<>();
     estimate.forEach((k, n) -> {
       if (n >= limit) {
         hot.add(k);
@@ -82,7 +81,7 @@ record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
     for (List<Object> k : hot.subList(0, Math.min(MAX_HOT_KEYS, hot.size()))) {
       int ranges = (int) Math.min(MAX_RANGES, Math.ceil(estimate.get(k) / limit));
       long[] b = quantiles(times.get(k), ranges);
-      if (b.length > 0) {
+      if (b.length > 0 && hashes.add(k.get(0))) {
         keys.add(new Key((Long) k.get(0), List.copyOf(k.subList(1, k.size()))));
         bounds.add(b);
       }
@@ -105,44 +104,47 @@ record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
     return Arrays.copyOf(out, n);
   }
 
-  /** The bucket of a usable row: its range for a hot key, else 0. */
-  Column bucket(MergeRows layout) {
+  /**
+   * The bucket of a usable row: for a key whose hash is hot, the number of its range starts at or before the row's
+   * time; else 0. Only the hash is looked at: another key with the same hash is split the same way and gets its
+   * own carry-ins, so a collision costs balance, never a match.
+   */
+  Column bucket() {
     if (keys.isEmpty()) {
       return lit(0);
     }
-    Column out = null;
-    Column time = col(MergeRows.TIME_COLUMN);
+    String ranges = "map(" + rangeStarts() + ")[" + MergeRows.HASH_COLUMN + "]";
+    return expr("CASE WHEN " + ranges + " IS NULL THEN 0 ELSE size(filter(" + ranges + ", x -> x <= "
+        + MergeRows.TIME_COLUMN + ")) END");
+  }
+
+  /** Whether a row's key hash is a hot one. */
+  Column isHot() {
+    Column[] hashes = keys.stream().map(k -> lit(k.hash())).toArray(Column[]::new);
+    return col(MergeRows.HASH_COLUMN).isin((Object[]) hashes);
+  }
+
+  /** How many ranges the keys with this hash have (1 when not hot). */
+  int ranges(long hash) {
     for (int k = 0; k < keys.size(); k++) {
-      Column is = col(MergeRows.HASH_COLUMN).equalTo(lit(keys.get(k).hash()));
-      for (int i = 0; i < layout.keyTypes().length; i++) {
-        is = is.and(col(MergeRows.keyColumnName(i)).equalTo(literal(keys.get(k).values().get(i), layout.keyTypes()[i])));
+      if (keys.get(k).hash() == hash) {
+        return bounds.get(k).length + 1;
       }
+    }
+    return 1;
+  }
+
+  private String rangeStarts() {
+    StringBuilder sql = new StringBuilder();
+    for (int k = 0; k < keys.size(); k++) {
+      sql.append(k > 0 ? ", " : "").append(keys.get(k).hash()).append("L, array(");
       long[] b = bounds.get(k);
-      Column range = when(time.lt(lit(b[0])), lit(0));
-      for (int r = 1; r < b.length; r++) {
-        range = range.when(time.lt(lit(b[r])), lit(r));
+      for (int r = 0; r < b.length; r++) {
+        sql.append(r > 0 ? ", " : "").append(b[r]).append('L');
       }
-      range = range.otherwise(lit(b.length));
-      out = out == null ? when(is, range) : out.when(is, range);
+      sql.append(')');
     }
-    return out.otherwise(lit(0));
-  }
-
-  /** Whether a row's key is one of the hot keys (a cheap test on the hash first). */
-  Column isHot(MergeRows layout) {
-    Column out = lit(false);
-    for (Key k : keys) {
-      Column is = col(MergeRows.HASH_COLUMN).equalTo(lit(k.hash()));
-      for (int i = 0; i < layout.keyTypes().length; i++) {
-        is = is.and(col(MergeRows.keyColumnName(i)).equalTo(literal(k.values().get(i), layout.keyTypes()[i])));
-      }
-      out = out.or(is);
-    }
-    return out;
-  }
-
-  static Column literal(Object internalValue, DataType type) {
-    return new Column(new Literal(internalValue, type));
+    return sql.toString();
   }
 
   /** A partition's row count and a uniform sample of (hash, key values) and times from it. */

@@ -74,7 +74,7 @@ final class SortMergeJoin {
     }
     HotKeys hot = hotKeyRows < 0 ? HotKeys.NONE : HotKeys.detect(onEngine(engine, narrow(usable, layout)), layout, hotKeyRows, partitions);
 
-    Column bucket = hot.bucket(layout);
+    Column bucket = hot.bucket();
     Dataset<Row> sources = null;
     for (Dataset<Row> p : sourceParts) {
       Dataset<Row> b = p.withColumn(MergeRows.BUCKET_COLUMN, bucket);
