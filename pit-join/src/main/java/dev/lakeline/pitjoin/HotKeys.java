@@ -34,6 +34,8 @@ record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
 
   static final HotKeys NONE = new HotKeys(List.of(), List.of());
   private static final int SAMPLE_ROWS = 100_000;
+  /** Input partitions the sample reads, evenly spaced; the others are never opened. */
+  private static final int SAMPLED_PARTITIONS = 8;
   private static final int MAX_HOT_KEYS = 64;
   private static final int MAX_RANGES = 64;
   private static final long MIN_AUTOMATIC_ROWS = 50_000;
@@ -44,25 +46,33 @@ record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
 
   /**
    * Finds the hot keys of {@code narrow} (hash, bucket placeholder, time, … keys: the usable spine and source rows
-   * in {@link MergeRows} layout) from a per-partition reservoir sample.
+   * in {@link MergeRows} layout) from a reservoir sample of up to 8 evenly spaced input partitions, which stand for
+   * all (a key whose rows sit in partitions that are not read is found late or not at all: that costs balance,
+   * never a match).
    *
    * @param threshold the rows from which a key is hot; 0 for automatic (the larger of 50,000 rows and an eighth of
    *     the rows of an average partition… see {@link PitJoinSpec#hotKeyRows()})
    */
   static HotKeys detect(Dataset<Row> narrow, MergeRows layout, long threshold, int partitions) {
     JavaRDD<InternalRow> rdd = narrow.queryExecution().toRdd().toJavaRDD();
-    int perPartition = Math.max(1_000, SAMPLE_ROWS / Math.max(1, rdd.getNumPartitions()));
+    int parts = rdd.getNumPartitions();
+    int step = Math.max(1, (parts + SAMPLED_PARTITIONS - 1) / SAMPLED_PARTITIONS);
+    int read = (parts + step - 1) / step;
+    int perPartition = Math.max(1_000, SAMPLE_ROWS / Math.max(1, read));
     List<Sample> samples = rdd.mapPartitionsWithIndex(
-        (index, rows) -> List.of(Sample.of(index, rows, perPartition, layout)).iterator(), false).collect();
-    long total = samples.stream().mapToLong(Sample::count).sum();
-    if (total == 0) {
+        (index, rows) -> index % step == 0
+            ? List.of(Sample.of(index, rows, perPartition, layout)).iterator()
+            : java.util.Collections.<Sample>emptyIterator(), false).collect();
+    long sampled = samples.stream().mapToLong(Sample::count).sum();
+    if (sampled == 0) {
       return NONE;
     }
+    long total = sampled * parts / read; // the partitions read stand for all of them
     long limit = threshold > 0 ? threshold : Math.max(MIN_AUTOMATIC_ROWS, total / (2L * partitions));
     Map<List<Object>, Double> estimate = new HashMap<>();
     Map<List<Object>, List<Long>> times = new HashMap<>();
     for (Sample s : samples) {
-      double weight = s.keys().isEmpty() ? 0 : (double) s.count() / s.keys().size();
+      double weight = s.keys().isEmpty() ? 0 : (double) s.count() / s.keys().size() * parts / read;
       for (int i = 0; i < s.keys().size(); i++) {
         estimate.merge(s.keys().get(i), weight, Double::sum);
         times.computeIfAbsent(s.keys().get(i), k -> new ArrayList<>()).add(s.times()[i]);

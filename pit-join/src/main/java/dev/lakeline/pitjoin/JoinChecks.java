@@ -106,7 +106,7 @@ final class JoinChecks {
             e, "Join of '%s': the default of '%s' (%s) is not a value Spark can hold. Give a number, string, boolean, date or timestamp.",
             j.source(), d.getKey(), d.getValue().getClass().getSimpleName());
       }
-      if (!Cast.canCast(value.dataType(), type)) {
+      if (!Cast.canAnsiCast(value.dataType(), type)) {
         throw Errors.config(
             "Join of '%s': the default of '%s' is %s, which cannot be cast to the feature's type %s. Give a value of that type.",
             j.source(), d.getKey(), value.dataType().simpleString(), type.simpleString());

@@ -1,0 +1,290 @@
+package dev.lakeline.benchmarks;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.lakeline.core.spark.SparkSessions;
+import dev.lakeline.pitjoin.FeatureJoin;
+import dev.lakeline.pitjoin.PitJoinSpec;
+import dev.lakeline.pitjoin.PitJoinStrategy;
+import dev.lakeline.pitjoin.PointInTimeJoin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The point-in-time join three ways on the same generated Parquet files, in one JVM: Lakeline's SORT_MERGE and
+ * RANK_WINDOW strategies, and DuckDB's {@code ASOF LEFT JOIN} (JDBC, in-process, reading the same files). Each run
+ * is "time to a materialised result": the join plus one checksum aggregate (rows, matched rows, an exact integer
+ * sum that depends on which row matched which, and a float sum), which is also how the results are checked equal.
+ * One warm-up round on small data first, and per scenario one untimed SORT_MERGE and DuckDB run; then the median of
+ * {@code --runs} runs. RANK_WINDOW is
+ * cancelled after {@code --rank-timeout} seconds and reported as not finished.
+ */
+public final class PitJoinBenchmark {
+  /** A generated data set: spine rows and one or more feature groups on {@code keys} keys. */
+  record Scenario(String name, long keys, long featureRows, long spineRows, int groups, double hotShare) {
+    String describe() {
+      return String.format(Locale.ROOT, "%s: %,d keys, %,d feature rows%s, %,d spine rows%s", name, keys, featureRows,
+          groups > 1 ? " × " + groups + " groups" : "", spineRows,
+          hotShare > 0 ? String.format(Locale.ROOT, ", key 0 holds %.0f%% of both", hotShare * 100) : "");
+    }
+  }
+
+  static final List<Scenario> SCENARIOS = List.of(
+      new Scenario("uniform", 1_000, 1_000_000, 100_000, 1, 0),
+      new Scenario("hot-key", 1_000, 1_000_000, 100_000, 1, 0.2),
+      new Scenario("large", 1_000, 10_000_000, 1_000_000, 1, 0),
+      new Scenario("few-per-key", 100_000, 1_000_000, 100_000, 1, 0),
+      new Scenario("five-groups", 1_000, 1_000_000, 100_000, 5, 0));
+
+  private static final long BASE_MICROS = 1_704_067_200_000_000L; // 2024-01-01T00:00:00Z
+  private static final long STEP_MICROS = 7_000_000L; // feature times: unique, 7 s apart, shuffled over keys
+
+  private PitJoinBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    List<String> names = new ArrayList<>();
+    int runs = 3;
+    long rankTimeout = 180;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--scenario" -> names.addAll(Arrays.asList(args[++i].split(",")));
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--rank-timeout" -> rankTimeout = Long.parseLong(args[++i]);
+        default -> throw new IllegalArgumentException(
+            "usage: benchmarks/run pit [--scenario uniform,hot-key,large,few-per-key,five-groups] [--runs N] [--rank-timeout SECONDS]");
+      }
+    }
+    List<Scenario> chosen = new ArrayList<>();
+    for (Scenario s : SCENARIOS) {
+      if (names.isEmpty() || names.contains(s.name())) {
+        chosen.add(s);
+      }
+    }
+    Map<String, String> settings = new LinkedHashMap<>(SparkSessions.embeddedDefaults(8));
+    settings.put("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    SparkSession spark = SparkSessions.build("local[2]", "lakeline-benchmark", settings);
+    spark.sparkContext().setLogLevel("WARN");
+    Path root = Files.createTempDirectory("lakeline-pit");
+    System.out.printf("Lakeline point-in-time join benchmark · local[2] · %d cores · max heap %d MiB · %d runs · %s%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, runs, root);
+    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
+      try (Statement st = duck.createStatement()) {
+        st.execute("SET threads = 2");
+      }
+      Scenario warmUp = new Scenario("warm-up", 100, 20_000, 5_000, 2, 0);
+      Data w = generate(spark, root, warmUp);
+      for (int i = 0; i < 2; i++) {
+        time(spark, w, PitJoinStrategy.SORT_MERGE, 60);
+        time(spark, w, PitJoinStrategy.RANK_WINDOW, 60);
+        duckDb(duck, w);
+      }
+      List<String> table = new ArrayList<>();
+      table.add("| scenario | SORT_MERGE | RANK_WINDOW | DuckDB ASOF | RANK_WINDOW / SORT_MERGE | SORT_MERGE / DuckDB | results agree |");
+      table.add("|---|---:|---:|---:|---:|---:|:---:|");
+      for (Scenario s : chosen) {
+        System.out.println(s.describe());
+        Data d = generate(spark, root, s);
+        table.add(run(spark, duck, d, runs, rankTimeout));
+        System.out.println(table.get(table.size() - 1));
+      }
+      System.out.println();
+      table.forEach(System.out::println);
+    }
+  }
+
+  private static String run(SparkSession spark, Connection duck, Data d, int runs, long rankTimeout) throws Exception {
+    List<Double> merge = new ArrayList<>();
+    List<Double> rank = new ArrayList<>();
+    List<Double> duckTimes = new ArrayList<>();
+    Checksum mergeSum = null;
+    Checksum rankSum = null;
+    Checksum duckSum = null;
+    boolean rankFinished = true;
+    time(spark, d, PitJoinStrategy.SORT_MERGE, Long.MAX_VALUE); // warm-up on this scenario's data
+    duckDb(duck, d);
+    for (int r = 0; r < runs; r++) {
+      Timed m = time(spark, d, PitJoinStrategy.SORT_MERGE, Long.MAX_VALUE);
+      merge.add(m.seconds());
+      mergeSum = m.checksum();
+      long t0 = System.nanoTime();
+      duckSum = duckDb(duck, d);
+      duckTimes.add((System.nanoTime() - t0) / 1e9);
+      // RANK_WINDOW: once it is slow (> 60 s) or did not finish, one run is enough
+      if (rankFinished && (rank.isEmpty() || rank.get(0) < 60)) {
+        Timed k = time(spark, d, PitJoinStrategy.RANK_WINDOW, rankTimeout);
+        if (k == null) {
+          rankFinished = false;
+        } else {
+          rank.add(k.seconds());
+          rankSum = k.checksum();
+        }
+      }
+      System.out.printf(Locale.ROOT, "  run %d: SORT_MERGE %.2f s, DuckDB %.2f s, RANK_WINDOW %s%n", r + 1,
+          merge.get(merge.size() - 1), duckTimes.get(duckTimes.size() - 1),
+          rankFinished ? String.format(Locale.ROOT, "%.2f s", rank.get(rank.size() - 1)) : "not finished");
+    }
+    double m = median(merge);
+    double k = rankFinished ? median(rank) : Double.NaN;
+    double u = median(duckTimes);
+    boolean agree = mergeSum.matches(duckSum) && (!rankFinished || mergeSum.matches(rankSum));
+    if (!agree) {
+      System.out.println("  checksums: SORT_MERGE " + mergeSum + ", DuckDB " + duckSum + ", RANK_WINDOW " + rankSum);
+    }
+    return String.format(Locale.ROOT, "| %s | %.2f s | %s | %.2f s | %s | %.1f× | %s |", d.scenario().name(), m,
+        rankFinished ? String.format(Locale.ROOT, "%.2f s", k) : String.format(Locale.ROOT, "> %d s (not finished)", rankTimeout),
+        u, rankFinished ? String.format(Locale.ROOT, "%.1f×", k / m) : String.format(Locale.ROOT, "> %.0f×", rankTimeout / m),
+        m / u, agree ? (rankFinished ? "yes" : "yes (SORT_MERGE = DuckDB)") : "NO: " + mergeSum + " / " + duckSum + " / " + rankSum);
+  }
+
+  private static double median(List<Double> xs) {
+    List<Double> s = new ArrayList<>(xs);
+    Collections.sort(s);
+    return s.get(s.size() / 2);
+  }
+
+  /** Where a scenario's Parquet files are. */
+  record Data(Scenario scenario, String spine, List<String> groups) {}
+
+  private static Data generate(SparkSession spark, Path root, Scenario s) {
+    Path dir = root.resolve(s.name());
+    String spinePath = dir.resolve("spine").toString();
+    rows(spark, s.spineRows(), s, "spine")
+        .select(col("id").as("sid"), col("key").as("customer"),
+            expr("timestamp_micros(" + BASE_MICROS + " + pmod(xxhash64(id, 'st'), " + s.featureRows() * STEP_MICROS + "))").as("ts"),
+            expr("CAST(pmod(xxhash64(id, 'label'), 2) AS INT)").as("label"))
+        .write().mode("overwrite").parquet(spinePath);
+    List<String> groups = new ArrayList<>();
+    for (int g = 0; g < s.groups(); g++) {
+      String path = dir.resolve("group" + g).toString();
+      rows(spark, s.featureRows(), s, "g" + g)
+          .select(col("key").as("customer_id"),
+              expr("timestamp_micros(" + BASE_MICROS + " + id * " + STEP_MICROS + ")").as("event_ts"),
+              expr("CAST(pmod(xxhash64(id, 'f1" + g + "'), 1000000) AS DOUBLE) / 1000").as("f1"),
+              expr("CAST(pmod(xxhash64(id, 'f2" + g + "'), 1000) AS INT)").as("f2"))
+          .write().mode("overwrite").parquet(path);
+      groups.add(path);
+    }
+    return new Data(s, spinePath, groups);
+  }
+
+  /** {@code n} rows with an id and a key: uniform over the keys, or key 0 for a share of them. */
+  private static Dataset<Row> rows(SparkSession spark, long n, Scenario s, String salt) {
+    Column uniform = expr("pmod(xxhash64(id, '" + salt + "k'), " + s.keys() + ")");
+    Column key = s.hotShare() > 0
+        ? expr("CASE WHEN pmod(xxhash64(id, '" + salt + "h'), 1000) < " + (long) (s.hotShare() * 1000) + " THEN 0 ELSE 1 + pmod(xxhash64(id, '" + salt + "k'), " + (s.keys() - 1) + ") END")
+        : uniform;
+    return spark.range(0, n, 1, 8).withColumn("key", key);
+  }
+
+  private static PitJoinSpec spec(Data d, PitJoinStrategy strategy) {
+    List<FeatureJoin> joins = new ArrayList<>();
+    for (int g = 0; g < d.groups().size(); g++) {
+      joins.add(new FeatureJoin("group" + g, List.of("customer"), List.of("customer_id"), "event_ts", List.of("f1", "f2"),
+          d.groups().size() > 1 ? "g" + g + "_" : "", false));
+    }
+    return new PitJoinSpec("ts", joins).withStrategy(strategy);
+  }
+
+  /** One run of a strategy to its checksum; null when it did not finish within {@code timeoutSeconds}. */
+  private static Timed time(SparkSession spark, Data d, PitJoinStrategy strategy, long timeoutSeconds) throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    String group = "pit-" + strategy + "-" + System.nanoTime();
+    try {
+      long t0 = System.nanoTime();
+      Future<Checksum> f = pool.submit(() -> {
+        spark.sparkContext().setJobGroup(group, strategy.toString(), true);
+        Map<String, Dataset<Row>> sources = new LinkedHashMap<>();
+        for (int g = 0; g < d.groups().size(); g++) {
+          sources.put("group" + g, spark.read().parquet(d.groups().get(g)));
+        }
+        Dataset<Row> out = PointInTimeJoin.join(spark.read().parquet(d.spine()), spec(d, strategy), sources);
+        return sparkChecksum(out, d.groups().size());
+      });
+      try {
+        Checksum c = f.get(timeoutSeconds, TimeUnit.SECONDS);
+        return new Timed((System.nanoTime() - t0) / 1e9, c);
+      } catch (TimeoutException e) {
+        spark.sparkContext().cancelJobGroup(group);
+        f.cancel(true);
+        return null;
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(60, TimeUnit.SECONDS);
+    }
+  }
+
+  record Timed(double seconds, Checksum checksum) {}
+
+  /** Rows, matched rows, Σ f2, Σ sid × f2 (exact: it changes if a spine row gets another row's values), Σ f1. */
+  record Checksum(long rows, long matched, long f2, long weighted, double f1) {
+    boolean matches(Checksum o) {
+      return o != null && rows == o.rows && matched == o.matched && f2 == o.f2 && weighted == o.weighted
+          && Math.abs(f1 - o.f1) <= 1e-9 * Math.max(1, Math.abs(f1));
+    }
+  }
+
+  private static Checksum sparkChecksum(Dataset<Row> out, int groups) {
+    Column matched = lit(0L);
+    Column f2 = lit(0L);
+    Column weighted = lit(0L);
+    Column f1 = lit(0.0);
+    for (int g = 0; g < groups; g++) {
+      String p = groups > 1 ? "g" + g + "_" : "";
+      matched = matched.plus(expr("CAST(`" + p + "f2` IS NOT NULL AS BIGINT)"));
+      f2 = f2.plus(coalesce(col(p + "f2").cast("bigint"), lit(0L)));
+      weighted = weighted.plus(col("sid").multiply(coalesce(col(p + "f2").cast("bigint"), lit(0L))));
+      f1 = f1.plus(coalesce(col(p + "f1"), lit(0.0)));
+    }
+    Row r = out.agg(count(lit(1)), sum(matched), sum(f2), sum(weighted), sum(f1)).head();
+    return new Checksum(r.getLong(0), r.getLong(1), r.getLong(2), r.getLong(3), r.getDouble(4));
+  }
+
+  private static Checksum duckDb(Connection duck, Data d) throws Exception {
+    StringBuilder from = new StringBuilder("read_parquet('" + d.spine() + "/*.parquet') s");
+    StringBuilder matched = new StringBuilder("0");
+    StringBuilder f2 = new StringBuilder("0");
+    StringBuilder weighted = new StringBuilder("0");
+    StringBuilder f1 = new StringBuilder("0");
+    for (int g = 0; g < d.groups().size(); g++) {
+      String a = "g" + g;
+      from.append(" ASOF LEFT JOIN read_parquet('").append(d.groups().get(g)).append("/*.parquet') ").append(a)
+          .append(" ON s.customer = ").append(a).append(".customer_id AND s.ts >= ").append(a).append(".event_ts");
+      matched.append(" + CAST(").append(a).append(".f2 IS NOT NULL AS BIGINT)");
+      f2.append(" + coalesce(").append(a).append(".f2, 0)");
+      weighted.append(" + s.sid * coalesce(").append(a).append(".f2, 0)");
+      f1.append(" + coalesce(").append(a).append(".f1, 0)");
+    }
+    String sql = "SELECT count(*), sum(" + matched + ")::BIGINT, sum(" + f2 + ")::BIGINT, sum(" + weighted
+        + ")::BIGINT, sum(" + f1 + ")::DOUBLE FROM " + from;
+    try (Statement st = duck.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return new Checksum(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getDouble(5));
+    }
+  }
+}
