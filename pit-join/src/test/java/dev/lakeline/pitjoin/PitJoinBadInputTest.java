@@ -104,8 +104,8 @@ class PitJoinBadInputTest {
   @ParameterizedTest
   @EnumSource(Engine.class)
   void aDefaultThatCannotBeCastToTheFeature(Engine engine, SparkSession spark) {
-    assertConfigError(() -> join(engine, spark, "ts", fj("fts", "other").withDefault("other", java.sql.Timestamp.valueOf("2024-01-01 00:00:00"))),
-        "'other'", "timestamp", "int");
+    assertConfigError(() -> join(engine, spark, "ts", fj("fts", "other").withDefault("other", new int[] {1, 2})),
+        "'other'", "array<int>", "the feature's type int");
   }
 
   @ParameterizedTest
