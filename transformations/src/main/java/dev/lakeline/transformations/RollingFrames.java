@@ -5,276 +5,567 @@ import static dev.lakeline.transformations.Columns.col;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.DoubleType;
+import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The engine of {@link RollingAggregates}: one shuffle by entity, a sort by time within each partition, and one
- * forward pass per entity that keeps the entity's recent events in primitive arrays. For every event, each window's
- * frame (t - w, t] is the slice of the arrays between a start pointer, which only moves forward, and the last event
- * with time t; its aggregates are computed by one tight loop over that slice, in time order (the order Spark's own
- * window frame uses, so sums and means are the same to the last bit). Spark's RANGE frames recompute every
- * aggregate through its generic aggregation code whenever the frame slides; this does the same arithmetic in
- * plain Java on doubles and longs.
+ * The engine of {@link RollingAggregates}: one shuffle by entity, a sort within each partition by a 64-bit hash of
+ * the entity alone (a single long key, so Spark sorts it with its radix sort instead of comparing rows), and one
+ * forward pass. The pass takes the rows of one entity (a run of equal hashes, split by the key itself should two
+ * entities share a hash), orders them by time, and keeps their times and values in primitive arrays. Each window
+ * is a {@code Frame} over those arrays whose start only moves forward, aggregated with two stacks so that every
+ * event enters and leaves each window once: the cost per event does not grow with the number of events a window
+ * holds (a 30-day window over a busy merchant costs what a 1-hour one does). Rows stay in Spark's internal format
+ * throughout, and the aggregates go out through one reused row of primitives: no conversion to or from {@link Row}.
  *
- * <p>Semantics are those of {@link RollingAggregates}: rows at the same time see each other; null values count
- * only in {@code events}; a row with a null entity or time gets null aggregates and is in nobody's window.
+ * <p>Semantics are those of {@link RollingAggregates}: rows at the same time see each other; null values count only
+ * in {@code events}; a row with a null entity or time gets null aggregates and is in nobody's window. Counts, min,
+ * max and integral sums equal Spark's window frames exactly; double sums, means and standard deviations add the
+ * same numbers in another order, so they can differ from Spark's in the last bits. Memory: the rows of one entity
+ * are held while its aggregates are computed (Spark's window operator also buffers a partition key's rows), so an
+ * entity with hundreds of millions of events needs a correspondingly large executor.
  */
 final class RollingFrames implements Serializable {
   static final String TIME = "_lakeline_rolling_micros";
+  static final String HASH = "_lakeline_rolling_hash";
+
+  /** How the value is held for MIN and MAX: as a long, a double, or a Spark {@link Decimal}. */
+  private enum Kind { LONG, DOUBLE, DECIMAL }
 
   private final int[] entity;
+  private final DataType[] entityTypes;
   private final int time;
+  private final int hash;
   private final int value;
-  private final int inputWidth;
+  private final DataType valueType;
+  private final Kind kind;
   private final long[] windows;
   private final Aggregate[] aggregates;
-  private final boolean integral;
-  private final DataType valueType;
 
-  private RollingFrames(
-      int[] entity, int time, int value, int inputWidth, long[] windows, Aggregate[] aggregates, DataType valueType) {
-    this.entity = entity;
-    this.time = time;
-    this.value = value;
-    this.inputWidth = inputWidth;
+  private RollingFrames(StructType input, List<String> entityColumns, String valueColumn, long[] windows,
+      Aggregate[] aggregates) {
+    List<String> names = Arrays.asList(input.fieldNames());
+    this.entity = entityColumns.stream().mapToInt(names::indexOf).toArray();
+    this.entityTypes = Arrays.stream(entity).mapToObj(i -> input.fields()[i].dataType()).toArray(DataType[]::new);
+    this.time = names.indexOf(TIME);
+    this.hash = names.indexOf(HASH);
+    this.value = names.indexOf(valueColumn);
+    this.valueType = input.fields()[value].dataType();
+    this.kind = valueType instanceof DecimalType ? Kind.DECIMAL
+        : valueType instanceof FloatType || valueType instanceof DoubleType ? Kind.DOUBLE : Kind.LONG;
     this.windows = windows;
     this.aggregates = aggregates;
-    this.valueType = valueType;
-    this.integral = valueType instanceof IntegralType;
   }
 
   /** {@code df} plus the aggregates, laid out as {@code out} (the input's columns, then the aggregates). */
   static Dataset<Row> apply(
       Dataset<Row> df, List<String> entity, Column micros, String value, List<Long> windowMicros,
       List<Aggregate> aggregates, StructType out) {
-    List<String> columns = Arrays.asList(df.columns());
-    Dataset<Row> timed = df.withColumn(TIME, micros);
-    int[] entityIndex = entity.stream().mapToInt(columns::indexOf).toArray();
-    RollingFrames frames = new RollingFrames(
-        entityIndex, columns.size(), columns.indexOf(value), columns.size(),
-        windowMicros.stream().mapToLong(Long::longValue).toArray(), aggregates.toArray(new Aggregate[0]),
-        df.schema().apply(value).dataType());
     Column[] keys = entity.stream().map(Columns::col).toArray(Column[]::new);
-    // a 64-bit hash of the entity first: the sorter settles most comparisons on that long prefix, not on strings
-    Column[] order = new Column[keys.length + 2];
-    order[0] = org.apache.spark.sql.functions.xxhash64(keys);
-    System.arraycopy(keys, 0, order, 1, keys.length);
-    order[keys.length + 1] = col(TIME);
-    MapPartitionsFunction<Row, Row> pass = rows -> frames.new Pass(rows);
-    return timed.repartition(keys).sortWithinPartitions(order).mapPartitions(pass, Encoders.row(out));
+    return apply(df, entity, micros, value, windowMicros, aggregates, out, org.apache.spark.sql.functions.xxhash64(keys));
   }
 
-  /** One partition's rows, sorted by entity and time, in; the same rows with their aggregates, out. */
-  private final class Pass implements Iterator<Row> {
-    private final Iterator<Row> in;
-    private Row pending;
-    private final List<Row> group = new ArrayList<>();
-    private int emitted;
-    // the current entity's events so far, in time order
-    private Object[] key;
+  /** As above with the given entity hash (a test gives every entity the same one to exercise collisions). */
+  static Dataset<Row> apply(
+      Dataset<Row> df, List<String> entity, Column micros, String value, List<Long> windowMicros,
+      List<Aggregate> aggregates, StructType out, Column entityHash) {
+    Dataset<Row> sorted = sorted(df, entity, micros, entityHash);
+    StructType input = sorted.schema();
+    RollingFrames frames = new RollingFrames(input, entity, value,
+        windowMicros.stream().mapToLong(Long::longValue).toArray(), aggregates.toArray(new Aggregate[0]));
+    FlatMapFunction<Iterator<InternalRow>, InternalRow> pass = rows -> frames.new Pass(rows);
+    RDD<InternalRow> rows = sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(pass).rdd();
+    StructType withAggregates = input;
+    for (StructField f : out.fields()) {
+      if (!Arrays.asList(input.fieldNames()).contains(f.name())) {
+        withAggregates = withAggregates.add(f);
+      }
+    }
+    Column[] select = Arrays.stream(out.fieldNames()).map(Columns::col).toArray(Column[]::new);
+    return df.sparkSession().internalCreateDataFrame(rows, withAggregates, false).select(select);
+  }
+
+  /** The pass's input: the rows with their time in microseconds and their entity hash, by entity, by hash. */
+  static Dataset<Row> sorted(Dataset<Row> df, List<String> entity, Column micros, Column entityHash) {
+    Column[] keys = entity.stream().map(Columns::col).toArray(Column[]::new);
+    return df.withColumn(TIME, micros)
+        .withColumn(HASH, entityHash)
+        .repartition(keys)
+        .sortWithinPartitions(col(HASH));
+  }
+
+  /**
+   * One partition's rows, sorted by entity hash, in; each row joined with its aggregates, out (the input's columns,
+   * the two helper columns, then one column per window and aggregate). The aggregates row is one mutable row of
+   * primitives, refilled for every output row: Spark copies each row the pass returns before asking for the next.
+   */
+  private final class Pass implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> in;
+    private InternalRow pending;
+    private final JoinedRow joined = new JoinedRow();
+    private final SpecificInternalRow results;
+    private final SpecificInternalRow nulls;
+    // the entities of the current hash still to emit (more than one only when hashes collide)
+    private final List<List<InternalRow>> entities = new ArrayList<>();
+    private int nextEntity;
+    // rows of the current entity that are in no window (null key or time), emitted first with null aggregates
+    private final List<InternalRow> unwindowed = new ArrayList<>();
+    private int nextUnwindowed;
+    // the current entity's events in time order; [at, tieEnd) share a time and the aggregates in `results`
+    private final List<InternalRow> events = new ArrayList<>();
+    private int at;
+    private int tieEnd;
     private long[] times = new long[64];
     private double[] doubles = new double[64];
     private long[] longs = new long[64];
-    private Object[] objects = new Object[64];
+    private Decimal[] decimals = new Decimal[64];
     private boolean[] present = new boolean[64];
-    private int size;
-    private final int[] start = new int[windows.length];
-    private Object[][] results;
+    private final Frame[] frames = new Frame[windows.length];
 
-    Pass(Iterator<Row> in) {
+    Pass(Iterator<InternalRow> in) {
       this.in = in;
-      this.pending = in.hasNext() ? in.next() : null;
+      this.pending = in.hasNext() ? in.next().copy() : null;
+      StructType types = new StructType();
+      for (int w = 0; w < windows.length; w++) {
+        for (Aggregate a : aggregates) {
+          types = types.add("a" + types.length(), a.resultType(valueType));
+        }
+      }
+      this.results = new SpecificInternalRow(types);
+      this.nulls = new SpecificInternalRow(types);
+      for (int w = 0; w < windows.length; w++) {
+        frames[w] = new Frame();
+      }
+      for (int i = 0; i < types.length(); i++) {
+        nulls.setNullAt(i);
+      }
     }
 
     @Override
     public boolean hasNext() {
-      return emitted < group.size() || pending != null;
+      return nextUnwindowed < unwindowed.size() || at < events.size() || nextEntity < entities.size() || pending != null;
     }
 
     @Override
-    public Row next() {
-      if (emitted >= group.size()) {
-        if (pending == null) {
+    public InternalRow next() {
+      while (true) {
+        if (nextUnwindowed < unwindowed.size()) {
+          return joined.apply(unwindowed.get(nextUnwindowed++), nulls);
+        }
+        if (at < tieEnd) {
+          return joined.apply(events.get(at++), results);
+        }
+        if (at < events.size()) {
+          computeTies();
+        } else if (nextEntity < entities.size()) {
+          load(entities.get(nextEntity++));
+        } else if (pending != null) {
+          readRun();
+        } else {
           throw new NoSuchElementException();
         }
-        readGroup();
       }
-      Row r = group.get(emitted);
-      Object[] values = new Object[inputWidth + aggregates.length * windows.length];
-      for (int i = 0; i < inputWidth; i++) {
-        values[i] = r.get(i);
-      }
-      int at = inputWidth;
-      for (Object[] window : results) {
-        for (Object v : window) {
-          values[at++] = v;
-        }
-      }
-      emitted++;
-      return RowFactory.create(values);
     }
 
-    /** Reads the rows of the next (entity, time), adds them to the entity's events and computes their frames. */
-    private void readGroup() {
-      group.clear();
-      emitted = 0;
-      Row first = pending;
-      group.add(first);
-      pending = in.hasNext() ? in.next() : null;
-      Object[] k = keyOf(first);
-      boolean valid = !first.isNullAt(time) && Arrays.stream(k).allMatch(Objects::nonNull);
-      if (!valid) {
-        results = nulls(); // alone: a row with no entity or time is in nobody's window and has no aggregates
+    /** Reads the rows with the next hash and splits them by entity key (one entity unless hashes collide). */
+    private void readRun() {
+      entities.clear();
+      nextEntity = 0;
+      List<InternalRow> run = new ArrayList<>();
+      long h = pending.getLong(hash);
+      Object[] key = keyOf(pending);
+      boolean oneKey = true;
+      while (pending != null && pending.getLong(hash) == h) {
+        oneKey = oneKey && sameKey(pending, key);
+        run.add(pending);
+        pending = in.hasNext() ? in.next().copy() : null;
+      }
+      if (oneKey) {
+        entities.add(run);
         return;
       }
-      long t = first.getLong(time);
-      while (pending != null && !pending.isNullAt(time) && pending.getLong(time) == t && Arrays.equals(keyOf(pending), k)) {
-        group.add(pending);
-        pending = in.hasNext() ? in.next() : null;
-      }
-      if (!Arrays.equals(k, key)) {
-        key = k;
-        size = 0;
-        Arrays.fill(start, 0);
-      }
-      for (Row r : group) {
-        append(t, r);
-      }
-      results = new Object[windows.length][];
-      for (int w = 0; w < windows.length; w++) {
-        long from = t - windows[w]; // events at or before this are out
-        int s = start[w];
-        while (s < size && times[s] <= from) {
-          s++;
+      boolean[] done = new boolean[run.size()];
+      for (int first = 0; first < run.size(); first++) {
+        if (!done[first]) {
+          Object[] k = keyOf(run.get(first));
+          List<InternalRow> rows = new ArrayList<>();
+          for (int i = first; i < run.size(); i++) {
+            if (!done[i] && sameKey(run.get(i), k)) {
+              done[i] = true;
+              rows.add(run.get(i));
+            }
+          }
+          entities.add(rows);
         }
-        start[w] = s;
-        results[w] = aggregate(s, size);
       }
-      compact();
     }
 
-    private Object[] keyOf(Row r) {
+    private Object[] keyOf(InternalRow r) {
       Object[] k = new Object[entity.length];
       for (int i = 0; i < entity.length; i++) {
-        k[i] = r.get(entity[i]);
+        k[i] = r.isNullAt(entity[i]) ? null : r.get(entity[i], entityTypes[i]);
       }
       return k;
     }
 
-    private Object[][] nulls() {
-      return new Object[windows.length][aggregates.length];
+    private boolean sameKey(InternalRow r, Object[] key) {
+      for (int i = 0; i < entity.length; i++) {
+        Object v = r.isNullAt(entity[i]) ? null : r.get(entity[i], entityTypes[i]);
+        if (!Objects.deepEquals(v, key[i])) {
+          return false;
+        }
+      }
+      return true;
     }
 
-    private void append(long t, Row r) {
-      if (size == times.length) {
-        int n = size * 2;
-        times = Arrays.copyOf(times, n);
-        doubles = Arrays.copyOf(doubles, n);
-        longs = Arrays.copyOf(longs, n);
-        objects = Arrays.copyOf(objects, n);
-        present = Arrays.copyOf(present, n);
+    /** Makes {@code rows}, the rows of one entity, the current ones: the unwindowed first, then by time. */
+    private void load(List<InternalRow> rows) {
+      unwindowed.clear();
+      nextUnwindowed = 0;
+      events.clear();
+      at = 0;
+      tieEnd = 0;
+      boolean validKey = Arrays.stream(keyOf(rows.get(0))).allMatch(Objects::nonNull);
+      for (InternalRow r : rows) {
+        (validKey && !r.isNullAt(time) ? events : unwindowed).add(r);
       }
-      times[size] = t;
-      boolean has = !r.isNullAt(value);
-      present[size] = has;
-      objects[size] = has ? r.get(value) : null;
-      if (has) {
-        Object v = r.get(value);
-        doubles[size] = ((Number) v).doubleValue();
-        longs[size] = integral ? ((Number) v).longValue() : 0L;
+      sortByTime(events);
+      ensure(events.size());
+      for (int i = 0; i < events.size(); i++) {
+        append(i, events.get(i));
       }
-      size++;
+      for (Frame f : frames) {
+        f.reset(events.size());
+      }
     }
 
-    /** Drops the events that every window has left behind, so the arrays hold one window's worth of events. */
-    private void compact() {
-      int drop = Arrays.stream(start).min().orElse(0);
-      if (drop < 1024 || drop < size / 2) {
+    /**
+     * Orders one entity's events by time. Usually the times span less than 2^(63 - bits of the count)
+     * microseconds, so each (time - first time, index) packs into one long and a primitive sort does it.
+     */
+    private void sortByTime(List<InternalRow> rows) {
+      int n = rows.size();
+      long lo = Long.MAX_VALUE;
+      long hi = Long.MIN_VALUE;
+      boolean ordered = true;
+      long previous = Long.MIN_VALUE;
+      for (InternalRow r : rows) {
+        long t = r.getLong(time);
+        lo = Math.min(lo, t);
+        hi = Math.max(hi, t);
+        ordered &= previous <= t;
+        previous = t;
+      }
+      if (ordered) {
         return;
       }
-      int keep = size - drop;
-      System.arraycopy(times, drop, times, 0, keep);
-      System.arraycopy(doubles, drop, doubles, 0, keep);
-      System.arraycopy(longs, drop, longs, 0, keep);
-      System.arraycopy(objects, drop, objects, 0, keep);
-      System.arraycopy(present, drop, present, 0, keep);
-      Arrays.fill(objects, keep, size, null);
-      size = keep;
-      for (int w = 0; w < start.length; w++) {
-        start[w] -= drop;
+      int bits = 64 - Long.numberOfLeadingZeros(n);
+      if (hi - lo >= 0 && (hi - lo) < (1L << (63 - bits))) {
+        long[] packed = new long[n];
+        for (int i = 0; i < n; i++) {
+          packed[i] = ((rows.get(i).getLong(time) - lo) << bits) | i;
+        }
+        Arrays.sort(packed);
+        InternalRow[] sorted = new InternalRow[n];
+        long mask = (1L << bits) - 1;
+        for (int i = 0; i < n; i++) {
+          sorted[i] = rows.get((int) (packed[i] & mask));
+        }
+        for (int i = 0; i < n; i++) {
+          rows.set(i, sorted[i]);
+        }
+      } else {
+        rows.sort(Comparator.comparingLong(r -> r.getLong(time)));
       }
     }
 
-    /** The aggregates of events [from, to), in time order, as Spark computes them. */
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private Object[] aggregate(int from, int to) {
-      long count = 0;
-      double sum = 0;
-      long longSum = 0;
-      Comparable min = null;
-      Comparable max = null;
-      double n = 0;
-      double avg = 0;
-      double m2 = 0;
-      for (int i = from; i < to; i++) {
-        if (!present[i]) {
-          continue;
-        }
-        count++;
-        double x = doubles[i];
-        sum += x;
-        longSum += longs[i];
-        Comparable o = (Comparable) objects[i];
-        if (min == null || o.compareTo(min) < 0) {
-          min = o;
-        }
-        if (max == null || o.compareTo(max) > 0) {
-          max = o;
-        }
-        // Spark's CentralMomentAgg update
-        double newN = n + 1;
-        double delta = x - avg;
-        double deltaN = delta / newN;
-        avg += deltaN;
-        m2 += delta * (delta - deltaN);
-        n = newN;
+    /** The aggregates of the events at the next time, which see each other and share them. */
+    private void computeTies() {
+      long t = times[at];
+      int end = at;
+      while (end < events.size() && times[end] == t) {
+        end++;
       }
-      Object[] out = new Object[aggregates.length];
-      for (int a = 0; a < aggregates.length; a++) {
-        out[a] = switch (aggregates[a]) {
-          case COUNT -> count;
-          case EVENTS -> (long) (to - from);
-          case SUM -> count == 0 ? null : integral ? (Object) longSum : (Object) sum;
-          case MEAN -> count == 0 ? null : sum / count;
-          case MIN -> min;
-          case MAX -> max;
-          case STDDEV -> count < 2 ? null : Math.sqrt(m2 / (n - 1));
-        };
+      for (int w = 0; w < windows.length; w++) {
+        Frame f = frames[w];
+        f.pushTo(end);
+        long from = t - windows[w]; // events at or before this are out
+        int s = f.start;
+        while (s < end && times[s] <= from) {
+          s++;
+        }
+        f.popTo(s);
+        f.write(w * aggregates.length);
       }
-      return out;
+      tieEnd = end;
+    }
+
+    private void ensure(int n) {
+      if (times.length < n) {
+        int size = Math.max(n, times.length * 2);
+        times = new long[size];
+        doubles = new double[size];
+        longs = new long[size];
+        decimals = new Decimal[size];
+        present = new boolean[size];
+      }
+    }
+
+    private void append(int i, InternalRow r) {
+      times[i] = r.getLong(time);
+      boolean has = !r.isNullAt(value);
+      present[i] = has;
+      if (!has) {
+        return;
+      }
+      switch (kind) {
+        case LONG -> {
+          longs[i] = integral(r);
+          doubles[i] = longs[i];
+        }
+        case DOUBLE -> doubles[i] = valueType instanceof FloatType ? r.getFloat(value) : r.getDouble(value);
+        case DECIMAL -> {
+          DecimalType d = (DecimalType) valueType;
+          decimals[i] = r.getDecimal(value, d.precision(), d.scale());
+          doubles[i] = decimals[i].toDouble();
+        }
+      }
+    }
+
+    private long integral(InternalRow r) {
+      if (valueType instanceof ByteType) {
+        return r.getByte(value);
+      }
+      if (valueType instanceof ShortType) {
+        return r.getShort(value);
+      }
+      if (valueType instanceof IntegerType) {
+        return r.getInt(value);
+      }
+      return r.getLong(value);
+    }
+
+    /** Whether event {@code a}'s value orders before event {@code b}'s, in Spark's order (NaN last, -0.0 < 0.0). */
+    private boolean less(int a, int b) {
+      return switch (kind) {
+        case LONG -> longs[a] < longs[b];
+        case DOUBLE -> Double.compare(doubles[a], doubles[b]) < 0;
+        case DECIMAL -> decimals[a].compare(decimals[b]) < 0;
+      };
+    }
+
+    /**
+     * One window's frame [start, end) over the current entity's events, aggregated with two stacks so that every
+     * event is added once and removed once, however many events the window holds: the older part [start, split)
+     * keeps, for every event, the aggregates of it and all later events up to split (filled in one backward sweep
+     * when the older part runs empty); the newer part [split, end) keeps one running aggregate. A frame's
+     * aggregates combine the two. Count, events, min, max and integral sums are exact; double sums, means and
+     * standard deviations add the same numbers as Spark in another order, so they may differ in the last bits.
+     */
+    private final class Frame {
+      int start;
+      int split;
+      int end;
+      // the older part, per event i in [start, split): aggregates of events i .. split - 1
+      long[] oCount = new long[0];
+      long[] oLongSum = new long[0];
+      double[] oSum = new double[0];
+      double[] oMean = new double[0];
+      double[] oM2 = new double[0];
+      int[] oMin = new int[0];
+      int[] oMax = new int[0];
+      // the newer part [split, end)
+      long nCount;
+      long nLongSum;
+      double nSum;
+      double nMean;
+      double nM2;
+      int nMin;
+      int nMax;
+
+      void reset(int capacity) {
+        if (oCount.length < capacity) {
+          int size = Math.max(capacity, oCount.length * 2);
+          oCount = new long[size];
+          oLongSum = new long[size];
+          oSum = new double[size];
+          oMean = new double[size];
+          oM2 = new double[size];
+          oMin = new int[size];
+          oMax = new int[size];
+        }
+        start = 0;
+        split = 0;
+        end = 0;
+        clearNewer();
+      }
+
+      private void clearNewer() {
+        nCount = 0;
+        nLongSum = 0;
+        nSum = 0;
+        nMean = 0;
+        nM2 = 0;
+        nMin = -1;
+        nMax = -1;
+      }
+
+      /** Adds events [end, to) to the newer part (Welford's update for the moments). */
+      void pushTo(int to) {
+        for (int i = end; i < to; i++) {
+          if (present[i]) {
+            nCount++;
+            double x = doubles[i];
+            nSum += x;
+            nLongSum += longs[i];
+            double delta = x - nMean;
+            nMean += delta / nCount;
+            nM2 += delta * (x - nMean);
+            nMin = nMin < 0 || less(i, nMin) ? i : nMin;
+            nMax = nMax < 0 || less(nMax, i) ? i : nMax;
+          }
+        }
+        end = to;
+      }
+
+      /** Removes events [start, to); when the older part runs empty, the newer one becomes it. */
+      void popTo(int to) {
+        if (to > split) {
+          flip();
+        }
+        start = to;
+      }
+
+      /** Sweeps the newer part backwards into per-event suffix aggregates: it becomes the older part. */
+      private void flip() {
+        long count = 0;
+        long longSum = 0;
+        double sum = 0;
+        double mean = 0;
+        double m2 = 0;
+        int min = -1;
+        int max = -1;
+        for (int i = end - 1; i >= split; i--) {
+          if (present[i]) {
+            count++;
+            double x = doubles[i];
+            sum += x;
+            longSum += longs[i];
+            double delta = x - mean;
+            mean += delta / count;
+            m2 += delta * (x - mean);
+            min = min < 0 || less(i, min) ? i : min;
+            max = max < 0 || less(max, i) ? i : max;
+          }
+          oCount[i] = count;
+          oLongSum[i] = longSum;
+          oSum[i] = sum;
+          oMean[i] = mean;
+          oM2[i] = m2;
+          oMin[i] = min;
+          oMax[i] = max;
+        }
+        split = end;
+        clearNewer();
+      }
+
+      /** Writes the frame's aggregates to {@code results} from {@code slot} on. */
+      void write(int slot) {
+        long count = nCount;
+        long longSum = nLongSum;
+        double sum = nSum;
+        double m2 = nM2;
+        int min = nMin;
+        int max = nMax;
+        if (start < split && oCount[start] > 0) {
+          long a = oCount[start];
+          count = a + nCount;
+          longSum += oLongSum[start];
+          sum += oSum[start];
+          // Chan et al.'s combination of two (count, mean, M2)
+          double delta = nMean - oMean[start];
+          m2 = oM2[start] + nM2 + delta * delta * ((double) a * nCount / count);
+          min = min < 0 || less(oMin[start], min) ? oMin[start] : min;
+          max = max < 0 || less(max, oMax[start]) ? oMax[start] : max;
+        }
+        for (int a = 0; a < aggregates.length; a++) {
+          int i = slot + a;
+          switch (aggregates[a]) {
+            case COUNT -> results.setLong(i, count);
+            case EVENTS -> results.setLong(i, end - start);
+            case SUM -> {
+              if (count == 0) {
+                results.setNullAt(i);
+              } else if (kind == Kind.LONG) {
+                results.setLong(i, longSum);
+              } else {
+                results.setDouble(i, sum);
+              }
+            }
+            case MEAN -> setDouble(i, count == 0, sum / count);
+            case MIN -> setValue(i, min);
+            case MAX -> setValue(i, max);
+            case STDDEV -> setDouble(i, count < 2, Math.sqrt(m2 / (count - 1)));
+          }
+        }
+      }
+    }
+
+    private void setDouble(int i, boolean isNull, double v) {
+      if (isNull) {
+        results.setNullAt(i);
+      } else {
+        results.setDouble(i, v);
+      }
+    }
+
+    /** Sets slot {@code i} to the value of event {@code e} in the value's own type (null when e is -1). */
+    private void setValue(int i, int e) {
+      if (e < 0) {
+        results.setNullAt(i);
+      } else if (kind == Kind.DECIMAL) {
+        results.update(i, decimals[e]);
+      } else if (valueType instanceof DoubleType) {
+        results.setDouble(i, doubles[e]);
+      } else if (valueType instanceof FloatType) {
+        results.setFloat(i, (float) doubles[e]);
+      } else if (valueType instanceof ByteType) {
+        results.setByte(i, (byte) longs[e]);
+      } else if (valueType instanceof ShortType) {
+        results.setShort(i, (short) longs[e]);
+      } else if (valueType instanceof IntegerType) {
+        results.setInt(i, (int) longs[e]);
+      } else {
+        results.setLong(i, longs[e]);
+      }
     }
   }
 
-  /** The value's Java type must match the output column's for MIN and MAX (Spark keeps the value's type). */
+  /** The value types the pass handles (every numeric type Spark has). */
   static boolean supports(DataType type) {
     return type instanceof ByteType || type instanceof ShortType || type instanceof IntegerType || type instanceof LongType
-        || type instanceof org.apache.spark.sql.types.FloatType || type instanceof org.apache.spark.sql.types.DoubleType
-        || type instanceof org.apache.spark.sql.types.DecimalType;
+        || type instanceof FloatType || type instanceof DoubleType || type instanceof DecimalType;
   }
 }

@@ -15,6 +15,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The rolling aggregates against an independent formulation: a plain SQL self-join of each event with the events of
@@ -84,5 +86,36 @@ class RollingAggregatesOracleTest {
     // The data does exercise the boundaries: some windows hold several events, some stddevs are null.
     assertTrue(byId.values().stream().anyMatch(r -> (Long) r.getAs("v_events_30m") > 1L));
     assertTrue(byId.values().stream().anyMatch(r -> r.getAs("v_stddev_1h") == null));
+  }
+
+  /** The fast pass against Spark's own window frames, for every numeric value type, with NaN, ±0.0 and nulls. */
+  @ParameterizedTest
+  @ValueSource(strings = {"tinyint", "smallint", "int", "bigint", "float", "double", "decimal(12,3)", "decimal(38,2)"})
+  void matchesSparksWindowFramesForEveryValueType(String type, SparkSession spark) {
+    Random random = new Random(type.hashCode());
+    long start = Timestamp.valueOf("2024-01-01 00:00:00").getTime() / 1000;
+    List<Row> rows = new ArrayList<>();
+    for (int id = 0; id < 600; id++) {
+      long seconds = 1800L * random.nextInt(10 * 48);
+      int pick = random.nextInt(12);
+      String v = switch (pick) {
+        case 0 -> null;
+        case 1 -> type.equals("float") || type.equals("double") ? "NaN" : "0";
+        case 2 -> type.equals("float") || type.equals("double") ? "-0.0" : "-1";
+        default -> String.valueOf(random.nextInt(200) - 100) + (type.startsWith("decimal") ? ".125" : "");
+      };
+      String card = random.nextInt(20) == 0 ? null : "c" + random.nextInt(6);
+      Timestamp t = random.nextInt(30) == 0 ? null : new Timestamp((start + seconds) * 1000);
+      rows.add(RowFactory.create(id, card, t, v));
+    }
+    Dataset<Row> events = spark.createDataFrame(rows, TestData.schema("id int", "card string", "t timestamp", "v string"))
+        .withColumn("v", org.apache.spark.sql.functions.col("v").cast(type));
+    RollingAggregates step = new RollingAggregates(List.of("card"), "t", "v", WINDOWS, List.of(Aggregate.values()), "v");
+    Dataset<Row> fast = step.apply(events);
+    assertEquals(events.schema().length() + WINDOWS.size() * Aggregate.values().length, fast.schema().length());
+    assertEquals(step.withWindowFrames(events).schema(), fast.schema());
+    List<Row> actual = fast.orderBy("id").collectAsList();
+    assertEquals(600, actual.size());
+    TestData.assertSameRows(step.withWindowFrames(events).orderBy("id").collectAsList(), actual, fast.columns());
   }
 }

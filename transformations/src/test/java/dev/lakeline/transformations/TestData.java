@@ -84,4 +84,25 @@ final class TestData {
     assertTrue(actual instanceof Double, what + ": expected a double, got " + actual);
     assertEquals(expected, (Double) actual, 1e-9, what);
   }
+
+  /**
+   * The same rows in the same order; doubles equal up to rounding (relative 1e-12: sums taken in another order),
+   * NaN equal to NaN, everything else exactly.
+   */
+  static void assertSameRows(List<Row> expected, List<Row> actual, String[] columns) {
+    assertEquals(expected.size(), actual.size(), "row count");
+    for (int i = 0; i < expected.size(); i++) {
+      Row e = expected.get(i);
+      Row a = actual.get(i);
+      assertEquals(e.size(), a.size(), "row width");
+      for (int c = 0; c < e.size(); c++) {
+        String what = "row " + i + " (" + e.get(0) + "), column " + columns[c];
+        if (e.get(c) instanceof Double d && a.get(c) instanceof Double x && !d.isNaN() && !d.equals(x)) {
+          assertEquals(d, x, 1e-12 * Math.max(1, Math.abs(d)), what);
+        } else {
+          assertEquals(e.get(c), a.get(c), what);
+        }
+      }
+    }
+  }
 }
