@@ -83,12 +83,17 @@ public final class GateBenchmark {
 
   public static void main(String[] args) throws Exception {
     List<Long> sizes = new ArrayList<>(List.of(1_000_000L, 10_000_000L));
+    int runs = 3;
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--rows")) {
-        sizes.clear();
-        for (String s : args[++i].split(",")) {
-          sizes.add(Long.parseLong(s.replace("_", "")));
+      switch (args[i]) {
+        case "--rows" -> {
+          sizes.clear();
+          for (String s : args[++i].split(",")) {
+            sizes.add(Long.parseLong(s.replace("_", "")));
+          }
         }
+        case "--runs" -> runs = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("usage: benchmarks/run gate [--rows N[,N...]] [--runs N]");
       }
     }
     Map<String, String> settings = new java.util.LinkedHashMap<>(SparkSessions.embeddedDefaults(4));
@@ -100,6 +105,7 @@ public final class GateBenchmark {
     Path root = Files.createTempDirectory("lakeline-bench");
     System.out.printf("Lakeline gate benchmark · local[2] · %d cores · max heap %d MiB · %s%n%n",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, root);
+    System.out.printf("each path: median of %d runs into a new table, after a warm-up round of both on 1M rows%n%n", runs);
     warmUp(spark, root);
     System.out.println("| rows | plain Delta append | validate-and-commit | ratio | source passes: append | source passes: gate | peak heap: append / gate |");
     System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
@@ -111,33 +117,49 @@ public final class GateBenchmark {
         sourceBytes = files.filter(p -> p.toString().endsWith(".parquet")).mapToLong(p -> p.toFile().length()).sum();
       }
 
-      String plainPath = root.resolve("plain-" + n).toString();
-      resetPeaks();
-      counter.reset();
-      long t0 = System.nanoTime();
-      spark.read().parquet(source).write().format("delta").mode("append").save(plainPath);
-      double plain = (System.nanoTime() - t0) / 1e9;
-      String plainScans = counter.passes(n, sourceBytes);
-      long plainPeak = peakHeap();
+      double[] plainTimes = new double[runs];
+      double[] gateTimes = new double[runs];
+      String plainScans = null;
+      String gateScans = null;
+      long plainPeak = 0;
+      long gatePeak = 0;
+      for (int r = 0; r < runs; r++) {
+        String plainPath = root.resolve("plain-" + n + "-" + r).toString();
+        resetPeaks();
+        counter.reset();
+        long t0 = System.nanoTime();
+        spark.read().parquet(source).write().format("delta").mode("append").save(plainPath);
+        plainTimes[r] = (System.nanoTime() - t0) / 1e9;
+        plainScans = counter.passes(n, sourceBytes);
+        plainPeak = Math.max(plainPeak, peakHeap());
 
-      FeatureStore store = FeatureStore.open(spark, new StorageLayout(root.resolve("lake-" + n).toString()));
-      Dataset<Row> batch = spark.read().parquet(source);
-      FeatureGroup group = store.createFeatureGroup(spec(), batch.schema());
-      resetPeaks();
-      counter.reset();
-      long t1 = System.nanoTime();
-      group.insert(batch, InsertOptions.append("bench:" + n));
-      double gate = (System.nanoTime() - t1) / 1e9;
-      String gateScans = counter.passes(n, sourceBytes);
-      long gatePeak = peakHeap();
+        FeatureStore store = FeatureStore.open(spark, new StorageLayout(root.resolve("lake-" + n + "-" + r).toString()));
+        Dataset<Row> batch = spark.read().parquet(source);
+        FeatureGroup group = store.createFeatureGroup(spec(), batch.schema());
+        resetPeaks();
+        counter.reset();
+        long t1 = System.nanoTime();
+        group.insert(batch, InsertOptions.append("bench:" + n));
+        gateTimes[r] = (System.nanoTime() - t1) / 1e9;
+        gateScans = counter.passes(n, sourceBytes);
+        gatePeak = Math.max(gatePeak, peakHeap());
+      }
+      double plain = median(plainTimes);
+      double gate = median(gateTimes);
       System.out.printf(Locale.ROOT, "| %,d | %.1f s | %.1f s | %.2f× | %s | %s | %,d / %,d MiB |%n",
           n, plain, gate, gate / plain, plainScans, gateScans, plainPeak >> 20, gatePeak >> 20);
     }
   }
 
-  /** One small round of both paths first, so that neither pays the JIT and Delta start-up alone. */
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  /** One round of both paths on 1M rows first, so that neither pays the JIT and Delta start-up alone. */
   private static void warmUp(SparkSession spark, Path root) {
-    Dataset<Row> small = generate(spark, 50_000);
+    Dataset<Row> small = generate(spark, 1_000_000);
     small.write().format("delta").mode("append").save(root.resolve("warm-plain").toString());
     FeatureStore store = FeatureStore.open(spark, new StorageLayout(root.resolve("warm-lake").toString()));
     store.createFeatureGroup(spec(), small.schema()).insert(small, InsertOptions.append("warm-up"));
