@@ -376,6 +376,42 @@ final class RollingFrames implements Serializable {
       };
     }
 
+    /** Count, sums, Welford's mean and M2, and the events holding the min and max, of the values added. */
+    private final class Moments {
+      long count;
+      long longSum;
+      double sum;
+      double mean;
+      double m2;
+      int min = -1;
+      int max = -1;
+
+      void clear() {
+        count = 0;
+        longSum = 0;
+        sum = 0;
+        mean = 0;
+        m2 = 0;
+        min = -1;
+        max = -1;
+      }
+
+      void add(int i) {
+        if (!present[i]) {
+          return;
+        }
+        count++;
+        double x = doubles[i];
+        sum += x;
+        longSum += longs[i];
+        double delta = x - mean;
+        mean += delta / count;
+        m2 += delta * (x - mean);
+        min = min < 0 || less(i, min) ? i : min;
+        max = max < 0 || less(max, i) ? i : max;
+      }
+    }
+
     /**
      * One window's frame [start, end) over the current entity's events, aggregated with two stacks so that every
      * event is added once and removed once, however many events the window holds: the older part [start, split)
@@ -397,13 +433,7 @@ final class RollingFrames implements Serializable {
       int[] oMin = new int[0];
       int[] oMax = new int[0];
       // the newer part [split, end)
-      long nCount;
-      long nLongSum;
-      double nSum;
-      double nMean;
-      double nM2;
-      int nMin;
-      int nMax;
+      final Moments newer = new Moments();
 
       void reset(int capacity) {
         if (oCount.length < capacity) {
@@ -419,33 +449,13 @@ final class RollingFrames implements Serializable {
         start = 0;
         split = 0;
         end = 0;
-        clearNewer();
+        newer.clear();
       }
 
-      private void clearNewer() {
-        nCount = 0;
-        nLongSum = 0;
-        nSum = 0;
-        nMean = 0;
-        nM2 = 0;
-        nMin = -1;
-        nMax = -1;
-      }
-
-      /** Adds events [end, to) to the newer part (Welford's update for the moments). */
+      /** Adds events [end, to) to the newer part. */
       void pushTo(int to) {
         for (int i = end; i < to; i++) {
-          if (present[i]) {
-            nCount++;
-            double x = doubles[i];
-            nSum += x;
-            nLongSum += longs[i];
-            double delta = x - nMean;
-            nMean += delta / nCount;
-            nM2 += delta * (x - nMean);
-            nMin = nMin < 0 || less(i, nMin) ? i : nMin;
-            nMax = nMax < 0 || less(nMax, i) ? i : nMax;
-          }
+          newer.add(i);
         }
         end = to;
       }
@@ -460,53 +470,37 @@ final class RollingFrames implements Serializable {
 
       /** Sweeps the newer part backwards into per-event suffix aggregates: it becomes the older part. */
       private void flip() {
-        long count = 0;
-        long longSum = 0;
-        double sum = 0;
-        double mean = 0;
-        double m2 = 0;
-        int min = -1;
-        int max = -1;
+        Moments suffix = new Moments();
         for (int i = end - 1; i >= split; i--) {
-          if (present[i]) {
-            count++;
-            double x = doubles[i];
-            sum += x;
-            longSum += longs[i];
-            double delta = x - mean;
-            mean += delta / count;
-            m2 += delta * (x - mean);
-            min = min < 0 || less(i, min) ? i : min;
-            max = max < 0 || less(max, i) ? i : max;
-          }
-          oCount[i] = count;
-          oLongSum[i] = longSum;
-          oSum[i] = sum;
-          oMean[i] = mean;
-          oM2[i] = m2;
-          oMin[i] = min;
-          oMax[i] = max;
+          suffix.add(i);
+          oCount[i] = suffix.count;
+          oLongSum[i] = suffix.longSum;
+          oSum[i] = suffix.sum;
+          oMean[i] = suffix.mean;
+          oM2[i] = suffix.m2;
+          oMin[i] = suffix.min;
+          oMax[i] = suffix.max;
         }
         split = end;
-        clearNewer();
+        newer.clear();
       }
 
       /** Writes the frame's aggregates to {@code results} from {@code slot} on. */
       void write(int slot) {
-        long count = nCount;
-        long longSum = nLongSum;
-        double sum = nSum;
-        double m2 = nM2;
-        int min = nMin;
-        int max = nMax;
+        long count = newer.count;
+        long longSum = newer.longSum;
+        double sum = newer.sum;
+        double m2 = newer.m2;
+        int min = newer.min;
+        int max = newer.max;
         if (start < split && oCount[start] > 0) {
           long a = oCount[start];
-          count = a + nCount;
+          count = a + newer.count;
           longSum += oLongSum[start];
           sum += oSum[start];
           // Chan et al.'s combination of two (count, mean, M2)
-          double delta = nMean - oMean[start];
-          m2 = oM2[start] + nM2 + delta * delta * ((double) a * nCount / count);
+          double delta = newer.mean - oMean[start];
+          m2 = oM2[start] + newer.m2 + delta * delta * ((double) a * newer.count / count);
           min = min < 0 || less(oMin[start], min) ? oMin[start] : min;
           max = max < 0 || less(max, oMax[start]) ? oMax[start] : max;
         }
