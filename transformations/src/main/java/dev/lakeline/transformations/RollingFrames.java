@@ -41,7 +41,8 @@ import org.apache.spark.sql.types.StructType;
  * throughout, and the aggregates go out through one reused row of primitives: no conversion to or from {@link Row}.
  *
  * <p>Semantics are those of {@link RollingAggregates}: rows at the same time see each other; null values count only
- * in {@code events}; a row with a null entity or time gets null aggregates and is in nobody's window. Counts, min,
+ * in {@code events}; a row with a null entity or time gets null aggregates and is in nobody's window (rows with a
+ * null entity are streamed through, never buffered, however many there are). Counts, min,
  * max and integral sums equal Spark's window frames exactly; double sums, means and standard deviations add the
  * same numbers in another order, so they can differ from Spark's in the last bits. Memory: the rows of one entity
  * are held while its aggregates are computed (Spark's window operator also buffers a partition key's rows), so an
@@ -181,6 +182,11 @@ final class RollingFrames implements Serializable {
           computeTies();
         } else if (nextEntity < entities.size()) {
           load(entities.get(nextEntity++));
+        } else if (pending != null && hasNullKey(pending)) {
+          // in nobody's window: streamed through, never buffered (a column that is mostly null is one huge "entity")
+          InternalRow row = pending;
+          pending = in.hasNext() ? in.next().copy() : null;
+          return joined.apply(row, nulls);
         } else if (pending != null) {
           readRun();
         } else {
@@ -197,10 +203,18 @@ final class RollingFrames implements Serializable {
       long h = pending.getLong(hash);
       Object[] key = keyOf(pending);
       boolean oneKey = true;
+      List<InternalRow> nullKeys = new ArrayList<>(); // only when a key's hash equals that of null keys
       while (pending != null && pending.getLong(hash) == h) {
-        oneKey = oneKey && sameKey(pending, key);
-        run.add(pending);
+        if (hasNullKey(pending)) {
+          nullKeys.add(pending);
+        } else {
+          oneKey = oneKey && sameKey(pending, key);
+          run.add(pending);
+        }
         pending = in.hasNext() ? in.next().copy() : null;
+      }
+      if (!nullKeys.isEmpty()) {
+        entities.add(nullKeys);
       }
       if (oneKey) {
         entities.add(run);
@@ -220,6 +234,15 @@ final class RollingFrames implements Serializable {
           entities.add(rows);
         }
       }
+    }
+
+    private boolean hasNullKey(InternalRow r) {
+      for (int e : entity) {
+        if (r.isNullAt(e)) {
+          return true;
+        }
+      }
+      return false;
     }
 
     private Object[] keyOf(InternalRow r) {
