@@ -44,6 +44,16 @@ final class DemoCommand extends JobCommand {
   }
 
   @Override
+  java.util.List<String> plan(dev.lakeline.core.config.LakelineConfig config) {
+    return java.util.List.of(
+        "logical date: " + date,
+        "sample data: scale " + config.get(dev.lakeline.core.config.LakelineKeys.DEMO_SCALE) + ", seed "
+            + config.get(dev.lakeline.core.config.LakelineKeys.DEMO_SEED),
+        "then: features (" + String.join(", ", LoanCatalog.pipelines().stream().map(p -> p.name()).toList())
+            + ") → train → infer, as the commands of the same names");
+  }
+
+  @Override
   void run(JobContext ctx) {
     var s = ctx.summary();
     s.stage("generate sample data", () -> LoanRawData.write(ctx, date));

@@ -1,6 +1,7 @@
 package dev.lakeline.jobs.cli;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.jobs.pipelines.FeaturePipeline;
@@ -84,6 +85,21 @@ final class FeaturesCommand extends JobCommand {
     loaded = pipelines.isEmpty()
         ? LoanCatalog.pipelines()
         : pipelines.stream().map(FeaturePipelineFile::resolve).map(FeaturePipeline::load).toList();
+  }
+
+  @Override
+  List<String> plan(LakelineConfig config) {
+    List<String> lines = new ArrayList<>();
+    lines.add(date != null ? "logical date: " + date
+        : "backfill: " + from + " to " + to + (recompute ? ", recomputing committed dates" : ", skipping committed dates"));
+    for (FeaturePipeline p : loaded) {
+      lines.add("pipeline " + p.name() + " (" + p.location() + "): " + p.source().format().name().toLowerCase(java.util.Locale.ROOT)
+          + " " + (p.source().path() != null ? p.source().path() : "<lakehouse>/raw/" + p.source().name()) + " → " + p.steps().steps().size() + " steps ("
+          + String.join(", ", p.steps().steps().stream().map(dev.lakeline.transformations.Step::name).toList()) + ") → "
+          + String.join(", ", p.featureGroups().stream().map(g -> g.spec().name() + " v" + g.spec().version()
+              + " (" + g.mode().name().toLowerCase(java.util.Locale.ROOT) + ")").toList()));
+    }
+    return lines;
   }
 
   @Override

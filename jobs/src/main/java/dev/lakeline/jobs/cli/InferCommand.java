@@ -1,9 +1,13 @@
 package dev.lakeline.jobs.cli;
 
+import dev.lakeline.core.config.LakelineConfig;
+import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.jobs.loans.LoanInferencePipeline;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,6 +36,16 @@ final class InferCommand extends JobCommand {
   @Override
   String title() {
     return "infer";
+  }
+
+  @Override
+  List<String> plan(LakelineConfig config) {
+    int window = config.get(LakelineKeys.INFERENCE_WINDOW_DAYS);
+    return List.of(
+        "logical date: " + date,
+        "loans issued after " + date.minusDays(window) + " up to " + date + " (" + window + " days), features from feature view "
+            + LoanCatalog.VIEW,
+        "model: " + config.get(LakelineKeys.MODEL_NAME) + " version " + config.get(LakelineKeys.INFERENCE_MODEL_VERSION));
   }
 
   @Override

@@ -1,8 +1,12 @@
 package dev.lakeline.jobs.cli;
 
+import dev.lakeline.core.config.LakelineConfig;
+import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.jobs.loans.LoanTrainingPipeline;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -20,6 +24,18 @@ final class TrainCommand extends JobCommand {
   @Override
   String title() {
     return "train";
+  }
+
+  @Override
+  List<String> plan(LakelineConfig config) {
+    int delay = config.get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS);
+    int history = config.get(LakelineKeys.TRAINING_HISTORY_DAYS);
+    return List.of(
+        "logical date: " + date,
+        "training dataset: feature view " + LoanCatalog.VIEW + ", loans issued from " + date.minusDays(delay + history)
+            + " to before " + date.minusDays(delay) + " (label delay " + delay + " days, history " + history + " days), test fraction "
+            + config.get(LakelineKeys.TRAINING_TEST_FRACTION) + ", seed " + config.get(LakelineKeys.TRAINING_SEED),
+        "model: " + config.get(LakelineKeys.MODEL_NAME) + ", algorithm " + config.get(LakelineKeys.TRAINING_ALGORITHM));
   }
 
   @Override

@@ -131,4 +131,53 @@ class CommandLineTest {
     assertEquals(inner, LakelineCli.userError(new RuntimeException(new IllegalStateException(inner))));
     assertEquals(null, LakelineCli.userError(new RuntimeException("boom")));
   }
+
+  @Test
+  void aDryRunChecksEverythingPrintsThePlanAndTouchesNothing(@TempDir Path dir) {
+    Path lakehouse = dir.resolve("lake");
+    Cli features = Cli.run("features", "--pipeline", "loans", "--pipeline", "card_spend", "--date", "2024-06-30",
+        "--lakehouse", lakehouse.toString(), "--dry-run");
+    assertEquals(0, features.exitCode(), features.err());
+    assertTrue(features.out().contains("dry run"), features.out());
+    assertTrue(features.out().contains("logical date: 2024-06-30"), features.out());
+    assertTrue(features.out().contains("pipeline loans"), features.out());
+    assertTrue(features.out().contains("pipeline card_spend"), features.out());
+    assertTrue(features.out().contains("parquet <lakehouse>/raw/loans → 1 steps (zip5) → loans v1"), features.out());
+    assertTrue(features.out().contains("(daily_aggregates) → card_spend v1"), "the steps are listed: " + features.out());
+    assertTrue(features.out().contains("lakehouse: " + lakehouse), features.out());
+
+    Cli backfill = Cli.run("features", "--from", "2024-06-01", "--to", "2024-06-03", "--lakehouse", lakehouse.toString(), "--dry-run");
+    assertEquals(0, backfill.exitCode(), backfill.err());
+    assertTrue(backfill.out().contains("backfill: 2024-06-01 to 2024-06-03"), backfill.out());
+
+    Cli train = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
+        "--set", "training.label-delay-days=30", "--set", "training.history-days=100");
+    assertEquals(0, train.exitCode(), train.err());
+    assertTrue(train.out().contains("loans issued from 2024-02-21 to before 2024-05-31"), train.out());
+
+    Cli infer = Cli.run("infer", "--date", "2024-06-30", "--model-version", "3", "--lakehouse", lakehouse.toString(), "--dry-run");
+    assertEquals(0, infer.exitCode(), infer.err());
+    assertTrue(infer.out().contains("version 3"), infer.out());
+
+    Cli demo = Cli.run("demo", "--lakehouse", lakehouse.toString(), "--dry-run");
+    assertEquals(0, demo.exitCode(), demo.err());
+    assertTrue(demo.out().contains("then: features (loans, credit_reports, card_spend)"), demo.out());
+
+    assertFalse(Files.exists(lakehouse), "a dry run creates no lakehouse");
+  }
+
+  @Test
+  void aDryRunStillRejectsBadArgumentsAndConfiguration() {
+    Cli missingPipeline = Cli.run("features", "--pipeline", "no_such_pipeline", "--date", "2024-06-30", "--dry-run");
+    assertEquals(ExitCode.NOT_FOUND.code(), missingPipeline.exitCode());
+    assertTrue(missingPipeline.err().contains("no_such_pipeline"), missingPipeline.err());
+    assertFalse(missingPipeline.hasStackTrace(), missingPipeline.err());
+
+    Cli badKey = Cli.run("train", "--date", "2024-06-30", "--set", "training.no-such-key=1", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badKey.exitCode());
+    assertFalse(badKey.hasStackTrace(), badKey.err());
+
+    Cli badDate = Cli.run("infer", "--date", "2024-13-01", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badDate.exitCode());
+  }
 }
