@@ -7,6 +7,7 @@ import dev.lakeline.core.storage.StorageLayout;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
@@ -147,6 +148,29 @@ public final class FeatureStore {
           spec.name(), spec.version(), spec.version() + 1);
     }
     return existing;
+  }
+
+  /**
+   * Training dataset {@code td<number>} of feature view {@code view} at {@code version}.
+   *
+   * @throws dev.lakeline.core.LakelineException.NotFound when it does not exist or was not completely written
+   */
+  public TrainingDataset getTrainingDataset(String view, int version, int number) {
+    TrainingDataset td = TrainingDataset.open(spark, layout, view, version, number);
+    if (td == null) {
+      throw Errors.notFound(
+          "Training dataset %s v%d td%d does not exist (no manifest in %s).",
+          view, version, number, layout.trainingDataset(view, version, number));
+    }
+    return td;
+  }
+
+  /**
+   * The rows of training dataset {@code td<number>} of view {@code view} at {@code version}, rebuilt from its
+   * manifest by reading the same Delta versions; see {@link FeatureView#recreateTrainingDataset}.
+   */
+  public Dataset<Row> recreateTrainingDataset(String view, int version, int number) {
+    return getFeatureView(view, version).recreateTrainingDataset(getTrainingDataset(view, version, number).manifest());
   }
 
   /** The feature view {@code name} at {@code version}. */

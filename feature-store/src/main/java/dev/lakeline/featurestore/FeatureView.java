@@ -1,15 +1,7 @@
 package dev.lakeline.featurestore;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.pmod;
-import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.lakeline.core.Errors;
-import dev.lakeline.core.delta.CommitRequest;
-import dev.lakeline.core.delta.DeltaCommits;
-import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.pitjoin.FeatureJoin;
 import dev.lakeline.pitjoin.PitJoinSpec;
 import dev.lakeline.pitjoin.PointInTimeJoin;
@@ -18,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -71,53 +62,22 @@ public final class FeatureView {
 
   /**
    * Materialises a training dataset: base rows matching {@code options.filter}, features joined point-in-time,
-   * labels, and a seeded random split. An existing dataset with the same definition and source versions is
-   * returned instead of writing a new one, so reruns are idempotent.
+   * labels, and the split column ({@code train}, {@code validation}, {@code test}) as {@code options.split} says. The
+   * manifest next to it records the Delta version of every group read, the spine, the joins, the split, the seed and
+   * per-split statistics. An existing dataset with the same definition and source versions is returned instead of
+   * writing a new one, so reruns are idempotent.
    */
   public TrainingDataset createTrainingDataset(TrainingDatasetOptions options) {
-    Map<String, Long> versions = currentVersions();
-    TrainingDatasetManifest.Identity identity =
-        new TrainingDatasetManifest.Identity(
-            spec.name(), spec.version(), options.filter(), versions, "random", options.testFraction(), options.seed());
-    LakeFiles files = LakeFiles.of(store.spark());
-    String root = store.layout().trainingDatasets(spec.name(), spec.version());
-    int next = 1;
-    for (String entry : files.list(root)) {
-      if (!entry.matches("td[0-9]+")) {
-        continue;
-      }
-      int n = Integer.parseInt(entry.substring(2));
-      next = Math.max(next, n + 1);
-      TrainingDataset existing = TrainingDataset.open(store.spark(), store.layout(), spec.name(), spec.version(), n);
-      if (existing != null && existing.manifest().identity().equals(identity)) {
-        return existing;
-      }
-    }
-    FeatureFrame frame = assemble(options.filter(), true, versions);
-    Column bucket = pmod(xxhash64(keyColumns(lit(options.seed()))), lit(1_000_000L));
-    Dataset<Row> withSplit =
-        frame.data().withColumn(SPLIT, when(bucket.lt(lit(Math.round(options.testFraction() * 1_000_000))), "test").otherwise("train"));
-    String dir = store.layout().trainingDataset(spec.name(), spec.version(), next);
-    String dataPath = dir + "/data";
-    DeltaCommits.commit(
-        store.spark(),
-        CommitRequest.overwrite(dataPath, withSplit, "training-dataset:" + spec.name() + ":td" + next));
-    Dataset<Row> written = store.spark().read().format("delta").load(dataPath);
-    Map<String, Long> counts = new LinkedHashMap<>();
-    for (Row r : written.groupBy(SPLIT).count().orderBy(SPLIT).collectAsList()) {
-      counts.put(r.getString(0), r.getLong(1));
-    }
-    TrainingDatasetManifest manifest =
-        new TrainingDatasetManifest(identity, next, featureColumns(), spec.labels(), identityColumns(), counts);
-    files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
-    return new TrainingDataset(store.spark(), dir, manifest);
+    return new TrainingDatasets(this).create(options);
   }
 
-  private Column[] keyColumns(Column seed) {
-    List<Column> cols = new ArrayList<>();
-    cols.add(seed);
-    identityColumns().forEach(c -> cols.add(col("`" + c + "`")));
-    return cols.toArray(Column[]::new);
+  /**
+   * The rows of a training dataset of this view, rebuilt from its manifest: the same spine filter, the groups read
+   * at the Delta versions the manifest records (time travel), the same split and seed. Equal to the dataset's rows
+   * even after its groups have changed, as long as those versions have not been vacuumed.
+   */
+  public Dataset<Row> recreateTrainingDataset(TrainingDatasetManifest manifest) {
+    return new TrainingDatasets(this).recreate(manifest);
   }
 
   /** The current Delta version of every group the view reads. */
@@ -148,13 +108,23 @@ public final class FeatureView {
     List<FeatureJoin> joins = new ArrayList<>();
     Map<String, Dataset<Row>> data = new LinkedHashMap<>();
     for (FeatureViewSpec.Join j : spec.joins()) {
+      if (j.staticJoin()) {
+        continue;
+      }
       FeatureGroup g = group(j.group());
       joins.add(
           new FeatureJoin(
               j.group().toString(), j.baseKeys(), g.spec().primaryKey(), g.spec().eventTime(), j.features(), j.prefix(), j.strict()));
       data.put(j.group().toString(), g.readVersion(versions.get(j.group().toString())));
     }
-    Dataset<Row> joined = PointInTimeJoin.join(spine, new PitJoinSpec(base.spec().eventTime(), joins), data);
+    Dataset<Row> joined =
+        joins.isEmpty() ? spine : PointInTimeJoin.join(spine, new PitJoinSpec(base.spec().eventTime(), joins), data);
+    for (FeatureViewSpec.Join j : spec.joins()) {
+      if (j.staticJoin()) {
+        FeatureGroup g = group(j.group());
+        joined = StaticJoin.join(joined, j, g.spec().primaryKey(), g.readVersion(versions.get(j.group().toString())));
+      }
+    }
     List<String> out = new ArrayList<>(identityColumns());
     for (String f : featureColumns()) {
       if (!out.contains(f)) {
@@ -187,9 +157,17 @@ public final class FeatureView {
     }
     for (FeatureViewSpec.Join j : spec.joins()) {
       FeatureGroup g = group(j.group());
-      if (g.spec().eventTime() == null) {
+      if (g.spec().eventTime() == null && !j.staticJoin()) {
         throw Errors.config(
-            "Feature view %s: group %s has no event time, so it cannot be joined point-in-time.", spec.name(), j.group());
+            "Feature view %s: group %s has no event time, so it cannot be joined point-in-time. If its rows do not change "
+                + "over time, declare the join static with FeatureViewSpec.Join.onKey(...) to join it on key alone.",
+            spec.name(), j.group());
+      }
+      if (g.spec().eventTime() != null && j.staticJoin()) {
+        throw Errors.config(
+            "Feature view %s: group %s has the event time '%s', so it must be joined point-in-time, not static (a static "
+                + "join would leak later rows). Use new FeatureViewSpec.Join(...) instead of Join.onKey(...).",
+            spec.name(), j.group(), g.spec().eventTime());
       }
       if (j.baseKeys().size() != g.spec().primaryKey().size()) {
         throw Errors.config(
@@ -217,6 +195,40 @@ public final class FeatureView {
             spec.name(), c);
       }
     }
+  }
+
+  /** The base group's event-time column. */
+  String baseEventTime() {
+    return group(spec.base()).spec().eventTime();
+  }
+
+  TrainingDatasetManifest.Spine spineRecord(String filter, Map<String, Long> versions) {
+    FeatureGroup base = group(spec.base());
+    return new TrainingDatasetManifest.Spine(
+        spec.base().toString(), versions.get(spec.base().toString()), filter, base.spec().eventTime(), base.spec().primaryKey());
+  }
+
+  List<TrainingDatasetManifest.JoinedGroup> joinRecords(Map<String, Long> versions) {
+    List<TrainingDatasetManifest.JoinedGroup> out = new ArrayList<>();
+    for (FeatureViewSpec.Join j : spec.joins()) {
+      FeatureGroup g = group(j.group());
+      out.add(
+          new TrainingDatasetManifest.JoinedGroup(
+              j.group().toString(),
+              versions.get(j.group().toString()),
+              j.baseKeys(),
+              g.spec().primaryKey(),
+              g.spec().eventTime(),
+              j.strict(),
+              j.staticJoin(),
+              j.features(),
+              j.prefix()));
+    }
+    return out;
+  }
+
+  FeatureStore store() {
+    return store;
   }
 
   private FeatureGroup group(FeatureViewSpec.GroupRef ref) {

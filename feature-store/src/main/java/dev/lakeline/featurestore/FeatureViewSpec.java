@@ -46,12 +46,32 @@ public record FeatureViewSpec(
    * @param features the joined group's feature columns to take
    * @param prefix prepended to the joined features' names ("" for none)
    * @param strict true for feature time strictly before the base time; false for at or before
+   * @param staticJoin true to join on key alone, ignoring time: required for, and only allowed on, a group without
+   *     an event time (reference data such as a customer's segment). Use {@link #onKey}.
    */
-  public record Join(GroupRef group, List<String> baseKeys, List<String> features, String prefix, boolean strict) {
+  public record Join(
+      GroupRef group, List<String> baseKeys, List<String> features, String prefix, boolean strict, boolean staticJoin) {
     public Join {
       baseKeys = List.copyOf(baseKeys);
       features = List.copyOf(features);
       prefix = prefix == null ? "" : prefix;
+      if (staticJoin && strict) {
+        throw Errors.config(
+            "The static join of %s cannot be strict: it is joined on key alone, without time. Drop 'strict'.", group);
+      }
+    }
+
+    /** A point-in-time join (the group must have an event time). */
+    public Join(GroupRef group, List<String> baseKeys, List<String> features, String prefix, boolean strict) {
+      this(group, baseKeys, features, prefix, strict, false);
+    }
+
+    /**
+     * A static join of a group without event time: each base row takes the group's row with the same key, whatever
+     * its time. Such features are not point-in-time correct; declare them static only for data that does not change.
+     */
+    public static Join onKey(GroupRef group, List<String> baseKeys, List<String> features, String prefix) {
+      return new Join(group, baseKeys, features, prefix, false, true);
     }
   }
 

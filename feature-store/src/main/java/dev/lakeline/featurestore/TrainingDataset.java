@@ -51,11 +51,21 @@ public final class TrainingDataset {
     return spark.read().format("delta").load(dir + "/data");
   }
 
+  /** The rows of one split ({@link SplitSpec#TRAIN}, {@link SplitSpec#VALIDATION} or {@link SplitSpec#TEST}). */
+  public Dataset<Row> split(String name) {
+    return read().where(col(FeatureView.SPLIT).equalTo(name));
+  }
+
   public Dataset<Row> train() {
-    return read().where(col(FeatureView.SPLIT).equalTo("train"));
+    return split(SplitSpec.TRAIN);
+  }
+
+  /** The validation rows (none when the split has no validation share). */
+  public Dataset<Row> validation() {
+    return split(SplitSpec.VALIDATION);
   }
 
   public Dataset<Row> test() {
-    return read().where(col(FeatureView.SPLIT).equalTo("test"));
+    return split(SplitSpec.TEST);
   }
 }

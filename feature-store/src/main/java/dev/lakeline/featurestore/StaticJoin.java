@@ -1,0 +1,72 @@
+package dev.lakeline.featurestore;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The join of a static group (no event time) on key alone. If a key has several rows, the one whose features come
+ * last in ascending order is taken whole, so the result never depends on chance. A null key matches nothing.
+ */
+final class StaticJoin {
+  private StaticJoin() {}
+
+  static Dataset<Row> join(Dataset<Row> spine, FeatureViewSpec.Join join, List<String> groupKeys, Dataset<Row> group) {
+    List<Column> keys = new ArrayList<>();
+    for (int i = 0; i < groupKeys.size(); i++) {
+      keys.add(col(quote(groupKeys.get(i))).as(keyAlias(i)));
+    }
+    List<Column> values = new ArrayList<>();
+    for (String f : join.features()) {
+      values.add(col(quote(f)).as(join.prefix() + f));
+    }
+    Dataset<Row> one =
+        group
+            .select(concat(keys, List.of(struct(values.toArray(Column[]::new)).as("__v"))).toArray(Column[]::new))
+            .groupBy(aliases(groupKeys.size()))
+            .agg(max(col("__v")).as("__v"));
+    List<Column> flat = new ArrayList<>(List.of(aliases(groupKeys.size())));
+    for (String f : join.features()) {
+      flat.add(col("__v").getField(join.prefix() + f).as(join.prefix() + f));
+    }
+    one = one.select(flat.toArray(Column[]::new));
+    Column on = null;
+    for (int i = 0; i < groupKeys.size(); i++) {
+      Column eq = spine.col(quote(join.baseKeys().get(i))).equalTo(one.col(keyAlias(i)));
+      on = on == null ? eq : on.and(eq);
+    }
+    Dataset<Row> out = spine.join(one, on, "left");
+    for (int i = 0; i < groupKeys.size(); i++) {
+      out = out.drop(one.col(keyAlias(i)));
+    }
+    return out;
+  }
+
+  private static Column[] aliases(int n) {
+    Column[] out = new Column[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = col(keyAlias(i));
+    }
+    return out;
+  }
+
+  private static String keyAlias(int i) {
+    return "__static_key_" + i;
+  }
+
+  private static String quote(String c) {
+    return "`" + c.replace("`", "``") + "`";
+  }
+
+  private static List<Column> concat(List<Column> a, List<Column> b) {
+    List<Column> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
+  }
+}

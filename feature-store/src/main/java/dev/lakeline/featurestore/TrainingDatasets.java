@@ -1,0 +1,153 @@
+package dev.lakeline.featurestore;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.delta.CommitRequest;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.storage.LakeFiles;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** Builds, finds and recreates the training datasets of one feature view. */
+final class TrainingDatasets {
+  private static final long BUCKETS = 1_000_000L;
+
+  private final FeatureView view;
+
+  TrainingDatasets(FeatureView view) {
+    this.view = view;
+  }
+
+  /** The existing dataset with this identity, or a new one written as the next {@code td<n>}. */
+  TrainingDataset create(TrainingDatasetOptions options) {
+    FeatureViewSpec spec = view.spec();
+    Map<String, Long> versions = view.currentVersions();
+    TrainingDatasetManifest.Identity identity =
+        new TrainingDatasetManifest.Identity(
+            spec.name(), spec.version(), options.filter(), versions, options.split(), options.seed());
+    FeatureStore store = view.store();
+    LakeFiles files = LakeFiles.of(store.spark());
+    int next = 1;
+    for (String entry : files.list(store.layout().trainingDatasets(spec.name(), spec.version()))) {
+      if (!entry.matches("td[0-9]+")) {
+        continue;
+      }
+      int n = Integer.parseInt(entry.substring(2));
+      next = Math.max(next, n + 1);
+      TrainingDataset existing = TrainingDataset.open(store.spark(), store.layout(), spec.name(), spec.version(), n);
+      if (existing != null && existing.manifest().identity().equals(identity)) {
+        return existing;
+      }
+    }
+    Dataset<Row> rows = build(identity);
+    String dir = store.layout().trainingDataset(spec.name(), spec.version(), next);
+    String dataPath = dir + "/data";
+    DeltaCommits.commit(
+        store.spark(), CommitRequest.overwrite(dataPath, rows, "training-dataset:" + spec.name() + ":td" + next));
+    Dataset<Row> written = store.spark().read().format("delta").load(dataPath);
+    Map<String, SplitStatistics> stats =
+        SplitStatisticsCalculator.compute(written, FeatureView.SPLIT, view.baseEventTime(), view.featureColumns());
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    stats.forEach((split, s) -> counts.put(split, s.rows()));
+    TrainingDatasetManifest manifest =
+        new TrainingDatasetManifest(
+            identity,
+            next,
+            view.featureColumns(),
+            spec.labels(),
+            view.identityColumns(),
+            view.spineRecord(options.filter(), versions),
+            view.joinRecords(versions),
+            counts,
+            stats);
+    files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
+    return new TrainingDataset(store.spark(), dir, manifest);
+  }
+
+  /** The rows of the dataset {@code manifest} describes, rebuilt from the Delta versions it records. */
+  Dataset<Row> recreate(TrainingDatasetManifest manifest) {
+    TrainingDatasetManifest.Identity id = manifest.identity();
+    FeatureViewSpec spec = view.spec();
+    if (!id.view().equals(spec.name()) || id.viewVersion() != spec.version()) {
+      throw Errors.config(
+          "The manifest of %s v%d td%d belongs to another view than %s v%d; recreate it through its own view.",
+          id.view(), id.viewVersion(), manifest.number(), spec.name(), spec.version());
+    }
+    if (!id.sourceVersions().keySet().equals(view.currentVersions().keySet())) {
+      throw Errors.config(
+          "The manifest of %s v%d td%d reads the groups %s but the view reads %s.",
+          id.view(), id.viewVersion(), manifest.number(), id.sourceVersions().keySet(), view.currentVersions().keySet());
+    }
+    return build(id);
+  }
+
+  private Dataset<Row> build(TrainingDatasetManifest.Identity id) {
+    Dataset<Row> frame = view.assemble(id.filter(), true, id.sourceVersions()).data();
+    return withSplit(frame, id.split(), id.seed());
+  }
+
+  /** Adds the split column; rows in a time split's gap are dropped. */
+  private Dataset<Row> withSplit(Dataset<Row> frame, SplitSpec split, long seed) {
+    List<String> columns = Arrays.asList(frame.columns());
+    return switch (split.kind()) {
+      case RANDOM -> frame.withColumn(FeatureView.SPLIT, byBucket(bucket(seed, view.identityColumns()), split));
+      case ENTITY -> {
+        for (String c : split.entityColumns()) {
+          if (!columns.contains(c)) {
+            throw Errors.config(
+                "The entity split uses the column '%s', which the view %s does not produce (it has %s). Use a base key, "
+                    + "a join key or a base feature.",
+                c, view.spec().name(), columns);
+          }
+        }
+        yield frame.withColumn(FeatureView.SPLIT, byBucket(bucket(seed, split.entityColumns()), split));
+      }
+      case TIME -> byTime(frame, split);
+    };
+  }
+
+  private static Column bucket(long seed, List<String> columns) {
+    List<Column> cols = new ArrayList<>();
+    cols.add(lit(seed));
+    columns.forEach(c -> cols.add(col("`" + c + "`")));
+    return pmod(xxhash64(cols.toArray(Column[]::new)), lit(BUCKETS));
+  }
+
+  private static Column byBucket(Column bucket, SplitSpec split) {
+    long test = Math.round(split.testFraction() * BUCKETS);
+    long validation = test + Math.round(split.validationFraction() * BUCKETS);
+    return when(bucket.lt(lit(test)), SplitSpec.TEST)
+        .when(bucket.lt(lit(validation)), SplitSpec.VALIDATION)
+        .otherwise(SplitSpec.TRAIN);
+  }
+
+  private Dataset<Row> byTime(Dataset<Row> frame, SplitSpec split) {
+    Column time = col("`" + view.baseEventTime() + "`");
+    long gap = split.gapSeconds();
+    Timestamp testStart = Timestamp.from(split.testStartInstant());
+    Timestamp testGapStart = Timestamp.from(split.testStartInstant().minusSeconds(gap));
+    Column assign;
+    if (split.validationStartInstant() == null) {
+      assign = when(time.geq(lit(testStart)), SplitSpec.TEST).when(time.lt(lit(testGapStart)), SplitSpec.TRAIN);
+    } else {
+      Timestamp validationStart = Timestamp.from(split.validationStartInstant());
+      Timestamp validationGapStart = Timestamp.from(split.validationStartInstant().minusSeconds(gap));
+      assign =
+          when(time.geq(lit(testStart)), SplitSpec.TEST)
+              .when(time.geq(lit(validationStart)).and(time.lt(lit(testGapStart))), SplitSpec.VALIDATION)
+              .when(time.lt(lit(validationGapStart)), SplitSpec.TRAIN);
+    }
+    return frame.withColumn(FeatureView.SPLIT, assign).where(col(FeatureView.SPLIT).isNotNull());
+  }
+}
