@@ -1,0 +1,71 @@
+package dev.lakeline.featurestore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.LakelineException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Split configuration: the factories and every config error (no Spark). */
+class FeatureViewSplitSpecTest {
+  private static final Instant JAN_15 = Instant.parse("2024-01-15T00:00:00Z");
+  private static final Instant JAN_22 = Instant.parse("2024-01-22T00:00:00Z");
+
+  private static void assertConfigError(Executable e, String... mentions) {
+    LakelineException.ConfigError err = assertThrows(LakelineException.ConfigError.class, e);
+    for (String m : mentions) {
+      assertTrue(err.getMessage().contains(m), "message should mention '" + m + "': " + err.getMessage());
+    }
+  }
+
+  @Test
+  void factoriesBuildTheirKind() {
+    SplitSpec random = SplitSpec.random(0.1, 0.2);
+    assertEquals(SplitSpec.Kind.RANDOM, random.kind());
+    assertEquals(0.1, random.validationFraction());
+    assertEquals(0.2, random.testFraction());
+
+    SplitSpec time = SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(2));
+    assertEquals(SplitSpec.Kind.TIME, time.kind());
+    assertEquals(JAN_15, time.validationStartInstant());
+    assertEquals(JAN_22, time.testStartInstant());
+    assertEquals(2 * 86_400L, time.gapSeconds());
+    assertNull(SplitSpec.byTime(null, JAN_22, null).validationStartInstant());
+
+    SplitSpec entity = SplitSpec.byEntity(List.of("customer"), 0, 0.25);
+    assertEquals(List.of("customer"), entity.entityColumns());
+
+    // the old options constructor is a random train/test split
+    assertEquals(SplitSpec.random(0, 0.3), new TrainingDatasetOptions("x > 1", 0.3, 5L).split());
+  }
+
+  @Test
+  void badFractionsAreConfigErrors() {
+    assertConfigError(() -> SplitSpec.random(0.1, 0), "test fraction", "0");
+    assertConfigError(() -> SplitSpec.random(0.1, 1.0), "test fraction");
+    assertConfigError(() -> SplitSpec.random(-0.1, 0.2), "validation fraction", "-0.1");
+    assertConfigError(() -> SplitSpec.random(0.5, 0.5), "add up to 1.0", "below 1");
+    assertConfigError(() -> SplitSpec.byEntity(List.of("c"), 0.2, Double.NaN), "test fraction");
+    assertConfigError(() -> SplitSpec.byEntity(List.of(), 0.2, 0.2), "entity column");
+    assertConfigError(() -> new TrainingDatasetOptions("", 1.5, 1L), "test fraction", "1.5");
+    assertConfigError(() -> new TrainingDatasetOptions("", null, 1L), "split");
+  }
+
+  @Test
+  void badBoundariesAreConfigErrors() {
+    assertConfigError(() -> SplitSpec.byTime(JAN_15, null, null), "test start");
+    assertConfigError(() -> SplitSpec.byTime(JAN_22, JAN_15, null), "validation start", "before the test start");
+    assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_15, null), "before the test start");
+    assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(-1)), "negative");
+    assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(7)), "gap", "validation would be empty");
+    assertConfigError(
+        () -> new SplitSpec(SplitSpec.Kind.TIME, 0, 0, null, "2024-13-01", 0, null), "ISO-8601", "'2024-13-01'");
+    assertConfigError(() -> new SplitSpec(null, 0, 0.2, null, null, 0, null), "kind");
+  }
+}
