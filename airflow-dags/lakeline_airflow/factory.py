@@ -1,0 +1,110 @@
+"""The DAG factory: one feature DAG per pipeline file, a training DAG and an inference DAG.
+
+Schedules and run behaviour (docs/airflow.md):
+- features: daily; ``catchup=False`` (turning a DAG on does not replay history; backfill a range explicitly with
+  ``airflow backfill create`` / ``airflow dags backfill``, or with the jar's own resumable ``features --from --to``);
+  ``max_active_runs=1`` so dates commit in order; a rerun of a date is a no-op in the jar.
+- training: weekly (Mondays), ``max_active_runs=1``, no catch-up; the jar trains on loans labelled before the date.
+- inference: daily, after the features it reads: one sensor per feature DAG waits for the same logical date.
+Every task retries twice, ten minutes apart; the jar's exit codes make user errors fail fast and visibly.
+"""
+
+import glob
+import os
+from datetime import datetime, timedelta
+
+import yaml
+
+from .launch import job_arguments, job_tasks
+from .settings import Settings
+
+try:  # Airflow 3
+    from airflow.sdk import DAG
+except ImportError:  # Airflow 2.10
+    from airflow import DAG
+
+try:  # Airflow 3: the standard provider
+    from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
+except ImportError:  # Airflow 2.10
+    from airflow.sensors.external_task import ExternalTaskSensor
+
+START = datetime(2024, 1, 1)
+DEFAULT_ARGS = {"owner": "lakeline", "retries": 2, "retry_delay": timedelta(minutes=10), "depends_on_past": False}
+TRAINING_DAG = "lakeline_training"
+INFERENCE_DAG = "lakeline_inference"
+
+
+def features_dag_id(pipeline):
+    return "lakeline_features_" + pipeline
+
+
+def pipelines(conf_dir):
+    """(name, file, the groups it writes) of every pipeline file in ``conf_dir``/pipelines, by name."""
+    found = []
+    for path in sorted(glob.glob(os.path.join(conf_dir, "pipelines", "*.yaml"))):
+        with open(path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f) or {}
+        name = doc.get("name") or os.path.splitext(os.path.basename(path))[0]
+        groups = [g.get("name") for g in doc.get("feature_groups", [])]
+        found.append((name, path, groups))
+    return found
+
+
+def build_dags(settings=None):
+    """Every Lakeline DAG, by id."""
+    settings = settings or Settings.from_env()
+    dags = {}
+    found = pipelines(settings.conf_dir)
+    for name, path, groups in found:
+        dag = DAG(
+            dag_id=features_dag_id(name),
+            description=f"Feature pipeline {name}: {os.path.basename(path)} → feature groups {', '.join(groups)}",
+            schedule="@daily",
+            start_date=START,
+            catchup=False,
+            max_active_runs=1,
+            default_args=DEFAULT_ARGS,
+            tags=["lakeline", "features"],
+        )
+        with dag:
+            job_tasks(settings, "features", job_arguments(settings, "features", "--pipeline", settings.pipeline_ref(name, path)))
+        dags[dag.dag_id] = dag
+
+    training = DAG(
+        dag_id=TRAINING_DAG,
+        description="Training: point-in-time training dataset → MLlib model → new model version",
+        schedule="0 0 * * 1",
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["lakeline", "training"],
+    )
+    with training:
+        job_tasks(settings, "train", job_arguments(settings, "train"))
+    dags[training.dag_id] = training
+
+    inference = DAG(
+        dag_id=INFERENCE_DAG,
+        description="Batch inference of the day's loans, once the feature pipelines of the same date have run",
+        schedule="@daily",
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["lakeline", "inference"],
+    )
+    with inference:
+        first, _ = job_tasks(settings, "infer", job_arguments(settings, "infer"))
+        for name, _, _ in found:
+            wait = ExternalTaskSensor(
+                task_id="wait_for_features_" + name,
+                external_dag_id=features_dag_id(name),
+                external_task_id=None,  # the whole DAG run of the same logical date
+                mode="reschedule",
+                poke_interval=300,
+                timeout=12 * 3600,
+            )
+            wait >> first
+    dags[inference.dag_id] = inference
+    return dags

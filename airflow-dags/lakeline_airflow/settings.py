@@ -1,0 +1,74 @@
+"""Where the jar, the pipeline files and the lakehouse are, and how jobs are launched: environment variables.
+
+LAKELINE_LAUNCH_MODE      spark_submit (default) | databricks | emr | emr_serverless
+LAKELINE_JAR              the job jar: a path for spark_submit, dbfs:/, /Volumes/ or s3:// elsewhere
+                          (default: jobs/target/lakeline-<version>-spark35-with-delta.jar of this repository)
+LAKELINE_CONF_DIR         the folder with pipelines/*.yaml the DAGs are made from (default: conf/ of this repository)
+LAKELINE_PIPELINE_DIR     where the job's driver finds those files, if not by name: by default a job gets
+                          --pipeline <name>, which the jar resolves to conf/pipelines/<name>.yaml in its working
+                          directory, else to the copy bundled in the jar
+LAKELINE_LAKEHOUSE        --lakehouse for every job (default: the profile's lakehouse.root)
+LAKELINE_PROFILE          --profile for every job: local, emr or databricks (default: none, the jar's default)
+LAKELINE_SPARK_CONN_ID    spark_submit: the Airflow Spark connection (default: spark_default)
+LAKELINE_DATABRICKS_CONN_ID, LAKELINE_DATABRICKS_CLUSTER_ID (an existing cluster; else a new job cluster)
+LAKELINE_EMR_CLUSTER_ID   emr: the cluster (job flow) to add steps to;   LAKELINE_AWS_CONN_ID (default aws_default)
+LAKELINE_EMR_SERVERLESS_APP_ID, LAKELINE_EMR_ROLE_ARN   emr_serverless: the application and its job role
+"""
+
+import glob
+import os
+from dataclasses import dataclass, field
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MODES = ("spark_submit", "databricks", "emr", "emr_serverless")
+
+
+def _default_jar():
+    found = sorted(glob.glob(os.path.join(REPO, "jobs", "target", "lakeline-*-spark35-with-delta.jar")))
+    return found[-1] if found else os.path.join(REPO, "jobs", "target", "lakeline-spark35-with-delta.jar")
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str = "spark_submit"
+    jar: str = field(default_factory=_default_jar)
+    conf_dir: str = os.path.join(REPO, "conf")
+    pipeline_dir: str = None
+    lakehouse: str = None
+    profile: str = None
+    spark_conn_id: str = "spark_default"
+    databricks_conn_id: str = "databricks_default"
+    databricks_cluster_id: str = None
+    aws_conn_id: str = "aws_default"
+    emr_cluster_id: str = "{{ var.value.lakeline_emr_cluster_id }}"
+    emr_serverless_app_id: str = "{{ var.value.lakeline_emr_serverless_app_id }}"
+    emr_role_arn: str = "{{ var.value.lakeline_emr_role_arn }}"
+
+    def pipeline_ref(self, name, path):
+        """How a job names a pipeline file: its name, or its path under LAKELINE_PIPELINE_DIR."""
+        if self.pipeline_dir:
+            return self.pipeline_dir.rstrip("/") + "/" + os.path.basename(path)
+        return name
+
+    @staticmethod
+    def from_env(env=None):
+        env = os.environ if env is None else env
+        mode = env.get("LAKELINE_LAUNCH_MODE", "spark_submit")
+        if mode not in MODES:
+            raise ValueError(f"LAKELINE_LAUNCH_MODE={mode!r} is not one of {', '.join(MODES)}.")
+        defaults = Settings()
+        return Settings(
+            mode=mode,
+            jar=env.get("LAKELINE_JAR", defaults.jar),
+            conf_dir=env.get("LAKELINE_CONF_DIR", defaults.conf_dir),
+            pipeline_dir=env.get("LAKELINE_PIPELINE_DIR"),
+            lakehouse=env.get("LAKELINE_LAKEHOUSE"),
+            profile=env.get("LAKELINE_PROFILE"),
+            spark_conn_id=env.get("LAKELINE_SPARK_CONN_ID", defaults.spark_conn_id),
+            databricks_conn_id=env.get("LAKELINE_DATABRICKS_CONN_ID", defaults.databricks_conn_id),
+            databricks_cluster_id=env.get("LAKELINE_DATABRICKS_CLUSTER_ID"),
+            aws_conn_id=env.get("LAKELINE_AWS_CONN_ID", defaults.aws_conn_id),
+            emr_cluster_id=env.get("LAKELINE_EMR_CLUSTER_ID", defaults.emr_cluster_id),
+            emr_serverless_app_id=env.get("LAKELINE_EMR_SERVERLESS_APP_ID", defaults.emr_serverless_app_id),
+            emr_role_arn=env.get("LAKELINE_EMR_ROLE_ARN", defaults.emr_role_arn),
+        )
