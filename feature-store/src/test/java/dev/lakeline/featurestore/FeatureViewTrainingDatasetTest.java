@@ -1,0 +1,206 @@
+package dev.lakeline.featurestore;
+
+import static dev.lakeline.featurestore.FeatureGroupTest.r;
+import static dev.lakeline.featurestore.FeatureGroupTest.rows;
+import static dev.lakeline.featurestore.FeatureGroupTest.t;
+import static dev.lakeline.testkit.DataFrameAssertions.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** Splits, manifests and recreation of training datasets, on 56 loans of 14 applicants over January 2024. */
+@SparkTest
+class FeatureViewTrainingDatasetTest {
+  private static final FeatureViewSpec.GroupRef LOANS_V1 = new FeatureViewSpec.GroupRef("loans", 1);
+  private static final FeatureViewSpec.GroupRef CREDIT_V1 = new FeatureViewSpec.GroupRef("credit", 1);
+  private static final int LOANS = 56;
+  private static final int APPLICANTS = 14;
+
+  private record Store(FeatureStore store, FeatureView view, FeatureGroup loans, FeatureGroup credit) {}
+
+  /** Loan i (0-based) has id i+1, applicant a(i % 14), issue day 1 + i/2, amount 100 (i+1); a13 has no credit. */
+  private static Store store(SparkSession spark, TestLakehouse lake) {
+    FeatureStore store = FeatureStore.open(spark, lake.layout());
+    FeatureGroup loans =
+        store.createFeatureGroup(FeatureGroupSpec.of("loans", List.of("loan_id"), "issue_ts"), FeatureViewTest.LOANS);
+    FeatureGroup credit =
+        store.createFeatureGroup(FeatureGroupSpec.of("credit", List.of("applicant_id"), "as_of"), FeatureViewTest.CREDIT);
+    List<Object[]> loanRows = new ArrayList<>();
+    for (int i = 0; i < LOANS; i++) {
+      loanRows.add(r((long) i + 1, "a" + (i % APPLICANTS), t(1 + i / 2), 100.0 * (i + 1), i % 3 == 0 ? 1 : 0));
+    }
+    loans.overwrite(rows(spark, FeatureViewTest.LOANS, loanRows.toArray(Object[][]::new)), "loans:1");
+    List<Object[]> creditRows = new ArrayList<>();
+    for (int a = 0; a < APPLICANTS - 1; a++) {
+      creditRows.add(r("a" + a, t(1), 600 + a));
+      creditRows.add(r("a" + a, t(14), 650 + a));
+    }
+    credit.overwrite(rows(spark, FeatureViewTest.CREDIT, creditRows.toArray(Object[][]::new)), "credit:1");
+    FeatureView view =
+        store.createFeatureView(
+            new FeatureViewSpec(
+                "loan_view",
+                1,
+                LOANS_V1,
+                List.of("amount"),
+                List.of("defaulted"),
+                List.of(new FeatureViewSpec.Join(CREDIT_V1, List.of("applicant_id"), List.of("score"), "", false)),
+                ""));
+    return new Store(store, view, loans, credit);
+  }
+
+  private static List<Integer> days(Dataset<Row> rows) {
+    List<Integer> out = new ArrayList<>();
+    for (Row r : rows.selectExpr("day(issue_ts)").distinct().orderBy("day(issue_ts)").collectAsList()) {
+      out.add(r.getInt(0));
+    }
+    return out;
+  }
+
+  private static List<Integer> range(int from, int to) {
+    List<Integer> out = new ArrayList<>();
+    for (int d = from; d <= to; d++) {
+      out.add(d);
+    }
+    return out;
+  }
+
+  @Test
+  void aTimeSplitAssignsByEventTimeDropsTheGapsAndRecordsStatistics(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    SplitSpec split = SplitSpec.byTime(t(15).toInstant(), t(22).toInstant(), Duration.ofDays(2));
+
+    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, split, 1L));
+
+    // train before Jan 13, validation Jan 15..19, test from Jan 22; Jan 13, 14, 20 and 21 fall in the gaps
+    assertEquals(range(1, 12), days(td.train()));
+    assertEquals(range(15, 19), days(td.validation()));
+    assertEquals(range(22, 28), days(td.test()));
+    assertEquals(Map.of("train", 24L, "validation", 10L, "test", 14L), td.manifest().rowsPerSplit());
+    assertEquals(48, td.read().count());
+
+    TrainingDatasetManifest m = td.manifest();
+    assertEquals(split, m.identity().split());
+    SplitStatistics train = m.statistics().get("train");
+    assertEquals(24, train.rows());
+    assertEquals("2024-01-01T00:00:00Z", train.eventTimeMin());
+    assertEquals("2024-01-12T00:00:00Z", train.eventTimeMax());
+    assertEquals(new SplitStatistics.FeatureStatistics(24, 0, 1250.0, 100.0, 2400.0), train.features().get("amount"));
+    SplitStatistics.FeatureStatistics score = train.features().get("score");
+    assertEquals(23, score.count());
+    assertEquals(1, score.nulls(), "loan 14 of a13, who has no credit report");
+    assertEquals(600.0, score.min());
+    assertEquals(612.0, score.max(), "before Jan 14 only the Jan 1 reports are visible");
+    SplitStatistics test = m.statistics().get("test");
+    assertEquals("2024-01-22T00:00:00Z", test.eventTimeMin());
+    assertEquals("2024-01-28T00:00:00Z", test.eventTimeMax());
+    assertEquals(650.0, test.features().get("score").min());
+    assertEquals(Set.of("amount", "score"), m.statistics().get("validation").features().keySet());
+
+    // spine and joins are recorded, and the manifest reads back equal
+    assertEquals(
+        new TrainingDatasetManifest.Spine("loans v1", s.loans().deltaVersion(), null, "issue_ts", List.of("loan_id")),
+        m.spine());
+    assertEquals(
+        List.of(
+            new TrainingDatasetManifest.JoinedGroup(
+                "credit v1", s.credit().deltaVersion(), List.of("applicant_id"), List.of("applicant_id"), "as_of", false,
+                false, List.of("score"), "")),
+        m.joins());
+    assertEquals(m, s.store().getTrainingDataset("loan_view", 1, td.manifest().number()).manifest());
+  }
+
+  @Test
+  void anEntitySplitKeepsEveryEntityInOneSplitAndARandomSplitHasThreeParts(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+
+    TrainingDataset byEntity =
+        s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.byEntity(List.of("applicant_id"), 0.3, 0.3), 3L));
+    List<Row> perEntity =
+        byEntity.read().groupBy("applicant_id").agg(org.apache.spark.sql.functions.countDistinct("split")).collectAsList();
+    assertEquals(APPLICANTS, perEntity.size());
+    for (Row r : perEntity) {
+      assertEquals(1L, r.getLong(1), "applicant " + r.getString(0) + " is in more than one split");
+    }
+    assertEquals(Set.of("train", "validation", "test"), byEntity.manifest().rowsPerSplit().keySet());
+    assertEquals(LOANS, byEntity.read().count());
+
+    TrainingDataset random =
+        s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0.25, 0.25), 3L));
+    assertNotEquals(byEntity.manifest().number(), random.manifest().number());
+    assertEquals(Set.of("train", "validation", "test"), random.manifest().rowsPerSplit().keySet());
+    // a random split by row identity spreads an applicant's loans over splits
+    assertTrue(random.read().groupBy("applicant_id").agg(org.apache.spark.sql.functions.countDistinct("split")).where("`count(DISTINCT split)` > 1").count() > 0);
+
+    LakelineException.ConfigError e =
+        assertThrows(
+            LakelineException.ConfigError.class,
+            () -> s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.byEntity(List.of("customer"), 0, 0.5), 3L)));
+    assertTrue(e.getMessage().contains("'customer'"), e.getMessage());
+  }
+
+  @Test
+  void recreatingFromTheManifestGivesTheSameRowsAfterInsertsAndAnUpsert(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    TrainingDatasetOptions options = new TrainingDatasetOptions("issue_ts < '2024-01-20'", SplitSpec.random(0.2, 0.2), 11L);
+    TrainingDataset td = s.view().createTrainingDataset(options);
+    List<Row> original = td.read().collectAsList();
+
+    // new loans in the filtered range, a new report for a13, and a changed score for a0's Jan 1 report
+    s.loans().insert(rows(spark, FeatureViewTest.LOANS, r(100L, "a13", t(10), 5.0, 1), r(101L, "a0", t(2), 7.0, 0)), InsertOptions.append("more-loans"));
+    s.credit().insert(rows(spark, FeatureViewTest.CREDIT, r("a13", t(2), 500)), InsertOptions.append("more-credit"));
+    s.credit().insert(rows(spark, FeatureViewTest.CREDIT, r("a0", t(1), 999)), InsertOptions.upsert("fix-a0"));
+    assertEquals(999, s.credit().read().where("applicant_id = 'a0' AND as_of = '2024-01-01'").first().getInt(2), "upserted");
+
+    Dataset<Row> recreated = s.store().recreateTrainingDataset("loan_view", 1, td.manifest().number());
+    assertSameRows(td.read(), recreated);
+    assertEquals(original.size(), recreated.count());
+
+    // today's data gives another dataset: the recreation really reads the old versions
+    TrainingDataset now = s.view().createTrainingDataset(options);
+    assertNotEquals(td.manifest().number(), now.manifest().number());
+    assertEquals(original.size() + 2, now.read().count());
+    assertEquals(999, (Integer) now.read().where("loan_id = 1").first().getAs("score"));
+    assertEquals(600, (Integer) recreated.where("loan_id = 1").first().getAs("score"));
+  }
+
+  @Test
+  void theLeakageGuardHidesReportsDatedAfterTheIssueDate(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    // a report for a13 after its loans of Jan 7 and Jan 14, and one on Jan 13 visible only to the later loan
+    s.credit().insert(rows(spark, FeatureViewTest.CREDIT, r("a13", t(8), 777), r("a13", t(13), 555)), InsertOptions.append("late"));
+    s.credit().insert(rows(spark, FeatureViewTest.CREDIT, r("a13", t(30), 111)), InsertOptions.append("later"));
+
+    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions("applicant_id = 'a13'", 0.5, 1L));
+
+    Map<Long, Object> scoreByLoan = new java.util.TreeMap<>();
+    for (Row r : td.read().select("loan_id", "score").collectAsList()) {
+      scoreByLoan.put(r.getLong(0), r.get(1));
+    }
+    // loan 14 issued Jan 7 (reports of Jan 8, 13, 30 are all later), loan 28 Jan 14 (sees Jan 13, not Jan 30),
+    // loans 42 and 56 on Jan 21 and 28 (the Jan 30 report is still in the future)
+    Map<Long, Object> expected = new java.util.TreeMap<>();
+    expected.put(14L, null);
+    expected.put(28L, 555);
+    expected.put(42L, 555);
+    expected.put(56L, 555);
+    assertEquals(expected, scoreByLoan);
+    assertEquals(new TreeSet<>(List.of("loan_id", "issue_ts", "amount", "score", "defaulted", "applicant_id", "split")),
+        new TreeSet<>(List.of(td.read().columns())));
+  }
+}
