@@ -321,10 +321,64 @@ class FeatureViewTest {
             "v", 1, LOANS_V1, List.of("amount"), List.of(),
             List.of(new FeatureViewSpec.Join(profile, List.of("applicant_id"), List.of("segment"), "", false)), ""),
         "profile v1",
-        "event time");
+        "event time",
+        "Join.onKey");
     // nor can it be the base
     assertConfigError(
         s, new FeatureViewSpec("v", 1, profile, List.of("segment"), List.of(), List.of(), ""), "profile v1", "event time");
+  }
+
+  @Test
+  void aGroupWithoutEventTimeDeclaredStaticIsJoinedOnKeyAlone(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    FeatureGroup profile =
+        s.store().createFeatureGroup(FeatureGroupSpec.of("profile", List.of("applicant_id"), null), PROFILE);
+    profile.overwrite(rows(spark, PROFILE, r("p1", "gold"), r("p2", "silver"), r("p9", "none")), "profile:1");
+    FeatureViewSpec.GroupRef profileV1 = new FeatureViewSpec.GroupRef("profile", 1);
+    FeatureViewSpec spec =
+        new FeatureViewSpec(
+            "static_view", 1, LOANS_V1, List.of("amount"), List.of("defaulted"),
+            List.of(
+                new FeatureViewSpec.Join(CREDIT_V1, List.of("applicant_id"), List.of("score"), "", false),
+                FeatureViewSpec.Join.onKey(profileV1, List.of("applicant_id"), List.of("segment"), "pr_")),
+            "");
+
+    FeatureView view = s.store().createFeatureView(spec);
+    assertEquals(spec, FeatureStore.open(spark, lake.layout()).getFeatureView("static_view", 1).spec(), "read back");
+    Dataset<Row> data = view.batchData(null).data();
+
+    assertSameRows(
+        rows(
+            spark,
+            new StructType()
+                .add("loan_id", DataTypes.LongType)
+                .add("score", DataTypes.IntegerType)
+                .add("pr_segment", DataTypes.StringType),
+            r(1L, 700, "gold"),
+            r(2L, 710, "gold"),
+            r(3L, 650, "silver"),
+            r(4L, null, null)), // p3 has no profile: a left join
+        data.select("loan_id", "score", "pr_segment"));
+
+    TrainingDataset td = view.createTrainingDataset(OPTIONS);
+    TrainingDatasetManifest.JoinedGroup recorded = td.manifest().joins().get(1);
+    assertTrue(recorded.staticJoin());
+    assertEquals(null, recorded.eventTime());
+    assertEquals("profile v1", recorded.group());
+
+    // a group with an event time cannot be declared static: that would leak later rows
+    assertConfigError(
+        s,
+        new FeatureViewSpec(
+            "v", 1, LOANS_V1, List.of("amount"), List.of(),
+            List.of(FeatureViewSpec.Join.onKey(CREDIT_V1, List.of("applicant_id"), List.of("score"), "")), ""),
+        "credit v1",
+        "'as_of'",
+        "point-in-time");
+    // and a static join has no time to be strict about
+    assertThrows(
+        LakelineException.ConfigError.class,
+        () -> new FeatureViewSpec.Join(profileV1, List.of("applicant_id"), List.of("segment"), "", true, true));
   }
 
   @Test
