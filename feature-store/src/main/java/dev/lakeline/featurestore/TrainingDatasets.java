@@ -45,7 +45,7 @@ final class TrainingDatasets {
       }
       int n = Integer.parseInt(entry.substring(2));
       next = Math.max(next, n + 1);
-      TrainingDataset existing = TrainingDataset.open(store.spark(), store.layout(), spec.name(), spec.version(), n);
+      TrainingDataset existing = openIfReadable(n);
       if (existing != null && existing.manifest().identity().equals(identity)) {
         return existing;
       }
@@ -73,6 +73,19 @@ final class TrainingDatasets {
             stats);
     files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
     return new TrainingDataset(store.spark(), dir, manifest);
+  }
+
+  /**
+   * {@code td<n>}, or null when absent or its manifest cannot be read as today's format (a manifest written before
+   * split specs existed): such a dataset cannot have the identity being asked for, so a new number is used.
+   */
+  private TrainingDataset openIfReadable(int n) {
+    FeatureStore store = view.store();
+    try {
+      return TrainingDataset.open(store.spark(), store.layout(), view.spec().name(), view.spec().version(), n);
+    } catch (IllegalStateException unreadable) {
+      return null;
+    }
   }
 
   /** The rows of the dataset {@code manifest} describes, rebuilt from the Delta versions it records. */
