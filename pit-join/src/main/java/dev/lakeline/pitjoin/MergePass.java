@@ -100,7 +100,7 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
       int b = row.getInt(MergeRows.BUCKET);
       boolean same = started && h == hash && b == bucket;
       for (int i = 0; same && i < key.length; i++) {
-        same = Objects.equals(key[i], row.isNullAt(layout.key(i)) ? null : row.get(layout.key(i), layout.keyTypes()[i]));
+        same = Objects.deepEquals(key[i], row.isNullAt(layout.key(i)) ? null : row.get(layout.key(i), layout.keyTypes()[i]));
       }
       if (same) {
         return;
