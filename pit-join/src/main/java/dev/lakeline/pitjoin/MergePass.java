@@ -1,5 +1,6 @@
 package dev.lakeline.pitjoin;
 
+import dev.lakeline.pitjoin.internal.TieOrder;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.lakeline.pitjoin;
 
+import dev.lakeline.pitjoin.internal.TieOrder;
 import static dev.lakeline.pitjoin.Names.q;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;

@@ -1,4 +1,4 @@
-package dev.lakeline.pitjoin;
+package dev.lakeline.pitjoin.internal;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -18,38 +18,39 @@ import scala.collection.JavaConverters;
 /**
  * The order among one source's rows with the same key and time, on the carried struct (an optional tie-break
  * field, then the feature values): the tie-break descending with nulls last, then every orderable value ascending
- * with nulls first, exactly as {@link RankWindowJoin#tieOrder} sorts. Spark's own ordering compares the values.
+ * with nulls first, exactly as the rank-window strategy sorts. Spark's own ordering compares the values; building it takes a
+ * Scala sequence, which is why this class lives in an internal package (not part of Lakeline's API).
  */
-final class TieOrder implements Serializable {
+public final class TieOrder implements Serializable {
   private final DataType[] types;
   private final boolean tieBreak;
   private transient InterpretedOrdering ordering;
 
   /** {@code types}: the struct's field types; its first field is the tie-break when {@code tieBreak}. */
-  TieOrder(DataType[] types, boolean tieBreak) {
+  public TieOrder(DataType[] types, boolean tieBreak) {
     this.types = types;
     this.tieBreak = tieBreak;
   }
 
-  DataType[] types() {
+  public DataType[] types() {
     return types;
   }
 
-  int width() {
+  public int width() {
     return types.length;
   }
 
   /** Where the feature values start in the struct. */
-  int valueOffset() {
+  public int valueOffset() {
     return tieBreak ? 1 : 0;
   }
 
-  int values() {
+  public int values() {
     return types.length - valueOffset();
   }
 
   /** Whether {@code candidate} comes before {@code current} in the tie order, and so replaces it. */
-  boolean wins(InternalRow candidate, InternalRow current) {
+  public boolean wins(InternalRow candidate, InternalRow current) {
     if (ordering == null) {
       ordering = build();
     }
