@@ -30,6 +30,8 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       InferCommand.class,
       FeatureGroupCommand.class,
+      FeatureViewCommand.class,
+      TrainingDatasetCommand.class,
       ValidationCommand.class,
       SuggestCommand.class,
       ConfigCommand.class,

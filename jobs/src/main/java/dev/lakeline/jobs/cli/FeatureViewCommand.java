@@ -1,0 +1,65 @@
+package dev.lakeline.jobs.cli;
+
+import dev.lakeline.featurestore.FeatureView;
+import dev.lakeline.featurestore.FeatureViewFiles;
+import dev.lakeline.featurestore.FeatureViewSpec;
+import dev.lakeline.jobs.JobContext;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lakeline fv …}: feature views from the command line. */
+@Command(
+    name = "fv",
+    mixinStandardHelpOptions = true,
+    description = "Feature views: create one from a definition file (base group, features, point-in-time joins, labels), or show one.",
+    subcommands = {FeatureViewCommand.Create.class, FeatureViewCommand.Show.class})
+final class FeatureViewCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(LakelineCli.stdout(spec));
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Creates a feature view from a YAML definition (or confirms it exists with that definition); checks every group and column.")
+  static final class Create extends StoreCommand {
+    @Option(names = "--file", required = true, paramLabel = "FILE",
+        description = "The definition: name, version, description, base, features, labels, joins (docs/feature-views.md).")
+    Path file;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      FeatureView v = ctx.featureStore().createFeatureView(FeatureViewFiles.load(file));
+      out.printf("feature view %s v%d: %d features, labels %s%n",
+          v.spec().name(), v.spec().version(), v.featureColumns().size(), v.spec().labels());
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a feature view's definition.")
+  static final class Show extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The view's name.")
+    String name;
+
+    @Option(names = "--version", paramLabel = "N", defaultValue = "1", description = "The view's version (default ${DEFAULT-VALUE}).")
+    int version;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      FeatureView v = ctx.featureStore().getFeatureView(name, version);
+      FeatureViewSpec s = v.spec();
+      out.printf("feature view %s v%d%s%n", s.name(), s.version(), s.description().isEmpty() ? "" : ": " + s.description());
+      out.printf("  base      %s · features %s · labels %s · rows identified by %s%n",
+          s.base(), s.baseFeatures(), s.labels(), v.identityColumns());
+      for (FeatureViewSpec.Join j : s.joins()) {
+        out.printf("  join      %s on %s, %s · features %s%s%n", j.group(), j.baseKeys(),
+            j.staticJoin() ? "static (key alone)" : j.strict() ? "point-in-time, strictly before" : "point-in-time, at or before",
+            j.features(), j.prefix().isEmpty() ? "" : " · prefix " + j.prefix());
+      }
+      out.printf("  columns   %s%n", v.featureColumns());
+    }
+  }
+}

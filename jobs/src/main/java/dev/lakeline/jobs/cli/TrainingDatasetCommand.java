@@ -1,0 +1,157 @@
+package dev.lakeline.jobs.cli;
+
+import dev.lakeline.core.Errors;
+import dev.lakeline.featurestore.SplitSpec;
+import dev.lakeline.featurestore.SplitStatistics;
+import dev.lakeline.featurestore.TrainingDataset;
+import dev.lakeline.featurestore.TrainingDatasetManifest;
+import dev.lakeline.featurestore.TrainingDatasetOptions;
+import dev.lakeline.jobs.JobContext;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lakeline td …}: training datasets from the command line. */
+@Command(
+    name = "td",
+    mixinStandardHelpOptions = true,
+    description = "Training datasets of a feature view: create one (point-in-time rows, a split, a manifest), show its manifest, or recreate it from the manifest.",
+    subcommands = {TrainingDatasetCommand.Create.class, TrainingDatasetCommand.Show.class, TrainingDatasetCommand.Recreate.class})
+final class TrainingDatasetCommand implements Runnable {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(LakelineCli.stdout(spec));
+  }
+
+  /** The view named on the command line. */
+  abstract static class OnView extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "VIEW", description = "The feature view's name.")
+    String view;
+
+    @Option(names = "--version", paramLabel = "N", defaultValue = "1", description = "The view's version (default ${DEFAULT-VALUE}).")
+    int version;
+  }
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Materialises a training dataset of a view; the same options on the same data return the existing one.")
+  static final class Create extends OnView {
+    @Option(names = "--filter", paramLabel = "SQL", defaultValue = "true",
+        description = "SQL predicate on the base group selecting the labelled rows, e.g. \"issue_date < DATE'2024-06-01'\".")
+    String filter;
+
+    @Option(names = "--split", paramLabel = "KIND", defaultValue = "random", description = "random (default), time or entity.")
+    String split;
+
+    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2", description = "random/entity: share of the test split (default ${DEFAULT-VALUE}).")
+    double testFraction;
+
+    @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0", description = "random/entity: share of the validation split (default none).")
+    double validationFraction;
+
+    @Option(names = "--entity", paramLabel = "COLUMN", split = ",", description = "entity: the column(s) no entity may cross splits by.")
+    List<String> entity;
+
+    @Option(names = "--validation-start", paramLabel = "YYYY-MM-DD", converter = DateOption.class,
+        description = "time: validation rows from this date (UTC midnight) on; none without it.")
+    LocalDate validationStart;
+
+    @Option(names = "--test-start", paramLabel = "YYYY-MM-DD", converter = DateOption.class, description = "time: test rows from this date on.")
+    LocalDate testStart;
+
+    @Option(names = "--gap-days", paramLabel = "N", defaultValue = "0", description = "time: days before each boundary whose rows are dropped.")
+    int gapDays;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "The split's seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      SplitSpec spec = switch (split.toLowerCase(Locale.ROOT)) {
+        case "random" -> SplitSpec.random(validationFraction, testFraction);
+        case "entity" -> {
+          if (entity == null || entity.isEmpty()) {
+            throw Errors.config("--split entity needs --entity COLUMN[,COLUMN]: the entity no split may share.");
+          }
+          yield SplitSpec.byEntity(entity, validationFraction, testFraction);
+        }
+        case "time" -> {
+          if (testStart == null) {
+            throw Errors.config("--split time needs --test-start YYYY-MM-DD (and optionally --validation-start, --gap-days).");
+          }
+          yield SplitSpec.byTime(midnight(validationStart), midnight(testStart), Duration.ofDays(gapDays));
+        }
+        default -> throw Errors.config("Unknown --split '%s': use random, time or entity.", split);
+      };
+      TrainingDataset td = ctx.featureStore().getFeatureView(view, version)
+          .createTrainingDataset(new TrainingDatasetOptions(filter, spec, seed));
+      out.printf("training dataset %s → %s%n", td.label(), td.path());
+      printSplits(out, td.manifest());
+    }
+
+    private static Instant midnight(LocalDate date) {
+      return date == null ? null : date.atStartOfDay(ZoneOffset.UTC).toInstant();
+    }
+  }
+
+  /** The training dataset named on the command line. */
+  abstract static class OnDataset extends OnView {
+    @Parameters(index = "1", paramLabel = "N", description = "The dataset's number (td<N>).")
+    int number;
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a training dataset's manifest: sources and their Delta versions, the split, rows and statistics.")
+  static final class Show extends OnDataset {
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      TrainingDataset td = ctx.featureStore().getTrainingDataset(view, version, number);
+      TrainingDatasetManifest m = td.manifest();
+      out.printf("training dataset %s → %s%n", td.label(), td.path());
+      out.printf("  rows of   %s%n", m.identity().filter());
+      out.printf("  sources   %s%n", m.identity().sourceVersions());
+      out.printf("  split     %s, seed %d%n", m.identity().split(), m.identity().seed());
+      out.printf("  features  %s · labels %s%n", m.features(), m.labels());
+      printSplits(out, m);
+    }
+  }
+
+  @Command(name = "recreate", mixinStandardHelpOptions = true,
+      description = "Rebuilds a training dataset from its manifest (the same Delta versions) and checks that it equals the stored rows.")
+  static final class Recreate extends OnDataset {
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      TrainingDataset td = ctx.featureStore().getTrainingDataset(view, version, number);
+      Dataset<Row> stored = td.read();
+      Dataset<Row> rebuilt = ctx.featureStore().recreateTrainingDataset(view, version, number);
+      String[] columns = stored.columns();
+      Dataset<Row> again = rebuilt.selectExpr(Arrays.stream(columns).map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new));
+      long missing = stored.exceptAll(again).count();
+      long extra = again.exceptAll(stored).count();
+      if (missing + extra > 0) {
+        throw Errors.conflict("Recreating %s gave different rows: %,d stored rows missing, %,d extra. Were its sources' "
+            + "Delta versions vacuumed or rewritten?", td.label(), missing, extra);
+      }
+      out.printf("training dataset %s recreated from its manifest: %,d rows, identical to the stored ones%n", td.label(), stored.count());
+    }
+  }
+
+  static void printSplits(PrintStream out, TrainingDatasetManifest m) {
+    for (Map.Entry<String, Long> e : m.rowsPerSplit().entrySet()) {
+      SplitStatistics s = m.statistics().get(e.getKey());
+      out.printf(Locale.ROOT, "  %-10s %,d rows%s%n", e.getKey(), e.getValue(),
+          s == null || s.eventTimeMin() == null ? "" : ", event time " + s.eventTimeMin() + " … " + s.eventTimeMax());
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.ExitCode;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lakeline fv create | show} and {@code lakeline td create | show | recreate} on the demo's groups. */
+@SparkTest
+class FeatureViewCommandTest {
+  private static final String DATE = "2024-06-30";
+
+  private static final String VIEW = """
+      name: loans_cli
+      version: 1
+      description: Loans with the credit report valid at issue
+      base: {group: loans, version: 1}
+      features: [loan_amount, int_rate]
+      labels: [is_default]
+      joins:
+        - group: credit_reports
+          version: 1
+          keys: [applicant_id]
+          features: [annual_income, revol_util]
+      """;
+
+  @Test
+  void aViewAndItsTrainingDatasetsFromTheCommandLine(SparkSession spark, TestLakehouse lh, @TempDir Path dir)
+      throws IOException {
+    assertEquals(0, Cli.inLakehouse(lh, "generate", "--date", DATE, "--scale", "0.02").exitCode());
+    assertEquals(0, Cli.inLakehouse(lh, "features", "--date", DATE, "--pipeline", "loans", "--pipeline", "credit_reports").exitCode());
+    Path file = Files.writeString(dir.resolve("loans_cli.yaml"), VIEW);
+
+    Cli create = Cli.inLakehouse(lh, "fv", "create", "--file", file.toString());
+    assertEquals(0, create.exitCode(), create.err());
+    assertTrue(create.out().contains("feature view loans_cli v1: 4 features, labels [is_default]"), create.out());
+
+    Cli show = Cli.inLakehouse(lh, "fv", "show", "loans_cli");
+    assertEquals(0, show.exitCode(), show.err());
+    assertTrue(show.out().contains("join      credit_reports v1 on [applicant_id], point-in-time, at or before"), show.out());
+
+    Cli td = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
+        "--split", "time", "--validation-start", "2024-03-01", "--test-start", "2024-04-15", "--gap-days", "7");
+    assertEquals(0, td.exitCode(), td.err());
+    assertTrue(td.out().contains("training dataset loans_cli v1 td1"), td.out());
+    for (String split : new String[] {"train", "validation", "test"}) {
+      assertTrue(td.out().contains("  " + split), "rows of the " + split + " split: " + td.out());
+    }
+
+    Cli again = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
+        "--split", "time", "--validation-start", "2024-03-01", "--test-start", "2024-04-15", "--gap-days", "7");
+    assertTrue(again.out().contains("td1"), "the same options on the same data give the same dataset: " + again.out());
+
+    Cli manifest = Cli.inLakehouse(lh, "td", "show", "loans_cli", "1");
+    assertEquals(0, manifest.exitCode(), manifest.err());
+    assertTrue(manifest.out().contains("credit_reports v1"), "the sources and their Delta versions: " + manifest.out());
+
+    Cli recreate = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "1");
+    assertEquals(0, recreate.exitCode(), recreate.err());
+    assertTrue(recreate.out().contains("identical to the stored ones"), recreate.out());
+  }
+
+  @Test
+  void badDefinitionsAndMissingDatasetsAreClearErrors(SparkSession spark, TestLakehouse lh, @TempDir Path dir)
+      throws IOException {
+    Path unknownField = Files.writeString(dir.resolve("a.yaml"), VIEW + "colour: blue\n");
+    Cli a = Cli.inLakehouse(lh, "fv", "create", "--file", unknownField.toString());
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), a.exitCode());
+    assertTrue(a.err().contains("colour"), a.err());
+    assertFalse(a.hasStackTrace(), a.err());
+
+    Path staticStrict = Files.writeString(dir.resolve("b.yaml"), VIEW + "    static: true\n    strict: true\n");
+    Cli b = Cli.inLakehouse(lh, "fv", "create", "--file", staticStrict.toString());
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), b.exitCode());
+    assertTrue(b.err().contains("cannot be strict"), b.err());
+
+    Cli missingFile = Cli.inLakehouse(lh, "fv", "create", "--file", dir.resolve("none.yaml").toString());
+    assertEquals(ExitCode.NOT_FOUND.code(), missingFile.exitCode());
+
+    Cli missingView = Cli.inLakehouse(lh, "td", "show", "no_such_view", "1");
+    assertEquals(ExitCode.NOT_FOUND.code(), missingView.exitCode());
+    assertFalse(missingView.hasStackTrace(), missingView.err());
+
+    Cli badSplit = Cli.inLakehouse(lh, "td", "create", "no_such_view", "--split", "sideways");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
+    assertTrue(badSplit.err().contains("sideways"), badSplit.err());
+  }
+}
