@@ -1,18 +1,26 @@
 package dev.lakeline.featurestore;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.pitjoin.FeatureJoin;
 import dev.lakeline.pitjoin.PitJoinSpec;
 import dev.lakeline.pitjoin.PointInTimeJoin;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 
 /**
  * A feature view: reads its groups at pinned Delta versions and joins them point-in-time. It serves training
@@ -61,6 +69,49 @@ public final class FeatureView {
   }
 
   /**
+   * Batch-inference data for the base rows whose event time is in {@code [start, end)}: each joined at its own
+   * time, labels left out.
+   */
+  public FeatureFrame batchData(Instant start, Instant end) {
+    if (start == null || end == null || !start.isBefore(end)) {
+      throw Errors.config("Feature view %s: the batch's time range [%s, %s) is empty; give a start before the end.",
+          spec.name(), start, end);
+    }
+    Column time = col(quote(group(spec.base()).spec().eventTime()));
+    return assemble(rows -> rows.where(time.geq(lit(Timestamp.from(start))).and(time.lt(lit(Timestamp.from(end))))),
+        false, currentVersions());
+  }
+
+  /**
+   * The latest features of every base entity as of {@code asOf}: per primary key of the base group, its latest
+   * row at or before {@code asOf}, with every joined group read as of {@code asOf} itself (not as of that row's
+   * time); the event-time column of the result holds {@code asOf}. Labels left out. For scoring entities "now",
+   * with "now" a logical date, never the clock.
+   */
+  public FeatureFrame latestFeatures(Instant asOf) {
+    if (asOf == null) {
+      throw Errors.config("Feature view %s: give the time the latest features are taken as of.", spec.name());
+    }
+    FeatureGroupSpec base = group(spec.base()).spec();
+    Column time = col(quote(base.eventTime()));
+    Column[] key = base.primaryKey().stream().map(k -> col(quote(k))).toArray(Column[]::new);
+    return assemble(rows -> rows.where(time.leq(lit(Timestamp.from(asOf))))
+        .withColumn("_lakeline_latest", row_number().over(Window.partitionBy(key).orderBy(time.desc())))
+        .where(col("_lakeline_latest").equalTo(1))
+        .drop("_lakeline_latest")
+        .withColumn(base.eventTime(), lit(Timestamp.from(asOf)).cast(rowsTimeType(base))),
+        false, currentVersions());
+  }
+
+  private org.apache.spark.sql.types.DataType rowsTimeType(FeatureGroupSpec base) {
+    return group(spec.base()).schema().apply(base.eventTime()).dataType();
+  }
+
+  private static String quote(String name) {
+    return "`" + name.replace("`", "``") + "`";
+  }
+
+  /**
    * Materialises a training dataset: base rows matching {@code options.filter}, features joined point-in-time,
    * labels, and the split column ({@code train}, {@code validation}, {@code test}) as {@code options.split} says. The
    * manifest next to it records the Delta version of every group read, the spine, the joins, the split, the seed and
@@ -91,11 +142,15 @@ public final class FeatureView {
   }
 
   FeatureFrame assemble(String baseFilter, boolean withLabels, Map<String, Long> versions) {
+    return assemble(
+        rows -> baseFilter != null && !baseFilter.isBlank() ? rows.where(baseFilter) : rows, withLabels, versions);
+  }
+
+  /** The view's rows over the base rows {@code selectBase} keeps, reading every group at {@code versions}. */
+  FeatureFrame assemble(
+      java.util.function.UnaryOperator<Dataset<Row>> selectBase, boolean withLabels, Map<String, Long> versions) {
     FeatureGroup base = group(spec.base());
-    Dataset<Row> baseRows = base.readVersion(versions.get(spec.base().toString()));
-    if (baseFilter != null && !baseFilter.isBlank()) {
-      baseRows = baseRows.where(baseFilter);
-    }
+    Dataset<Row> baseRows = selectBase.apply(base.readVersion(versions.get(spec.base().toString())));
     List<String> spineCols = new ArrayList<>(identityColumns());
     for (FeatureViewSpec.Join j : spec.joins()) {
       j.baseKeys().stream().filter(k -> !spineCols.contains(k)).forEach(spineCols::add);

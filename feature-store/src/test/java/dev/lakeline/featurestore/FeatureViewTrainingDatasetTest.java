@@ -203,4 +203,36 @@ class FeatureViewTrainingDatasetTest {
     assertEquals(new TreeSet<>(List.of("loan_id", "issue_ts", "amount", "score", "defaulted", "applicant_id", "split")),
         new TreeSet<>(List.of(td.read().columns())));
   }
+
+  @Test
+  void batchDataForATimeRangeJoinsEachRowAtItsOwnTime(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    Dataset<Row> batch = s.view().batchData(t(10).toInstant(), t(12).toInstant()).data();
+    assertTrue(!java.util.Arrays.asList(batch.columns()).contains("defaulted"), "labels are left out");
+    List<Row> got = batch.select("loan_id", "score").orderBy("loan_id").collectAsList();
+    // issued Jan 10 and 11 (end excluded): loans 19..22 of a4..a7, who only have their Jan 1 reports by then
+    assertEquals(List.of("19:604", "20:605", "21:606", "22:607"),
+        got.stream().map(r -> r.getLong(0) + ":" + r.get(1)).toList());
+    assertThrows(LakelineException.ConfigError.class, () -> s.view().batchData(t(12).toInstant(), t(12).toInstant()));
+  }
+
+  @Test
+  void latestFeaturesTakeEachEntitysLatestRowAndEveryGroupAsOfTheGivenTime(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    // loan 1 gets a later row (Jan 18): as of Jan 20 it is the latest one; as of Jan 15 the first still is
+    s.loans().insert(rows(spark, FeatureViewTest.LOANS, r(1L, "a0", t(18), 5.0, 0)), InsertOptions.append("loans:later"));
+
+    Dataset<Row> latest = s.view().latestFeatures(t(20).toInstant()).data();
+    assertEquals(40, latest.count(), "the loans issued by Jan 20, once each");
+    assertEquals(1, latest.select("issue_ts").distinct().count());
+    assertEquals(t(20), latest.select("issue_ts").first().getTimestamp(0), "the rows stand at the given time");
+    Row loan1 = latest.where("loan_id = 1").first();
+    assertEquals(5.0, loan1.<Double>getAs("amount"), 0.0);
+    assertEquals(650, (int) loan1.<Integer>getAs("score"), "credit as of Jan 20 (the Jan 14 report), not as of Jan 1");
+    assertTrue(latest.where("loan_id = 14").first().isNullAt(latest.schema().fieldIndex("score")), "a13 has no credit report");
+
+    Row before = s.view().latestFeatures(t(15).toInstant()).data().where("loan_id = 1").first();
+    assertEquals(100.0, before.<Double>getAs("amount"), 0.0);
+    assertEquals(650, (int) before.<Integer>getAs("score"));
+  }
 }
