@@ -50,49 +50,46 @@ def pipelines(conf_dir):
     return found
 
 
+def _dag(dag_id, description, schedule, tag):
+    return DAG(
+        dag_id=dag_id,
+        description=description,
+        schedule=schedule,
+        start_date=START,
+        catchup=False,
+        max_active_runs=1,
+        default_args=DEFAULT_ARGS,
+        tags=["lakeline", tag],
+    )
+
+
 def build_dags(settings=None):
     """Every Lakeline DAG, by id."""
     settings = settings or Settings.from_env()
     dags = {}
     found = pipelines(settings.conf_dir)
     for name, path, groups in found:
-        dag = DAG(
-            dag_id=features_dag_id(name),
-            description=f"Feature pipeline {name}: {os.path.basename(path)} → feature groups {', '.join(groups)}",
-            schedule="@daily",
-            start_date=START,
-            catchup=False,
-            max_active_runs=1,
-            default_args=DEFAULT_ARGS,
-            tags=["lakeline", "features"],
+        dag = _dag(
+            features_dag_id(name),
+            f"Feature pipeline {name}: {os.path.basename(path)} → feature groups {', '.join(groups)}",
+            "@daily",
+            "features",
         )
         with dag:
             job_tasks(settings, "features", job_arguments(settings, "features", "--pipeline", settings.pipeline_ref(name, path)))
         dags[dag.dag_id] = dag
 
-    training = DAG(
-        dag_id=TRAINING_DAG,
-        description="Training: point-in-time training dataset → MLlib model → new model version",
-        schedule="0 0 * * 1",
-        start_date=START,
-        catchup=False,
-        max_active_runs=1,
-        default_args=DEFAULT_ARGS,
-        tags=["lakeline", "training"],
-    )
+    training = _dag(
+        TRAINING_DAG, "Training: point-in-time training dataset → MLlib model → new model version", "0 0 * * 1", "training")
     with training:
         job_tasks(settings, "train", job_arguments(settings, "train"))
     dags[training.dag_id] = training
 
-    inference = DAG(
-        dag_id=INFERENCE_DAG,
-        description="Batch inference of the day's loans, once the feature pipelines of the same date have run",
-        schedule="@daily",
-        start_date=START,
-        catchup=False,
-        max_active_runs=1,
-        default_args=DEFAULT_ARGS,
-        tags=["lakeline", "inference"],
+    inference = _dag(
+        INFERENCE_DAG,
+        "Batch inference of the day's loans, once the feature pipelines of the same date have run",
+        "@daily",
+        "inference",
     )
     with inference:
         first, _ = job_tasks(settings, "infer", job_arguments(settings, "infer"))
