@@ -20,8 +20,8 @@ def dry_run(args, lakehouse):
     jar = sorted(glob.glob(os.path.join(REPO, "jobs", "target", "lakeline-*-spark35-with-delta.jar")))
     assert jar, "build the job jar first: mvn -B package -DskipTests"
     spark_jars = os.path.join(os.path.dirname(pyspark.__file__), "jars", "*")
-    # the emr profile's lakehouse.root reads ${LAKELINE_S3_ROOT}, as on a real cluster (conf/lakeline.yaml)
-    env = dict(os.environ, LAKELINE_S3_ROOT="s3://my-bucket/lakehouse")
+    # the emr profile's lakehouse.root reads ${LAKELINE_S3_ROOT}; --lakehouse replaces it, so it need not be set
+    env = {k: v for k, v in os.environ.items() if k != "LAKELINE_S3_ROOT"}
     run = subprocess.run(["java", "-cp", jar[-1] + os.pathsep + spark_jars, MAIN, *args, "--dry-run"],
                          capture_output=True, text=True, timeout=120, cwd=REPO, env=env)
     assert run.returncode == 0, run.stdout + run.stderr

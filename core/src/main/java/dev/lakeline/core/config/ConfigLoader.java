@@ -46,6 +46,17 @@ public final class ConfigLoader {
         origin.put(key, "default");
       }
     }
+    // keys the environment or the command line set: their file values are never used, so never resolved (a
+    // ${VAR} in a profile's value need not be set when --lakehouse or --set replaces that value)
+    java.util.Set<ConfigKey<?>> superseded = new java.util.HashSet<>();
+    for (ConfigKey<?> key : LakelineKeys.ALL) {
+      if (key.type() != ConfigKey.Type.MAP && sources.environment().get(key.environmentVariable()) != null) {
+        superseded.add(key);
+      }
+    }
+    for (String name : sources.overrides().keySet()) {
+      superseded.add(lookup("the command line", name));
+    }
     if (sources.file() != null) {
       String file = sources.file();
       JsonNode root = readFile(file);
@@ -65,9 +76,11 @@ public final class ConfigLoader {
           overlays.put(e.getKey(), flatten(file, "profiles." + e.getKey() + ".", e.getValue(), false));
         }
       }
+      base.keySet().removeAll(superseded);
       apply(file, base, sources.environment(), values, origin, "file " + file);
       Map<ConfigKey<?>, JsonNode> overlay = overlays.get(profile);
       if (overlay != null) {
+        overlay.keySet().removeAll(superseded);
         apply(file, overlay, sources.environment(), values, origin, "file " + file + ", profile " + profile);
       }
     }

@@ -3,7 +3,9 @@ package dev.lakeline.core.config;
 import static dev.lakeline.core.config.Configs.load;
 import static dev.lakeline.core.config.Configs.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakeline.core.LakelineException;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -105,5 +107,23 @@ class ConfigPrecedenceTest {
         load(file, null, Map.of("LAKELINE_HOME", "/opt/lakeline", "PATH", "/usr/bin", "SPARK_SHUFFLE_PARTITIONS", "3"), Map.of());
 
     assertEquals(5, config.get(LakelineKeys.SPARK_SHUFFLE_PARTITIONS));
+  }
+
+  /** A value the command line or the environment replaces is never resolved, so its ${VAR} need not be set. */
+  @Test
+  void aReplacedValueNeedsNoneOfItsEnvironmentVariables() {
+    String withVariable = write(dir, """
+        model: {name: m}
+        profiles:
+          emr:
+            lakehouse: {root: "${LAKELINE_TEST_UNSET_ROOT}"}
+        """);
+    LakelineConfig fromCommandLine = load(withVariable, "emr", Map.of(), Map.of("lakehouse.root", "s3://given"));
+    assertEquals("s3://given", fromCommandLine.lakehouseRoot());
+    LakelineConfig fromEnvironment = load(withVariable, "emr", Map.of("LAKELINE_LAKEHOUSE_ROOT", "s3://env"), Map.of());
+    assertEquals("s3://env", fromEnvironment.lakehouseRoot());
+    LakelineException.ConfigError e = org.junit.jupiter.api.Assertions.assertThrows(
+        LakelineException.ConfigError.class, () -> load(withVariable, "emr", Map.of(), Map.of()));
+    assertTrue(e.getMessage().contains("LAKELINE_TEST_UNSET_ROOT"), e.getMessage());
   }
 }
