@@ -43,7 +43,12 @@ def pipelines(conf_dir):
     found = []
     for path in sorted(glob.glob(os.path.join(conf_dir, "pipelines", "*.yaml"))):
         with open(path, encoding="utf-8") as f:
-            doc = yaml.safe_load(f) or {}
+            try:
+                doc = yaml.safe_load(f)
+            except yaml.YAMLError as e:
+                raise ValueError(f"Pipeline file {path} is not valid YAML: {e}") from e
+        if not isinstance(doc, dict) or not doc.get("feature_groups"):
+            raise ValueError(f"Pipeline file {path} names no feature_groups: see docs/feature-pipelines.md.")
         name = doc.get("name") or os.path.splitext(os.path.basename(path))[0]
         groups = [g.get("name") for g in doc.get("feature_groups", [])]
         found.append((name, path, groups))
@@ -65,7 +70,7 @@ def _dag(dag_id, description, schedule, tag):
 
 def build_dags(settings=None):
     """Every Lakeline DAG, by id."""
-    settings = settings or Settings.from_env()
+    settings = (settings or Settings.from_env()).check()
     dags = {}
     found = pipelines(settings.conf_dir)
     for name, path, groups in found:

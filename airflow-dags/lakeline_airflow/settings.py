@@ -44,6 +44,23 @@ class Settings:
     emr_serverless_app_id: str = "{{ var.value.lakeline_emr_serverless_app_id }}"
     emr_role_arn: str = "{{ var.value.lakeline_emr_role_arn }}"
 
+    def check(self):
+        """Fails at parse time, naming the setting, when the DAGs could only fail later (at 3 a.m.)."""
+        pipelines_dir = os.path.join(self.conf_dir, "pipelines")
+        if not os.path.isdir(pipelines_dir) or not glob.glob(os.path.join(pipelines_dir, "*.yaml")):
+            raise ValueError(
+                f"No pipeline files in {pipelines_dir}: set LAKELINE_CONF_DIR to the folder that holds pipelines/*.yaml.")
+        if self.mode == "spark_submit" and "://" not in self.jar and not os.path.isfile(self.jar):
+            raise ValueError(
+                f"The job jar {self.jar} does not exist: build it (mvn -B package -DskipTests) or set LAKELINE_JAR.")
+        if self.mode == "databricks" and not (self.jar.startswith(("dbfs:/", "/Volumes/", "/Workspace/", "s3://", "abfss://", "gs://"))):
+            raise ValueError(
+                f"LAKELINE_JAR={self.jar} is not a path Databricks can read: upload the platform jar to a volume "
+                "(/Volumes/...), DBFS or cloud storage and set LAKELINE_JAR to it.")
+        if self.mode in ("emr", "emr_serverless") and not self.jar.startswith("s3://"):
+            raise ValueError(f"LAKELINE_JAR={self.jar} must be an s3:// path for {self.mode}: upload the jar to S3.")
+        return self
+
     def pipeline_ref(self, name, path):
         """How a job names a pipeline file: its name, or its path under LAKELINE_PIPELINE_DIR."""
         if self.pipeline_dir:

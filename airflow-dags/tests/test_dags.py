@@ -79,10 +79,10 @@ def job_task(dag):
 
 
 def every_mode(tmp_path):
-    return {
-        mode: factory.build_dags(Settings(mode=mode, lakehouse=str(tmp_path / "lake"), jar="dbfs:/jars/lakeline.jar"))
-        for mode in ("spark_submit", "databricks", "emr", "emr_serverless")
-    }
+    jars = {"spark_submit": job_jar(), "databricks": "/Volumes/main/lakeline/jars/lakeline.jar",
+            "emr": "s3://bucket/lakeline.jar", "emr_serverless": "s3://bucket/lakeline.jar"}
+    return {mode: factory.build_dags(Settings(mode=mode, lakehouse=str(tmp_path / "lake"), jar=jar))
+            for mode, jar in jars.items()}
 
 
 def test_every_launch_mode_passes_the_same_arguments_with_the_logical_date(tmp_path):
@@ -128,3 +128,27 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, tmp_path):
     assert "dry run" in result.stdout, result.stdout
     assert "logical date: " + LOGICAL_DATE in result.stdout, result.stdout
     assert not (tmp_path / "lake").exists(), "a dry run writes nothing"
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"LAKELINE_LAUNCH_MODE": "kubernetes"}, "LAKELINE_LAUNCH_MODE='kubernetes' is not one of"),
+    ({"LAKELINE_JAR": "/no/such/lakeline.jar"}, "The job jar /no/such/lakeline.jar does not exist"),
+    ({"LAKELINE_CONF_DIR": "/no/such/conf"}, "No pipeline files in /no/such/conf/pipelines"),
+    ({"LAKELINE_LAUNCH_MODE": "emr", "LAKELINE_JAR": "/tmp/lakeline.jar"}, "must be an s3:// path for emr"),
+    ({"LAKELINE_LAUNCH_MODE": "databricks", "LAKELINE_JAR": "lakeline.jar"}, "is not a path Databricks can read"),
+])
+def test_a_bad_configuration_is_an_import_error_that_names_it(env, message, monkeypatch):
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    bag = DagBag(dag_folder=os.path.join(DAGS, "lakeline_dags.py"))
+    assert not bag.dag_ids
+    errors = "\n".join(bag.import_errors.values())
+    assert message in errors, errors
+
+
+def test_a_pipeline_file_without_groups_is_an_import_error(tmp_path, monkeypatch):
+    (tmp_path / "pipelines").mkdir()
+    (tmp_path / "pipelines" / "broken.yaml").write_text("name: broken\nsource: {name: x}\n")
+    monkeypatch.setenv("LAKELINE_CONF_DIR", str(tmp_path))
+    bag = DagBag(dag_folder=os.path.join(DAGS, "lakeline_dags.py"))
+    assert "broken.yaml names no feature_groups" in "\n".join(bag.import_errors.values())
