@@ -1,13 +1,9 @@
 package dev.lakeline.featurestore;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lakeline.core.Errors;
 import dev.lakeline.validation.ExpectationSuite;
 import dev.lakeline.validation.SuiteFiles;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,7 +31,6 @@ import org.apache.spark.sql.types.StructType;
  * </pre>
  */
 public final class FeatureGroupFiles {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> FIELDS =
       Set.of("name", "version", "primary_key", "event_time", "partition_columns", "description", "suite", "schema");
 
@@ -45,23 +40,7 @@ public final class FeatureGroupFiles {
   public record Definition(FeatureGroupSpec spec, StructType schema) {}
 
   public static Definition load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw Errors.notFound("Feature group definition %s does not exist.", file);
-    }
-    JsonNode root;
-    try {
-      root = YAML.readTree(file.toFile());
-    } catch (IOException e) {
-      throw Errors.config(e, "%s is not valid YAML: %s", file, e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw Errors.config("%s must be a mapping with name, primary_key and schema.", file);
-    }
-    root.fieldNames().forEachRemaining(f -> {
-      if (!FIELDS.contains(f)) {
-        throw Errors.config("%s: unknown field '%s'. Known fields: %s.", file, f, FIELDS);
-      }
-    });
+    JsonNode root = YamlFiles.readMapping(file, "Feature group definition", "name, primary_key and schema", FIELDS);
     String name = text(file, root, "name", true);
     int version = root.path("version").asInt(1);
     List<String> key = list(file, root, "primary_key");

@@ -1,13 +1,9 @@
 package dev.lakeline.featurestore;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lakeline.core.Errors;
 import dev.lakeline.featurestore.FeatureViewSpec.GroupRef;
 import dev.lakeline.featurestore.FeatureViewSpec.Join;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,26 +33,13 @@ import java.util.Set;
  * </pre>
  */
 public final class FeatureViewFiles {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> FIELDS = Set.of("name", "version", "description", "base", "features", "labels", "joins");
   private static final Set<String> JOIN_FIELDS = Set.of("group", "version", "keys", "features", "prefix", "strict", "static");
 
   private FeatureViewFiles() {}
 
   public static FeatureViewSpec load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw Errors.notFound("Feature view definition %s does not exist.", file);
-    }
-    JsonNode root;
-    try {
-      root = YAML.readTree(file.toFile());
-    } catch (IOException e) {
-      throw Errors.config(e, "%s is not valid YAML: %s", file, e.getMessage());
-    }
-    if (root == null || !root.isObject()) {
-      throw Errors.config("%s must be a mapping with name, base, features and joins.", file);
-    }
-    known(file, "the view", root, FIELDS);
+    JsonNode root = YamlFiles.readMapping(file, "Feature view definition", "name, base, features and joins", FIELDS);
     JsonNode base = root.path("base");
     if (!base.isObject() || !base.hasNonNull("group")) {
       throw Errors.config("%s: 'base' must name the base group: base: {group: loans, version: 1}.", file);
