@@ -14,7 +14,9 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
@@ -92,7 +94,12 @@ final class RollingFrames implements Serializable {
   static Dataset<Row> apply(
       Dataset<Row> df, List<String> entity, Column micros, String value, List<Long> windowMicros,
       List<Aggregate> aggregates, StructType out, Column entityHash) {
-    Dataset<Row> sorted = sorted(df, entity, micros, entityHash);
+    // planned without adaptive execution: with it, asking for the RDD would run the shuffle at once (not when the
+    // result is used), and it would coalesce the partitions this pass relies on for parallelism
+    SparkSession engine = df.sparkSession().cloneSession();
+    engine.conf().set("spark.sql.adaptive.enabled", "false");
+    Dataset<Row> planned = sorted(df, entity, micros, entityHash);
+    Dataset<Row> sorted = new Dataset<>(engine, planned.queryExecution().analyzed(), Encoders.row(planned.schema()));
     StructType input = sorted.schema();
     RollingFrames frames = new RollingFrames(input, entity, value,
         windowMicros.stream().mapToLong(Long::longValue).toArray(), aggregates.toArray(new Aggregate[0]));

@@ -106,6 +106,23 @@ class RollingAggregatesTest {
     assertTrue(input.contains("Sort [" + RollingFrames.HASH), "sorted by the entity hash alone (radix sort): " + input);
   }
 
+  /** Building the step's result runs no Spark job: the shuffle runs when the result is used, once. */
+  @Test
+  void applyingTheStepRunsNothingUntilTheResultIsUsed(SparkSession spark) {
+    Dataset<Row> in = events(spark);
+    var tracker = spark.sparkContext().statusTracker();
+    String group = "rolling-lazy-" + System.nanoTime();
+    spark.sparkContext().setJobGroup(group, "lazy apply", false);
+    try {
+      Dataset<Row> out = RollingAggregates.of("card", "t", "v", "1h", "1d").apply(in);
+      assertEquals(0, tracker.getJobIdsForGroup(group).length, "apply() started a job");
+      assertEquals(9, out.count());
+      assertTrue(tracker.getJobIdsForGroup(group).length > 0);
+    } finally {
+      spark.sparkContext().clearJobGroup();
+    }
+  }
+
   /** Entities whose hashes collide are still told apart by their keys: here every entity has the same hash. */
   @Test
   void entitiesSharingAHashKeepTheirOwnWindows(SparkSession spark) {
