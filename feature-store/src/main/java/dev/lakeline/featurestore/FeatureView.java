@@ -21,6 +21,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * A feature view: reads its groups at pinned Delta versions and joins them point-in-time. It serves training
@@ -169,7 +175,8 @@ public final class FeatureView {
       FeatureGroup g = group(j.group());
       joins.add(
           new FeatureJoin(
-              j.group().toString(), j.baseKeys(), g.spec().primaryKey(), g.spec().eventTime(), j.features(), j.prefix(), j.strict()));
+              j.group().toString(), j.baseKeys(), g.spec().primaryKey(), g.spec().eventTime(), j.features(), j.prefix(),
+              j.strict(), j.maxAge(), j.defaults(), j.inner(), null));
       data.put(j.group().toString(), g.readVersion(versions.get(j.group().toString())));
     }
     Dataset<Row> joined =
@@ -250,6 +257,59 @@ public final class FeatureView {
             spec.name(), c);
       }
     }
+    Map<String, DataType> types = featureTypes();
+    for (FeatureViewSpec.Join j : spec.joins()) {
+      for (Map.Entry<String, Object> d : j.defaults().entrySet()) {
+        checkDefault(j, d.getKey(), d.getValue(), types.get(j.prefix() + d.getKey()));
+      }
+    }
+    for (Map.Entry<String, ModelTransformation> t : spec.transformations().entrySet()) {
+      checkTransformation(t.getKey(), t.getValue(), types.get(t.getKey()));
+    }
+  }
+
+  /** The type of every feature column the view produces, by output name. */
+  private Map<String, DataType> featureTypes() {
+    Map<String, DataType> out = new LinkedHashMap<>();
+    StructType baseSchema = group(spec.base()).schema();
+    spec.baseFeatures().forEach(f -> out.put(f, baseSchema.apply(f).dataType()));
+    for (FeatureViewSpec.Join j : spec.joins()) {
+      StructType schema = group(j.group()).schema();
+      j.features().forEach(f -> out.put(j.prefix() + f, schema.apply(f).dataType()));
+    }
+    return out;
+  }
+
+  private void checkDefault(FeatureViewSpec.Join j, String feature, Object value, DataType type) {
+    boolean fits =
+        type instanceof NumericType ? value instanceof Number
+            : type instanceof BooleanType ? value instanceof Boolean
+            : value instanceof String;
+    if (!fits) {
+      throw Errors.config(
+          "Feature view %s: the default of '%s' in the join of %s is %s '%s', but the feature is %s. Give a %s.",
+          spec.name(), feature, j.group(), value instanceof String ? "the string" : "the value", value,
+          type.simpleString(),
+          type instanceof NumericType ? "number" : type instanceof BooleanType ? "boolean" : "string (cast to " + type.simpleString() + ")");
+    }
+  }
+
+  private void checkTransformation(String feature, ModelTransformation t, DataType type) {
+    if (type == null) {
+      throw Errors.config(
+          "Feature view %s declares the transformation %s for '%s', which is not one of its features %s.",
+          spec.name(), t, feature, featureColumns());
+    }
+    boolean fits = t.numeric()
+        ? type instanceof NumericType
+        : type instanceof StringType || type instanceof BooleanType || type instanceof IntegralType;
+    if (!fits) {
+      throw Errors.config(
+          "Feature view %s: %s needs a %s feature, but '%s' is %s. %s",
+          spec.name(), t, t.numeric() ? "numeric" : "categorical (string, boolean or integer)", feature, type.simpleString(),
+          t.numeric() ? "Encode it with label_encoder or one_hot_encoder instead." : "Scale it with standard_scaler, "
+              + "min_max_scaler or robust_scaler instead.");
+    }
   }
 
   /** The base group's event-time column. */
@@ -277,7 +337,10 @@ public final class FeatureView {
               j.strict(),
               j.staticJoin(),
               j.features(),
-              j.prefix()));
+              j.prefix(),
+              j.maxAge() == null ? null : j.maxAge().toString(),
+              j.defaults(),
+              j.inner()));
     }
     return out;
   }

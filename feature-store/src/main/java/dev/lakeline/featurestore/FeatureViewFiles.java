@@ -1,12 +1,17 @@
 package dev.lakeline.featurestore;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeline.core.Durations;
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.LakelineException;
 import dev.lakeline.featurestore.FeatureViewSpec.GroupRef;
 import dev.lakeline.featurestore.FeatureViewSpec.Join;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,15 +31,23 @@ import java.util.Set;
  *     features: [annual_income, revol_util]
  *     prefix: ""                            # optional
  *     strict: false                         # optional: true for strictly before the base time
+ *     max_age: 365d                         # optional TTL: older rows are misses (s, m, h, d, w or ISO-8601)
+ *     defaults: {revol_util: 0.0}           # optional: a feature's value on a miss
+ *     inner: false                          # optional: true drops base rows without a match
  *   - group: segments                       # a group without event time must be declared static:
  *     keys: [applicant_id]                  # joined on key alone
  *     features: [segment]
  *     static: true
+ * transformations:                          # optional model-dependent transformations, fitted by training
+ *   loan_amount: standard_scaler            # standard_scaler, min_max_scaler, robust_scaler,
+ *   purpose: one_hot_encoder                # label_encoder, one_hot_encoder
  * </pre>
  */
 public final class FeatureViewFiles {
-  private static final Set<String> FIELDS = Set.of("name", "version", "description", "base", "features", "labels", "joins");
-  private static final Set<String> JOIN_FIELDS = Set.of("group", "version", "keys", "features", "prefix", "strict", "static");
+  private static final Set<String> FIELDS = 
+      Set.of("name", "version", "description", "base", "features", "labels", "joins", "transformations");
+  private static final Set<String> JOIN_FIELDS = 
+      Set.of("group", "version", "keys", "features", "prefix", "strict", "static", "max_age", "defaults", "inner");
 
   private FeatureViewFiles() {}
 
@@ -67,7 +80,13 @@ public final class FeatureViewFiles {
       if (isStatic && strict) {
         throw Errors.config("%s: %s is static (joined on key alone) and cannot be strict.", file, where);
       }
-      joins.add(isStatic ? Join.onKey(group, keys, features, prefix) : new Join(group, keys, features, prefix, strict));
+      if (isStatic && j.hasNonNull("max_age")) {
+        throw Errors.config("%s: %s is static (joined on key alone) and cannot have a max_age.", file, where);
+      }
+      Duration maxAge =
+          j.hasNonNull("max_age") ? Durations.parse(file + ": " + where + " ('" + group.name() + "') max_age", j.get("max_age").asText()) : null;
+      Map<String, Object> defaults = defaults(file, where + " ('" + group.name() + "')", j.path("defaults"));
+      joins.add(new Join(group, keys, features, prefix, strict, isStatic, maxAge, defaults, j.path("inner").asBoolean(false)));
     }
     if (!root.hasNonNull("name")) {
       throw Errors.config("%s: 'name' is required.", file);
@@ -79,7 +98,53 @@ public final class FeatureViewFiles {
         list(file, "the view", root, "features", false),
         list(file, "the view", root, "labels", false),
         joins,
-        root.path("description").asText(""));
+        root.path("description").asText(""),
+        transformations(file, root.path("transformations")));
+  }
+
+  private static Map<String, Object> defaults(Path file, String where, JsonNode node) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    if (node.isMissingNode() || node.isNull()) {
+      return out;
+    }
+    if (!node.isObject()) {
+      throw Errors.config("%s: %s: 'defaults' must map features to values: defaults: {revol_util: 0.0}.", file, where);
+    }
+    node.fields().forEachRemaining(e -> {
+      JsonNode v = e.getValue();
+      Object value =
+          v.isIntegralNumber() ? (Object) v.longValue()
+              : v.isNumber() ? (Object) v.doubleValue()
+              : v.isBoolean() ? (Object) v.booleanValue()
+              : v.isTextual() ? v.textValue()
+              : null;
+      if (value == null) {
+        throw Errors.config(
+            "%s: %s: the default of '%s' must be a number, a string or a boolean (a miss gives null without one).",
+            file, where, e.getKey());
+      }
+      out.put(e.getKey(), value);
+    });
+    return out;
+  }
+
+  private static Map<String, ModelTransformation> transformations(Path file, JsonNode node) {
+    Map<String, ModelTransformation> out = new LinkedHashMap<>();
+    if (node.isMissingNode() || node.isNull()) {
+      return out;
+    }
+    if (!node.isObject()) {
+      throw Errors.config(
+          "%s: 'transformations' must map features to transformations: transformations: {loan_amount: standard_scaler}.", file);
+    }
+    node.fields().forEachRemaining(e -> {
+      try {
+        out.put(e.getKey(), ModelTransformation.of(e.getValue().asText()));
+      } catch (LakelineException.ConfigError bad) {
+        throw Errors.config("%s: transformations: '%s': %s", file, e.getKey(), bad.getMessage());
+      }
+    });
+    return out;
   }
 
   private static void known(Path file, String where, JsonNode node, Set<String> fields) {

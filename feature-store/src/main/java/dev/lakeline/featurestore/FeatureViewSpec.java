@@ -2,7 +2,13 @@ package dev.lakeline.featurestore;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.Names;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A feature view: features from a base feature group (its rows are the spine: one output row per base row,
@@ -16,6 +22,9 @@ import java.util.List;
  * @param labels label columns of the base group (left out of batch-inference data)
  * @param joins the other groups, joined point-in-time
  * @param description free text
+ * @param transformations the model-dependent transformation of each feature that has one, by output column name:
+ *     declared here, fitted on the train split and applied by training (see {@link ModelTransformation}); features
+ *     without one are used as they are (numeric) or one-hot encoded (categorical)
  */
 public record FeatureViewSpec(
     String name,
@@ -24,7 +33,8 @@ public record FeatureViewSpec(
     List<String> baseFeatures,
     List<String> labels,
     List<Join> joins,
-    String description) {
+    String description,
+    Map<String, ModelTransformation> transformations) {
 
   /** A feature group and version. */
   public record GroupRef(String name, int version) {
@@ -48,22 +58,96 @@ public record FeatureViewSpec(
    * @param strict true for feature time strictly before the base time; false for at or before
    * @param staticJoin true to join on key alone, ignoring time: required for, and only allowed on, a group without
    *     an event time (reference data such as a customer's segment). Use {@link #onKey}.
+   * @param maxAge the maximum age (TTL) of a matching feature row: older rows count as misses; null for no limit.
+   *     Not for static joins.
+   * @param defaults the value a feature takes when no row matches, by feature name (a number, a string or a
+   *     boolean; whole numbers are kept as {@code Long}, others as {@code Double}); a matching row's null stays null
+   * @param inner true to drop base rows this group does not match (inner join); false (default) keeps them
    */
   public record Join(
-      GroupRef group, List<String> baseKeys, List<String> features, String prefix, boolean strict, boolean staticJoin) {
+      GroupRef group,
+      List<String> baseKeys,
+      List<String> features,
+      String prefix,
+      boolean strict,
+      boolean staticJoin,
+      Duration maxAge,
+      Map<String, Object> defaults,
+      boolean inner) {
     public Join {
       baseKeys = List.copyOf(baseKeys);
       features = List.copyOf(features);
       prefix = prefix == null ? "" : prefix;
+      defaults = normalise(group, features, defaults);
       if (staticJoin && strict) {
         throw Errors.config(
             "The static join of %s cannot be strict: it is joined on key alone, without time. Drop 'strict'.", group);
+      }
+      if (staticJoin && maxAge != null) {
+        throw Errors.config(
+            "The static join of %s cannot have a maximum age: it is joined on key alone, without time. Drop 'max_age'.",
+            group);
+      }
+      if (maxAge != null && maxAge.isNegative()) {
+        throw Errors.config(
+            "The join of %s has a negative maximum age (%s). Give zero or more (for example 30d), or none for no limit.",
+            group, maxAge);
       }
     }
 
     /** A point-in-time join (the group must have an event time). */
     public Join(GroupRef group, List<String> baseKeys, List<String> features, String prefix, boolean strict) {
-      this(group, baseKeys, features, prefix, strict, false);
+      this(group, baseKeys, features, prefix, strict, false, null, Map.of(), false);
+    }
+
+    /** A point-in-time or static join, left, without maximum age or defaults. */
+    public Join(
+        GroupRef group, List<String> baseKeys, List<String> features, String prefix, boolean strict, boolean staticJoin) {
+      this(group, baseKeys, features, prefix, strict, staticJoin, null, Map.of(), false);
+    }
+
+    /** This join with a maximum age (TTL) of matching rows; null for none. */
+    public Join withMaxAge(Duration value) {
+      return new Join(group, baseKeys, features, prefix, strict, staticJoin, value, defaults, inner);
+    }
+
+    /** This join with {@code value} for {@code feature} when no row matches. */
+    public Join withDefault(String feature, Object value) {
+      Map<String, Object> d = new LinkedHashMap<>(defaults);
+      d.put(feature, value);
+      return new Join(group, baseKeys, features, prefix, strict, staticJoin, maxAge, d, inner);
+    }
+
+    /** This join as an inner join (true) or a left join (false). */
+    public Join withInner(boolean value) {
+      return new Join(group, baseKeys, features, prefix, strict, staticJoin, maxAge, defaults, value);
+    }
+
+    private static Map<String, Object> normalise(GroupRef group, List<String> features, Map<String, Object> defaults) {
+      if (defaults == null || defaults.isEmpty()) {
+        return Map.of();
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      for (Map.Entry<String, Object> d : defaults.entrySet()) {
+        if (!features.contains(d.getKey())) {
+          throw Errors.config(
+              "The join of %s has a default for '%s', which is not one of its features %s. Select it or drop the default.",
+              group, d.getKey(), features);
+        }
+        Object v = d.getValue();
+        if (v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+          v = ((Number) v).longValue();
+        } else if (v instanceof Float || v instanceof Double || v instanceof BigDecimal) {
+          v = ((Number) v).doubleValue();
+        } else if (!(v instanceof String) && !(v instanceof Boolean)) {
+          throw Errors.config(
+              "The join of %s: the default of '%s' is %s; give a number, a string or a boolean%s.",
+              group, d.getKey(), v == null ? "null" : "a " + v.getClass().getSimpleName(),
+              v == null ? " (a miss gives null already, so a null default can be left out)" : "");
+        }
+        out.put(d.getKey(), v);
+      }
+      return Collections.unmodifiableMap(out);
     }
 
     /**
@@ -84,5 +168,20 @@ public record FeatureViewSpec(
     labels = List.copyOf(labels);
     joins = List.copyOf(joins);
     description = description == null ? "" : description;
+    transformations =
+        transformations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(transformations));
+  }
+
+  /** A view without model-dependent transformations. */
+  public FeatureViewSpec(
+      String name, int version, GroupRef base, List<String> baseFeatures, List<String> labels, List<Join> joins, String description) {
+    this(name, version, base, baseFeatures, labels, joins, description, Map.of());
+  }
+
+  /** This view with {@code transformation} declared for the feature (output column) {@code feature}. */
+  public FeatureViewSpec withTransformation(String feature, ModelTransformation transformation) {
+    Map<String, ModelTransformation> t = new LinkedHashMap<>(transformations);
+    t.put(feature, transformation);
+    return new FeatureViewSpec(name, version, base, baseFeatures, labels, joins, description, t);
   }
 }

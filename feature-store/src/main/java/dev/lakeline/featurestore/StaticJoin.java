@@ -1,8 +1,10 @@
 package dev.lakeline.featurestore;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +14,8 @@ import org.apache.spark.sql.Row;
 
 /**
  * The join of a static group (no event time) on key alone. If a key has several rows, the one whose features come
- * last in ascending order is taken whole, so the result never depends on chance. A null key matches nothing.
+ * last in ascending order is taken whole, so the result never depends on chance. A null key matches nothing. A left
+ * join unless the join is inner; a miss takes the join's defaults.
  */
 final class StaticJoin {
   private StaticJoin() {}
@@ -35,18 +38,29 @@ final class StaticJoin {
     for (String f : join.features()) {
       flat.add(col("__v").getField(join.prefix() + f).as(join.prefix() + f));
     }
+    flat.add(lit(true).as(MATCHED));
     one = one.select(flat.toArray(Column[]::new));
     Column on = null;
     for (int i = 0; i < groupKeys.size(); i++) {
       Column eq = spine.col(quote(join.baseKeys().get(i))).equalTo(one.col(keyAlias(i)));
       on = on == null ? eq : on.and(eq);
     }
-    Dataset<Row> out = spine.join(one, on, "left");
+    Dataset<Row> out = spine.join(one, on, join.inner() ? "inner" : "left");
     for (int i = 0; i < groupKeys.size(); i++) {
       out = out.drop(one.col(keyAlias(i)));
     }
-    return out;
+    for (String f : join.features()) {
+      Object d = join.defaults().get(f);
+      if (d != null) {
+        String name = join.prefix() + f;
+        out = out.withColumn(
+            name, when(col(MATCHED).isNotNull(), col(quote(name))).otherwise(lit(d).cast(group.schema().apply(f).dataType())));
+      }
+    }
+    return out.drop(MATCHED);
   }
+
+  private static final String MATCHED = "__static_matched";
 
   private static Column[] aliases(int n) {
     Column[] out = new Column[n];

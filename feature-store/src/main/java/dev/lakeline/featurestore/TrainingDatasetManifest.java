@@ -73,6 +73,9 @@ public record TrainingDatasetManifest(
    * @param staticJoin true when joined on key alone (a group without event time)
    * @param features the group's columns taken
    * @param prefix prepended to the features' names
+   * @param maxAge the maximum age (TTL) of a matching row, ISO-8601 ({@code PT720H}); null for none
+   * @param defaults the value of a feature on a miss, by feature name
+   * @param inner true when base rows without a match were dropped (inner join)
    */
   public record JoinedGroup(
       String group,
@@ -83,5 +86,26 @@ public record TrainingDatasetManifest(
       boolean strict,
       boolean staticJoin,
       List<String> features,
-      String prefix) {}
+      String prefix,
+      String maxAge,
+      java.util.Map<String, Object> defaults,
+      boolean inner) {
+    public JoinedGroup {
+      defaults = defaults == null ? java.util.Map.of() : defaults;
+    }
+
+    /** A left join without maximum age or defaults. */
+    public JoinedGroup(
+        String group,
+        long deltaVersion,
+        List<String> baseKeys,
+        List<String> groupKeys,
+        String eventTime,
+        boolean strict,
+        boolean staticJoin,
+        List<String> features,
+        String prefix) {
+      this(group, deltaVersion, baseKeys, groupKeys, eventTime, strict, staticJoin, features, prefix, null, java.util.Map.of(), false);
+    }
+  }
 }

@@ -3,6 +3,7 @@ package dev.lakeline.training;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.featurestore.ModelTransformation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +16,10 @@ import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.Imputer;
+import org.apache.spark.ml.feature.MinMaxScaler;
 import org.apache.spark.ml.feature.OneHotEncoder;
+import org.apache.spark.ml.feature.RobustScaler;
+import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.ParamPair;
@@ -25,8 +29,12 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Trains a binary classifier as one MLlib {@link Pipeline}: the model-dependent transformations (imputation,
- * indexing, one-hot encoding, assembly) travel inside the saved model, so scoring applies exactly what training
- * learnt.
+ * the declared scalers and encoders, assembly) travel inside the saved model, so scoring applies exactly what
+ * training learnt. Each declared {@link ModelTransformation} maps to MLlib stages: {@code standard_scaler} to
+ * {@link StandardScaler} (mean and standard deviation), {@code min_max_scaler} to {@link MinMaxScaler}, {@code
+ * robust_scaler} to {@link RobustScaler} (median and quartiles), {@code label_encoder} to a {@link StringIndexer}
+ * whose index is the feature, {@code one_hot_encoder} (the default for categorical features) to a {@link
+ * StringIndexer} and a {@link OneHotEncoder}.
  */
 public final class Trainer {
   public static final String FEATURES = "features";
@@ -91,18 +99,38 @@ public final class Trainer {
   static Pipeline pipeline(TrainingSpec spec) {
     List<PipelineStage> stages = new ArrayList<>();
     List<String> assembled = new ArrayList<>();
+    Map<String, ModelTransformation> declared = spec.transformations();
     if (!spec.numericFeatures().isEmpty()) {
       String[] in = spec.numericFeatures().toArray(String[]::new);
       String[] out = spec.numericFeatures().stream().map(c -> c + "__imputed").toArray(String[]::new);
       stages.add(new Imputer().setInputCols(in).setOutputCols(out).setStrategy("median"));
-      assembled.addAll(List.of(out));
+      spec.numericFeatures().stream().filter(c -> !declared.containsKey(c)).forEach(c -> assembled.add(c + "__imputed"));
+    }
+    for (ModelTransformation t : ModelTransformation.values()) {
+      if (!t.numeric()) {
+        continue;
+      }
+      String[] in =
+          spec.numericFeatures().stream().filter(c -> declared.get(c) == t).map(c -> c + "__imputed").toArray(String[]::new);
+      if (in.length > 0) {
+        // MLlib scales vectors: one assembler and one scaler per kind, each fitted on the train split
+        String vector = "__" + t.id() + "_in";
+        stages.add(new VectorAssembler().setInputCols(in).setOutputCol(vector));
+        stages.add(scaler(t, vector, "__" + t.id()));
+        assembled.add("__" + t.id());
+      }
     }
     for (String c : spec.categoricalFeatures()) {
       stages.add(new StringIndexer().setInputCol(c).setOutputCol(c + "__index").setHandleInvalid("keep"));
+      if (declared.get(c) == ModelTransformation.LABEL_ENCODER) {
+        assembled.add(c + "__index");
+      }
     }
-    if (!spec.categoricalFeatures().isEmpty()) {
-      String[] in = spec.categoricalFeatures().stream().map(c -> c + "__index").toArray(String[]::new);
-      String[] out = spec.categoricalFeatures().stream().map(c -> c + "__onehot").toArray(String[]::new);
+    List<String> oneHot =
+        spec.categoricalFeatures().stream().filter(c -> declared.get(c) != ModelTransformation.LABEL_ENCODER).toList();
+    if (!oneHot.isEmpty()) {
+      String[] in = oneHot.stream().map(c -> c + "__index").toArray(String[]::new);
+      String[] out = oneHot.stream().map(c -> c + "__onehot").toArray(String[]::new);
       stages.add(new OneHotEncoder().setInputCols(in).setOutputCols(out).setHandleInvalid("keep"));
       assembled.addAll(List.of(out));
     }
@@ -128,5 +156,14 @@ public final class Trainer {
               .setRegParam(0.001));
     }
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
+  }
+
+  private static PipelineStage scaler(ModelTransformation t, String in, String out) {
+    return switch (t) {
+      case STANDARD_SCALER -> new StandardScaler().setInputCol(in).setOutputCol(out).setWithMean(true).setWithStd(true);
+      case MIN_MAX_SCALER -> new MinMaxScaler().setInputCol(in).setOutputCol(out);
+      case ROBUST_SCALER -> new RobustScaler().setInputCol(in).setOutputCol(out).setWithCentering(true).setWithScaling(true);
+      default -> throw new IllegalArgumentException(t + " is not a scaler");
+    };
   }
 }

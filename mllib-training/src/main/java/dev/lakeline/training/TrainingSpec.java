@@ -1,27 +1,72 @@
 package dev.lakeline.training;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.featurestore.ModelTransformation;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What to train.
  *
  * @param algorithm {@code logistic_regression} or {@code gbt}
  * @param numericFeatures numeric feature columns (nulls imputed with the training median)
- * @param categoricalFeatures string feature columns (indexed and one-hot encoded; unseen values kept apart)
+ * @param categoricalFeatures string feature columns (indexed and one-hot encoded unless a transformation says
+ *     otherwise; unseen values kept apart)
  * @param label the 0/1 label column
  * @param seed the estimator's seed
+ * @param transformations model-dependent transformations by feature, usually the feature view's declared ones
+ *     ({@code FeatureViewSpec.transformations()}): scalers for numeric features (applied after imputation),
+ *     encoders for categorical ones. All are fitted on the train split and saved inside the model.
  */
 public record TrainingSpec(
-    String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed) {
+    String algorithm,
+    List<String> numericFeatures,
+    List<String> categoricalFeatures,
+    String label,
+    long seed,
+    Map<String, ModelTransformation> transformations) {
   public TrainingSpec {
     numericFeatures = List.copyOf(numericFeatures);
     categoricalFeatures = List.copyOf(categoricalFeatures);
+    transformations =
+        transformations == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(transformations));
     if (!List.of("logistic_regression", "gbt").contains(algorithm)) {
       throw Errors.config("Unknown algorithm '%s': use logistic_regression or gbt.", algorithm);
     }
     if (numericFeatures.isEmpty() && categoricalFeatures.isEmpty()) {
       throw Errors.config("Nothing to train on: the training spec lists no features.");
     }
+    for (Map.Entry<String, ModelTransformation> t : transformations.entrySet()) {
+      List<String> fitting = t.getValue().numeric() ? numericFeatures : categoricalFeatures;
+      if (!fitting.contains(t.getKey())) {
+        throw Errors.config(
+            "The transformation %s of '%s' needs a %s feature, and the training spec's %s features are %s.%s",
+            t.getValue(), t.getKey(), t.getValue().numeric() ? "numeric" : "categorical",
+            t.getValue().numeric() ? "numeric" : "categorical", fitting,
+            numericFeatures.contains(t.getKey()) || categoricalFeatures.contains(t.getKey())
+                ? " Pick a transformation of the right kind." : " Add the feature to the spec or drop the transformation.");
+      }
+    }
+  }
+
+  /** A spec without model-dependent transformations beyond the defaults. */
+  public TrainingSpec(String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed) {
+    this(algorithm, numericFeatures, categoricalFeatures, label, seed, Map.of());
+  }
+
+  /**
+   * This spec with the transformations of the features it trains on, taken from {@code declared} (for example a
+   * feature view's); declarations for features it does not use are ignored.
+   */
+  public TrainingSpec withTransformations(Map<String, ModelTransformation> declared) {
+    Map<String, ModelTransformation> used = new LinkedHashMap<>();
+    declared.forEach((feature, t) -> {
+      if (numericFeatures.contains(feature) || categoricalFeatures.contains(feature)) {
+        used.put(feature, t);
+      }
+    });
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, used);
   }
 }

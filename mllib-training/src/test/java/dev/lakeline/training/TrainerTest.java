@@ -5,16 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.featurestore.ModelTransformation;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.feature.MinMaxScalerModel;
+import org.apache.spark.ml.feature.RobustScalerModel;
+import org.apache.spark.ml.feature.StandardScalerModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
@@ -81,5 +87,70 @@ class TrainerTest {
   @Test
   void anUnknownAlgorithmIsAConfigError() {
     assertThrows(LakelineException.ConfigError.class, () -> new TrainingSpec("xgboost", List.of("x"), List.of(), "label", 1));
+  }
+
+  private static <T> T stage(org.apache.spark.ml.PipelineModel model, Class<T> type) {
+    return java.util.Arrays.stream(model.stages()).filter(type::isInstance).map(type::cast).findFirst()
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + java.util.Arrays.toString(model.stages())));
+  }
+
+  @Test
+  void declaredTransformationsAreFittedOnTheTrainSplitAndTravelInTheModel(SparkSession spark, TestLakehouse lh) {
+    Dataset<Row> train = data(spark, 600, 6).na().drop();
+    TrainingSpec spec = SPEC.withTransformations(Map.of(
+        "x", ModelTransformation.STANDARD_SCALER, "colour", ModelTransformation.LABEL_ENCODER, "unused", ModelTransformation.ROBUST_SCALER));
+    assertEquals(Map.of("x", ModelTransformation.STANDARD_SCALER, "colour", ModelTransformation.LABEL_ENCODER),
+        spec.transformations(), "declarations for features the spec does not train on are left out");
+
+    Trainer.Trained trained = Trainer.train(train, data(spark, 300, 7), spec);
+    assertTrue(trained.metrics().get("areaUnderROC") > 0.75, "AUC " + trained.metrics());
+    Row moments = train.agg(functions.avg("x"), functions.stddev_samp("x")).first();
+    StandardScalerModel scaler = stage(trained.model(), StandardScalerModel.class);
+    assertEquals(moments.getDouble(0), scaler.mean().apply(0), 1e-9, "the mean of the train split");
+    assertEquals(moments.getDouble(1), scaler.std().apply(0), 1e-9, "its standard deviation");
+    LogisticRegressionModel lr = stage(trained.model(), LogisticRegressionModel.class);
+    assertEquals(2, lr.coefficients().size(), "x scaled, and colour as one index (label_encoder), not one-hot slots");
+
+    // the fitted parameters are saved with the model version and scoring applies them
+    ModelVersion v = ModelRegistry.open(spark, lh.layout()).register("scaled", trained.model(),
+        new ModelCard("k2", spec.algorithm(), trained.params(), trained.metrics(), "td", Map.of(), List.of("x", "colour"), "label", "2024-01-01", Map.of()));
+    StandardScalerModel loaded = stage(v.load(), StandardScalerModel.class);
+    assertEquals(scaler.mean(), loaded.mean());
+    Dataset<Row> five = train.where("id IN ('r1', 'r2', 'r3', 'r4', 'r5')");
+    List<Row> scored = BatchScorer.score(v, five, List.of("id")).orderBy("id").collectAsList();
+    List<Row> direct = trained.model().transform(five).select("id", "probability").orderBy("id").collectAsList();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(((org.apache.spark.ml.linalg.Vector) direct.get(i).get(1)).apply(1), scored.get(i).getDouble(1), 1e-12);
+    }
+  }
+
+  @Test
+  void minMaxAndRobustScalersLearnTheirRangesFromTheTrainSplit(SparkSession spark) {
+    Dataset<Row> train = data(spark, 400, 8).na().drop();
+    Row range = train.agg(functions.min("x"), functions.max("x")).first();
+
+    Trainer.Trained minMax = Trainer.train(train, train, SPEC.withTransformations(Map.of("x", ModelTransformation.MIN_MAX_SCALER)));
+    MinMaxScalerModel m = stage(minMax.model(), MinMaxScalerModel.class);
+    assertEquals(range.getDouble(0), m.originalMin().apply(0), 1e-12);
+    assertEquals(range.getDouble(1), m.originalMax().apply(0), 1e-12);
+
+    Trainer.Trained robust = Trainer.train(train, train, SPEC.withTransformations(Map.of("x", ModelTransformation.ROBUST_SCALER)));
+    RobustScalerModel rs = stage(robust.model(), RobustScalerModel.class);
+    double median = train.stat().approxQuantile("x", new double[] {0.5}, 0.001)[0];
+    assertEquals(median, rs.median().apply(0), 0.05, "centred on the train split's median");
+    assertTrue(robust.metrics().get("areaUnderROC") > 0.75, "AUC " + robust.metrics());
+  }
+
+  @Test
+  void aTransformationOfTheWrongKindOrForAnUnknownFeatureIsAConfigError() {
+    var scaledCategory = assertThrows(LakelineException.ConfigError.class, () -> new TrainingSpec(
+        "logistic_regression", List.of("x"), List.of("colour"), "label", 1L, Map.of("colour", ModelTransformation.STANDARD_SCALER)));
+    assertTrue(scaledCategory.getMessage().contains("standard_scaler of 'colour' needs a numeric feature"), scaledCategory.getMessage());
+    var encodedNumber = assertThrows(LakelineException.ConfigError.class, () -> new TrainingSpec(
+        "logistic_regression", List.of("x"), List.of("colour"), "label", 1L, Map.of("x", ModelTransformation.ONE_HOT_ENCODER)));
+    assertTrue(encodedNumber.getMessage().contains("Pick a transformation of the right kind"), encodedNumber.getMessage());
+    var unknown = assertThrows(LakelineException.ConfigError.class, () -> new TrainingSpec(
+        "logistic_regression", List.of("x"), List.of("colour"), "label", 1L, Map.of("y", ModelTransformation.MIN_MAX_SCALER)));
+    assertTrue(unknown.getMessage().contains("Add the feature to the spec"), unknown.getMessage());
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.lakeline.core.Durations;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.Names;
@@ -250,14 +251,14 @@ public final class FeaturePipelineFile {
         continue;
       }
       for (Object w : windows) {
-        Duration length = WindowLengths.parse("steps[" + (i + 1) + "]", String.valueOf(w));
+        Duration length = Durations.parse("steps[" + (i + 1) + "]", String.valueOf(w));
         Duration lookback = source.lookback() == null ? Duration.ZERO : source.lookback();
         if (length.compareTo(lookback) > 0) {
           throw Errors.config(
               "%s: steps[%d] '%s' has a %s window, but with rows: on_date the run reads only its date%s. The windows of "
                   + "the date's first rows would miss earlier events: set source.lookback to at least %s.",
               top.file(), i + 1, step.name(), w,
-              source.lookback() == null ? "" : " and a lookback of " + WindowLengths.format(source.lookback()), w);
+              source.lookback() == null ? "" : " and a lookback of " + Durations.format(source.lookback()), w);
         }
       }
     }

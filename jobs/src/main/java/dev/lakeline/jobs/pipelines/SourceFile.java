@@ -1,6 +1,7 @@
 package dev.lakeline.jobs.pipelines;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lakeline.core.Durations;
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.Names;
 import dev.lakeline.jobs.pipelines.SourceSpec.BadRows;
@@ -87,7 +88,7 @@ final class SourceFile {
       if (rows != Rows.ON_DATE) {
         throw s.error("lookback", "applies to rows: on_date only (up_to_date already reads the whole history).");
       }
-      lookback = WindowLengths.parse(s.where("lookback"), s.string("lookback"));
+      lookback = Durations.parse(s.where("lookback"), s.string("lookback"));
     }
     Map<String, String> options = s.stringMap("options");
     if (!options.isEmpty() && !format.text()) {
