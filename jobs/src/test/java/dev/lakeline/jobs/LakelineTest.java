@@ -1,0 +1,173 @@
+package dev.lakeline.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.featurestore.FeatureGroup;
+import dev.lakeline.featurestore.InsertResult;
+import dev.lakeline.featurestore.TrainingDataset;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.TrainingSpec;
+import dev.lakeline.validation.Decision;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** The notebook facade drives the whole loop with plain arguments, on real Delta tables, Deequ and MLlib. */
+@SparkTest
+class LakelineTest {
+  private static final String SUITE = """
+      expectation_suite_name: loans
+      expectations:
+        - expectation_type: expect_column_values_to_be_between
+          kwargs: {column: loan_amount, min_value: 0, max_value: 100000}
+      """;
+
+  private static final String VIEW = """
+      name: loan_default
+      version: 1
+      base: {group: loans, version: 1}
+      features: [loan_amount, purpose]
+      labels: [is_default]
+      joins:
+        - group: credit_reports
+          keys: [applicant_id]
+          features: [annual_income]
+      """;
+
+  /**
+   * 400 loans of 40 applicants, one every 10 hours from 2024-01-01; the label follows the amount, so a model can
+   * learn it.
+   */
+  private static Dataset<Row> loans(SparkSession spark) {
+    return spark.range(0, 400).selectExpr(
+        "concat('L', id) AS loan_id",
+        "concat('A', id % 40) AS applicant_id",
+        "timestamp_seconds(1704067200 + id * 36000) AS issue_ts",
+        "CAST(1000 + (id * 37) % 9000 AS DOUBLE) AS loan_amount",
+        "CASE WHEN id % 3 = 0 THEN 'car' ELSE 'home' END AS purpose",
+        "CASE WHEN (id * 37) % 9000 > 6000 THEN 1 ELSE 0 END AS is_default");
+  }
+
+  /** Two reports per applicant: income 50,000 from 2023-12-01, 80,000 from 2024-01-10. */
+  private static Dataset<Row> creditReports(SparkSession spark) {
+    return spark.range(0, 80).selectExpr(
+        "concat('A', id % 40) AS applicant_id",
+        "CASE WHEN id < 40 THEN TIMESTAMP'2023-12-01 00:00:00' ELSE TIMESTAMP'2024-01-10 00:00:00' END AS report_ts",
+        "CAST(CASE WHEN id < 40 THEN 50000 ELSE 80000 END AS DOUBLE) AS annual_income");
+  }
+
+  @Test
+  void theWholeLoopIsOneCallPerStep(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    assertEquals(lh.layout().root(), lake.root());
+
+    Dataset<Row> loans = loans(spark);
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema(), SUITE);
+    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
+    InsertResult inserted = lake.insert("loans", 1, loans, "loans:2024-06-30");
+    assertEquals(Decision.INGESTED, inserted.decision());
+    assertEquals(400, inserted.rows());
+    assertFalse(inserted.skipped());
+    assertEquals(80, lake.insert("credit_reports", 1, creditReports(spark), "reports:2024-06-30").rows());
+    InsertResult again = lake.insert("loans", 1, loans, "loans:2024-06-30");
+    assertTrue(again.skipped(), "the same batch again commits nothing");
+    assertEquals(400, lake.featureGroup("loans", 1).read().count());
+
+    lake.createFeatureView(VIEW);
+    assertEquals(List.of("loan_amount", "purpose", "annual_income"), lake.featureView("loan_default", 1).featureColumns());
+    TrainingDataset td = lake.createTrainingDataset("loan_default", 1, "issue_ts < TIMESTAMP'2024-06-01'", 0.25, 7);
+    assertEquals(td.path(), lake.trainingDataset("loan_default", 1, 1).path());
+    long labelled = loans.where("issue_ts < TIMESTAMP'2024-06-01'").count();
+    assertEquals(labelled, td.read().count());
+    assertEquals(labelled, td.manifest().rowsPerSplit().values().stream().mapToLong(Long::longValue).sum());
+    // point in time: each loan has the income of the report valid at its issue time
+    Map<String, Long> incomes = td.read().groupBy("annual_income").count().collectAsList().stream()
+        .collect(Collectors.toMap(r -> String.valueOf(r.getDouble(0)), r -> r.getLong(1)));
+    long beforeSecondReport = loans.where("issue_ts < TIMESTAMP'2024-01-10 00:00:00'").count();
+    assertEquals(Map.of("50000.0", beforeSecondReport, "80000.0", labelled - beforeSecondReport), incomes);
+
+    TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("loan_amount", "annual_income"), List.of("purpose"), "is_default", 7);
+    ModelVersion v1 = lake.train("loan_default", td, spec, "2024-06-30");
+    assertEquals(1, v1.version());
+    assertEquals("2024-06-30", v1.card().logicalDate());
+    assertTrue(v1.card().metrics().get("areaUnderROC") > 0.9, "the label follows the amount: " + v1.card().metrics());
+    assertEquals(1, lake.train("loan_default", td, spec, "2024-06-30").version(), "same inputs, same version");
+    assertEquals(1, lake.registry().versions("loan_default").size());
+
+    ModelVersion latest = lake.model("loan_default", "latest");
+    assertEquals(v1.path(), latest.path());
+    assertEquals(v1.path(), lake.model("loan_default", 1).path());
+    Dataset<Row> features = lake.batchData("loan_default", 1, "issue_ts >= TIMESTAMP'2024-06-01'");
+    assertFalse(List.of(features.columns()).contains("is_default"), "batch data leaves the labels out");
+    List<Row> scored = lake.score(latest, features, List.of("loan_id")).collectAsList();
+    assertEquals(loans.count() - labelled, scored.size());
+    assertEquals(List.of("loan_id", "score", "prediction", "model_name", "model_version"),
+        List.of(lake.score(latest, features, List.of("loan_id")).columns()));
+    for (Row r : scored) {
+      assertTrue(r.getDouble(1) >= 0 && r.getDouble(1) <= 1, r.toString());
+      assertTrue(r.getInt(2) == 0 || r.getInt(2) == 1, r.toString());
+      assertEquals(1, r.getInt(4));
+    }
+  }
+
+  @Test
+  void aRejectedBatchLeavesTheGroupUntouched(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark).limit(10);
+    FeatureGroup group = lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema(), SUITE);
+    lake.insert("loans", 1, loans, "b1");
+    long version = group.deltaVersion();
+    Dataset<Row> bad = loans.selectExpr("concat(loan_id, 'x') AS loan_id", "applicant_id", "issue_ts",
+        "-loan_amount AS loan_amount", "purpose", "is_default");
+    LakelineException.DataRejected e =
+        assertThrows(LakelineException.DataRejected.class, () -> lake.insert("loans", 1, bad, "b2"));
+    assertTrue(e.getMessage().contains("loan_amount"), e.getMessage());
+    assertEquals(version, group.deltaVersion());
+    assertEquals(10, group.read().count());
+  }
+
+  @Test
+  void badArgumentsAreClearErrors(SparkSession spark, TestLakehouse lh) {
+    assertThrows(LakelineException.ConfigError.class, () -> Lakeline.open(spark, " "));
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    LakelineException.NotFound noGroup = assertThrows(LakelineException.NotFound.class, () -> lake.featureGroup("loans", 1));
+    assertTrue(noGroup.getMessage().contains("loans v1 does not exist"), noGroup.getMessage());
+    assertThrows(LakelineException.NotFound.class, () -> lake.model("loan_default", "latest"));
+    LakelineException.ConfigError noView =
+        assertThrows(LakelineException.ConfigError.class, () -> lake.createFeatureView("version: 1\n"));
+    assertTrue(noView.getMessage().contains("base"), noView.getMessage());
+    Dataset<Row> loans = loans(spark);
+    LakelineException.ConfigError badSuite = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema(), "expectations: 3"));
+    assertTrue(badSuite.getMessage().contains("feature group loans"), badSuite.getMessage());
+  }
+
+  @Test
+  void trainingNeedsAnExplicitLogicalDate(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark).limit(40);
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
+    lake.insert("loans", 1, loans, "b1");
+    lake.insert("credit_reports", 1, creditReports(spark), "b1");
+    lake.createFeatureView(VIEW);
+    TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);
+    TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_default", 7);
+    for (String date : new String[] {null, "yesterday", "2024-13-01"}) {
+      LakelineException.ConfigError e =
+          assertThrows(LakelineException.ConfigError.class, () -> lake.train("loan_default", td, spec, date));
+      assertTrue(e.getMessage().contains("YYYY-MM-DD"), e.getMessage());
+    }
+    assertTrue(lake.registry().versions("loan_default").isEmpty(), "nothing was trained");
+  }
+}
