@@ -2,6 +2,7 @@ package dev.lakeline.jobs.cli;
 
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.FeatureViewFiles;
+import dev.lakeline.core.Durations;
 import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.jobs.JobContext;
 import java.io.PrintStream;
@@ -55,11 +56,17 @@ final class FeatureViewCommand implements Runnable {
       out.printf("  base      %s · features %s · labels %s · rows identified by %s%n",
           s.base(), s.baseFeatures(), s.labels(), v.identityColumns());
       for (FeatureViewSpec.Join j : s.joins()) {
-        out.printf("  join      %s on %s, %s · features %s%s%n", j.group(), j.baseKeys(),
+        out.printf("  join      %s on %s, %s%s · features %s%s%s%s%n", j.group(), j.baseKeys(),
             j.staticJoin() ? "static (key alone)" : j.strict() ? "point-in-time, strictly before" : "point-in-time, at or before",
-            j.features(), j.prefix().isEmpty() ? "" : " · prefix " + j.prefix());
+            j.inner() ? ", inner" : "",
+            j.features(), j.prefix().isEmpty() ? "" : " · prefix " + j.prefix(),
+            j.maxAge() == null ? "" : " · max age " + Durations.format(j.maxAge()),
+            j.defaults().isEmpty() ? "" : " · on a miss " + j.defaults());
       }
       out.printf("  columns   %s%n", v.featureColumns());
+      if (!s.transformations().isEmpty()) {
+        out.printf("  model-dependent transformations (fitted by training) %s%n", s.transformations());
+      }
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.lakeline.core.Errors;
 import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.featurestore.FeatureViewSpec.GroupRef;
 import dev.lakeline.featurestore.FeatureViewSpec.Join;
+import dev.lakeline.featurestore.ModelTransformation;
 import dev.lakeline.jobs.pipelines.FeaturePipeline;
 import dev.lakeline.training.TrainingSpec;
 import dev.lakeline.transformations.Pipeline;
@@ -83,7 +84,13 @@ public final class LoanCatalog {
                 List.of("spend_count_30d", "spend_sum_30d"),
                 "",
                 true)),
-        "Loan default: loan terms, the credit report valid at issue, and card spending before the issue day.");
+        "Loan default: loan terms, the credit report valid at issue, and card spending before the issue day.")
+        // fitted on the train split by training and saved in the model; amounts are skewed, so robust scaling
+        .withTransformation("loan_amount", ModelTransformation.ROBUST_SCALER)
+        .withTransformation("annual_income", ModelTransformation.ROBUST_SCALER)
+        .withTransformation("spend_sum_30d", ModelTransformation.ROBUST_SCALER)
+        .withTransformation("int_rate", ModelTransformation.STANDARD_SCALER)
+        .withTransformation("revol_util", ModelTransformation.MIN_MAX_SCALER);
   }
 
   /** The model's inputs: the view's features plus the on-demand loan_to_income. */

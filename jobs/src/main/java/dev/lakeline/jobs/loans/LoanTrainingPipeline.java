@@ -44,7 +44,8 @@ public final class LoanTrainingPipeline {
             new TrainingDatasetOptions(filter, conf.get(LakelineKeys.TRAINING_TEST_FRACTION), conf.get(LakelineKeys.TRAINING_SEED)));
     ctx.summary().progress("training dataset %s: %s rows by split", td.label(), td.manifest().rowsPerSplit());
 
-    TrainingSpec spec = LoanCatalog.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED));
+    TrainingSpec spec = LoanCatalog.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED))
+        .withTransformations(view.spec().transformations());
     String modelName = conf.get(LakelineKeys.MODEL_NAME);
     String runKey = runKey(td, spec);
     ModelRegistry registry = ctx.registry();

@@ -26,11 +26,16 @@ class FeatureViewCommandTest {
       base: {group: loans, version: 1}
       features: [loan_amount, int_rate]
       labels: [is_default]
+      transformations:
+        loan_amount: robust_scaler
+        int_rate: standard_scaler
       joins:
         - group: credit_reports
           version: 1
           keys: [applicant_id]
           features: [annual_income, revol_util]
+          max_age: 365d
+          defaults: {revol_util: 0.0}
       """;
 
   @Test
@@ -47,6 +52,8 @@ class FeatureViewCommandTest {
     Cli show = Cli.inLakehouse(lh, "fv", "show", "loans_cli");
     assertEquals(0, show.exitCode(), show.err());
     assertTrue(show.out().contains("join      credit_reports v1 on [applicant_id], point-in-time, at or before"), show.out());
+    assertTrue(show.out().contains("max age 365d · on a miss {revol_util=0.0}"), show.out());
+    assertTrue(show.out().contains("model-dependent transformations (fitted by training) {int_rate=standard_scaler, loan_amount=robust_scaler}"), show.out());
 
     Cli td = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
         "--split", "time", "--validation-start", "2024-03-01", "--test-start", "2024-04-15", "--gap-days", "7");
