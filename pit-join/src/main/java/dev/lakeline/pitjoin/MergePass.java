@@ -13,8 +13,10 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 
 /**
- * The forward pass of {@link SortMergeJoin} over one partition of {@link MergeRows} sorted by (key, bucket, time,
- * kind). For each source it carries the latest whole source row seen in the current (key, bucket); a spine row
+ * The forward pass of {@link SortMergeJoin} over one partition of {@link MergeRows} sorted by the key's hash alone
+ * (a single long: Spark's radix sort). It reads the rows of one hash at a time and orders them itself by (key,
+ * bucket, time, kind) with {@link RunOrder}: a primitive sort of packed longs, where Spark's sort on all those
+ * fields compared most pairs field by field, since the rows of one key share their hash. For each source it carries the latest whole source row seen in the current (key, bucket); a spine row
  * takes from each source that carried row if it is within the maximum age, and is emitted with its own columns,
  * the values and a matched flag per source. Source rows with the same time as the carried one compete in the tie
  * order ({@link TieOrder}). Works on Spark's internal rows: nothing is converted, and a carried row is copied into
@@ -53,6 +55,11 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     private long hash;
     private int bucket;
     private boolean started;
+    /** The rows of the current hash in pass order (copied out of the sorter), and the next input row. */
+    private final java.util.ArrayList<InternalRow> run = new java.util.ArrayList<>();
+    private List<InternalRow> ordered = List.of();
+    private int orderedAt;
+    private InternalRow pending;
     private InternalRow next;
 
     Pass(Iterator<InternalRow> in) {
@@ -62,8 +69,16 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
 
     @Override
     public boolean hasNext() {
-      while (next == null && in.hasNext()) {
-        next = consume(in.next());
+      // lazily, one output row at a time: an output row points into the carried buffers, which the next source
+      // row overwrites, so it must be handed on before the pass reads on
+      while (next == null) {
+        if (orderedAt < ordered.size()) {
+          next = consume(ordered.get(orderedAt++));
+        } else if (pending != null || in.hasNext()) {
+          nextRun();
+        } else {
+          break;
+        }
       }
       return next != null;
     }
@@ -76,6 +91,32 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
       InternalRow out = next;
       next = null;
       return out;
+    }
+
+    /** Reads the rows of the next hash and orders them by (key, bucket, time, kind). */
+    private void nextRun() {
+      run.clear();
+      InternalRow first = pending != null ? pending : in.next().copy();
+      pending = null;
+      run.add(first);
+      long h = first.getLong(MergeRows.HASH);
+      while (in.hasNext()) {
+        InternalRow row = in.next();
+        if (row.getLong(MergeRows.HASH) != h) {
+          pending = row.copy();
+          break;
+        }
+        run.add(row.copy());
+      }
+      List<List<InternalRow>> keys = RunOrder.byKey(run, layout);
+      if (keys.size() == 1) {
+        ordered = RunOrder.sorted(keys.get(0));
+      } else {
+        List<InternalRow> all = new java.util.ArrayList<>(run.size());
+        keys.forEach(k -> all.addAll(RunOrder.sorted(k)));
+        ordered = all;
+      }
+      orderedAt = 0;
     }
 
     /** Takes one input row in; returns the output row of a spine row, null for a source row. */

@@ -29,7 +29,8 @@ import org.apache.spark.sql.types.StructType;
  * {@link PitJoinStrategy#SORT_MERGE}. The joins that share the spine's key columns go through one pass: the spine
  * rows (all their columns packed in one struct) and the narrow rows of every such source (key, time, tie-break,
  * features) are unioned ({@link MergeRows}), hash-partitioned by key (and time range, for hot keys), sorted within
- * partitions by (key, time, kind) and read once by {@link MergePass}. Joins with other spine keys take another pass
+ * partitions by the key's hash and read once by {@link MergePass}, which orders each hash's rows by (key, bucket,
+ * time, kind) itself. Joins with other spine keys take another pass
  * over the result. No row id and no join back: the spine rows travel through the shuffle themselves.
  *
  * <p>The shuffle and sort run in a clone of the session with adaptive execution off, so that building the join
@@ -88,17 +89,10 @@ final class SortMergeJoin {
     if (!hot.isEmpty()) {
       all = all.union(CarryIns.of(sources, hot, layout));
     }
-    List<Column> order = new ArrayList<>();
-    order.add(col(MergeRows.HASH_COLUMN));
-    for (int i = 0; i < layout.keyTypes().length; i++) {
-      order.add(col(MergeRows.keyColumnName(i)));
-    }
-    order.add(col(MergeRows.BUCKET_COLUMN));
-    order.add(col(MergeRows.TIME_COLUMN));
-    order.add(col(MergeRows.KIND_COLUMN));
+    // sorted on the hash alone, a single long (radix sort); MergePass orders each hash's rows by key, bucket, time, kind
     Dataset<Row> sorted = onEngine(engine, all)
         .repartition(partitions, col(MergeRows.HASH_COLUMN), col(MergeRows.BUCKET_COLUMN))
-        .sortWithinPartitions(order.toArray(Column[]::new));
+        .sortWithinPartitions(col(MergeRows.HASH_COLUMN));
 
     List<TieOrder> orders = new ArrayList<>();
     long[] maxAge = new long[group.size()];
