@@ -1,0 +1,259 @@
+"""The feature → training → inference chain, run by Airflow for one logical date, with real spark-submit runs.
+
+With a temporary Airflow home (its own SQLite database) and a temporary lakehouse holding the demo's generated raw
+data, ``airflow dags test`` runs every feature DAG, then the training DAG, then the inference DAG for 2024-07-01, a
+Monday, so that the weekly training DAG is due on the same date as the daily ones. Their SparkSubmitOperator tasks
+run pyspark's ``spark-submit`` on the job jar in local mode, through the Airflow connection ``spark_default``
+(``local[2]``); the inference DAG's sensors find the feature runs of the same date. The lakehouse then holds the
+feature groups, their validation reports, the training dataset, model version 1 and the day's predictions.
+
+The tables are read back without Spark: DuckDB's delta extension is downloaded on first use, which CI cannot do,
+and the pinned venv's ``pyspark`` Python package is the Spark Connect client; so each table's files come from its
+Delta log (the add and remove actions of its commits) and DuckDB reads those Parquet files.
+
+A DAG run that gets stuck (a task waiting for a retry ten minutes later, a sensor rescheduled because it found no
+run) is stopped at once and fails the test with its log, and every process the test started is stopped, also
+when it fails.
+"""
+
+import glob
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+
+import duckdb
+import psutil
+import pytest
+
+from lakeline_airflow import factory, launch
+from lakeline_airflow.settings import REPO
+
+DAGS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SPARK_HOME = importlib.util.find_spec("pyspark").submodule_search_locations[0]
+AIRFLOW = os.path.join(os.path.dirname(sys.executable), "airflow")
+DATE = "2024-07-01"  # a Monday: the training DAG (Mondays) is due on the same logical date as the daily DAGs
+PIPELINES = ["card_spend", "credit_reports", "loans"]
+# dags test loops while a task waits for its retry (ten minutes) or a sensor for its next poke (five): stop there
+STUCK = re.compile(r"No tasks to run|new_state=up_for_(retry|reschedule)")
+# spark-submit's settings, as a cluster's spark-defaults.conf would hold them: small shuffles, no UI, and for these
+# short driver JVMs on little data the quick compiler alone (it halves their CPU time)
+SPARK_DEFAULTS = {
+    "spark.sql.shuffle.partitions": "2",
+    "spark.default.parallelism": "2",
+    "spark.databricks.delta.snapshotPartitions": "2",
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.driver.memory": "1g",
+    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+}
+
+
+def job_jar():
+    found = sorted(glob.glob(os.path.join(REPO, "jobs", "target", "lakeline-*-spark35-with-delta.jar")))
+    assert found, "build the job jar first: mvn -B package -DskipTests (run-tests does it before these tests)"
+    return found[-1]
+
+
+def environment(root):
+    """Airflow's and Spark's settings for the runs: everything under ``root``, nothing from the caller's Airflow."""
+    spark_conf = root / "spark-conf"
+    spark_conf.mkdir()
+    (spark_conf / "spark-defaults.conf").write_text("".join(f"{k} {v}\n" for k, v in SPARK_DEFAULTS.items()))
+    shutil.copy(os.path.join(REPO, "conf", "log4j2-local.properties"), spark_conf / "log4j2.properties")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LAKELINE_", "PYSPARK_"))}
+    env.update(
+        AIRFLOW_HOME=str(root / "airflow"),
+        AIRFLOW__CORE__DAGS_FOLDER=DAGS,
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        AIRFLOW_CONN_SPARK_DEFAULT=json.dumps({"conn_type": "spark", "host": "local[2]"}),
+        # SparkSubmitOperator runs the spark-submit it finds on the PATH: pyspark's, of Spark 3.5.7
+        PATH=os.pathsep.join([os.path.join(SPARK_HOME, "bin"), os.path.dirname(sys.executable), env.get("PATH", "")]),
+        SPARK_HOME=SPARK_HOME,
+        SPARK_CONF_DIR=str(spark_conf),
+        SPARK_LOCAL_IP="127.0.0.1",
+        TZ="UTC",
+        LAKELINE_LAUNCH_MODE="spark_submit",
+        LAKELINE_JAR=job_jar(),
+        LAKELINE_LAKEHOUSE=str(root / "lakehouse"),
+        LAKELINE_PIPELINE_DIR=os.path.join(REPO, "conf", "pipelines"),
+    )
+    return env
+
+
+def stop(process):
+    """Stops a process the test started and every process it started in turn (spark-submit's JVM)."""
+    try:
+        family = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        family = []
+    for p in [process, *family]:
+        try:
+            p.send_signal(signal.SIGTERM)
+        except (ProcessLookupError, psutil.NoSuchProcess):
+            pass
+    _, alive = psutil.wait_procs(family, timeout=10)
+    for p in alive:
+        p.kill()
+    try:
+        process.wait(timeout=3)  # airflow dags test, stuck in its loop, does not stop on SIGTERM
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def run(args, env, cwd, log, timeout=600):
+    """Runs a command to its end, or until it is stuck or out of time: (exit code or None, its output)."""
+    with open(log, "w") as out:
+        process = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
+    try:
+        deadline = time.monotonic() + timeout
+        while process.poll() is None:
+            time.sleep(1)
+            output = open(log, errors="replace").read()
+            if STUCK.search(output) or time.monotonic() > deadline:
+                stop(process)
+                return None, output
+        return process.returncode, open(log, errors="replace").read()
+    finally:
+        if process.poll() is None:
+            stop(process)
+
+
+@pytest.fixture(scope="module")
+def chain(tmp_path_factory):
+    """Generates the raw data, then runs every DAG of the chain for DATE: (its root folder, env, each run's output)."""
+    root = tmp_path_factory.mktemp("end-to-end")
+    env = environment(root)
+    lakehouse = env["LAKELINE_LAKEHOUSE"]
+    code, output = run(
+        [os.path.join(SPARK_HOME, "bin", "spark-submit"), "--master", "local[2]", "--class", launch.MAIN_CLASS,
+         job_jar(), "generate", "--date", DATE, "--scale", "0.03", "--lakehouse", lakehouse],
+        env, root, root / "generate.log")
+    assert code == 0, "generate failed:\n" + output[-5000:]
+    code, output = run([AIRFLOW, "db", "migrate"], env, root, root / "db-migrate.log", timeout=300)
+    assert code == 0, "airflow db migrate failed:\n" + output[-5000:]
+    outputs = {}
+    for dag_id in [factory.features_dag_id(p) for p in PIPELINES] + [factory.TRAINING_DAG, factory.INFERENCE_DAG]:
+        code, output = run([AIRFLOW, "dags", "test", dag_id, DATE], env, root, root / f"{dag_id}.log")
+        assert code == 0, f"airflow dags test {dag_id} {DATE} " + (
+            "got stuck" if code is None else f"exited with {code}") + ":\n" + output[-8000:]
+        outputs[dag_id] = output
+    return root, env, outputs
+
+
+def test_every_dag_runs_its_job_with_spark_submit_of_the_jar_for_the_logical_date(chain):
+    _, _, outputs = chain
+    jobs = {factory.features_dag_id(p): "features --pipeline " + os.path.join(REPO, "conf", "pipelines", p + ".yaml")
+            for p in PIPELINES}
+    jobs[factory.TRAINING_DAG] = "train"
+    jobs[factory.INFERENCE_DAG] = "infer"
+    for dag_id, job in jobs.items():
+        output = outputs[dag_id]
+        submitted = re.search(r"Spark-Submit cmd: (spark-submit --master local\[2\] .*)", output)
+        assert submitted, f"{dag_id} ran no spark-submit in local mode:\n{output[-3000:]}"
+        assert f"--class {launch.MAIN_CLASS} {job_jar()} {job} --date {DATE} " in submitted.group(1), submitted.group(1)
+        # the jar says it took spark-submit's session, and its job finished
+        assert "Spark spark-submit (local[2])" in output, dag_id
+    for p in PIPELINES:
+        assert f"Poking for DAG '{factory.features_dag_id(p)}' on {DATE}" in outputs[factory.INFERENCE_DAG], p
+
+
+def test_the_inference_dag_of_a_date_without_feature_runs_waits_and_scores_nothing(chain):
+    root, env, _ = chain
+    later = (date.fromisoformat(DATE) + timedelta(days=1)).isoformat()
+    code, output = run([AIRFLOW, "dags", "test", factory.INFERENCE_DAG, later], env, root, root / "waits.log",
+                       timeout=300)
+    assert code is None, f"the inference DAG of {later} should wait for its feature runs:\n{output[-5000:]}"
+    assert f"Poking for DAG '{factory.features_dag_id(PIPELINES[0])}' on {later}" in output, output[-5000:]
+    assert "Spark-Submit cmd" not in output, "infer ran before the features of its date"
+
+
+def delta_files(table):
+    """The data files of a Delta table's latest version, replayed from its JSON commits."""
+    log = os.path.join(table, "_delta_log")
+    assert os.path.isdir(log), f"{table} is not a Delta table"
+    assert not glob.glob(os.path.join(log, "*.checkpoint*.parquet")), "this reader replays JSON commits only"
+    files = {}
+    for commit in sorted(glob.glob(os.path.join(log, "[0-9]" * 20 + ".json"))):
+        for line in open(commit):
+            action = json.loads(line)
+            assert "deletionVector" not in action.get("add", {}), "this reader does not apply deletion vectors"
+            if "add" in action:
+                files[action["add"]["path"]] = json.loads(action["add"].get("stats") or "{}").get("numRecords")
+            elif "remove" in action:
+                files.pop(action["remove"]["path"], None)
+    return files
+
+
+def sql_string(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def view(db, name, lakehouse, path):
+    """Makes the latest version of the Delta table at ``path`` the view ``name``; checks its rows against its log."""
+    location = os.path.join(lakehouse, path)
+    files = delta_files(location)
+    assert files, f"{path} has no data files"
+    paths = ", ".join(sql_string(os.path.join(location, f)) for f in files)
+    db.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}], hive_partitioning = true)")
+    rows = db.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+    assert rows == sum(files.values()), f"{path}: its files hold {rows} rows, its log says {sum(files.values())}"
+    return rows
+
+
+def test_the_lakehouse_holds_the_chains_tables(chain):
+    _, env, _ = chain
+    lakehouse = env["LAKELINE_LAKEHOUSE"]
+    day = date.fromisoformat(DATE)
+    db = duckdb.connect()
+
+    def one(sql):
+        return db.execute(sql).fetchone()
+
+    # feature groups: the loans group is every raw loan issued on or before the date, with its label
+    counts = {p: view(db, p, lakehouse, f"feature_groups/{p}/v1") for p in PIPELINES}
+    assert all(counts.values()), counts
+    raw = os.path.join(lakehouse, "raw", "loans", "*.parquet")
+    assert counts["loans"] == one(f"SELECT count(*) FROM read_parquet({sql_string(raw)}) WHERE issue_date <= '{DATE}'")[0]
+    assert one("SELECT max(issue_date) FROM loans")[0] <= day
+    assert one("SELECT count(*) FROM loans WHERE is_default IS NOT NULL")[0] > 0, "no labelled loans to train on"
+
+    # validation reports: one per group's batch of the date, the gate's decision for the Delta version it made
+    view(db, "reports", lakehouse, "_lakeline/validation_reports")
+    reports = db.execute(
+        "SELECT feature_group, logical_date, decision, success, delta_version, rows FROM reports").fetchall()
+    assert sorted(r[0] for r in reports) == sorted(PIPELINES), reports
+    for group, logical_date, decision, success, version, rows in reports:
+        assert (logical_date, decision, success) == (DATE, "INGESTED", True), reports
+        commits = glob.glob(os.path.join(lakehouse, "feature_groups", group, "v1", "_delta_log", "[0-9]" * 20 + ".json"))
+        assert version == max(int(os.path.basename(c)[:20]) for c in commits), group
+        assert rows == counts[group], group
+
+    # the model registry: version 1, trained for the date on the three groups, from training dataset td1
+    model_dir = os.path.join(lakehouse, "models", "loan_default", "v1")
+    with open(os.path.join(model_dir, "model.json")) as f:
+        model = json.load(f)
+    assert model["logicalDate"] == DATE
+    assert sorted(model["sourceVersions"]) == sorted(p + " v1" for p in PIPELINES)
+    assert os.path.isdir(os.path.join(model_dir, "model", "stages")), "the MLlib PipelineModel is saved"
+    assert model["trainingDataset"] == os.path.join(lakehouse, "training_datasets", "loan_default", "v1", "td1")
+    dataset = view(db, "dataset", lakehouse, "training_datasets/loan_default/v1/td1/data")
+    assert dataset == model["metrics"]["train_rows"] + model["metrics"]["test_rows"]
+
+    # predictions: the date's run, scored by model version 1, for loans of the window ending at the date
+    window = f"issue_date > DATE '{DATE}' - INTERVAL 30 DAY AND issue_date <= DATE '{DATE}'"
+    assert view(db, "predictions", lakehouse, "predictions/loan_default") == one(
+        f"SELECT count(*) FROM loans WHERE {window}")[0] > 0, "every loan of the window is scored once"
+    versions, run_dates, first, last = one(
+        "SELECT list(DISTINCT model_version), list(DISTINCT CAST(run_date AS VARCHAR)), min(issue_date),"
+        " max(issue_date) FROM predictions")
+    assert (versions, run_dates) == ([1], [DATE])
+    assert day - timedelta(days=30) < first and last <= day, (first, last)
+    assert one(f"SELECT count(*) FROM predictions ANTI JOIN (SELECT * FROM loans WHERE {window}) USING (loan_id)")[0] == 0
