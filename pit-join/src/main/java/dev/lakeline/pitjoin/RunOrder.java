@@ -6,6 +6,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Orders the rows of one key hash for {@link MergePass}: split by key (different keys can share a hash), then each
@@ -53,11 +60,25 @@ final class RunOrder {
       if (an != b.isNullAt(f)) {
         return false;
       }
-      if (!an && !Objects.deepEquals(a.get(f, layout.keyTypes()[i]), b.get(f, layout.keyTypes()[i]))) {
+      if (!an && !sameValue(a, b, f, layout.keyTypes()[i])) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Equal non-null values of field {@code f}, read without boxing for the common key types. */
+  private static boolean sameValue(InternalRow a, InternalRow b, int f, DataType type) {
+    if (type instanceof IntegerType || type instanceof DateType) {
+      return a.getInt(f) == b.getInt(f);
+    }
+    if (type instanceof LongType || type instanceof TimestampType || type instanceof TimestampNTZType) {
+      return a.getLong(f) == b.getLong(f);
+    }
+    if (type instanceof StringType) {
+      return a.getUTF8String(f).equals(b.getUTF8String(f));
+    }
+    return Objects.deepEquals(a.get(f, type), b.get(f, type));
   }
 
   /** The rows of one key in (bucket, time, kind) order. */
