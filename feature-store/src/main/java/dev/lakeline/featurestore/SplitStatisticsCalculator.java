@@ -35,7 +35,7 @@ final class SplitStatisticsCalculator {
     for (String f : numeric) {
       Column c = col(q(f));
       aggs.add(count(c));
-      aggs.add(avg(c));
+      aggs.add(avg(c).cast("double")); // avg of a DECIMAL is a DECIMAL
       aggs.add(min(c).cast("double"));
       aggs.add(max(c).cast("double"));
     }
