@@ -150,17 +150,18 @@ def chain(tmp_path_factory):
 
 def test_every_dag_runs_its_job_with_spark_submit_of_the_jar_for_the_logical_date(chain):
     _, _, outputs = chain
-    jobs = {factory.features_dag_id(p): "features --pipeline " + os.path.join(REPO, "conf", "pipelines", p + ".yaml")
-            for p in PIPELINES}
-    jobs[factory.TRAINING_DAG] = "train"
-    jobs[factory.INFERENCE_DAG] = "infer"
-    for dag_id, job in jobs.items():
+    jobs = {factory.features_dag_id(p): ("features --pipeline " + os.path.join(REPO, "conf", "pipelines", p + ".yaml"),
+                                         "feature pipeline") for p in PIPELINES}
+    jobs[factory.TRAINING_DAG] = ("train", "training pipeline")
+    jobs[factory.INFERENCE_DAG] = ("infer", "batch inference")
+    for dag_id, (job, done) in jobs.items():
         output = outputs[dag_id]
         submitted = re.search(r"Spark-Submit cmd: (spark-submit --master local\[2\] .*)", output)
         assert submitted, f"{dag_id} ran no spark-submit in local mode:\n{output[-3000:]}"
         assert f"--class {launch.MAIN_CLASS} {job_jar()} {job} --date {DATE} " in submitted.group(1), submitted.group(1)
-        # the jar says it took spark-submit's session, and its job finished
+        # the jar says it took spark-submit's session, and that its job finished
         assert "Spark spark-submit (local[2])" in output, dag_id
+        assert f"✔ {done} (" in output, dag_id
     for p in PIPELINES:
         assert f"Poking for DAG '{factory.features_dag_id(p)}' on {DATE}" in outputs[factory.INFERENCE_DAG], p
 
@@ -170,7 +171,7 @@ def test_the_inference_dag_of_a_date_without_feature_runs_waits_and_scores_nothi
     later = (date.fromisoformat(DATE) + timedelta(days=1)).isoformat()
     code, output = run([AIRFLOW, "dags", "test", factory.INFERENCE_DAG, later], env, root, root / "waits.log",
                        timeout=300)
-    assert code is None, f"the inference DAG of {later} should wait for its feature runs:\n{output[-5000:]}"
+    assert code is None and STUCK.search(output), f"the inference DAG of {later} should wait:\n{output[-5000:]}"
     assert f"Poking for DAG '{factory.features_dag_id(PIPELINES[0])}' on {later}" in output, output[-5000:]
     assert "Spark-Submit cmd" not in output, "infer ran before the features of its date"
 
