@@ -7,8 +7,9 @@ environment variables its parameters cell reads.
 
 The kernel imports PySpark as Spark's own ``bin/pyspark`` sets it up: from the ``python/lib/pyspark.zip`` and py4j of
 the Spark 3.5.7 distribution that the pinned ``pyspark`` package installs (``SPARK_HOME``), put first on
-``PYTHONPATH``. The venv's ``pyspark`` Python package itself is not usable for this: the Airflow Spark provider
-depends on ``pyspark-client`` (4.x, Spark Connect only), which installs over the same ``pyspark/`` folder.
+``PYTHONPATH``, so the notebook runs the distribution's PySpark whatever the venv's ``pyspark/`` folder holds (the
+Airflow Spark provider depends on ``pyspark-client``, 4.x and Spark Connect only, which installs over that folder;
+scripts/python-env removes it again, see test_environment.py).
 """
 
 import glob
