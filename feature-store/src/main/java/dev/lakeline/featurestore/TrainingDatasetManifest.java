@@ -93,19 +93,5 @@ public record TrainingDatasetManifest(
     public JoinedGroup {
       defaults = defaults == null ? java.util.Map.of() : defaults;
     }
-
-    /** A left join without maximum age or defaults. */
-    public JoinedGroup(
-        String group,
-        long deltaVersion,
-        List<String> baseKeys,
-        List<String> groupKeys,
-        String eventTime,
-        boolean strict,
-        boolean staticJoin,
-        List<String> features,
-        String prefix) {
-      this(group, deltaVersion, baseKeys, groupKeys, eventTime, strict, staticJoin, features, prefix, null, java.util.Map.of(), false);
-    }
   }
 }

@@ -120,7 +120,7 @@ class FeatureViewTrainingDatasetTest {
         List.of(
             new TrainingDatasetManifest.JoinedGroup(
                 "credit v1", s.credit().deltaVersion(), List.of("applicant_id"), List.of("applicant_id"), "as_of", false,
-                false, List.of("score"), "")),
+                false, List.of("score"), "", null, Map.of(), false)),
         m.joins());
     assertEquals(m, s.store().getTrainingDataset("loan_view", 1, td.manifest().number()).manifest());
   }

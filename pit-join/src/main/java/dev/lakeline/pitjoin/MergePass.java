@@ -5,7 +5,6 @@ import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -51,20 +50,20 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     private final int sources = orders.size();
     private final InternalRow[] carried = new InternalRow[sources];
     private final long[] carriedTime = new long[sources];
-    private final Object[] key;
-    private long hash;
+    /** The current group's bucket, and whether its key has no null (a null key matches nothing). */
     private int bucket;
-    private boolean started;
+    private boolean keyComplete;
     /** The rows of the current hash in pass order (copied out of the sorter), and the next input row. */
     private final java.util.ArrayList<InternalRow> run = new java.util.ArrayList<>();
     private List<InternalRow> ordered = List.of();
+    /** Positions in {@code ordered} where another key's rows begin. */
+    private final java.util.BitSet keyStarts = new java.util.BitSet();
     private int orderedAt;
     private InternalRow pending;
     private InternalRow next;
 
     Pass(Iterator<InternalRow> in) {
       this.in = in;
-      this.key = new Object[layout.keyTypes().length];
     }
 
     @Override
@@ -73,7 +72,8 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
       // row overwrites, so it must be handed on before the pass reads on
       while (next == null) {
         if (orderedAt < ordered.size()) {
-          next = consume(ordered.get(orderedAt++));
+          next = consume(ordered.get(orderedAt), keyStarts.get(orderedAt));
+          orderedAt++;
         } else if (pending != null || in.hasNext()) {
           nextRun();
         } else {
@@ -109,19 +109,24 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
         run.add(row.copy());
       }
       List<List<InternalRow>> keys = RunOrder.byKey(run, layout);
+      keyStarts.clear();
       if (keys.size() == 1) {
         ordered = RunOrder.sorted(keys.get(0));
+        keyStarts.set(0);
       } else {
         List<InternalRow> all = new java.util.ArrayList<>(run.size());
-        keys.forEach(k -> all.addAll(RunOrder.sorted(k)));
+        for (List<InternalRow> k : keys) {
+          keyStarts.set(all.size());
+          all.addAll(RunOrder.sorted(k));
+        }
         ordered = all;
       }
       orderedAt = 0;
     }
 
     /** Takes one input row in; returns the output row of a spine row, null for a source row. */
-    private InternalRow consume(InternalRow row) {
-      enterGroup(row);
+    private InternalRow consume(InternalRow row, boolean newKey) {
+      enterGroup(row, newKey);
       if (row.getInt(MergeRows.KIND) == MergeRows.SPINE_KIND) {
         return emit(row);
       }
@@ -136,22 +141,19 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
       return null;
     }
 
-    /** Forgets the carried rows when the (key, bucket) changes. */
-    private void enterGroup(InternalRow row) {
-      long h = row.getLong(MergeRows.HASH);
+    /**
+     * Forgets the carried rows when the (key, bucket) changes: {@code newKey} where {@link RunOrder} put the first row
+     * of another key, so keys are compared once, there.
+     */
+    private void enterGroup(InternalRow row, boolean newKey) {
       int b = row.getInt(MergeRows.BUCKET);
-      boolean same = started && h == hash && b == bucket;
-      for (int i = 0; same && i < key.length; i++) {
-        same = Objects.deepEquals(key[i], row.isNullAt(layout.key(i)) ? null : row.get(layout.key(i), layout.keyTypes()[i]));
-      }
-      if (same) {
+      if (!newKey && b == bucket) {
         return;
       }
-      started = true;
-      hash = h;
       bucket = b;
-      for (int i = 0; i < key.length; i++) {
-        key[i] = row.isNullAt(layout.key(i)) ? null : InternalRow.copyValue(row.get(layout.key(i), layout.keyTypes()[i]));
+      keyComplete = true;
+      for (int i = 0; keyComplete && i < layout.keyTypes().length; i++) {
+        keyComplete = !row.isNullAt(layout.key(i));
       }
       java.util.Arrays.fill(carried, null);
     }
@@ -162,10 +164,7 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
       for (int i = 0; i < spineTypes.length; i++) {
         out[i] = spine.isNullAt(i) ? null : spine.get(i, spineTypes[i]);
       }
-      boolean usable = !row.isNullAt(MergeRows.TIME);
-      for (int i = 0; usable && i < key.length; i++) {
-        usable = key[i] != null;
-      }
+      boolean usable = keyComplete && !row.isNullAt(MergeRows.TIME);
       long t = usable ? row.getLong(MergeRows.TIME) : 0L;
       int at = spineTypes.length;
       for (int s = 0; s < sources; s++) {
