@@ -3,7 +3,10 @@ package dev.lakeline.featurestore;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
+import dev.lakeline.core.delta.ContentFingerprint;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.delta.StagedAppend;
+import dev.lakeline.core.delta.WriteMode;
 import dev.lakeline.validation.Expectation;
 import dev.lakeline.validation.ExpectationSuite;
 import dev.lakeline.validation.Decision;
@@ -12,12 +15,14 @@ import dev.lakeline.validation.GateResult;
 import dev.lakeline.validation.Staging;
 import dev.lakeline.validation.ValidationReport;
 import dev.lakeline.validation.ValidationReports;
+import dev.lakeline.validation.WriteGate;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -224,61 +229,123 @@ public final class FeatureGroup {
    *     to the group (the report is)
    */
   public InsertResult insert(Dataset<Row> batch, InsertOptions options) {
-    try (Staging staging = Staging.of(align(batch));
-        GateResult gate = Gate.evaluate(staging.rows(), gateSuite(), spec.policy())) {
-      ValidationReports reports = ValidationReports.open(spark, layout);
-      // every attempt leaves its own report (a rejected try and the rerun that succeeds are both evidence)
-      String reportId =
-          ValidationReport.idFor(spec.name(), spec.version(), options.batchId(), options.runId()) + "-"
-              + java.util.UUID.randomUUID().toString().substring(0, 8);
-      ValidationReport report =
-          new ValidationReport(
-              reportId, spec.name(), spec.version(), options.runId(), options.batchId(), gate.policy(), gate.decision(),
-              null, options.logicalDate(), gate.validation());
-      if (gate.decision() == Decision.REJECTED) {
-        reports.append(report);
-        throw Errors.rejected(
-            "Batch %s for feature group %s was rejected (policy %s). Nothing was written; report %s.%n%s%n"
-                + "Fix the data (or the suite) and rerun the job.",
-            options.batchId(), spec.label(), gate.policy(), report.reportId(), gate.message());
-      }
-      Map<String, String> metadata = new java.util.LinkedHashMap<>();
-      metadata.put("report_id", report.reportId());
-      if (options.runId() != null) {
-        metadata.put("run_id", options.runId());
-      }
-      CommitResult commit = null;
-      if (gate.acceptedCount() > 0 || gate.quarantinedCount() == 0) {
-        commit = DeltaCommits.commit(
-            spark,
-            new CommitRequest(
-                path, gate.accepted(), options.mode(), options.replaceWhere(), options.batchId(), spec.partitionColumns(), mergeKeys(), metadata),
-            gate.acceptedFingerprint());
-      }
-      if (gate.quarantinedCount() > 0) {
-        Dataset<Row> held =
-            gate.quarantined()
-                .withColumn("batch_id", functions.lit(options.batchId()))
-                .withColumn("report_id", functions.lit(report.reportId()))
-                .withColumn("run_id", functions.lit(options.runId()).cast("string"));
-        // the batch's slice of the quarantine holds its latest verdict: a rerun replaces it, never duplicates it
-        ensureQuarantineTable(held.schema());
-        String slice = "batch_id = '" + options.batchId().replace("\\", "\\\\").replace("'", "\\'") + "'";
-        DeltaCommits.commit(
-            spark, CommitRequest.replaceWhere(quarantinePath(), held, slice, "quarantine:" + options.batchId()).withMetadata(metadata));
-      }
-      Long version = commit == null ? null : commit.version();
-      reports.append(report.withDeltaVersion(version));
-      return new InsertResult(
-          spec.label(),
-          version == null ? -1 : version,
-          commit == null ? 0 : commit.rows(),
-          commit != null && commit.skipped(),
-          gate.validation(),
-          gate.decision(),
-          report.reportId(),
-          gate.quarantinedCount());
+    // every attempt leaves its own report (a rejected try and the rerun that succeeds are both evidence)
+    String reportId =
+        ValidationReport.idFor(spec.name(), spec.version(), options.batchId(), options.runId()) + "-"
+            + java.util.UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> metadata = new java.util.LinkedHashMap<>();
+    metadata.put("report_id", reportId);
+    if (options.runId() != null) {
+      metadata.put("run_id", options.runId());
     }
+    try (Staging staging = Staging.of(align(batch))) {
+      if (options.mode() == WriteMode.APPEND) {
+        Optional<InsertResult> inPass = insertInWritePass(staging, options, reportId, metadata);
+        if (inPass.isPresent()) {
+          return inPass.get();
+        }
+      }
+      try (GateResult gate = Gate.evaluate(staging.rows(), gateSuite(), spec.policy())) {
+        return record(gate, options, reportId, metadata, accepted -> DeltaCommits.commit(spark, request(accepted, options, metadata), gate.acceptedFingerprint()));
+      }
+    }
+  }
+
+  /**
+   * The fast path of an append: the suite is measured inside the Delta write's own pass ({@link WriteGate}),
+   * the files stay uncommitted until the gate decides, and a rejected batch's files are deleted. Empty when the
+   * suite, the policy or the table do not allow it (see {@link WriteGate} and {@link StagedAppend}), or when the
+   * write job failed or delivered no observation: then nothing was committed and the batch takes the separate
+   * validation pass.
+   */
+  private Optional<InsertResult> insertInWritePass(
+      Staging staging, InsertOptions options, String reportId, Map<String, String> metadata) {
+    Optional<WriteGate> prepared = WriteGate.prepare(staging.rows(), gateSuite(), spec.policy());
+    if (prepared.isEmpty()) {
+      return Optional.empty();
+    }
+    try (WriteGate writeGate = prepared.get()) {
+      Optional<StagedAppend> staged;
+      try {
+        staged = StagedAppend.write(spark, request(writeGate.rows(), options, metadata));
+      } catch (RuntimeException e) {
+        // a runtime error in a condition (ANSI casts, say) fails the write; the separate pass reports it per expectation
+        return Optional.empty();
+      }
+      if (staged.isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<GateResult> decided = writeGate.decide();
+      if (decided.isEmpty()) {
+        staged.get().abort();
+        return Optional.empty();
+      }
+      try (GateResult gate = decided.get()) {
+        return Optional.of(record(gate, options, reportId, metadata, accepted -> {
+          ContentFingerprint fp =
+              gate.acceptedFingerprint() != null ? gate.acceptedFingerprint() : ContentFingerprint.compute(staging.rows());
+          return staged.get().commit(fp);
+        }));
+      } finally {
+        if (decided.get().decision() == Decision.REJECTED) {
+          staged.get().abort();
+        }
+      }
+    }
+  }
+
+  private CommitRequest request(Dataset<Row> rows, InsertOptions options, Map<String, String> metadata) {
+    return new CommitRequest(
+        path, rows, options.mode(), options.replaceWhere(), options.batchId(), spec.partitionColumns(), mergeKeys(), metadata);
+  }
+
+  /**
+   * Records the gate's decision: a rejected batch leaves its report and fails; otherwise {@code commit} writes
+   * the accepted rows (when there are any, or when nothing was quarantined), the quarantined rows replace the
+   * batch's slice of the quarantine table, and the report records the version committed.
+   */
+  private InsertResult record(
+      GateResult gate, InsertOptions options, String reportId, Map<String, String> metadata,
+      java.util.function.Function<Dataset<Row>, CommitResult> commit) {
+    ValidationReports reports = ValidationReports.open(spark, layout);
+    ValidationReport report =
+        new ValidationReport(
+            reportId, spec.name(), spec.version(), options.runId(), options.batchId(), gate.policy(), gate.decision(),
+            null, options.logicalDate(), gate.validation());
+    if (gate.decision() == Decision.REJECTED) {
+      reports.append(report);
+      throw Errors.rejected(
+          "Batch %s for feature group %s was rejected (policy %s). Nothing was written; report %s.%n%s%n"
+              + "Fix the data (or the suite) and rerun the job.",
+          options.batchId(), spec.label(), gate.policy(), report.reportId(), gate.message());
+    }
+    CommitResult committed = null;
+    if (gate.acceptedCount() > 0 || gate.quarantinedCount() == 0) {
+      committed = commit.apply(gate.accepted());
+    }
+    if (gate.quarantinedCount() > 0) {
+      Dataset<Row> held =
+          gate.quarantined()
+              .withColumn("batch_id", functions.lit(options.batchId()))
+              .withColumn("report_id", functions.lit(report.reportId()))
+              .withColumn("run_id", functions.lit(options.runId()).cast("string"));
+      // the batch's slice of the quarantine holds its latest verdict: a rerun replaces it, never duplicates it
+      ensureQuarantineTable(held.schema());
+      String slice = "batch_id = '" + options.batchId().replace("\\", "\\\\").replace("'", "\\'") + "'";
+      DeltaCommits.commit(
+          spark, CommitRequest.replaceWhere(quarantinePath(), held, slice, "quarantine:" + options.batchId()).withMetadata(metadata));
+    }
+    Long version = committed == null ? null : committed.version();
+    reports.append(report.withDeltaVersion(version));
+    return new InsertResult(
+        spec.label(),
+        version == null ? -1 : version,
+        committed == null ? 0 : committed.rows(),
+        committed != null && committed.skipped(),
+        gate.validation(),
+        gate.decision(),
+        report.reportId(),
+        gate.quarantinedCount());
   }
 
   /** Where the group's gate holds back failing rows (QUARANTINE policy), with their reasons and batch ids. */

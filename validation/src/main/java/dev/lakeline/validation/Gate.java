@@ -40,12 +40,12 @@ public final class Gate {
   }
 
   public static GateResult evaluate(Dataset<Row> stagedBatch, ExpectationSuite suite, IngestionPolicy policy) {
-    if (Arrays.asList(stagedBatch.columns()).contains(GateResult.FAILED_EXPECTATIONS)) {
-      throw Errors.config(
-          "The batch has a column named '%s', which the gate adds to quarantined rows. Rename or drop it.",
-          GateResult.FAILED_EXPECTATIONS);
-    }
-    Validation.Outcome outcome = Validation.run(stagedBatch, suite, true);
+    requireNoReservedColumn(stagedBatch);
+    return decide(Validation.run(stagedBatch, suite, true), policy);
+  }
+
+  /** The policy's decision on a validation outcome (however its scan ran). */
+  static GateResult decide(Validation.Outcome outcome, IngestionPolicy policy) {
     ValidationResult result = outcome.result();
     long rows = result.rowCount();
     List<ExpectationResult> errors = result.errors();
@@ -60,6 +60,14 @@ public final class Gate {
           : rejected(outcome, policy, batchErrors.size() + " table/aggregate expectation(s) of error severity failed; "
               + "they judge the whole batch, so quarantining rows cannot fix them");
     };
+  }
+
+  static void requireNoReservedColumn(Dataset<Row> batch) {
+    if (Arrays.asList(batch.columns()).contains(GateResult.FAILED_EXPECTATIONS)) {
+      throw Errors.config(
+          "The batch has a column named '%s', which the gate adds to quarantined rows. Rename or drop it.",
+          GateResult.FAILED_EXPECTATIONS);
+    }
   }
 
   private static GateResult ingested(Validation.Outcome outcome, IngestionPolicy policy, String message) {

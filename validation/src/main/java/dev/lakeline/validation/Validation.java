@@ -30,6 +30,33 @@ final class Validation {
 
   /** As {@link #run(Dataset, ExpectationSuite)}; with {@code fingerprint}, the scan also sums the batch's fingerprint parts. */
   static Outcome run(Dataset<Row> batch, ExpectationSuite suite, boolean fingerprint) {
+    Prepared p = prepare(batch, suite, fingerprint);
+    return p.finish(DeequRunner.run(p.view(), p.items()));
+  }
+
+  /**
+   * A compiled suite ready to run: the Deequ items (one per measured expectation, then the fingerprint's parts)
+   * and the view they run on. {@link #finish} turns Deequ's measurements into the outcome, however the scan ran.
+   */
+  record Prepared(Plan plan, Dataset<Row> batch, List<DeequRunner.Item> items, Map<Integer, Integer> itemOf,
+      Dataset<Row> view, int firstPart, boolean fingerprint) {
+
+    Outcome finish(DeequRunner.Result run) {
+      // The shared scan also counts the rows; if it failed (a runtime error in a SQL condition), count directly.
+      long rows = run.rows() != null ? run.rows() : batch.count();
+      List<ExpectationResult> results = new ArrayList<>();
+      for (Compiled c : plan.items()) {
+        Integer at = itemOf.get(c.index());
+        Measurement m = at == null ? null : run.measurements().get(at);
+        ExpectationResult r = Interpreter.decide(c, m, rows, plan);
+        results.add(UnexpectedSamples.fill(c, r, batch));
+      }
+      ContentFingerprint fp = fingerprint ? Validation.fingerprint(run.measurements().subList(firstPart, items.size()), rows, batch) : null;
+      return new Outcome(plan, new ValidationResult(plan.suite().name(), rows, results), fp);
+    }
+  }
+
+  static Prepared prepare(Dataset<Row> batch, ExpectationSuite suite, boolean fingerprint) {
     Plan plan = Compiler.compile(batch, suite);
     List<DeequRunner.Item> items = new ArrayList<>();
     Map<Integer, Integer> itemOf = new HashMap<>();
@@ -52,18 +79,7 @@ final class Validation {
         items.add(new DeequRunner.Item("fp" + p, false, new Measure.Statistic(Measure.Stat.SUM, FINGERPRINT_PART + p)));
       }
     }
-    DeequRunner.Result run = DeequRunner.run(view, items);
-    // The shared scan also counts the rows; if it failed (a runtime error in a SQL condition), count directly.
-    long rows = run.rows() != null ? run.rows() : batch.count();
-    List<ExpectationResult> results = new ArrayList<>();
-    for (Compiled c : plan.items()) {
-      Integer at = itemOf.get(c.index());
-      Measurement m = at == null ? null : run.measurements().get(at);
-      ExpectationResult r = Interpreter.decide(c, m, rows, plan);
-      results.add(UnexpectedSamples.fill(c, r, batch));
-    }
-    ContentFingerprint fp = fingerprint ? fingerprint(run.measurements().subList(firstPart, items.size()), rows, batch) : null;
-    return new Outcome(plan, new ValidationResult(suite.name(), rows, results), fp);
+    return new Prepared(plan, batch, items, itemOf, view, firstPart, fingerprint);
   }
 
   /** The fingerprint from Deequ's sums of its parts (doubles, exact below 2^31 rows), or null when they failed. */

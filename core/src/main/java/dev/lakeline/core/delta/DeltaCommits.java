@@ -80,7 +80,7 @@ public final class DeltaCommits {
     }
   }
 
-  private static String metadata(CommitRequest request, ContentFingerprint fp, String token) {
+  static String metadata(CommitRequest request, ContentFingerprint fp, String token) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("lakeline.batch", request.batchId());
     m.put("lakeline.fingerprint", fp.value());
@@ -96,7 +96,7 @@ public final class DeltaCommits {
    * once.
    */
   private static void write(SparkSession spark, CommitRequest request, String userMetadata, long txnVersion) {
-    String appId = "lakeline:" + request.batchId();
+    String appId = appId(request.batchId());
     if (request.mode() == WriteMode.MERGE && exists(spark, request.path())) {
       merge(spark, request, userMetadata, appId, txnVersion);
       return;
@@ -118,6 +118,21 @@ public final class DeltaCommits {
       writer = writer.partitionBy(request.partitionColumns().toArray(String[]::new));
     }
     writer.save(request.path());
+  }
+
+  /** Delta's transaction (application) id of a batch. */
+  static String appId(String batchId) {
+    return "lakeline:" + batchId;
+  }
+
+  /** Whether any commit of the table at {@code path} recorded batch {@code batchId}. */
+  static boolean anyCommitOf(SparkSession spark, String path, String batchId) {
+    return !DeltaTable.forPath(spark, path)
+        .history()
+        .where(col("userMetadata").contains("\"lakeline.batch\":" + jsonString(batchId)))
+        .select("version")
+        .limit(1)
+        .isEmpty();
   }
 
   /**

@@ -6,11 +6,15 @@ import com.amazon.deequ.analyzers.Analyzer;
 import com.amazon.deequ.analyzers.FrequenciesAndNumRows;
 import com.amazon.deequ.analyzers.InMemoryStateProvider;
 import com.amazon.deequ.analyzers.NumMatchesAndCount;
+import com.amazon.deequ.analyzers.ScanShareableAnalyzer;
 import com.amazon.deequ.analyzers.Size;
 import com.amazon.deequ.analyzers.StandardDeviationState;
+import com.amazon.deequ.analyzers.runners.AnalyzerContext;
 import com.amazon.deequ.analyzers.runners.EmptyStateException;
 import com.amazon.deequ.checks.Check;
 import com.amazon.deequ.checks.CheckLevel;
+import com.amazon.deequ.checks.CheckResult;
+import com.amazon.deequ.checks.CheckStatus;
 import com.amazon.deequ.checks.CheckWithLastConstraintFilterable;
 import com.amazon.deequ.constraints.Constraint;
 import com.amazon.deequ.constraints.ConstraintResult;
@@ -20,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import scala.Option;
@@ -67,7 +72,139 @@ public final class DeequRunner {
             .addChecks(JavaConverters.asScalaBuffer(checks).toList())
             .saveStatesWith(states)
             .run();
+    return result(items, checks, size, result, states);
+  }
 
+  /** Whether Deequ computes {@code measure} in its shared scan (no grouping pass), so that it can ride on another job. */
+  public static boolean scanShareable(Measure measure) {
+    return measure instanceof Measure.Compliance
+        || measure instanceof Measure.Statistic s && s.stat() != Measure.Stat.MEDIAN;
+  }
+
+  /**
+   * Sets up a run whose scan rides on another job's pass over the data (the Delta write): the returned
+   * {@link Observed} names the aggregate columns of every analyzer the items' checks need (Deequ's own
+   * {@code aggregationFunctions}, plus the row count); observe them on the view during that job, then hand the
+   * observed row to {@link Observed#finish}, which lets Deequ turn it into states and metrics and run the checks
+   * on them. Same analyzers, same states, same checks as {@link #run}; only the scan is shared with the write.
+   * Every item must be {@link #scanShareable}.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public static Observed observe(List<Item> items) {
+    List<Check> checks = new ArrayList<>();
+    for (Item item : items) {
+      if (!scanShareable(item.measure())) {
+        throw new IllegalArgumentException("Not computed in Deequ's shared scan: " + item.measure());
+      }
+      checks.add(check(item));
+    }
+    Size size = new Size(Option.empty());
+    java.util.LinkedHashSet<Analyzer> analyzers = new java.util.LinkedHashSet<>();
+    analyzers.add(size);
+    for (Check check : checks) {
+      analyzers.addAll(JavaConverters.setAsJavaSet(check.requiredAnalyzers()));
+    }
+    List<ScanShareableAnalyzer> shared = new ArrayList<>();
+    List<Column> columns = new ArrayList<>();
+    List<Integer> offsets = new ArrayList<>();
+    for (Analyzer a : analyzers) {
+      ScanShareableAnalyzer s = (ScanShareableAnalyzer) a;
+      shared.add(s);
+      offsets.add(columns.size());
+      columns.addAll(JavaConverters.seqAsJavaList(s.aggregationFunctions()));
+    }
+    return new Observed(items, checks, size, shared, offsets, columns);
+  }
+
+  /** A run set up by {@link #observe}: the aggregate columns to observe, and how to finish. */
+  public static final class Observed {
+    private final List<Item> items;
+    private final List<Check> checks;
+    private final Size size;
+    private final List<ScanShareableAnalyzer> analyzers;
+    private final List<Integer> offsets;
+    private final List<Column> columns;
+
+    private Observed(
+        List<Item> items, List<Check> checks, Size size, List<ScanShareableAnalyzer> analyzers, List<Integer> offsets,
+        List<Column> columns) {
+      this.items = items;
+      this.checks = checks;
+      this.size = size;
+      this.analyzers = analyzers;
+      this.offsets = offsets;
+      this.columns = columns;
+    }
+
+    /** The aggregate columns, in the order {@link #finish} expects them in the observed row. */
+    public List<Column> columns() {
+      return columns;
+    }
+
+    /**
+     * Deequ's verdicts from the observed aggregates: each analyzer reads its state from the row and computes its
+     * metric from it (an analyzer with no state, as over no rows, gets Deequ's empty-state failure, as in its
+     * own scan), and every check is evaluated on those metrics.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    public Result finish(Row observed) {
+      InMemoryStateProvider states = new InMemoryStateProvider();
+      Map<Analyzer, Metric<?>> metrics = new java.util.LinkedHashMap<>();
+      for (int i = 0; i < analyzers.size(); i++) {
+        ScanShareableAnalyzer analyzer = analyzers.get(i);
+        Metric<?> metric;
+        try {
+          Option<?> state = analyzer.fromAggregationResult(observed, offsets.get(i));
+          if (state.isDefined()) {
+            states.persist((Analyzer) analyzer, (com.amazon.deequ.analyzers.State) state.get());
+          }
+          metric = (Metric<?>) analyzer.computeMetricFrom(state);
+        } catch (RuntimeException e) {
+          metric = (Metric<?>) analyzer.toFailureMetric(e);
+        }
+        metrics.put(analyzer, metric);
+      }
+      scala.collection.immutable.Map<Analyzer<?, Metric<?>>, Metric<?>> metricMap = toScala((Map) metrics);
+      AnalyzerContext context = new AnalyzerContext(metricMap);
+      Map<Check, CheckResult> checkResults = new java.util.LinkedHashMap<>();
+      scala.Enumeration.Value status = CheckStatus.Success();
+      for (Check check : checks) {
+        CheckResult r = check.evaluate(context);
+        checkResults.put(check, r);
+        if (r.status() == CheckStatus.Error() || r.status() == CheckStatus.Warning() && status == CheckStatus.Success()) {
+          status = r.status();
+        }
+      }
+      VerificationResult result = new VerificationResult(status, toScala(checkResults), metricMap);
+      return result(items, checks, size, result, states);
+    }
+  }
+
+  private static <K, V> scala.collection.immutable.Map<K, V> toScala(Map<K, V> map) {
+    scala.collection.mutable.Builder<scala.Tuple2<K, V>, scala.collection.immutable.Map<K, V>> b =
+        scala.collection.immutable.Map$.MODULE$.<K, V>newBuilder();
+    map.forEach((k, v) -> b.$plus$eq(new scala.Tuple2<>(k, v)));
+    return b.result();
+  }
+
+  /** Whether every analyzer's preconditions hold on {@code schema} (Deequ's own run reports a failure otherwise). */
+  public static boolean preconditionsHold(Observed observed, org.apache.spark.sql.types.StructType schema) {
+    for (ScanShareableAnalyzer<?, ?> a : observed.analyzers) {
+      for (scala.Function1<org.apache.spark.sql.types.StructType, scala.runtime.BoxedUnit> p :
+          JavaConverters.seqAsJavaList(a.preconditions())) {
+        try {
+          p.apply(schema);
+        } catch (RuntimeException e) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static Result result(
+      List<Item> items, List<Check> checks, Size size, VerificationResult result, InMemoryStateProvider states) {
     Long rows = null;
     Option<Metric<?>> sizeMetric = result.metrics().get((Analyzer) size);
     if (sizeMetric.isDefined() && sizeMetric.get().value().isSuccess()) {

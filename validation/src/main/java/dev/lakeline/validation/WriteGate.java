@@ -1,0 +1,226 @@
+package dev.lakeline.validation;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.lakeline.validation.internal.deequ.DeequRunner;
+import dev.lakeline.validation.internal.deequ.Measure;
+import dev.lakeline.validation.internal.deequ.Measurement;
+import dev.lakeline.validation.internal.spark.KeyHashes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.QueryExecution;
+import org.apache.spark.sql.util.QueryExecutionListener;
+import scala.Option;
+
+/**
+ * The gate with its suite measured inside the write's own pass over the batch, for a write that can still be
+ * abandoned before its commit (Delta: files written, transaction not yet committed).
+ *
+ * <p>{@link #rows()} is the batch with an observation attached ({@code Dataset.observe}): while the write job
+ * reads the rows once to write them, Spark evaluates every aggregate Deequ's analyzers need (Deequ's own
+ * aggregate expressions, as in its shared scan), the fingerprint parts and, for the primary key's uniqueness,
+ * a 64-bit hash per row ({@link KeyHashes}). After the write, {@link #decide()} hands the observed aggregates
+ * to Deequ, which builds its states and runs the checks on them, and applies the policy: the same report and
+ * decision as {@link Gate#evaluate} gives, without reading the batch apart from the write. The caller commits
+ * or abandons the written files by the decision.
+ *
+ * <p>Only what needs no grouping fits the write's pass: expectations Deequ measures in its shared scan, and
+ * uniqueness that counts every row ({@code ignore_row_if: never}, as the primary-key contract does). When no
+ * key hash repeats, every key is unique; when one repeats (or there are too many to hold), the duplicates are
+ * counted exactly by Deequ's grouping over the staged batch, before the commit. Suites with other grouping
+ * expectations, the median, or the QUARANTINE policy (which splits rows) get no {@code WriteGate}
+ * ({@link #prepare} returns empty): use {@link Gate#evaluate} before writing.
+ */
+public final class WriteGate implements AutoCloseable {
+  /** How long to wait for Spark's listener bus to deliver the observed metrics after the write returned. */
+  private static final long METRICS_WAIT_SECONDS = 60;
+
+  private final SparkSession spark;
+  private final IngestionPolicy policy;
+  private final Validation.Prepared prepared;
+  private final DeequRunner.Observed deequ;
+  private final List<Integer> sharedItems;
+  private final List<Integer> keyItems;
+  private final List<KeyHashes> keyHashes;
+  private final Listener listener;
+  private final Dataset<Row> rows;
+
+  private WriteGate(
+      SparkSession spark, IngestionPolicy policy, Validation.Prepared prepared, List<Integer> sharedItems,
+      List<Integer> keyItems) {
+    this.spark = spark;
+    this.policy = policy;
+    this.prepared = prepared;
+    this.sharedItems = sharedItems;
+    this.keyItems = keyItems;
+    this.deequ = DeequRunner.observe(sharedItems.stream().map(i -> prepared.items().get(i)).toList());
+    List<Column> observed = new ArrayList<>(deequ.columns());
+    this.keyHashes = new ArrayList<>();
+    long limit = hashLimit();
+    for (int i : keyItems) {
+      KeyHashes hashes = KeyHashes.register(spark, limit);
+      keyHashes.add(hashes);
+      observed.add(hashes.feed(keyHash((Measure.Uniqueness) prepared.items().get(i).measure())));
+    }
+    String name = "lakeline_gate_" + UUID.randomUUID().toString().replace("-", "");
+    Dataset<Row> view =
+        prepared.view().observe(name, observed.get(0), observed.subList(1, observed.size()).toArray(Column[]::new));
+    String[] names = prepared.batch().columns();
+    Column[] back = new Column[names.length];
+    for (int j = 0; j < names.length; j++) {
+      back[j] = col(Plan.positional(j)).as(names[j]);
+    }
+    this.rows = view.select(back);
+    this.listener = new Listener(name);
+    spark.listenerManager().register(listener);
+  }
+
+  /**
+   * A gate for {@code stagedBatch} (rows that read the same again: see {@link Staging}) whose suite and policy
+   * fit the write's pass, or empty when they do not (then use {@link Gate#evaluate}).
+   */
+  public static Optional<WriteGate> prepare(Dataset<Row> stagedBatch, ExpectationSuite suite, IngestionPolicy policy) {
+    Gate.requireNoReservedColumn(stagedBatch);
+    if (policy == IngestionPolicy.QUARANTINE) {
+      return Optional.empty();
+    }
+    Validation.Prepared prepared = Validation.prepare(stagedBatch, suite, true);
+    List<Integer> shared = new ArrayList<>();
+    List<Integer> keys = new ArrayList<>();
+    for (int i = 0; i < prepared.items().size(); i++) {
+      Measure m = prepared.items().get(i).measure();
+      if (DeequRunner.scanShareable(m)) {
+        shared.add(i);
+      } else if (countsEveryRow(m)) {
+        keys.add(i);
+      } else {
+        return Optional.empty();
+      }
+    }
+    WriteGate gate = new WriteGate(stagedBatch.sparkSession(), policy, prepared, shared, keys);
+    if (!DeequRunner.preconditionsHold(gate.deequ, prepared.view().schema())) {
+      gate.close();
+      return Optional.empty();
+    }
+    return Optional.of(gate);
+  }
+
+  /** Uniqueness over a key plus the constant-true column, unfiltered: every row is counted, nulls included. */
+  private static boolean countsEveryRow(Measure m) {
+    return m instanceof Measure.Uniqueness u && u.where() == null && u.columns().contains(Plan.PRESENT);
+  }
+
+  /** The rows to write, once: the batch's columns, with the suite's aggregates observed as they pass. */
+  public Dataset<Row> rows() {
+    return rows;
+  }
+
+  /**
+   * The gate's decision, once {@link #rows()} have been written: empty when the write's job delivered no
+   * observation (it did not run, or ran more than once), and the caller must then validate apart, with
+   * {@link Gate#evaluate}.
+   */
+  public Optional<GateResult> decide() {
+    Row observed = listener.await();
+    if (observed == null) {
+      return Optional.empty();
+    }
+    DeequRunner.Result shared = deequ.finish(observed);
+    Long rows = shared.rows();
+    if (rows == null || rows == 0) {
+      return Optional.empty(); // an empty batch costs nothing to validate apart
+    }
+    Measurement[] all = new Measurement[prepared.items().size()];
+    for (int k = 0; k < sharedItems.size(); k++) {
+      all[sharedItems.get(k)] = shared.measurements().get(k);
+    }
+    List<DeequRunner.Item> grouped = new ArrayList<>();
+    List<Integer> groupedAt = new ArrayList<>();
+    for (int k = 0; k < keyItems.size(); k++) {
+      KeyHashes hashes = keyHashes.get(k);
+      int at = keyItems.get(k);
+      if (!hashes.overflowed() && hashes.count() == rows && !hashes.anyRepeated()) {
+        all[at] = new Measurement(1.0, rows, rows, false, null); // every row's key occurs once
+      } else {
+        grouped.add(prepared.items().get(at));
+        groupedAt.add(at);
+      }
+    }
+    if (!grouped.isEmpty()) {
+      // a repeated hash (a duplicate key, or a collision), or too many keys to hold: Deequ groups
+      DeequRunner.Result exact = DeequRunner.run(prepared.view(), grouped);
+      for (int k = 0; k < grouped.size(); k++) {
+        all[groupedAt.get(k)] = exact.measurements().get(k);
+      }
+    }
+    Validation.Outcome outcome = prepared.finish(new DeequRunner.Result(rows, List.of(all)));
+    return Optional.of(Gate.decide(outcome, policy));
+  }
+
+  /** Stops listening for the observation. */
+  @Override
+  public void close() {
+    spark.listenerManager().unregister(listener);
+  }
+
+  /** xxhash64 of the key columns and their null flags (xxhash64 skips nulls: (1, NULL) and (NULL, 1) would collide). */
+  private static Column keyHash(Measure.Uniqueness u) {
+    List<Column> parts = new ArrayList<>();
+    List<String> keys = u.columns().stream().filter(c -> !c.equals(Plan.PRESENT)).toList();
+    keys.forEach(k -> parts.add(col(k)));
+    keys.forEach(k -> parts.add(col(k).isNull()));
+    return xxhash64(parts.toArray(Column[]::new));
+  }
+
+  /** At most a sixteenth of the driver's heap for the hashes of one key (8 bytes each). */
+  private static long hashLimit() {
+    return Runtime.getRuntime().maxMemory() / 16 / 8;
+  }
+
+  /** Catches the observation of the one query that carries it (Delta's write runs under its own execution). */
+  private static final class Listener implements QueryExecutionListener {
+    private final String name;
+    private final CompletableFuture<Row> metrics = new CompletableFuture<>();
+    private volatile int deliveries;
+
+    Listener(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
+      Option<Row> row = qe.observedMetrics().get(name);
+      if (row.isDefined()) {
+        deliveries++;
+        metrics.complete(row.get());
+      }
+    }
+
+    @Override
+    public void onFailure(String funcName, QueryExecution qe, Exception exception) {}
+
+    /** The observed row, or null when none came (or more than one query carried it). */
+    Row await() {
+      try {
+        Row row = metrics.get(METRICS_WAIT_SECONDS, TimeUnit.SECONDS);
+        return deliveries == 1 ? row : null;
+      } catch (TimeoutException | ExecutionException e) {
+        return null;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+    }
+  }
+}
