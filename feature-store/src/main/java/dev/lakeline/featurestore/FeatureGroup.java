@@ -265,6 +265,7 @@ public final class FeatureGroup {
       return Optional.empty();
     }
     try (WriteGate writeGate = prepared.get()) {
+      StagedAppend.warmUp(spark, ValidationReports.open(spark, layout).path()); // the report's commit comes next
       Optional<StagedAppend> staged;
       try {
         staged = StagedAppend.write(spark, request(writeGate.rows(), options, metadata));

@@ -56,6 +56,7 @@ public final class FeatureStore {
     // a suite that does not fit the schema fails here, before anything is created, not at the first batch
     dev.lakeline.validation.Validator.check(spark, schema, spec.suite());
     String path = layout.featureGroup(spec.name(), spec.version());
+    dev.lakeline.validation.ValidationReports.open(spark, layout).ensureTable(); // where every batch's report goes
     if (!DeltaCommits.exists(spark, path)) {
       DeltaTableBuilder builder = withColumnMappingIfNeeded(
           DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema)).property(SPEC_PROPERTY, Json.write(spec)),

@@ -90,8 +90,12 @@ public final class ValidationReports {
     return out;
   }
 
-  /** Creates the table with row tracking (for commit order); a concurrent creator winning the race is fine. */
-  private void ensureTable() {
+  /**
+   * Creates the table with row tracking (for commit order) unless it exists; a concurrent creator winning the
+   * race is fine. Appends create it too; creating it up front (the store does when it creates a feature group)
+   * keeps that cost out of the first batch's commit.
+   */
+  public void ensureTable() {
     if (DeltaCommits.exists(spark, path)) {
       return;
     }

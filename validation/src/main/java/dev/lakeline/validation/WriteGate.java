@@ -55,6 +55,8 @@ public final class WriteGate implements AutoCloseable {
   private final List<KeyHashes> keyHashes;
   private final Listener listener;
   private final Dataset<Row> rows;
+  /** For each aggregate Deequ asked for, its position among the distinct ones observed. */
+  private final int[] slots;
 
   private WriteGate(
       SparkSession spark, IngestionPolicy policy, Validation.Prepared prepared, List<Integer> sharedItems,
@@ -73,9 +75,25 @@ public final class WriteGate implements AutoCloseable {
       keyHashes.add(hashes);
       observed.add(hashes.feed(keyHash((Measure.Uniqueness) prepared.items().get(i).measure())));
     }
+    // Deequ asks for the same aggregate more than once (a row count per compliance check): observe each once
+    java.util.Map<String, Integer> distinct = new java.util.LinkedHashMap<>();
+    List<Column> once = new ArrayList<>();
+    this.slots = new int[observed.size()];
+    for (int k = 0; k < observed.size(); k++) {
+      Column c = observed.get(k);
+      boolean deequs = k < deequ.columns().size(); // each key's feed has its own accumulator: never merged
+      Integer at = deequs ? distinct.get(c.expr().toString()) : null;
+      if (at == null) {
+        at = once.size();
+        if (deequs) {
+          distinct.put(c.expr().toString(), at);
+        }
+        once.add(c);
+      }
+      slots[k] = at;
+    }
     String name = "lakeline_gate_" + UUID.randomUUID().toString().replace("-", "");
-    Dataset<Row> view =
-        prepared.view().observe(name, observed.get(0), observed.subList(1, observed.size()).toArray(Column[]::new));
+    Dataset<Row> view = prepared.view().observe(name, once.get(0), once.subList(1, once.size()).toArray(Column[]::new));
     String[] names = prepared.batch().columns();
     Column[] back = new Column[names.length];
     for (int j = 0; j < names.length; j++) {
@@ -132,10 +150,15 @@ public final class WriteGate implements AutoCloseable {
    * {@link Gate#evaluate}.
    */
   public Optional<GateResult> decide() {
-    Row observed = listener.await();
-    if (observed == null) {
+    Row distinct = listener.await();
+    if (distinct == null) {
       return Optional.empty();
     }
+    Object[] values = new Object[slots.length];
+    for (int k = 0; k < slots.length; k++) {
+      values[k] = distinct.get(slots[k]);
+    }
+    Row observed = org.apache.spark.sql.RowFactory.create(values);
     DeequRunner.Result shared = deequ.finish(observed);
     Long rows = shared.rows();
     if (rows == null || rows == 0) {

@@ -125,16 +125,6 @@ public final class DeltaCommits {
     return "lakeline:" + batchId;
   }
 
-  /** Whether any commit of the table at {@code path} recorded batch {@code batchId}. */
-  static boolean anyCommitOf(SparkSession spark, String path, String batchId) {
-    return !DeltaTable.forPath(spark, path)
-        .history()
-        .where(col("userMetadata").contains("\"lakeline.batch\":" + jsonString(batchId)))
-        .select("version")
-        .limit(1)
-        .isEmpty();
-  }
-
   /**
    * MERGE on the request's keys. Delta's MERGE takes commit metadata and transaction ids only from session
    * settings, so it runs in a child session (same SparkContext and cache) that carries them for this commit alone.
@@ -224,18 +214,24 @@ public final class DeltaCommits {
    * {@code rows} is the number of rows in {@code data}, as the caller knows it.
    */
   public static CommitResult appendOnce(SparkSession spark, String path, org.apache.spark.sql.Dataset<Row> data, long rows, String id) {
-    long from = exists(spark, path) ? currentVersion(spark, path) : -1;
     String token = id + "#" + System.nanoTime();
     Map<String, String> m = new LinkedHashMap<>();
     m.put("lakeline.batch", id);
     m.put("lakeline.mode", "APPEND_ONCE");
     m.put("lakeline.token", token);
     String userMetadata = jsonString(m);
+    if (exists(spark, path)) {
+      Long version = StagedAppend.appendOnce(spark, path, data, appId(id), userMetadata);
+      if (version != null) {
+        return version >= 0 ? new CommitResult(path, version, rows, false) : new CommitResult(path, earlierAppend(spark, path, id), rows, true);
+      }
+    }
+    long from = exists(spark, path) ? currentVersion(spark, path) : -1;
     for (int attempt = 1; ; attempt++) {
       try {
         data.write().format("delta").mode("append")
             .option("userMetadata", userMetadata)
-            .option("txnAppId", "lakeline:" + id)
+            .option("txnAppId", appId(id))
             .option("txnVersion", 0L)
             .save(path);
         break;
@@ -251,10 +247,15 @@ public final class DeltaCommits {
     if (mine != null) {
       return new CommitResult(path, mine, rows, false);
     }
+    return new CommitResult(path, earlierAppend(spark, path, id), rows, true);
+  }
+
+  /** The version of an earlier {@link #appendOnce} of {@code id}, or -1 when the history no longer shows it. */
+  private static long earlierAppend(SparkSession spark, String path, String id) {
     List<Row> earlier = DeltaTable.forPath(spark, path).history()
         .where(col("userMetadata").contains("\"lakeline.batch\":" + jsonString(id)))
         .select("version").limit(1).collectAsList();
-    return new CommitResult(path, earlier.isEmpty() ? -1 : earlier.get(0).getLong(0), rows, true);
+    return earlier.isEmpty() ? -1 : earlier.get(0).getLong(0);
   }
 
   private static JsonNode parse(String json) {

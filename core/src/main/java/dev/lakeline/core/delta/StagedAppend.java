@@ -55,12 +55,26 @@ public final class StagedAppend {
     }
     DeltaLog log = DeltaLog.forTable(spark, request.path());
     OptimisticTransaction txn = log.startTransaction();
-    if (!sameColumns(txn.metadata().schema(), request.data().schema())
-        || DeltaCommits.anyCommitOf(spark, request.path(), request.batchId())) {
+    if (!sameColumns(txn.metadata().schema(), request.data().schema())) {
       return Optional.empty();
     }
-    txn.txnVersion(DeltaCommits.appId(request.batchId())); // a concurrent commit of the same batch now conflicts
+    // The commit needs the snapshot's state (its transaction ids): reconstructing it from the log takes a few
+    // small jobs, started here to overlap the write as far as the scheduler lets them.
+    warmUp(txn.snapshot());
     Seq<FileAction> actions = txn.writeFiles(request.data());
+    boolean replay;
+    try {
+      // Every commit of a batch records its transaction id (lakeline:<batch>, version): one found means a replay,
+      // which the plain commit handles (it compares fingerprints first).
+      replay = txn.txnVersion(DeltaCommits.appId(request.batchId())) >= 0;
+    } catch (RuntimeException e) {
+      deleteFiles(spark, log, actions);
+      throw e;
+    }
+    if (replay) {
+      deleteFiles(spark, log, actions);
+      return Optional.empty();
+    }
     return Optional.of(new StagedAppend(spark, request, log, txn, actions));
   }
 
@@ -108,6 +122,10 @@ public final class StagedAppend {
   }
 
   private void deleteFiles() {
+    deleteFiles(spark, log, actions);
+  }
+
+  private static void deleteFiles(SparkSession spark, DeltaLog log, Seq<FileAction> actions) {
     for (FileAction a : JavaConverters.seqAsJavaList(actions)) {
       if (a instanceof AddFile add) {
         Path file = add.absolutePath(log);
@@ -119,6 +137,83 @@ public final class StagedAppend {
         }
       }
     }
+  }
+
+  /**
+   * Appends {@code data} (a few rows: a report, say) to the existing table at {@code path} with Delta's
+   * transaction API, once per {@code appId}: the files are written and committed in one transaction that
+   * records {@code (appId, 0)}, so a second append of the same id finds it and writes nothing. Cheaper than
+   * Delta's DataFrame writer for a small append (no data source resolution, no extra look at the table).
+   *
+   * @return the version committed; -1 when the id was appended before; null when the rows do not have the
+   *     table's schema (use the DataFrame writer, which reports or merges the difference)
+   */
+  static Long appendOnce(SparkSession spark, String path, org.apache.spark.sql.Dataset<?> data, String appId, String userMetadata) {
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    for (int attempt = 1; ; attempt++) {
+      OptimisticTransaction txn = log.startTransaction();
+      if (!sameColumns(txn.metadata().schema(), data.schema())) {
+        return null;
+      }
+      if (txn.txnVersion(appId) >= 0) {
+        return -1L;
+      }
+      Seq<FileAction> actions = txn.writeFiles(data);
+      txn.updateSetTransaction(appId, 0L, Option.empty());
+      try {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        long version = txn.commit(
+            (Seq) actions, new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(userMetadata)));
+        return version;
+      } catch (ConcurrentModificationException e) {
+        deleteFiles(spark, log, actions);
+        if (attempt >= DeltaCommits.MAX_ATTEMPTS) {
+          throw dev.lakeline.core.Errors.conflict(
+              e, "Gave up appending %s to %s after %d attempts: other writers kept changing the table. Rerun.", appId, path, attempt);
+        }
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("Interrupted while retrying a Delta commit", ie);
+        }
+      }
+    }
+  }
+
+  /** Runs small jobs on Delta logs beside a write (two threads: a warm-up and a history check at once). */
+  private static final java.util.concurrent.ExecutorService BESIDE =
+      java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "lakeline-delta-beside-write");
+        t.setDaemon(true);
+        return t;
+      });
+
+  /**
+   * Reconstructs the state of the latest snapshot of the table at {@code path} in the background, so that a
+   * commit to it shortly after (a validation report after the batch's write, say) finds it ready. Best effort:
+   * a failure here only means the commit reconstructs the state itself.
+   */
+  public static void warmUp(SparkSession spark, String path) {
+    BESIDE.execute(() -> {
+      try {
+        if (DeltaCommits.exists(spark, path)) {
+          DeltaLog.forTable(spark, path).startTransaction().snapshot().transactions();
+        }
+      } catch (RuntimeException e) {
+        // the commit will do it
+      }
+    });
+  }
+
+  private static void warmUp(org.apache.spark.sql.delta.Snapshot snapshot) {
+    BESIDE.execute(() -> {
+      try {
+        snapshot.transactions();
+      } catch (RuntimeException e) {
+        // the commit will do it
+      }
+    });
   }
 
   /** Same column names, in order, and types (nullability aside: feature group tables are all nullable). */
