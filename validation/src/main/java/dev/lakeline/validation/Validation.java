@@ -22,7 +22,7 @@ final class Validation {
    */
   record Outcome(Plan plan, ValidationResult result, ContentFingerprint fingerprint) {}
 
-  private static final String FINGERPRINT_PART = "_fp";
+  static final String FINGERPRINT_PART = "_fp";
 
   static Outcome run(Dataset<Row> batch, ExpectationSuite suite) {
     return run(batch, suite, false);

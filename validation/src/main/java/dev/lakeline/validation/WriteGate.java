@@ -1,14 +1,18 @@
 package dev.lakeline.validation;
 
-import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.lakeline.validation.internal.deequ.DeequRunner;
 import dev.lakeline.validation.internal.deequ.Measure;
 import dev.lakeline.validation.internal.deequ.Measurement;
 import dev.lakeline.validation.internal.spark.KeyHashes;
+import dev.lakeline.core.delta.ContentFingerprint;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -19,9 +23,12 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.execution.QueryExecution;
 import org.apache.spark.sql.util.QueryExecutionListener;
 import scala.Option;
+import scala.runtime.AbstractPartialFunction;
 
 /**
  * The gate with its suite measured inside the write's own pass over the batch, for a write that can still be
@@ -73,7 +80,7 @@ public final class WriteGate implements AutoCloseable {
     for (int i : keyItems) {
       KeyHashes hashes = KeyHashes.register(spark, limit);
       keyHashes.add(hashes);
-      observed.add(hashes.feed(keyHash((Measure.Uniqueness) prepared.items().get(i).measure())));
+      observed.add(hashes.feed(keyHash((Measure.Uniqueness) prepared.items().get(i).measure(), viewDefinitions(prepared))));
     }
     // Deequ asks for the same aggregate more than once (a row count per compliance check): observe each once
     java.util.Map<String, Integer> distinct = new java.util.LinkedHashMap<>();
@@ -93,13 +100,11 @@ public final class WriteGate implements AutoCloseable {
       slots[k] = at;
     }
     String name = "lakeline_gate_" + UUID.randomUUID().toString().replace("-", "");
-    Dataset<Row> view = prepared.view().observe(name, once.get(0), once.subList(1, once.size()).toArray(Column[]::new));
-    String[] names = prepared.batch().columns();
-    Column[] back = new Column[names.length];
-    for (int j = 0; j < names.length; j++) {
-      back[j] = col(Plan.positional(j)).as(names[j]);
-    }
-    this.rows = view.select(back);
+    // The aggregates name the view's columns; observed on the batch itself, with each view column replaced by
+    // its definition, the write reads the batch's rows as they are (no wider row built and narrowed again).
+    Map<String, Expression> definitions = viewDefinitions(prepared);
+    Column[] inlined = once.stream().map(c -> inline(c, definitions)).toArray(Column[]::new);
+    this.rows = prepared.batch().observe(name, inlined[0], Arrays.copyOfRange(inlined, 1, inlined.length));
     this.listener = new Listener(name);
     spark.listenerManager().register(listener);
   }
@@ -197,12 +202,50 @@ public final class WriteGate implements AutoCloseable {
     spark.listenerManager().unregister(listener);
   }
 
+  /** Each column of the Deequ view by its definition over the batch's own columns. */
+  private static Map<String, Expression> viewDefinitions(Validation.Prepared prepared) {
+    Map<String, Expression> defs = new HashMap<>();
+    String[] names = prepared.batch().columns();
+    for (int j = 0; j < names.length; j++) {
+      defs.put(Plan.positional(j), Compiler.column(names[j]).expr());
+    }
+    for (Compiled c : prepared.plan().items()) {
+      if (c.measure() instanceof Measure.Compliance m) {
+        defs.put(m.ok(), c.ok().expr());
+        if (m.applies() != null) {
+          defs.put(m.applies(), c.applies().expr());
+        }
+      }
+    }
+    defs.put(Plan.PRESENT, lit(true).expr());
+    List<Column> parts = ContentFingerprint.parts(prepared.batch(), List.of(names));
+    for (int p = 0; p < parts.size(); p++) {
+      defs.put(Validation.FINGERPRINT_PART + p, parts.get(p).expr());
+    }
+    return defs;
+  }
+
+  /** {@code c} with every reference to a view column replaced by the column's definition. */
+  private static Column inline(Column c, Map<String, Expression> definitions) {
+    return new Column(c.expr().transformUp(new AbstractPartialFunction<Expression, Expression>() {
+      @Override
+      public boolean isDefinedAt(Expression e) {
+        return e instanceof UnresolvedAttribute a && a.nameParts().size() == 1 && definitions.containsKey(a.name());
+      }
+
+      @Override
+      public Expression apply(Expression e) {
+        return definitions.get(((UnresolvedAttribute) e).name());
+      }
+    }));
+  }
+
   /** xxhash64 of the key columns and their null flags (xxhash64 skips nulls: (1, NULL) and (NULL, 1) would collide). */
-  private static Column keyHash(Measure.Uniqueness u) {
+  private static Column keyHash(Measure.Uniqueness u, Map<String, Expression> definitions) {
     List<Column> parts = new ArrayList<>();
     List<String> keys = u.columns().stream().filter(c -> !c.equals(Plan.PRESENT)).toList();
-    keys.forEach(k -> parts.add(col(k)));
-    keys.forEach(k -> parts.add(col(k).isNull()));
+    keys.forEach(k -> parts.add(new Column(definitions.get(k))));
+    keys.forEach(k -> parts.add(new Column(definitions.get(k)).isNull()));
     return xxhash64(parts.toArray(Column[]::new));
   }
 
