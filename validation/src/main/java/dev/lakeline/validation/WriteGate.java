@@ -3,11 +3,12 @@ package dev.lakeline.validation;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.lakeline.core.delta.ContentFingerprint;
 import dev.lakeline.validation.internal.deequ.DeequRunner;
 import dev.lakeline.validation.internal.deequ.Measure;
 import dev.lakeline.validation.internal.deequ.Measurement;
 import dev.lakeline.validation.internal.spark.KeyHashes;
-import dev.lakeline.core.delta.ContentFingerprint;
+import dev.lakeline.validation.internal.spark.ObservedMetrics;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -15,20 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.analysis.UnresolvedAttribute;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.execution.QueryExecution;
-import org.apache.spark.sql.util.QueryExecutionListener;
-import scala.Option;
-import scala.runtime.AbstractPartialFunction;
 
 /**
  * The gate with its suite measured inside the write's own pass over the batch, for a write that can still be
@@ -53,14 +45,13 @@ public final class WriteGate implements AutoCloseable {
   /** How long to wait for Spark's listener bus to deliver the observed metrics after the write returned. */
   private static final long METRICS_WAIT_SECONDS = 60;
 
-  private final SparkSession spark;
   private final IngestionPolicy policy;
   private final Validation.Prepared prepared;
   private final DeequRunner.Observed deequ;
   private final List<Integer> sharedItems;
   private final List<Integer> keyItems;
   private final List<KeyHashes> keyHashes;
-  private final Listener listener;
+  private final ObservedMetrics listener;
   private final Dataset<Row> rows;
   /** For each aggregate Deequ asked for, its position among the distinct ones observed. */
   private final int[] slots;
@@ -68,7 +59,6 @@ public final class WriteGate implements AutoCloseable {
   private WriteGate(
       SparkSession spark, IngestionPolicy policy, Validation.Prepared prepared, List<Integer> sharedItems,
       List<Integer> keyItems) {
-    this.spark = spark;
     this.policy = policy;
     this.prepared = prepared;
     this.sharedItems = sharedItems;
@@ -103,10 +93,9 @@ public final class WriteGate implements AutoCloseable {
     // The aggregates name the view's columns; observed on the batch itself, with each view column replaced by
     // its definition, the write reads the batch's rows as they are (no wider row built and narrowed again).
     Map<String, Expression> definitions = viewDefinitions(prepared);
-    Column[] inlined = once.stream().map(c -> inline(c, definitions)).toArray(Column[]::new);
+    Column[] inlined = once.stream().map(c -> ObservedMetrics.inline(c, definitions)).toArray(Column[]::new);
     this.rows = prepared.batch().observe(name, inlined[0], Arrays.copyOfRange(inlined, 1, inlined.length));
-    this.listener = new Listener(name);
-    spark.listenerManager().register(listener);
+    this.listener = ObservedMetrics.listen(spark, name);
   }
 
   /**
@@ -155,7 +144,7 @@ public final class WriteGate implements AutoCloseable {
    * {@link Gate#evaluate}.
    */
   public Optional<GateResult> decide() {
-    Row distinct = listener.await();
+    Row distinct = listener.await(METRICS_WAIT_SECONDS);
     if (distinct == null) {
       return Optional.empty();
     }
@@ -199,7 +188,7 @@ public final class WriteGate implements AutoCloseable {
   /** Stops listening for the observation. */
   @Override
   public void close() {
-    spark.listenerManager().unregister(listener);
+    listener.close();
   }
 
   /** Each column of the Deequ view by its definition over the batch's own columns. */
@@ -225,21 +214,6 @@ public final class WriteGate implements AutoCloseable {
     return defs;
   }
 
-  /** {@code c} with every reference to a view column replaced by the column's definition. */
-  private static Column inline(Column c, Map<String, Expression> definitions) {
-    return new Column(c.expr().transformUp(new AbstractPartialFunction<Expression, Expression>() {
-      @Override
-      public boolean isDefinedAt(Expression e) {
-        return e instanceof UnresolvedAttribute a && a.nameParts().size() == 1 && definitions.containsKey(a.name());
-      }
-
-      @Override
-      public Expression apply(Expression e) {
-        return definitions.get(((UnresolvedAttribute) e).name());
-      }
-    }));
-  }
-
   /** xxhash64 of the key columns and their null flags (xxhash64 skips nulls: (1, NULL) and (NULL, 1) would collide). */
   private static Column keyHash(Measure.Uniqueness u, Map<String, Expression> definitions) {
     List<Column> parts = new ArrayList<>();
@@ -252,41 +226,5 @@ public final class WriteGate implements AutoCloseable {
   /** At most a sixteenth of the driver's heap for the hashes of one key (8 bytes each). */
   private static long hashLimit() {
     return Runtime.getRuntime().maxMemory() / 16 / 8;
-  }
-
-  /** Catches the observation of the one query that carries it (Delta's write runs under its own execution). */
-  private static final class Listener implements QueryExecutionListener {
-    private final String name;
-    private final CompletableFuture<Row> metrics = new CompletableFuture<>();
-    private volatile int deliveries;
-
-    Listener(String name) {
-      this.name = name;
-    }
-
-    @Override
-    public void onSuccess(String funcName, QueryExecution qe, long durationNs) {
-      Option<Row> row = qe.observedMetrics().get(name);
-      if (row.isDefined()) {
-        deliveries++;
-        metrics.complete(row.get());
-      }
-    }
-
-    @Override
-    public void onFailure(String funcName, QueryExecution qe, Exception exception) {}
-
-    /** The observed row, or null when none came (or more than one query carried it). */
-    Row await() {
-      try {
-        Row row = metrics.get(METRICS_WAIT_SECONDS, TimeUnit.SECONDS);
-        return deliveries == 1 ? row : null;
-      } catch (TimeoutException | ExecutionException e) {
-        return null;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
-    }
   }
 }

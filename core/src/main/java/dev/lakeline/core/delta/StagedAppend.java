@@ -1,23 +1,15 @@
 package dev.lakeline.core.delta;
 
-import java.io.IOException;
+import dev.lakeline.core.internal.DeltaTransaction;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Optional;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.SaveMode;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.delta.DeltaLog;
-import org.apache.spark.sql.delta.DeltaOperations;
-import org.apache.spark.sql.delta.OptimisticTransaction;
-import org.apache.spark.sql.delta.actions.AddFile;
-import org.apache.spark.sql.delta.actions.FileAction;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.Option;
-import scala.collection.JavaConverters;
-import scala.collection.Seq;
 
 /**
  * An append to an existing Delta table whose data files are written but not yet committed: {@link #commit}
@@ -32,20 +24,22 @@ import scala.collection.Seq;
  * write).
  */
 public final class StagedAppend {
+  /** Runs small jobs on Delta logs beside a write (two threads: the table's and the reports table's). */
+  private static final ExecutorService BESIDE = Executors.newFixedThreadPool(2, r -> {
+    Thread t = new Thread(r, "lakeline-delta-beside-write");
+    t.setDaemon(true);
+    return t;
+  });
+
   private final SparkSession spark;
   private final CommitRequest request;
-  private final DeltaLog log;
-  private final OptimisticTransaction txn;
-  private final Seq<FileAction> actions;
+  private final DeltaTransaction txn;
   private boolean finished;
 
-  private StagedAppend(
-      SparkSession spark, CommitRequest request, DeltaLog log, OptimisticTransaction txn, Seq<FileAction> actions) {
+  private StagedAppend(SparkSession spark, CommitRequest request, DeltaTransaction txn) {
     this.spark = spark;
     this.request = request;
-    this.log = log;
     this.txn = txn;
-    this.actions = actions;
   }
 
   /** Writes the request's rows as uncommitted files of its table, or returns empty when the append does not qualify. */
@@ -53,29 +47,28 @@ public final class StagedAppend {
     if (request.mode() != WriteMode.APPEND || !DeltaCommits.exists(spark, request.path())) {
       return Optional.empty();
     }
-    DeltaLog log = DeltaLog.forTable(spark, request.path());
-    OptimisticTransaction txn = log.startTransaction();
-    if (!sameColumns(txn.metadata().schema(), request.data().schema())) {
+    DeltaTransaction txn = DeltaTransaction.start(spark, request.path());
+    if (!sameColumns(txn.schema(), request.data().schema())) {
       return Optional.empty();
     }
     // The commit needs the snapshot's state (its transaction ids): reconstructing it from the log takes a few
     // small jobs, started here to overlap the write as far as the scheduler lets them.
-    warmUp(txn.snapshot());
-    Seq<FileAction> actions = txn.writeFiles(request.data());
+    beside(txn::prepareState);
+    txn.write(request.data());
     boolean replay;
     try {
       // Every commit of a batch records its transaction id (lakeline:<batch>, version): one found means a replay,
       // which the plain commit handles (it compares fingerprints first).
-      replay = txn.txnVersion(DeltaCommits.appId(request.batchId())) >= 0;
+      replay = txn.transactionVersion(DeltaCommits.appId(request.batchId())) >= 0;
     } catch (RuntimeException e) {
-      deleteFiles(spark, log, actions);
+      txn.deleteWritten();
       throw e;
     }
     if (replay) {
-      deleteFiles(spark, log, actions);
+      txn.deleteWritten();
       return Optional.empty();
     }
-    return Optional.of(new StagedAppend(spark, request, log, txn, actions));
+    return Optional.of(new StagedAppend(spark, request, txn));
   }
 
   /** The rows as the files were written: validate these (the data of the request). */
@@ -93,17 +86,12 @@ public final class StagedAppend {
     finish();
     String token = request.batchId() + "#" + fingerprint.value() + "#" + System.nanoTime();
     String userMetadata = DeltaCommits.metadata(request, fingerprint, token);
-    txn.updateSetTransaction(DeltaCommits.appId(request.batchId()), txn.readVersion() + 1, Option.empty());
-    Option<Seq<String>> partitionBy = request.partitionColumns().isEmpty()
-        ? Option.empty()
-        : Option.apply(JavaConverters.asScalaBuffer(request.partitionColumns()).toList());
     try {
-      @SuppressWarnings({"unchecked", "rawtypes"})
-      long version = txn.commit(
-          (Seq) actions, new DeltaOperations.Write(SaveMode.Append, partitionBy, Option.empty(), Option.apply(userMetadata)));
+      long version = txn.commitAppend(
+          DeltaCommits.appId(request.batchId()), txn.readVersion() + 1, request.partitionColumns(), userMetadata);
       return new CommitResult(request.path(), version, fingerprint.rows(), false);
     } catch (ConcurrentModificationException e) {
-      deleteFiles();
+      txn.deleteWritten();
       return DeltaCommits.commit(spark, request, fingerprint);
     }
   }
@@ -111,7 +99,7 @@ public final class StagedAppend {
   /** Deletes the written files; the table is as it was. */
   public void abort() {
     finish();
-    deleteFiles();
+    txn.deleteWritten();
   }
 
   private void finish() {
@@ -119,24 +107,6 @@ public final class StagedAppend {
       throw new IllegalStateException("This staged append was already committed or aborted");
     }
     finished = true;
-  }
-
-  private void deleteFiles() {
-    deleteFiles(spark, log, actions);
-  }
-
-  private static void deleteFiles(SparkSession spark, DeltaLog log, Seq<FileAction> actions) {
-    for (FileAction a : JavaConverters.seqAsJavaList(actions)) {
-      if (a instanceof AddFile add) {
-        Path file = add.absolutePath(log);
-        try {
-          FileSystem fs = file.getFileSystem(spark.sessionState().newHadoopConf());
-          fs.delete(file, false);
-        } catch (IOException e) {
-          // an uncommitted file is invisible to readers; VACUUM removes what could not be deleted here
-        }
-      }
-    }
   }
 
   /**
@@ -148,25 +118,20 @@ public final class StagedAppend {
    * @return the version committed; -1 when the id was appended before; null when the rows do not have the
    *     table's schema (use the DataFrame writer, which reports or merges the difference)
    */
-  static Long appendOnce(SparkSession spark, String path, org.apache.spark.sql.Dataset<?> data, String appId, String userMetadata) {
-    DeltaLog log = DeltaLog.forTable(spark, path);
+  static Long appendOnce(SparkSession spark, String path, Dataset<?> data, String appId, String userMetadata) {
     for (int attempt = 1; ; attempt++) {
-      OptimisticTransaction txn = log.startTransaction();
-      if (!sameColumns(txn.metadata().schema(), data.schema())) {
+      DeltaTransaction txn = DeltaTransaction.start(spark, path);
+      if (!sameColumns(txn.schema(), data.schema())) {
         return null;
       }
-      if (txn.txnVersion(appId) >= 0) {
+      if (txn.transactionVersion(appId) >= 0) {
         return -1L;
       }
-      Seq<FileAction> actions = txn.writeFiles(data);
-      txn.updateSetTransaction(appId, 0L, Option.empty());
+      txn.write(data);
       try {
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        long version = txn.commit(
-            (Seq) actions, new DeltaOperations.Write(SaveMode.Append, Option.empty(), Option.empty(), Option.apply(userMetadata)));
-        return version;
+        return txn.commitAppend(appId, 0L, List.of(), userMetadata);
       } catch (ConcurrentModificationException e) {
-        deleteFiles(spark, log, actions);
+        txn.deleteWritten();
         if (attempt >= DeltaCommits.MAX_ATTEMPTS) {
           throw dev.lakeline.core.Errors.conflict(
               e, "Gave up appending %s to %s after %d attempts: other writers kept changing the table. Rerun.", appId, path, attempt);
@@ -181,35 +146,23 @@ public final class StagedAppend {
     }
   }
 
-  /** Runs small jobs on Delta logs beside a write (two threads: a warm-up and a history check at once). */
-  private static final java.util.concurrent.ExecutorService BESIDE =
-      java.util.concurrent.Executors.newFixedThreadPool(2, r -> {
-        Thread t = new Thread(r, "lakeline-delta-beside-write");
-        t.setDaemon(true);
-        return t;
-      });
-
   /**
    * Reconstructs the state of the latest snapshot of the table at {@code path} in the background, so that a
    * commit to it shortly after (a validation report after the batch's write, say) finds it ready. Best effort:
    * a failure here only means the commit reconstructs the state itself.
    */
   public static void warmUp(SparkSession spark, String path) {
-    BESIDE.execute(() -> {
-      try {
-        if (DeltaCommits.exists(spark, path)) {
-          DeltaLog.forTable(spark, path).startTransaction().snapshot().transactions();
-        }
-      } catch (RuntimeException e) {
-        // the commit will do it
+    beside(() -> {
+      if (DeltaCommits.exists(spark, path)) {
+        DeltaTransaction.start(spark, path).prepareState();
       }
     });
   }
 
-  private static void warmUp(org.apache.spark.sql.delta.Snapshot snapshot) {
+  private static void beside(Runnable work) {
     BESIDE.execute(() -> {
       try {
-        snapshot.transactions();
+        work.run();
       } catch (RuntimeException e) {
         // the commit will do it
       }
