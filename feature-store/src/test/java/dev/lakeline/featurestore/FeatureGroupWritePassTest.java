@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 @SparkTest
 class FeatureGroupWritePassTest {
-  private static final int ROWS = 20_000;
+  private static final int ROWS = 5_000;
 
   private static ExpectationSuite suite(IngestionPolicy policy) {
     return new ExpectationSuite("readings", List.of(
