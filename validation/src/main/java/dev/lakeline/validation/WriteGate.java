@@ -64,16 +64,19 @@ public final class WriteGate implements AutoCloseable {
     this.sharedItems = sharedItems;
     this.keyItems = keyItems;
     this.deequ = DeequRunner.observe(sharedItems.stream().map(i -> prepared.items().get(i)).toList());
+    // The aggregates name the view's columns; observed on the batch itself, with each view column replaced by
+    // its definition, the write reads the batch's rows as they are (no wider row built and narrowed again).
+    Map<String, Expression> definitions = viewDefinitions(prepared);
     List<Column> observed = new ArrayList<>(deequ.columns());
     this.keyHashes = new ArrayList<>();
     long limit = hashLimit();
     for (int i : keyItems) {
       KeyHashes hashes = KeyHashes.register(spark, limit);
       keyHashes.add(hashes);
-      observed.add(hashes.feed(keyHash((Measure.Uniqueness) prepared.items().get(i).measure(), viewDefinitions(prepared))));
+      observed.add(hashes.feed(keyHash((Measure.Uniqueness) prepared.items().get(i).measure(), definitions)));
     }
     // Deequ asks for the same aggregate more than once (a row count per compliance check): observe each once
-    java.util.Map<String, Integer> distinct = new java.util.LinkedHashMap<>();
+    Map<String, Integer> distinct = new HashMap<>();
     List<Column> once = new ArrayList<>();
     this.slots = new int[observed.size()];
     for (int k = 0; k < observed.size(); k++) {
@@ -90,9 +93,6 @@ public final class WriteGate implements AutoCloseable {
       slots[k] = at;
     }
     String name = "lakeline_gate_" + UUID.randomUUID().toString().replace("-", "");
-    // The aggregates name the view's columns; observed on the batch itself, with each view column replaced by
-    // its definition, the write reads the batch's rows as they are (no wider row built and narrowed again).
-    Map<String, Expression> definitions = viewDefinitions(prepared);
     Column[] inlined = once.stream().map(c -> ObservedMetrics.inline(c, definitions)).toArray(Column[]::new);
     this.rows = prepared.batch().observe(name, inlined[0], Arrays.copyOfRange(inlined, 1, inlined.length));
     this.listener = ObservedMetrics.listen(spark, name);

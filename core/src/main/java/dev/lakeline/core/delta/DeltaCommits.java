@@ -211,7 +211,9 @@ public final class DeltaCommits {
    * Appends rows that carry their own unique id (a validation report, say) at most once: Delta's transaction id
    * {@code (lakeline:<id>, 0)} makes it skip a second append of the same id, so no fingerprint and no history
    * scan are needed. A second append with the same id is skipped whatever its content: the first one wins.
-   * {@code rows} is the number of rows in {@code data}, as the caller knows it.
+   * {@code rows} is the number of rows in {@code data}, as the caller knows it. An existing table with the rows'
+   * schema gets them through Delta's transaction API (cheaper for a few rows); otherwise the DataFrame writer
+   * creates the table or reports the schema difference.
    */
   public static CommitResult appendOnce(SparkSession spark, String path, org.apache.spark.sql.Dataset<Row> data, long rows, String id) {
     String token = id + "#" + System.nanoTime();
@@ -274,7 +276,7 @@ public final class DeltaCommits {
     }
   }
 
-  private static void sleep(long millis) {
+  static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

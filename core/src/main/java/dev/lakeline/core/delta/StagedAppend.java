@@ -1,5 +1,6 @@
 package dev.lakeline.core.delta;
 
+import dev.lakeline.core.Errors;
 import dev.lakeline.core.internal.DeltaTransaction;
 import java.util.ConcurrentModificationException;
 import java.util.List;
@@ -133,15 +134,10 @@ public final class StagedAppend {
       } catch (ConcurrentModificationException e) {
         txn.deleteWritten();
         if (attempt >= DeltaCommits.MAX_ATTEMPTS) {
-          throw dev.lakeline.core.Errors.conflict(
+          throw Errors.conflict(
               e, "Gave up appending %s to %s after %d attempts: other writers kept changing the table. Rerun.", appId, path, attempt);
         }
-        try {
-          Thread.sleep(200L * attempt);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("Interrupted while retrying a Delta commit", ie);
-        }
+        DeltaCommits.sleep(200L * attempt);
       }
     }
   }
