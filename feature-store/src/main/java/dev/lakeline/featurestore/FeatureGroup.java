@@ -15,6 +15,7 @@ import dev.lakeline.validation.GateResult;
 import dev.lakeline.validation.Staging;
 import dev.lakeline.validation.ValidationReport;
 import dev.lakeline.validation.ValidationReports;
+import dev.lakeline.validation.ValidationReports.PendingReport;
 import dev.lakeline.validation.WriteGate;
 import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
@@ -238,15 +239,17 @@ public final class FeatureGroup {
     if (options.runId() != null) {
       metadata.put("run_id", options.runId());
     }
-    try (Staging staging = Staging.of(align(batch))) {
+    // the report's append starts now: its look at the reports table (a few small jobs) overlaps the batch's work
+    try (PendingReport pending = ValidationReports.open(spark, layout).open(reportId);
+        Staging staging = Staging.of(align(batch))) {
       if (options.mode() == WriteMode.APPEND) {
-        Optional<InsertResult> inPass = insertInWritePass(staging, options, reportId, metadata);
+        Optional<InsertResult> inPass = insertInWritePass(staging, options, reportId, metadata, pending);
         if (inPass.isPresent()) {
           return inPass.get();
         }
       }
       try (GateResult gate = Gate.evaluate(staging.rows(), gateSuite(), spec.policy())) {
-        return record(gate, options, reportId, metadata, accepted -> DeltaCommits.commit(spark, request(accepted, options, metadata), gate.acceptedFingerprint()));
+        return record(gate, options, reportId, metadata, pending, null, accepted -> DeltaCommits.commit(spark, request(accepted, options, metadata), gate.acceptedFingerprint()));
       }
     }
   }
@@ -259,13 +262,12 @@ public final class FeatureGroup {
    * validation pass.
    */
   private Optional<InsertResult> insertInWritePass(
-      Staging staging, InsertOptions options, String reportId, Map<String, String> metadata) {
+      Staging staging, InsertOptions options, String reportId, Map<String, String> metadata, PendingReport pending) {
     Optional<WriteGate> prepared = WriteGate.prepare(staging.rows(), gateSuite(), spec.policy());
     if (prepared.isEmpty()) {
       return Optional.empty();
     }
     try (WriteGate writeGate = prepared.get()) {
-      StagedAppend.warmUp(spark, ValidationReports.open(spark, layout).path()); // the report's commit comes next
       Optional<StagedAppend> staged;
       try {
         staged = StagedAppend.write(spark, request(writeGate.rows(), options, metadata));
@@ -282,7 +284,7 @@ public final class FeatureGroup {
         return Optional.empty();
       }
       try (GateResult gate = decided.get()) {
-        return Optional.of(record(gate, options, reportId, metadata, accepted -> {
+        return Optional.of(record(gate, options, reportId, metadata, pending, staged.get().nextVersion(), accepted -> {
           ContentFingerprint fp =
               gate.acceptedFingerprint() != null ? gate.acceptedFingerprint() : ContentFingerprint.compute(staging.rows());
           return staged.get().commit(fp);
@@ -303,18 +305,25 @@ public final class FeatureGroup {
   /**
    * Records the gate's decision: a rejected batch leaves its report and fails; otherwise {@code commit} writes
    * the accepted rows (when there are any, or when nothing was quarantined), the quarantined rows replace the
-   * batch's slice of the quarantine table, and the report records the version committed.
+   * batch's slice of the quarantine table, and the report records the version committed, through {@code pending}
+   * (opened when the insert began). When the version the commit will produce is known ({@code expectedVersion},
+   * else null), the report's row is written while the batch commits and committed after it if the commit did
+   * produce that version (otherwise it is dropped and the report appended anew).
    */
   private InsertResult record(
-      GateResult gate, InsertOptions options, String reportId, Map<String, String> metadata,
-      java.util.function.Function<Dataset<Row>, CommitResult> commit) {
+      GateResult gate, InsertOptions options, String reportId, Map<String, String> metadata, PendingReport pending,
+      Long expectedVersion, java.util.function.Function<Dataset<Row>, CommitResult> commit) {
     ValidationReports reports = ValidationReports.open(spark, layout);
     ValidationReport report =
         new ValidationReport(
             reportId, spec.name(), spec.version(), options.runId(), options.batchId(), gate.policy(), gate.decision(),
             null, options.logicalDate(), gate.validation());
+    boolean early = expectedVersion != null && gate.decision() != Decision.REJECTED && gate.quarantinedCount() == 0;
+    if (early) {
+      pending.write(report.withDeltaVersion(expectedVersion));
+    }
     if (gate.decision() == Decision.REJECTED) {
-      reports.append(report);
+      pending.write(report).commit();
       throw Errors.rejected(
           "Batch %s for feature group %s was rejected (policy %s). Nothing was written; report %s.%n%s%n"
               + "Fix the data (or the suite) and rerun the job.",
@@ -322,7 +331,7 @@ public final class FeatureGroup {
     }
     CommitResult committed = null;
     if (gate.acceptedCount() > 0 || gate.quarantinedCount() == 0) {
-      committed = commit.apply(gate.accepted());
+      committed = commit.apply(gate.accepted()); // on a failure, the caller's close drops the pending report
     }
     if (gate.quarantinedCount() > 0) {
       Dataset<Row> held =
@@ -337,7 +346,14 @@ public final class FeatureGroup {
           spark, CommitRequest.replaceWhere(quarantinePath(), held, slice, "quarantine:" + options.batchId()).withMetadata(metadata));
     }
     Long version = committed == null ? null : committed.version();
-    reports.append(report.withDeltaVersion(version));
+    if (early && expectedVersion.equals(version) && !committed.skipped()) {
+      pending.commit();
+    } else if (early) {
+      pending.abort();
+      reports.append(report.withDeltaVersion(version));
+    } else {
+      pending.write(report.withDeltaVersion(version)).commit();
+    }
     return new InsertResult(
         spec.label(),
         version == null ? -1 : version,

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.delta.PendingAppend;
 import dev.lakeline.core.storage.StorageLayout;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
@@ -49,8 +50,62 @@ public final class ValidationReports {
    */
   public CommitResult append(ValidationReport report) {
     ensureTable();
-    Dataset<Row> row = spark.createDataFrame(List.of(ReportRows.toRow(report)), ReportRows.SCHEMA);
-    return DeltaCommits.appendOnce(spark, path, row, 1, "validation_report:" + report.reportId());
+    return DeltaCommits.appendOnce(spark, path, row(report), 1, appendId(report.reportId()));
+  }
+
+  /**
+   * Starts appending the report with id {@code reportId} in the background: its content comes later, with
+   * {@link PendingReport#write}. For a gate that knows its report's id before it has the report: the table's
+   * transaction is opened while the batch is written, the report's row written while the batch commits, and
+   * committed after that commit, so that a report never points at a version that does not exist.
+   */
+  public PendingReport open(String reportId) {
+    ensureTable();
+    return new PendingReport(reportId, PendingAppend.open(spark, path, appendId(reportId)));
+  }
+
+  /** A report being appended: {@link #write} its content, then {@link #commit} (once per report id) or {@link #abort}. */
+  public final class PendingReport implements AutoCloseable {
+    private final String reportId;
+    private final PendingAppend append;
+
+    private PendingReport(String reportId, PendingAppend append) {
+      this.reportId = reportId;
+      this.append = append;
+    }
+
+    /** Hands over the report (with the id this pending append was opened for); its row is written in the background. */
+    public PendingReport write(ValidationReport report) {
+      if (!report.reportId().equals(reportId)) {
+        throw new IllegalArgumentException("Report " + report.reportId() + " given to the pending append of " + reportId);
+      }
+      append.write(row(report), 1);
+      return this;
+    }
+
+    /** Makes the report visible, as {@link ValidationReports#append} does. */
+    public CommitResult commit() {
+      return append.commit();
+    }
+
+    /** Drops the pending report: nothing is appended. */
+    public void abort() {
+      append.abort();
+    }
+
+    /** Drops the pending report unless it was committed or dropped already. */
+    @Override
+    public void close() {
+      append.close();
+    }
+  }
+
+  private static String appendId(String reportId) {
+    return "validation_report:" + reportId;
+  }
+
+  private Dataset<Row> row(ValidationReport report) {
+    return spark.createDataFrame(List.of(ReportRows.toRow(report)), ReportRows.SCHEMA);
   }
 
   /** The newest {@code limit} reports of a feature group (all versions), newest first; empty if there are none. */

@@ -217,11 +217,7 @@ public final class DeltaCommits {
    */
   public static CommitResult appendOnce(SparkSession spark, String path, org.apache.spark.sql.Dataset<Row> data, long rows, String id) {
     String token = id + "#" + System.nanoTime();
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("lakeline.batch", id);
-    m.put("lakeline.mode", "APPEND_ONCE");
-    m.put("lakeline.token", token);
-    String userMetadata = jsonString(m);
+    String userMetadata = appendOnceMetadata(id, token);
     if (exists(spark, path)) {
       Long version = StagedAppend.appendOnce(spark, path, data, appId(id), userMetadata);
       if (version != null) {
@@ -250,6 +246,15 @@ public final class DeltaCommits {
       return new CommitResult(path, mine, rows, false);
     }
     return new CommitResult(path, earlierAppend(spark, path, id), rows, true);
+  }
+
+  /** The commit metadata of an {@link #appendOnce} of {@code id}: the id, the mode and a token unique to the attempt. */
+  static String appendOnceMetadata(String id, String token) {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("lakeline.batch", id);
+    m.put("lakeline.mode", "APPEND_ONCE");
+    m.put("lakeline.token", token);
+    return jsonString(m);
   }
 
   /** The version of an earlier {@link #appendOnce} of {@code id}, or -1 when the history no longer shows it. */

@@ -25,7 +25,7 @@ import org.apache.spark.sql.types.StructType;
  * write).
  */
 public final class StagedAppend {
-  /** Runs small jobs on Delta logs beside a write (two threads: the table's and the reports table's). */
+  /** Runs a small job on the table's log beside its write. */
   private static final ExecutorService BESIDE = Executors.newFixedThreadPool(2, r -> {
     Thread t = new Thread(r, "lakeline-delta-beside-write");
     t.setDaemon(true);
@@ -75,6 +75,11 @@ public final class StagedAppend {
   /** The rows as the files were written: validate these (the data of the request). */
   public CommitRequest request() {
     return request;
+  }
+
+  /** The version {@link #commit} produces unless another writer commits to the table first. */
+  public long nextVersion() {
+    return txn.readVersion() + 1;
   }
 
   /**
@@ -142,19 +147,6 @@ public final class StagedAppend {
     }
   }
 
-  /**
-   * Reconstructs the state of the latest snapshot of the table at {@code path} in the background, so that a
-   * commit to it shortly after (a validation report after the batch's write, say) finds it ready. Best effort:
-   * a failure here only means the commit reconstructs the state itself.
-   */
-  public static void warmUp(SparkSession spark, String path) {
-    beside(() -> {
-      if (DeltaCommits.exists(spark, path)) {
-        DeltaTransaction.start(spark, path).prepareState();
-      }
-    });
-  }
-
   private static void beside(Runnable work) {
     BESIDE.execute(() -> {
       try {
@@ -166,7 +158,7 @@ public final class StagedAppend {
   }
 
   /** Same column names, in order, and types (nullability aside: feature group tables are all nullable). */
-  private static boolean sameColumns(StructType table, StructType rows) {
+  static boolean sameColumns(StructType table, StructType rows) {
     List<StructField> a = List.of(table.fields());
     List<StructField> b = List.of(rows.fields());
     if (a.size() != b.size()) {

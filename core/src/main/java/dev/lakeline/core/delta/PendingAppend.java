@@ -1,0 +1,144 @@
+package dev.lakeline.core.delta;
+
+import dev.lakeline.core.internal.DeltaTransaction;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * A {@link DeltaCommits#appendOnce} taken apart, so that its slow parts overlap other work. {@link #open} starts,
+ * on a background thread, a transaction on the table and the check that the id was not appended before (each a
+ * small Spark job over the table's log); {@link #write} hands over the rows, whose files the background thread
+ * writes, uncommitted; {@link #commit} waits for both and commits, {@link #abort} deletes the files. A validation
+ * report is appended this way: opened when its batch's write starts, written as soon as the gate has decided
+ * (while the batch commits) and committed right after the batch's commit, once the version it records exists.
+ *
+ * <p>Nothing is visible before {@link #commit}. When a background part fails, or the table does not take the
+ * transaction API's append (it does not exist yet, or its schema differs from the rows'), {@link #commit} falls
+ * back to {@link DeltaCommits#appendOnce}, with the result a plain call would have had. A thread-safe hand-over:
+ * the background thread owns the transaction until {@link #commit} or {@link #abort} has waited for it.
+ */
+public final class PendingAppend implements AutoCloseable {
+  private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "lakeline-pending-append");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** A transaction on the table; {@code appendedBefore} when the id's transaction id is already recorded. */
+  private record Opened(DeltaTransaction txn, boolean appendedBefore) {}
+
+  private final SparkSession spark;
+  private final String path;
+  private final String id;
+  private final CompletableFuture<Opened> opened;
+  private CompletableFuture<Boolean> written;
+  private Dataset<Row> data;
+  private long rows;
+  private boolean finished;
+
+  private PendingAppend(SparkSession spark, String path, String id) {
+    this.spark = spark;
+    this.path = path;
+    this.id = id;
+    this.opened = CompletableFuture.supplyAsync(this::openTransaction, BACKGROUND);
+  }
+
+  /** Starts appending to the table at {@code path} once per {@code id}: the rows come later, with {@link #write}. */
+  public static PendingAppend open(SparkSession spark, String path, String id) {
+    return new PendingAppend(spark, path, id);
+  }
+
+  /** Hands over the rows to append ({@code rows} of them); their files are written in the background. */
+  public PendingAppend write(Dataset<Row> data, long rows) {
+    if (this.data != null || finished) {
+      throw new IllegalStateException("This pending append already has its rows");
+    }
+    this.data = data;
+    this.rows = rows;
+    this.written = opened.thenApplyAsync(o -> {
+      if (o == null || o.appendedBefore() || !StagedAppend.sameColumns(o.txn().schema(), data.schema())) {
+        return false;
+      }
+      o.txn().write(data);
+      return true;
+    }, BACKGROUND);
+    return this;
+  }
+
+  private Opened openTransaction() {
+    if (!DeltaCommits.exists(spark, path)) {
+      return null;
+    }
+    DeltaTransaction txn = DeltaTransaction.start(spark, path);
+    return new Opened(txn, txn.transactionVersion(DeltaCommits.appId(id)) >= 0);
+  }
+
+  /** Commits the rows (once per id: a second append of the id is skipped, see {@link CommitResult#skipped()}). */
+  public CommitResult commit() {
+    if (data == null) {
+      throw new IllegalStateException("Hand over the rows with write(...) before the commit");
+    }
+    finish();
+    Opened o = await(opened);
+    Boolean w = await(written);
+    if (o == null || !Boolean.TRUE.equals(w)) {
+      // not staged: a table to create, another schema, an earlier append of the id (found and reported as
+      // skipped), or a background failure, which the plain append meets again and reports
+      return DeltaCommits.appendOnce(spark, path, data, rows, id);
+    }
+    try {
+      String metadata = DeltaCommits.appendOnceMetadata(id, id + "#" + System.nanoTime());
+      long version = o.txn().commitAppend(DeltaCommits.appId(id), 0L, List.of(), metadata);
+      return new CommitResult(path, version, rows, false);
+    } catch (ConcurrentModificationException e) {
+      o.txn().deleteWritten();
+      return DeltaCommits.appendOnce(spark, path, data, rows, id);
+    }
+  }
+
+  /** Deletes whatever the background thread wrote; the table is as it was. */
+  public void abort() {
+    finish();
+    if (written != null) {
+      Opened o = await(opened);
+      await(written);
+      if (o != null) {
+        o.txn().deleteWritten();
+      }
+    }
+  }
+
+  /** Aborts unless committed or aborted already: for try-with-resources around the work the append waits for. */
+  @Override
+  public void close() {
+    if (!finished) {
+      abort();
+    }
+  }
+
+  /** The background part's outcome; null when it failed. */
+  private static <T> T await(CompletableFuture<T> part) {
+    try {
+      return part.get();
+    } catch (ExecutionException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while waiting for a pending Delta append", e);
+    }
+  }
+
+  private void finish() {
+    if (finished) {
+      throw new IllegalStateException("This pending append was already committed or aborted");
+    }
+    finished = true;
+  }
+}

@@ -1,0 +1,78 @@
+package dev.lakeline.testkit.delta;
+
+import static dev.lakeline.testkit.DataFrameAssertions.assertSameRows;
+import static dev.lakeline.testkit.delta.Batches.rows;
+import static dev.lakeline.testkit.delta.Batches.table;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.delta.CommitRequest;
+import dev.lakeline.core.delta.CommitResult;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.delta.PendingAppend;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+@SparkTest
+class PendingAppendTest {
+  private static String newTable(SparkSession spark, TestLakehouse lake, String name) {
+    String path = lake.layout().predictions(name);
+    DeltaCommits.commit(spark, CommitRequest.append(path, rows(spark, "('d0', 0, 0.5)"), "b0"));
+    return path;
+  }
+
+  @Test
+  void rowsAreInvisibleUntilTheCommitAndTheIdIsAppendedOnce(SparkSession spark, TestLakehouse lake) {
+    String path = newTable(spark, lake, "pending");
+    PendingAppend pending = PendingAppend.open(spark, path, "report-1");
+    // another commit lands between the opening and the commit: an append does not conflict with it
+    DeltaCommits.commit(spark, CommitRequest.append(path, rows(spark, "('d2', 2, 2.5)"), "b2"));
+    pending.write(rows(spark, "('d1', 1, 1.5)"), 1);
+    assertEquals(1, DeltaCommits.currentVersion(spark, path), "written, not committed");
+    assertEquals(2, table(spark, path).count());
+
+    CommitResult committed = pending.commit();
+
+    assertEquals(2, committed.version());
+    assertFalse(committed.skipped());
+    assertSameRows(rows(spark, "('d0', 0, 0.5), ('d2', 2, 2.5), ('d1', 1, 1.5)"), table(spark, path));
+    // the commit records the id as appendOnce does: a second append of it is skipped and points at this version
+    CommitResult again = DeltaCommits.appendOnce(spark, path, rows(spark, "('d1', 1, 1.5)"), 1, "report-1");
+    assertTrue(again.skipped());
+    assertEquals(2, again.version());
+    CommitResult pendingAgain = PendingAppend.open(spark, path, "report-1").write(rows(spark, "('d1', 1, 1.5)"), 1).commit();
+    assertTrue(pendingAgain.skipped());
+    assertEquals(3, table(spark, path).count());
+  }
+
+  @Test
+  void abortAndCloseLeaveTheTableAsItWas(SparkSession spark, TestLakehouse lake) {
+    String path = newTable(spark, lake, "pending-abort");
+    PendingAppend written = PendingAppend.open(spark, path, "report-2").write(rows(spark, "('d1', 1, 1.5)"), 1);
+    written.abort();
+    try (PendingAppend unused = PendingAppend.open(spark, path, "report-3")) {
+      // closed without rows: nothing to drop
+    }
+    try (PendingAppend closed = PendingAppend.open(spark, path, "report-4")) {
+      closed.write(rows(spark, "('d4', 4, 4.5)"), 1);
+    }
+
+    assertEquals(0, DeltaCommits.currentVersion(spark, path));
+    assertSameRows(rows(spark, "('d0', 0, 0.5)"), spark.read().format("delta").load(path));
+    assertEquals(1, spark.read().parquet(path).count(), "the dropped rows' files are deleted, not just uncommitted");
+    assertThrows(IllegalStateException.class, written::commit, "an aborted append cannot be committed");
+  }
+
+  @Test
+  void aTableThatDoesNotExistYetIsCreatedByTheCommit(SparkSession spark, TestLakehouse lake) {
+    String path = lake.layout().predictions("pending-new");
+    CommitResult committed = PendingAppend.open(spark, path, "report-5").write(rows(spark, "('d1', 1, 1.5)"), 1).commit();
+
+    assertEquals(0, committed.version());
+    assertSameRows(rows(spark, "('d1', 1, 1.5)"), table(spark, path));
+  }
+}
