@@ -9,6 +9,7 @@ import dev.lakeline.featurestore.FeatureGroupFiles;
 import dev.lakeline.featurestore.FeatureStore;
 import dev.lakeline.featurestore.InsertOptions;
 import dev.lakeline.jobs.faults.HaltingFileSystem;
+import dev.lakeline.jobs.faults.HaltingFs;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import java.io.IOException;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 @SparkTest
 class FaultToleranceIT {
   private static final String GROUP_FILES = ".*/feature_groups/tx/v1/part-[^/]*\\.parquet";
-  private static final String REPORT_FILES = ".*/_lakeline/validation_reports/part-[^/]*\\.parquet";
+  // the validation report's commit (Delta writes it to a temporary file, then renames it): the report's row is
+  // written beside the batch's commit, and committed only after it
+  private static final String REPORT_COMMIT = ".*/_lakeline/validation_reports/_delta_log/[^/]*\\.json[^/]*";
 
   private static SparkSubmitProcess.Run insert(Path dir, TestLakehouse lh, Path input, String haltOn, int haltAt) throws Exception {
     List<String> jvm = haltOn == null ? List.of()
@@ -37,6 +40,7 @@ class FaultToleranceIT {
     List<String> submit = List.of(
         "--conf", "spark.hadoop.fs.file.impl=" + HaltingFileSystem.class.getName(),
         "--conf", "spark.hadoop.fs.file.impl.disable.cache=true",
+        "--conf", "spark.hadoop.fs.AbstractFileSystem.file.impl=" + HaltingFs.class.getName(),
         // one input file per task, so the write has several data files to be killed between
         "--conf", "spark.sql.files.maxPartitionBytes=1024");
     return SparkSubmitProcess.run(dir, jvm, Path.of("target", "test-classes").toAbsolutePath().toString(), submit,
@@ -96,9 +100,12 @@ class FaultToleranceIT {
         "readers see none of the orphaned files");
 
     // killed after the commit, before its validation report: the rerun must not commit again
-    SparkSubmitProcess.Run afterCommit = insert(dir, lh, input, REPORT_FILES, 1);
+    SparkSubmitProcess.Run afterCommit = insert(dir, lh, input, REPORT_COMMIT, 1);
     assertEquals(HaltingFileSystem.EXIT_CODE, afterCommit.exitCode(), afterCommit.err());
+    assertTrue(afterCommit.err().contains("FAULT INJECTED"), afterCommit.err());
     assertEquals(before + 1, g.deltaVersion(), "the commit landed before the kill");
+    assertTrue(g.validationHistory(10).stream().noneMatch(r -> r.batchId().equals("tx:2024-01-02")),
+        "the killed run's report was never committed (its row, written beside the batch's commit, is invisible)");
 
     SparkSubmitProcess.Run rerun = insert(dir, lh, input, null, 0);
     assertEquals(0, rerun.exitCode(), rerun.err() + rerun.out());

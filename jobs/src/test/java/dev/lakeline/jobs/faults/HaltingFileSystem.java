@@ -14,7 +14,8 @@ import org.apache.hadoop.util.Progressable;
  * when a job creates the n-th file whose path matches a pattern. Fault tests install it for a job's data files
  * with {@code spark.hadoop.fs.file.impl} and choose the moment with the system properties {@code
  * lakeline.fault.halt-on} (a regular expression over the path) and {@code lakeline.fault.halt-at} (n, from 1).
- * Delta's commit files are written through Hadoop's {@code FileContext}, which this class does not see.
+ * Delta's commit files are written through Hadoop's {@code FileContext}, which this class does not see: {@link
+ * HaltingFs} is the same for those ({@code spark.hadoop.fs.AbstractFileSystem.file.impl}), counting the same matches.
  */
 public class HaltingFileSystem extends LocalFileSystem {
   public static final int EXIT_CODE = 137;
@@ -24,6 +25,12 @@ public class HaltingFileSystem extends LocalFileSystem {
   public FSDataOutputStream create(
       Path f, FsPermission permission, boolean overwrite, int bufferSize, short replication, long blockSize, Progressable progress)
       throws IOException {
+    haltIfDue(f);
+    return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
+  }
+
+  /** Halts the JVM if {@code f} is the n-th created path that matches the pattern (see the class comment). */
+  static void haltIfDue(Path f) {
     String pattern = System.getProperty("lakeline.fault.halt-on");
     if (pattern != null && Pattern.matches(pattern, f.toString())) {
       int at = Integer.parseInt(System.getProperty("lakeline.fault.halt-at", "1"));
@@ -33,6 +40,5 @@ public class HaltingFileSystem extends LocalFileSystem {
         Runtime.getRuntime().halt(EXIT_CODE);
       }
     }
-    return super.create(f, permission, overwrite, bufferSize, replication, blockSize, progress);
   }
 }
