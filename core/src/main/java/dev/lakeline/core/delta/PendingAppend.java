@@ -1,6 +1,7 @@
 package dev.lakeline.core.delta;
 
 import dev.lakeline.core.internal.DeltaTransaction;
+import dev.lakeline.core.spark.CallerContext;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -22,7 +23,8 @@ import org.apache.spark.sql.SparkSession;
  * <p>Nothing is visible before {@link #commit}. When a background part fails, or the table does not take the
  * transaction API's append (it does not exist yet, or its schema differs from the rows'), {@link #commit} falls
  * back to {@link DeltaCommits#appendOnce}, with the result a plain call would have had. A thread-safe hand-over:
- * the background thread owns the transaction until {@link #commit} or {@link #abort} has waited for it.
+ * the background thread owns the transaction until {@link #commit} or {@link #abort} has waited for it. Its jobs
+ * run in the caller's job group, with its description and scheduler pool ({@link CallerContext}).
  */
 public final class PendingAppend implements AutoCloseable {
   private static final ExecutorService BACKGROUND = Executors.newCachedThreadPool(r -> {
@@ -47,7 +49,7 @@ public final class PendingAppend implements AutoCloseable {
     this.spark = spark;
     this.path = path;
     this.id = id;
-    this.opened = CompletableFuture.supplyAsync(this::openTransaction, BACKGROUND);
+    this.opened = CompletableFuture.supplyAsync(CallerContext.capture(spark).wrap(this::openTransaction), BACKGROUND);
   }
 
   /** Starts appending to the table at {@code path} once per {@code id}: the rows come later, with {@link #write}. */
@@ -62,13 +64,14 @@ public final class PendingAppend implements AutoCloseable {
     }
     this.data = data;
     this.rows = rows;
-    this.written = opened.thenApplyAsync(o -> {
+    CallerContext caller = CallerContext.capture(spark);
+    this.written = opened.thenApplyAsync(o -> caller.wrap(() -> {
       if (o == null || o.appendedBefore() || !StagedAppend.sameColumns(o.txn().schema(), data.schema())) {
         return false;
       }
       o.txn().write(data);
       return true;
-    }, BACKGROUND);
+    }).get(), BACKGROUND);
     return this;
   }
 

@@ -2,6 +2,7 @@ package dev.lakeline.core.delta;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.internal.DeltaTransaction;
+import dev.lakeline.core.spark.CallerContext;
 import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +55,7 @@ public final class StagedAppend {
     }
     // The commit needs the snapshot's state (its transaction ids): reconstructing it from the log takes a few
     // small jobs, started here to overlap the write as far as the scheduler lets them.
-    beside(txn::prepareState);
+    beside(CallerContext.capture(spark).wrap(txn::prepareState));
     txn.write(request.data());
     boolean replay;
     try {

@@ -14,6 +14,11 @@ import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.delta.PendingAppend;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +70,44 @@ class PendingAppendTest {
     assertSameRows(rows(spark, "('d0', 0, 0.5)"), spark.read().format("delta").load(path));
     assertEquals(1, spark.read().parquet(path).count(), "the dropped rows' files are deleted, not just uncommitted");
     assertThrows(IllegalStateException.class, written::commit, "an aborted append cannot be committed");
+  }
+
+  /**
+   * Spark's thread-local properties are inherited when a thread is created, so a pooled background thread would
+   * keep the job group of whichever caller created it: two callers in turn, each in its own job group, must each
+   * find the background jobs of their append in their own group (cancelling a notebook cell cancels them too).
+   */
+  @Test
+  void backgroundJobsRunInTheCallersJobGroup(SparkSession spark, TestLakehouse lake) throws Exception {
+    String path = newTable(spark, lake, "pending-groups");
+    List<String> groups = Collections.synchronizedList(new ArrayList<>());
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart job) {
+        groups.add(String.valueOf(job.properties().getProperty("spark.jobGroup.id")));
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      for (String caller : List.of("caller-a", "caller-b")) {
+        Thread t = new Thread(() -> {
+          spark.sparkContext().setJobGroup(caller, "an append of " + caller, false);
+          PendingAppend.open(spark, path, "report-" + caller).write(rows(spark, "('" + caller + "', 1, 1.5)"), 1).commit();
+        });
+        t.start();
+        t.join();
+        spark.sparkContext().listenerBus().waitUntilEmpty();
+        List<String> seen;
+        synchronized (groups) {
+          seen = new ArrayList<>(groups);
+          groups.clear();
+        }
+        assertFalse(seen.isEmpty(), "the append ran Spark jobs");
+        assertEquals(Collections.nCopies(seen.size(), caller), seen, "every job of " + caller + "'s append in its group");
+      }
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
   }
 
   @Test
