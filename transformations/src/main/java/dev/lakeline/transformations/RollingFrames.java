@@ -18,8 +18,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.SpecificInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.Decimal;
@@ -29,8 +28,9 @@ import org.apache.spark.sql.types.FloatType;
 import org.apache.spark.sql.types.IntegerType;
 import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.ShortType;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.array.ByteArrayMethods;
 
 /**
  * The engine of {@link RollingAggregates}: one shuffle by entity, a sort within each partition by a 64-bit hash of
@@ -66,6 +66,8 @@ final class RollingFrames implements Serializable {
   private final Kind kind;
   private final long[] windows;
   private final Aggregate[] aggregates;
+  private final StructType input;
+  private final boolean smallDecimals; // decimals whose unscaled value fits a long
 
   private RollingFrames(StructType input, List<String> entityColumns, String valueColumn, long[] windows,
       Aggregate[] aggregates) {
@@ -80,6 +82,11 @@ final class RollingFrames implements Serializable {
         : valueType instanceof FloatType || valueType instanceof DoubleType ? Kind.DOUBLE : Kind.LONG;
     this.windows = windows;
     this.aggregates = aggregates;
+    this.input = input;
+    this.smallDecimals = valueType instanceof DecimalType d && d.precision() <= Decimal.MAX_LONG_DIGITS();
+    if (time != input.length() - 2 || hash != input.length() - 1) {
+      throw new IllegalStateException("rolling pass: the helper columns must come last in " + input.simpleString());
+    }
   }
 
   /** {@code df} plus the aggregates, laid out as {@code out} (the input's columns, then the aggregates). */
@@ -105,14 +112,14 @@ final class RollingFrames implements Serializable {
         windowMicros.stream().mapToLong(Long::longValue).toArray(), aggregates.toArray(new Aggregate[0]));
     FlatMapFunction<Iterator<InternalRow>, InternalRow> pass = rows -> frames.new Pass(rows);
     RDD<InternalRow> rows = sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(pass).rdd();
-    StructType withAggregates = input;
-    for (StructField f : out.fields()) {
-      if (!Arrays.asList(input.fieldNames()).contains(f.name())) {
-        withAggregates = withAggregates.add(f);
-      }
+    // the pass writes rows in the layout of `out`: the input's columns (the helper columns, last in `input`, left
+    // out), then the aggregates window by window
+    int kept = input.length() - 2;
+    if (!Arrays.equals(Arrays.copyOf(out.fieldNames(), kept), Arrays.copyOf(input.fieldNames(), kept))
+        || out.length() != kept + windowMicros.size() * aggregates.size()) {
+      throw new IllegalStateException("rolling pass: unexpected output layout " + out.simpleString());
     }
-    Column[] select = Arrays.stream(out.fieldNames()).map(Columns::col).toArray(Column[]::new);
-    return df.sparkSession().internalCreateDataFrame(rows, withAggregates, false).select(select);
+    return df.sparkSession().internalCreateDataFrame(rows, out, false);
   }
 
   /** The pass's input: the rows with their time in microseconds and their entity hash, by entity, by hash. */
@@ -132,9 +139,19 @@ final class RollingFrames implements Serializable {
   private final class Pass implements Iterator<InternalRow> {
     private final Iterator<InternalRow> in;
     private InternalRow pending;
-    private final JoinedRow joined = new JoinedRow();
-    private final SpecificInternalRow results;
-    private final SpecificInternalRow nulls;
+    private final RollingOutput results;
+    // each aggregate's place among a window's slots, -1 when not asked for
+    private final int countAt = place(Aggregate.COUNT);
+    private final int eventsAt = place(Aggregate.EVENTS);
+    private final int sumAt = place(Aggregate.SUM);
+    private final int meanAt = place(Aggregate.MEAN);
+    private final int minAt = place(Aggregate.MIN);
+    private final int maxAt = place(Aggregate.MAX);
+    private final int stddevAt = place(Aggregate.STDDEV);
+    // where the input rows' fixed-width slots start, and which key columns hold variable-length values
+    private final int keySlot = UnsafeRow.calculateBitSetWidthInBytes(input.length());
+    private final boolean[] variableKey = variableLength(entityTypes);
+    private final boolean[] floatingKey = floating(entityTypes);
     // the entities of the current hash still to emit (more than one only when hashes collide)
     private final List<List<InternalRow>> entities = new ArrayList<>();
     private int nextEntity;
@@ -150,24 +167,24 @@ final class RollingFrames implements Serializable {
     private long[] longs = new long[64];
     private Decimal[] decimals = new Decimal[64];
     private boolean[] present = new boolean[64];
+    // the values' order as longs (min and max compare these): see append
+    private long[] ranks = new long[64];
     private final Frame[] frames = new Frame[windows.length];
+
+    private int place(Aggregate a) {
+      return Arrays.asList(aggregates).indexOf(a);
+    }
 
     Pass(Iterator<InternalRow> in) {
       this.in = in;
       this.pending = in.hasNext() ? in.next().copy() : null;
-      StructType types = new StructType();
-      for (int w = 0; w < windows.length; w++) {
-        for (Aggregate a : aggregates) {
-          types = types.add("a" + types.length(), a.resultType(valueType));
-        }
+      DataType[] types = new DataType[windows.length * aggregates.length];
+      for (int i = 0; i < types.length; i++) {
+        types[i] = aggregates[i % aggregates.length].resultType(valueType);
       }
-      this.results = new SpecificInternalRow(types);
-      this.nulls = new SpecificInternalRow(types);
+      this.results = new RollingOutput(input, types);
       for (int w = 0; w < windows.length; w++) {
         frames[w] = new Frame();
-      }
-      for (int i = 0; i < types.length(); i++) {
-        nulls.setNullAt(i);
       }
     }
 
@@ -180,10 +197,10 @@ final class RollingFrames implements Serializable {
     public InternalRow next() {
       while (true) {
         if (nextUnwindowed < unwindowed.size()) {
-          return joined.apply(unwindowed.get(nextUnwindowed++), nulls);
+          return results.emitNulls(unwindowed.get(nextUnwindowed++));
         }
         if (at < tieEnd) {
-          return joined.apply(events.get(at++), results);
+          return results.emit(events.get(at++));
         }
         if (at < events.size()) {
           computeTies();
@@ -193,7 +210,7 @@ final class RollingFrames implements Serializable {
           // in nobody's window: streamed through, never buffered (a column that is mostly null is one huge "entity")
           InternalRow row = pending;
           pending = in.hasNext() ? in.next().copy() : null;
-          return joined.apply(row, nulls);
+          return results.emitNulls(row);
         } else if (pending != null) {
           readRun();
         } else {
@@ -208,14 +225,15 @@ final class RollingFrames implements Serializable {
       nextEntity = 0;
       List<InternalRow> run = new ArrayList<>();
       long h = pending.getLong(hash);
-      Object[] key = keyOf(pending);
+      InternalRow keyed = null; // the run's first row with a key
       boolean oneKey = true;
       List<InternalRow> nullKeys = new ArrayList<>(); // only when a key's hash equals that of null keys
       while (pending != null && pending.getLong(hash) == h) {
         if (hasNullKey(pending)) {
           nullKeys.add(pending);
         } else {
-          oneKey = oneKey && sameKey(pending, key);
+          keyed = keyed == null ? pending : keyed;
+          oneKey = oneKey && sameKey(pending, keyed);
           run.add(pending);
         }
         pending = in.hasNext() ? in.next().copy() : null;
@@ -230,10 +248,9 @@ final class RollingFrames implements Serializable {
       boolean[] done = new boolean[run.size()];
       for (int first = 0; first < run.size(); first++) {
         if (!done[first]) {
-          Object[] k = keyOf(run.get(first));
           List<InternalRow> rows = new ArrayList<>();
           for (int i = first; i < run.size(); i++) {
-            if (!done[i] && sameKey(run.get(i), k)) {
+            if (!done[i] && sameKey(run.get(i), run.get(first))) {
               done[i] = true;
               rows.add(run.get(i));
             }
@@ -260,11 +277,42 @@ final class RollingFrames implements Serializable {
       return k;
     }
 
-    private boolean sameKey(InternalRow r, Object[] key) {
+    /** Whether two rows without null keys have the same entity key. */
+    private boolean sameKey(InternalRow a, InternalRow b) {
+      if (a instanceof UnsafeRow ua && b instanceof UnsafeRow ub) {
+        return sameKeyBytes(ua, ub);
+      }
       for (int i = 0; i < entity.length; i++) {
-        Object v = r.isNullAt(entity[i]) ? null : r.get(entity[i], entityTypes[i]);
-        if (!Objects.deepEquals(v, key[i])) {
+        if (!Objects.deepEquals(a.get(entity[i], entityTypes[i]), b.get(entity[i], entityTypes[i]))) {
           return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * The same on Spark's row format, by bytes: a fixed-width key's 8-byte slot, or a variable-length key's bytes
+     * (Spark's row writer writes equal values as equal bytes, padding zeroed). No value objects are made.
+     */
+    private boolean sameKeyBytes(UnsafeRow a, UnsafeRow b) {
+      for (int i = 0; i < entity.length; i++) {
+        long slotA = Platform.getLong(a.getBaseObject(), a.getBaseOffset() + keySlot + 8L * entity[i]);
+        long slotB = Platform.getLong(b.getBaseObject(), b.getBaseOffset() + keySlot + 8L * entity[i]);
+        if (floatingKey[i]) {
+          if (!Objects.equals(a.get(entity[i], entityTypes[i]), b.get(entity[i], entityTypes[i]))) {
+            return false; // NaNs with different bits are one key, as for Java's equals
+          }
+        } else if (!variableKey[i]) {
+          if (slotA != slotB) {
+            return false;
+          }
+        } else {
+          int size = (int) slotA;
+          if (size != (int) slotB || !ByteArrayMethods.arrayEquals(
+              a.getBaseObject(), a.getBaseOffset() + (slotA >>> 32),
+              b.getBaseObject(), b.getBaseOffset() + (slotB >>> 32), size)) {
+            return false;
+          }
         }
       }
       return true;
@@ -285,6 +333,9 @@ final class RollingFrames implements Serializable {
       ensure(events.size());
       for (int i = 0; i < events.size(); i++) {
         append(i, events.get(i));
+      }
+      if (kind == Kind.DECIMAL && !smallDecimals) {
+        rankWideDecimals(events.size());
       }
       for (Frame f : frames) {
         f.reset(events.size());
@@ -360,6 +411,7 @@ final class RollingFrames implements Serializable {
         longs = new long[size];
         decimals = new Decimal[size];
         present = new boolean[size];
+        ranks = new long[size];
       }
     }
 
@@ -382,6 +434,37 @@ final class RollingFrames implements Serializable {
           doubles[i] = decimals[i].toDouble();
         }
       }
+      ranks[i] = switch (kind) {
+        case LONG -> longs[i];
+        case DOUBLE -> orderBits(doubles[i]);
+        // one scale per column: unscaled values order as the decimals do (wider ones are ranked in load)
+        case DECIMAL -> smallDecimals ? decimals[i].toUnscaledLong() : 0L;
+      };
+    }
+
+    /** A double's bits made to order as Spark orders doubles: -0.0 before 0.0, NaN (any) after everything. */
+    private static long orderBits(double x) {
+      long bits = Double.doubleToLongBits(x);
+      return bits ^ ((bits >> 63) & Long.MAX_VALUE);
+    }
+
+    /** Ranks decimals too wide for a long by their order (equal values share a rank). */
+    private void rankWideDecimals(int n) {
+      Integer[] order = new Integer[n];
+      int m = 0;
+      for (int i = 0; i < n; i++) {
+        if (present[i]) {
+          order[m++] = i;
+        }
+      }
+      Arrays.sort(order, 0, m, (a, b) -> decimals[a].compare(decimals[b]));
+      long rank = 0;
+      for (int k = 0; k < m; k++) {
+        if (k > 0 && decimals[order[k]].compare(decimals[order[k - 1]]) != 0) {
+          rank++;
+        }
+        ranks[order[k]] = rank;
+      }
     }
 
     private long integral(InternalRow r) {
@@ -399,11 +482,7 @@ final class RollingFrames implements Serializable {
 
     /** Whether event {@code a}'s value orders before event {@code b}'s, in Spark's order (NaN last, -0.0 < 0.0). */
     private boolean less(int a, int b) {
-      return switch (kind) {
-        case LONG -> longs[a] < longs[b];
-        case DOUBLE -> Double.compare(doubles[a], doubles[b]) < 0;
-        case DECIMAL -> decimals[a].compare(decimals[b]) < 0;
-      };
+      return ranks[a] < ranks[b];
     }
 
     /** Count, sums, Welford's mean and M2, and the events holding the min and max, of the values added. */
@@ -534,25 +613,34 @@ final class RollingFrames implements Serializable {
           min = min < 0 || less(oMin[start], min) ? oMin[start] : min;
           max = max < 0 || less(max, oMax[start]) ? oMax[start] : max;
         }
-        for (int a = 0; a < aggregates.length; a++) {
-          int i = slot + a;
-          switch (aggregates[a]) {
-            case COUNT -> results.setLong(i, count);
-            case EVENTS -> results.setLong(i, end - start);
-            case SUM -> {
-              if (count == 0) {
-                results.setNullAt(i);
-              } else if (kind == Kind.LONG) {
-                results.setLong(i, longSum);
-              } else {
-                results.setDouble(i, sum);
-              }
-            }
-            case MEAN -> setDouble(i, count == 0, sum / count);
-            case MIN -> setValue(i, min);
-            case MAX -> setValue(i, max);
-            case STDDEV -> setDouble(i, count < 2, Math.sqrt(m2 / (count - 1)));
+        // each aggregate asked for, at its place among the window's slots (no switch per value: this runs for
+        // every window of every event)
+        if (countAt >= 0) {
+          results.setLong(slot + countAt, count);
+        }
+        if (eventsAt >= 0) {
+          results.setLong(slot + eventsAt, end - start);
+        }
+        if (sumAt >= 0) {
+          if (count == 0) {
+            results.setNullAt(slot + sumAt);
+          } else if (kind == Kind.LONG) {
+            results.setLong(slot + sumAt, longSum);
+          } else {
+            results.setDouble(slot + sumAt, sum);
           }
+        }
+        if (meanAt >= 0) {
+          setDouble(slot + meanAt, count == 0, sum / count);
+        }
+        if (minAt >= 0) {
+          setValue(slot + minAt, min);
+        }
+        if (maxAt >= 0) {
+          setValue(slot + maxAt, max);
+        }
+        if (stddevAt >= 0) {
+          setDouble(slot + stddevAt, count < 2, Math.sqrt(m2 / (count - 1)));
         }
       }
     }
@@ -570,7 +658,7 @@ final class RollingFrames implements Serializable {
       if (e < 0) {
         results.setNullAt(i);
       } else if (kind == Kind.DECIMAL) {
-        results.update(i, decimals[e]);
+        results.setDecimal(i, decimals[e]);
       } else if (valueType instanceof DoubleType) {
         results.setDouble(i, doubles[e]);
       } else if (valueType instanceof FloatType) {
@@ -585,6 +673,22 @@ final class RollingFrames implements Serializable {
         results.setLong(i, longs[e]);
       }
     }
+  }
+
+  private static boolean[] variableLength(DataType[] types) {
+    boolean[] variable = new boolean[types.length];
+    for (int i = 0; i < types.length; i++) {
+      variable[i] = !UnsafeRow.isFixedLength(types[i]);
+    }
+    return variable;
+  }
+
+  private static boolean[] floating(DataType[] types) {
+    boolean[] floating = new boolean[types.length];
+    for (int i = 0; i < types.length; i++) {
+      floating[i] = types[i] instanceof FloatType || types[i] instanceof DoubleType;
+    }
+    return floating;
   }
 
   /** The value types the pass handles (every numeric type Spark has). */

@@ -20,6 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 @SparkTest
@@ -133,6 +134,32 @@ class RollingAggregatesTest {
         step.outputSchema(in.schema()), lit(7L));
     TestData.assertSameRows(
         step.apply(in).orderBy("id").collectAsList(), collided.orderBy("id").collectAsList(), collided.columns());
+  }
+
+  /**
+   * The pass writes its output rows as bytes (see RollingOutput): columns of every layout come through unchanged
+   * (nested, variable-length, binary, decimals too wide for a long, nulls), wide-decimal minima and maxima are
+   * written as Spark writes them, and keys of several columns (variable-length ones among them) are told apart by
+   * their bytes when every entity shares one hash.
+   */
+  @Test
+  void everyColumnLayoutPassesThroughAndCompositeKeysAreToldApart(SparkSession spark) {
+    Dataset<Row> in = spark.sql("SELECT id, CAST(id % 3 AS INT) AS k1, IF(id % 11 = 0, 'x', CAST(id % 2 AS STRING)) AS k2,"
+        + " CAST(id % 2 AS DECIMAL(25, 0)) AS k3, TIMESTAMP_SECONDS(1700000000 + (id * 7919) % 86400) AS t,"
+        + " IF(id % 13 = 0, NULL, CAST((id % 17) - 8 AS DECIMAL(30, 4)) / 3) AS v,"
+        + " IF(id % 5 = 0, NULL, CONCAT('text-', id)) AS s, ARRAY(id, id + 1) AS arr,"
+        + " NAMED_STRUCT('a', id, 'b', CONCAT('x', REPEAT('y', CAST(id % 9 AS INT)))) AS st, MAP('k', id) AS m,"
+        + " CAST(CONCAT('bin', id) AS BINARY) AS bin, IF(id % 4 = 0, NULL, CAST(id * 1000003 AS DECIMAL(38, 6))) AS wide,"
+        + " CAST(id AS FLOAT) AS f FROM range(120)");
+    RollingAggregates step = new RollingAggregates(List.of("k1", "k2", "k3"), "t", "v", List.of("1h", "6h", "1d"),
+        Aggregate.DEFAULT, "v");
+    StructType out = step.outputSchema(in.schema());
+    assertEquals("decimal(32,6)", out.apply("v_min_1h").dataType().simpleString(), "a min over 18 digits");
+    Dataset<Row> collided = RollingFrames.apply(in, step.entity(), Times.micros("t", in.schema().apply("t").dataType()),
+        "v", step.windows().stream().map(w -> Durations.micros(RollingAggregates.NAME, w)).toList(), step.aggregates(),
+        out, lit(7L));
+    TestData.assertSameRows(
+        step.withWindowFrames(in).orderBy("id").collectAsList(), collided.orderBy("id").collectAsList(), collided.columns());
   }
 
   /** Times spanning millennia (too wide to pack with the row index into one long) are still ordered right. */

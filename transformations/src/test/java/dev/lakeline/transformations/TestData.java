@@ -99,6 +99,8 @@ final class TestData {
         String what = "row " + i + " (" + e.get(0) + "), column " + columns[c];
         if (e.get(c) instanceof Double d && a.get(c) instanceof Double x && !d.isNaN() && !d.equals(x)) {
           assertEquals(d, x, 1e-12 * Math.max(1, Math.abs(d)), what);
+        } else if (e.get(c) instanceof byte[] bytes && a.get(c) instanceof byte[] other) {
+          org.junit.jupiter.api.Assertions.assertArrayEquals(bytes, other, what);
         } else {
           assertEquals(e.get(c), a.get(c), what);
         }
