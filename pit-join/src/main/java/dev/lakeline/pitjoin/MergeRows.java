@@ -13,11 +13,20 @@ import org.apache.spark.sql.types.DataType;
  * 3 kind    0 source row of an inclusive join, 1 spine row, 2 source row of a strict join (the sort's last field)
  * 4 source  the source's slot in this pass, -1 for a spine row
  * 5 spine   the spine row's columns as one struct (null on source rows)
- * 6+s       source s: its tie-break field (if any) and feature values as one struct (null on other rows)
- * 6+S+i     key column i
+ * 6+p       payload p: a source's tie-break field (if any) and feature values as one struct (null on other rows);
+ *           sources whose structs have the same type share one payload column (see {@code payloadOf})
+ * 6+P+i     key column i
  * </pre>
+ *
+ * @param payloadOf per source, its payload column (0 … payloads - 1)
+ * @param payloads how many payload columns there are
  */
-record MergeRows(DataType[] keyTypes, int sources) implements Serializable {
+record MergeRows(DataType[] keyTypes, int sources, int[] payloadOf, int payloads) implements Serializable {
+  /** A layout in which every source has its own payload column. */
+  MergeRows(DataType[] keyTypes, int sources) {
+    this(keyTypes, sources, java.util.stream.IntStream.range(0, sources).toArray(), sources);
+  }
+
   static final int HASH = 0;
   static final int BUCKET = 1;
   static final int TIME = 2;
@@ -35,8 +44,8 @@ record MergeRows(DataType[] keyTypes, int sources) implements Serializable {
   static final String SOURCE_COLUMN = "__pit_source";
   static final String SPINE_COLUMN = "__pit_spine";
 
-  static String sourceColumnName(int s) {
-    return "__pit_src" + s;
+  static String payloadColumnName(int p) {
+    return "__pit_src" + p;
   }
 
   static String keyColumnName(int i) {
@@ -44,10 +53,10 @@ record MergeRows(DataType[] keyTypes, int sources) implements Serializable {
   }
 
   int sourceColumn(int s) {
-    return SPINE + 1 + s;
+    return SPINE + 1 + payloadOf[s];
   }
 
   int key(int i) {
-    return SPINE + 1 + sources + i;
+    return SPINE + 1 + payloads + i;
   }
 }

@@ -59,17 +59,28 @@ final class SortMergeJoin {
     engine.conf().set("spark.sql.adaptive.enabled", "false");
     int partitions = session.sessionState().conf().numShufflePartitions();
     PreparedJoin first = group.get(0);
-    MergeRows layout = new MergeRows(first.keyTypes().toArray(DataType[]::new), group.size());
-
     List<StructType> sourceTypes = new ArrayList<>();
     for (PreparedJoin j : group) {
       sourceTypes.add(sourceStruct(j));
     }
+    // sources whose values have the same types share one payload column: a row carries one null slot per other
+    // payload, so five groups of the same shape shuffle rows as narrow as one group's
+    List<StructType> payloadTypes = new ArrayList<>();
+    int[] payloadOf = new int[group.size()];
+    for (int s = 0; s < group.size(); s++) {
+      int p = payloadTypes.indexOf(sourceTypes.get(s));
+      if (p < 0) {
+        p = payloadTypes.size();
+        payloadTypes.add(sourceTypes.get(s));
+      }
+      payloadOf[s] = p;
+    }
+    MergeRows layout = new MergeRows(first.keyTypes().toArray(DataType[]::new), group.size(), payloadOf, payloadTypes.size());
     List<Dataset<Row>> sourceParts = new ArrayList<>();
     for (int s = 0; s < group.size(); s++) {
-      sourceParts.add(sourcePart(group.get(s), s, sourceTypes, frame.schema()));
+      sourceParts.add(sourcePart(group.get(s), s, layout, payloadTypes, frame.schema()));
     }
-    Dataset<Row> spinePart = spinePart(frame, spineTime, first, sourceTypes);
+    Dataset<Row> spinePart = spinePart(frame, spineTime, first, payloadTypes);
     Dataset<Row> usable = spinePart.where(usableSpineRow(layout));
     for (Dataset<Row> p : sourceParts) {
       usable = usable.union(p);
@@ -132,7 +143,7 @@ final class SortMergeJoin {
     return t;
   }
 
-  private static Dataset<Row> spinePart(Dataset<Row> frame, String spineTime, PreparedJoin first, List<StructType> sourceTypes) {
+  private static Dataset<Row> spinePart(Dataset<Row> frame, String spineTime, PreparedJoin first, List<StructType> payloadTypes) {
     List<Column> keys = new ArrayList<>();
     first.join().spineKeys().forEach(k -> keys.add(q(k)));
     List<Column> all = new ArrayList<>();
@@ -146,8 +157,8 @@ final class SortMergeJoin {
     cols.add(lit(MergeRows.SPINE_KIND).as(MergeRows.KIND_COLUMN));
     cols.add(lit(-1).as(MergeRows.SOURCE_COLUMN));
     cols.add(struct(all.toArray(Column[]::new)).as(MergeRows.SPINE_COLUMN));
-    for (int s = 0; s < sourceTypes.size(); s++) {
-      cols.add(lit(null).cast(sourceTypes.get(s)).as(MergeRows.sourceColumnName(s)));
+    for (int p = 0; p < payloadTypes.size(); p++) {
+      cols.add(lit(null).cast(payloadTypes.get(p)).as(MergeRows.payloadColumnName(p)));
     }
     for (int i = 0; i < keys.size(); i++) {
       cols.add(keys.get(i).as(MergeRows.keyColumnName(i)));
@@ -155,7 +166,8 @@ final class SortMergeJoin {
     return frame.select(cols.toArray(Column[]::new));
   }
 
-  private static Dataset<Row> sourcePart(PreparedJoin j, int slot, List<StructType> sourceTypes, StructType spine) {
+  private static Dataset<Row> sourcePart(
+      PreparedJoin j, int slot, MergeRows layout, List<StructType> payloadTypes, StructType spine) {
     FeatureJoin fj = j.join();
     List<Column> keys = j.featureKeyColumns();
     List<Column> carried = new ArrayList<>();
@@ -172,10 +184,10 @@ final class SortMergeJoin {
     cols.add(lit(fj.strict() ? MergeRows.STRICT_KIND : MergeRows.INCLUSIVE_KIND).as(MergeRows.KIND_COLUMN));
     cols.add(lit(slot).as(MergeRows.SOURCE_COLUMN));
     cols.add(lit(null).cast(spine).as(MergeRows.SPINE_COLUMN));
-    for (int s = 0; s < sourceTypes.size(); s++) {
-      cols.add(s == slot
-          ? struct(carried.toArray(Column[]::new)).as(MergeRows.sourceColumnName(s))
-          : lit(null).cast(sourceTypes.get(s)).as(MergeRows.sourceColumnName(s)));
+    for (int p = 0; p < payloadTypes.size(); p++) {
+      cols.add(p == layout.payloadOf()[slot]
+          ? struct(carried.toArray(Column[]::new)).as(MergeRows.payloadColumnName(p))
+          : lit(null).cast(payloadTypes.get(p)).as(MergeRows.payloadColumnName(p)));
     }
     for (int i = 0; i < keys.size(); i++) {
       cols.add(keys.get(i).as(MergeRows.keyColumnName(i)));

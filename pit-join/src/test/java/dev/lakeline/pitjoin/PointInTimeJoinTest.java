@@ -320,6 +320,39 @@ class PointInTimeJoinTest {
         out);
   }
 
+  /**
+   * Two groups on one key whose features have the same types (in SORT_MERGE's rows they share one payload column,
+   * told apart by the source slot): each spine row gets each group's own row, one inclusive, one strict.
+   */
+  @ParameterizedTest
+  @EnumSource(Engine.class)
+  void twoSourcesOfTheSameShapeOnOneKeyKeepTheirOwnRows(Engine engine, SparkSession spark) {
+    Dataset<Row> spine = df(spark, SPINE, r("a", t(10, 0), 1), r("a", t(12, 0), 2), r("b", t(10, 0), 3));
+    Dataset<Row> first =
+        df(spark, FEATURES, r("a", t(9, 0), 10, "f9"), r("a", t(11, 0), 11, "f11"), r("b", t(10, 0), 12, "f10"));
+    Dataset<Row> second =
+        df(spark, FEATURES, r("a", t(10, 0), 20, "s10"), r("a", t(12, 0), 21, "s12"), r("b", t(1, 0), 22, "s1"));
+    PitJoinSpec spec =
+        new PitJoinSpec(
+            "ts",
+            List.of(
+                new FeatureJoin("first", List.of("id"), List.of("id"), "fts", List.of("x", "y"), "f_", false),
+                new FeatureJoin("second", List.of("id"), List.of("id"), "fts", List.of("x", "y"), "s_", true)));
+
+    Dataset<Row> out = engine.join(spine, spec, Map.of("first", first, "second", second));
+
+    StructType expected = SPINE.add("f_x", DataTypes.IntegerType).add("f_y", DataTypes.StringType)
+        .add("s_x", DataTypes.IntegerType).add("s_y", DataTypes.StringType);
+    assertSameRows(
+        df(
+            spark,
+            expected,
+            r("a", t(10, 0), 1, 10, "f9", null, null), // second is strict: its 10:00 row does not count
+            r("a", t(12, 0), 2, 11, "f11", 20, "s10"),
+            r("b", t(10, 0), 3, 12, "f10", 22, "s1")),
+        out);
+  }
+
   @ParameterizedTest
   @EnumSource(Engine.class)
   void compositeKeysMatchOnEveryColumn(Engine engine, SparkSession spark) {
