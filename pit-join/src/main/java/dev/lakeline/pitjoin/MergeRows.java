@@ -21,10 +21,10 @@ import org.apache.spark.sql.types.DataType;
  * @param payloadOf per source, its payload column (0 … payloads - 1)
  * @param payloads how many payload columns there are
  */
-record MergeRows(DataType[] keyTypes, int sources, int[] payloadOf, int payloads) implements Serializable {
-  /** A layout in which every source has its own payload column. */
+record MergeRows(DataType[] keyTypes, int[] payloadOf, int payloads) implements Serializable {
+  /** A layout in which every one of {@code sources} sources has its own payload column. */
   MergeRows(DataType[] keyTypes, int sources) {
-    this(keyTypes, sources, java.util.stream.IntStream.range(0, sources).toArray(), sources);
+    this(keyTypes, java.util.stream.IntStream.range(0, sources).toArray(), sources);
   }
 
   static final int HASH = 0;

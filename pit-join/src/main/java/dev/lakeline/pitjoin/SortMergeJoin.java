@@ -75,7 +75,7 @@ final class SortMergeJoin {
       }
       payloadOf[s] = p;
     }
-    MergeRows layout = new MergeRows(first.keyTypes().toArray(DataType[]::new), group.size(), payloadOf, payloadTypes.size());
+    MergeRows layout = new MergeRows(first.keyTypes().toArray(DataType[]::new), payloadOf, payloadTypes.size());
     List<Dataset<Row>> sourceParts = new ArrayList<>();
     for (int s = 0; s < group.size(); s++) {
       sourceParts.add(sourcePart(group.get(s), s, layout, payloadTypes, frame.schema()));

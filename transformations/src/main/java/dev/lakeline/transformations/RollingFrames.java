@@ -151,7 +151,7 @@ final class RollingFrames implements Serializable {
     private final int stddevAt = place(Aggregate.STDDEV);
     // where the input rows' fixed-width slots start, and which key columns hold variable-length values
     private final int keySlot = UnsafeRow.calculateBitSetWidthInBytes(input.length());
-    private final boolean[] variableKey = variableLength(entityTypes);
+    private final boolean[] variableKey = RollingOutput.variableLength(entityTypes);
     private final boolean[] floatingKey = floating(entityTypes);
     // the entities of the current hash still to emit (more than one only when hashes collide)
     private final List<List<InternalRow>> entities = new ArrayList<>();
@@ -297,13 +297,15 @@ final class RollingFrames implements Serializable {
      */
     private boolean sameKeyBytes(UnsafeRow a, UnsafeRow b) {
       for (int i = 0; i < entity.length; i++) {
-        long slotA = Platform.getLong(a.getBaseObject(), a.getBaseOffset() + keySlot + 8L * entity[i]);
-        long slotB = Platform.getLong(b.getBaseObject(), b.getBaseOffset() + keySlot + 8L * entity[i]);
         if (floatingKey[i]) {
           if (!Objects.equals(a.get(entity[i], entityTypes[i]), b.get(entity[i], entityTypes[i]))) {
             return false; // NaNs with different bits are one key, as for Java's equals
           }
-        } else if (!variableKey[i]) {
+          continue;
+        }
+        long slotA = Platform.getLong(a.getBaseObject(), a.getBaseOffset() + keySlot + 8L * entity[i]);
+        long slotB = Platform.getLong(b.getBaseObject(), b.getBaseOffset() + keySlot + 8L * entity[i]);
+        if (!variableKey[i]) {
           if (slotA != slotB) {
             return false;
           }
@@ -674,14 +676,6 @@ final class RollingFrames implements Serializable {
         results.setLong(i, longs[e]);
       }
     }
-  }
-
-  private static boolean[] variableLength(DataType[] types) {
-    boolean[] variable = new boolean[types.length];
-    for (int i = 0; i < types.length; i++) {
-      variable[i] = !UnsafeRow.isFixedLength(types[i]);
-    }
-    return variable;
   }
 
   private static boolean[] floating(DataType[] types) {

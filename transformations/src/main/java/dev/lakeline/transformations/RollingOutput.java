@@ -54,10 +54,11 @@ final class RollingOutput implements Serializable {
     this.kept = input.length() - 2;
     this.inBitsetBytes = UnsafeRow.calculateBitSetWidthInBytes(input.length());
     this.inFixedBytes = inBitsetBytes + 8 * input.length();
-    this.variableLength = new boolean[kept];
+    DataType[] types = new DataType[kept];
     for (int j = 0; j < kept; j++) {
-      variableLength[j] = !UnsafeRow.isFixedLength(input.fields()[j].dataType());
+      types[j] = input.fields()[j].dataType();
     }
+    this.variableLength = variableLength(types);
     this.fields = kept + results.length;
     this.bitsetBytes = UnsafeRow.calculateBitSetWidthInBytes(fields);
     this.fixedBytes = bitsetBytes + 8 * fields;
@@ -71,6 +72,15 @@ final class RollingOutput implements Serializable {
     this.bits = new long[results.length];
     this.isNull = new boolean[results.length];
     this.decimals = new Decimal[results.length];
+  }
+
+  /** Which of {@code types} Spark's row format holds as variable-length values (an offset and size in the slot). */
+  static boolean[] variableLength(DataType[] types) {
+    boolean[] variable = new boolean[types.length];
+    for (int i = 0; i < types.length; i++) {
+      variable[i] = !UnsafeRow.isFixedLength(types[i]);
+    }
+    return variable;
   }
 
   private static Slot slot(DataType t) {
