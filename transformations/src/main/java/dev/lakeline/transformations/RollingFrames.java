@@ -1,7 +1,5 @@
 package dev.lakeline.transformations;
 
-import static dev.lakeline.transformations.Columns.col;
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import dev.lakeline.core.internal.HashRuns;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
@@ -33,10 +32,11 @@ import org.apache.spark.unsafe.Platform;
 import org.apache.spark.unsafe.array.ByteArrayMethods;
 
 /**
- * The engine of {@link RollingAggregates}: one shuffle by entity, a sort within each partition by a 64-bit hash of
- * the entity alone (a single long key, so Spark sorts it with its radix sort instead of comparing rows), and one
- * forward pass. The pass takes the rows of one entity (a run of equal hashes, split by the key itself should two
- * entities share a hash), orders them by time, and keeps their times and values in primitive arrays. Each window
+ * The engine of {@link RollingAggregates}: one shuffle by entity, each partition's rows grouped by a 64-bit hash of
+ * the entity ({@link HashRuns}: rows bucketed by the hash's top bits and each bucket sorted on its own, which reads
+ * memory in order where Spark's sort by the hash would read every record at random), and one forward pass. The pass
+ * takes the rows of one entity (a run of equal hashes, split by the key itself should two entities share a hash),
+ * orders them by time, and keeps their times and values in primitive arrays. Each window
  * is a {@code Frame} over those arrays whose start only moves forward, aggregated with two stacks so that every
  * event enters and leaves each window once: the cost per event does not grow with the number of events a window
  * holds (a 30-day window over a busy merchant costs what a 1-hour one does). Rows stay in Spark's internal format
@@ -44,11 +44,12 @@ import org.apache.spark.unsafe.array.ByteArrayMethods;
  *
  * <p>Semantics are those of {@link RollingAggregates}: rows at the same time see each other; null values count only
  * in {@code events}; a row with a null entity or time gets null aggregates and is in nobody's window (rows with a
- * null entity are streamed through, never buffered, however many there are). Counts, min,
+ * null entity are passed through one by one, never gathered into a list, however many there are). Counts, min,
  * max and integral sums equal Spark's window frames exactly; double sums, means and standard deviations add the
- * same numbers in another order, so they can differ from Spark's in the last bits. Memory: the rows of one entity
- * are held while its aggregates are computed (Spark's window operator also buffers a partition key's rows), so an
- * entity with hundreds of millions of events needs a correspondingly large executor.
+ * same numbers in another order, so they can differ from Spark's in the last bits. Memory: a partition's rows are
+ * held in execution memory while they are grouped, as Spark's sort holds them (a partition larger than the task's
+ * share goes through Spark's external sorter instead, which spills); an entity with hundreds of millions of events
+ * needs a correspondingly large executor (Spark's window operator also buffers a partition key's rows).
  */
 final class RollingFrames implements Serializable {
   static final String TIME = "_lakeline_rolling_micros";
@@ -101,17 +102,27 @@ final class RollingFrames implements Serializable {
   static Dataset<Row> apply(
       Dataset<Row> df, List<String> entity, Column micros, String value, List<Long> windowMicros,
       List<Aggregate> aggregates, StructType out, Column entityHash) {
+    return apply(df, entity, micros, value, windowMicros, aggregates, out, entityHash, HashRuns.Limits.DEFAULT);
+  }
+
+  /** As above with the memory limits of the grouping by hash (a test makes it fall back to Spark's sorter). */
+  static Dataset<Row> apply(
+      Dataset<Row> df, List<String> entity, Column micros, String value, List<Long> windowMicros,
+      List<Aggregate> aggregates, StructType out, Column entityHash, HashRuns.Limits limits) {
     // planned without adaptive execution: with it, asking for the RDD would run the shuffle at once (not when the
     // result is used), and it would coalesce the partitions this pass relies on for parallelism
     SparkSession engine = df.sparkSession().cloneSession();
     engine.conf().set("spark.sql.adaptive.enabled", "false");
-    Dataset<Row> planned = sorted(df, entity, micros, entityHash);
-    Dataset<Row> sorted = new Dataset<>(engine, planned.queryExecution().analyzed(), Encoders.row(planned.schema()));
-    StructType input = sorted.schema();
+    Dataset<Row> planned = shuffled(df, entity, micros, entityHash);
+    Dataset<Row> shuffled = new Dataset<>(engine, planned.queryExecution().analyzed(), Encoders.row(planned.schema()));
+    StructType input = shuffled.schema();
     RollingFrames frames = new RollingFrames(input, entity, value,
         windowMicros.stream().mapToLong(Long::longValue).toArray(), aggregates.toArray(new Aggregate[0]));
-    FlatMapFunction<Iterator<InternalRow>, InternalRow> pass = rows -> frames.new Pass(rows);
-    RDD<InternalRow> rows = sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(pass).rdd();
+    int fields = input.length();
+    int hash = frames.hash;
+    FlatMapFunction<Iterator<InternalRow>, InternalRow> pass =
+        rows -> frames.new Pass(new HashRuns(rows, fields, hash, limits));
+    RDD<InternalRow> rows = shuffled.queryExecution().toRdd().toJavaRDD().mapPartitions(pass).rdd();
     // the pass writes rows in the layout of `out`: the input's columns (the helper columns, last in `input`, left
     // out), then the aggregates window by window
     int kept = input.length() - 2;
@@ -122,18 +133,20 @@ final class RollingFrames implements Serializable {
     return df.sparkSession().internalCreateDataFrame(rows, out, false);
   }
 
-  /** The pass's input: the rows with their time in microseconds and their entity hash, by entity, by hash. */
-  static Dataset<Row> sorted(Dataset<Row> df, List<String> entity, Column micros, Column entityHash) {
+  /**
+   * The pass's input: the rows with their time in microseconds and their entity hash, partitioned by entity. The
+   * pass groups each partition's rows by hash itself ({@link HashRuns}) instead of asking Spark to sort them.
+   */
+  static Dataset<Row> shuffled(Dataset<Row> df, List<String> entity, Column micros, Column entityHash) {
     Column[] keys = entity.stream().map(Columns::col).toArray(Column[]::new);
     // the helper columns are computed after the shuffle, which so moves 16 bytes less per row
     return df.repartition(keys)
         .withColumn(TIME, micros)
-        .withColumn(HASH, entityHash)
-        .sortWithinPartitions(col(HASH));
+        .withColumn(HASH, entityHash);
   }
 
   /**
-   * One partition's rows, sorted by entity hash, in; each row joined with its aggregates, out (the input's columns,
+   * One partition's rows, rows of one entity hash adjacent, in; each row joined with its aggregates, out (the input's columns,
    * the two helper columns, then one column per window and aggregate). The aggregates row is one mutable row of
    * primitives, refilled for every output row: Spark copies each row the pass returns before asking for the next.
    */
@@ -178,7 +191,7 @@ final class RollingFrames implements Serializable {
 
     Pass(Iterator<InternalRow> in) {
       this.in = in;
-      this.pending = in.hasNext() ? in.next().copy() : null;
+      this.pending = in.hasNext() ? in.next() : null;
       DataType[] types = new DataType[windows.length * aggregates.length];
       for (int i = 0; i < types.length; i++) {
         types[i] = aggregates[i % aggregates.length].resultType(valueType);
@@ -208,9 +221,9 @@ final class RollingFrames implements Serializable {
         } else if (nextEntity < entities.size()) {
           load(entities.get(nextEntity++));
         } else if (pending != null && hasNullKey(pending)) {
-          // in nobody's window: streamed through, never buffered (a column that is mostly null is one huge "entity")
+          // in nobody's window: passed through one by one, never gathered (a column that is mostly null is one huge "entity")
           InternalRow row = pending;
-          pending = in.hasNext() ? in.next().copy() : null;
+          pending = in.hasNext() ? in.next() : null;
           return results.emitNulls(row);
         } else if (pending != null) {
           readRun();
@@ -237,7 +250,7 @@ final class RollingFrames implements Serializable {
           oneKey = oneKey && sameKey(pending, keyed);
           run.add(pending);
         }
-        pending = in.hasNext() ? in.next().copy() : null;
+        pending = in.hasNext() ? in.next() : null;
       }
       if (!nullKeys.isEmpty()) {
         entities.add(nullKeys);

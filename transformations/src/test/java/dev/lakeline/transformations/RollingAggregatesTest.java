@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.internal.HashRuns;
 import dev.lakeline.testkit.SparkTest;
 import java.util.Arrays;
 import java.util.List;
@@ -94,17 +95,33 @@ class RollingAggregatesTest {
   }
 
   @Test
-  void allWindowsShareOneShuffleAndOneSortOnASingleLongKey(SparkSession spark) {
+  void allWindowsShareOneShuffleAndNoSort(SparkSession spark) {
     Dataset<Row> out = RollingAggregates.of("card", "t", "v", "1h", "4h", "1d", "7d", "30d").apply(events(spark));
     String plan = out.queryExecution().executedPlan().toString();
-    assertEquals(0, occurrences(plan, "Exchange"), "the pass reads its sorted input directly: " + plan);
+    assertEquals(0, occurrences(plan, "Exchange"), "the pass reads its shuffled input directly: " + plan);
     assertEquals(0, occurrences(plan, "Window ["), plan);
     assertEquals(1, occurrences(plan, "Scan ExistingRDD"), "one forward pass computes every window: " + plan);
-    String input = RollingFrames.sorted(events(spark), List.of("card"), col("t").cast("long"), xxhash64(col("card")))
+    String input = RollingFrames.shuffled(events(spark), List.of("card"), col("t").cast("long"), xxhash64(col("card")))
         .queryExecution().executedPlan().toString();
     assertEquals(1, occurrences(input, "Exchange hashpartitioning"), input);
-    assertEquals(1, occurrences(input, "Sort ["), input);
-    assertTrue(input.contains("Sort [" + RollingFrames.HASH), "sorted by the entity hash alone (radix sort): " + input);
+    assertEquals(0, occurrences(input, "Sort ["), "the pass groups the rows by hash itself (HashRuns): " + input);
+  }
+
+  /**
+   * A partition larger than the memory the grouping may hold goes through Spark's external sorter (here made to
+   * spill to disk every 50 rows): the same values as Spark's window frames.
+   */
+  @Test
+  void aPartitionTooLargeForMemoryGoesThroughSparksSorterWithTheSameValues(SparkSession spark) {
+    Dataset<Row> in = spark.sql("SELECT CONCAT('e', id) AS id, CONCAT('c', id % 37) AS card,"
+        + " TIMESTAMP_SECONDS(1700000000 + (id * 7919) % 200000) AS t, IF(id % 10 = 0, NULL, id % 101) AS v"
+        + " FROM range(3000)");
+    RollingAggregates step = RollingAggregates.of("card", "t", "v", "1h", "1d");
+    Dataset<Row> spilled = RollingFrames.apply(in, step.entity(), Times.micros("t", in.schema().apply("t").dataType()),
+        "v", step.windows().stream().map(w -> Durations.micros(RollingAggregates.NAME, w)).toList(), step.aggregates(),
+        step.outputSchema(in.schema()), xxhash64(col("card")), new HashRuns.Limits(16 * 1024, 50));
+    TestData.assertSameRows(
+        step.withWindowFrames(in).orderBy("id").collectAsList(), spilled.orderBy("id").collectAsList(), spilled.columns());
   }
 
   /** Building the step's result runs no Spark job: the shuffle runs when the result is used, once. */
