@@ -1,5 +1,6 @@
 package dev.lakeline.pitjoin;
 
+import dev.lakeline.core.internal.HashRuns;
 import dev.lakeline.pitjoin.internal.TieOrder;
 import java.io.Serializable;
 import java.util.Iterator;
@@ -27,9 +28,12 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
   private final List<TieOrder> orders;
   private final long[] maxAgeMicros;
   private final int outputWidth;
+  private final int inputWidth;
 
-  MergePass(MergeRows layout, DataType[] spineTypes, List<TieOrder> orders, long[] maxAgeMicros) {
+  /** {@code inputWidth}: the number of columns of the shuffled rows (laid out as {@code layout} says). */
+  MergePass(MergeRows layout, DataType[] spineTypes, List<TieOrder> orders, long[] maxAgeMicros, int inputWidth) {
     this.layout = layout;
+    this.inputWidth = inputWidth;
     this.spineTypes = spineTypes;
     this.orders = orders;
     this.maxAgeMicros = maxAgeMicros;
@@ -42,7 +46,8 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-    return new Pass(rows);
+    // rows of one hash adjacent, stable (no copy needed); in place of Spark's sort by the hash (see HashRuns)
+    return new Pass(new HashRuns(rows, inputWidth, MergeRows.HASH));
   }
 
   private final class Pass implements Iterator<InternalRow> {
@@ -53,7 +58,7 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     /** The current group's bucket, and whether its key has no null (a null key matches nothing). */
     private int bucket;
     private boolean keyComplete;
-    /** The rows of the current hash in pass order (copied out of the sorter), and the next input row. */
+    /** The rows of the current hash in pass order, and the next input row. */
     private final java.util.ArrayList<InternalRow> run = new java.util.ArrayList<>();
     private List<InternalRow> ordered = List.of();
     /** Positions in {@code ordered} where another key's rows begin. */
@@ -96,17 +101,17 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     /** Reads the rows of the next hash and orders them by (key, bucket, time, kind). */
     private void nextRun() {
       run.clear();
-      InternalRow first = pending != null ? pending : in.next().copy();
+      InternalRow first = pending != null ? pending : in.next();
       pending = null;
       run.add(first);
       long h = first.getLong(MergeRows.HASH);
       while (in.hasNext()) {
         InternalRow row = in.next();
         if (row.getLong(MergeRows.HASH) != h) {
-          pending = row.copy();
+          pending = row;
           break;
         }
-        run.add(row.copy());
+        run.add(row);
       }
       List<List<InternalRow>> keys = RunOrder.byKey(run, layout);
       keyStarts.clear();

@@ -28,12 +28,12 @@ import org.apache.spark.sql.types.StructType;
 /**
  * {@link PitJoinStrategy#SORT_MERGE}. The joins that share the spine's key columns go through one pass: the spine
  * rows (all their columns packed in one struct) and the narrow rows of every such source (key, time, tie-break,
- * features) are unioned ({@link MergeRows}), hash-partitioned by key (and time range, for hot keys), sorted within
- * partitions by the key's hash and read once by {@link MergePass}, which orders each hash's rows by (key, bucket,
- * time, kind) itself. Joins with other spine keys take another pass
+ * features) are unioned ({@link MergeRows}), hash-partitioned by key (and time range, for hot keys), grouped within
+ * partitions by the key's hash ({@code HashRuns}, in place of Spark's sort) and read once by {@link MergePass}, which
+ * orders each hash's rows by (key, bucket, time, kind) itself. Joins with other spine keys take another pass
  * over the result. No row id and no join back: the spine rows travel through the shuffle themselves.
  *
- * <p>The shuffle and sort run in a clone of the session with adaptive execution off, so that building the join
+ * <p>The shuffle runs in a clone of the session with adaptive execution off, so that building the join
  * runs no job (adaptive execution materialises shuffles as soon as an RDD is asked for) and the partition count
  * is the session's {@code spark.sql.shuffle.partitions}, never coalesced into fewer tasks.
  */
@@ -100,10 +100,9 @@ final class SortMergeJoin {
     if (!hot.isEmpty()) {
       all = all.union(CarryIns.of(sources, hot, layout));
     }
-    // sorted on the hash alone, a single long (radix sort); MergePass orders each hash's rows by key, bucket, time, kind
-    Dataset<Row> sorted = onEngine(engine, all)
-        .repartition(partitions, col(MergeRows.HASH_COLUMN), col(MergeRows.BUCKET_COLUMN))
-        .sortWithinPartitions(col(MergeRows.HASH_COLUMN));
+    // MergePass groups each partition's rows by hash (HashRuns) and orders each hash's rows by key, bucket, time, kind
+    Dataset<Row> shuffled = onEngine(engine, all)
+        .repartition(partitions, col(MergeRows.HASH_COLUMN), col(MergeRows.BUCKET_COLUMN));
 
     List<TieOrder> orders = new ArrayList<>();
     long[] maxAge = new long[group.size()];
@@ -126,8 +125,8 @@ final class SortMergeJoin {
     for (int i = 0; i < spineTypes.length; i++) {
       spineTypes[i] = frame.schema().fields()[i].dataType();
     }
-    MergePass merge = new MergePass(layout, spineTypes, orders, maxAge);
-    RDD<InternalRow> rows = sorted.queryExecution().toRdd().toJavaRDD().mapPartitions(merge).rdd();
+    MergePass merge = new MergePass(layout, spineTypes, orders, maxAge, shuffled.schema().length());
+    RDD<InternalRow> rows = shuffled.queryExecution().toRdd().toJavaRDD().mapPartitions(merge).rdd();
     return session.internalCreateDataFrame(rows, out, false);
   }
 

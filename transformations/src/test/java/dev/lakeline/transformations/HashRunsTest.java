@@ -48,6 +48,9 @@ class HashRunsTest {
         out.add(new Object[] {TaskContext.getPartitionId(), r.getLong(0), r.getLong(1), r.getUTF8String(2).toString(),
             runs.spilled()});
       }
+      if (runs.hasNext()) {
+        throw new AssertionError("asked again after the last row, it must say there are no more");
+      }
       return out.iterator();
     };
     return in.queryExecution().toRdd().toJavaRDD().mapPartitions(group).collect();

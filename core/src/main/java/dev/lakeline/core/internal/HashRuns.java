@@ -291,6 +291,9 @@ public final class HashRuns implements Iterator<InternalRow> {
         @Override
         public boolean hasNext() {
           while (at == n) {
+            if (bucket == buckets.length) {
+              return false;
+            }
             if (bucket >= 0) {
               buckets[bucket] = null; // done with it: the rows returned keep their chunks alive as long as needed
             }
