@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.memory.TaskMemoryManager;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -43,13 +44,21 @@ class HashRunsTest {
     FlatMapFunction<java.util.Iterator<InternalRow>, Object[]> group = it -> {
       HashRuns runs = new HashRuns(it, 3, 1, limits);
       List<Object[]> out = new ArrayList<>();
+      TaskMemoryManager memory = TaskContext.get().taskMemoryManager();
+      long before = memory.getMemoryConsumptionForThisTask();
       while (runs.hasNext()) {
+        if (out.isEmpty() && !runs.spilled() && memory.getMemoryConsumptionForThisTask() <= before) {
+          throw new AssertionError("the buffered rows hold no execution memory");
+        }
         InternalRow r = runs.next();
         out.add(new Object[] {TaskContext.getPartitionId(), r.getLong(0), r.getLong(1), r.getUTF8String(2).toString(),
             runs.spilled()});
       }
       if (runs.hasNext()) {
         throw new AssertionError("asked again after the last row, it must say there are no more");
+      }
+      if (!runs.spilled() && memory.getMemoryConsumptionForThisTask() != before) {
+        throw new AssertionError("execution memory not given back: " + memory.getMemoryConsumptionForThisTask());
       }
       return out.iterator();
     };

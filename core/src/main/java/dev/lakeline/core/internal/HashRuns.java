@@ -159,7 +159,10 @@ public final class HashRuns implements Iterator<InternalRow> {
     }
   }
 
-  /** Execution memory reserved for the buffered rows; it cannot spill them (the fallback is the sorter above). */
+  /**
+   * Execution memory reserved for the buffered rows, given back bucket by bucket as the pass moves on; it cannot
+   * spill them (the fallback is the sorter above).
+   */
   private static final class Reservation extends MemoryConsumer {
     Reservation(TaskMemoryManager memory) {
       super(memory, memory.pageSizeBytes(), MemoryMode.ON_HEAP);
@@ -178,6 +181,7 @@ public final class HashRuns implements Iterator<InternalRow> {
     byte[] current;
     int fill;
     int rows;
+    long bytes; // of all its chunks
 
     void close() {
       if (current != null) {
@@ -216,6 +220,7 @@ public final class HashRuns implements Iterator<InternalRow> {
         }
         k.close();
         k.current = new byte[length];
+        k.bytes += length;
         k.chunks.add(k.current);
         k.fill = 0;
       }
@@ -246,6 +251,16 @@ public final class HashRuns implements Iterator<InternalRow> {
       if (reservation != null && reserved > 0) {
         reservation.freeMemory(reserved);
         reserved = 0;
+      }
+    }
+
+    /** Gives back a bucket's memory once the pass is past it (other operators of the task may need it). */
+    private void release(Bucket k) {
+      used -= k.bytes;
+      long back = Math.min(k.bytes, reserved);
+      if (reservation != null && back > 0) {
+        reservation.freeMemory(back);
+        reserved -= back;
       }
     }
 
@@ -295,7 +310,9 @@ public final class HashRuns implements Iterator<InternalRow> {
               return false;
             }
             if (bucket >= 0) {
-              buckets[bucket] = null; // done with it: the rows returned keep their chunks alive as long as needed
+              // done with it: its memory goes back (the rows the pass still holds keep their chunks alive)
+              release(buckets[bucket]);
+              buckets[bucket] = null;
             }
             do {
               bucket++;
