@@ -9,18 +9,18 @@ import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 
 /**
- * The forward pass of {@link SortMergeJoin} over one partition of {@link MergeRows} sorted by the key's hash alone
- * (a single long: Spark's radix sort). It reads the rows of one hash at a time and orders them itself by (key,
- * bucket, time, kind) with {@link RunOrder}: a primitive sort of packed longs, where Spark's sort on all those
- * fields compared most pairs field by field, since the rows of one key share their hash. For each source it carries the latest whole source row seen in the current (key, bucket); a spine row
- * takes from each source that carried row if it is within the maximum age, and is emitted with its own columns,
- * the values and a matched flag per source. Source rows with the same time as the carried one compete in the tie
- * order ({@link TieOrder}). Works on Spark's internal rows: nothing is converted, and a carried row is copied into
- * a reused buffer.
+ * The forward pass of {@link SortMergeJoin} over one partition of {@link MergeRows}, whose rows it groups by the
+ * key's hash ({@link HashRuns}, in place of Spark's sort). It reads the rows of one hash at a time and orders them
+ * itself by (key, bucket, time, kind) with {@link RunOrder}: a primitive sort of packed longs, where Spark's sort on
+ * all those fields compared most pairs field by field, since the rows of one key share their hash. For each source
+ * it carries the latest whole source row seen in the current (key, bucket); a spine row takes from each source that
+ * carried row if it is within the maximum age, and is emitted with its own columns, the values and a matched flag
+ * per source. Source rows with the same time as the carried one compete in the tie order ({@link TieOrder}). Works
+ * on Spark's internal rows: nothing is converted, and nothing is copied (the rows {@link HashRuns} gives are never
+ * reused, so the carried row is a reference to its input row).
  */
 final class MergePass implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
   private final MergeRows layout;
@@ -73,8 +73,7 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
 
     @Override
     public boolean hasNext() {
-      // lazily, one output row at a time: an output row points into the carried buffers, which the next source
-      // row overwrites, so it must be handed on before the pass reads on
+      // lazily, one output row at a time
       while (next == null) {
         if (orderedAt < ordered.size()) {
           next = consume(ordered.get(orderedAt), keyStarts.get(orderedAt));
@@ -136,14 +135,18 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
         return emit(row);
       }
       int s = row.getInt(MergeRows.SOURCE);
-      InternalRow values = row.getStruct(layout.sourceColumn(s), orders.get(s).width());
       long t = row.getLong(MergeRows.TIME);
-      if (carried[s] != null && carriedTime[s] == t && !orders.get(s).wins(values, carried[s])) {
+      if (carried[s] != null && carriedTime[s] == t && !orders.get(s).wins(values(row, s), values(carried[s], s))) {
         return null;
       }
-      carried[s] = copyInto(carried[s], values);
+      carried[s] = row;
       carriedTime[s] = t;
       return null;
+    }
+
+    /** A source row's tie-break and features (a view into the row, made only when they are read). */
+    private InternalRow values(InternalRow row, int s) {
+      return row.getStruct(layout.sourceColumn(s), orders.get(s).width());
     }
 
     /**
@@ -175,21 +178,14 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
       for (int s = 0; s < sources; s++) {
         TieOrder order = orders.get(s);
         boolean matched = usable && carried[s] != null && t - carriedTime[s] <= maxAgeMicros[s];
+        InternalRow values = matched ? values(carried[s], s) : null;
         for (int v = 0; v < order.values(); v++) {
           int field = order.valueOffset() + v;
-          out[at++] = matched && !carried[s].isNullAt(field) ? carried[s].get(field, order.types()[field]) : null;
+          out[at++] = matched && !values.isNullAt(field) ? values.get(field, order.types()[field]) : null;
         }
         out[at++] = matched;
       }
       return new GenericInternalRow(out);
     }
-  }
-
-  private static InternalRow copyInto(InternalRow buffer, InternalRow values) {
-    if (buffer instanceof UnsafeRow && values instanceof UnsafeRow) {
-      ((UnsafeRow) buffer).copyFrom((UnsafeRow) values);
-      return buffer;
-    }
-    return values.copy();
   }
 }
