@@ -113,6 +113,9 @@ public final class HashRuns implements Iterator<InternalRow> {
   /** The buffered rows, {@code row} and the rest, through Spark's external sorter with the hash as its prefix. */
   private Iterator<InternalRow> sortedBySpark(Buckets buckets, UnsafeRow row) {
     TaskContext task = TaskContext.get();
+    if (task == null) {
+      throw new IllegalStateException("HashRuns falls back to Spark's sorter only inside a Spark task");
+    }
     SparkEnv env = SparkEnv.get();
     UnsafeExternalSorter sorter = UnsafeExternalSorter.create(task.taskMemoryManager(), env.blockManager(),
         env.serializerManager(), task, SameHash::new, PrefixComparators.LONG, 4096,
@@ -313,6 +316,7 @@ public final class HashRuns implements Iterator<InternalRow> {
               // done with it: its memory goes back (the rows the pass still holds keep their chunks alive)
               release(buckets[bucket]);
               buckets[bucket] = null;
+              Arrays.fill(base, 0, n, null);
             }
             do {
               bucket++;
