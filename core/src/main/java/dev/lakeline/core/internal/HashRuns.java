@@ -46,7 +46,8 @@ public final class HashRuns implements Iterator<InternalRow> {
   private static final int BUCKET_BITS = 10;
   private static final int FIRST_CHUNK = 1 << 10;
   private static final int LARGEST_CHUNK = 1 << 16;
-  private static final long GRANT = 1L << 20;
+  private static final int PAGE = 1 << 20;
+  private static final long GRANT = PAGE; // the least asked of Spark's memory manager at a time
   private static final int HEADER = 8;
 
   /**
@@ -163,8 +164,8 @@ public final class HashRuns implements Iterator<InternalRow> {
   }
 
   /**
-   * Execution memory reserved for the buffered rows, given back bucket by bucket as the pass moves on; it cannot
-   * spill them (the fallback is the sorter above).
+   * Execution memory reserved for the buffered rows, given back when the last row has been read (or the task
+   * ends); it cannot spill them (the fallback is the sorter above).
    */
   private static final class Reservation extends MemoryConsumer {
     Reservation(TaskMemoryManager memory) {
@@ -177,14 +178,19 @@ public final class HashRuns implements Iterator<InternalRow> {
     }
   }
 
-  /** One bucket's rows, each an 8-byte length then the row's bytes, in chunks that double up to 64 KiB. */
+  /**
+   * One bucket's rows, each an 8-byte length then the row's bytes, in chunks that double up to 64 KiB; a chunk is a
+   * slice {@code [start, end)} of a shared 1 MiB page, so a bucket costs no allocation of its own.
+   */
   private static final class Bucket {
     final List<byte[]> chunks = new ArrayList<>(2);
+    final List<Integer> starts = new ArrayList<>(2);
     final List<Integer> ends = new ArrayList<>(2);
     byte[] current;
     int fill;
+    int limit;
+    int length;
     int rows;
-    long bytes; // of all its chunks
 
     void close() {
       if (current != null) {
@@ -199,6 +205,10 @@ public final class HashRuns implements Iterator<InternalRow> {
     private final Reservation reservation = task == null ? null : new Reservation(task.taskMemoryManager());
     private long reserved;
     private long used;
+    private byte[] page;
+    private int pageFill;
+    // 1 MiB, or less under a small test budget, so that some rows are buffered before the fallback
+    private final int pageSize = (int) Math.min(PAGE, Math.max(LARGEST_CHUNK, limits.bufferBytes() / 4));
 
     Buckets() {
       if (reservation != null) {
@@ -215,22 +225,37 @@ public final class HashRuns implements Iterator<InternalRow> {
       }
       int size = row.getSizeInBytes();
       int need = HEADER + size;
-      if (k.current == null || k.fill + need > k.current.length) {
-        int next = k.current == null ? FIRST_CHUNK : Math.min(LARGEST_CHUNK, k.current.length * 2);
-        int length = Math.max(need, next);
-        if (!reserve(length)) {
+      if (k.current == null || k.fill + need > k.limit) {
+        int next = k.current == null ? FIRST_CHUNK : Math.min(LARGEST_CHUNK, k.length * 2);
+        if (!carve(k, Math.max(need, next))) {
           return false;
         }
-        k.close();
-        k.current = new byte[length];
-        k.bytes += length;
-        k.chunks.add(k.current);
-        k.fill = 0;
       }
       Platform.putLong(k.current, Platform.BYTE_ARRAY_OFFSET + k.fill, size);
       row.writeToMemory(k.current, Platform.BYTE_ARRAY_OFFSET + k.fill + HEADER);
       k.fill += need;
       k.rows++;
+      return true;
+    }
+
+    /** Gives {@code k} a new chunk of {@code length} bytes, cut from the current page or a new one. */
+    private boolean carve(Bucket k, int length) {
+      if (page == null || pageFill + length > page.length) {
+        int size = Math.max(pageSize, length);
+        if (!reserve(size)) {
+          return false;
+        }
+        page = new byte[size];
+        pageFill = 0;
+      }
+      k.close();
+      k.chunks.add(page);
+      k.starts.add(pageFill);
+      k.current = page;
+      k.fill = pageFill;
+      k.limit = pageFill + length;
+      k.length = length;
+      pageFill += length;
       return true;
     }
 
@@ -257,16 +282,6 @@ public final class HashRuns implements Iterator<InternalRow> {
       }
     }
 
-    /** Gives back a bucket's memory once the pass is past it (other operators of the task may need it). */
-    private void release(Bucket k) {
-      used -= k.bytes;
-      long back = Math.min(k.bytes, reserved);
-      if (reservation != null && back > 0) {
-        reservation.freeMemory(back);
-        reserved -= back;
-      }
-    }
-
     void drainInto(UnsafeExternalSorter sorter) throws IOException {
       for (int b = 0; b < buckets.length; b++) {
         Bucket k = buckets[b];
@@ -276,7 +291,7 @@ public final class HashRuns implements Iterator<InternalRow> {
         k.close();
         for (int c = 0; c < k.chunks.size(); c++) {
           byte[] chunk = k.chunks.get(c);
-          for (int pos = 0; pos < k.ends.get(c); ) {
+          for (int pos = k.starts.get(c), end = k.ends.get(c); pos < end; ) {
             int size = (int) Platform.getLong(chunk, Platform.BYTE_ARRAY_OFFSET + pos);
             long offset = Platform.BYTE_ARRAY_OFFSET + pos + HEADER;
             sorter.insertRecord(chunk, offset, size, Platform.getLong(chunk, offset + hashSlot), false);
@@ -313,8 +328,6 @@ public final class HashRuns implements Iterator<InternalRow> {
               return false;
             }
             if (bucket >= 0) {
-              // done with it: its memory goes back (the rows the pass still holds keep their chunks alive)
-              release(buckets[bucket]);
               buckets[bucket] = null;
               Arrays.fill(base, 0, n, null);
             }
@@ -362,7 +375,7 @@ public final class HashRuns implements Iterator<InternalRow> {
           int i = 0;
           for (int c = 0; c < k.chunks.size(); c++) {
             byte[] chunk = k.chunks.get(c);
-            for (int pos = 0, end = k.ends.get(c); pos < end; i++) {
+            for (int pos = k.starts.get(c), end = k.ends.get(c); pos < end; i++) {
               base[i] = chunk;
               offset[i] = Platform.BYTE_ARRAY_OFFSET + pos + HEADER;
               size[i] = (int) Platform.getLong(chunk, Platform.BYTE_ARRAY_OFFSET + pos);
