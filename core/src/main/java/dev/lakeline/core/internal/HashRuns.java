@@ -34,8 +34,8 @@ import org.apache.spark.util.collection.unsafe.sort.UnsafeSorterIterator;
  *       a cache-sized region.
  * </ul>
  *
- * <p>The rows returned are stable (each its own {@link UnsafeRow}, never overwritten), so the caller can keep them
- * without copying. The order of buckets and of hashes within a bucket is unspecified; only adjacency is promised.
+ * <p>The rows taken in are {@link UnsafeRow}s (what a shuffle or a projection gives). The rows returned are stable
+ * (each its own {@link UnsafeRow}, never overwritten), so the caller can keep them without copying. The order of buckets and of hashes within a bucket is unspecified; only adjacency is promised.
  *
  * <p>Memory: the partition is held on the heap, and the memory is reserved from Spark's execution memory for the task
  * as it grows. When Spark cannot grant more (a partition larger than the task's share), the rows buffered so far and
@@ -329,7 +329,6 @@ public final class HashRuns implements Iterator<InternalRow> {
             }
             if (bucket >= 0) {
               buckets[bucket] = null;
-              Arrays.fill(base, 0, n, null);
             }
             do {
               bucket++;
