@@ -47,7 +47,6 @@ public final class HashRuns implements Iterator<InternalRow> {
   private static final int FIRST_CHUNK = 1 << 10;
   private static final int LARGEST_CHUNK = 1 << 16;
   private static final int PAGE = 1 << 20;
-  private static final long GRANT = PAGE; // the least asked of Spark's memory manager at a time
   private static final int HEADER = 8;
 
   /**
@@ -203,8 +202,7 @@ public final class HashRuns implements Iterator<InternalRow> {
     private final Bucket[] buckets = new Bucket[1 << BUCKET_BITS];
     private final TaskContext task = TaskContext.get();
     private final Reservation reservation = task == null ? null : new Reservation(task.taskMemoryManager());
-    private long reserved;
-    private long used;
+    private long reserved; // the pages' bytes, reserved from Spark's execution memory when there is a task
     private byte[] page;
     private int pageFill;
     // 1 MiB, or less under a small test budget, so that some rows are buffered before the fallback
@@ -260,18 +258,17 @@ public final class HashRuns implements Iterator<InternalRow> {
     }
 
     private boolean reserve(long bytes) {
-      if (used + bytes > limits.bufferBytes()) {
+      if (reserved + bytes > limits.bufferBytes()) {
         return false;
       }
-      if (reservation != null && used + bytes > reserved) {
-        long ask = Math.max(GRANT, used + bytes - reserved);
-        long got = reservation.acquireMemory(ask);
-        reserved += got;
-        if (got < ask) {
+      if (reservation != null) {
+        long got = reservation.acquireMemory(bytes);
+        if (got < bytes) {
+          reservation.freeMemory(got);
           return false;
         }
       }
-      used += bytes;
+      reserved += bytes;
       return true;
     }
 
