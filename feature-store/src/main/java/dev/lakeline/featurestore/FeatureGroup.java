@@ -285,9 +285,8 @@ public final class FeatureGroup {
       }
       try (GateResult gate = decided.get()) {
         return Optional.of(record(gate, options, reportId, metadata, pending, staged.get().nextVersion(), accepted -> {
-          ContentFingerprint fp =
-              gate.acceptedFingerprint() != null ? gate.acceptedFingerprint() : ContentFingerprint.compute(staging.rows());
-          return staged.get().commit(fp);
+          // the staged files hold exactly the batch: a replay computes their fingerprint when it needs one
+          return staged.get().commit(ContentFingerprint.deferred(gate.acceptedCount()));
         }));
       } finally {
         if (decided.get().decision() == Decision.REJECTED) {

@@ -3,7 +3,6 @@ package dev.lakeline.validation;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import dev.lakeline.core.delta.ContentFingerprint;
 import dev.lakeline.validation.internal.deequ.DeequRunner;
 import dev.lakeline.validation.internal.deequ.Measure;
 import dev.lakeline.validation.internal.deequ.Measurement;
@@ -28,8 +27,9 @@ import org.apache.spark.sql.catalyst.expressions.Expression;
  *
  * <p>{@link #rows()} is the batch with an observation attached ({@code Dataset.observe}): while the write job
  * reads the rows once to write them, Spark evaluates every aggregate Deequ's analyzers need (Deequ's own
- * aggregate expressions, as in its shared scan), the fingerprint parts and, for the primary key's uniqueness,
- * a 64-bit hash per row ({@link KeyHashes}). After the write, {@link #decide()} hands the observed aggregates
+ * aggregate expressions, as in its shared scan) and, for the primary key's uniqueness, a 64-bit hash per row
+ * ({@link KeyHashes}); no content fingerprint (the commit records a deferred one: the staged files are the batch).
+ * After the write, {@link #decide()} hands the observed aggregates
  * to Deequ, which builds its states and runs the checks on them, and applies the policy: the same report and
  * decision as {@link Gate#evaluate} gives, without reading the batch apart from the write. The caller commits
  * or abandons the written files by the decision.
@@ -107,7 +107,9 @@ public final class WriteGate implements AutoCloseable {
     if (policy == IngestionPolicy.QUARANTINE) {
       return Optional.empty();
     }
-    Validation.Prepared prepared = Validation.prepare(stagedBatch, suite, true);
+    // no content fingerprint: the staged files are the batch, and a replay computes it from them (see
+    // ContentFingerprint.deferred), so the write does not hash every row for the rare replay
+    Validation.Prepared prepared = Validation.prepare(stagedBatch, suite, false);
     List<Integer> shared = new ArrayList<>();
     List<Integer> keys = new ArrayList<>();
     for (int i = 0; i < prepared.items().size(); i++) {
@@ -207,10 +209,6 @@ public final class WriteGate implements AutoCloseable {
       }
     }
     defs.put(Plan.PRESENT, lit(true).expr());
-    List<Column> parts = ContentFingerprint.parts(prepared.batch(), List.of(names));
-    for (int p = 0; p < parts.size(); p++) {
-      defs.put(Validation.FINGERPRINT_PART + p, parts.get(p).expr());
-    }
     return defs;
   }
 

@@ -26,6 +26,11 @@ import org.apache.spark.sql.types.StructType;
  * returns a double) adds them exactly for batches below 2<sup>31</sup> rows; {@link #of} recombines them. The
  * validation run computes the parts in its own scan, so the commit needs no pass of its own.
  *
+ * <p>A commit whose files hold exactly the batch's rows (a validated append written before its commit) may
+ * record a {@link #deferred} fingerprint instead: the row count and a note that the content is the commit's own
+ * files. A replay of the batch then computes the fingerprint of those files (see {@link DeltaCommits}) to compare,
+ * so that the write, which is the common case, does not hash every row for the rare replay.
+ *
  * @param rows the batch's row count
  * @param value the fingerprint recorded in the commit
  */
@@ -34,6 +39,27 @@ public record ContentFingerprint(long rows, String value) {
   public static final long MAX_EXACT_ROWS = (1L << 31) - 1;
 
   private static final long LOW_BITS = (1L << 21) - 1;
+
+  /** The value of a {@link #deferred} fingerprint ends with this. */
+  private static final String DEFERRED = ":files";
+
+  /**
+   * The fingerprint of a commit whose data files hold exactly the batch's {@code rows} rows: its content is
+   * computed from those files when a replay needs it ({@link #isDeferred}).
+   */
+  public static ContentFingerprint deferred(long rows) {
+    return new ContentFingerprint(rows, rows + DEFERRED);
+  }
+
+  /** Whether {@code value} (as recorded in a commit) names the commit's own files rather than a content hash. */
+  public static boolean isDeferred(String value) {
+    return value != null && value.endsWith(DEFERRED);
+  }
+
+  /** Whether this fingerprint is {@link #deferred}. */
+  public boolean isDeferred() {
+    return isDeferred(value);
+  }
 
   /**
    * The three integer columns whose sums make the fingerprint of {@code data}, hashing {@code columns} (the
@@ -57,9 +83,17 @@ public record ContentFingerprint(long rows, String value) {
 
   /** Computes the fingerprint of {@code data} in one pass. */
   public static ContentFingerprint compute(Dataset<Row> data) {
+    return compute(data, data.schema());
+  }
+
+  /**
+   * Computes the fingerprint of {@code data} in one pass, as if its schema were {@code schema} (the same columns
+   * and types; nullability and metadata may differ, as between a batch and the same rows read back from a table).
+   */
+  public static ContentFingerprint compute(Dataset<Row> data, StructType schema) {
     List<Column> parts = parts(data, List.of(data.columns()));
     Row r = data.agg(count(lit(1)), sum(parts.get(0)), sum(parts.get(1)), sum(parts.get(2))).head();
     long rows = r.getLong(0);
-    return rows == 0 ? of(0, 0, 0, 0, data.schema()) : of(rows, r.getLong(1), r.getLong(2), r.getLong(3), data.schema());
+    return rows == 0 ? of(0, 0, 0, 0, schema) : of(rows, r.getLong(1), r.getLong(2), r.getLong(3), schema);
   }
 }

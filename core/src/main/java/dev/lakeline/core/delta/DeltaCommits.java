@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.internal.DeltaTransaction;
 import io.delta.tables.DeltaTable;
 import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
@@ -13,8 +14,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Idempotent Delta commits. Each commit records its batch id and a content fingerprint in the commit's
@@ -178,7 +181,7 @@ public final class DeltaCommits {
     }
     long version = history.get(0).getLong(0);
     JsonNode meta = parse(history.get(0).getString(1));
-    if (!fp.value().equals(meta.path("lakeline.fingerprint").asText())) {
+    if (!sameContent(spark, request, fp, version, meta.path("lakeline.fingerprint").asText())) {
       if (request.mode() == WriteMode.APPEND) {
         throw Errors.conflict(
             "Batch %s was already appended to %s (version %d) with different content. Appending it again would "
@@ -191,6 +194,31 @@ public final class DeltaCommits {
       return null;
     }
     return version;
+  }
+
+  /**
+   * Whether the batch with fingerprint {@code fp} has the content of the earlier commit at {@code version}, which
+   * recorded {@code recorded}. A {@link ContentFingerprint#deferred} record stands for the commit's own files: their
+   * fingerprint is computed now, in the batch's schema, and compared (after the row counts, which need no pass).
+   */
+  private static boolean sameContent(SparkSession spark, CommitRequest request, ContentFingerprint fp, long version, String recorded) {
+    if (!ContentFingerprint.isDeferred(recorded)) {
+      return fp.value().equals(recorded);
+    }
+    if (!recorded.equals(ContentFingerprint.deferred(fp.rows()).value())) {
+      return false; // another row count
+    }
+    Dataset<Row> committed = DeltaTransaction.rowsAddedAt(spark, request.path(), version);
+    if (committed == null) {
+      throw Errors.conflict(
+          "Batch %s was already committed to %s (version %d), and that commit's log entry has expired, so its content "
+              + "cannot be compared with this batch's. Give the batch another id if it is new data.",
+          request.batchId(), request.path(), version);
+    }
+    StructType schema = request.data().schema();
+    Column[] columns = java.util.Arrays.stream(schema.fieldNames()).map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
+    ContentFingerprint mine = fp.isDeferred() ? ContentFingerprint.compute(request.data()) : fp;
+    return mine.value().equals(ContentFingerprint.compute(committed.select(columns), schema).value());
   }
 
   /**

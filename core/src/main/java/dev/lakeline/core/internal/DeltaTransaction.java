@@ -5,11 +5,14 @@ import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.FileAction;
 import org.apache.spark.sql.types.StructType;
@@ -83,6 +86,32 @@ public final class DeltaTransaction {
         ? Option.empty()
         : Option.apply(JavaConverters.asScalaBuffer(partitionColumns).toList());
     return txn.commit((Seq) written, new DeltaOperations.Write(SaveMode.Append, partitionBy, Option.empty(), Option.apply(userMetadata)));
+  }
+
+  /**
+   * The rows that version {@code version} of the Delta table at {@code path} added (the data files of its
+   * commit, read with that version's schema and partition values), or null when that commit's log entry is no
+   * longer there (log retention).
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Dataset<Row> rowsAddedAt(SparkSession spark, String path, long version) {
+    DeltaLog log = DeltaLog.forTable(spark, path);
+    scala.collection.Iterator<scala.Tuple2<Object, Seq<Action>>> changes = log.getChanges(version, false);
+    if (!changes.hasNext()) {
+      return null;
+    }
+    scala.Tuple2<Object, Seq<Action>> first = changes.next();
+    if ((Long) first._1() != version) {
+      return null;
+    }
+    List<AddFile> added = new java.util.ArrayList<>();
+    for (Action a : JavaConverters.seqAsJavaList(first._2())) {
+      if (a instanceof AddFile add && add.dataChange()) {
+        added.add(add);
+      }
+    }
+    Snapshot snapshot = log.getSnapshotAt(version, Option.empty(), Option.empty());
+    return log.createDataFrame(snapshot, (Seq) JavaConverters.asScalaBuffer(added).toList(), false, Option.empty());
   }
 
   /** Deletes the files {@link #write} wrote (best effort: VACUUM removes what could not be deleted). */
