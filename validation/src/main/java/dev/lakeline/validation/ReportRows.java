@@ -31,6 +31,12 @@ final class ReportRows {
           .add("exception_message", DataTypes.StringType)
           .add("kwargs", DataTypes.StringType);
 
+  /**
+   * The version of the reports table the report's row was written for: the version its commit produces unless
+   * another report commits at the same moment (then Delta commits it next, and the two share a number).
+   */
+  static final String COMMIT_VERSION = "commit_version";
+
   static final StructType SCHEMA =
       new StructType()
           .add("report_id", DataTypes.StringType, false)
@@ -51,11 +57,12 @@ final class ReportRows {
           .add("rows", DataTypes.LongType, false)
           .add("failed_expectations", DataTypes.createArrayType(DataTypes.StringType))
           .add("results", DataTypes.createArrayType(EXPECTATION))
-          .add("result_json", DataTypes.StringType, false);
+          .add("result_json", DataTypes.StringType, false)
+          .add(COMMIT_VERSION, DataTypes.LongType);
 
   private ReportRows() {}
 
-  static Row toRow(ValidationReport r) {
+  static Row toRow(ValidationReport r, long commitVersion) {
     ValidationResult v = r.result();
     ValidationResult.Statistics s = v.statistics();
     List<String> failed = v.results().stream().filter(e -> !e.success()).map(ExpectationResult::label).toList();
@@ -71,7 +78,7 @@ final class ReportRows {
         r.reportId(), r.featureGroup(), r.featureGroupVersion(), r.runId(), r.batchId(), r.logicalDate(),
         r.policy().name(), r.decision().name(), r.deltaVersion(), v.suite(), v.success(), s.evaluatedExpectations(),
         s.successfulExpectations(), s.unsuccessfulExpectations(), s.successPercent(), v.rowCount(), failed, results,
-        v.toJson());
+        v.toJson(), commitVersion);
   }
 
   static ValidationReport fromRow(Row row) {

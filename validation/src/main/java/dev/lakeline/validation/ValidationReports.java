@@ -1,5 +1,6 @@
 package dev.lakeline.validation;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 
 import dev.lakeline.core.Errors;
@@ -10,15 +11,24 @@ import dev.lakeline.core.storage.StorageLayout;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Validation reports as rows of a Delta table ({@code <root>/_lakeline/validation_reports}), one per gate run.
  * Appends are idempotent per report id (a retried append of the same report is a no-op; a different report
- * under an existing id is a conflict). The table has Delta row tracking on, so "newest" is the commit order
- * ({@code _metadata.row_commit_version}), never a clock.
+ * under an existing id is a conflict). "Newest" is the commit order, never a clock: each row records in
+ * {@code commit_version} the version of this table it was written for, which is the version its commit produced
+ * unless another report committed at the same moment (the two then share a number, and the report id orders
+ * them). Tables made by earlier Lakeline versions have Delta row tracking instead; their older rows are ordered
+ * by {@code _metadata.row_commit_version}, the same numbers. Row tracking is no longer used because every commit
+ * to such a table makes Delta 3.3 rebuild the table's state (a few Spark jobs) for its row-id high-water mark.
  *
  * <p>Query it directly too: {@code SELECT feature_group, decision, success_percent, failed_expectations FROM
  * delta.`<root>/_lakeline/validation_reports`}, or {@code explode(results)} for one expectation's history.
@@ -26,6 +36,8 @@ import org.apache.spark.sql.SparkSession;
 public final class ValidationReports {
   static final String TABLE = "validation_reports";
   private static final String ORDER = "_lakeline_commit_version";
+  /** Tables this JVM has found in the current layout already (see {@link #ensureTable}). */
+  private static final Set<String> CURRENT = ConcurrentHashMap.newKeySet();
 
   private final SparkSession spark;
   private final String path;
@@ -50,18 +62,20 @@ public final class ValidationReports {
    */
   public CommitResult append(ValidationReport report) {
     ensureTable();
-    return DeltaCommits.appendOnce(spark, path, row(report), 1, appendId(report.reportId()));
+    return DeltaCommits.appendOnce(spark, path, row(report, DeltaCommits.currentVersion(spark, path) + 1), 1, appendId(report.reportId()));
   }
 
   /**
    * Starts appending the report with id {@code reportId} in the background: its content comes later, with
    * {@link PendingReport#write}. For a gate that knows its report's id before it has the report: the table's
    * transaction is opened while the batch is written, the report's row written while the batch commits, and
-   * committed after that commit, so that a report never points at a version that does not exist.
+   * committed after that commit, so that a report never points at a version that does not exist. The id must be
+   * new (give each attempt its own, as the feature groups do): nothing looks for an earlier report with it, which
+   * keeps Delta from rebuilding the table's state on every insert.
    */
   public PendingReport open(String reportId) {
     ensureTable();
-    return new PendingReport(reportId, PendingAppend.open(spark, path, appendId(reportId)));
+    return new PendingReport(reportId, PendingAppend.openUnique(spark, path, appendId(reportId)));
   }
 
   /** A report being appended: {@link #write} its content, then {@link #commit} (once per report id) or {@link #abort}. */
@@ -79,7 +93,7 @@ public final class ValidationReports {
       if (!report.reportId().equals(reportId)) {
         throw new IllegalArgumentException("Report " + report.reportId() + " given to the pending append of " + reportId);
       }
-      append.write(row(report), 1);
+      append.write(version -> row(report, version), 1);
       return this;
     }
 
@@ -104,8 +118,8 @@ public final class ValidationReports {
     return "validation_report:" + reportId;
   }
 
-  private Dataset<Row> row(ValidationReport report) {
-    return spark.createDataFrame(List.of(ReportRows.toRow(report)), ReportRows.SCHEMA);
+  private Dataset<Row> row(ValidationReport report, long commitVersion) {
+    return spark.createDataFrame(List.of(ReportRows.toRow(report, commitVersion)), ReportRows.SCHEMA);
   }
 
   /** The newest {@code limit} reports of a feature group (all versions), newest first; empty if there are none. */
@@ -134,7 +148,19 @@ public final class ValidationReports {
   }
 
   private Dataset<Row> table() {
-    return spark.read().format("delta").load(path).withColumn(ORDER, col("_metadata.row_commit_version"));
+    ensureTable();
+    Dataset<Row> rows = spark.read().format("delta").load(path);
+    Column order = col(ReportRows.COMMIT_VERSION);
+    if (rowTracking()) {
+      order = coalesce(order, col("_metadata.row_commit_version")); // rows from before the column existed
+    }
+    return rows.withColumn(ORDER, order);
+  }
+
+  private boolean rowTracking() {
+    Row detail = DeltaTable.forPath(spark, path).detail().first();
+    Map<String, String> properties = detail.getJavaMap(detail.fieldIndex("properties"));
+    return "true".equalsIgnoreCase(properties.get("delta.enableRowTracking"));
   }
 
   private static List<ValidationReport> read(Dataset<Row> rows) {
@@ -146,20 +172,27 @@ public final class ValidationReports {
   }
 
   /**
-   * Creates the table with row tracking (for commit order) unless it exists; a concurrent creator winning the
-   * race is fine. Appends create it too; creating it up front (the store does when it creates a feature group)
-   * keeps that cost out of the first batch's commit.
+   * Creates the table unless it exists (and gives a table from an earlier Lakeline version its
+   * {@code commit_version} column; checked once per JVM); a concurrent creator winning the race is fine. Appends
+   * create it too; creating it up front (the store does when it creates a feature group) keeps that cost out of
+   * the first batch's commit.
    */
   public void ensureTable() {
+    if (CURRENT.contains(path)) {
+      return;
+    }
     if (DeltaCommits.exists(spark, path)) {
+      StructType schema = DeltaTable.forPath(spark, path).toDF().schema();
+      if (!List.of(schema.fieldNames()).contains(ReportRows.COMMIT_VERSION)) {
+        // a table from before commit_version: add it (older rows keep their order by row tracking)
+        spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` ADD COLUMNS (" + ReportRows.COMMIT_VERSION + " BIGINT)");
+      }
+      CURRENT.add(path);
       return;
     }
     try {
-      DeltaTable.createIfNotExists(spark)
-          .location(path)
-          .addColumns(ReportRows.SCHEMA)
-          .property("delta.enableRowTracking", "true")
-          .execute();
+      DeltaTable.createIfNotExists(spark).location(path).addColumns(ReportRows.SCHEMA).execute();
+      CURRENT.add(path);
     } catch (RuntimeException e) {
       if (!DeltaCommits.exists(spark, path)) {
         throw e;

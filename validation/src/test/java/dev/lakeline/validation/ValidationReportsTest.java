@@ -135,4 +135,38 @@ class ValidationReportsTest {
     assertTrue(lines.get(4).contains("[ERROR] expect_column_values_to_be_between(amount): 2 of 3")
         && lines.get(4).contains("unexpected values: -3, -4"), summary);
   }
+
+  @Test
+  void eachRowRecordsTheVersionItWasCommittedAs(SparkSession spark, TestLakehouse lakehouse) {
+    ValidationReports reports = ValidationReports.open(spark, lakehouse.layout());
+    CommitResult first = reports.append(report(spark, "b1", IngestionPolicy.ALWAYS, 1L));
+    ValidationReport pending = report(spark, "b2", IngestionPolicy.ALWAYS, 2L);
+    CommitResult second = reports.open(pending.reportId()).write(pending).commit();
+
+    List<Row> rows = spark.sql("SELECT batch_id, commit_version FROM delta.`" + reports.path() + "` ORDER BY batch_id").collectAsList();
+    assertEquals(List.of(first.version(), second.version()), rows.stream().map(r -> r.getLong(1)).toList());
+    assertEquals(first.version() + 1, second.version());
+    String properties = io.delta.tables.DeltaTable.forPath(spark, reports.path()).detail().first().getAs("properties").toString();
+    assertFalse(properties.contains("enableRowTracking"), "no row tracking: " + properties);
+  }
+
+  /** A reports table made by an earlier Lakeline (row tracking, no commit_version) gets the column and keeps its order. */
+  @Test
+  void aTableFromBeforeCommitVersionGetsTheColumnAndKeepsItsOrder(SparkSession spark, TestLakehouse lakehouse) {
+    String path = lakehouse.layout().system(ValidationReports.TABLE);
+    io.delta.tables.DeltaTable.createIfNotExists(spark).location(path)
+        .addColumns(new org.apache.spark.sql.types.StructType(java.util.Arrays.stream(ReportRows.SCHEMA.fields())
+            .filter(f -> !f.name().equals(ReportRows.COMMIT_VERSION)).toArray(org.apache.spark.sql.types.StructField[]::new)))
+        .property("delta.enableRowTracking", "true").execute();
+    for (String batch : List.of("old1", "old2")) {
+      spark.createDataFrame(List.of(ReportRows.toRow(report(spark, batch, IngestionPolicy.ALWAYS, 1L), 0)), ReportRows.SCHEMA)
+          .drop(ReportRows.COMMIT_VERSION).write().format("delta").mode("append").save(path);
+    }
+
+    ValidationReports reports = ValidationReports.open(spark, lakehouse.layout());
+    reports.append(report(spark, "new3", IngestionPolicy.ALWAYS, 2L));
+
+    assertEquals(List.of("new3", "old2", "old1"), reports.history("loans", 10).stream().map(ValidationReport::batchId).toList());
+    assertTrue(List.of(spark.read().format("delta").load(path).columns()).contains(ReportRows.COMMIT_VERSION));
+  }
 }

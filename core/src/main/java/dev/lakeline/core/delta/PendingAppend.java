@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.LongFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -39,37 +40,62 @@ public final class PendingAppend implements AutoCloseable {
   private final SparkSession spark;
   private final String path;
   private final String id;
+  /** The id is new by construction: no look for an earlier append of it, and no transaction id recorded. */
+  private final boolean unique;
   private final CompletableFuture<Opened> opened;
   private CompletableFuture<Boolean> written;
-  private Dataset<Row> data;
+  private LongFunction<Dataset<Row>> data;
   private long rows;
   private boolean finished;
 
-  private PendingAppend(SparkSession spark, String path, String id) {
+  private PendingAppend(SparkSession spark, String path, String id, boolean unique) {
     this.spark = spark;
     this.path = path;
     this.id = id;
+    this.unique = unique;
     this.opened = CompletableFuture.supplyAsync(CallerContext.capture(spark).wrap(this::openTransaction), BACKGROUND);
   }
 
   /** Starts appending to the table at {@code path} once per {@code id}: the rows come later, with {@link #write}. */
   public static PendingAppend open(SparkSession spark, String path, String id) {
-    return new PendingAppend(spark, path, id);
+    return new PendingAppend(spark, path, id, false);
+  }
+
+  /**
+   * As {@link #open}, for an {@code id} that is new by construction (it has a random part per attempt, say):
+   * nothing looks for an earlier append of it, which in Delta 3.3 rebuilds the table's whole state (a few Spark
+   * jobs per table version), and the commit records no Delta transaction id (so the table's state does not grow
+   * with every append). An append retried after a conflict still goes through {@link DeltaCommits#appendOnce}.
+   */
+  public static PendingAppend openUnique(SparkSession spark, String path, String id) {
+    return new PendingAppend(spark, path, id, true);
   }
 
   /** Hands over the rows to append ({@code rows} of them); their files are written in the background. */
   public PendingAppend write(Dataset<Row> data, long rows) {
+    return write(version -> data, rows);
+  }
+
+  /**
+   * Hands over the rows to append ({@code rows} of them) as a function of the table version the append is
+   * expected to produce (rows that record their own commit order); their files are written in the background.
+   */
+  public PendingAppend write(LongFunction<Dataset<Row>> dataForVersion, long rows) {
     if (this.data != null || finished) {
       throw new IllegalStateException("This pending append already has its rows");
     }
-    this.data = data;
+    this.data = dataForVersion;
     this.rows = rows;
     CallerContext caller = CallerContext.capture(spark);
     this.written = opened.thenApplyAsync(o -> caller.wrap(() -> {
-      if (o == null || o.appendedBefore() || !StagedAppend.sameColumns(o.txn().schema(), data.schema())) {
+      if (o == null || o.appendedBefore()) {
         return false;
       }
-      o.txn().write(data);
+      Dataset<Row> staged = dataForVersion.apply(o.txn().readVersion() + 1);
+      if (!StagedAppend.sameColumns(o.txn().schema(), staged.schema())) {
+        return false;
+      }
+      o.txn().write(staged);
       return true;
     }).get(), BACKGROUND);
     return this;
@@ -80,7 +106,12 @@ public final class PendingAppend implements AutoCloseable {
       return null;
     }
     DeltaTransaction txn = DeltaTransaction.start(spark, path);
-    return new Opened(txn, txn.transactionVersion(DeltaCommits.appId(id)) >= 0);
+    return new Opened(txn, !unique && txn.transactionVersion(DeltaCommits.appId(id)) >= 0);
+  }
+
+  /** The rows as the plain append gets them: for the version after the table's current one. */
+  private Dataset<Row> dataForNextVersion() {
+    return data.apply(DeltaCommits.exists(spark, path) ? DeltaCommits.currentVersion(spark, path) + 1 : 0);
   }
 
   /** Commits the rows (once per id: a second append of the id is skipped, see {@link CommitResult#skipped()}). */
@@ -94,15 +125,15 @@ public final class PendingAppend implements AutoCloseable {
     if (o == null || !Boolean.TRUE.equals(w)) {
       // not staged: a table to create, another schema, an earlier append of the id (found and reported as
       // skipped), or a background failure, which the plain append meets again and reports
-      return DeltaCommits.appendOnce(spark, path, data, rows, id);
+      return DeltaCommits.appendOnce(spark, path, dataForNextVersion(), rows, id);
     }
     try {
       String metadata = DeltaCommits.appendOnceMetadata(id, id + "#" + System.nanoTime());
-      long version = o.txn().commitAppend(DeltaCommits.appId(id), 0L, List.of(), metadata);
+      long version = o.txn().commitAppend(unique ? null : DeltaCommits.appId(id), 0L, List.of(), metadata);
       return new CommitResult(path, version, rows, false);
     } catch (ConcurrentModificationException e) {
       o.txn().deleteWritten();
-      return DeltaCommits.appendOnce(spark, path, data, rows, id);
+      return DeltaCommits.appendOnce(spark, path, dataForNextVersion(), rows, id);
     }
   }
 

@@ -76,12 +76,15 @@ public final class DeltaTransaction {
   }
 
   /**
-   * Commits the written files as an append that records {@code (appId, appVersion)} and {@code userMetadata};
+   * Commits the written files as an append that records {@code (appId, appVersion)} (none when {@code appId} is
+   * null) and {@code userMetadata};
    * returns the version committed. Throws Delta's {@code ConcurrentModificationException}s on a conflict.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public long commitAppend(String appId, long appVersion, List<String> partitionColumns, String userMetadata) {
-    txn.updateSetTransaction(appId, appVersion, Option.empty());
+    if (appId != null) {
+      txn.updateSetTransaction(appId, appVersion, Option.empty());
+    }
     Option<Seq<String>> partitionBy = partitionColumns.isEmpty()
         ? Option.empty()
         : Option.apply(JavaConverters.asScalaBuffer(partitionColumns).toList());

@@ -118,4 +118,45 @@ class PendingAppendTest {
     assertEquals(0, committed.version());
     assertSameRows(rows(spark, "('d1', 1, 1.5)"), table(spark, path));
   }
+
+  /**
+   * An id that is new by construction is not looked up: the look rebuilds the table's state in Delta 3.3 (its
+   * "Compute snapshot" jobs), which a checked append of a new table version pays and a unique one does not. Rows
+   * made for the version they expect get the version the commit produced.
+   */
+  @Test
+  void aUniqueIdSkipsTheLookAtTheTablesStateAndRowsGetTheirVersion(SparkSession spark, TestLakehouse lake) throws Exception {
+    String path = newTable(spark, lake, "pending-unique");
+    List<String> jobs = Collections.synchronizedList(new ArrayList<>());
+    SparkListener listener = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart job) {
+        jobs.add(String.valueOf(job.properties().getProperty("spark.job.description")));
+      }
+    };
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      DeltaCommits.commit(spark, CommitRequest.append(path, rows(spark, "('d1', 1, 1.5)"), "b1")); // a new version
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      jobs.clear();
+      CommitResult unique = PendingAppend.openUnique(spark, path, "report-u")
+          .write(version -> rows(spark, "('u', " + version + ", 0.5)"), 1).commit();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      List<String> uniqueJobs = new ArrayList<>(jobs);
+
+      DeltaCommits.commit(spark, CommitRequest.append(path, rows(spark, "('d3', 3, 3.5)"), "b3"));
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      jobs.clear();
+      PendingAppend.open(spark, path, "report-c").write(rows(spark, "('c', 4, 4.5)"), 1).commit();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      List<String> checkedJobs = new ArrayList<>(jobs);
+
+      assertEquals(2, unique.version());
+      assertEquals(2L, table(spark, path).where("day = 'u'").first().getInt(1), "the row carries the version committed");
+      assertTrue(uniqueJobs.stream().noneMatch(d -> d.contains("Compute snapshot")), uniqueJobs.toString());
+      assertTrue(checkedJobs.stream().anyMatch(d -> d.contains("Compute snapshot")), "the checked append looks: " + checkedJobs);
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+  }
 }
