@@ -67,4 +67,71 @@ class KeyHashesTest {
     assertTrue(small.overflowed());
     assertEquals(0, small.count());
   }
+
+  /** Large enough to be checked in slices of the value range: repeats at the slices' edges and at the extremes. */
+  @Test
+  void repeatsAtTheEdgesOfTheValueSlicesAreFound(SparkSession spark) {
+    Random random = new Random(5);
+    for (long v : new long[] {Long.MIN_VALUE, -1, 0, 1, Long.MIN_VALUE + Long.divideUnsigned(-1L, 3), Long.MAX_VALUE}) {
+      long[] a = random.longs(150_000).toArray();
+      long[] b = random.longs(120_000).toArray();
+      a[777] = v;
+      KeyHashes once = KeyHashes.register(spark, 1_000_000);
+      once.add(KeyHashes.sorted(a, a.length));
+      once.add(KeyHashes.sorted(b, b.length));
+      assertFalse(once.anyRepeated(), "once: " + v);
+      b[4242] = v;
+      KeyHashes twice = KeyHashes.register(spark, 1_000_000);
+      twice.add(KeyHashes.sorted(a, a.length));
+      twice.add(KeyHashes.sorted(b, b.length));
+      assertTrue(twice.anyRepeated(), "across runs: " + v);
+      long[][] runs = {KeyHashes.sorted(a, a.length), KeyHashes.sorted(b, b.length)};
+      // any cut of the range finds it in the slice that holds it, and only there
+      for (int slices : new int[] {1, 2, 3, 7}) {
+        long step = Long.divideUnsigned(-1L, slices);
+        int found = 0;
+        for (int i = 0; i < slices; i++) {
+          boolean last = i == slices - 1;
+          if (KeyHashes.repeatedWithin(runs, Long.MIN_VALUE + step * i, last ? Long.MAX_VALUE : Long.MIN_VALUE + step * (i + 1), last)) {
+            found++;
+          }
+        }
+        assertEquals(1, found, v + " in " + slices + " slices");
+      }
+    }
+  }
+
+  /** Runs drawn from a small range (repeats likely, not certain): the k-way check agrees with counting distinct values. */
+  @Test
+  void theSlicedKWayCheckAgreesWithCountingDistinctValues() {
+    Random random = new Random(3);
+    int[] outcomes = new int[2];
+    for (int trial = 0; trial < 300; trial++) {
+      int k = 1 + random.nextInt(12);
+      long[][] runs = new long[k][];
+      java.util.Set<Long> distinct = new java.util.HashSet<>();
+      long total = 0;
+      long range = 1 + random.nextInt(200_000);
+      for (int r = 0; r < k; r++) {
+        long[] values = random.longs(random.nextInt(300), -range, range).map(v -> v * (Long.MAX_VALUE / range)).toArray();
+        runs[r] = KeyHashes.sorted(values, values.length);
+        for (long v : values) {
+          distinct.add(v);
+        }
+        total += values.length;
+      }
+      boolean expected = distinct.size() < total;
+      outcomes[expected ? 1 : 0]++;
+      for (int slices : new int[] {1, 3}) {
+        long step = Long.divideUnsigned(-1L, slices);
+        boolean found = false;
+        for (int i = 0; i < slices; i++) {
+          boolean last = i == slices - 1;
+          found |= KeyHashes.repeatedWithin(runs, Long.MIN_VALUE + step * i, last ? Long.MAX_VALUE : Long.MIN_VALUE + step * (i + 1), last);
+        }
+        assertEquals(expected, found, "trial " + trial + ", " + slices + " slices");
+      }
+    }
+    assertTrue(outcomes[0] > 30 && outcomes[1] > 30, "both outcomes drawn: " + Arrays.toString(outcomes));
+  }
 }
