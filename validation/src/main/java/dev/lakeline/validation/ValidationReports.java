@@ -157,6 +157,11 @@ public final class ValidationReports {
     return rows.withColumn(ORDER, order);
   }
 
+  private boolean hasCommitVersion() {
+    StructType schema = DeltaTable.forPath(spark, path).toDF().schema();
+    return List.of(schema.fieldNames()).contains(ReportRows.COMMIT_VERSION);
+  }
+
   private boolean rowTracking() {
     Row detail = DeltaTable.forPath(spark, path).detail().first();
     Map<String, String> properties = detail.getJavaMap(detail.fieldIndex("properties"));
@@ -182,10 +187,15 @@ public final class ValidationReports {
       return;
     }
     if (DeltaCommits.exists(spark, path)) {
-      StructType schema = DeltaTable.forPath(spark, path).toDF().schema();
-      if (!List.of(schema.fieldNames()).contains(ReportRows.COMMIT_VERSION)) {
+      if (!hasCommitVersion()) {
         // a table from before commit_version: add it (older rows keep their order by row tracking)
-        spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` ADD COLUMNS (" + ReportRows.COMMIT_VERSION + " BIGINT)");
+        try {
+          spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` ADD COLUMNS (" + ReportRows.COMMIT_VERSION + " BIGINT)");
+        } catch (RuntimeException e) {
+          if (!hasCommitVersion()) { // not another JVM adding it at the same moment
+            throw e;
+          }
+        }
       }
       CURRENT.add(path);
       return;
