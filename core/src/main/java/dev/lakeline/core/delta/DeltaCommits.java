@@ -216,7 +216,7 @@ public final class DeltaCommits {
           request.batchId(), request.path(), version);
     }
     StructType schema = request.data().schema();
-    Column[] columns = java.util.Arrays.stream(schema.fieldNames()).map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
+    Column[] columns = java.util.Arrays.stream(schema.fieldNames()).map(c -> col(quote(c))).toArray(Column[]::new);
     ContentFingerprint mine = fp.isDeferred() ? ContentFingerprint.compute(request.data()) : fp;
     return mine.value().equals(ContentFingerprint.compute(committed.select(columns), schema).value());
   }
