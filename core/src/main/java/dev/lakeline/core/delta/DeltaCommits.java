@@ -198,15 +198,21 @@ public final class DeltaCommits {
 
   /**
    * Whether the batch with fingerprint {@code fp} has the content of the earlier commit at {@code version}, which
-   * recorded {@code recorded}. A {@link ContentFingerprint#deferred} record stands for the commit's own files: their
-   * fingerprint is computed now, in the batch's schema, and compared (after the row counts, which need no pass).
+   * recorded {@code recorded}. Either side may be {@link ContentFingerprint#deferred} (it stands for the commit's
+   * own files, or the batch's rows): the row counts are compared first, then what is deferred is computed, in the
+   * batch's schema.
    */
   private static boolean sameContent(SparkSession spark, CommitRequest request, ContentFingerprint fp, long version, String recorded) {
-    if (!ContentFingerprint.isDeferred(recorded)) {
+    if (!ContentFingerprint.isDeferred(recorded) && !fp.isDeferred()) {
       return fp.value().equals(recorded);
     }
-    if (!recorded.equals(ContentFingerprint.deferred(fp.rows()).value())) {
+    if (!recorded.startsWith(fp.rows() + ":")) {
       return false; // another row count
+    }
+    StructType schema = request.data().schema();
+    ContentFingerprint mine = fp.isDeferred() ? ContentFingerprint.compute(request.data()) : fp;
+    if (!ContentFingerprint.isDeferred(recorded)) {
+      return mine.value().equals(recorded);
     }
     Dataset<Row> committed = DeltaTransaction.rowsAddedAt(spark, request.path(), version);
     if (committed == null) {
@@ -215,9 +221,7 @@ public final class DeltaCommits {
               + "cannot be compared with this batch's. Give the batch another id if it is new data.",
           request.batchId(), request.path(), version);
     }
-    StructType schema = request.data().schema();
     Column[] columns = java.util.Arrays.stream(schema.fieldNames()).map(c -> col(quote(c))).toArray(Column[]::new);
-    ContentFingerprint mine = fp.isDeferred() ? ContentFingerprint.compute(request.data()) : fp;
     return mine.value().equals(ContentFingerprint.compute(committed.select(columns), schema).value());
   }
 

@@ -40,4 +40,24 @@ class ContentFingerprintTest {
     ContentFingerprint fp = ContentFingerprint.compute(d);
     assertEquals("5000:" + exact.toBigInteger() + ":" + d.schema().json().hashCode(), fp.value());
   }
+
+  /**
+   * A commit retried with a deferred fingerprint (a validated append whose staged commit met a conflict) finds an
+   * earlier commit of the same batch that recorded a computed one: same content is a replay, other content a conflict.
+   */
+  @Test
+  void aDeferredFingerprintIsComparedByContentWithAComputedRecord(SparkSession spark, dev.lakeline.testkit.TestLakehouse lake) {
+    String path = lake.layout().predictions("deferred");
+    Dataset<Row> batch = rows(spark, "(1, 'x'), (2, 'y')");
+    dev.lakeline.core.delta.CommitResult first = dev.lakeline.core.delta.DeltaCommits.commit(spark, dev.lakeline.core.delta.CommitRequest.append(path, batch, "b1"));
+
+    dev.lakeline.core.delta.CommitResult again = dev.lakeline.core.delta.DeltaCommits.commit(
+        spark, dev.lakeline.core.delta.CommitRequest.append(path, rows(spark, "(2, 'y'), (1, 'x')"), "b1"), ContentFingerprint.deferred(2));
+
+    assertEquals(true, again.skipped());
+    assertEquals(first.version(), again.version());
+    org.junit.jupiter.api.Assertions.assertThrows(dev.lakeline.core.LakelineException.Conflict.class,
+        () -> dev.lakeline.core.delta.DeltaCommits.commit(
+            spark, dev.lakeline.core.delta.CommitRequest.append(path, rows(spark, "(1, 'x'), (2, 'z')"), "b1"), ContentFingerprint.deferred(2)));
+  }
 }
