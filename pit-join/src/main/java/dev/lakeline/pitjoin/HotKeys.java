@@ -29,7 +29,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * @param bounds per hot key, the ascending times at which its ranges 1, 2, … start
  */
 record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
-  /** A hot key: the hash the frame partitions by and the key values. */
+  /** A hot key: the hash the frame partitions by and the key values (empty when found from a {@link SpineIndex}). */
   record Key(long hash, List<Object> values) implements Serializable {}
 
   static final HotKeys NONE = new HotKeys(List.of(), List.of());
@@ -37,7 +37,8 @@ record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
   /** Input partitions the sample reads, evenly spaced; the others are never opened. */
   private static final int SAMPLED_PARTITIONS = 8;
   private static final int MAX_HOT_KEYS = 64;
-  private static final int MAX_RANGES = 64;
+  /** Ranges per hot key at most (a bucket fits the 8 bits {@link SourcePruning} gives it). */
+  static final int MAX_RANGES = 64;
   private static final long MIN_AUTOMATIC_ROWS = 50_000;
 
   boolean isEmpty() {
@@ -93,6 +94,45 @@ record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
       long[] b = quantiles(times.get(k), ranges);
       if (b.length > 0 && hashes.add(k.get(0))) {
         keys.add(new Key((Long) k.get(0), List.copyOf(k.subList(1, k.size()))));
+        bounds.add(b);
+      }
+    }
+    return new HotKeys(keys, bounds);
+  }
+
+  /**
+   * The hot keys of a pass with a {@link SpineIndex}: a hash's rows are estimated as its spine rows times (1 +
+   * sources), since {@link SourcePruning} leaves about one source row per spine row and source, and its ranges are
+   * cut at its spine times' quantiles. Exact for the spine, no job; a key hot only on the source side is pruned to
+   * its spine's size anyway.
+   *
+   * @param threshold as in {@link #detect}
+   */
+  static HotKeys fromSpine(SpineIndex index, int sources, long threshold, int partitions) {
+    if (index.rows() == 0) {
+      return NONE;
+    }
+    long total = (long) index.rows() * (1 + sources);
+    long limit = threshold > 0 ? threshold : Math.max(MIN_AUTOMATIC_ROWS, total / (2L * partitions));
+    List<Integer> hot = new ArrayList<>();
+    for (int g = 0; g < index.groups(); g++) {
+      if ((long) index.size(g) * (1 + sources) >= limit) {
+        hot.add(g);
+      }
+    }
+    hot.sort((a, b) -> Integer.compare(index.size(b), index.size(a)));
+    List<Key> keys = new ArrayList<>();
+    List<long[]> bounds = new ArrayList<>();
+    for (int g : hot.subList(0, Math.min(MAX_HOT_KEYS, hot.size()))) {
+      int n = index.size(g);
+      int ranges = (int) Math.min(MAX_RANGES, Math.ceil((double) n * (1 + sources) / limit));
+      List<Long> times = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        times.add(index.time(g, i));
+      }
+      long[] b = quantiles(times, ranges);
+      if (b.length > 0) {
+        keys.add(new Key(index.groupHash(g), List.of()));
         bounds.add(b);
       }
     }

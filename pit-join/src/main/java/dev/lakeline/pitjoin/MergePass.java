@@ -1,5 +1,6 @@
 package dev.lakeline.pitjoin;
 
+import dev.lakeline.core.Errors;
 import dev.lakeline.core.internal.HashRuns;
 import dev.lakeline.pitjoin.internal.TieOrder;
 import java.io.Serializable;
@@ -7,6 +8,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.types.DataType;
@@ -29,10 +31,16 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
   private final long[] maxAgeMicros;
   private final int outputWidth;
   private final int inputWidth;
+  private final Broadcast<SpineIndex> index;
 
-  /** {@code inputWidth}: the number of columns of the shuffled rows (laid out as {@code layout} says). */
-  MergePass(MergeRows layout, DataType[] spineTypes, List<TieOrder> orders, long[] maxAgeMicros, int inputWidth) {
+  /**
+   * {@code inputWidth}: the number of columns of the shuffled rows (laid out as {@code layout} says); {@code index}:
+   * the spine index the source rows were pruned with, or null. Every usable spine row must be in it.
+   */
+  MergePass(MergeRows layout, DataType[] spineTypes, List<TieOrder> orders, long[] maxAgeMicros, int inputWidth,
+      Broadcast<SpineIndex> index) {
     this.layout = layout;
+    this.index = index;
     this.inputWidth = inputWidth;
     this.spineTypes = spineTypes;
     this.orders = orders;
@@ -47,7 +55,7 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     // rows of one hash adjacent, stable (no copy needed); in place of Spark's sort by the hash (see HashRuns)
-    return new Pass(new HashRuns(rows, inputWidth, MergeRows.HASH));
+    return new Pass(new HashRuns(rows, inputWidth, MergeRows.HASH), index == null ? null : index.value());
   }
 
   private final class Pass implements Iterator<InternalRow> {
@@ -66,9 +74,12 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     private int orderedAt;
     private InternalRow pending;
     private InternalRow next;
+    private final SpineIndex spineIndex;
+    private final KeyEquality keyEquality = new KeyEquality(layout);
 
-    Pass(Iterator<InternalRow> in) {
+    Pass(Iterator<InternalRow> in, SpineIndex spineIndex) {
       this.in = in;
+      this.spineIndex = spineIndex;
     }
 
     @Override
@@ -112,7 +123,7 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
         }
         run.add(row);
       }
-      List<List<InternalRow>> keys = RunOrder.byKey(run, layout);
+      List<List<InternalRow>> keys = RunOrder.byKey(run, keyEquality);
       keyStarts.clear();
       if (keys.size() == 1) {
         ordered = RunOrder.sorted(keys.get(0));
@@ -174,6 +185,14 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
       }
       boolean usable = keyComplete && !row.isNullAt(MergeRows.TIME);
       long t = usable ? row.getLong(MergeRows.TIME) : 0L;
+      if (usable && spineIndex != null && !spineIndex.contains(row.getLong(MergeRows.HASH), t)) {
+        // the source rows were pruned for the spine rows indexed: another spine would get wrong matches
+        throw Errors.config("The spine of the point-in-time join gave other rows when it was read a second time (a"
+            + " spine row at %s was not there the first time). The join reads its spine twice; a spine computed with"
+            + " rand(), uuid() or from a table written to during the join differs between the reads. Persist the"
+            + " spine first (Dataset.localCheckpoint(), or write it to a table), then join.",
+            java.time.Instant.EPOCH.plus(t, java.time.temporal.ChronoUnit.MICROS));
+      }
       int at = spineTypes.length;
       for (int s = 0; s < sources; s++) {
         TieOrder order = orders.get(s);

@@ -21,9 +21,10 @@ import java.util.Map;
  * @param spineTime the spine's time column (TIMESTAMP or DATE)
  * @param joins the sources, in output order
  * @param strategy how to compute it ({@link PitJoinStrategy#SORT_MERGE} by default)
- * @param hotKeyRows {@link PitJoinStrategy#SORT_MERGE} only: a key with at least this many rows (spine and source
- *     rows together, estimated from a sample) is split by time into ranges of about this many rows; 0 (default)
- *     chooses it from the data and the shuffle partitions; a negative value turns the splitting off
+ * @param hotKeyRows {@link PitJoinStrategy#SORT_MERGE} only: a key with at least this many rows to join (estimated
+ *     as its spine rows times one plus the number of sources, as the map side keeps about one source row per spine
+ *     row; from a sample when the spine is too large to index) is split by time into ranges of about this many rows;
+ *     0 (default) chooses it from the data and the shuffle partitions; a negative value turns the splitting off
  */
 public record PitJoinSpec(String spineTime, List<FeatureJoin> joins, PitJoinStrategy strategy, long hotKeyRows) {
   public PitJoinSpec {

@@ -4,15 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.IntegerType;
-import org.apache.spark.sql.types.LongType;
-import org.apache.spark.sql.types.StringType;
-import org.apache.spark.sql.types.TimestampNTZType;
-import org.apache.spark.sql.types.TimestampType;
 
 /**
  * Orders the rows of one key hash for {@link MergePass}: split by key (different keys can share a hash), then each
@@ -25,60 +17,31 @@ final class RunOrder {
   private RunOrder() {}
 
   /** The run split into its keys, in order of first appearance; usually the run itself. */
-  static List<List<InternalRow>> byKey(List<InternalRow> run, MergeRows layout) {
-    int n = layout.keyTypes().length;
+  static List<List<InternalRow>> byKey(List<InternalRow> run, KeyEquality keys) {
     InternalRow first = run.get(0);
     boolean oneKey = true;
     for (int r = 1; oneKey && r < run.size(); r++) {
-      oneKey = sameKey(first, run.get(r), layout, n);
+      oneKey = keys.same(first, run.get(r));
     }
     if (oneKey) {
       return List.of(run);
     }
-    List<List<InternalRow>> keys = new ArrayList<>();
+    List<List<InternalRow>> out = new ArrayList<>();
     for (InternalRow row : run) {
       List<InternalRow> found = null;
-      for (List<InternalRow> k : keys) {
-        if (sameKey(k.get(0), row, layout, n)) {
+      for (List<InternalRow> k : out) {
+        if (keys.same(k.get(0), row)) {
           found = k;
           break;
         }
       }
       if (found == null) {
         found = new ArrayList<>();
-        keys.add(found);
+        out.add(found);
       }
       found.add(row);
     }
-    return keys;
-  }
-
-  private static boolean sameKey(InternalRow a, InternalRow b, MergeRows layout, int n) {
-    for (int i = 0; i < n; i++) {
-      int f = layout.key(i);
-      boolean an = a.isNullAt(f);
-      if (an != b.isNullAt(f)) {
-        return false;
-      }
-      if (!an && !sameValue(a, b, f, layout.keyTypes()[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** Equal non-null values of field {@code f}, read without boxing for the common key types. */
-  private static boolean sameValue(InternalRow a, InternalRow b, int f, DataType type) {
-    if (type instanceof IntegerType || type instanceof DateType) {
-      return a.getInt(f) == b.getInt(f);
-    }
-    if (type instanceof LongType || type instanceof TimestampType || type instanceof TimestampNTZType) {
-      return a.getLong(f) == b.getLong(f);
-    }
-    if (type instanceof StringType) {
-      return a.getUTF8String(f).equals(b.getUTF8String(f));
-    }
-    return Objects.deepEquals(a.get(f, type), b.get(f, type));
+    return out;
   }
 
   /** The rows of one key in (bucket, time, kind) order. */

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -26,12 +28,19 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@link PitJoinStrategy#SORT_MERGE}. The joins that share the spine's key columns go through one pass: the spine
- * rows (all their columns packed in one struct) and the narrow rows of every such source (key, time, tie-break,
- * features) are unioned ({@link MergeRows}), hash-partitioned by key (and time range, for hot keys), grouped within
- * partitions by the key's hash ({@code HashRuns}, in place of Spark's sort) and read once by {@link MergePass}, which
- * orders each hash's rows by (key, bucket, time, kind) itself. Joins with other spine keys take another pass
- * over the result. No row id and no join back: the spine rows travel through the shuffle themselves.
+ * {@link PitJoinStrategy#SORT_MERGE}. First one job indexes the spine ({@link SpineIndex}: the times of its usable
+ * rows per key hash). Then the joins that share the spine's key columns go through one pass: the spine rows (all
+ * their columns packed in one struct) and the narrow rows of every such source (key, time, tie-break, features) are
+ * unioned ({@link MergeRows}); on the map side, each input partition keeps only the source rows that can be some
+ * spine row's answer ({@link SourcePruning}: per spine interval the latest); the rest are hash-partitioned by key (and
+ * time range, for hot keys found from the index), grouped within partitions by the key's hash ({@code HashRuns}, in
+ * place of Spark's sort) and read once by {@link MergePass}, which orders each hash's rows by (key, bucket, time,
+ * kind) itself. Joins with other spine keys take another pass over the result. No row id and no join back: the spine
+ * rows travel through the shuffle themselves. A spine too large to index ({@link SpineIndex#MAX_ROWS}) is joined
+ * without the pruning, with hot keys found from a sample.
+ *
+ * <p>The spine is read twice (the index, then the join); {@link MergePass} checks that every spine row it joins was
+ * indexed, so a spine that changes between the reads fails with a clear error instead of joining wrongly.
  *
  * <p>The shuffle runs in a clone of the session with adaptive execution off, so that building the join
  * runs no job (adaptive execution materialises shuffles as soon as an RDD is asked for) and the partition count
@@ -40,20 +49,32 @@ import org.apache.spark.sql.types.StructType;
 final class SortMergeJoin {
   private SortMergeJoin() {}
 
-  /** The spine, then per join its internal value columns and matched flag. */
-  static Dataset<Row> join(Dataset<Row> spine, String spineTime, List<PreparedJoin> joins, long hotKeyRows) {
+  /**
+   * The spine, then per join its internal value columns and matched flag.
+   *
+   * @param indexSpine whether to index the spine first ({@link SpineIndex}: one job over the spine, then the source
+   *     rows no spine row can take are dropped before the shuffle); without, or when the spine is too large to
+   *     index, every usable source row is shuffled and hot keys are found from a sample
+   */
+  static Dataset<Row> join(
+      Dataset<Row> spine, String spineTime, List<PreparedJoin> joins, long hotKeyRows, boolean indexSpine) {
     Map<List<String>, List<PreparedJoin>> passes = new LinkedHashMap<>();
     for (PreparedJoin j : joins) {
       passes.computeIfAbsent(j.join().spineKeys(), k -> new ArrayList<>()).add(j);
     }
+    List<SpineIndex> indexes = indexSpine
+        ? SpineIndex.build(spine, Names.micros(spineTime, joins.get(0).timeType()), new ArrayList<>(passes.keySet()))
+        : null;
     Dataset<Row> out = spine;
+    int p = 0;
     for (List<PreparedJoin> group : passes.values()) {
-      out = pass(out, spineTime, group, hotKeyRows);
+      out = pass(out, spineTime, group, hotKeyRows, indexes == null ? null : indexes.get(p++));
     }
     return out;
   }
 
-  private static Dataset<Row> pass(Dataset<Row> frame, String spineTime, List<PreparedJoin> group, long hotKeyRows) {
+  private static Dataset<Row> pass(
+      Dataset<Row> frame, String spineTime, List<PreparedJoin> group, long hotKeyRows, SpineIndex index) {
     SparkSession session = frame.sparkSession();
     SparkSession engine = session.cloneSession();
     engine.conf().set("spark.sql.adaptive.enabled", "false");
@@ -81,11 +102,18 @@ final class SortMergeJoin {
       sourceParts.add(sourcePart(group.get(s), s, layout, payloadTypes, frame.schema()));
     }
     Dataset<Row> spinePart = spinePart(frame, spineTime, first, payloadTypes);
-    Dataset<Row> usable = spinePart.where(usableSpineRow(layout));
-    for (Dataset<Row> p : sourceParts) {
-      usable = usable.union(p);
+    HotKeys hot;
+    if (hotKeyRows < 0) {
+      hot = HotKeys.NONE;
+    } else if (index != null) {
+      hot = HotKeys.fromSpine(index, group.size(), hotKeyRows, partitions);
+    } else {
+      Dataset<Row> usable = spinePart.where(usableSpineRow(layout));
+      for (Dataset<Row> p : sourceParts) {
+        usable = usable.union(p);
+      }
+      hot = HotKeys.detect(onEngine(engine, narrow(usable, layout)), layout, hotKeyRows, partitions);
     }
-    HotKeys hot = hotKeyRows < 0 ? HotKeys.NONE : HotKeys.detect(onEngine(engine, narrow(usable, layout)), layout, hotKeyRows, partitions);
 
     Column bucket = hot.bucket();
     Dataset<Row> sources = null;
@@ -100,10 +128,7 @@ final class SortMergeJoin {
     if (!hot.isEmpty()) {
       all = all.union(CarryIns.of(sources, hot, layout));
     }
-    // MergePass groups each partition's rows by hash (HashRuns) and orders each hash's rows by key, bucket, time, kind
-    Dataset<Row> shuffled = onEngine(engine, all)
-        .repartition(partitions, col(MergeRows.HASH_COLUMN), col(MergeRows.BUCKET_COLUMN));
-
+    boolean[] strict = new boolean[group.size()];
     List<TieOrder> orders = new ArrayList<>();
     long[] maxAge = new long[group.size()];
     StructType out = frame.schema();
@@ -116,16 +141,29 @@ final class SortMergeJoin {
       }
       orders.add(new TieOrder(types, j.tieBreakType() != null));
       maxAge[s] = j.maxAgeMicros();
+      strict[s] = j.join().strict();
       for (int i = 0; i < j.featureFields().size(); i++) {
         out = out.add(j.valueColumn(i), j.featureFields().get(i).dataType(), true);
       }
       out = out.add(j.matchedColumn(), DataTypes.BooleanType, false);
     }
+    Broadcast<SpineIndex> shared = null;
+    if (index != null) {
+      // the map side keeps, per spine interval, only the source rows that can be an answer
+      shared = JavaSparkContext.fromSparkContext(session.sparkContext()).broadcast(index);
+      RDD<InternalRow> pruned = onEngine(engine, all).queryExecution().toRdd().toJavaRDD()
+          .mapPartitions(new SourcePruning(shared, layout, orders, strict, maxAge)).rdd();
+      all = engine.internalCreateDataFrame(pruned, all.schema(), false);
+    }
+    // MergePass groups each partition's rows by hash (HashRuns) and orders each hash's rows by key, bucket, time, kind
+    Dataset<Row> shuffled = onEngine(engine, all)
+        .repartition(partitions, col(MergeRows.HASH_COLUMN), col(MergeRows.BUCKET_COLUMN));
+
     DataType[] spineTypes = new DataType[frame.schema().size()];
     for (int i = 0; i < spineTypes.length; i++) {
       spineTypes[i] = frame.schema().fields()[i].dataType();
     }
-    MergePass merge = new MergePass(layout, spineTypes, orders, maxAge, shuffled.schema().length());
+    MergePass merge = new MergePass(layout, spineTypes, orders, maxAge, shuffled.schema().length(), shared);
     RDD<InternalRow> rows = shuffled.queryExecution().toRdd().toJavaRDD().mapPartitions(merge).rdd();
     return session.internalCreateDataFrame(rows, out, false);
   }

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Random data ({@link RandomPitData}) from fixed seeds: ties, nulls, an empty group, spine rows before the first
  * feature row, TTL boundaries, duplicate spine rows, four groups over two key sets, a hot key. Both strategies
- * (and SORT_MERGE with its hot-key split forced) must agree row for row, and on tie-free data with DuckDB's
+ * (and SORT_MERGE with its hot-key split forced, and without its spine index) must agree row for row, and on tie-free data with DuckDB's
  * {@code ASOF LEFT JOIN} over the same rows written as Parquet.
  */
 @SparkTest
@@ -41,10 +41,12 @@ class PitJoinPropertyTest {
     List<String> rank = render(Engine.RANK_WINDOW.join(spine, data.spec(), sources));
     List<String> merge = render(Engine.SORT_MERGE.join(spine, data.spec(), sources));
     List<String> split = render(Engine.SORT_MERGE_SPLIT.join(spine, data.spec(), sources));
+    List<String> unindexed = render(Engine.SORT_MERGE_UNINDEXED.join(spine, data.spec(), sources));
 
     assertEquals(data.spine.size(), rank.size(), "one row per spine row");
     assertSameLines("RANK_WINDOW", rank, "SORT_MERGE", merge);
     assertSameLines("RANK_WINDOW", rank, "SORT_MERGE with hot-key ranges", split);
+    assertSameLines("RANK_WINDOW", rank, "SORT_MERGE without the spine index", unindexed);
     assertExercisesBothOutcomes(rank);
   }
 

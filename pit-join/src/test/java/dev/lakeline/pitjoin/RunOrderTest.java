@@ -52,7 +52,7 @@ class RunOrderTest {
   }
 
   private static void assertOrdered(List<InternalRow> run) {
-    List<List<InternalRow>> keys = RunOrder.byKey(run, LAYOUT);
+    List<List<InternalRow>> keys = RunOrder.byKey(run, new KeyEquality(LAYOUT));
     int total = 0;
     for (List<InternalRow> k : keys) {
       total += k.size();

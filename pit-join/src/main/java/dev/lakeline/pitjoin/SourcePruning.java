@@ -1,0 +1,238 @@
+package dev.lakeline.pitjoin;
+
+import dev.lakeline.pitjoin.internal.TieOrder;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+
+/**
+ * The map side of a {@link SortMergeJoin} pass with a {@link SpineIndex}: of the source rows of one input partition
+ * (in {@link MergeRows} layout, bucket set), keeps per (source, interval, key, bucket) only the one that wins there
+ * (latest time, then the {@link TieOrder}), and drops the rows no spine row can take. The forward pass would have
+ * carried only that row through the interval, so the join's result is the same; the shuffle and the pass see a
+ * fraction of the rows (about one per spine row and source when a partition's rows cover a time range, as appended
+ * feature data does). Spine rows pass through.
+ *
+ * <p>Per source, an array indexed by interval points at the row kept there, which a later winner overwrites in place
+ * (no allocation). A row of another key with the same hash, or of another bucket in the same interval (a hot key's
+ * carry-ins), goes to a small table beside. The kept rows are emitted when the partition is read to its end, or
+ * whenever {@link #MAX_KEPT} rows are kept (then the next winners are kept afresh: more rows shuffled, the same
+ * result).
+ */
+final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
+  static final int MAX_KEPT = 1 << 20;
+  /** The reduction key of a row in the table beside: interval, source and bucket (below 64) packed. */
+  private static final int SOURCE_BITS = 16;
+  private static final int BUCKET_BITS = 8;
+
+  private final Broadcast<SpineIndex> index;
+  private final MergeRows layout;
+  private final List<TieOrder> orders;
+  private final boolean[] strict;
+  private final long[] maxAgeMicros;
+  private final int maxKept;
+
+  SourcePruning(Broadcast<SpineIndex> index, MergeRows layout, List<TieOrder> orders, boolean[] strict, long[] maxAgeMicros) {
+    this(index, layout, orders, strict, maxAgeMicros, MAX_KEPT);
+  }
+
+  /** {@code maxKept}: the kept rows at which they are emitted early (tests set a small number). */
+  SourcePruning(Broadcast<SpineIndex> index, MergeRows layout, List<TieOrder> orders, boolean[] strict, long[] maxAgeMicros,
+      int maxKept) {
+    this.maxKept = maxKept;
+    if (orders.size() >= 1 << SOURCE_BITS || HotKeys.MAX_RANGES > 1 << BUCKET_BITS) {
+      throw new IllegalArgumentException("too many sources or ranges for the reduction key");
+    }
+    this.index = index;
+    this.layout = layout;
+    this.orders = orders;
+    this.strict = strict;
+    this.maxAgeMicros = maxAgeMicros;
+  }
+
+  @Override
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
+    return new Pruned(rows, index.value());
+  }
+
+  private final class Pruned implements Iterator<InternalRow> {
+    private final Iterator<InternalRow> in;
+    private final SpineIndex spine;
+    private final KeyEquality keys = new KeyEquality(layout);
+    /**
+     * Per source (made on its first row), per interval: the kept row's position + 1 (0 = none). The first row kept for
+     * an interval has it; a row of another key with the same hash, or of another bucket, goes to the table below.
+     */
+    private final int[][] first = new int[orders.size()][];
+    private long[] slotKey = new long[1 << 8];
+    private int[] slotRow = new int[1 << 8];
+    private int others;
+    private final List<InternalRow> kept = new ArrayList<>();
+    /** Where the kept rows are being emitted, -1 while the input is read. */
+    private int emitting = -1;
+    private InternalRow next;
+
+    Pruned(Iterator<InternalRow> in, SpineIndex spine) {
+      this.in = in;
+      this.spine = spine;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (next == null) {
+        if (emitting >= 0) {
+          if (emitting < kept.size()) {
+            next = kept.get(emitting);
+            kept.set(emitting++, null);
+            continue;
+          }
+          clear();
+          emitting = -1;
+        }
+        if (!in.hasNext()) {
+          if (kept.isEmpty()) {
+            return false;
+          }
+          emitting = 0;
+          continue;
+        }
+        InternalRow row = in.next();
+        if (row.getInt(MergeRows.KIND) == MergeRows.SPINE_KIND) {
+          next = row;
+        } else {
+          take(row);
+          if (kept.size() >= maxKept) {
+            emitting = 0;
+          }
+        }
+      }
+      return true;
+    }
+
+    @Override
+    public InternalRow next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      InternalRow out = next;
+      next = null;
+      return out;
+    }
+
+    private void take(InternalRow row) {
+      int s = row.getInt(MergeRows.SOURCE);
+      int interval = spine.interval(row.getLong(MergeRows.HASH), row.getLong(MergeRows.TIME), strict[s], maxAgeMicros[s]);
+      if (interval < 0) {
+        return;
+      }
+      int[] positions = first[s];
+      if (positions == null) {
+        positions = first[s] = new int[spine.rows()];
+      }
+      int at = positions[interval] - 1;
+      if (at < 0) {
+        positions[interval] = keep(row);
+        return;
+      }
+      InternalRow held = kept.get(at);
+      if (held.getInt(MergeRows.BUCKET) == row.getInt(MergeRows.BUCKET) && keys.same(held, row)) {
+        offer(at, held, row, s);
+      } else {
+        takeOther(row, interval, s);
+      }
+    }
+
+    /** A row whose interval's first kept row is of another key or bucket. */
+    private void takeOther(InternalRow row, int interval, int s) {
+      long key = ((long) interval << (SOURCE_BITS + BUCKET_BITS)) | ((long) s << BUCKET_BITS) | row.getInt(MergeRows.BUCKET);
+      int mask = slotKey.length - 1;
+      int slot = (int) mix(key) & mask;
+      while (slotRow[slot] != 0) {
+        if (slotKey[slot] == key) {
+          InternalRow held = kept.get(slotRow[slot] - 1);
+          if (keys.same(held, row)) {
+            offer(slotRow[slot] - 1, held, row, s);
+            return;
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
+      slotKey[slot] = key;
+      slotRow[slot] = keep(row);
+      if (++others * 2 > slotKey.length) {
+        grow();
+      }
+    }
+
+    /** Keeps a copy of {@code row}; its position + 1. */
+    private int keep(InternalRow row) {
+      kept.add(row.copy());
+      return kept.size();
+    }
+
+    /** Replaces the kept row at {@code at} with {@code row} if it comes later in the pass. */
+    private void offer(int at, InternalRow held, InternalRow row, int s) {
+      if (beats(row, held, s)) {
+        kept.set(at, copyInto(held, row));
+      }
+    }
+
+    /** Whether {@code row} comes after {@code held} in the pass: a later time, or the same time and the tie won. */
+    private boolean beats(InternalRow row, InternalRow held, int s) {
+      long t = row.getLong(MergeRows.TIME);
+      long h = held.getLong(MergeRows.TIME);
+      if (t != h) {
+        return t > h;
+      }
+      TieOrder order = orders.get(s);
+      int column = layout.sourceColumn(s);
+      return order.wins(row.getStruct(column, order.width()), held.getStruct(column, order.width()));
+    }
+
+    private void grow() {
+      long[] keys = slotKey;
+      int[] rows = slotRow;
+      slotKey = new long[keys.length * 2];
+      slotRow = new int[keys.length * 2];
+      int mask = slotKey.length - 1;
+      for (int i = 0; i < keys.length; i++) {
+        if (rows[i] != 0) {
+          int slot = (int) mix(keys[i]) & mask;
+          while (slotRow[slot] != 0) {
+            slot = (slot + 1) & mask;
+          }
+          slotKey[slot] = keys[i];
+          slotRow[slot] = rows[i];
+        }
+      }
+    }
+
+    private void clear() {
+      kept.clear();
+      Arrays.fill(first, null);
+      Arrays.fill(slotRow, 0);
+      others = 0;
+    }
+  }
+
+  /** {@code row}'s bytes in {@code held}'s buffer when both are unsafe rows (no allocation), else a copy. */
+  private static InternalRow copyInto(InternalRow held, InternalRow row) {
+    if (held instanceof UnsafeRow h && row instanceof UnsafeRow r) {
+      h.copyFrom(r);
+      return h;
+    }
+    return row.copy();
+  }
+
+  private static long mix(long key) {
+    long h = key * 0x9E3779B97F4A7C15L;
+    return h ^ (h >>> 29);
+  }
+}
