@@ -66,41 +66,45 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     private final Iterator<InternalRow> in;
     private final SpineIndex spine;
     private final KeyEquality keys = new KeyEquality(layout);
+    private final SpineIndex.Cursor lookup;
     /**
-     * Per source (made on its first row), per interval: the kept row's position + 1 (0 = none). The first row kept for
-     * an interval has it; a row of another key with the same hash, or of another bucket, goes to the table below.
+     * Per source (made on its first row), per interval: the row kept there (a copy, overwritten in place by a later
+     * winner). A row of another key with the same hash, or of another bucket, goes to the table below.
      */
-    private final int[][] first = new int[orders.size()][];
+    private final InternalRow[][] first = new InternalRow[orders.size()][];
+    private int firstKept;
     private long[] slotKey = new long[1 << 8];
     private int[] slotRow = new int[1 << 8];
     private int others;
     private final List<InternalRow> kept = new ArrayList<>();
-    /** Where the kept rows are being emitted, -1 while the input is read. */
+    /** While emitting: the position in the source's array, then in {@code kept}; -1 while the input is read. */
     private int emitting = -1;
+    private int emitSource;
     private InternalRow next;
 
     Pruned(Iterator<InternalRow> in, SpineIndex spine) {
       this.in = in;
       this.spine = spine;
+      this.lookup = spine.new Cursor();
     }
 
     @Override
     public boolean hasNext() {
       while (next == null) {
         if (emitting >= 0) {
-          if (emitting < kept.size()) {
-            next = kept.get(emitting);
-            kept.set(emitting++, null);
-            continue;
+          next = nextKept();
+          if (next == null) {
+            clear();
+            emitting = -1;
           }
-          clear();
-          emitting = -1;
+          continue;
         }
         if (!in.hasNext()) {
-          if (kept.isEmpty()) {
+          if (firstKept == 0 && kept.isEmpty()) {
             return false;
           }
           emitting = 0;
+          emitSource = 0;
           continue;
         }
         InternalRow row = in.next();
@@ -108,7 +112,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
           next = row;
         } else {
           take(row);
-          if (kept.size() >= maxKept) {
+          if (firstKept + kept.size() >= maxKept) {
             emitting = 0;
           }
         }
@@ -128,22 +132,24 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
 
     private void take(InternalRow row) {
       int s = row.getInt(MergeRows.SOURCE);
-      int interval = spine.interval(row.getLong(MergeRows.HASH), row.getLong(MergeRows.TIME), strict[s], maxAgeMicros[s]);
+      int interval = lookup.interval(row.getLong(MergeRows.HASH), row.getLong(MergeRows.TIME), strict[s], maxAgeMicros[s]);
       if (interval < 0) {
         return;
       }
-      int[] positions = first[s];
-      if (positions == null) {
-        positions = first[s] = new int[spine.rows()];
+      InternalRow[] held = first[s];
+      if (held == null) {
+        held = first[s] = new InternalRow[spine.rows()];
       }
-      int at = positions[interval] - 1;
-      if (at < 0) {
-        positions[interval] = keep(row);
+      InternalRow h = held[interval];
+      if (h == null) {
+        held[interval] = row.copy();
+        firstKept++;
         return;
       }
-      InternalRow held = kept.get(at);
-      if (held.getInt(MergeRows.BUCKET) == row.getInt(MergeRows.BUCKET) && keys.same(held, row)) {
-        offer(at, held, row, s);
+      if (h.getInt(MergeRows.BUCKET) == row.getInt(MergeRows.BUCKET) && keys.same(h, row)) {
+        if (beats(row, h, s)) {
+          held[interval] = copyInto(h, row);
+        }
       } else {
         takeOther(row, interval, s);
       }
@@ -214,7 +220,24 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       }
     }
 
+    /** The next kept row: the sources' arrays in interval order, then the rows beside. */
+    private InternalRow nextKept() {
+      while (emitSource < first.length) {
+        InternalRow[] held = first[emitSource];
+        while (held != null && emitting < held.length) {
+          InternalRow r = held[emitting++];
+          if (r != null) {
+            return r;
+          }
+        }
+        emitSource++;
+        emitting = 0;
+      }
+      return emitting < kept.size() ? kept.get(emitting++) : null;
+    }
+
     private void clear() {
+      firstKept = 0;
       kept.clear();
       Arrays.fill(first, null);
       Arrays.fill(slotRow, 0);

@@ -76,6 +76,11 @@ final class SpineIndex implements Serializable {
     }
   }
 
+  /** An index of the given (hash, time) pairs, in any order. */
+  static SpineIndex of(long[] hashes, long[] times) {
+    return new SpineIndex(hashes, times, hashes.length);
+  }
+
   /**
    * One index per pass, from one job over the spine; null when the spine has more than {@link #MAX_ROWS} usable rows
    * (the passes then shuffle every source row, as without an index).
@@ -211,12 +216,11 @@ final class SpineIndex implements Serializable {
    */
   int interval(long hash, long time, boolean strict, long maxAgeMicros) {
     int g = group(hash);
-    if (g < 0) {
-      return -1;
-    }
-    int lo = start[g];
-    int hi = start[g + 1];
-    // the first position in [lo, hi) whose time is >= time (> time when strict)
+    return g < 0 ? -1 : checkAge(g, search(g, start[g], start[g + 1], time, strict), time, maxAgeMicros);
+  }
+
+  /** The first position in [lo, hi) whose time is {@code >= time} ({@code > time} when strict); hi when none. */
+  private int search(int g, int lo, int hi, long time, boolean strict) {
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (strict ? times[mid] <= time : times[mid] < time) {
@@ -225,10 +229,42 @@ final class SpineIndex implements Serializable {
         hi = mid;
       }
     }
-    if (lo == start[g + 1] || times[lo] - time > maxAgeMicros) {
-      return -1;
-    }
     return lo;
+  }
+
+  private int checkAge(int g, int at, long time, long maxAgeMicros) {
+    return at == start[g + 1] || times[at] - time > maxAgeMicros ? -1 : at;
+  }
+
+  /** A task's lookups: remembers each hash's last interval and tries it and the next first (time-ordered input). */
+  final class Cursor {
+    private final int[] last = new int[groupHash.length];
+
+    int interval(long hash, long time, boolean strict, long maxAgeMicros) {
+      int g = group(hash);
+      if (g < 0) {
+        return -1;
+      }
+      int lo = start[g];
+      int hi = start[g + 1];
+      int at = -1;
+      int guess = last[g];
+      for (int c = guess; c <= guess + 1 && c <= hi; c++) {
+        if (c >= lo && (c == hi || takes(c, time, strict)) && (c == lo || !takes(c - 1, time, strict))) {
+          at = c;
+          break;
+        }
+      }
+      if (at < 0) {
+        at = search(g, lo, hi, time, strict);
+      }
+      last[g] = at;
+      return checkAge(g, at, time, maxAgeMicros);
+    }
+
+    private boolean takes(int position, long time, boolean strict) {
+      return strict ? times[position] > time : times[position] >= time;
+    }
   }
 
   /** Whether a usable spine row with this hash and time was indexed. */

@@ -70,6 +70,32 @@ class SpineIndexTest {
     assertTrue(index.contains(hash(spark, 2), 15));
   }
 
+  @Test
+  void aCursorFindsTheSameIntervalsAsTheSearchWhateverTheOrderOfItsLookups() {
+    java.util.Random random = new java.util.Random(5);
+    int n = 2_000;
+    long[] hashes = new long[n];
+    long[] times = new long[n];
+    for (int i = 0; i < n; i++) {
+      hashes[i] = random.nextInt(7) * 1_000_003L;
+      times[i] = random.nextInt(500); // many duplicate times
+    }
+    SpineIndex index = SpineIndex.of(hashes, times);
+    SpineIndex.Cursor cursor = index.new Cursor();
+    long[] sorted = new long[3_000];
+    for (int i = 0; i < sorted.length; i++) {
+      sorted[i] = random.nextInt(520) - 10;
+    }
+    java.util.Arrays.sort(sorted, 0, 1_500); // the first half ascending (the cursor's fast case), the rest at random
+    for (long t : sorted) {
+      long hash = random.nextInt(8) * 1_000_003L; // 7 * 1_000_003 is not in the index
+      boolean strict = random.nextBoolean();
+      long maxAge = random.nextBoolean() ? Long.MAX_VALUE : random.nextInt(30);
+      assertEquals(index.interval(hash, t, strict, maxAge), cursor.interval(hash, t, strict, maxAge),
+          "hash " + hash + " time " + t + " strict " + strict + " max age " + maxAge);
+    }
+  }
+
   /** The time at a global position: found through the groups, as the tests see only the public view. */
   private static long time(SpineIndex index, int position) {
     int start = 0;
