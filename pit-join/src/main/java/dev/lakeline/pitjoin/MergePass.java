@@ -6,7 +6,6 @@ import dev.lakeline.pitjoin.internal.TieOrder;
 import java.io.Serializable;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -58,7 +57,7 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     return new Pass(new HashRuns(rows, inputWidth, MergeRows.HASH), index == null ? null : index.value());
   }
 
-  private final class Pass implements Iterator<InternalRow> {
+  private final class Pass extends RowLookahead {
     private final Iterator<InternalRow> in;
     private final int sources = orders.size();
     private final InternalRow[] carried = new InternalRow[sources];
@@ -73,7 +72,6 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     private final java.util.BitSet keyStarts = new java.util.BitSet();
     private int orderedAt;
     private InternalRow pending;
-    private InternalRow next;
     private final SpineIndex spineIndex;
     private final KeyEquality keyEquality = new KeyEquality(layout);
 
@@ -83,29 +81,21 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     }
 
     @Override
-    public boolean hasNext() {
+    protected InternalRow advance() {
       // lazily, one output row at a time
-      while (next == null) {
+      while (true) {
         if (orderedAt < ordered.size()) {
-          next = consume(ordered.get(orderedAt), keyStarts.get(orderedAt));
+          InternalRow out = consume(ordered.get(orderedAt), keyStarts.get(orderedAt));
           orderedAt++;
+          if (out != null) {
+            return out;
+          }
         } else if (pending != null || in.hasNext()) {
           nextRun();
         } else {
-          break;
+          return null;
         }
       }
-      return next != null;
-    }
-
-    @Override
-    public InternalRow next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      InternalRow out = next;
-      next = null;
-      return out;
     }
 
     /** Reads the rows of the next hash and orders them by (key, bucket, time, kind). */

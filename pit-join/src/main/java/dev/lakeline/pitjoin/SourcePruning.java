@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -62,7 +61,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     return new Pruned(rows, index.value());
   }
 
-  private final class Pruned implements Iterator<InternalRow> {
+  private final class Pruned extends RowLookahead {
     private final Iterator<InternalRow> in;
     private final SpineIndex spine;
     private final KeyEquality keys = new KeyEquality(layout);
@@ -80,7 +79,6 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     /** While emitting: the position in the source's array, then in {@code kept}; -1 while the input is read. */
     private int emitting = -1;
     private int emitSource;
-    private InternalRow next;
 
     Pruned(Iterator<InternalRow> in, SpineIndex spine) {
       this.in = in;
@@ -89,45 +87,35 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     }
 
     @Override
-    public boolean hasNext() {
-      while (next == null) {
+    protected InternalRow advance() {
+      while (true) {
         if (emitting >= 0) {
-          next = nextKept();
-          if (next == null) {
-            clear();
-            emitting = -1;
+          InternalRow out = nextKept();
+          if (out != null) {
+            return out;
           }
-          continue;
-        }
-        if (!in.hasNext()) {
+          clear();
+        } else if (!in.hasNext()) {
           if (firstKept == 0 && kept.isEmpty()) {
-            return false;
+            return null;
           }
-          emitting = 0;
-          emitSource = 0;
-          continue;
-        }
-        InternalRow row = in.next();
-        if (row.getInt(MergeRows.KIND) == MergeRows.SPINE_KIND) {
-          next = row;
+          startEmitting();
         } else {
+          InternalRow row = in.next();
+          if (row.getInt(MergeRows.KIND) == MergeRows.SPINE_KIND) {
+            return row;
+          }
           take(row);
           if (firstKept + kept.size() >= maxKept) {
-            emitting = 0;
+            startEmitting();
           }
         }
       }
-      return true;
     }
 
-    @Override
-    public InternalRow next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      InternalRow out = next;
-      next = null;
-      return out;
+    private void startEmitting() {
+      emitting = 0;
+      emitSource = 0;
     }
 
     private void take(InternalRow row) {
@@ -236,7 +224,9 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       return emitting < kept.size() ? kept.get(emitting++) : null;
     }
 
+    /** Forgets the kept rows (once emitted) and reads on. */
     private void clear() {
+      emitting = -1;
       firstKept = 0;
       kept.clear();
       Arrays.fill(first, null);

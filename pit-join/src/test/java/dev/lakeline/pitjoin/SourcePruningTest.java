@@ -124,6 +124,20 @@ class SourcePruningTest {
   }
 
   @Test
+  void emittingEarlyAgainAndAgainKeepsEveryWinnerAmongTheRows(SparkSession spark) {
+    Broadcast<SpineIndex> index = index(spark);
+    for (int i = 0; i < 10; i++) {
+      source(0, 1, hashOfOne, 0, 50 + i, i);       // interval of 100 …
+      source(0, 1, hashOfOne, 0, 150 + i, 10 + i); // … then of 200: with room for two rows, each pair is emitted
+    }
+
+    Set<String> early = run(index, 2);
+
+    assertTrue(early.containsAll(Set.of("0:1:0:59:9", "0:1:0:159:19")), "the last winners are emitted too: " + early);
+    assertEquals(input.size(), early.size(), "each pair emitted as it filled the room");
+  }
+
+  @Test
   void emittingEarlyKeepsEveryWinnerAmongTheRows(SparkSession spark) {
     Broadcast<SpineIndex> index = index(spark);
     for (int i = 0; i < 40; i++) {
