@@ -28,8 +28,10 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * answer. A source row after the hash's last spine time, or of a hash no spine row has, is no one's answer.
  */
 final class SpineIndex implements Serializable {
-  /** Usable spine rows, over all passes, beyond which no index is built (16 bytes each on the driver and executors). */
+  /** Usable spine rows, over all passes, beyond which no index is built (16 bytes each collected on the driver). */
   static final long MAX_ROWS = 4_000_000;
+  /** The most an index may take (it is broadcast to every executor): 8 bytes per row, about 40 more per key hash. */
+  static final long MAX_BYTES = 128L << 20;
   /** A partition's own limit (a spine in few partitions can still use the whole budget). */
   private static final long MIN_PARTITION_ROWS = 10_000;
 
@@ -42,29 +44,37 @@ final class SpineIndex implements Serializable {
   private final long[] times;
 
   private SpineIndex(long[] hashes, long[] pairTimes, int n) {
-    int capacity = Integer.highestOneBit(Math.max(4, n * 2 - 1)) << 1;
-    slotHash = new long[capacity];
-    slotGroup = new int[capacity];
-    Arrays.fill(slotGroup, -1);
+    // distinct hashes first, in a table sized for the rows; then the kept (broadcast) table sized for the hashes
+    long[] tempHash = new long[tableSize(n)];
+    int[] tempGroup = new int[tempHash.length];
+    Arrays.fill(tempGroup, -1);
     int[] group = new int[n];
-    List<Long> distinct = new ArrayList<>();
+    long[] distinct = new long[16];
+    int groups = 0;
     int[] counts = new int[Math.max(1, n)];
     for (int i = 0; i < n; i++) {
-      int slot = find(hashes[i]);
-      if (slotGroup[slot] < 0) {
-        slotHash[slot] = hashes[i];
-        slotGroup[slot] = distinct.size();
-        distinct.add(hashes[i]);
+      int slot = slotOf(tempHash, tempGroup, hashes[i]);
+      if (tempGroup[slot] < 0) {
+        tempHash[slot] = hashes[i];
+        tempGroup[slot] = groups;
+        if (groups == distinct.length) {
+          distinct = Arrays.copyOf(distinct, groups * 2);
+        }
+        distinct[groups++] = hashes[i];
       }
-      group[i] = slotGroup[slot];
+      group[i] = tempGroup[slot];
       counts[group[i]]++;
     }
-    int groups = distinct.size();
+    slotHash = new long[tableSize(groups)];
+    slotGroup = new int[slotHash.length];
+    Arrays.fill(slotGroup, -1);
     start = new int[groups + 1];
-    groupHash = new long[groups];
+    groupHash = Arrays.copyOf(distinct, groups);
     for (int g = 0; g < groups; g++) {
       start[g + 1] = start[g] + counts[g];
-      groupHash[g] = distinct.get(g);
+      int slot = slotOf(slotHash, slotGroup, groupHash[g]);
+      slotHash[slot] = groupHash[g];
+      slotGroup[slot] = g;
     }
     times = new long[n];
     int[] fill = Arrays.copyOf(start, groups);
@@ -76,6 +86,21 @@ final class SpineIndex implements Serializable {
     }
   }
 
+  /** A power of two at least twice {@code entries} (and at least 8). */
+  private static int tableSize(int entries) {
+    return Integer.highestOneBit(Math.max(4, entries * 2 - 1)) << 1;
+  }
+
+  /** The slot of {@code hash} in an open-addressing table: where it is, or the empty slot where it would go. */
+  private static int slotOf(long[] slotHash, int[] slotGroup, long hash) {
+    int mask = slotHash.length - 1;
+    int slot = (int) (hash ^ (hash >>> 32)) & mask;
+    while (slotGroup[slot] >= 0 && slotHash[slot] != hash) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  }
+
   /** An index of the given (hash, time) pairs, in any order. */
   static SpineIndex of(long[] hashes, long[] times) {
     return new SpineIndex(hashes, times, hashes.length);
@@ -83,7 +108,8 @@ final class SpineIndex implements Serializable {
 
   /**
    * One index per pass, from one job over the spine; null when the spine has more than {@link #MAX_ROWS} usable rows
-   * (the passes then shuffle every source row, as without an index).
+   * or an index would take more than {@link #MAX_BYTES} (the passes then shuffle every source row, as without an
+   * index).
    *
    * @param passKeys per pass, the spine's key columns
    */
@@ -132,7 +158,11 @@ final class SpineIndex implements Serializable {
         System.arraycopy(p.times()[pass], 0, t, at, p.count()[pass]);
         at += p.count()[pass];
       }
-      out.add(new SpineIndex(hashes, t, n));
+      SpineIndex index = new SpineIndex(hashes, t, n);
+      if (index.bytes() > MAX_BYTES) {
+        return null;
+      }
+      out.add(index);
     }
     return out;
   }
@@ -172,18 +202,9 @@ final class SpineIndex implements Serializable {
     }
   }
 
-  private int find(long hash) {
-    int mask = slotHash.length - 1;
-    int slot = (int) (hash ^ (hash >>> 32)) & mask;
-    while (slotGroup[slot] >= 0 && slotHash[slot] != hash) {
-      slot = (slot + 1) & mask;
-    }
-    return slot;
-  }
-
   /** The group of {@code hash}, -1 when no usable spine row has it. */
   int group(long hash) {
-    return slotGroup[find(hash)];
+    return slotGroup[slotOf(slotHash, slotGroup, hash)];
   }
 
   int groups() {
@@ -202,6 +223,11 @@ final class SpineIndex implements Serializable {
   /** The {@code i}-th smallest spine time of group {@code g}. */
   long time(int g, int i) {
     return times[start[g] + i];
+  }
+
+  /** The memory the index's arrays take. */
+  long bytes() {
+    return 8L * times.length + 12L * slotHash.length + 12L * groupHash.length;
   }
 
   /** The usable spine rows indexed. */

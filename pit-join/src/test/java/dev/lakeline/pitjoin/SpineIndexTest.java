@@ -115,6 +115,23 @@ class SpineIndexTest {
   }
 
   @Test
+  void theIndexTakesEightBytesPerRowAndItsHashTableIsSizedByKeys() {
+    int n = 100_000;
+    long[] hashes = new long[n];
+    long[] times = new long[n];
+    for (int i = 0; i < n; i++) {
+      hashes[i] = (i % 10) * 7_919L;
+      times[i] = i;
+    }
+
+    SpineIndex index = SpineIndex.of(hashes, times);
+
+    assertEquals(10, index.groups());
+    assertTrue(index.bytes() < 8L * n + 1_000, index.bytes() + " bytes");
+    assertEquals(99_990, index.time(index.group(0), 9_999));
+  }
+
+  @Test
   void hotKeysComeFromTheSpineWithRangesAtItsTimes(SparkSession spark) {
     Dataset<Row> spine = spark.range(0, 1_000).select(
         expr("CASE WHEN id % 2 = 0 THEN 'hot' ELSE concat('k', id % 50) END").as("k"),
