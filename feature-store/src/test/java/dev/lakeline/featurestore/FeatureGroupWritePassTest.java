@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.StageMetrics;
 import dev.lakeline.testkit.TestLakehouse;
 import dev.lakeline.validation.Decision;
 import dev.lakeline.validation.Expectation;
@@ -20,11 +21,8 @@ import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -62,33 +60,7 @@ class FeatureGroupWritePassTest {
 
   /** Rows read from files by the stages that complete while {@code action} runs. */
   private static long rowsReadFromFiles(SparkSession spark, Runnable action) {
-    AtomicLong rows = new AtomicLong();
-    SparkListener counter = new SparkListener() {
-      @Override
-      public void onStageCompleted(SparkListenerStageCompleted stage) {
-        if (stage.stageInfo().taskMetrics() != null) {
-          rows.addAndGet(stage.stageInfo().taskMetrics().inputMetrics().recordsRead());
-        }
-      }
-    };
-    drain(spark);
-    spark.sparkContext().addSparkListener(counter);
-    try {
-      action.run();
-      drain(spark);
-    } finally {
-      spark.sparkContext().removeSparkListener(counter);
-    }
-    return rows.get();
-  }
-
-  /** Waits until Spark's listeners have seen every event so far. */
-  private static void drain(SparkSession spark) {
-    try {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
+    return StageMetrics.sum(spark, m -> m.inputMetrics().recordsRead(), action);
   }
 
   private static Set<String> dataFiles(String tablePath) {

@@ -10,11 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.StageMetrics;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerStageCompleted;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -160,18 +158,16 @@ class SpineIndexTest {
     PitJoinSpec spec = new PitJoinSpec("ts", List.of(new FeatureJoin("f", List.of("k"), List.of("k"), "ts",
         List.of("v"), "", false)));
 
-    AtomicLong shuffled = new AtomicLong();
-    List<Row> rows = whileCountingShuffledRows(spark, shuffled,
+    StageMetrics.Counted<List<Row>> joined = StageMetrics.sum(spark, m -> m.shuffleWriteMetrics().recordsWritten(),
         () -> PointInTimeJoin.join(spine, spec, Map.of("f", features)).orderBy("ts").collectAsList());
 
-    assertEquals(500L, rows.get(0).getLong(2));
-    assertEquals(999L, rows.get(1).getLong(2));
+    assertEquals(500L, joined.result().get(0).getLong(2));
+    assertEquals(999L, joined.result().get(1).getLong(2));
     // per input partition (4), at most one row per spine row; plus the two spine rows
-    assertTrue(shuffled.get() <= 2 + 4 * 2, "shuffled " + shuffled.get() + " rows");
-    AtomicLong unpruned = new AtomicLong();
-    whileCountingShuffledRows(spark, unpruned,
-        () -> PointInTimeJoin.join(spine, spec, Map.of("f", features), false).collectAsList());
-    assertTrue(unpruned.get() >= 1_002, "without the index every row goes through the shuffle: " + unpruned.get());
+    assertTrue(joined.total() <= 2 + 4 * 2, "shuffled " + joined.total() + " rows");
+    long unpruned = StageMetrics.sum(spark, m -> m.shuffleWriteMetrics().recordsWritten(),
+        () -> PointInTimeJoin.join(spine, spec, Map.of("f", features), false).collectAsList()).total();
+    assertTrue(unpruned >= 1_002, "without the index every row goes through the shuffle: " + unpruned);
   }
 
   @Test
@@ -195,33 +191,5 @@ class SpineIndexTest {
     }
     assertNotNull(c, "a ConfigError in the causes of " + e);
     assertTrue(c.getMessage().contains("read a second time") && c.getMessage().contains("localCheckpoint"), c.getMessage());
-  }
-
-  private static <T> T whileCountingShuffledRows(SparkSession spark, AtomicLong rows, java.util.function.Supplier<T> action) {
-    SparkListener counter = new SparkListener() {
-      @Override
-      public void onStageCompleted(SparkListenerStageCompleted stage) {
-        if (stage.stageInfo().taskMetrics() != null) {
-          rows.addAndGet(stage.stageInfo().taskMetrics().shuffleWriteMetrics().recordsWritten());
-        }
-      }
-    };
-    drain(spark);
-    spark.sparkContext().addSparkListener(counter);
-    try {
-      T out = action.get();
-      drain(spark);
-      return out;
-    } finally {
-      spark.sparkContext().removeSparkListener(counter);
-    }
-  }
-
-  private static void drain(SparkSession spark) {
-    try {
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
