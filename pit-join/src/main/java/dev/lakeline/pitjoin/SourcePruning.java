@@ -71,6 +71,9 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
      * winner). A row of another key with the same hash, or of another bucket, goes to the table below.
      */
     private final InternalRow[][] first = new InternalRow[orders.size()][];
+    /** Per source, the intervals that hold a row, in the order they were first kept (what is emitted). */
+    private final int[][] heldIntervals = new int[orders.size()][];
+    private final int[] heldCount = new int[orders.size()];
     private int firstKept;
     private long[] slotKey = new long[1 << 8];
     private int[] slotRow = new int[1 << 8];
@@ -127,10 +130,12 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       InternalRow[] held = first[s];
       if (held == null) {
         held = first[s] = new InternalRow[spine.rows()];
+        heldIntervals[s] = new int[64];
       }
       InternalRow h = held[interval];
       if (h == null) {
         held[interval] = row.copy();
+        remember(s, interval);
         firstKept++;
         return;
       }
@@ -141,6 +146,14 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       } else {
         takeOther(row, interval, s);
       }
+    }
+
+    private void remember(int s, int interval) {
+      int[] list = heldIntervals[s];
+      if (heldCount[s] == list.length) {
+        list = heldIntervals[s] = Arrays.copyOf(list, list.length * 2);
+      }
+      list[heldCount[s]++] = interval;
     }
 
     /** A row whose interval's first kept row is of another key or bucket. */
@@ -208,15 +221,11 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       }
     }
 
-    /** The next kept row: the sources' arrays in interval order, then the rows beside. */
+    /** The next kept row: each source's, in the order first kept, then the rows beside. */
     private InternalRow nextKept() {
       while (emitSource < first.length) {
-        InternalRow[] held = first[emitSource];
-        while (held != null && emitting < held.length) {
-          InternalRow r = held[emitting++];
-          if (r != null) {
-            return r;
-          }
+        if (emitting < heldCount[emitSource]) {
+          return first[emitSource][heldIntervals[emitSource][emitting++]];
         }
         emitSource++;
         emitting = 0;
@@ -230,6 +239,8 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       firstKept = 0;
       kept.clear();
       Arrays.fill(first, null);
+      Arrays.fill(heldIntervals, null);
+      Arrays.fill(heldCount, 0);
       Arrays.fill(slotRow, 0);
       others = 0;
     }
