@@ -37,8 +37,7 @@ record HotKeys(List<Key> keys, List<long[]> bounds) implements Serializable {
   /** Input partitions the sample reads, evenly spaced; the others are never opened. */
   private static final int SAMPLED_PARTITIONS = 8;
   private static final int MAX_HOT_KEYS = 64;
-  /** Ranges per hot key at most (a bucket fits the 8 bits {@link SourcePruning} gives it). */
-  static final int MAX_RANGES = 64;
+  private static final int MAX_RANGES = 64;
   private static final long MIN_AUTOMATIC_ROWS = 50_000;
 
   boolean isEmpty() {

@@ -4,8 +4,10 @@ import dev.lakeline.pitjoin.internal.TieOrder;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -21,15 +23,12 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  *
  * <p>Per source, an array indexed by interval points at the row kept there, which a later winner overwrites in place
  * (no allocation). A row of another key with the same hash, or of another bucket in the same interval (a hot key's
- * carry-ins), goes to a small table beside. The kept rows are emitted when the partition is read to its end, or
- * whenever {@link #MAX_KEPT} rows are kept (then the next winners are kept afresh: more rows shuffled, the same
- * result).
+ * carry-ins), is kept beside, in a map by (source, interval, bucket). The kept rows are emitted when the partition is
+ * read to its end, or whenever {@link #MAX_KEPT} rows are kept (then the next winners are kept afresh: more rows
+ * shuffled, the same result).
  */
 final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
   static final int MAX_KEPT = 1 << 20;
-  /** The reduction key of a row in the table beside: interval, source and bucket (below 64) packed. */
-  private static final int SOURCE_BITS = 16;
-  private static final int BUCKET_BITS = 8;
 
   private final Broadcast<SpineIndex> index;
   private final MergeRows layout;
@@ -46,9 +45,6 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
   SourcePruning(Broadcast<SpineIndex> index, MergeRows layout, List<TieOrder> orders, boolean[] strict, long[] maxAgeMicros,
       int maxKept) {
     this.maxKept = maxKept;
-    if (orders.size() >= 1 << SOURCE_BITS || HotKeys.MAX_RANGES > 1 << BUCKET_BITS) {
-      throw new IllegalArgumentException("too many sources or ranges for the reduction key");
-    }
     this.index = index;
     this.layout = layout;
     this.orders = orders;
@@ -68,18 +64,17 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     private final SpineIndex.Cursor lookup;
     /**
      * Per source (made on its first row), per interval: the row kept there (a copy, overwritten in place by a later
-     * winner). A row of another key with the same hash, or of another bucket, goes to the table below.
+     * winner). A row of another key with the same hash, or of another bucket, goes to {@link #beside}.
      */
     private final InternalRow[][] first = new InternalRow[orders.size()][];
     /** Per source, the intervals that hold a row, in the order they were first kept (what is emitted). */
     private final int[][] heldIntervals = new int[orders.size()][];
     private final int[] heldCount = new int[orders.size()];
     private int firstKept;
-    private long[] slotKey = new long[1 << 8];
-    private int[] slotRow = new int[1 << 8];
-    private int others;
-    private final List<InternalRow> kept = new ArrayList<>();
-    /** While emitting: the position in the source's array, then in {@code kept}; -1 while the input is read. */
+    /** The rows kept beside their interval's first (rare: hash collisions, carry-ins), and where each slot's are. */
+    private final List<InternalRow> beside = new ArrayList<>();
+    private final Map<Slot, List<Integer>> besideAt = new HashMap<>();
+    /** While emitting: the position in the source's array, then in {@link #beside}; -1 while the input is read. */
     private int emitting = -1;
     private int emitSource;
 
@@ -99,7 +94,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
           }
           clear();
         } else if (!in.hasNext()) {
-          if (firstKept == 0 && kept.isEmpty()) {
+          if (firstKept == 0 && beside.isEmpty()) {
             return null;
           }
           startEmitting();
@@ -109,7 +104,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
             return row;
           }
           take(row);
-          if (firstKept + kept.size() >= maxKept) {
+          if (firstKept + beside.size() >= maxKept) {
             startEmitting();
           }
         }
@@ -136,7 +131,6 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       if (h == null) {
         held[interval] = row.copy();
         remember(s, interval);
-        firstKept++;
         return;
       }
       if (h.getInt(MergeRows.BUCKET) == row.getInt(MergeRows.BUCKET) && keys.same(h, row)) {
@@ -154,41 +148,23 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
         list = heldIntervals[s] = Arrays.copyOf(list, list.length * 2);
       }
       list[heldCount[s]++] = interval;
+      firstKept++;
     }
 
-    /** A row whose interval's first kept row is of another key or bucket. */
+    /** A row whose interval's first kept row is of another key or bucket: the winner per key in its slot. */
     private void takeOther(InternalRow row, int interval, int s) {
-      long key = ((long) interval << (SOURCE_BITS + BUCKET_BITS)) | ((long) s << BUCKET_BITS) | row.getInt(MergeRows.BUCKET);
-      int mask = slotKey.length - 1;
-      int slot = (int) mix(key) & mask;
-      while (slotRow[slot] != 0) {
-        if (slotKey[slot] == key) {
-          InternalRow held = kept.get(slotRow[slot] - 1);
-          if (keys.same(held, row)) {
-            offer(slotRow[slot] - 1, held, row, s);
-            return;
+      List<Integer> at = besideAt.computeIfAbsent(new Slot(s, interval, row.getInt(MergeRows.BUCKET)), k -> new ArrayList<>(1));
+      for (int position : at) {
+        InternalRow held = beside.get(position);
+        if (keys.same(held, row)) {
+          if (beats(row, held, s)) {
+            beside.set(position, copyInto(held, row));
           }
+          return;
         }
-        slot = (slot + 1) & mask;
       }
-      slotKey[slot] = key;
-      slotRow[slot] = keep(row);
-      if (++others * 2 > slotKey.length) {
-        grow();
-      }
-    }
-
-    /** Keeps a copy of {@code row}; its position + 1. */
-    private int keep(InternalRow row) {
-      kept.add(row.copy());
-      return kept.size();
-    }
-
-    /** Replaces the kept row at {@code at} with {@code row} if it comes later in the pass. */
-    private void offer(int at, InternalRow held, InternalRow row, int s) {
-      if (beats(row, held, s)) {
-        kept.set(at, copyInto(held, row));
-      }
+      at.add(beside.size());
+      beside.add(row.copy());
     }
 
     /** Whether {@code row} comes after {@code held} in the pass: a later time, or the same time and the tie won. */
@@ -203,24 +179,6 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       return order.wins(row.getStruct(column, order.width()), held.getStruct(column, order.width()));
     }
 
-    private void grow() {
-      long[] keys = slotKey;
-      int[] rows = slotRow;
-      slotKey = new long[keys.length * 2];
-      slotRow = new int[keys.length * 2];
-      int mask = slotKey.length - 1;
-      for (int i = 0; i < keys.length; i++) {
-        if (rows[i] != 0) {
-          int slot = (int) mix(keys[i]) & mask;
-          while (slotRow[slot] != 0) {
-            slot = (slot + 1) & mask;
-          }
-          slotKey[slot] = keys[i];
-          slotRow[slot] = rows[i];
-        }
-      }
-    }
-
     /** The next kept row: each source's, in the order first kept, then the rows beside. */
     private InternalRow nextKept() {
       while (emitSource < first.length) {
@@ -230,19 +188,18 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
         emitSource++;
         emitting = 0;
       }
-      return emitting < kept.size() ? kept.get(emitting++) : null;
+      return emitting < beside.size() ? beside.get(emitting++) : null;
     }
 
     /** Forgets the kept rows (once emitted) and reads on. */
     private void clear() {
       emitting = -1;
       firstKept = 0;
-      kept.clear();
+      beside.clear();
+      besideAt.clear();
       Arrays.fill(first, null);
       Arrays.fill(heldIntervals, null);
       Arrays.fill(heldCount, 0);
-      Arrays.fill(slotRow, 0);
-      others = 0;
     }
   }
 
@@ -255,8 +212,6 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     return row.copy();
   }
 
-  private static long mix(long key) {
-    long h = key * 0x9E3779B97F4A7C15L;
-    return h ^ (h >>> 29);
-  }
+  /** Where rows kept beside go: one source's interval and bucket. */
+  private record Slot(int source, int interval, int bucket) {}
 }
