@@ -24,11 +24,14 @@ import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
  * <p>Per source, an array indexed by interval points at the row kept there, which a later winner overwrites in place
  * (no allocation). A row of another key with the same hash, or of another bucket in the same interval (a hot key's
  * carry-ins), is kept beside, in a map by (source, interval, bucket). The kept rows are emitted when the partition is
- * read to its end, or whenever {@link #MAX_KEPT} rows are kept (then the next winners are kept afresh: more rows
- * shuffled, the same result).
+ * read to its end, or whenever {@link #MAX_KEPT} rows or {@link #maxKeptBytes()} bytes are kept (then the next
+ * winners are kept afresh: more rows shuffled, the same result). The bytes bound the task's heap, which Spark's memory
+ * manager does not see: wide feature rows reach it long before the row count does.
  */
 final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
   static final int MAX_KEPT = 1 << 20;
+  /** What a kept row costs beside its bytes: the row object and its buffer's header. */
+  private static final long ROW_OVERHEAD = 48;
 
   private final Broadcast<SpineIndex> index;
   private final MergeRows layout;
@@ -36,20 +39,27 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
   private final boolean[] strict;
   private final long[] maxAgeMicros;
   private final int maxKept;
+  private final long maxKeptBytes;
 
   SourcePruning(Broadcast<SpineIndex> index, MergeRows layout, List<TieOrder> orders, boolean[] strict, long[] maxAgeMicros) {
-    this(index, layout, orders, strict, maxAgeMicros, MAX_KEPT);
+    this(index, layout, orders, strict, maxAgeMicros, MAX_KEPT, maxKeptBytes());
   }
 
-  /** {@code maxKept}: the kept rows at which they are emitted early (tests set a small number). */
+  /** {@code maxKept}, {@code maxKeptBytes}: where the kept rows are emitted early (tests set small numbers). */
   SourcePruning(Broadcast<SpineIndex> index, MergeRows layout, List<TieOrder> orders, boolean[] strict, long[] maxAgeMicros,
-      int maxKept) {
+      int maxKept, long maxKeptBytes) {
     this.maxKept = maxKept;
+    this.maxKeptBytes = maxKeptBytes;
     this.index = index;
     this.layout = layout;
     this.orders = orders;
     this.strict = strict;
     this.maxAgeMicros = maxAgeMicros;
+  }
+
+  /** The kept rows' bytes per task: 64 MiB, less where the heap is small (1/32 of it: 32 MiB of a 1 GiB driver). */
+  static long maxKeptBytes() {
+    return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 32);
   }
 
   @Override
@@ -71,6 +81,8 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     private final int[][] heldIntervals = new int[orders.size()][];
     private final int[] heldCount = new int[orders.size()];
     private int firstKept;
+    /** The bytes of the rows kept, with {@link #ROW_OVERHEAD} each. */
+    private long keptBytes;
     /** The rows kept beside their interval's first (rare: hash collisions, carry-ins), and where each slot's are. */
     private final List<InternalRow> beside = new ArrayList<>();
     private final Map<Slot, List<Integer>> besideAt = new HashMap<>();
@@ -104,7 +116,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
             return row;
           }
           take(row);
-          if (firstKept + beside.size() >= maxKept) {
+          if (firstKept + beside.size() >= maxKept || keptBytes >= maxKeptBytes) {
             startEmitting();
           }
         }
@@ -129,7 +141,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       }
       InternalRow h = held[interval];
       if (h == null) {
-        held[interval] = row.copy();
+        held[interval] = copy(row);
         remember(s, interval);
         return;
       }
@@ -164,7 +176,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
         }
       }
       at.add(beside.size());
-      beside.add(row.copy());
+      beside.add(copy(row));
     }
 
     /** Whether {@code row} comes after {@code held} in the pass: a later time, or the same time and the tie won. */
@@ -191,10 +203,30 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
       return emitting < beside.size() ? beside.get(emitting++) : null;
     }
 
+    /** A copy of a row to keep, counted in {@link #keptBytes}. */
+    private InternalRow copy(InternalRow row) {
+      keptBytes += ROW_OVERHEAD + (row instanceof UnsafeRow u ? u.getSizeInBytes() : 8L * row.numFields());
+      return row.copy();
+    }
+
+    /**
+     * {@code row}'s bytes in {@code held}'s buffer when both are unsafe rows (no allocation unless it is larger), else a
+     * copy; a buffer that grows counts the difference.
+     */
+    private InternalRow copyInto(InternalRow held, InternalRow row) {
+      if (held instanceof UnsafeRow h && row instanceof UnsafeRow r) {
+        keptBytes += Math.max(0, r.getSizeInBytes() - h.getSizeInBytes());
+        h.copyFrom(r);
+        return h;
+      }
+      return copy(row);
+    }
+
     /** Forgets the kept rows (once emitted) and reads on. */
     private void clear() {
       emitting = -1;
       firstKept = 0;
+      keptBytes = 0;
       beside.clear();
       besideAt.clear();
       Arrays.fill(first, null);
@@ -203,14 +235,6 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     }
   }
 
-  /** {@code row}'s bytes in {@code held}'s buffer when both are unsafe rows (no allocation), else a copy. */
-  private static InternalRow copyInto(InternalRow held, InternalRow row) {
-    if (held instanceof UnsafeRow h && row instanceof UnsafeRow r) {
-      h.copyFrom(r);
-      return h;
-    }
-    return row.copy();
-  }
 
   /** Where rows kept beside go: one source's interval and bucket. */
   private record Slot(int source, int interval, int bucket) {}

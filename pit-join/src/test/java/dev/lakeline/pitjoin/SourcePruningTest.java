@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -80,9 +81,13 @@ class SourcePruningTest {
 
   /** The rows given as "source:key:bucket:time:value" ("spine:time" for spine rows), sorted. */
   private Set<String> run(Broadcast<SpineIndex> index, int maxKept) {
+    return run(index, maxKept, Long.MAX_VALUE);
+  }
+
+  private Set<String> run(Broadcast<SpineIndex> index, int maxKept, long maxKeptBytes) {
     TieOrder order = new TieOrder(new DataType[] {DataTypes.IntegerType}, false);
     SourcePruning pruning = new SourcePruning(index, LAYOUT, List.of(order, order), new boolean[] {false, true},
-        new long[] {Long.MAX_VALUE, 60}, maxKept);
+        new long[] {Long.MAX_VALUE, 60}, maxKept, maxKeptBytes);
     Set<String> out = new TreeSet<>();
     Iterator<InternalRow> rows;
     try {
@@ -146,6 +151,22 @@ class SourcePruningTest {
 
     Set<String> few = run(index, 1_000);
     Set<String> early = run(index, 2);
+
+    assertEquals(Set.of("0:1:0:99:13", "0:1:0:177:39"), few);
+    assertTrue(early.containsAll(few), "the winners are among the rows emitted early: " + early);
+    assertTrue(early.size() > few.size() && early.size() < input.size(), early.size() + " rows");
+  }
+
+  @Test
+  void theKeptBytesAreBoundedToo(SparkSession spark) {
+    Broadcast<SpineIndex> index = index(spark);
+    for (int i = 0; i < 40; i++) {
+      source(0, 1, hashOfOne, 0, 60 + i * 3, i); // times 60 … 177: intervals of 100 and 200
+    }
+    long rowBytes = ((UnsafeRow) input.get(0)).getSizeInBytes() + 48;
+
+    Set<String> few = run(index, 1_000, Long.MAX_VALUE);
+    Set<String> early = run(index, 1_000, 2 * rowBytes); // room for two rows' bytes, however many rows are allowed
 
     assertEquals(Set.of("0:1:0:99:13", "0:1:0:177:39"), few);
     assertTrue(early.containsAll(few), "the winners are among the rows emitted early: " + early);
