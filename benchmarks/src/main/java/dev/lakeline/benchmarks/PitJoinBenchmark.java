@@ -34,15 +34,18 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The point-in-time join three ways on the same generated Parquet files, in one JVM: Lakeline's SORT_MERGE and
  * RANK_WINDOW strategies, and DuckDB's {@code ASOF LEFT JOIN} (JDBC, in-process, reading the same files). Each run
  * is "time to a materialised result": the join plus one checksum aggregate (rows, matched rows, an exact integer
  * sum that depends on which row matched which, and a float sum), which is also how the results are checked equal.
- * One warm-up round on small data first, and per scenario one untimed SORT_MERGE and DuckDB run; then the median of
- * {@code --runs} runs. RANK_WINDOW is
- * cancelled after {@code --rank-timeout} seconds and reported as not finished.
+ * One warm-up round on small data first, and per scenario {@code --warm-up} untimed SORT_MERGE and DuckDB runs (the
+ * JIT compiler is still speeding up the short runs after the first few); then the median of {@code --runs} runs.
+ * RANK_WINDOW, whose runs are long enough to warm themselves, is cancelled after {@code --rank-timeout} seconds and
+ * reported as not finished. Spark reads the files with their schema given (read once when they are written), as a
+ * Delta table's reader gets it from the log, so that no run times Spark's Parquet schema inference (a job per read).
  */
 public final class PitJoinBenchmark {
   /** A generated data set: spine rows and one or more feature groups on {@code keys} keys. */
@@ -69,14 +72,16 @@ public final class PitJoinBenchmark {
   public static void main(String[] args) throws Exception {
     List<String> names = new ArrayList<>();
     int runs = 3;
+    int warmUpRuns = 5;
     long rankTimeout = 180;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--scenario" -> names.addAll(Arrays.asList(args[++i].split(",")));
         case "--runs" -> runs = Integer.parseInt(args[++i]);
+        case "--warm-up" -> warmUpRuns = Integer.parseInt(args[++i]);
         case "--rank-timeout" -> rankTimeout = Long.parseLong(args[++i]);
         default -> throw new IllegalArgumentException(
-            "usage: benchmarks/run pit [--scenario uniform,hot-key,large,few-per-key,five-groups] [--runs N] [--rank-timeout SECONDS]");
+            "usage: benchmarks/run pit [--scenario uniform,hot-key,large,few-per-key,five-groups] [--runs N] [--warm-up N] [--rank-timeout SECONDS]");
       }
     }
     List<Scenario> chosen = new ArrayList<>();
@@ -90,8 +95,8 @@ public final class PitJoinBenchmark {
     SparkSession spark = SparkSessions.build("local[2]", "lakeline-benchmark", settings);
     spark.sparkContext().setLogLevel("WARN");
     Path root = Files.createTempDirectory("lakeline-pit");
-    System.out.printf("Lakeline point-in-time join benchmark · local[2] · %d cores · max heap %d MiB · %d runs · %s%n",
-        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, runs, root);
+    System.out.printf("Lakeline point-in-time join benchmark · local[2] · %d cores · max heap %d MiB · %d warm-up runs, %d runs · %s%n",
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, warmUpRuns, runs, root);
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       try (Statement st = duck.createStatement()) {
         st.execute("SET threads = 2");
@@ -109,7 +114,7 @@ public final class PitJoinBenchmark {
       for (Scenario s : chosen) {
         System.out.println(s.describe());
         Data d = generate(spark, root, s);
-        table.add(run(spark, duck, d, runs, rankTimeout));
+        table.add(run(spark, duck, d, warmUpRuns, runs, rankTimeout));
         System.out.println(table.get(table.size() - 1));
       }
       System.out.println();
@@ -117,7 +122,7 @@ public final class PitJoinBenchmark {
     }
   }
 
-  private static String run(SparkSession spark, Connection duck, Data d, int runs, long rankTimeout) throws Exception {
+  private static String run(SparkSession spark, Connection duck, Data d, int warmUp, int runs, long rankTimeout) throws Exception {
     List<Double> merge = new ArrayList<>();
     List<Double> rank = new ArrayList<>();
     List<Double> duckTimes = new ArrayList<>();
@@ -125,8 +130,10 @@ public final class PitJoinBenchmark {
     Checksum rankSum = null;
     Checksum duckSum = null;
     boolean rankFinished = true;
-    time(spark, d, PitJoinStrategy.SORT_MERGE, Long.MAX_VALUE); // warm-up on this scenario's data
-    duckDb(duck, d);
+    for (int r = 0; r < warmUp; r++) { // on this scenario's data
+      time(spark, d, PitJoinStrategy.SORT_MERGE, Long.MAX_VALUE);
+      duckDb(duck, d);
+    }
     for (int r = 0; r < runs; r++) {
       Timed m = time(spark, d, PitJoinStrategy.SORT_MERGE, Long.MAX_VALUE);
       merge.add(m.seconds());
@@ -167,8 +174,8 @@ public final class PitJoinBenchmark {
     return s.get(s.size() / 2);
   }
 
-  /** Where a scenario's Parquet files are. */
-  record Data(Scenario scenario, String spine, List<String> groups) {}
+  /** Where a scenario's Parquet files are, and their schemas. */
+  record Data(Scenario scenario, String spine, StructType spineSchema, List<String> groups, StructType groupSchema) {}
 
   private static Data generate(SparkSession spark, Path root, Scenario s) {
     Path dir = root.resolve(s.name());
@@ -189,7 +196,8 @@ public final class PitJoinBenchmark {
           .write().mode("overwrite").parquet(path);
       groups.add(path);
     }
-    return new Data(s, spinePath, groups);
+    return new Data(s, spinePath, spark.read().parquet(spinePath).schema(), groups,
+        spark.read().parquet(groups.get(0)).schema());
   }
 
   /** {@code n} rows with an id and a key: uniform over the keys, or key 0 for a share of them. */
@@ -220,9 +228,9 @@ public final class PitJoinBenchmark {
         spark.sparkContext().setJobGroup(group, strategy.toString(), true);
         Map<String, Dataset<Row>> sources = new LinkedHashMap<>();
         for (int g = 0; g < d.groups().size(); g++) {
-          sources.put("group" + g, spark.read().parquet(d.groups().get(g)));
+          sources.put("group" + g, spark.read().schema(d.groupSchema()).parquet(d.groups().get(g)));
         }
-        Dataset<Row> out = PointInTimeJoin.join(spark.read().parquet(d.spine()), spec(d, strategy), sources);
+        Dataset<Row> out = PointInTimeJoin.join(spark.read().schema(d.spineSchema()).parquet(d.spine()), spec(d, strategy), sources);
         return sparkChecksum(out, d.groups().size());
       });
       try {
