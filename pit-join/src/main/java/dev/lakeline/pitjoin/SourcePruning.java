@@ -42,10 +42,13 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
   private final long maxKeptBytes;
 
   SourcePruning(Broadcast<SpineIndex> index, MergeRows layout, List<TieOrder> orders, boolean[] strict, long[] maxAgeMicros) {
-    this(index, layout, orders, strict, maxAgeMicros, MAX_KEPT, maxKeptBytes());
+    this(index, layout, orders, strict, maxAgeMicros, MAX_KEPT, -1);
   }
 
-  /** {@code maxKept}, {@code maxKeptBytes}: where the kept rows are emitted early (tests set small numbers). */
+  /**
+   * {@code maxKept}, {@code maxKeptBytes}: where the kept rows are emitted early (tests set small numbers); bytes -1
+   * for {@link #maxKeptBytes()} of the executor that runs the task.
+   */
   SourcePruning(Broadcast<SpineIndex> index, MergeRows layout, List<TieOrder> orders, boolean[] strict, long[] maxAgeMicros,
       int maxKept, long maxKeptBytes) {
     this.maxKept = maxKept;
@@ -57,14 +60,17 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     this.maxAgeMicros = maxAgeMicros;
   }
 
-  /** The kept rows' bytes per task: 64 MiB, less where the heap is small (1/32 of it: 32 MiB of a 1 GiB driver). */
+  /**
+   * The kept rows' bytes per task: 64 MiB, less where the heap is small (1/32 of it: 32 MiB of a 1 GiB driver).
+   * Worked out where the task runs, from that JVM's heap.
+   */
   static long maxKeptBytes() {
     return Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 32);
   }
 
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
-    return new Pruned(rows, index.value());
+    return new Pruned(rows, index.value(), maxKeptBytes < 0 ? maxKeptBytes() : maxKeptBytes);
   }
 
   private final class Pruned extends RowLookahead {
@@ -83,6 +89,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     private int firstKept;
     /** The bytes of the rows kept, with {@link #ROW_OVERHEAD} each. */
     private long keptBytes;
+    private final long byteBudget;
     /** The rows kept beside their interval's first (rare: hash collisions, carry-ins), and where each slot's are. */
     private final List<InternalRow> beside = new ArrayList<>();
     private final Map<Slot, List<Integer>> besideAt = new HashMap<>();
@@ -90,8 +97,9 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     private int emitting = -1;
     private int emitSource;
 
-    Pruned(Iterator<InternalRow> in, SpineIndex spine) {
+    Pruned(Iterator<InternalRow> in, SpineIndex spine, long byteBudget) {
       this.in = in;
+      this.byteBudget = byteBudget;
       this.spine = spine;
       this.lookup = spine.new Cursor();
     }
@@ -116,7 +124,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
             return row;
           }
           take(row);
-          if (firstKept + beside.size() >= maxKept || keptBytes >= maxKeptBytes) {
+          if (firstKept + beside.size() >= maxKept || keptBytes >= byteBudget) {
             startEmitting();
           }
         }
