@@ -41,8 +41,9 @@ import org.apache.spark.sql.types.StructType;
  * RANK_WINDOW strategies, and DuckDB's {@code ASOF LEFT JOIN} (JDBC, in-process, reading the same files). Each run
  * is "time to a materialised result": the join plus one checksum aggregate (rows, matched rows, an exact integer
  * sum that depends on which row matched which, and a float sum), which is also how the results are checked equal.
- * One warm-up round on small data first, and per scenario {@code --warm-up} untimed SORT_MERGE and DuckDB runs (the
- * JIT compiler is still speeding up the short runs after the first few); then the median of {@code --runs} runs.
+ * One warm-up round on small data first, and per scenario at least {@code --warm-up} untimed SORT_MERGE and DuckDB
+ * runs, more until the last three SORT_MERGE runs are within 20 % (the JIT compiler is still speeding up the short
+ * runs after the first few); then the median of {@code --runs} runs.
  * RANK_WINDOW, whose runs are long enough to warm themselves, is cancelled after {@code --rank-timeout} seconds and
  * reported as not finished. Spark reads the files with their schema given (read once when they are written), as a
  * Delta table's reader gets it from the log, so that no run times Spark's Parquet schema inference (a job per read).
@@ -95,7 +96,7 @@ public final class PitJoinBenchmark {
     SparkSession spark = SparkSessions.build("local[2]", "lakeline-benchmark", settings);
     spark.sparkContext().setLogLevel("WARN");
     Path root = Files.createTempDirectory("lakeline-pit");
-    System.out.printf("Lakeline point-in-time join benchmark · local[2] · %d cores · max heap %d MiB · %d warm-up runs, %d runs · %s%n",
+    System.out.printf("Lakeline point-in-time join benchmark · local[2] · %d cores · max heap %d MiB · ≥ %d warm-up runs, %d runs · %s%n",
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, warmUpRuns, runs, root);
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       try (Statement st = duck.createStatement()) {
@@ -109,8 +110,8 @@ public final class PitJoinBenchmark {
         duckDb(duck, w);
       }
       List<String> table = new ArrayList<>();
-      table.add("| scenario | SORT_MERGE | RANK_WINDOW | DuckDB ASOF | RANK_WINDOW / SORT_MERGE | SORT_MERGE / DuckDB | results agree |");
-      table.add("|---|---:|---:|---:|---:|---:|:---:|");
+      table.add("| scenario | SORT_MERGE | RANK_WINDOW | DuckDB ASOF | RANK_WINDOW / SORT_MERGE | SORT_MERGE / DuckDB | Spark floor | results agree |");
+      table.add("|---|---:|---:|---:|---:|---:|---:|:---:|");
       for (Scenario s : chosen) {
         System.out.println(s.describe());
         Data d = generate(spark, root, s);
@@ -126,13 +127,21 @@ public final class PitJoinBenchmark {
     List<Double> merge = new ArrayList<>();
     List<Double> rank = new ArrayList<>();
     List<Double> duckTimes = new ArrayList<>();
+    List<Double> floor = new ArrayList<>();
     Checksum mergeSum = null;
     Checksum rankSum = null;
     Checksum duckSum = null;
     boolean rankFinished = true;
-    for (int r = 0; r < warmUp; r++) { // on this scenario's data
-      time(spark, d, PitJoinStrategy.SORT_MERGE, Long.MAX_VALUE);
+    // on this scenario's data: at least warmUp runs, then on until the last three SORT_MERGE runs are within 20 % of
+    // each other (at most 4 × warmUp): a fresh JVM's first scenario was sometimes still 2× slow after five
+    List<Double> warm = new ArrayList<>();
+    while (warm.size() < warmUp || (warm.size() < 4 * warmUp && !settled(warm))) {
+      warm.add(time(spark, d, PitJoinStrategy.SORT_MERGE, Long.MAX_VALUE).seconds());
       duckDb(duck, d);
+      sparkFloor(spark, d);
+    }
+    if (!warm.isEmpty()) {
+      System.out.printf(Locale.ROOT, "  %d untimed warm-up runs%s%n", warm.size(), settled(warm) ? "" : " (not settled)");
     }
     for (int r = 0; r < runs; r++) {
       Timed m = time(spark, d, PitJoinStrategy.SORT_MERGE, Long.MAX_VALUE);
@@ -141,7 +150,9 @@ public final class PitJoinBenchmark {
       long t0 = System.nanoTime();
       duckSum = duckDb(duck, d);
       duckTimes.add((System.nanoTime() - t0) / 1e9);
-      System.out.printf(Locale.ROOT, "  run %d: SORT_MERGE %.2f s, DuckDB %.2f s%n", r + 1, merge.get(r), duckTimes.get(r));
+      floor.add(sparkFloor(spark, d));
+      System.out.printf(Locale.ROOT, "  run %d: SORT_MERGE %.2f s, DuckDB %.2f s, Spark floor %.2f s%n", r + 1, merge.get(r),
+          duckTimes.get(r), floor.get(r));
     }
     // RANK_WINDOW last, so that a cancelled run cannot slow the others; once it is slow (> 60 s), one run is enough
     for (int r = 0; r < runs && rankFinished && (rank.isEmpty() || rank.get(0) < 60); r++) {
@@ -162,10 +173,19 @@ public final class PitJoinBenchmark {
     if (!agree) {
       System.out.println("  checksums: SORT_MERGE " + mergeSum + ", DuckDB " + duckSum + ", RANK_WINDOW " + rankSum);
     }
-    return String.format(Locale.ROOT, "| %s | %.2f s | %s | %.2f s | %s | %.1f× | %s |", d.scenario().name(), m,
+    return String.format(Locale.ROOT, "| %s | %.2f s | %s | %.2f s | %s | %.1f× | %.2f s | %s |", d.scenario().name(), m,
         rankFinished ? String.format(Locale.ROOT, "%.2f s", k) : String.format(Locale.ROOT, "> %d s (not finished)", rankTimeout),
         u, rankFinished ? String.format(Locale.ROOT, "%.1f×", k / m) : String.format(Locale.ROOT, "> %.0f×", rankTimeout / m),
-        m / u, agree ? (rankFinished ? "yes" : "yes (SORT_MERGE = DuckDB)") : "NO: " + mergeSum + " / " + duckSum + " / " + rankSum);
+        m / u, median(floor), agree ? (rankFinished ? "yes" : "yes (SORT_MERGE = DuckDB)") : "NO: " + mergeSum + " / " + duckSum + " / " + rankSum);
+  }
+
+  /** Whether the last three times are within 20 % of each other. */
+  static boolean settled(List<Double> times) {
+    if (times.size() < 3) {
+      return false;
+    }
+    List<Double> last = times.subList(times.size() - 3, times.size());
+    return Collections.max(last) <= 1.2 * Collections.min(last);
   }
 
   private static double median(List<Double> xs) {
@@ -253,6 +273,23 @@ public final class PitJoinBenchmark {
   }
 
   record Timed(double seconds, Checksum checksum) {}
+
+  /**
+   * What Spark alone takes to touch this data the way any shuffle-based join must, as a reference for SORT_MERGE's
+   * time: one job over the spine (count), then every feature row (key and one feature) shuffled by key into the
+   * session's partitions and summed. No join at all.
+   */
+  private static double sparkFloor(SparkSession spark, Data d) {
+    long t0 = System.nanoTime();
+    spark.read().schema(d.spineSchema()).parquet(d.spine()).agg(count(lit(1))).head();
+    Dataset<Row> rows = null;
+    for (String g : d.groups()) {
+      Dataset<Row> r = spark.read().schema(d.groupSchema()).parquet(g).select(col("customer_id"), col("f2"));
+      rows = rows == null ? r : rows.union(r);
+    }
+    rows.repartition(col("customer_id")).agg(sum("f2")).head();
+    return (System.nanoTime() - t0) / 1e9;
+  }
 
   /** Rows, matched rows, Σ f2, Σ sid × f2 (exact: it changes if a spine row gets another row's values), Σ f1. */
   record Checksum(long rows, long matched, long f2, long weighted, double f1) {
