@@ -180,7 +180,7 @@ public final class PitJoinBenchmark {
   }
 
   /** Whether the last three times are within 20 % of each other. */
-  static boolean settled(List<Double> times) {
+  private static boolean settled(List<Double> times) {
     if (times.size() < 3) {
       return false;
     }
