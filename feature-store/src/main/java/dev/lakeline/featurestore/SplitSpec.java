@@ -100,6 +100,53 @@ public record SplitSpec(
     return testStart == null ? null : Instant.parse(testStart);
   }
 
+  /**
+   * The split in words, for people: {@code by time: train before 2024-03-01, validation from 2024-03-01, test from
+   * 2024-05-01; the 7 days before each boundary dropped}.
+   */
+  public String describe() {
+    return switch (kind) {
+      case RANDOM -> "random by row: " + shares("rows");
+      case ENTITY -> "by entity " + entityColumns + ": " + shares("entities") + ", no entity in two splits";
+      case TIME -> {
+        String first = validationStart == null ? testStart : validationStart;
+        StringBuilder b = new StringBuilder("by time: train before ").append(day(first));
+        if (validationStart != null) {
+          b.append(", validation from ").append(day(validationStart));
+        }
+        b.append(", test from ").append(day(testStart));
+        if (gapSeconds > 0) {
+          b.append("; the ").append(gapText()).append(" before each boundary dropped");
+        }
+        yield b.toString();
+      }
+    };
+  }
+
+  private String shares(String what) {
+    double train = 1 - validationFraction - testFraction;
+    return percent(train) + " train"
+        + (validationFraction > 0 ? ", " + percent(validationFraction) + " validation" : "")
+        + ", " + percent(testFraction) + " test (of the " + what + ", seeded)";
+  }
+
+  private static String percent(double share) {
+    return new java.math.BigDecimal(share * 100).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString() + " %";
+  }
+
+  /** An instant at UTC midnight as its date, any other as the instant. */
+  private static String day(String instant) {
+    Instant i = Instant.parse(instant);
+    return i.getEpochSecond() % 86_400 == 0 ? i.toString().substring(0, 10) : i.toString();
+  }
+
+  private String gapText() {
+    if (gapSeconds % 86_400 == 0) {
+      return gapSeconds / 86_400 + (gapSeconds == 86_400 ? " day" : " days");
+    }
+    return gapSeconds % 3_600 == 0 ? gapSeconds / 3_600 + " h" : gapSeconds + " s";
+  }
+
   private static void checkFractions(Kind kind, double validation, double test) {
     if (!(test > 0 && test < 1)) {
       throw Errors.config(

@@ -35,6 +35,11 @@ public record TrainingDatasetManifest(
     statistics = statistics == null ? Map.of() : Map.copyOf(statistics);
   }
 
+  /** The manifest as the JSON stored next to the dataset. */
+  public String toJson() {
+    return Json.write(this);
+  }
+
   /**
    * @param view the feature view's name
    * @param viewVersion its version

@@ -25,6 +25,20 @@ class FeatureViewSplitSpecTest {
   }
 
   @Test
+  void everySplitDescribesItselfInWords() {
+    assertEquals("random by row: 70 % train, 10 % validation, 20 % test (of the rows, seeded)",
+        SplitSpec.random(0.1, 0.2).describe());
+    assertEquals("random by row: 66.67 % train, 33.33 % test (of the rows, seeded)", SplitSpec.random(0, 1.0 / 3).describe());
+    assertEquals("by entity [customer_id]: 75 % train, 25 % test (of the entities, seeded), no entity in two splits",
+        SplitSpec.byEntity(List.of("customer_id"), 0, 0.25).describe());
+    assertEquals("by time: train before 2024-01-15, validation from 2024-01-15, test from 2024-01-22; the 2 days before "
+        + "each boundary dropped", SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(2)).describe());
+    assertEquals("by time: train before 2024-01-22T06:00:00Z, test from 2024-01-22T06:00:00Z; the 6 h before each boundary "
+        + "dropped", SplitSpec.byTime(null, JAN_22.plusSeconds(6 * 3600), Duration.ofHours(6)).describe());
+    assertEquals("by time: train before 2024-01-22, test from 2024-01-22", SplitSpec.byTime(null, JAN_22, null).describe());
+  }
+
+  @Test
   void factoriesBuildTheirKind() {
     SplitSpec random = SplitSpec.random(0.1, 0.2);
     assertEquals(SplitSpec.Kind.RANDOM, random.kind());

@@ -42,6 +42,8 @@ final class FeatureGroupCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME", description = "The feature group's name.")
     String name;
 
+    @picocli.CommandLine.Mixin HelpOption help;
+
     @Option(names = "--version", paramLabel = "N", defaultValue = "1", description = "The group's version (default ${DEFAULT-VALUE}).")
     int version;
 
@@ -63,7 +65,7 @@ final class FeatureGroupCommand implements Runnable {
     }
   }
 
-  @Command(name = "insert", mixinStandardHelpOptions = true, description = "Inserts a batch from files through the group's gate (schema, key, suite), committed exactly once.")
+  @Command(name = "insert", description = "Inserts a batch from files through the group's gate (schema, key, suite), committed exactly once.")
   static final class Insert extends OnGroup {
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "Files or a Delta table to read.")
     String input;
@@ -120,7 +122,7 @@ final class FeatureGroupCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Prints a feature group's definition, schema, Delta version and row count.")
+  @Command(name = "show", description = "Prints a feature group's definition, schema, Delta version and row count.")
   static final class Show extends OnGroup {
     @Override
     void run(JobContext ctx, PrintStream out) {
@@ -142,7 +144,7 @@ final class FeatureGroupCommand implements Runnable {
     }
   }
 
-  @Command(name = "history", mixinStandardHelpOptions = true, description = "Prints the group's activity: every commit with its operation, rows and Lakeline ids.")
+  @Command(name = "history", description = "Prints the group's activity: every commit with its operation, rows and Lakeline ids.")
   static final class History extends OnGroup {
     @Option(names = "--limit", defaultValue = "20", description = "How many commits, newest first (default ${DEFAULT-VALUE}).")
     int limit;
@@ -157,7 +159,7 @@ final class FeatureGroupCommand implements Runnable {
     }
   }
 
-  @Command(name = "read", mixinStandardHelpOptions = true, description = "Prints rows of the group, latest or as of a Delta version or a time.")
+  @Command(name = "read", description = "Prints rows of the group, latest or as of a Delta version or a time.")
   static final class Read extends OnGroup {
     @Option(names = "--as-of-version", paramLabel = "N", description = "Read this Delta version.")
     Long asOfVersion;

@@ -40,10 +40,12 @@ final class FeatureViewCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a feature view's definition.")
+  @Command(name = "show", description = "Shows a feature view's definition.")
   static final class Show extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The view's name.")
     String name;
+
+    @picocli.CommandLine.Mixin HelpOption help;
 
     @Option(names = "--version", paramLabel = "N", defaultValue = "1", description = "The view's version (default ${DEFAULT-VALUE}).")
     int version;

@@ -41,11 +41,13 @@ final class TrainingDatasetCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "VIEW", description = "The feature view's name.")
     String view;
 
+    @picocli.CommandLine.Mixin HelpOption help;
+
     @Option(names = "--version", paramLabel = "N", defaultValue = "1", description = "The view's version (default ${DEFAULT-VALUE}).")
     int version;
   }
 
-  @Command(name = "create", mixinStandardHelpOptions = true,
+  @Command(name = "create",
       description = "Materialises a training dataset of a view; the same options on the same data return the existing one.")
   static final class Create extends OnView {
     @Option(names = "--filter", paramLabel = "SQL", defaultValue = "true",
@@ -112,22 +114,36 @@ final class TrainingDatasetCommand implements Runnable {
     int number;
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows a training dataset's manifest: sources and their Delta versions, the split, rows and statistics.")
+  @Command(name = "show", description = "Shows a training dataset's manifest: sources and their Delta versions, the split, rows and statistics.")
   static final class Show extends OnDataset {
+    @Option(names = "--json", description = "Print the whole manifest as JSON (what manifest.json holds).")
+    boolean json;
+
     @Override
     void run(JobContext ctx, PrintStream out) {
       TrainingDataset td = ctx.featureStore().getTrainingDataset(view, version, number);
       TrainingDatasetManifest m = td.manifest();
+      if (json) {
+        out.println(m.toJson());
+        return;
+      }
+      TrainingDatasetManifest.Spine spine = m.spine();
       out.printf("training dataset %s → %s%n", td.label(), td.path());
-      out.printf("  rows of   %s%n", m.identity().filter());
-      out.printf("  sources   %s%n", m.identity().sourceVersions());
-      out.printf("  split     %s, seed %d%n", m.identity().split(), m.identity().seed());
+      out.printf("  view      %s v%d%n", m.identity().view(), m.identity().viewVersion());
+      out.printf("  spine     %s @ Delta v%d · keys %s · time %s · rows where %s%n",
+          spine.group(), spine.deltaVersion(), spine.keys(), spine.eventTime(), m.identity().filter());
+      for (TrainingDatasetManifest.JoinedGroup j : m.joins()) {
+        out.printf("  joined    %s @ Delta v%d on %s, %s%n", j.group(), j.deltaVersion(), j.baseKeys(),
+            j.staticJoin() ? "static (key alone)" : j.strict() ? "point-in-time, strictly before" : "point-in-time, at or before");
+      }
+      out.printf("  split     %s · seed %d%n", m.identity().split().describe(), m.identity().seed());
       out.printf("  features  %s · labels %s%n", m.features(), m.labels());
       printSplits(out, m);
+      printStatistics(out, m);
     }
   }
 
-  @Command(name = "recreate", mixinStandardHelpOptions = true,
+  @Command(name = "recreate",
       description = "Rebuilds a training dataset from its manifest (the same Delta versions) and checks that it equals the stored rows.")
   static final class Recreate extends OnDataset {
     @Override
@@ -147,11 +163,69 @@ final class TrainingDatasetCommand implements Runnable {
     }
   }
 
+  /** The splits in train, validation, test order: rows and event-time range. */
   static void printSplits(PrintStream out, TrainingDatasetManifest m) {
-    for (Map.Entry<String, Long> e : m.rowsPerSplit().entrySet()) {
-      SplitStatistics s = m.statistics().get(e.getKey());
-      out.printf(Locale.ROOT, "  %-10s %,d rows%s%n", e.getKey(), e.getValue(),
-          s == null || s.eventTimeMin() == null ? "" : ", event time " + s.eventTimeMin() + " … " + s.eventTimeMax());
+    out.printf("  %-12s %10s   %s%n", "split", "rows", "event time");
+    for (String split : splits(m)) {
+      SplitStatistics s = m.statistics().get(split);
+      out.printf(Locale.ROOT, "  %-12s %,10d   %s%n", split, m.rowsPerSplit().get(split),
+          s == null || s.eventTimeMin() == null ? "" : s.eventTimeMin() + " … " + s.eventTimeMax());
     }
+  }
+
+  /** Per numeric feature and split: the mean and the nulls, so a feature that drifts across splits stands out. */
+  static void printStatistics(PrintStream out, TrainingDatasetManifest m) {
+    List<String> splits = splits(m);
+    java.util.Set<String> features = new java.util.TreeSet<>();
+    splits.forEach(split -> {
+      SplitStatistics s = m.statistics().get(split);
+      if (s != null) {
+        features.addAll(s.features().keySet());
+      }
+    });
+    if (features.isEmpty()) {
+      return;
+    }
+    List<String> rows = m.features().stream().filter(features::contains).toList();
+    String[][] cells = new String[rows.size()][splits.size()];
+    int[] widths = new int[splits.size()];
+    for (int c = 0; c < splits.size(); c++) {
+      SplitStatistics s = m.statistics().get(splits.get(c));
+      widths[c] = splits.get(c).length();
+      for (int r = 0; r < rows.size(); r++) {
+        SplitStatistics.FeatureStatistics fs = s == null ? null : s.features().get(rows.get(r));
+        cells[r][c] = fs == null ? "" : mean(fs.mean()) + String.format(Locale.ROOT, " (%,d)", fs.nulls());
+        widths[c] = Math.max(widths[c], cells[r][c].length());
+      }
+    }
+    int first = Math.max(7, rows.stream().mapToInt(String::length).max().orElse(0));
+    out.printf("%n  numeric features: mean (nulls) per split%n");
+    StringBuilder head = new StringBuilder(String.format("  %-" + first + "s", "feature"));
+    for (int c = 0; c < splits.size(); c++) {
+      head.append(String.format("   %" + widths[c] + "s", splits.get(c)));
+    }
+    out.println(head);
+    for (int r = 0; r < rows.size(); r++) {
+      StringBuilder line = new StringBuilder(String.format("  %-" + first + "s", rows.get(r)));
+      for (int c = 0; c < splits.size(); c++) {
+        line.append(String.format("   %" + widths[c] + "s", cells[r][c]));
+      }
+      out.println(line);
+    }
+  }
+
+  private static String mean(Double mean) {
+    if (mean == null) {
+      return "–";
+    }
+    double a = Math.abs(mean);
+    return String.format(Locale.ROOT, a != 0 && (a < 0.01 || a >= 1e9) ? "%.3g" : "%,.2f", mean);
+  }
+
+  private static List<String> splits(TrainingDatasetManifest m) {
+    List<String> order = new java.util.ArrayList<>(List.of(SplitSpec.TRAIN, SplitSpec.VALIDATION, SplitSpec.TEST));
+    order.retainAll(m.rowsPerSplit().keySet());
+    m.rowsPerSplit().keySet().stream().filter(k -> !order.contains(k)).sorted().forEach(order::add);
+    return order;
   }
 }

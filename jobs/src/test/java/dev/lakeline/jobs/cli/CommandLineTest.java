@@ -35,6 +35,28 @@ class CommandLineTest {
     }
   }
 
+  /** Every command and subcommand, also those with a required NAME or a {@code --version N} of their own. */
+  @Test
+  void everyCommandAndSubcommandPrintsItsHelp() {
+    java.util.List<String> checked = new java.util.ArrayList<>();
+    java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(new CommandLine(new LakelineCli()).getSubcommands().values());
+    while (!todo.isEmpty()) {
+      CommandLine c = todo.pop();
+      todo.addAll(c.getSubcommands().values());
+      String path = c.getCommandSpec().qualifiedName(" ").replaceFirst("^lakeline ", "");
+      if (path.equals("help")) {
+        continue;
+      }
+      String[] args = (path + " --help").split(" ");
+      Cli r = Cli.run(args);
+      assertEquals(0, r.exitCode(), path + " --help:\n" + r.err());
+      assertTrue(r.out().startsWith("Usage: lakeline " + path + " "), path + " --help:\n" + r.out() + r.err());
+      assertEquals("", r.err(), path + " --help");
+      checked.add(path);
+    }
+    assertTrue(checked.containsAll(java.util.List.of("fg show", "fv show", "td create", "td recreate", "validation show")), checked.toString());
+  }
+
   @Test
   void jobsParseTheirArguments() {
     LakelineCli app = new LakelineCli();

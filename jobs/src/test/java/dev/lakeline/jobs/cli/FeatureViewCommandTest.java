@@ -69,7 +69,20 @@ class FeatureViewCommandTest {
 
     Cli manifest = Cli.inLakehouse(lh, "td", "show", "loans_cli", "1");
     assertEquals(0, manifest.exitCode(), manifest.err());
-    assertTrue(manifest.out().contains("credit_reports v1"), "the sources and their Delta versions: " + manifest.out());
+    assertTrue(manifest.out().contains("joined    credit_reports v1 @ Delta v"), "the sources and their Delta versions: " + manifest.out());
+    assertTrue(manifest.out().contains("split     by time: train before 2024-03-01, validation from 2024-03-01, test from "
+        + "2024-04-15; the 7 days before each boundary dropped · seed 42"), manifest.out());
+    int train = manifest.out().indexOf("\n  train ");
+    int validation = manifest.out().indexOf("\n  validation ");
+    int test = manifest.out().indexOf("\n  test ");
+    assertTrue(0 < train && train < validation && validation < test, "splits in train, validation, test order: " + manifest.out());
+    assertTrue(manifest.out().matches("(?s).*\n  int_rate +[0-9.,]+ \\(0\\) +[0-9.,]+ \\(0\\) +[0-9.,]+ \\(0\\)\n.*"),
+        "a numeric feature's mean and nulls per split: " + manifest.out());
+    Cli json = Cli.inLakehouse(lh, "td", "show", "loans_cli", "1", "--json");
+    assertEquals(0, json.exitCode(), json.err());
+    com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+    assertEquals("TIME", m.at("/identity/split/kind").asText(), json.out());
+    assertEquals(m.at("/rowsPerSplit/test").asLong(), m.at("/statistics/test/rows").asLong(), json.out());
 
     Cli recreate = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "1");
     assertEquals(0, recreate.exitCode(), recreate.err());
