@@ -149,7 +149,25 @@ public final class FeatureView {
 
   FeatureFrame assemble(String baseFilter, boolean withLabels, Map<String, Long> versions) {
     return assemble(
-        rows -> baseFilter != null && !baseFilter.isBlank() ? rows.where(baseFilter) : rows, withLabels, versions);
+        rows -> baseFilter != null && !baseFilter.isBlank() ? where(rows, baseFilter) : rows, withLabels, versions);
+  }
+
+  /** The base rows a user's SQL condition keeps; a condition Spark cannot parse or resolve is a config error. */
+  private Dataset<Row> where(Dataset<Row> rows, String condition) {
+    try {
+      return rows.where(condition);
+    } catch (Exception e) { // Spark's AnalysisException (and ParseException) is checked in Java's eyes but not declared
+      if (!(e instanceof org.apache.spark.sql.AnalysisException a)) {
+        throw e;
+      }
+      String reason = a.getSimpleMessage();
+      int plan = reason.indexOf(";\n");
+      reason = (plan < 0 ? reason : reason.substring(0, plan)).strip()
+          .replaceFirst("\\.?;\\s*line (\\d+) pos (\\d+)$", " (line $1, position $2)")
+          .replaceFirst("\\.+$", "");
+      throw Errors.config(e, "The filter \"%s\" on %s is not a valid condition: %s. Give a SQL condition over its columns %s.",
+          condition, spec.base(), reason, Arrays.asList(rows.columns()));
+    }
   }
 
   /** The view's rows over the base rows {@code selectBase} keeps, reading every group at {@code versions}. */

@@ -63,6 +63,16 @@ class FeatureViewCommandTest {
       assertTrue(td.out().contains("  " + split), "rows of the " + split + " split: " + td.out());
     }
 
+    Cli typo = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_dat < DATE'2024-06-01'");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), typo.exitCode(), typo.err());
+    assertTrue(typo.err().contains("The filter \"issue_dat < DATE'2024-06-01'\" on loans v1 is not a valid condition"), typo.err());
+    assertTrue(typo.err().contains("`issue_date`"), "Spark's suggestion is kept: " + typo.err());
+    assertFalse(typo.hasStackTrace(), typo.err());
+    Cli garbled = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date <<");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), garbled.exitCode(), garbled.err());
+    assertTrue(garbled.err().contains("is not a valid condition"), garbled.err());
+    assertFalse(garbled.hasStackTrace(), garbled.err());
+
     Cli again = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
         "--split", "time", "--validation-start", "2024-03-01", "--test-start", "2024-04-15", "--gap-days", "7");
     assertTrue(again.out().contains("td1"), "the same options on the same data give the same dataset: " + again.out());
