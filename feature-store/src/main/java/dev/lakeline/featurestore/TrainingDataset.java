@@ -47,6 +47,15 @@ public final class TrainingDataset {
     return manifest.identity().view() + " v" + manifest.identity().viewVersion() + " td" + manifest.number();
   }
 
+  /**
+   * Its rows per split over event time, a histogram of every numeric feature per split ({@code bins} equal-width bins
+   * over the range of all splits), and the mean of every numeric label per split: what a report draws. Three small
+   * Spark jobs over the stored rows.
+   */
+  public TrainingDatasetProfile profile(int bins) {
+    return TrainingDatasetProfile.of(read(), manifest, bins);
+  }
+
   public Dataset<Row> read() {
     return spark.read().format("delta").load(dir + "/data");
   }

@@ -126,6 +126,42 @@ class FeatureViewTrainingDatasetTest {
   }
 
   @Test
+  void aProfileCountsEveryRowOncePerDayAndPerBin(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    SplitSpec split = SplitSpec.byTime(t(15).toInstant(), t(22).toInstant(), Duration.ofDays(2));
+    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, split, 1L));
+
+    TrainingDatasetProfile p = td.profile(4);
+
+    assertEquals(List.of("train", "validation", "test"), p.splits());
+    assertEquals("day", p.period(), "28 days of loans are counted per day");
+    assertEquals(28, p.periods().size());
+    assertEquals(java.time.LocalDate.of(2024, 1, 1), p.periods().get(0));
+    // two loans a day: train Jan 1-12, validation Jan 15-19, test Jan 22-28; the gap days hold none
+    for (int day = 1; day <= 28; day++) {
+      String expected = day <= 12 ? "train" : day >= 15 && day <= 19 ? "validation" : day >= 22 ? "test" : null;
+      for (String name : p.splits()) {
+        assertEquals(name.equals(expected) ? 2L : 0L, p.rowsPerPeriod().get(name).get(day - 1), name + " on Jan " + day);
+      }
+    }
+    // amount 100 … 5600 in 4 bins of 1375: train 100 … 2400, validation 2900 … 3800, test 4300 … 5600
+    TrainingDatasetProfile.Histogram amount = p.histograms().get(0);
+    assertEquals("amount", amount.feature());
+    assertEquals(100.0, amount.min());
+    assertEquals(5600.0, amount.max());
+    assertEquals(1375.0, amount.binWidth());
+    assertEquals(List.of(14L, 10L, 0L, 0L), amount.counts().get("train"));
+    assertEquals(List.of(0L, 0L, 10L, 0L), amount.counts().get("validation"));
+    assertEquals(List.of(0L, 0L, 0L, 14L), amount.counts().get("test"), "the largest value is in the last bin");
+    TrainingDatasetProfile.Histogram score = p.histograms().get(1);
+    assertEquals("score", score.feature());
+    assertEquals(Map.of("train", 1L, "validation", 0L, "test", 1L), score.nulls(), "a13's loans on Jan 7 and Jan 28");
+    assertEquals(23L, score.counts().get("train").stream().mapToLong(Long::longValue).sum());
+    // defaulted = 1 for every third loan: 8 of the 24 in train
+    assertEquals(8.0 / 24, p.labelMeans().get("defaulted").get("train"), 1e-12);
+  }
+
+  @Test
   void anEntitySplitKeepsEveryEntityInOneSplitAndARandomSplitHasThreeParts(SparkSession spark, TestLakehouse lake) {
     Store s = store(spark, lake);
 

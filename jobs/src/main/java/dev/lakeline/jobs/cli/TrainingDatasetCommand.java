@@ -6,6 +6,11 @@ import dev.lakeline.featurestore.SplitStatistics;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetManifest;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
+import dev.lakeline.featurestore.TrainingDatasetProfile;
+import dev.lakeline.jobs.reports.TrainingDatasetReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import dev.lakeline.jobs.JobContext;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -119,6 +124,13 @@ final class TrainingDatasetCommand implements Runnable {
     @Option(names = "--json", description = "Print the whole manifest as JSON (what manifest.json holds).")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Also write an HTML report with charts: rows per split over event time, label means, and every numeric feature's histogram per split.")
+    Path report;
+
+    @Option(names = "--bins", paramLabel = "N", defaultValue = "20", description = "--report: bins per histogram (default ${DEFAULT-VALUE}).")
+    int bins;
+
     @Override
     void run(JobContext ctx, PrintStream out) {
       TrainingDataset td = ctx.featureStore().getTrainingDataset(view, version, number);
@@ -140,6 +152,19 @@ final class TrainingDatasetCommand implements Runnable {
       out.printf("  features  %s · labels %s%n", m.features(), m.labels());
       printSplits(out, m);
       printStatistics(out, m);
+      if (report != null) {
+        TrainingDatasetProfile profile = td.profile(bins);
+        try {
+          Path parent = report.toAbsolutePath().getParent();
+          if (parent != null) {
+            Files.createDirectories(parent);
+          }
+          Files.writeString(report, TrainingDatasetReport.html(td, profile));
+        } catch (IOException e) {
+          throw Errors.config(e, "Cannot write the report to %s: %s. Give --report a file in a folder you can write to.", report, e.getMessage());
+        }
+        out.printf("%n  report    %s%n", report.toAbsolutePath());
+      }
     }
   }
 

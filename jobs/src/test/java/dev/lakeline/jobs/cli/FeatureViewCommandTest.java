@@ -88,6 +88,26 @@ class FeatureViewCommandTest {
     assertTrue(0 < train && train < validation && validation < test, "splits in train, validation, test order: " + manifest.out());
     assertTrue(manifest.out().matches("(?s).*\n  int_rate +[0-9.,]+ \\(0\\) +[0-9.,]+ \\(0\\) +[0-9.,]+ \\(0\\)\n.*"),
         "a numeric feature's mean and nulls per split: " + manifest.out());
+    Path reportFile = dir.resolve("reports/td1.html");
+    Cli report = Cli.inLakehouse(lh, "td", "show", "loans_cli", "1", "--report", reportFile.toString());
+    assertEquals(0, report.exitCode(), report.err());
+    assertTrue(report.out().contains("report    " + reportFile.toAbsolutePath()), report.out());
+    String html = Files.readString(reportFile);
+    assertTrue(html.contains("<h1>Training dataset loans_cli v1 td1</h1>"), html.substring(0, Math.min(500, html.length())));
+    java.util.regex.Matcher png = java.util.regex.Pattern.compile("width=\"(\\d+)\" height=\"(\\d+)\" src=\"data:image/png;base64,([^\"]+)\"").matcher(html);
+    int images = 0;
+    while (png.find()) {
+      java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(java.util.Base64.getDecoder().decode(png.group(3))));
+      assertEquals(Integer.parseInt(png.group(1)), image.getWidth(), "a chart that decodes as a PNG of its stated size");
+      assertEquals(Integer.parseInt(png.group(2)), image.getHeight());
+      images++;
+    }
+    // rows over time, the label's mean, and one histogram per numeric feature (loan_amount, int_rate, annual_income, revol_util)
+    assertEquals(6, images, "charts in the report");
+    for (String feature : new String[] {"loan_amount", "int_rate", "annual_income", "revol_util"}) {
+      assertTrue(html.contains("alt=\"" + feature + " per split\""), feature);
+    }
+
     Cli json = Cli.inLakehouse(lh, "td", "show", "loans_cli", "1", "--json");
     assertEquals(0, json.exitCode(), json.err());
     com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
