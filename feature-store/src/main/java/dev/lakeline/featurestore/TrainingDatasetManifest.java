@@ -35,6 +35,14 @@ public record TrainingDatasetManifest(
     statistics = statistics == null ? Map.of() : Map.copyOf(statistics);
   }
 
+  /** The names of the splits it has, in train, validation, test order (then any other, by name). */
+  public List<String> splitNames() {
+    List<String> order = new java.util.ArrayList<>(List.of(SplitSpec.TRAIN, SplitSpec.VALIDATION, SplitSpec.TEST));
+    order.retainAll(rowsPerSplit.keySet());
+    rowsPerSplit.keySet().stream().filter(k -> !order.contains(k)).sorted().forEach(order::add);
+    return order;
+  }
+
   /** The manifest as the JSON stored next to the dataset. */
   public String toJson() {
     return Json.write(this);

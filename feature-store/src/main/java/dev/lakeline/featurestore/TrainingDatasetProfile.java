@@ -48,6 +48,11 @@ public record TrainingDatasetProfile(
     List<Histogram> histograms,
     Map<String, Map<String, Double>> labelMeans) {
 
+  /** The day after the last day of period {@code i} (the next period's first day). */
+  public LocalDate periodEnd(int i) {
+    return next(periods.get(i), period);
+  }
+
   /**
    * One feature's histogram per split, over equal-width bins from the smallest value of any split to the largest.
    *
@@ -69,9 +74,7 @@ public record TrainingDatasetProfile(
     if (bins < 1) {
       throw dev.lakeline.core.Errors.config("A histogram needs at least one bin, got %d.", bins);
     }
-    List<String> splits = new ArrayList<>(List.of(SplitSpec.TRAIN, SplitSpec.VALIDATION, SplitSpec.TEST));
-    splits.retainAll(m.rowsPerSplit().keySet());
-    m.rowsPerSplit().keySet().stream().filter(s -> !splits.contains(s)).sorted().forEach(splits::add);
+    List<String> splits = m.splitNames();
 
     String time = m.spine().eventTime();
     LocalDate first = null;

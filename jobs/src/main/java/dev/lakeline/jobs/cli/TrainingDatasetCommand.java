@@ -191,7 +191,7 @@ final class TrainingDatasetCommand implements Runnable {
   /** The splits in train, validation, test order: rows and event-time range. */
   static void printSplits(PrintStream out, TrainingDatasetManifest m) {
     out.printf("  %-12s %10s   %s%n", "split", "rows", "event time");
-    for (String split : splits(m)) {
+    for (String split : m.splitNames()) {
       SplitStatistics s = m.statistics().get(split);
       out.printf(Locale.ROOT, "  %-12s %,10d   %s%n", split, m.rowsPerSplit().get(split),
           s == null || s.eventTimeMin() == null ? "" : s.eventTimeMin() + " … " + s.eventTimeMax());
@@ -200,7 +200,7 @@ final class TrainingDatasetCommand implements Runnable {
 
   /** Per numeric feature and split: the mean and the nulls, so a feature that drifts across splits stands out. */
   static void printStatistics(PrintStream out, TrainingDatasetManifest m) {
-    List<String> splits = splits(m);
+    List<String> splits = m.splitNames();
     java.util.Set<String> features = new java.util.TreeSet<>();
     splits.forEach(split -> {
       SplitStatistics s = m.statistics().get(split);
@@ -245,12 +245,5 @@ final class TrainingDatasetCommand implements Runnable {
     }
     double a = Math.abs(mean);
     return String.format(Locale.ROOT, a != 0 && (a < 0.01 || a >= 1e9) ? "%.3g" : "%,.2f", mean);
-  }
-
-  private static List<String> splits(TrainingDatasetManifest m) {
-    List<String> order = new java.util.ArrayList<>(List.of(SplitSpec.TRAIN, SplitSpec.VALIDATION, SplitSpec.TEST));
-    order.retainAll(m.rowsPerSplit().keySet());
-    m.rowsPerSplit().keySet().stream().filter(k -> !order.contains(k)).sorted().forEach(order::add);
-    return order;
   }
 }

@@ -117,7 +117,7 @@ public final class TrainingDatasetReport {
     for (String split : p.splits()) {
       List<Long> counts = p.rowsPerPeriod().get(split);
       for (int i = 0; i < periods.size(); i++) {
-        LocalDate end = i + 1 < periods.size() ? periods.get(i + 1) : next(periods.get(i), p.period());
+        LocalDate end = p.periodEnd(i);
         ds.add(new SimpleTimePeriod(date(periods.get(i)), new Date(date(end).getTime() - 1)), counts.get(i), split);
       }
     }
@@ -220,14 +220,6 @@ public final class TrainingDatasetReport {
 
   private static Date date(LocalDate d) {
     return Date.from(d.atStartOfDay(ZoneOffset.UTC).toInstant());
-  }
-
-  private static LocalDate next(LocalDate d, String period) {
-    return switch (period) {
-      case "week" -> d.plusWeeks(1);
-      case "month" -> d.plusMonths(1);
-      default -> d.plusDays(1);
-    };
   }
 
   static String esc(String s) {
