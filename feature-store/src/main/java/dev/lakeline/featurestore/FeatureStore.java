@@ -6,6 +6,8 @@ import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.core.storage.StorageLayout;
 import io.delta.tables.DeltaTable;
 import io.delta.tables.DeltaTableBuilder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -172,6 +174,68 @@ public final class FeatureStore {
    */
   public Dataset<Row> recreateTrainingDataset(String view, int version, int number) {
     return getFeatureView(view, version).recreateTrainingDataset(getTrainingDataset(view, version, number).manifest());
+  }
+
+  /** Every feature group of the lakehouse, by name, then version. */
+  public List<FeatureGroup> listFeatureGroups() {
+    LakeFiles files = LakeFiles.of(spark);
+    List<FeatureGroup> out = new ArrayList<>();
+    for (String name : sorted(files.list(layout.featureGroups()))) {
+      for (int version : versions(files.list(layout.featureGroups() + "/" + name), "")) {
+        if (DeltaCommits.exists(spark, layout.featureGroup(name, version))) {
+          out.add(getFeatureGroup(name, version));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every feature view of the lakehouse, by name, then version. */
+  public List<FeatureView> listFeatureViews() {
+    LakeFiles files = LakeFiles.of(spark);
+    List<FeatureView> out = new ArrayList<>();
+    for (String name : sorted(files.list(layout.featureViews()))) {
+      for (int version : versions(files.list(layout.featureViews() + "/" + name), ".json")) {
+        out.add(getFeatureView(name, version));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The training datasets of view {@code view} at {@code version}, by number (those completely written: with a
+   * manifest).
+   *
+   * @throws dev.lakeline.core.LakelineException.NotFound when the view does not exist
+   */
+  public List<TrainingDataset> listTrainingDatasets(String view, int version) {
+    getFeatureView(view, version);
+    List<TrainingDataset> out = new ArrayList<>();
+    for (String entry : LakeFiles.of(spark).list(layout.trainingDatasets(view, version))) {
+      if (entry.matches("td[0-9]{1,9}")) {
+        TrainingDataset td = TrainingDataset.open(spark, layout, view, version, Integer.parseInt(entry.substring(2)));
+        if (td != null) {
+          out.add(td);
+        }
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(td -> td.manifest().number()));
+    return out;
+  }
+
+  /** Entry names, sorted, without hidden ones ({@code .x}, {@code _x}: checksums, temporary files). */
+  private static List<String> sorted(List<String> entries) {
+    return entries.stream().filter(e -> !e.startsWith(".") && !e.startsWith("_")).sorted().toList();
+  }
+
+  /** The versions named by {@code v<N><suffix>} entries, ascending. */
+  private static List<Integer> versions(List<String> entries, String suffix) {
+    return entries.stream()
+        .filter(e -> e.matches("v[0-9]{1,9}" + java.util.regex.Pattern.quote(suffix)))
+        .map(e -> Integer.parseInt(e.substring(1, e.length() - suffix.length())))
+        .filter(v -> v > 0)
+        .sorted()
+        .toList();
   }
 
   /** The feature view {@code name} at {@code version}. */

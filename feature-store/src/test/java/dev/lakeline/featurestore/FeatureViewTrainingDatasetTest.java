@@ -162,6 +162,23 @@ class FeatureViewTrainingDatasetTest {
   }
 
   @Test
+  void theStoreListsItsGroupsViewsAndCompleteTrainingDatasets(SparkSession spark, TestLakehouse lake) throws Exception {
+    Store s = store(spark, lake);
+    assertEquals(List.of(), s.store().listTrainingDatasets("loan_view", 1));
+    TrainingDataset first = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    TrainingDataset second = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 2L));
+    // a dataset whose write stopped before its manifest is not listed
+    java.nio.file.Files.createDirectories(java.nio.file.Path.of(s.store().layout().trainingDataset("loan_view", 1, 3), "data"));
+
+    assertEquals(List.of("credit v1", "loans v1"), s.store().listFeatureGroups().stream().map(g -> g.spec().label()).toList());
+    assertEquals(List.of("loan_view"), s.store().listFeatureViews().stream().map(v -> v.spec().name()).toList());
+    assertEquals(List.of(first.manifest().number(), second.manifest().number()),
+        s.store().listTrainingDatasets("loan_view", 1).stream().map(td -> td.manifest().number()).toList());
+    assertEquals(List.of(1, 2), s.store().listTrainingDatasets("loan_view", 1).stream().map(td -> td.manifest().number()).toList());
+    assertThrows(LakelineException.NotFound.class, () -> s.store().listTrainingDatasets("no_view", 1));
+  }
+
+  @Test
   void anEntitySplitKeepsEveryEntityInOneSplitAndARandomSplitHasThreeParts(SparkSession spark, TestLakehouse lake) {
     Store s = store(spark, lake);
 

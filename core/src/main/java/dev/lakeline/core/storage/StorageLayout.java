@@ -65,6 +65,16 @@ public final class StorageLayout {
     return join("raw", Names.check("raw source", source));
   }
 
+  /** The folder that holds every feature group ({@code <name>/v<version>} under it). */
+  public String featureGroups() {
+    return join("feature_groups");
+  }
+
+  /** The folder that holds every feature view definition ({@code <name>/v<version>.json} under it). */
+  public String featureViews() {
+    return join("feature_views");
+  }
+
   public String featureGroup(String name, int version) {
     return join("feature_groups", Names.check("feature group", name), "v" + checkVersion(version));
   }

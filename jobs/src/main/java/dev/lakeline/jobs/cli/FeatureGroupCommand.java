@@ -23,6 +23,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Feature groups: create one from a definition file, insert a batch through its gate, show it, its history, or its rows.",
     subcommands = {
+      FeatureGroupCommand.Listing.class,
       FeatureGroupCommand.Create.class,
       FeatureGroupCommand.Insert.class,
       FeatureGroupCommand.Show.class,
@@ -119,6 +120,25 @@ final class FeatureGroupCommand implements Runnable {
         case "json" -> reader.schema(g.schema()).option("mode", "FAILFAST").json(input);
         default -> throw Errors.config("Unknown --format '%s': use parquet, csv, json or delta.", format);
       };
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the lakehouse's feature groups: name, version, key, event time, Delta version.")
+  static final class Listing extends StoreCommand {
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      java.util.List<FeatureGroup> groups = ctx.featureStore().listFeatureGroups();
+      if (groups.isEmpty()) {
+        out.printf("no feature groups under %s yet: 'lakeline fg create --file F' or 'lakeline features --date D' makes them%n",
+            ctx.featureStore().layout().root());
+        return;
+      }
+      TextTable table = new TextTable("feature group", "primary key", "event time", ">Delta version");
+      for (FeatureGroup g : groups) {
+        var s = g.spec();
+        table.row(s.label(), String.join(", ", s.primaryKey()), s.eventTime() == null ? "(static)" : s.eventTime(), g.deltaVersion());
+      }
+      table.print(out);
     }
   }
 

@@ -15,14 +15,34 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "fv",
     mixinStandardHelpOptions = true,
-    description = "Feature views: create one from a definition file (base group, features, point-in-time joins, labels), or show one.",
-    subcommands = {FeatureViewCommand.Create.class, FeatureViewCommand.Show.class})
+    description = "Feature views: list them, create one from a definition file (base group, features, point-in-time joins, labels), or show one.",
+    subcommands = {FeatureViewCommand.Listing.class, FeatureViewCommand.Create.class, FeatureViewCommand.Show.class})
 final class FeatureViewCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(LakelineCli.stdout(spec));
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the lakehouse's feature views: name, version, base, joined groups, features, labels.")
+  static final class Listing extends StoreCommand {
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      java.util.List<FeatureView> views = ctx.featureStore().listFeatureViews();
+      if (views.isEmpty()) {
+        out.printf("no feature views under %s yet: 'lakeline fv create --file F' makes one%n", ctx.featureStore().layout().root());
+        return;
+      }
+      TextTable table = new TextTable("feature view", "base", "joined", ">features", "labels");
+      for (FeatureView v : views) {
+        FeatureViewSpec s = v.spec();
+        table.row(s.name() + " v" + s.version(), s.base(),
+            String.join(", ", s.joins().stream().map(j -> j.group().toString()).toList()), v.featureColumns().size(),
+            String.join(", ", s.labels()));
+      }
+      table.print(out);
+    }
   }
 
   @Command(name = "create", mixinStandardHelpOptions = true,

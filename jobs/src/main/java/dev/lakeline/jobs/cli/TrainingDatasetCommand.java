@@ -31,8 +31,8 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "td",
     mixinStandardHelpOptions = true,
-    description = "Training datasets of a feature view: create one (point-in-time rows, a split, a manifest), show its manifest, or recreate it from the manifest.",
-    subcommands = {TrainingDatasetCommand.Create.class, TrainingDatasetCommand.Show.class, TrainingDatasetCommand.Recreate.class})
+    description = "Training datasets of a feature view: list them, create one (point-in-time rows, a split, a manifest), show its manifest, or recreate it from the manifest.",
+    subcommands = {TrainingDatasetCommand.Listing.class, TrainingDatasetCommand.Create.class, TrainingDatasetCommand.Show.class, TrainingDatasetCommand.Recreate.class})
 final class TrainingDatasetCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -50,6 +50,29 @@ final class TrainingDatasetCommand implements Runnable {
 
     @Option(names = "--version", paramLabel = "N", defaultValue = "1", description = "The view's version (default ${DEFAULT-VALUE}).")
     int version;
+  }
+
+  @Command(name = "list", description = "Lists a view's training datasets: number, split, rows per split, the sources' Delta versions.")
+  static final class Listing extends OnView {
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      java.util.List<TrainingDataset> all = ctx.featureStore().listTrainingDatasets(view, version);
+      if (all.isEmpty()) {
+        out.printf("feature view %s v%d has no training datasets yet: 'lakeline td create %s' makes one%n", view, version, view);
+        return;
+      }
+      TextTable table = new TextTable("td", "split", "rows", "sources @ Delta version");
+      for (TrainingDataset td : all) {
+        TrainingDatasetManifest m = td.manifest();
+        String rows = String.join(" · ", m.splitNames().stream()
+            .map(split -> String.format(Locale.ROOT, "%s %,d", split, m.rowsPerSplit().get(split))).toList());
+        String sources = String.join(", ", m.identity().sourceVersions().entrySet().stream()
+            .map(e -> e.getKey() + " @ " + e.getValue()).toList());
+        table.row("td" + m.number(), m.identity().split().kind().name().toLowerCase(Locale.ROOT) + ", seed " + m.identity().seed(),
+            rows, sources);
+      }
+      table.print(out);
+    }
   }
 
   @Command(name = "create",

@@ -49,6 +49,17 @@ class FeatureViewCommandTest {
     assertEquals(0, create.exitCode(), create.err());
     assertTrue(create.out().contains("feature view loans_cli v1: 4 features, labels [is_default]"), create.out());
 
+    Cli views = Cli.inLakehouse(lh, "fv", "list");
+    assertEquals(0, views.exitCode(), views.err());
+    assertTrue(views.out().matches("(?s)feature view +base +joined +features +labels\n"
+        + "loans_cli v1 +loans v1 +credit_reports v1 +4 +is_default\n"), views.out());
+    Cli groups = Cli.inLakehouse(lh, "fg", "list");
+    assertTrue(groups.out().matches("(?s).*\ncredit_reports v1 +applicant_id +report_date +\\d+\nloans v1 +loan_id +issue_date +\\d+\n"),
+        groups.out());
+    Cli none = Cli.inLakehouse(lh, "td", "list", "loans_cli");
+    assertEquals(0, none.exitCode(), none.err());
+    assertTrue(none.out().contains("feature view loans_cli v1 has no training datasets yet"), none.out());
+
     Cli show = Cli.inLakehouse(lh, "fv", "show", "loans_cli");
     assertEquals(0, show.exitCode(), show.err());
     assertTrue(show.out().contains("join      credit_reports v1 on [applicant_id], point-in-time, at or before"), show.out());
@@ -76,6 +87,12 @@ class FeatureViewCommandTest {
     Cli again = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
         "--split", "time", "--validation-start", "2024-03-01", "--test-start", "2024-04-15", "--gap-days", "7");
     assertTrue(again.out().contains("td1"), "the same options on the same data give the same dataset: " + again.out());
+
+    Cli list = Cli.inLakehouse(lh, "td", "list", "loans_cli");
+    assertEquals(0, list.exitCode(), list.err());
+    assertTrue(list.out().matches("(?s)td +split +rows +sources @ Delta version\n"
+        + "td1 +time, seed 42 +train [0-9,]+ · validation [0-9,]+ · test [0-9,]+ +credit_reports v1 @ \\d+, loans v1 @ \\d+\n"),
+        list.out());
 
     Cli manifest = Cli.inLakehouse(lh, "td", "show", "loans_cli", "1");
     assertEquals(0, manifest.exitCode(), manifest.err());
