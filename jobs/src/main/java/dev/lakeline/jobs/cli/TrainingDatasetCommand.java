@@ -1,6 +1,7 @@
 package dev.lakeline.jobs.cli;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.SplitStatistics;
 import dev.lakeline.featurestore.TrainingDataset;
@@ -125,9 +126,16 @@ final class TrainingDatasetCommand implements Runnable {
         }
         default -> throw Errors.config("Unknown --split '%s': use random, time or entity.", split);
       };
-      TrainingDataset td = ctx.featureStore().getFeatureView(view, version)
-          .createTrainingDataset(new TrainingDatasetOptions(filter, spec, seed));
-      out.printf("training dataset %s → %s%n", td.label(), td.path());
+      FeatureView v = ctx.featureStore().getFeatureView(view, version);
+      java.util.Set<Integer> existing = new java.util.HashSet<>();
+      ctx.featureStore().listTrainingDatasets(view, version).forEach(t -> existing.add(t.manifest().number()));
+      out.printf("building a training dataset of %s v%d: %s joined point-in-time with %s, split %s …%n", view, version,
+          v.spec().base(), v.spec().joins().isEmpty() ? "nothing" : String.join(", ", v.spec().joins().stream().map(j -> j.group().toString()).toList()),
+          spec.describe());
+      TrainingDataset td = v.createTrainingDataset(new TrainingDatasetOptions(filter, spec, seed));
+      boolean reused = existing.contains(td.manifest().number());
+      out.printf("training dataset %s → %s%s%n", td.label(), td.path(),
+          reused ? " (unchanged: made before with the same options from the same Delta versions)" : "");
       printSplits(out, td.manifest());
     }
 

@@ -86,7 +86,9 @@ class FeatureViewCommandTest {
 
     Cli again = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
         "--split", "time", "--validation-start", "2024-03-01", "--test-start", "2024-04-15", "--gap-days", "7");
-    assertTrue(again.out().contains("td1"), "the same options on the same data give the same dataset: " + again.out());
+    assertTrue(again.out().contains("training dataset loans_cli v1 td1 → ") && again.out().contains("(unchanged: made before"),
+        "the same options on the same data give the same dataset: " + again.out());
+    assertFalse(td.out().contains("unchanged"), td.out());
 
     Cli list = Cli.inLakehouse(lh, "td", "list", "loans_cli");
     assertEquals(0, list.exitCode(), list.err());
