@@ -8,12 +8,12 @@ import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetManifest;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.featurestore.TrainingDatasetProfile;
+import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.reports.TrainingDatasetReport;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import dev.lakeline.jobs.JobContext;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -129,7 +129,7 @@ final class TrainingDatasetCommand implements Runnable {
       FeatureView v = ctx.featureStore().getFeatureView(view, version);
       java.util.Set<Integer> existing = new java.util.HashSet<>();
       ctx.featureStore().listTrainingDatasets(view, version).forEach(t -> existing.add(t.manifest().number()));
-      out.printf("building a training dataset of %s v%d: %s joined point-in-time with %s, split %s …%n", view, version,
+      out.printf("building a training dataset of %s v%d: %s joined with %s, split %s …%n", view, version,
           v.spec().base(), v.spec().joins().isEmpty() ? "nothing" : String.join(", ", v.spec().joins().stream().map(j -> j.group().toString()).toList()),
           spec.describe());
       TrainingDataset td = v.createTrainingDataset(new TrainingDatasetOptions(filter, spec, seed));
@@ -173,8 +173,8 @@ final class TrainingDatasetCommand implements Runnable {
       TrainingDatasetManifest.Spine spine = m.spine();
       out.printf("training dataset %s → %s%n", td.label(), td.path());
       out.printf("  view      %s v%d%n", m.identity().view(), m.identity().viewVersion());
-      out.printf("  spine     %s @ Delta v%d · keys %s · time %s · rows where %s%n",
-          spine.group(), spine.deltaVersion(), spine.keys(), spine.eventTime(), m.identity().filter());
+      out.printf("  spine     %s @ Delta v%d · keys %s · time %s · %s%n",
+          spine.group(), spine.deltaVersion(), spine.keys(), spine.eventTime(), TrainingDatasetReport.rowsText(m.identity().filter()));
       for (TrainingDatasetManifest.JoinedGroup j : m.joins()) {
         out.printf("  joined    %s @ Delta v%d on %s, %s%n", j.group(), j.deltaVersion(), j.baseKeys(),
             j.staticJoin() ? "static (key alone)" : j.strict() ? "point-in-time, strictly before" : "point-in-time, at or before");

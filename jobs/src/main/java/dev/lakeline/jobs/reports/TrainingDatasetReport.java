@@ -73,7 +73,7 @@ public final class TrainingDatasetReport {
     row(h, "view", m.identity().view() + " v" + m.identity().viewVersion());
     TrainingDatasetManifest.Spine spine = m.spine();
     row(h, "spine", spine.group() + " @ Delta v" + spine.deltaVersion() + " · keys " + spine.keys() + " · time "
-        + spine.eventTime() + " · rows where " + m.identity().filter());
+        + spine.eventTime() + " · " + rowsText(m.identity().filter()));
     for (TrainingDatasetManifest.JoinedGroup j : m.joins()) {
       row(h, "joined", j.group() + " @ Delta v" + j.deltaVersion() + " on " + j.baseKeys() + ", "
           + (j.staticJoin() ? "static (key alone)" : j.strict() ? "point-in-time, strictly before" : "point-in-time, at or before"));
@@ -220,6 +220,11 @@ public final class TrainingDatasetReport {
 
   private static Date date(LocalDate d) {
     return Date.from(d.atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+
+  /** Which base rows a dataset holds, in words: "all rows", or "rows where" and the filter. */
+  public static String rowsText(String filter) {
+    return filter == null || filter.isBlank() || filter.strip().equalsIgnoreCase("true") ? "all rows" : "rows where " + filter;
   }
 
   static String esc(String s) {
