@@ -5,6 +5,7 @@ import dev.lakeline.featurestore.FeatureViewFiles;
 import dev.lakeline.core.Durations;
 import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.reports.TrainingDatasetReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -79,7 +80,7 @@ final class FeatureViewCommand implements Runnable {
           s.base(), s.baseFeatures(), s.labels(), v.identityColumns());
       for (FeatureViewSpec.Join j : s.joins()) {
         out.printf("  join      %s on %s, %s%s · features %s%s%s%s%n", j.group(), j.baseKeys(),
-            j.staticJoin() ? "static (key alone)" : j.strict() ? "point-in-time, strictly before" : "point-in-time, at or before",
+            TrainingDatasetReport.joinKind(j.staticJoin(), j.strict()),
             j.inner() ? ", inner" : "",
             j.features(), j.prefix().isEmpty() ? "" : " · prefix " + j.prefix(),
             j.maxAge() == null ? "" : " · max age " + Durations.format(j.maxAge()),

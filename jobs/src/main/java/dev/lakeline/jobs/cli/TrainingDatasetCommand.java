@@ -177,7 +177,7 @@ final class TrainingDatasetCommand implements Runnable {
           spine.group(), spine.deltaVersion(), spine.keys(), spine.eventTime(), TrainingDatasetReport.rowsText(m.identity().filter()));
       for (TrainingDatasetManifest.JoinedGroup j : m.joins()) {
         out.printf("  joined    %s @ Delta v%d on %s, %s%n", j.group(), j.deltaVersion(), j.baseKeys(),
-            j.staticJoin() ? "static (key alone)" : j.strict() ? "point-in-time, strictly before" : "point-in-time, at or before");
+            TrainingDatasetReport.joinKind(j.staticJoin(), j.strict()));
       }
       out.printf("  split     %s · seed %d%n", m.identity().split().describe(), m.identity().seed());
       out.printf("  features  %s · labels %s%n", m.features(), m.labels());

@@ -76,7 +76,7 @@ public final class TrainingDatasetReport {
         + spine.eventTime() + " · " + rowsText(m.identity().filter()));
     for (TrainingDatasetManifest.JoinedGroup j : m.joins()) {
       row(h, "joined", j.group() + " @ Delta v" + j.deltaVersion() + " on " + j.baseKeys() + ", "
-          + (j.staticJoin() ? "static (key alone)" : j.strict() ? "point-in-time, strictly before" : "point-in-time, at or before"));
+          + joinKind(j.staticJoin(), j.strict()));
     }
     row(h, "split", m.identity().split().describe() + " · seed " + m.identity().seed());
     row(h, "features", String.join(", ", m.features()));
@@ -220,6 +220,11 @@ public final class TrainingDatasetReport {
 
   private static Date date(LocalDate d) {
     return Date.from(d.atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+
+  /** How a group is joined, in words: static, or point-in-time at or strictly before the base time. */
+  public static String joinKind(boolean staticJoin, boolean strict) {
+    return staticJoin ? "static (key alone)" : strict ? "point-in-time, strictly before" : "point-in-time, at or before";
   }
 
   /** Which base rows a dataset holds, in words: "all rows", or "rows where" and the filter. */
