@@ -73,8 +73,9 @@ public record ValidationReport(
   public String summary() {
     ValidationResult.Statistics s = result.statistics();
     StringBuilder b = new StringBuilder();
-    b.append(String.format(Locale.ROOT, "Validation report %s: %s v%d, batch %s, run %s%s%n",
-        reportId, featureGroup, featureGroupVersion, batchId, runId, logicalDate == null ? "" : ", date " + logicalDate));
+    b.append(String.format(Locale.ROOT, "Validation report %s: %s v%d, batch %s%s%s%n",
+        reportId, featureGroup, featureGroupVersion, batchId, runId == null ? "" : ", run " + runId,
+        logicalDate == null ? "" : ", date " + logicalDate));
     b.append(String.format(Locale.ROOT, "  decision %s under %s; Delta version %s%n",
         decision, policy, deltaVersion == null ? "none" : deltaVersion));
     b.append(String.format(Locale.ROOT, "  suite '%s': %d of %d expectations passed (%s) on %d rows%n",

@@ -9,10 +9,9 @@ import dev.lakeline.featurestore.TrainingDatasetManifest;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.featurestore.TrainingDatasetProfile;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.reports.ReportPages;
 import dev.lakeline.jobs.reports.TrainingDatasetReport;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -185,16 +184,7 @@ final class TrainingDatasetCommand implements Runnable {
       printStatistics(out, m);
       if (report != null) {
         TrainingDatasetProfile profile = td.profile(bins);
-        try {
-          Path parent = report.toAbsolutePath().getParent();
-          if (parent != null) {
-            Files.createDirectories(parent);
-          }
-          Files.writeString(report, TrainingDatasetReport.html(td, profile));
-        } catch (IOException e) {
-          throw Errors.config(e, "Cannot write the report to %s: %s. Give --report a file in a folder you can write to.", report, e.getMessage());
-        }
-        out.printf("%n  report    %s%n", report.toAbsolutePath());
+        out.printf("%n  report    %s%n", ReportPages.write(report, TrainingDatasetReport.html(td, profile)));
       }
     }
   }

@@ -1,9 +1,12 @@
 package dev.lakeline.jobs.cli;
 
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.reports.ReportPages;
+import dev.lakeline.jobs.reports.ValidationHistoryReport;
 import dev.lakeline.validation.ValidationReport;
 import dev.lakeline.validation.ValidationReports;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
@@ -32,11 +35,17 @@ final class ValidationCommand implements Runnable {
     @Option(names = "--limit", defaultValue = "20", description = "How many reports (default ${DEFAULT-VALUE}).")
     int limit;
 
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Also write these reports as an HTML page with charts: rows per batch by decision, every "
+            + "expectation against every batch, each measured value's trend with its bounds, and the failures.")
+    Path report;
+
     @Override
     void run(JobContext ctx, PrintStream out) {
       List<ValidationReport> reports = ValidationReports.open(ctx.spark(), ctx.layout()).history(group, limit);
       if (reports.isEmpty()) {
-        out.printf("No validation reports for feature group '%s' under %s.%n", group, ctx.layout().root());
+        out.printf("No validation reports for feature group '%s' under %s%s.%n", group, ctx.layout().root(),
+            report == null ? "" : "; no report written");
         return;
       }
       out.printf("%-4s %-12s %-11s %-10s %9s %8s %9s  %-36s %s%n", "ver", "decision", "policy", "delta", "rows", "passed", "success", "batch", "report");
@@ -52,6 +61,9 @@ final class ValidationCommand implements Runnable {
         out.println();
         out.println("latest report: " + latest.reportId());
         out.print(latest.summary());
+      }
+      if (report != null) {
+        out.printf("%nreport: %s%n", ReportPages.write(report, ValidationHistoryReport.html(group, reports)));
       }
     }
   }

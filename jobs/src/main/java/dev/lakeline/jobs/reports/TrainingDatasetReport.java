@@ -5,20 +5,14 @@ import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetManifest;
 import dev.lakeline.featurestore.TrainingDatasetProfile;
 import java.awt.Color;
-import java.awt.Font;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TimeZone;
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.DateAxis;
 import org.jfree.chart.plot.CategoryPlot;
@@ -57,58 +51,47 @@ public final class TrainingDatasetReport {
 
   /** The page for {@code td}, from its manifest and {@code profile}. */
   public static String html(TrainingDataset td, TrainingDatasetProfile profile) {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
     TrainingDatasetManifest m = td.manifest();
-    StringBuilder h = new StringBuilder();
-    h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Training dataset ")
-        .append(esc(td.label())).append("</title>\n<style>")
-        .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
-        .append("table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{padding:3px 10px;text-align:left;border-bottom:1px solid #ddd}")
-        .append("th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}")
-        .append(".charts{display:flex;flex-wrap:wrap;gap:12px}img{border:1px solid #eee}")
-        .append("</style></head><body>\n");
-    h.append("<h1>Training dataset ").append(esc(td.label())).append("</h1>\n<table>");
-    row(h, "view", m.identity().view() + " v" + m.identity().viewVersion());
+    StringBuilder h = ReportPages.start("Training dataset " + td.label(), "");
+    h.append("<h1>Training dataset ").append(ReportPages.esc(td.label())).append("</h1>\n<table>");
+    ReportPages.row(h, "view", m.identity().view() + " v" + m.identity().viewVersion());
     TrainingDatasetManifest.Spine spine = m.spine();
-    row(h, "spine", spine.group() + " @ Delta v" + spine.deltaVersion() + " · keys " + spine.keys() + " · time "
+    ReportPages.row(h, "spine", spine.group() + " @ Delta v" + spine.deltaVersion() + " · keys " + spine.keys() + " · time "
         + spine.eventTime() + " · " + rowsText(m.identity().filter()));
     for (TrainingDatasetManifest.JoinedGroup j : m.joins()) {
-      row(h, "joined", j.group() + " @ Delta v" + j.deltaVersion() + " on " + j.baseKeys() + ", "
+      ReportPages.row(h, "joined", j.group() + " @ Delta v" + j.deltaVersion() + " on " + j.baseKeys() + ", "
           + joinKind(j.staticJoin(), j.strict()));
     }
-    row(h, "split", m.identity().split().describe() + " · seed " + m.identity().seed());
-    row(h, "features", String.join(", ", m.features()));
-    row(h, "labels", String.join(", ", m.labels()));
-    row(h, "stored at", td.path());
+    ReportPages.row(h, "split", m.identity().split().describe() + " · seed " + m.identity().seed());
+    ReportPages.row(h, "features", String.join(", ", m.features()));
+    ReportPages.row(h, "labels", String.join(", ", m.labels()));
+    ReportPages.row(h, "stored at", td.path());
     h.append("</table>\n<h2>Splits</h2>\n<table><tr><th>split</th><th>rows</th><th>event time</th></tr>");
     for (String split : profile.splits()) {
       SplitStatistics s = m.statistics().get(split);
-      h.append("<tr><td>").append(esc(split)).append("</td><td class=\"n\">")
+      h.append("<tr><td>").append(ReportPages.esc(split)).append("</td><td class=\"n\">")
           .append(String.format(Locale.ROOT, "%,d", m.rowsPerSplit().get(split))).append("</td><td>")
-          .append(s == null || s.eventTimeMin() == null ? "" : esc(s.eventTimeMin() + " … " + s.eventTimeMax()))
+          .append(s == null || s.eventTimeMin() == null ? "" : ReportPages.esc(s.eventTimeMin() + " … " + s.eventTimeMax()))
           .append("</td></tr>");
     }
     h.append("</table>\n<div class=\"charts\">");
-    h.append(img(timeline(profile, spine.eventTime()), 1000, 320, "rows per " + profile.period() + " and split"));
+    h.append(ReportPages.img(timeline(profile, spine.eventTime()), 1000, 320, "rows per " + profile.period() + " and split"));
     h.append("</div>\n");
     if (!profile.labelMeans().isEmpty()) {
       h.append("<h2>Labels</h2>\n<div class=\"charts\">")
-          .append(img(labels(profile), 480, 280, "label means per split")).append("</div>\n");
+          .append(ReportPages.img(labels(profile), 480, 280, "label means per split")).append("</div>\n");
     }
     if (!profile.histograms().isEmpty()) {
       h.append("<h2>Numeric features</h2>\n<p>Each bar is the share of a split's non-null values in that bin; the "
           + "caption gives each split's nulls and mean.</p>\n<div class=\"charts\">");
       for (TrainingDatasetProfile.Histogram hist : profile.histograms()) {
-        h.append("<figure style=\"margin:0\">").append(img(histogram(profile, hist), 480, 260, hist.feature() + " per split"))
-            .append("<figcaption style=\"font-size:0.85em\">").append(esc(caption(m, profile, hist.feature())))
+        h.append("<figure style=\"margin:0\">").append(ReportPages.img(histogram(profile, hist), 480, 260, hist.feature() + " per split"))
+            .append("<figcaption style=\"font-size:0.85em\">").append(ReportPages.esc(caption(m, profile, hist.feature())))
             .append("</figcaption></figure>");
       }
       h.append("</div>\n");
     }
-    h.append("<p style=\"color:#888;font-size:0.8em\">Made by lakeline td show --report from the manifest and the stored rows.</p>\n");
-    return h.append("</body></html>\n").toString();
+    return ReportPages.end(h, "Made by lakeline td show --report from the manifest and the stored rows.");
   }
 
   private static JFreeChart timeline(TrainingDatasetProfile p, String eventTime) {
@@ -129,7 +112,7 @@ public final class TrainingDatasetReport {
     style(r, p.splits());
     plot.setRenderer(r);
     ((DateAxis) plot.getDomainAxis()).setTimeZone(TimeZone.getTimeZone(ZoneOffset.UTC));
-    return finish(chart);
+    return ReportPages.finish(chart);
   }
 
   private static JFreeChart labels(TrainingDatasetProfile p) {
@@ -148,7 +131,7 @@ public final class TrainingDatasetReport {
     for (int i = 0; i < p.splits().size(); i++) {
       r.setSeriesPaint(i, colour(p.splits().get(i), p.splits()));
     }
-    return finish(chart);
+    return ReportPages.finish(chart);
   }
 
   private static JFreeChart histogram(TrainingDatasetProfile p, TrainingDatasetProfile.Histogram h) {
@@ -169,7 +152,7 @@ public final class TrainingDatasetReport {
     ClusteredXYBarRenderer r = new ClusteredXYBarRenderer(0.05, false);
     style(r, p.splits());
     chart.getXYPlot().setRenderer(r);
-    return finish(chart);
+    return ReportPages.finish(chart);
   }
 
   private static String caption(TrainingDatasetManifest m, TrainingDatasetProfile p, String feature) {
@@ -196,28 +179,6 @@ public final class TrainingDatasetReport {
     }
   }
 
-  private static JFreeChart finish(JFreeChart chart) {
-    chart.setBackgroundPaint(Color.WHITE);
-    chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-    chart.getPlot().setBackgroundPaint(new Color(0xfafafa));
-    return chart;
-  }
-
-  private static String img(JFreeChart chart, int width, int height, String alt) {
-    ByteArrayOutputStream png = new ByteArrayOutputStream();
-    try {
-      ChartUtils.writeChartAsPNG(png, chart, width, height);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return "<img alt=\"" + esc(alt) + "\" width=\"" + width + "\" height=\"" + height + "\" src=\"data:image/png;base64,"
-        + Base64.getEncoder().encodeToString(png.toByteArray()) + "\">";
-  }
-
-  private static void row(StringBuilder h, String key, String value) {
-    h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>");
-  }
-
   private static Date date(LocalDate d) {
     return Date.from(d.atStartOfDay(ZoneOffset.UTC).toInstant());
   }
@@ -230,9 +191,5 @@ public final class TrainingDatasetReport {
   /** Which base rows a dataset holds, in words: "all rows", or "rows where" and the filter. */
   public static String rowsText(String filter) {
     return filter == null || filter.isBlank() || filter.strip().equalsIgnoreCase("true") ? "all rows" : "rows where " + filter;
-  }
-
-  static String esc(String s) {
-    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

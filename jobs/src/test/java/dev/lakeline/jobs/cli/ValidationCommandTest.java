@@ -1,6 +1,7 @@
 package dev.lakeline.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.ExitCode;
@@ -55,8 +56,19 @@ class ValidationCommandTest {
     assertEquals(0, json.exitCode(), json.err());
     assertTrue(json.out().contains("\"success\"") && json.out().contains("\"unexpected_count\""), json.out());
 
-    Cli none = run(lh, "validation", "history", "nothing_here");
-    assertTrue(none.out().contains("No validation reports"), none.out());
+    Path page = dir.resolve("pages/tx.html");
+    Cli report = run(lh, "validation", "history", "tx", "--report", page.toString());
+    assertEquals(0, report.exitCode(), report.err());
+    assertTrue(report.out().contains("report: " + page.toAbsolutePath()), report.out());
+    String html = Files.readString(page);
+    // oldest batch first: the amount check passed on good-1 and failed on bad-1
+    assertTrue(html.matches("(?s).*<tr><th>expect_column_values_to_be_between\\(amount\\)</th><td class=\"pass\"[^>]*>✓</td>"
+        + "<td class=\"fail\"[^>]*>✗</td></tr>.*"), html);
+    assertTrue(html.contains("<summary>#2 batch 2 — REJECTED, 1 failed</summary>"), "bad-1's failure, listed");
+
+    Cli none = run(lh, "validation", "history", "nothing_here", "--report", dir.resolve("none.html").toString());
+    assertTrue(none.out().contains("No validation reports") && none.out().contains("no report written"), none.out());
+    assertFalse(Files.exists(dir.resolve("none.html")));
   }
 
   @Test

@@ -1,0 +1,90 @@
+package dev.lakeline.jobs.reports;
+
+import dev.lakeline.core.Errors;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+
+/**
+ * What every HTML report shares: one self-contained page (its charts PNGs inside it, drawn with JFreeChart, so the
+ * file can be mailed, attached to a ticket or opened from a notebook's output folder), the page's head and style, the
+ * charts' look, escaping, and writing the file.
+ */
+public final class ReportPages {
+  private ReportPages() {}
+
+  /** The page's start: doctype, title, the shared style and {@code extraCss}; then the body is open. */
+  static StringBuilder start(String title, String extraCss) {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+    return new StringBuilder()
+        .append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
+        .append("</title>\n<style>")
+        .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
+        .append("table{border-collapse:collapse;margin:0.5em 0 1.5em}td,th{padding:3px 10px;text-align:left;border-bottom:1px solid #ddd}")
+        .append("th{background:#f4f4f4}td.n{text-align:right;font-variant-numeric:tabular-nums}")
+        .append(".charts{display:flex;flex-wrap:wrap;gap:12px}img{border:1px solid #eee}")
+        .append(extraCss)
+        .append("</style></head><body>\n");
+  }
+
+  /** The page's end, with a line on what made it. */
+  static String end(StringBuilder h, String madeBy) {
+    h.append("<p style=\"color:#888;font-size:0.8em\">").append(esc(madeBy)).append("</p>\n");
+    return h.append("</body></html>\n").toString();
+  }
+
+  /** A row of a key-value table. */
+  static void row(StringBuilder h, String key, String value) {
+    h.append("<tr><th>").append(esc(key)).append("</th><td>").append(esc(value)).append("</td></tr>");
+  }
+
+  /** The charts' common look: white background, a light plot, a bold title. */
+  static JFreeChart finish(JFreeChart chart) {
+    chart.setBackgroundPaint(Color.WHITE);
+    chart.getTitle().setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+    chart.getPlot().setBackgroundPaint(new Color(0xfafafa));
+    return chart;
+  }
+
+  /** The chart as an {@code <img>} holding its PNG. */
+  static String img(JFreeChart chart, int width, int height, String alt) {
+    ByteArrayOutputStream png = new ByteArrayOutputStream();
+    try {
+      ChartUtils.writeChartAsPNG(png, chart, width, height);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return "<img alt=\"" + esc(alt) + "\" width=\"" + width + "\" height=\"" + height + "\" src=\"data:image/png;base64,"
+        + Base64.getEncoder().encodeToString(png.toByteArray()) + "\">";
+  }
+
+  /**
+   * Writes the page to {@code file}, making its folder; a file that cannot be written is a configuration error naming
+   * it. Returns the file's absolute path.
+   */
+  public static Path write(Path file, String html) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(file, html);
+    } catch (IOException e) {
+      throw Errors.config(e, "Cannot write the report to %s: %s. Give --report a file in a folder you can write to.", file, e.getMessage());
+    }
+    return file.toAbsolutePath();
+  }
+
+  static String esc(String s) {
+    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

@@ -1,0 +1,145 @@
+package dev.lakeline.jobs.reports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.validation.Decision;
+import dev.lakeline.validation.Expectation;
+import dev.lakeline.validation.ExpectationResult;
+import dev.lakeline.validation.IngestionPolicy;
+import dev.lakeline.validation.Severity;
+import dev.lakeline.validation.ValidationReport;
+import dev.lakeline.validation.ValidationResult;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+
+/** The validation history page, from reports made here (no Spark: the page is drawn from the reports alone). */
+class ValidationHistoryReportTest {
+  private static final Expectation MEAN =
+      Expectation.of("expect_column_mean_to_be_between", Map.of("column", "amount", "min_value", 0, "max_value", 50));
+  private static final Expectation NOT_NULL = Expectation.of("expect_column_values_to_not_be_null", Map.of("column", "id"));
+  private static final Expectation IN_SET = Expectation.of("expect_column_values_to_be_in_set",
+      Map.of("column", "channel", "value_set", List.of("web", "store"), "mostly", 0.9)).withSeverity(Severity.WARNING);
+
+  private static ExpectationResult mean(double observed) {
+    return new ExpectationResult(MEAN, "mean(amount)", observed >= 0 && observed <= 50, 10, null, null, null, observed, null,
+        "observed " + observed + "; expected >= 0 and <= 50");
+  }
+
+  private static ExpectationResult notNull(long nulls) {
+    return new ExpectationResult(NOT_NULL, "not_null(id)", nulls == 0, 10, null, nulls, null, null, null, nulls + " of 10 rows are null");
+  }
+
+  private static ExpectationResult inSet(long unexpected) {
+    return new ExpectationResult(IN_SET, "in_set(channel)", unexpected <= 1, 10, 0L, unexpected, null, null, null,
+        unexpected + " of 10 values are unexpected <script>");
+  }
+
+  private static ValidationReport report(int n, Decision decision, ExpectationResult... results) {
+    return new ValidationReport("r" + n, "tx", 1, "run" + n, "insert:tx:2024-06-0" + n, IngestionPolicy.STRICT, decision,
+        decision == Decision.REJECTED ? null : (long) n, "2024-06-0" + n, new ValidationResult("tx_suite", 10, List.of(results)));
+  }
+
+  /** Oldest first, as the page shows them; the page is given them newest first. */
+  private static List<ValidationReport> history() {
+    return List.of(
+        report(1, Decision.INGESTED, notNull(0), mean(12.5)),
+        report(2, Decision.REJECTED, notNull(0), mean(61.0), inSet(0)),
+        report(3, Decision.INGESTED, notNull(0), mean(20.0), inSet(3)),
+        report(4, Decision.INGESTED, notNull(0), mean(30.0), inSet(1)));
+  }
+
+  private static String page(List<ValidationReport> oldestFirst) {
+    List<ValidationReport> newestFirst = new ArrayList<>(oldestFirst);
+    java.util.Collections.reverse(newestFirst);
+    return ValidationHistoryReport.html("tx", newestFirst);
+  }
+
+  /** The cells of one expectation's row in the grid, oldest batch first: pass, fail, warn or none. */
+  private static List<String> gridRow(String html, String label) {
+    Matcher row = Pattern.compile("<tr><th>" + Pattern.quote(label) + "(?: <small>\\(warning\\)</small>)?</th>(.*?)</tr>").matcher(html);
+    assertTrue(row.find(), "a grid row for " + label);
+    List<String> cells = new ArrayList<>();
+    Matcher cell = Pattern.compile("<td class=\"(\\w+)\"").matcher(row.group(1));
+    while (cell.find()) {
+      cells.add(cell.group(1));
+    }
+    return cells;
+  }
+
+  @Test
+  void theGridShowsEveryExpectationAgainstEveryBatchOldestFirst() {
+    String html = page(history());
+    assertEquals(List.of("pass", "pass", "pass", "pass"), gridRow(html, "not_null(id)"));
+    assertEquals(List.of("pass", "fail", "pass", "pass"), gridRow(html, "mean(amount)"));
+    // not in the first batch's suite; failed as a warning (not an error) in the third
+    assertEquals(List.of("none", "pass", "warn", "pass"), gridRow(html, "in_set(channel)"));
+    assertTrue(html.contains("<td class=\"fail\" title=\"observed 61.0; expected &gt;= 0 and &lt;= 50\">"), "a cell says what was observed");
+    assertTrue(html.contains("3 INGESTED · 1 REJECTED"), "the decisions are counted");
+    assertFalse(html.contains("<script>"), "text from the data is escaped");
+    assertTrue(html.contains("&lt;script&gt;"));
+  }
+
+  @Test
+  void measuredValuesGetATrendChartAndAlwaysCleanSharesDoNot() throws IOException {
+    String html = page(history());
+    Map<String, int[]> charts = charts(html);
+    assertTrue(charts.containsKey("mean(amount) over batches"), charts.keySet().toString());
+    assertTrue(charts.containsKey("in_set(channel) over batches"), "a share of unexpected rows that moved: " + charts.keySet());
+    assertFalse(charts.containsKey("not_null(id) over batches"), "never a null: nothing to draw");
+    assertTrue(charts.containsKey("rows per batch by decision"));
+    assertEquals(3, charts.size(), charts.keySet().toString());
+  }
+
+  @Test
+  void failuresAreListedNewestFirstTheNewestOpen() {
+    String html = page(history());
+    int third = html.indexOf("<summary>#3 2024-06-03 — INGESTED, 1 failed</summary>");
+    int second = html.indexOf("<summary>#2 2024-06-02 — REJECTED, 1 failed</summary>");
+    assertTrue(third > 0 && second > third, "newest first");
+    assertTrue(html.substring(0, third).endsWith("<details open>"), "the newest failure is open");
+    assertFalse(html.contains("<summary>#1 "), "a batch that passed everything is not listed");
+  }
+
+  @Test
+  void aLongSuiteDrawsAtMostTheCapAndSaysHowManyMore() throws IOException {
+    List<ValidationReport> batches = new ArrayList<>();
+    int expectations = ValidationHistoryReport.MAX_TRENDS + 5;
+    for (int b = 1; b <= 2; b++) {
+      List<ExpectationResult> results = new ArrayList<>();
+      for (int e = 0; e < expectations; e++) {
+        Expectation x = Expectation.of("expect_column_max_to_be_between", Map.of("column", "c" + e, "max_value", 100));
+        results.add(new ExpectationResult(x, "max(c" + e + ")", true, 10, null, null, null, b * 10.0 + e, null, "observed"));
+      }
+      batches.add(report(b, Decision.INGESTED, results.toArray(ExpectationResult[]::new)));
+    }
+    String html = page(batches);
+    assertEquals(ValidationHistoryReport.MAX_TRENDS + 1, charts(html).size(), "the cap, and the rows per batch");
+    assertTrue(html.contains("5 more are in the grid"), "says what was left out");
+    assertEquals(List.of("pass", "pass"), gridRow(html, "max(c44)"), "the grid keeps every expectation");
+  }
+
+  /** Every chart's alt text and size, checked to decode as a PNG of the size it states. */
+  private static Map<String, int[]> charts(String html) throws IOException {
+    Map<String, int[]> out = new java.util.LinkedHashMap<>();
+    Matcher png = Pattern.compile("alt=\"([^\"]*)\" width=\"(\\d+)\" height=\"(\\d+)\" src=\"data:image/png;base64,([^\"]+)\"").matcher(html);
+    while (png.find()) {
+      BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(png.group(4))));
+      int[] size = {Integer.parseInt(png.group(2)), Integer.parseInt(png.group(3))};
+      assertEquals(size[0], image.getWidth(), png.group(1));
+      assertEquals(size[1], image.getHeight(), png.group(1));
+      out.put(png.group(1), size);
+    }
+    return out;
+  }
+}
