@@ -1,5 +1,7 @@
 package dev.lakeline.jobs.cli;
 
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.FeatureViewFiles;
 import dev.lakeline.core.Durations;
@@ -8,6 +10,17 @@ import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.reports.TrainingDatasetReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.apache.spark.sql.DataFrameWriter;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,8 +29,10 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "fv",
     mixinStandardHelpOptions = true,
-    description = "Feature views: list them, create one from a definition file (base group, features, point-in-time joins, labels), or show one.",
-    subcommands = {FeatureViewCommand.Listing.class, FeatureViewCommand.Create.class, FeatureViewCommand.Show.class})
+    description = "Feature views: list them, create one from a definition file (base group, features, point-in-time joins, labels), "
+        + "show one, or read its batch data for inference.",
+    subcommands = {FeatureViewCommand.Listing.class, FeatureViewCommand.Create.class, FeatureViewCommand.Show.class,
+        FeatureViewCommand.Read.class})
 final class FeatureViewCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -89,6 +104,111 @@ final class FeatureViewCommand implements Runnable {
       out.printf("  columns   %s%n", v.featureColumns());
       if (!s.transformations().isEmpty()) {
         out.printf("  model-dependent transformations (fitted by training) %s%n", s.transformations());
+      }
+    }
+  }
+
+  @Command(name = "read",
+      description = {"Batch data of a feature view for inference: its base rows of a time range, or the latest row of "
+          + "every entity as of a time, or the rows a filter selects; every joined group's features point-in-time, labels "
+          + "left out. Prints the first rows, or writes them all to --output.",
+          "Times are UTC: YYYY-MM-DD, 'YYYY-MM-DD HH:MM:SS' or an ISO-8601 instant."})
+  static final class Read extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "NAME", description = "The view's name.")
+    String name;
+
+    @picocli.CommandLine.Mixin HelpOption help;
+
+    @Option(names = "--version", paramLabel = "N", defaultValue = "1", description = "The view's version (default ${DEFAULT-VALUE}).")
+    int version;
+
+    @Option(names = "--start", paramLabel = "TIME", description = "Base rows with event time at or after this (with --end).")
+    String start;
+
+    @Option(names = "--end", paramLabel = "TIME", description = "… and before this (exclusive).")
+    String end;
+
+    @Option(names = "--latest-as-of", paramLabel = "TIME",
+        description = "Instead: each entity's latest base row at or before this time, every group read as of it.")
+    String latestAsOf;
+
+    @Option(names = "--filter", paramLabel = "SQL", description = "Instead: the base rows this SQL condition selects.")
+    String filter;
+
+    @Option(names = "--output", paramLabel = "PATH", description = "Write every row here (a new folder or table) instead of printing.")
+    String output;
+
+    @Option(names = "--format", paramLabel = "FMT", defaultValue = "parquet",
+        description = "--output's format: parquet (default), delta, csv (with a header) or json.")
+    String format;
+
+    @Option(names = "--limit", defaultValue = "20", description = "Rows to print without --output (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      int forms = (start != null || end != null ? 1 : 0) + (latestAsOf != null ? 1 : 0) + (filter != null ? 1 : 0);
+      if (forms != 1) {
+        throw Errors.config("Say which base rows to read, one way: --start T --end T (a time range), --latest-as-of T "
+            + "(the latest per entity) or --filter SQL (--filter true for all of them).");
+      }
+      if ((start == null) != (end == null)) {
+        throw Errors.config("A time range needs both ends: --start %s --end %s.", start == null ? "?" : start, end == null ? "?" : end);
+      }
+      if (output != null && !List.of("parquet", "delta", "csv", "json").contains(format)) {
+        throw Errors.config("Unknown --format '%s': use parquet, delta, csv or json.", format);
+      }
+      if (output != null && LakeFiles.of(ctx.spark()).exists(output)) {
+        throw Errors.conflict("%s already exists: give --output a new path, or delete it first.", output);
+      }
+      FeatureView v = ctx.featureStore().getFeatureView(name, version);
+      String base = v.spec().base().name();
+      String time = v.identityColumns().get(v.identityColumns().size() - 1);
+      FeatureView.FeatureFrame frame;
+      String rows;
+      if (start != null) {
+        Instant from = utc("--start", start);
+        Instant to = utc("--end", end);
+        frame = v.batchData(from, to);
+        rows = String.format("%s rows with %s in [%s, %s)", base, time, from, to);
+      } else if (latestAsOf != null) {
+        Instant at = utc("--latest-as-of", latestAsOf);
+        frame = v.latestFeatures(at);
+        rows = String.format("the latest %s row per %s at or before %s", base, v.identityColumns().subList(0, v.identityColumns().size() - 1), at);
+      } else {
+        frame = v.batchData(filter);
+        String which = TrainingDatasetReport.rowsText(filter);
+        rows = which.startsWith("all") ? "all " + base + " rows" : base + " " + which;
+      }
+      out.printf("batch data of feature view %s v%d: %s · %d features · groups at Delta versions %s%n",
+          name, version, rows, v.featureColumns().size(), frame.sourceVersions());
+      Dataset<Row> data = frame.data();
+      if (output == null) {
+        out.println(data.showString(limit, 40, false).stripTrailing());
+        return;
+      }
+      DataFrameWriter<Row> writer = data.write().format(format).mode(SaveMode.ErrorIfExists);
+      if (format.equals("csv")) {
+        writer = writer.option("header", "true");
+      }
+      writer.save(output);
+      Dataset<Row> written = ctx.spark().read().format(format).option("header", "true").load(output);
+      out.printf("wrote %,d rows (%s) to %s%n", written.count(), String.join(", ", data.columns()), output);
+    }
+
+    /** A UTC time: a date (its midnight), a date and time, or an ISO-8601 instant. */
+    private static Instant utc(String option, String value) {
+      String t = value.trim();
+      try {
+        if (t.length() == 10) {
+          return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
+        }
+        if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
+          return OffsetDateTime.parse(t).toInstant();
+        }
+        return LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e) {
+        throw Errors.config("%s '%s' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM:SS' (UTC) or an ISO-8601 instant.", option, value);
       }
     }
   }

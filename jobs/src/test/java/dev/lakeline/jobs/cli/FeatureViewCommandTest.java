@@ -10,6 +10,8 @@ import dev.lakeline.testkit.TestLakehouse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,6 +67,31 @@ class FeatureViewCommandTest {
     assertTrue(show.out().contains("join      credit_reports v1 on [applicant_id], point-in-time, at or before"), show.out());
     assertTrue(show.out().contains("max age 365d · on a miss {revol_util=0.0}"), show.out());
     assertTrue(show.out().contains("model-dependent transformations (fitted by training) {int_rate=standard_scaler, loan_amount=robust_scaler}"), show.out());
+
+    // batch data for inference: a month of loans, every feature joined, no label; then the latest per loan
+    String batch = dir.resolve("batch-may").toString();
+    Cli read = Cli.inLakehouse(lh, "fv", "read", "loans_cli", "--start", "2024-05-01", "--end", "2024-06-01", "--output", batch);
+    assertEquals(0, read.exitCode(), read.err());
+    Dataset<Row> loans = spark.read().format("delta").load(lh.layout().featureGroup("loans", 1));
+    long may = loans.where("issue_date >= DATE'2024-05-01' AND issue_date < DATE'2024-06-01'").count();
+    Dataset<Row> rows = spark.read().parquet(batch);
+    assertTrue(may > 0);
+    assertEquals(may, rows.count(), read.out());
+    assertEquals(may, rows.where("issue_date >= DATE'2024-05-01' AND issue_date < DATE'2024-06-01'").count(), "only the range");
+    assertEquals(java.util.List.of("loan_id", "issue_date", "loan_amount", "int_rate", "annual_income", "revol_util", "applicant_id"),
+        java.util.List.of(rows.columns()), "identity, features and the join's key; no label");
+    assertTrue(read.out().contains(String.format("wrote %,d rows", may)), read.out());
+    Cli existing = Cli.inLakehouse(lh, "fv", "read", "loans_cli", "--filter", "true", "--output", batch);
+    assertEquals(ExitCode.CONFLICT.code(), existing.exitCode(), "an existing output is never overwritten");
+    assertEquals(may, spark.read().parquet(batch).count());
+    Cli latest = Cli.inLakehouse(lh, "fv", "read", "loans_cli", "--latest-as-of", "2024-03-01 12:00:00", "--limit", "5");
+    assertEquals(0, latest.exitCode(), latest.err());
+    assertTrue(latest.out().contains("the latest loans row per [loan_id] at or before 2024-03-01T12:00:00Z"), latest.out());
+    assertTrue(latest.out().contains("| 2024-03-01 |") || latest.out().contains("|2024-03-01|"), "event time = as-of: " + latest.out());
+    Cli halfRange = Cli.inLakehouse(lh, "fv", "read", "loans_cli", "--start", "2024-05-01");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), halfRange.exitCode());
+    assertTrue(halfRange.err().contains("needs both ends"), halfRange.err());
+    assertFalse(halfRange.hasStackTrace(), halfRange.err());
 
     Cli td = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
         "--split", "time", "--validation-start", "2024-03-01", "--test-start", "2024-04-15", "--gap-days", "7");
