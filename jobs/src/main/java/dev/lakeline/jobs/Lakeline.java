@@ -253,10 +253,13 @@ public final class Lakeline {
     return registry.register(model, trained.model(), card);
   }
 
-  /** A model version by reference: a version number ({@code "3"}) or {@code "latest"}. */
+  /**
+   * A model version by reference: a version number ({@code "3"}), {@code "latest"}, an alias ({@code "@champion"}) or
+   * the best by a test metric ({@code "best:areaUnderROC"}).
+   */
   public ModelVersion model(String name, String reference) {
     if (reference == null || reference.isBlank()) {
-      throw Errors.config("Name the version of model %s to load: a number or 'latest'.", name);
+      throw Errors.config("Name the version of model %s to load: a number, 'latest', '@alias' or 'best:<metric>'.", name);
     }
     return registry().resolve(name, reference);
   }

@@ -11,6 +11,7 @@ import dev.lakeline.core.storage.StorageLayout;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.SparkSession;
@@ -19,10 +20,19 @@ import org.apache.spark.sql.SparkSession;
  * A file-based model registry under {@code <root>/models/<name>/}. Version numbers are claimed atomically
  * ({@code _claims/v<n>}, created exclusively), so two trainings never share one; a version is visible only once
  * its {@code model.json} is written, after the model itself; versions are never overwritten.
+ *
+ * <p>Aliases ({@code champion}, {@code challenger}, …) are movable names for versions. Every move is an entry of the
+ * model's alias log, {@code _aliases/<sequence>.json}, claimed the same way (created exclusively, so two moves never
+ * share a place in the log); the current aliases are the log replayed in sequence order, so concurrent moves end
+ * with the later entry and the log shows both. References resolve as a version number, {@code latest}, {@code @alias}
+ * or {@code best:<metric>} (the highest test metric; the lowest for error metrics such as {@code rmse}).
  */
 public final class ModelRegistry {
   static final String MODEL_DIR = "model";
   static final String CARD = "model.json";
+  static final String ALIASES = "_aliases";
+  /** Metrics where lower is better; every other metric is better higher. */
+  static final java.util.Set<String> LOWER_IS_BETTER = java.util.Set.of("rmse", "mse", "mae", "logLoss", "hammingLoss");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final SparkSession spark;
@@ -84,8 +94,8 @@ public final class ModelRegistry {
   }
 
   /**
-   * Resolves a reference: a version number or {@code latest}. (Aliases such as {@code @champion} arrive with
-   * the registry's alias log.)
+   * Resolves a reference: a version number, {@code latest}, {@code @alias} (where the alias points now) or {@code
+   * best:<metric>} (the version with the best value of that test metric in its card; ties go to the newer version).
    */
   public ModelVersion resolve(String name, String reference) {
     String ref = reference.trim();
@@ -99,8 +109,150 @@ public final class ModelRegistry {
     if (ref.matches("[0-9]+")) {
       return get(name, Integer.parseInt(ref));
     }
+    if (ref.startsWith("@")) {
+      String alias = ref.substring(1);
+      Integer version = aliases(name).get(alias);
+      if (version == null) {
+        throw Errors.notFound("Model %s has no alias '%s'. Its aliases: %s. Set one with 'lakeline models alias %s %s <version>'.",
+            name, alias, aliases(name).isEmpty() ? "none yet" : aliases(name), name, alias);
+      }
+      return get(name, version);
+    }
+    if (ref.startsWith("best:")) {
+      return best(name, ref.substring("best:".length()).trim());
+    }
     throw Errors.config(
-        "Cannot resolve model version '%s' of %s: use a version number or 'latest'.", reference, name);
+        "Cannot resolve model version '%s' of %s: use a version number, 'latest', '@alias' or 'best:<metric>'.", reference, name);
+  }
+
+  private ModelVersion best(String name, String metric) {
+    boolean lower = LOWER_IS_BETTER.contains(metric);
+    ModelVersion best = null;
+    java.util.Set<String> known = new java.util.TreeSet<>();
+    for (ModelVersion v : versions(name)) {
+      Map<String, Double> metrics = v.card().metrics() == null ? Map.of() : v.card().metrics();
+      known.addAll(metrics.keySet());
+      Double value = metrics.get(metric);
+      if (value == null || value.isNaN()) {
+        continue;
+      }
+      double current = best == null ? Double.NaN : best.card().metrics().get(metric);
+      if (best == null || (lower ? value <= current : value >= current)) {
+        best = v;
+      }
+    }
+    if (best == null) {
+      throw Errors.notFound("No version of model %s has the metric '%s'. Its versions' metrics: %s.", name, metric,
+          known.isEmpty() ? "none" : known);
+    }
+    return best;
+  }
+
+  /**
+   * Points {@code alias} at {@code version} (which must be registered) and logs the move with {@code reason}.
+   * Returns the log entry, or null when the alias already pointed there (nothing is logged then).
+   */
+  public AliasMove setAlias(String name, String alias, int version, String reason) {
+    Names.check("alias", alias);
+    get(name, version);
+    Integer previous = aliases(name).get(alias);
+    if (previous != null && previous == version) {
+      return null;
+    }
+    return appendMove(name, alias, version, reason);
+  }
+
+  /** Removes {@code alias} and logs it; not found when it is not set. Returns the log entry. */
+  public AliasMove removeAlias(String name, String alias, String reason) {
+    Names.check("alias", alias);
+    if (!aliases(name).containsKey(alias)) {
+      throw Errors.notFound("Model %s has no alias '%s' to remove. Its aliases: %s.", name, alias,
+          aliases(name).isEmpty() ? "none" : aliases(name));
+    }
+    return appendMove(name, alias, null, reason);
+  }
+
+  /** Every alias of {@code name} and the version it points at now, by alias name. */
+  public Map<String, Integer> aliases(String name) {
+    Map<String, Integer> current = new java.util.TreeMap<>();
+    for (AliasMove m : aliasLog(name)) {
+      if (m.version() == null) {
+        current.remove(m.alias());
+      } else {
+        current.put(m.alias(), m.version());
+      }
+    }
+    return current;
+  }
+
+  /** The alias log of {@code name}, oldest first, each entry with the version its alias pointed at before it. */
+  public List<AliasMove> aliasLog(String name) {
+    String dir = layout.models(name) + "/" + ALIASES;
+    List<Integer> sequences = new ArrayList<>();
+    for (String entry : files.list(dir)) {
+      if (entry.matches("[0-9]+\\.json")) {
+        sequences.add(Integer.parseInt(entry.substring(0, entry.length() - 5)));
+      }
+    }
+    java.util.Collections.sort(sequences);
+    Map<String, Integer> current = new java.util.HashMap<>();
+    List<AliasMove> log = new ArrayList<>();
+    for (int seq : sequences) {
+      AliasMove stored;
+      try {
+        stored = JSON.readValue(files.read(dir + "/" + entryName(seq)), AliasMove.class);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("Cannot read " + dir + "/" + entryName(seq) + ": " + e.getOriginalMessage(), e);
+      }
+      Integer previous = current.get(stored.alias());
+      if (stored.version() == null) {
+        current.remove(stored.alias());
+      } else {
+        current.put(stored.alias(), stored.version());
+      }
+      log.add(new AliasMove(seq, stored.alias(), stored.version(), previous, stored.reason(), stored.movedBy(), stored.movedAt()));
+    }
+    return log;
+  }
+
+  private AliasMove appendMove(String name, String alias, Integer version, String reason) {
+    String dir = layout.models(name) + "/" + ALIASES;
+    for (int attempt = 0; attempt < 100; attempt++) {
+      List<AliasMove> log = aliasLog(name);
+      int seq = log.isEmpty() ? 1 : log.get(log.size() - 1).sequence() + 1;
+      // the previous version is worked out when the log is read, so a concurrent move cannot make it wrong
+      AliasMove move = new AliasMove(seq, alias, version, null, reason == null ? "" : reason,
+          System.getProperty("user.name", ""), java.time.Instant.now().toString());
+      try {
+        files.createExclusive(dir + "/" + entryName(seq), JSON.writeValueAsString(move));
+      } catch (LakelineException.Conflict movedByAnother) {
+        continue; // another move took this place in the log; read it and take the next
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e);
+      }
+      return aliasLog(name).stream().filter(m -> m.sequence() == seq).findFirst().orElseThrow();
+    }
+    throw Errors.conflict("Could not append to the alias log of model %s after 100 attempts.", name);
+  }
+
+  private static String entryName(int sequence) {
+    return String.format(java.util.Locale.ROOT, "%08d.json", sequence);
+  }
+
+  /** Every model with at least one visible version, by name. */
+  public List<String> models() {
+    List<String> out = new ArrayList<>();
+    for (String entry : files.list(layout.models())) {
+      try {
+        if (!versions(entry).isEmpty()) {
+          out.add(entry);
+        }
+      } catch (LakelineException.ConfigError notAModelName) {
+        // a folder Lakeline did not make (its name is not a valid model name)
+      }
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
   }
 
   /** The version trained from the same inputs ({@link ModelCard#runKey()}), if any. */

@@ -1,6 +1,7 @@
 package dev.lakeline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,7 +60,8 @@ class ModelRegistryTest {
     registry.register("m", tinyModel(spark), card("a"));
     var missing = assertThrows(LakelineException.NotFound.class, () -> registry.get("m", 7));
     assertTrue(missing.getMessage().contains("[1]"), missing.getMessage());
-    assertThrows(LakelineException.ConfigError.class, () -> registry.resolve("m", "newest"));
+    var bad = assertThrows(LakelineException.ConfigError.class, () -> registry.resolve("m", "newest"));
+    assertTrue(bad.getMessage().contains("'@alias' or 'best:<metric>'"), bad.getMessage());
     assertThrows(LakelineException.ConfigError.class, () -> registry.register("../m", tinyModel(spark), card("x")));
   }
 
@@ -94,5 +96,85 @@ class ModelRegistryTest {
     }
     assertEquals(Set.of(1, 2, 3, 4, 5, 6), versions);
     assertEquals(6, registry.versions("m").size());
+  }
+
+  private static ModelCard card(String runKey, Map<String, Double> metrics) {
+    return new ModelCard(runKey, "test", Map.of(), metrics, "td", Map.of(), List.of("x"), "label", "2024-06-30", Map.of());
+  }
+
+  @Test
+  void aliasesMoveAndEveryMoveIsLogged(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    for (int i = 1; i <= 3; i++) {
+      registry.register("m", model, card("r" + i));
+    }
+    assertEquals("champion: set to v1", registry.setAlias("m", "champion", 1, "first").describe());
+    registry.setAlias("m", "challenger", 3, "");
+    assertEquals(1, registry.resolve("m", "@champion").version());
+    AliasMove promoted = registry.setAlias("m", "champion", 3, "better AUC on June");
+    assertEquals("champion: v1 → v3", promoted.describe());
+    assertEquals(3, registry.resolve("m", " @champion ").version());
+    assertNull(registry.setAlias("m", "champion", 3, "again"), "pointing an alias where it points logs nothing");
+    assertEquals("challenger: removed (was v3)", registry.removeAlias("m", "challenger", "promoted").describe());
+    assertEquals(Map.of("champion", 3), registry.aliases("m"));
+
+    List<AliasMove> log = registry.aliasLog("m");
+    assertEquals(List.of(1, 2, 3, 4), log.stream().map(AliasMove::sequence).toList());
+    assertEquals(List.of("champion", "challenger", "champion", "challenger"), log.stream().map(AliasMove::alias).toList());
+    assertEquals(java.util.Arrays.asList(1, 3, 3, null), log.stream().map(AliasMove::version).toList());
+    assertEquals(java.util.Arrays.asList(null, null, 1, 3), log.stream().map(AliasMove::previous).toList());
+    assertEquals("better AUC on June", log.get(2).reason());
+
+    var gone = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@challenger"));
+    assertTrue(gone.getMessage().contains("{champion=3}"), gone.getMessage());
+    assertThrows(LakelineException.NotFound.class, () -> registry.setAlias("m", "champion", 9, ""), "an unregistered version");
+    assertThrows(LakelineException.NotFound.class, () -> registry.removeAlias("m", "nobody", ""));
+    assertThrows(LakelineException.ConfigError.class, () -> registry.setAlias("m", "../x", 1, ""));
+    assertEquals(Map.of("champion", 3), registry.aliases("m"), "failed moves changed nothing");
+  }
+
+  @Test
+  void bestByMetricTakesTheHighestOrForErrorsTheLowest(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    registry.register("m", model, card("a", Map.of("areaUnderROC", 0.71, "rmse", 3.0)));
+    registry.register("m", model, card("b", Map.of("areaUnderROC", 0.93, "rmse", 2.5)));
+    registry.register("m", model, card("c", Map.of("areaUnderROC", 0.80, "rmse", 2.0)));
+    registry.register("m", model, card("d", Map.of()));
+    assertEquals(2, registry.resolve("m", "best:areaUnderROC").version());
+    assertEquals(3, registry.resolve("m", "best:rmse").version());
+    var unknown = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "best:f1"));
+    assertTrue(unknown.getMessage().contains("[areaUnderROC, rmse]"), unknown.getMessage());
+    assertEquals(List.of("m"), registry.models());
+  }
+
+  @Test
+  void concurrentAliasMovesEachTakeTheirOwnPlaceInTheLog(SparkSession spark, TestLakehouse lh) throws Exception {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    for (int i = 1; i <= 6; i++) {
+      registry.register("m", model, card("r" + i));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new java.util.ArrayList<>();
+      for (int v = 1; v <= 6; v++) {
+        int version = v;
+        futures.add(pool.submit(() -> registry.setAlias("m", "champion", version, "race")));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    List<AliasMove> log = registry.aliasLog("m");
+    assertEquals(6, log.size(), "every move logged once");
+    assertEquals(Set.of(1, 2, 3, 4, 5, 6), log.stream().map(AliasMove::version).collect(java.util.stream.Collectors.toSet()));
+    for (int i = 1; i < log.size(); i++) {
+      assertEquals(log.get(i - 1).version(), log.get(i).previous(), "each move starts where the one before it ended");
+    }
+    assertEquals(log.get(5).version(), registry.resolve("m", "@champion").version(), "the last entry wins");
   }
 }

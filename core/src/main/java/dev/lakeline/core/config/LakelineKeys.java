@@ -70,7 +70,7 @@ public final class LakelineKeys {
       ConfigKey.string(
           "inference.model-version",
           "latest",
-          "Model version to score with: a number, 'latest', or '@alias' (for example '@champion').");
+          "Model version to score with: a number, 'latest', '@alias' (for example '@champion') or 'best:<metric>' (for example 'best:areaUnderROC').");
 
   public static final ConfigKey<Integer> INFERENCE_WINDOW_DAYS =
       ConfigKey.integer(

@@ -91,6 +91,11 @@ public final class StorageLayout {
     return under(trainingDatasets(view, version), "td" + checkVersion(number));
   }
 
+  /** The folder that holds every model ({@code <name>/v<version>} under it). */
+  public String models() {
+    return join("models");
+  }
+
   public String models(String name) {
     return join("models", Names.check("model", name));
   }

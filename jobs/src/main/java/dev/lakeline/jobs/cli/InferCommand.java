@@ -21,7 +21,7 @@ final class InferCommand extends JobCommand {
       description = "Logical date of the run (Airflow: {{ ds }}).")
   LocalDate date;
 
-  @Option(names = "--model-version", paramLabel = "REF", description = "Model version: a number or 'latest' (default from inference.model-version).")
+  @Option(names = "--model-version", paramLabel = "REF", description = "Model version: a number, latest, @alias (e.g. @champion) or best:<metric> (default from inference.model-version).")
   String modelVersion;
 
   @Override

@@ -32,6 +32,7 @@ import picocli.CommandLine.Spec;
       FeatureGroupCommand.class,
       FeatureViewCommand.class,
       TrainingDatasetCommand.class,
+      ModelsCommand.class,
       ValidationCommand.class,
       SuggestCommand.class,
       ConfigCommand.class,

@@ -1,0 +1,197 @@
+package dev.lakeline.jobs.cli;
+
+import dev.lakeline.jobs.JobContext;
+import dev.lakeline.training.AliasMove;
+import dev.lakeline.training.ModelCard;
+import dev.lakeline.training.ModelRegistry;
+import dev.lakeline.training.ModelVersion;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lakeline models …}: the model registry from the command line. */
+@Command(
+    name = "models",
+    mixinStandardHelpOptions = true,
+    description = "The model registry: list models and their versions, show a version's card, move aliases "
+        + "(champion, challenger, …) and read their log.",
+    footer = {"", "A model version is named by REF: a number, latest, @alias or best:<metric> (e.g. best:areaUnderROC)."},
+    subcommands = {ModelsCommand.Listing.class, ModelsCommand.Show.class, ModelsCommand.Alias.class, ModelsCommand.Aliases.class})
+final class ModelsCommand implements Runnable {
+  /** The metrics a version table shows, when a card has them. */
+  private static final List<String> SHOWN_METRICS = List.of("areaUnderROC", "areaUnderPR", "accuracy", "rmse", "r2");
+
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(LakelineCli.stdout(spec));
+  }
+
+  /** Version numbers an alias map points at, as "champion → v3, challenger → v4", or per version its aliases. */
+  private static Map<Integer, List<String>> byVersion(Map<String, Integer> aliases) {
+    Map<Integer, List<String>> out = new TreeMap<>();
+    aliases.forEach((alias, v) -> out.computeIfAbsent(v, k -> new ArrayList<>()).add("@" + alias));
+    return out;
+  }
+
+  private static String metric(ModelCard card, String name) {
+    Double v = card.metrics() == null ? null : card.metrics().get(name);
+    return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "Without MODEL: every model with its number of versions, latest version and aliases. With MODEL: its versions.")
+  static final class Listing extends StoreCommand {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "A model's name.")
+    String model;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      ModelRegistry registry = ctx.registry();
+      if (model == null) {
+        List<String> models = registry.models();
+        if (models.isEmpty()) {
+          out.printf("no models under %s yet: 'lakeline train --date D' registers one%n", ctx.layout().root());
+          return;
+        }
+        TextTable table = new TextTable("model", ">versions", ">latest", "aliases");
+        for (String name : models) {
+          List<ModelVersion> versions = registry.versions(name);
+          List<String> aliases = new ArrayList<>();
+          registry.aliases(name).forEach((a, v) -> aliases.add("@" + a + " → v" + v));
+          table.row(name, versions.size(), "v" + versions.get(versions.size() - 1).version(), String.join(", ", aliases));
+        }
+        table.print(out);
+        return;
+      }
+      List<ModelVersion> versions = registry.versions(model);
+      if (versions.isEmpty()) {
+        out.printf("model %s has no versions under %s%n", model, ctx.layout().root());
+        return;
+      }
+      List<String> metrics = new ArrayList<>();
+      for (String m : SHOWN_METRICS) {
+        if (versions.stream().anyMatch(v -> v.card().metrics() != null && v.card().metrics().containsKey(m))) {
+          metrics.add(m);
+        }
+      }
+      List<String> header = new ArrayList<>(List.of("version", "algorithm", "trained for"));
+      metrics.forEach(m -> header.add(">" + m));
+      header.add("aliases");
+      header.add("training dataset");
+      TextTable table = new TextTable(header.toArray(String[]::new));
+      Map<Integer, List<String>> aliases = byVersion(registry.aliases(model));
+      for (ModelVersion v : versions) {
+        List<Object> row = new ArrayList<>(List.of("v" + v.version(), v.card().algorithm(), v.card().logicalDate()));
+        metrics.forEach(m -> row.add(metric(v.card(), m)));
+        row.add(String.join(", ", aliases.getOrDefault(v.version(), List.of())));
+        row.add(v.card().trainingDataset());
+        table.row(row.toArray());
+      }
+      table.print(out);
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true,
+      description = "One model version's card: algorithm and parameters, test metrics, training dataset and the Delta "
+          + "versions it read, features, label, versions of the stack, aliases.")
+  static final class Show extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model's name.")
+    String model;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "REF", defaultValue = "latest",
+        description = "Which version (default ${DEFAULT-VALUE}): a number, latest, @alias or best:<metric>.")
+    String ref;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      ModelRegistry registry = ctx.registry();
+      ModelVersion v = registry.resolve(model, ref);
+      ModelCard c = v.card();
+      out.printf("model %s → %s%n", v.label(), v.path());
+      out.printf("  aliases     %s%n", String.join(", ", byVersion(registry.aliases(model)).getOrDefault(v.version(), List.of("none"))));
+      out.printf("  algorithm   %s%n", c.algorithm());
+      out.printf("  trained for %s (logical date) · label %s%n", c.logicalDate(), c.label());
+      out.printf("  dataset     %s%n", c.trainingDataset());
+      out.printf("  read        %s%n", c.sourceVersions() == null ? "" : new TreeMap<>(c.sourceVersions()));
+      out.printf("  features    %s%n", c.features());
+      out.printf("  stack       %s%n", c.versions());
+      out.println("  metrics");
+      new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics())
+          .forEach((k, value) -> out.printf(Locale.ROOT, "    %-22s %s%n", k,
+              value == Math.rint(value) && Math.abs(value) < 1e15 ? String.format(Locale.ROOT, "%,d", value.longValue())
+                  : String.format(Locale.ROOT, "%.4f", value)));
+      out.println("  parameters");
+      new TreeMap<>(c.params() == null ? Map.<String, String>of() : c.params()).forEach((k, value) -> out.printf("    %-22s %s%n", k, value));
+    }
+  }
+
+  @Command(name = "alias", mixinStandardHelpOptions = true,
+      description = "Points an alias at a version (or --remove it); every move goes to the model's alias log.")
+  static final class Alias extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model's name.")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "ALIAS", description = "The alias: letters, digits, _ and -, e.g. champion.")
+    String alias;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "REF", description = "The version: a number, latest, @alias or best:<metric>.")
+    String ref;
+
+    @Option(names = "--remove", description = "Remove the alias instead.")
+    boolean remove;
+
+    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "Why, for the log.")
+    String reason;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      if (remove == (ref != null)) {
+        throw dev.lakeline.core.Errors.config("Give the version the alias should point at (REF), or --remove, not both: "
+            + "'lakeline models alias %s %s 3' or 'lakeline models alias %s %s --remove'.", model, alias, model, alias);
+      }
+      ModelRegistry registry = ctx.registry();
+      if (remove) {
+        out.printf("%s %s%n", model, registry.removeAlias(model, alias, reason).describe());
+        return;
+      }
+      ModelVersion v = registry.resolve(model, ref);
+      AliasMove move = registry.setAlias(model, alias, v.version(), reason);
+      out.println(move == null ? model + " " + alias + ": already v" + v.version() + " (nothing logged)" : model + " " + move.describe());
+    }
+  }
+
+  @Command(name = "aliases", mixinStandardHelpOptions = true, description = "A model's aliases now, and the log of every move.")
+  static final class Aliases extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model's name.")
+    String model;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      ModelRegistry registry = ctx.registry();
+      Map<String, Integer> now = registry.aliases(model);
+      if (now.isEmpty()) {
+        out.printf("model %s has no aliases%n", model);
+      } else {
+        now.forEach((a, v) -> out.printf("@%s → v%d%n", a, v));
+      }
+      List<AliasMove> log = registry.aliasLog(model);
+      if (log.isEmpty()) {
+        return;
+      }
+      out.println();
+      TextTable table = new TextTable(">#", "move", "reason", "by", "at");
+      for (AliasMove m : log) {
+        table.row(m.sequence(), m.describe(), m.reason(), m.movedBy(), m.movedAt());
+      }
+      table.print(out);
+    }
+  }
+}

@@ -1,0 +1,82 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.ExitCode;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import dev.lakeline.training.ModelCard;
+import dev.lakeline.training.ModelRegistry;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** {@code lakeline models list | show | alias | aliases} on a registry with three versions. */
+@SparkTest
+class ModelsCommandTest {
+  @Test
+  void versionsAliasesAndTheirLogFromTheCommandLine(SparkSession spark, TestLakehouse lh) {
+    Cli empty = Cli.inLakehouse(lh, "models", "list");
+    assertEquals(0, empty.exitCode(), empty.err());
+    assertTrue(empty.out().contains("no models under"), empty.out());
+
+    PipelineModel model = new Pipeline()
+        .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
+        .fit(spark.range(3).toDF("x"));
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    double[] auc = {0.71, 0.93, 0.80};
+    for (int i = 0; i < auc.length; i++) {
+      registry.register("scorer", model, new ModelCard("run" + i, "logistic_regression", Map.of("regParam", "0.01"),
+          Map.of("areaUnderROC", auc[i], "test_rows", 500.0), "td" + (i + 1), Map.of("loans v1", (long) i), List.of("x"),
+          "label", "2024-06-0" + (i + 1), Map.of("Spark", "3.5.7")));
+    }
+
+    Cli set = Cli.inLakehouse(lh, "models", "alias", "scorer", "champion", "1", "--reason", "first in production");
+    assertEquals(0, set.exitCode(), set.err());
+    assertEquals("scorer champion: set to v1", set.out().strip());
+    Cli promote = Cli.inLakehouse(lh, "models", "alias", "scorer", "champion", "best:areaUnderROC", "--reason", "best AUC");
+    assertEquals("scorer champion: v1 → v2", promote.out().strip(), promote.err());
+    Cli same = Cli.inLakehouse(lh, "models", "alias", "scorer", "champion", "2");
+    assertTrue(same.out().contains("already v2 (nothing logged)"), same.out());
+    assertEquals(0, Cli.inLakehouse(lh, "models", "alias", "scorer", "challenger", "latest").exitCode());
+
+    Cli all = Cli.inLakehouse(lh, "models", "list");
+    assertTrue(all.out().matches("(?s)model +versions +latest +aliases\nscorer +3 +v3 +@challenger → v3, @champion → v2\n"), all.out());
+    Cli versions = Cli.inLakehouse(lh, "models", "list", "scorer");
+    assertEquals(0, versions.exitCode(), versions.err());
+    assertTrue(versions.out().matches("(?s).*\nv2 +logistic_regression +2024-06-02 +0\\.9300 +@champion +td2\n.*"), versions.out());
+
+    Cli show = Cli.inLakehouse(lh, "models", "show", "scorer", "@champion");
+    assertEquals(0, show.exitCode(), show.err());
+    assertTrue(show.out().startsWith("model scorer v2 → "), show.out());
+    assertTrue(show.out().contains("  aliases     @champion\n"), show.out());
+    assertTrue(show.out().contains("    areaUnderROC           0.9300\n") && show.out().contains("    test_rows              500\n"), show.out());
+
+    Cli log = Cli.inLakehouse(lh, "models", "aliases", "scorer");
+    assertEquals(0, log.exitCode(), log.err());
+    assertTrue(log.out().startsWith("@challenger → v3\n@champion → v2\n"), log.out());
+    assertTrue(log.out().matches("(?s).*\n1 +champion: set to v1 +first in production .*\n2 +champion: v1 → v2 +best AUC .*\n3 +challenger: set to v3 .*"),
+        log.out());
+
+    Cli removed = Cli.inLakehouse(lh, "models", "alias", "scorer", "challenger", "--remove", "--reason", "v3 retired");
+    assertEquals("scorer challenger: removed (was v3)", removed.out().strip(), removed.err());
+
+    Cli neither = Cli.inLakehouse(lh, "models", "alias", "scorer", "champion");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), neither.exitCode());
+    assertTrue(neither.err().contains("--remove"), neither.err());
+    Cli noAlias = Cli.inLakehouse(lh, "models", "show", "scorer", "@challenger");
+    assertEquals(ExitCode.NOT_FOUND.code(), noAlias.exitCode());
+    assertTrue(noAlias.err().contains("no alias 'challenger'") && noAlias.err().contains("{champion=2}"), noAlias.err());
+    assertFalse(noAlias.hasStackTrace(), noAlias.err());
+    Cli noVersion = Cli.inLakehouse(lh, "models", "alias", "scorer", "champion", "7");
+    assertEquals(ExitCode.NOT_FOUND.code(), noVersion.exitCode());
+    assertEquals(2, registry.resolve("scorer", "@champion").version(), "a failed move changes nothing");
+  }
+}
