@@ -250,7 +250,7 @@ public final class Lakeline {
             spec.label(),
             date,
             Versions.all());
-    return registry.register(model, trained.model(), card);
+    return registry.register(model, trained.model(), card, trained.scores());
   }
 
   /**

@@ -31,6 +31,7 @@ public final class ModelRegistry {
   static final String MODEL_DIR = "model";
   static final String CARD = "model.json";
   static final String ALIASES = "_aliases";
+  static final String SCORES = "scores.json";
   /** Metrics where lower is better; every other metric is better higher. */
   static final java.util.Set<String> LOWER_IS_BETTER = java.util.Set.of("rmse", "mse", "mae", "logLoss", "hammingLoss");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -51,11 +52,22 @@ public final class ModelRegistry {
 
   /** Registers {@code model} as the next version of {@code name}. */
   public ModelVersion register(String name, PipelineModel model, ModelCard card) {
+    return register(name, model, card, null);
+  }
+
+  /**
+   * Registers {@code model} as the next version of {@code name}, with its scores on the test split ({@code
+   * scores.json}, written before the card, so a visible version has them; null for none).
+   */
+  public ModelVersion register(String name, PipelineModel model, ModelCard card, ScoreDistribution scores) {
     Names.check("model", name);
     int version = claimVersion(name);
     String dir = layout.model(name, version);
     try {
       model.write().save(dir + "/" + MODEL_DIR);
+      if (scores != null) {
+        files.createExclusive(dir + "/" + SCORES, JSON.writeValueAsString(scores));
+      }
       files.createExclusive(dir + "/" + CARD, JSON.writeValueAsString(card));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -253,6 +265,19 @@ public final class ModelRegistry {
     }
     out.sort(Comparator.naturalOrder());
     return out;
+  }
+
+  /** The version's scores on its test split, when it was registered with them. */
+  public java.util.Optional<ScoreDistribution> scores(ModelVersion version) {
+    String file = version.path() + "/" + SCORES;
+    if (!files.exists(file)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(JSON.readValue(files.read(file), ScoreDistribution.class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot read " + file + ": " + e.getOriginalMessage(), e);
+    }
   }
 
   /** The version trained from the same inputs ({@link ModelCard#runKey()}), if any. */

@@ -41,8 +41,12 @@ public final class Trainer {
 
   private Trainer() {}
 
-  /** A fitted pipeline and its test metrics. */
-  public record Trained(PipelineModel model, Map<String, Double> metrics, Map<String, String> params) {}
+  /**
+   * A fitted pipeline, its test metrics, its estimator's parameters, and its scores on the test split (what a
+   * report draws its curves from; kept with the version by {@link ModelRegistry#register(String, PipelineModel,
+   * ModelCard, ScoreDistribution)}).
+   */
+  public record Trained(PipelineModel model, Map<String, Double> metrics, Map<String, String> params, ScoreDistribution scores) {}
 
   public static Trained train(Dataset<Row> train, Dataset<Row> test, TrainingSpec spec) {
     Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
@@ -55,14 +59,22 @@ public final class Trainer {
       }
       Pipeline pipeline = pipeline(spec);
       PipelineModel model = pipeline.fit(fit);
-      Map<String, Double> metrics = evaluate(model, test.where(col(spec.label()).isNotNull()), spec.label());
+      Dataset<Row> scored = model.transform(test.where(col(spec.label()).isNotNull())).persist(StorageLevel.MEMORY_AND_DISK());
+      Map<String, Double> metrics;
+      ScoreDistribution scores;
+      try {
+        metrics = metrics(scored, spec.label());
+        scores = ScoreDistribution.of(scored, spec.label(), ScoreDistribution.DEFAULT_BINS);
+      } finally {
+        scored.unpersist();
+      }
       metrics.put("train_rows", (double) rows);
       Map<String, String> params = new LinkedHashMap<>();
       PipelineStage estimator = pipeline.getStages()[pipeline.getStages().length - 1];
       for (ParamPair<?> p : estimator.extractParamMap().toList()) {
         params.put(p.param().name(), String.valueOf(p.value()));
       }
-      return new Trained(model, metrics, params);
+      return new Trained(model, metrics, params, scores);
     } finally {
       fit.unpersist();
     }
@@ -72,28 +84,32 @@ public final class Trainer {
   public static Map<String, Double> evaluate(PipelineModel model, Dataset<Row> test, String label) {
     Dataset<Row> scored = model.transform(test).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<String, Double> m = new LinkedHashMap<>();
-      long n = scored.count();
-      m.put("test_rows", (double) n);
-      if (n == 0) {
-        return m;
-      }
-      BinaryClassificationEvaluator binary =
-          new BinaryClassificationEvaluator().setLabelCol(label).setRawPredictionCol("rawPrediction");
-      m.put("areaUnderROC", binary.setMetricName("areaUnderROC").evaluate(scored));
-      m.put("areaUnderPR", binary.setMetricName("areaUnderPR").evaluate(scored));
-      m.put(
-          "accuracy",
-          new MulticlassClassificationEvaluator()
-              .setLabelCol(label)
-              .setPredictionCol("prediction")
-              .setMetricName("accuracy")
-              .evaluate(scored));
-      m.put("test_positive_rate", scored.where(col(label).equalTo(1)).count() / (double) n);
-      return m;
+      return metrics(scored, label);
     } finally {
       scored.unpersist();
     }
+  }
+
+  private static Map<String, Double> metrics(Dataset<Row> scored, String label) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    long n = scored.count();
+    m.put("test_rows", (double) n);
+    if (n == 0) {
+      return m;
+    }
+    BinaryClassificationEvaluator binary =
+        new BinaryClassificationEvaluator().setLabelCol(label).setRawPredictionCol("rawPrediction");
+    m.put("areaUnderROC", binary.setMetricName("areaUnderROC").evaluate(scored));
+    m.put("areaUnderPR", binary.setMetricName("areaUnderPR").evaluate(scored));
+    m.put(
+        "accuracy",
+        new MulticlassClassificationEvaluator()
+            .setLabelCol(label)
+            .setPredictionCol("prediction")
+            .setMetricName("accuracy")
+            .evaluate(scored));
+    m.put("test_positive_rate", scored.where(col(label).equalTo(1)).count() / (double) n);
+    return m;
   }
 
   static Pipeline pipeline(TrainingSpec spec) {

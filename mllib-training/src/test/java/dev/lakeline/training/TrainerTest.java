@@ -72,6 +72,33 @@ class TrainerTest {
   }
 
   @Test
+  void theTestScoresAreKeptWithTheVersionAndAgreeWithMllibsMetrics(SparkSession spark, TestLakehouse lh) {
+    Dataset<Row> test = data(spark, 600, 5);
+    Trainer.Trained trained = Trainer.train(data(spark, 800, 1), test, SPEC);
+    ScoreDistribution scores = trained.scores();
+    long positives = test.where("label = 1").count();
+    assertEquals(600 - positives, scores.totalNegatives());
+    assertEquals(positives, scores.totalPositives());
+    // binned to 1/1000, the curve's area is MLlib's areaUnderROC up to the ties the bins make
+    assertEquals(trained.metrics().get("areaUnderROC"), scores.areaUnderRoc(), 0.003, scores.toString());
+    long[] confusion = scores.confusion(0.5);
+    double accuracy = (confusion[0] + confusion[3]) / 600.0;
+    assertEquals(trained.metrics().get("accuracy"), accuracy, 0.01, "predicted positive from 0.5 up, as MLlib's threshold");
+    List<double[]> calibration = scores.calibration(10);
+    assertEquals(10, calibration.size(), "ten groups of about 60 rows");
+    for (int i = 1; i < calibration.size(); i++) {
+      assertTrue(calibration.get(i)[0] > calibration.get(i - 1)[0], "groups in score order");
+    }
+
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    ModelCard card = new ModelCard("k", SPEC.algorithm(), trained.params(), trained.metrics(), "td", Map.of(), List.of("x"), "label", "2024-01-01", Map.of());
+    ModelVersion with = registry.register("m", trained.model(), card, scores);
+    ModelVersion without = registry.register("m", trained.model(), card);
+    assertEquals(scores, registry.scores(with).orElseThrow(), "read back as written");
+    assertTrue(registry.scores(without).isEmpty());
+  }
+
+  @Test
   void gbtIsAvailable(SparkSession spark) {
     TrainingSpec gbt = new TrainingSpec("gbt", List.of("x"), List.of("colour"), "label", 3L);
     assertTrue(Trainer.train(data(spark, 400, 3), data(spark, 200, 4), gbt).metrics().get("areaUnderROC") > 0.7);

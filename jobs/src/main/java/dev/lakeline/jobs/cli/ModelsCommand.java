@@ -1,15 +1,20 @@
 package dev.lakeline.jobs.cli;
 
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.reports.ModelReport;
+import dev.lakeline.jobs.reports.ReportPages;
 import dev.lakeline.training.AliasMove;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.ScoreDistribution;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,13 +115,19 @@ final class ModelsCommand implements Runnable {
         description = "Which version (default ${DEFAULT-VALUE}): a number, latest, @alias or best:<metric>.")
     String ref;
 
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Also write an HTML page with charts from the version's test scores: ROC and precision-recall "
+            + "curves, scores by class, calibration, the confusion matrix.")
+    Path report;
+
     @Override
     void run(JobContext ctx, PrintStream out) {
       ModelRegistry registry = ctx.registry();
       ModelVersion v = registry.resolve(model, ref);
       ModelCard c = v.card();
+      List<String> aliases = byVersion(registry.aliases(model)).getOrDefault(v.version(), List.of());
       out.printf("model %s → %s%n", v.label(), v.path());
-      out.printf("  aliases     %s%n", String.join(", ", byVersion(registry.aliases(model)).getOrDefault(v.version(), List.of("none"))));
+      out.printf("  aliases     %s%n", aliases.isEmpty() ? "none" : String.join(", ", aliases));
       out.printf("  algorithm   %s%n", c.algorithm());
       out.printf("  trained for %s (logical date) · label %s%n", c.logicalDate(), c.label());
       out.printf("  dataset     %s%n", c.trainingDataset());
@@ -125,11 +136,14 @@ final class ModelsCommand implements Runnable {
       out.printf("  stack       %s%n", c.versions());
       out.println("  metrics");
       new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics())
-          .forEach((k, value) -> out.printf(Locale.ROOT, "    %-22s %s%n", k,
-              value == Math.rint(value) && Math.abs(value) < 1e15 ? String.format(Locale.ROOT, "%,d", value.longValue())
-                  : String.format(Locale.ROOT, "%.4f", value)));
+          .forEach((k, value) -> out.printf(Locale.ROOT, "    %-22s %s%n", k, ModelReport.number(value)));
       out.println("  parameters");
       new TreeMap<>(c.params() == null ? Map.<String, String>of() : c.params()).forEach((k, value) -> out.printf("    %-22s %s%n", k, value));
+      if (report != null) {
+        Optional<ScoreDistribution> scores = registry.scores(v);
+        out.printf("%n  report      %s%s%n", ReportPages.write(report, ModelReport.html(v, aliases, scores)),
+            scores.isEmpty() ? " (the card only: this version has no stored test scores)" : "");
+      }
     }
   }
 

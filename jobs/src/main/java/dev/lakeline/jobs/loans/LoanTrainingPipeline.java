@@ -68,7 +68,7 @@ public final class LoanTrainingPipeline {
             spec.label(),
             date.toString(),
             Versions.all());
-    ModelVersion version = registry.register(modelName, trained.model(), card);
+    ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores());
     ctx.summary().progress("registered %s: AUC %.3f on %d test rows", version.label(), trained.metrics().get("areaUnderROC"), trained.metrics().get("test_rows").longValue());
     return new Result(version, td, false);
   }

@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.ExitCode;
+import dev.lakeline.jobs.reports.HtmlCharts;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
+import dev.lakeline.training.ScoreDistribution;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.ml.Pipeline;
@@ -17,12 +22,13 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code lakeline models list | show | alias | aliases} on a registry with three versions. */
 @SparkTest
 class ModelsCommandTest {
   @Test
-  void versionsAliasesAndTheirLogFromTheCommandLine(SparkSession spark, TestLakehouse lh) {
+  void versionsAliasesAndTheirLogFromTheCommandLine(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
     Cli empty = Cli.inLakehouse(lh, "models", "list");
     assertEquals(0, empty.exitCode(), empty.err());
     assertTrue(empty.out().contains("no models under"), empty.out());
@@ -32,10 +38,13 @@ class ModelsCommandTest {
         .fit(spark.range(3).toDF("x"));
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     double[] auc = {0.71, 0.93, 0.80};
+    // v2's test scores, in 10 bins: negatives low, positives high; 0.5 and up predicted positive
+    ScoreDistribution scores = new ScoreDistribution(10, new long[] {50, 30, 10, 5, 3, 1, 1, 0, 0, 0},
+        new long[] {1, 2, 3, 4, 5, 6, 8, 10, 12, 20});
     for (int i = 0; i < auc.length; i++) {
       registry.register("scorer", model, new ModelCard("run" + i, "logistic_regression", Map.of("regParam", "0.01"),
           Map.of("areaUnderROC", auc[i], "test_rows", 500.0), "td" + (i + 1), Map.of("loans v1", (long) i), List.of("x"),
-          "label", "2024-06-0" + (i + 1), Map.of("Spark", "3.5.7")));
+          "label", "2024-06-0" + (i + 1), Map.of("Spark", "3.5.7")), i == 1 ? scores : null);
     }
 
     Cli set = Cli.inLakehouse(lh, "models", "alias", "scorer", "champion", "1", "--reason", "first in production");
@@ -58,6 +67,19 @@ class ModelsCommandTest {
     assertTrue(show.out().startsWith("model scorer v2 → "), show.out());
     assertTrue(show.out().contains("  aliases     @champion\n"), show.out());
     assertTrue(show.out().contains("    areaUnderROC           0.9300\n") && show.out().contains("    test_rows              500\n"), show.out());
+
+    Path page = dir.resolve("v2.html");
+    Cli report = Cli.inLakehouse(lh, "models", "show", "scorer", "@champion", "--report", page.toString());
+    assertEquals(0, report.exitCode(), report.err());
+    assertTrue(report.out().contains("report      " + page.toAbsolutePath()), report.out());
+    String html = Files.readString(page);
+    assertEquals(List.of("ROC curve", "precision-recall curve", "scores by class", "calibration by deciles"), HtmlCharts.of(html));
+    // predicted positive from bin 5 (0.5) up: negatives 1+1 = 2 false positives, positives 6+8+10+12+20 = 56 true positives
+    assertTrue(html.contains("<tr><th>actual 0</th><td class=\"n\">98</td><td class=\"n\">2</td></tr>"
+        + "<tr><th>actual 1</th><td class=\"n\">15</td><td class=\"n\">56</td></tr>"), html.substring(html.indexOf("<h3>")));
+    Cli cardOnly = Cli.inLakehouse(lh, "models", "show", "scorer", "1", "--report", dir.resolve("v1.html").toString());
+    assertTrue(cardOnly.out().contains("(the card only: this version has no stored test scores)"), cardOnly.out());
+    assertEquals(List.of(), HtmlCharts.of(Files.readString(dir.resolve("v1.html"))));
 
     Cli log = Cli.inLakehouse(lh, "models", "aliases", "scorer");
     assertEquals(0, log.exitCode(), log.err());

@@ -11,16 +11,11 @@ import dev.lakeline.validation.IngestionPolicy;
 import dev.lakeline.validation.Severity;
 import dev.lakeline.validation.ValidationReport;
 import dev.lakeline.validation.ValidationResult;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /** The validation history page, from reports made here (no Spark: the page is drawn from the reports alone). */
@@ -91,14 +86,14 @@ class ValidationHistoryReportTest {
   }
 
   @Test
-  void measuredValuesGetATrendChartAndAlwaysCleanSharesDoNot() throws IOException {
+  void measuredValuesGetATrendChartAndAlwaysCleanSharesDoNot() {
     String html = page(history());
-    Map<String, int[]> charts = charts(html);
-    assertTrue(charts.containsKey("mean(amount) over batches"), charts.keySet().toString());
-    assertTrue(charts.containsKey("in_set(channel) over batches"), "a share of unexpected rows that moved: " + charts.keySet());
-    assertFalse(charts.containsKey("not_null(id) over batches"), "never a null: nothing to draw");
-    assertTrue(charts.containsKey("rows per batch by decision"));
-    assertEquals(3, charts.size(), charts.keySet().toString());
+    List<String> charts = HtmlCharts.of(html);
+    assertTrue(charts.contains("mean(amount) over batches"), charts.toString());
+    assertTrue(charts.contains("in_set(channel) over batches"), "a share of unexpected rows that moved: " + charts);
+    assertFalse(charts.contains("not_null(id) over batches"), "never a null: nothing to draw");
+    assertTrue(charts.contains("rows per batch by decision"));
+    assertEquals(3, charts.size(), charts.toString());
   }
 
   @Test
@@ -112,7 +107,7 @@ class ValidationHistoryReportTest {
   }
 
   @Test
-  void aLongSuiteDrawsAtMostTheCapAndSaysHowManyMore() throws IOException {
+  void aLongSuiteDrawsAtMostTheCapAndSaysHowManyMore() {
     List<ValidationReport> batches = new ArrayList<>();
     int expectations = ValidationHistoryReport.MAX_TRENDS + 5;
     for (int b = 1; b <= 2; b++) {
@@ -124,22 +119,8 @@ class ValidationHistoryReportTest {
       batches.add(report(b, Decision.INGESTED, results.toArray(ExpectationResult[]::new)));
     }
     String html = page(batches);
-    assertEquals(ValidationHistoryReport.MAX_TRENDS + 1, charts(html).size(), "the cap, and the rows per batch");
+    assertEquals(ValidationHistoryReport.MAX_TRENDS + 1, HtmlCharts.of(html).size(), "the cap, and the rows per batch");
     assertTrue(html.contains("5 more are in the grid"), "says what was left out");
     assertEquals(List.of("pass", "pass"), gridRow(html, "max(c44)"), "the grid keeps every expectation");
-  }
-
-  /** Every chart's alt text and size, checked to decode as a PNG of the size it states. */
-  private static Map<String, int[]> charts(String html) throws IOException {
-    Map<String, int[]> out = new java.util.LinkedHashMap<>();
-    Matcher png = Pattern.compile("alt=\"([^\"]*)\" width=\"(\\d+)\" height=\"(\\d+)\" src=\"data:image/png;base64,([^\"]+)\"").matcher(html);
-    while (png.find()) {
-      BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(png.group(4))));
-      int[] size = {Integer.parseInt(png.group(2)), Integer.parseInt(png.group(3))};
-      assertEquals(size[0], image.getWidth(), png.group(1));
-      assertEquals(size[1], image.getHeight(), png.group(1));
-      out.put(png.group(1), size);
-    }
-    return out;
   }
 }

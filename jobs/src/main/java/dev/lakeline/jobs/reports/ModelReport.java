@@ -1,0 +1,174 @@
+package dev.lakeline.jobs.reports;
+
+import dev.lakeline.training.ModelCard;
+import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.ScoreDistribution;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * A model version as one self-contained HTML page: its card (what it was trained on, how, with which stack), its test
+ * metrics, and — from the scores on the test split kept with the version — the ROC and precision-recall curves, the
+ * scores of each class, the calibration by deciles, and the confusion matrix at 0.5.
+ */
+public final class ModelReport {
+  /** Bins of the score histogram (the stored distribution's bins are merged into these). */
+  static final int HISTOGRAM_BINS = 20;
+
+  private static final Color NEGATIVE = new Color(0x1f77b4);
+  private static final Color POSITIVE = new Color(0xd62728);
+
+  private ModelReport() {}
+
+  /** The page for {@code version}, with its aliases and its test scores if it was registered with them. */
+  public static String html(ModelVersion version, List<String> aliases, Optional<ScoreDistribution> scores) {
+    ModelCard c = version.card();
+    StringBuilder h = ReportPages.start("Model " + version.label(), "");
+    h.append("<h1>Model ").append(ReportPages.esc(version.label())).append("</h1>\n<table>");
+    ReportPages.row(h, "aliases", aliases.isEmpty() ? "none" : String.join(", ", aliases));
+    ReportPages.row(h, "algorithm", c.algorithm());
+    ReportPages.row(h, "label", c.label());
+    ReportPages.row(h, "trained for", c.logicalDate() + " (logical date)");
+    ReportPages.row(h, "training dataset", c.trainingDataset());
+    ReportPages.row(h, "read", c.sourceVersions() == null ? "" : new TreeMap<>(c.sourceVersions()).toString());
+    ReportPages.row(h, "features", c.features() == null ? "" : String.join(", ", c.features()));
+    ReportPages.row(h, "stack", c.versions() == null ? "" : c.versions().toString());
+    ReportPages.row(h, "stored at", version.path());
+    h.append("</table>\n<h2>Test metrics</h2>\n<table>");
+    new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics()).forEach((k, v) -> ReportPages.row(h, k, number(v)));
+    h.append("</table>\n");
+    if (scores.isEmpty()) {
+      h.append("<p>This version was registered without its test scores (by hand, or before Lakeline kept them), so "
+          + "there are no curves to draw.</p>\n");
+    } else {
+      curves(h, scores.get());
+    }
+    return ReportPages.end(h, "Made by lakeline models show --report from the model's card and its scores on the test split.");
+  }
+
+  private static void curves(StringBuilder h, ScoreDistribution s) {
+    long n = s.totalNegatives();
+    long p = s.totalPositives();
+    h.append("<h2>On the test split</h2>\n<p>").append(String.format(Locale.ROOT, "%,d rows: %,d positive (%.1f%%), %,d negative. ",
+            n + p, p, 100.0 * p / Math.max(1, n + p), n))
+        .append("Curves from the scores binned to 1/").append(s.bins()).append(".</p>\n<div class=\"charts\">")
+        .append(ReportPages.img(roc(s), 480, 400, "ROC curve"))
+        .append(ReportPages.img(precisionRecall(s), 480, 400, "precision-recall curve"))
+        .append(ReportPages.img(histogram(s), 480, 300, "scores by class"))
+        .append(ReportPages.img(calibration(s), 480, 300, "calibration by deciles"))
+        .append("</div>\n");
+    long[] m = s.confusion(0.5);
+    h.append("<h3>Confusion matrix at a score of 0.5</h3>\n<table><tr><th></th><th>predicted 0</th><th>predicted 1</th></tr>")
+        .append("<tr><th>actual 0</th><td class=\"n\">").append(count(m[0])).append("</td><td class=\"n\">").append(count(m[1])).append("</td></tr>")
+        .append("<tr><th>actual 1</th><td class=\"n\">").append(count(m[2])).append("</td><td class=\"n\">").append(count(m[3])).append("</td></tr>")
+        .append("</table>\n<p>").append(String.format(Locale.ROOT, "precision %.3f · recall %.3f · accuracy %.3f",
+            (double) m[3] / Math.max(1, m[1] + m[3]), (double) m[3] / Math.max(1, m[2] + m[3]), (double) (m[0] + m[3]) / Math.max(1, n + p)))
+        .append("</p>\n");
+  }
+
+  private static JFreeChart roc(ScoreDistribution s) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    ds.addSeries(series(String.format(Locale.ROOT, "model (AUC %.3f)", s.areaUnderRoc()), s.roc()));
+    ds.addSeries(series("chance", List.of(new double[] {0, 0}, new double[] {1, 1})));
+    return lines(ChartFactory.createXYLineChart("ROC", "false-positive rate", "true-positive rate", ds,
+        PlotOrientation.VERTICAL, true, false, false));
+  }
+
+  private static JFreeChart precisionRecall(ScoreDistribution s) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    ds.addSeries(series("model", s.precisionRecall()));
+    double base = (double) s.totalPositives() / Math.max(1, s.totalNegatives() + s.totalPositives());
+    ds.addSeries(series(String.format(Locale.ROOT, "base rate %.3f", base), List.of(new double[] {0, base}, new double[] {1, base})));
+    return lines(ChartFactory.createXYLineChart("Precision and recall", "recall", "precision", ds,
+        PlotOrientation.VERTICAL, true, false, false));
+  }
+
+  private static JFreeChart calibration(ScoreDistribution s) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    XYSeries model = series("deciles of the score", s.calibration(10));
+    ds.addSeries(model);
+    ds.addSeries(series("calibrated", List.of(new double[] {0, 0}, new double[] {1, 1})));
+    JFreeChart chart = lines(ChartFactory.createXYLineChart("Calibration", "mean score", "share of positives", ds,
+        PlotOrientation.VERTICAL, true, false, false));
+    ((XYLineAndShapeRenderer) chart.getXYPlot().getRenderer()).setSeriesShapesVisible(0, true);
+    return chart;
+  }
+
+  /** Per class, the share of its rows in each score bin: how far apart the model puts the two. */
+  private static JFreeChart histogram(ScoreDistribution s) {
+    XYSeries neg = new XYSeries("label 0", false);
+    XYSeries pos = new XYSeries("label 1", false);
+    long n = Math.max(1, s.totalNegatives());
+    long p = Math.max(1, s.totalPositives());
+    int per = Math.max(1, s.bins() / HISTOGRAM_BINS);
+    for (int start = 0; start < s.bins(); start += per) {
+      long a = 0;
+      long b = 0;
+      for (int i = start; i < Math.min(s.bins(), start + per); i++) {
+        a += s.negatives()[i];
+        b += s.positives()[i];
+      }
+      double centre = (start + per / 2.0) / s.bins();
+      neg.add(centre, 100.0 * a / n);
+      pos.add(centre, 100.0 * b / p);
+    }
+    XYSeriesCollection ds = new XYSeriesCollection();
+    ds.addSeries(neg);
+    ds.addSeries(pos);
+    ds.setIntervalWidth((double) per / s.bins());
+    JFreeChart chart = ChartFactory.createXYBarChart("Scores by class", "score", false, "% of the class's rows", ds,
+        PlotOrientation.VERTICAL, true, false, false);
+    ClusteredXYBarRenderer r = new ClusteredXYBarRenderer(0.05, false);
+    r.setBarPainter(new StandardXYBarPainter());
+    r.setShadowVisible(false);
+    r.setDrawBarOutline(false);
+    r.setSeriesPaint(0, NEGATIVE);
+    r.setSeriesPaint(1, POSITIVE);
+    chart.getXYPlot().setRenderer(r);
+    chart.getXYPlot().getDomainAxis().setRange(0, 1);
+    return ReportPages.finish(chart);
+  }
+
+  private static XYSeries series(String name, List<double[]> points) {
+    XYSeries s = new XYSeries(name, false);
+    points.forEach(pt -> s.add(pt[0], pt[1]));
+    return s;
+  }
+
+  /** The model's line solid, the reference line dashed and grey; both axes over [0, 1]. */
+  private static JFreeChart lines(JFreeChart chart) {
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    r.setSeriesPaint(0, POSITIVE);
+    r.setSeriesStroke(0, new BasicStroke(2f));
+    r.setSeriesPaint(1, Color.GRAY);
+    r.setSeriesStroke(1, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+    plot.setRenderer(r);
+    plot.getDomainAxis().setRange(0, 1);
+    plot.getRangeAxis().setRange(0, 1.02);
+    return ReportPages.finish(chart);
+  }
+
+  /** A metric as shown: whole numbers with thousands separators (row counts), else four decimals. */
+  public static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  private static String count(long v) {
+    return String.format(Locale.ROOT, "%,d", v);
+  }
+}
