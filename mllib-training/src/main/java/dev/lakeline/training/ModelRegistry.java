@@ -174,6 +174,49 @@ public final class ModelRegistry {
     return appendMove(name, alias, version, reason);
   }
 
+  /**
+   * Moves {@code alias} to {@code version} when it is good enough and better than where the alias points now: its
+   * {@code metric} (from its card) must reach {@code minimum} (at most {@code minimum} for error metrics such as
+   * {@code rmse}) and beat the current version's. Ties keep the current version. The move is logged with the
+   * comparison as its reason; the decision is returned either way. A rerun decides the same (the alias already points
+   * at the version, or the same comparison fails again).
+   */
+  public Promotion promoteIfBetter(String name, String alias, int version, String metric, double minimum) {
+    Names.check("alias", alias);
+    ModelVersion candidate = get(name, version);
+    boolean lower = LOWER_IS_BETTER.contains(metric);
+    Double value = candidate.card().metrics() == null ? null : candidate.card().metrics().get(metric);
+    Integer current = aliases(name).get(alias);
+    String label = "v" + version;
+    if (current != null && current == version) {
+      return new Promotion(alias, false, String.format(java.util.Locale.ROOT, "%s is already %s", alias, label));
+    }
+    String stays = current == null ? alias + " not set" : alias + " stays v" + current;
+    if (value == null || value.isNaN()) {
+      return new Promotion(alias, false, String.format("%s: %s has no %s", stays, label, metric));
+    }
+    if (lower ? value > minimum : value < minimum) {
+      return new Promotion(alias, false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f is %s the minimum %.4f",
+          stays, label, metric, value, lower ? "above" : "below", minimum));
+    }
+    String reason;
+    if (current == null) {
+      reason = String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f; no %s before", metric, value,
+          lower ? "within" : "reaches", minimum, alias);
+    } else {
+      Double held = get(name, current).card().metrics() == null ? null : get(name, current).card().metrics().get(metric);
+      if (held != null && !held.isNaN() && (lower ? value >= held : value <= held)) {
+        return new Promotion(alias, false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f does not beat v%d's %.4f",
+            stays, label, metric, value, current, held));
+      }
+      reason = held == null || held.isNaN()
+          ? String.format(java.util.Locale.ROOT, "%s %.4f; v%d has no %s", metric, value, current, metric)
+          : String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f", metric, value, current, held);
+    }
+    setAlias(name, alias, version, reason);
+    return new Promotion(alias, true, alias + " → " + label + ": " + reason);
+  }
+
   /** Removes {@code alias} and logs it; not found when it is not set. Returns the log entry. */
   public AliasMove removeAlias(String name, String alias, String reason) {
     Names.check("alias", alias);

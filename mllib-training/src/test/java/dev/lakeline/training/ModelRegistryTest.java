@@ -1,6 +1,7 @@
 package dev.lakeline.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -147,6 +148,35 @@ class ModelRegistryTest {
     var unknown = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "best:f1"));
     assertTrue(unknown.getMessage().contains("[areaUnderROC, rmse]"), unknown.getMessage());
     assertEquals(List.of("m"), registry.models());
+  }
+
+  @Test
+  void promotionMovesTheAliasOnlyToAVersionThatPassesAndBeatsIt(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    double[] auc = {0.62, 0.55, 0.80, 0.80, 0.75};
+    for (int i = 0; i < auc.length; i++) {
+      registry.register("m", model, card("r" + i, Map.of("areaUnderROC", auc[i], "rmse", 1 - auc[i])));
+    }
+    Promotion first = registry.promoteIfBetter("m", "champion", 1, "areaUnderROC", 0.6);
+    assertTrue(first.promoted(), first.reason());
+    assertEquals("champion → v1: areaUnderROC 0.6200 reaches the minimum 0.6000; no champion before", first.reason());
+    Promotion low = registry.promoteIfBetter("m", "champion", 2, "areaUnderROC", 0.6);
+    assertEquals("champion stays v1: v2's areaUnderROC 0.5500 is below the minimum 0.6000", low.reason());
+    Promotion better = registry.promoteIfBetter("m", "champion", 3, "areaUnderROC", 0.6);
+    assertEquals("champion → v3: areaUnderROC 0.8000 beats v1's 0.6200", better.reason());
+    assertFalse(registry.promoteIfBetter("m", "champion", 3, "areaUnderROC", 0.6).promoted(), "a rerun moves nothing");
+    Promotion tie = registry.promoteIfBetter("m", "champion", 4, "areaUnderROC", 0.6);
+    assertEquals("champion stays v3: v4's areaUnderROC 0.8000 does not beat v3's 0.8000", tie.reason());
+    assertFalse(registry.promoteIfBetter("m", "champion", 5, "areaUnderROC", 0.6).promoted());
+    assertEquals(Map.of("champion", 3), registry.aliases("m"));
+    assertEquals(2, registry.aliasLog("m").size(), "only the two moves are logged");
+    assertEquals("areaUnderROC 0.8000 beats v1's 0.6200", registry.aliasLog("m").get(1).reason());
+    // an error metric: lower is better
+    assertTrue(registry.promoteIfBetter("m", "lowest-rmse", 1, "rmse", 0.5).promoted());
+    assertTrue(registry.promoteIfBetter("m", "lowest-rmse", 3, "rmse", 0.5).promoted(), "rmse 0.2 beats 0.38");
+    assertFalse(registry.promoteIfBetter("m", "lowest-rmse", 2, "rmse", 0.5).promoted(), "rmse 0.45 is worse");
+    assertEquals(3, registry.aliases("m").get("lowest-rmse"));
   }
 
   @Test

@@ -66,6 +66,18 @@ public final class LakelineKeys {
   public static final ConfigKey<Long> TRAINING_SEED =
       ConfigKey.longValue("training.seed", 7L, "Seed of the split and the estimator.");
 
+  public static final ConfigKey<String> TRAINING_PROMOTE_ALIAS =
+      ConfigKey.string(
+          "training.promote-alias",
+          "",
+          "Alias (e.g. champion) that training moves to its new version when the version's test AUC reaches "
+              + "training.min-auc and beats the AUC of the version the alias points at; empty: no alias is moved.");
+
+  public static final ConfigKey<Double> TRAINING_MIN_AUC =
+      ConfigKey.number(
+          "training.min-auc", 0.5, "Lowest test AUC (areaUnderROC) at which training.promote-alias may move to a new version.")
+          .withRange(0.0, 1.0);
+
   public static final ConfigKey<String> INFERENCE_MODEL_VERSION =
       ConfigKey.string(
           "inference.model-version",
@@ -93,6 +105,8 @@ public final class LakelineKeys {
           TRAINING_LABEL_DELAY_DAYS,
           TRAINING_TEST_FRACTION,
           TRAINING_SEED,
+          TRAINING_PROMOTE_ALIAS,
+          TRAINING_MIN_AUC,
           INFERENCE_MODEL_VERSION,
           INFERENCE_WINDOW_DAYS);
 }

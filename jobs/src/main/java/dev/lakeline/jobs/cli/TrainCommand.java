@@ -35,7 +35,10 @@ final class TrainCommand extends JobCommand {
         "training dataset: feature view " + LoanCatalog.VIEW + ", loans issued from " + date.minusDays(delay + history)
             + " to before " + date.minusDays(delay) + " (label delay " + delay + " days, history " + history + " days), test fraction "
             + config.get(LakelineKeys.TRAINING_TEST_FRACTION) + ", seed " + config.get(LakelineKeys.TRAINING_SEED),
-        "model: " + config.get(LakelineKeys.MODEL_NAME) + ", algorithm " + config.get(LakelineKeys.TRAINING_ALGORITHM));
+        "model: " + config.get(LakelineKeys.MODEL_NAME) + ", algorithm " + config.get(LakelineKeys.TRAINING_ALGORITHM)
+            + (config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS) == null || config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS).isBlank()
+                ? "" : ", then @" + config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS)
+                + " moves to it if its test AUC reaches " + config.get(LakelineKeys.TRAINING_MIN_AUC) + " and beats the current one's"));
   }
 
   @Override
@@ -52,5 +55,8 @@ final class TrainCommand extends JobCommand {
         "test metrics",
         String.format(Locale.ROOT, "AUC %.3f · AUC-PR %.3f · accuracy %.3f · %d test rows",
             m.get("areaUnderROC"), m.get("areaUnderPR"), m.get("accuracy"), m.get("test_rows").longValue()));
+    if (r.promotion() != null) {
+      ctx.summary().fact("alias", r.promotion().reason());
+    }
   }
 }

@@ -10,6 +10,7 @@ import dev.lakeline.jobs.JobContext;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.Promotion;
 import dev.lakeline.training.Trainer;
 import dev.lakeline.training.TrainingSpec;
 import dev.lakeline.transformations.PipelineSteps;
@@ -30,8 +31,11 @@ import org.apache.spark.sql.Row;
 public final class LoanTrainingPipeline {
   private LoanTrainingPipeline() {}
 
-  /** The model version and the dataset it was trained on; {@code reused} when nothing new was trained. */
-  public record Result(ModelVersion model, TrainingDataset dataset, boolean reused) {}
+  /**
+   * The model version and the dataset it was trained on; {@code reused} when nothing new was trained; what was decided
+   * about {@code training.promote-alias}, or null when none is configured.
+   */
+  public record Result(ModelVersion model, TrainingDataset dataset, boolean reused, Promotion promotion) {}
 
   public static Result run(JobContext ctx, LocalDate date) {
     LakelineConfig conf = ctx.config();
@@ -52,7 +56,7 @@ public final class LoanTrainingPipeline {
     Optional<ModelVersion> existing = registry.findByRunKey(modelName, runKey);
     if (existing.isPresent()) {
       ctx.summary().progress("model %s was already trained from these inputs; reusing it", existing.get().label());
-      return new Result(existing.get(), td, true);
+      return new Result(existing.get(), td, true, promote(ctx, existing.get()));
     }
     Trainer.Trained trained =
         Trainer.train(modelInputs(td.train()), modelInputs(td.test()), spec);
@@ -70,7 +74,19 @@ public final class LoanTrainingPipeline {
             Versions.all());
     ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores());
     ctx.summary().progress("registered %s: AUC %.3f on %d test rows", version.label(), trained.metrics().get("areaUnderROC"), trained.metrics().get("test_rows").longValue());
-    return new Result(version, td, false);
+    return new Result(version, td, false, promote(ctx, version));
+  }
+
+  /** Moves {@code training.promote-alias} to the version if its AUC passes and beats the alias's version; null if none. */
+  private static Promotion promote(JobContext ctx, ModelVersion version) {
+    String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
+    if (alias == null || alias.isBlank()) {
+      return null;
+    }
+    Promotion p = ctx.registry().promoteIfBetter(
+        version.name(), alias.trim(), version.version(), "areaUnderROC", ctx.config().get(LakelineKeys.TRAINING_MIN_AUC));
+    ctx.summary().progress("%s", p.reason());
+    return p;
   }
 
   /**

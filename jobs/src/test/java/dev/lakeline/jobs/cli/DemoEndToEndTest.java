@@ -114,6 +114,11 @@ class DemoEndToEndTest {
     assertTrue(metrics.get("test_rows") > 50, "test rows " + metrics);
     assertNotNull(versions.get(0).load(), "the saved PipelineModel loads");
     assertEquals(LocalDate.parse(DATE).toString(), versions.get(0).card().logicalDate());
+    // the bundled configuration promotes a version whose AUC reaches 0.6 to @champion
+    ModelRegistry registry = ModelRegistry.open(spark, layout);
+    assertEquals(Map.of("champion", 1), registry.aliases("loan_default"));
+    assertTrue(registry.aliasLog("loan_default").get(0).reason().contains("no champion before"), registry.aliasLog("loan_default").toString());
+    assertTrue(registry.scores(versions.get(0)).orElseThrow().totalPositives() > 0, "the test scores are kept with the version");
   }
 
   @Test
@@ -138,6 +143,8 @@ class DemoEndToEndTest {
     assertEquals(before, snapshot());
     assertEquals(1, ModelRegistry.open(spark, layout).versions("loan_default").size(), "no second model version");
     assertTrue(again.out().contains("already trained from these inputs"), again.out());
+    assertTrue(again.out().contains("champion is already v1"), again.out());
+    assertEquals(1, ModelRegistry.open(spark, layout).aliasLog("loan_default").size(), "no second alias move");
     assertFalse(new java.io.File(layout.trainingDataset("loan_default", 1, 2)).exists(), "no second training dataset");
   }
 
