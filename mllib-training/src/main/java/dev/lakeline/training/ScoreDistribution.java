@@ -60,6 +60,24 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
   }
 
   /**
+   * Per threshold, from above the highest non-empty bin down to the lowest: the rows scored at or above it, as
+   * {false positives, true positives}.
+   */
+  private List<long[]> cumulative() {
+    List<long[]> out = new ArrayList<>();
+    long fp = 0;
+    long tp = 0;
+    for (int b = bins - 1; b >= 0; b--) {
+      if (negatives[b] + positives[b] > 0) {
+        fp += negatives[b];
+        tp += positives[b];
+        out.add(new long[] {fp, tp});
+      }
+    }
+    return out;
+  }
+
+  /**
    * The ROC curve: (false-positive rate, true-positive rate) for every threshold from above the highest bin down to
    * the lowest, starting at (0, 0) and ending at (1, 1).
    */
@@ -68,16 +86,7 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
     long p = Math.max(1, totalPositives());
     List<double[]> out = new ArrayList<>();
     out.add(new double[] {0, 0});
-    long fp = 0;
-    long tp = 0;
-    for (int b = bins - 1; b >= 0; b--) {
-      if (negatives[b] + positives[b] == 0) {
-        continue;
-      }
-      fp += negatives[b];
-      tp += positives[b];
-      out.add(new double[] {(double) fp / n, (double) tp / p});
-    }
+    cumulative().forEach(c -> out.add(new double[] {(double) c[0] / n, (double) c[1] / p}));
     return out;
   }
 
@@ -95,16 +104,7 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
   public List<double[]> precisionRecall() {
     long p = Math.max(1, totalPositives());
     List<double[]> out = new ArrayList<>();
-    long fp = 0;
-    long tp = 0;
-    for (int b = bins - 1; b >= 0; b--) {
-      if (negatives[b] + positives[b] == 0) {
-        continue;
-      }
-      fp += negatives[b];
-      tp += positives[b];
-      out.add(new double[] {(double) tp / p, (double) tp / (tp + fp)});
-    }
+    cumulative().forEach(c -> out.add(new double[] {(double) c[1] / p, (double) c[1] / (c[0] + c[1])}));
     return out;
   }
 

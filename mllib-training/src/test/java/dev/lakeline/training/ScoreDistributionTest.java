@@ -1,0 +1,48 @@
+package dev.lakeline.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The curves of a score distribution, worked out by hand on four bins. */
+class ScoreDistributionTest {
+  // bins [0, .25), [.25, .5), [.5, .75), [.75, 1]: negatives low, positives high, one of each in the second bin
+  private static final ScoreDistribution S = new ScoreDistribution(4, new long[] {3, 1, 0, 0}, new long[] {0, 1, 1, 2});
+
+  private static void assertPoints(List<double[]> expected, List<double[]> actual) {
+    assertEquals(expected.size(), actual.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertArrayEquals(expected.get(i), actual.get(i), 1e-12, "point " + i);
+    }
+  }
+
+  @Test
+  void rocAndItsArea() {
+    assertPoints(List.of(new double[] {0, 0}, new double[] {0, 0.5}, new double[] {0, 0.75}, new double[] {0.25, 1}, new double[] {1, 1}), S.roc());
+    assertEquals(0.25 * 1.75 / 2 + 0.75, S.areaUnderRoc(), 1e-12);
+  }
+
+  @Test
+  void precisionRecall() {
+    assertPoints(List.of(new double[] {0.5, 1}, new double[] {0.75, 1}, new double[] {1, 0.8}, new double[] {1, 0.5}), S.precisionRecall());
+  }
+
+  @Test
+  void confusionAtAThreshold() {
+    assertArrayEquals(new long[] {4, 0, 1, 3}, S.confusion(0.5), "bins from 0.5 up predicted positive");
+    assertArrayEquals(new long[] {0, 4, 0, 4}, S.confusion(0.0));
+  }
+
+  @Test
+  void calibrationInGroupsOfAboutEqualSize() {
+    assertPoints(List.of(new double[] {(3 * 0.125 + 2 * 0.375) / 5, 0.2}, new double[] {(0.625 + 2 * 0.875) / 3, 1.0}), S.calibration(2));
+  }
+
+  @Test
+  void binsMustMatch() {
+    assertThrows(IllegalArgumentException.class, () -> new ScoreDistribution(3, new long[] {1, 2}, new long[] {1, 2, 3}));
+  }
+}
