@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "The model registry: list models and their versions, show a version's card, move aliases "
         + "(champion, challenger, …) and read their log.",
-    footer = {"", "A model version is named by REF: a number, latest, @alias or best:<metric> (e.g. best:areaUnderROC)."},
+    footer = {"", "A model version is named by REF: a number, latest, @alias or best:<metric> (for example best:areaUnderROC)."},
     subcommands = {ModelsCommand.Listing.class, ModelsCommand.Show.class, ModelsCommand.Alias.class, ModelsCommand.Aliases.class})
 final class ModelsCommand implements Runnable {
   /** The metrics a version table shows, when a card has them. */
