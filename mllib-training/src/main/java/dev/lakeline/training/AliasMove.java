@@ -9,7 +9,8 @@ package dev.lakeline.training;
  * @param previous the version it pointed at before, or null when it was not set
  * @param reason why, as given (may be empty)
  * @param movedBy the user who moved it (the JVM's {@code user.name})
- * @param movedAt when, as an ISO-8601 instant (audit only: no job reads it)
+ * @param movedAt when, as an ISO-8601 instant: the entry file's time as the store recorded it (Lakeline never reads
+ *     the clock)
  */
 public record AliasMove(int sequence, String alias, Integer version, Integer previous, String reason, String movedBy, String movedAt) {
   /** "champion: v1 → v2", "challenger: set to v3", "challenger: removed (was v3)". */

@@ -265,7 +265,9 @@ public final class ModelRegistry {
       } else {
         current.put(stored.alias(), stored.version());
       }
-      log.add(new AliasMove(seq, stored.alias(), stored.version(), previous, stored.reason(), stored.movedBy(), stored.movedAt()));
+      // when: the entry file's time as the store recorded it (no job reads the clock)
+      String at = java.time.Instant.ofEpochMilli(files.modified(dir + "/" + entryName(seq))).toString();
+      log.add(new AliasMove(seq, stored.alias(), stored.version(), previous, stored.reason(), stored.movedBy(), at));
     }
     return log;
   }
@@ -277,7 +279,7 @@ public final class ModelRegistry {
       int seq = log.isEmpty() ? 1 : log.get(log.size() - 1).sequence() + 1;
       // the previous version is worked out when the log is read, so a concurrent move cannot make it wrong
       AliasMove move = new AliasMove(seq, alias, version, null, reason == null ? "" : reason,
-          System.getProperty("user.name", ""), java.time.Instant.now().toString());
+          System.getProperty("user.name", ""), null);
       try {
         files.createExclusive(dir + "/" + entryName(seq), JSON.writeValueAsString(move));
       } catch (LakelineException.Conflict movedByAnother) {

@@ -126,6 +126,7 @@ class ModelRegistryTest {
     assertEquals(java.util.Arrays.asList(1, 3, 3, null), log.stream().map(AliasMove::version).toList());
     assertEquals(java.util.Arrays.asList(null, null, 1, 3), log.stream().map(AliasMove::previous).toList());
     assertEquals("better AUC on June", log.get(2).reason());
+    assertTrue(java.time.Instant.parse(log.get(0).movedAt()).toEpochMilli() > 0, "when: the entry file's time");
 
     var gone = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@challenger"));
     assertTrue(gone.getMessage().contains("{champion=3}"), gone.getMessage());

@@ -47,6 +47,18 @@ public final class LakeFiles {
     }
   }
 
+  /** When the file was last written, as its file system records it (milliseconds since the epoch). */
+  public long modified(String path) {
+    Path p = new Path(path);
+    try {
+      return fs(p).getFileStatus(p).getModificationTime();
+    } catch (java.io.FileNotFoundException e) {
+      throw Errors.notFound("%s does not exist.", path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot stat " + path, e);
+    }
+  }
+
   public String read(String path) {
     Path p = new Path(path);
     try (InputStream in = fs(p).open(p)) {
