@@ -71,9 +71,9 @@ public final class LakeFiles {
   }
 
   /**
-   * Writes a new file and fails with a conflict if it exists. On local disks (O_EXCL) and HDFS the creation is
-   * atomic, so of two writers racing for one name exactly one wins; on object stores it is as atomic as the
-   * store's conditional create.
+   * Writes a new file and fails with a conflict if it exists. On local disks (a hard link to a complete temporary
+   * file) and HDFS the creation is atomic, so of two writers racing for one name exactly one wins, and on a local disk
+   * a reader never sees the file half-written; on object stores it is as atomic as the store's conditional create.
    */
   public void createExclusive(String path, String content) {
     Path p = new Path(path);
@@ -81,12 +81,18 @@ public final class LakeFiles {
       FileSystem fs = fs(p);
       if (fs instanceof org.apache.hadoop.fs.LocalFileSystem || fs instanceof org.apache.hadoop.fs.RawLocalFileSystem) {
         // Hadoop's local create(overwrite=false) checks, then creates: not atomic. The OS's O_EXCL is.
+        // The content goes to a temporary file first, then a hard link gives it its name: the link fails if the name
+        // exists (as O_EXCL would), and a reader never sees the file before its content is complete.
         java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(p).toUri());
         java.nio.file.Files.createDirectories(local.getParent());
+        java.nio.file.Path temp = java.nio.file.Files.createTempFile(local.getParent(), "." + local.getFileName(), ".tmp");
         try {
-          java.nio.file.Files.write(local, content.getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW);
+          java.nio.file.Files.write(temp, content.getBytes(StandardCharsets.UTF_8));
+          java.nio.file.Files.createLink(local, temp);
         } catch (java.nio.file.FileAlreadyExistsException e) {
           throw Errors.conflict(e, "%s already exists.", path);
+        } finally {
+          java.nio.file.Files.deleteIfExists(temp);
         }
         return;
       }
