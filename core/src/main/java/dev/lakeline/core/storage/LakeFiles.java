@@ -88,7 +88,15 @@ public final class LakeFiles {
         java.nio.file.Path temp = java.nio.file.Files.createTempFile(local.getParent(), "." + local.getFileName(), ".tmp");
         try {
           java.nio.file.Files.write(temp, content.getBytes(StandardCharsets.UTF_8));
-          java.nio.file.Files.createLink(local, temp);
+          try {
+            java.nio.file.Files.createLink(local, temp);
+          } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+            if (noLinks instanceof java.nio.file.FileAlreadyExistsException exists) {
+              throw exists;
+            }
+            // a file system without hard links: create the name exclusively and fill it (O_EXCL alone)
+            java.nio.file.Files.write(local, content.getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW);
+          }
         } catch (java.nio.file.FileAlreadyExistsException e) {
           throw Errors.conflict(e, "%s already exists.", path);
         } finally {
