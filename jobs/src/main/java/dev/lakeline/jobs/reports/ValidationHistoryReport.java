@@ -227,6 +227,9 @@ public final class ValidationHistoryReport {
       charts.add(ReportPages.img(trend(label, points, isObserved, e.getValue().expectation().kwargs()), 480, 240, label + " over batches"));
     }
     if (charts.isEmpty()) {
+      if (batches.size() < 2) {
+        h.append("<p>The trends of measured values appear from the second batch on.</p>\n");
+      }
       return;
     }
     h.append("<h2>Measured values over the batches</h2>\n<p>Green points passed, red failed; dashed lines are the "

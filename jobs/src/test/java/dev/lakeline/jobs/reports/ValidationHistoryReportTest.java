@@ -94,6 +94,9 @@ class ValidationHistoryReportTest {
     assertFalse(charts.contains("not_null(id) over batches"), "never a null: nothing to draw");
     assertTrue(charts.contains("rows per batch by decision"));
     assertEquals(3, charts.size(), charts.toString());
+    String one = page(history().subList(0, 1));
+    assertEquals(List.of("rows per batch by decision"), HtmlCharts.of(one), "one batch: no trend yet");
+    assertTrue(one.contains("appear from the second batch on"), "and the page says why");
   }
 
   @Test
