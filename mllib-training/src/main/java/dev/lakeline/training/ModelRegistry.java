@@ -204,7 +204,8 @@ public final class ModelRegistry {
       reason = String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f; no %s before", metric, value,
           lower ? "within" : "reaches", minimum, alias);
     } else {
-      Double held = get(name, current).card().metrics() == null ? null : get(name, current).card().metrics().get(metric);
+      Map<String, Double> heldMetrics = get(name, current).card().metrics();
+      Double held = heldMetrics == null ? null : heldMetrics.get(metric);
       if (held != null && !held.isNaN() && (lower ? value >= held : value <= held)) {
         return new Promotion(alias, false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f does not beat v%d's %.4f",
             stays, label, metric, value, current, held));

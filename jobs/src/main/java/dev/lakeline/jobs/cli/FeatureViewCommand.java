@@ -1,5 +1,8 @@
 package dev.lakeline.jobs.cli;
 
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.featurestore.FeatureView;
@@ -19,6 +22,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import picocli.CommandLine.Command;
@@ -187,13 +191,21 @@ final class FeatureViewCommand implements Runnable {
         out.println(data.showString(limit, 40, false).stripTrailing());
         return;
       }
-      DataFrameWriter<Row> writer = data.write().format(format).mode(SaveMode.ErrorIfExists);
+      // the rows are counted as they are written (no second read of the output)
+      Observation written = new Observation("fv_read");
+      DataFrameWriter<Row> writer = data.observe(written, count(lit(1)).as("rows")).write().format(format).mode(SaveMode.ErrorIfExists);
       if (format.equals("csv")) {
         writer = writer.option("header", "true");
       }
       writer.save(output);
-      Dataset<Row> written = ctx.spark().read().format(format).option("header", "true").load(output);
-      out.printf("wrote %,d rows (%s) to %s%n", written.count(), String.join(", ", data.columns()), output);
+      long count;
+      try {
+        count = ((Number) written.getAsJava().get("rows")).longValue();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("Interrupted while waiting for the count of the rows written to " + output, e);
+      }
+      out.printf("wrote %,d rows (%s) to %s%n", count, String.join(", ", data.columns()), output);
     }
 
     /** A UTC time: a date (its midnight), a date and time, or an ISO-8601 instant. */
