@@ -123,10 +123,11 @@ public final class ModelRegistry {
     }
     if (ref.startsWith("@")) {
       String alias = ref.substring(1);
-      Integer version = aliases(name).get(alias);
+      Map<String, Integer> aliases = aliases(name);
+      Integer version = aliases.get(alias);
       if (version == null) {
         throw Errors.notFound("Model %s has no alias '%s'. Its aliases: %s. Set one with 'lakeline models alias %s %s <version>'.",
-            name, alias, aliases(name).isEmpty() ? "none yet" : aliases(name), name, alias);
+            name, alias, aliases.isEmpty() ? "none yet" : aliases, name, alias);
       }
       return get(name, version);
     }
@@ -221,9 +222,10 @@ public final class ModelRegistry {
   /** Removes {@code alias} and logs it; not found when it is not set. Returns the log entry. */
   public AliasMove removeAlias(String name, String alias, String reason) {
     Names.check("alias", alias);
-    if (!aliases(name).containsKey(alias)) {
+    Map<String, Integer> aliases = aliases(name);
+    if (!aliases.containsKey(alias)) {
       throw Errors.notFound("Model %s has no alias '%s' to remove. Its aliases: %s.", name, alias,
-          aliases(name).isEmpty() ? "none" : aliases(name));
+          aliases.isEmpty() ? "none" : aliases);
     }
     return appendMove(name, alias, null, reason);
   }
@@ -288,7 +290,15 @@ public final class ModelRegistry {
       } catch (JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
-      return aliasLog(name).stream().filter(m -> m.sequence() == seq).findFirst().orElseThrow();
+      // the entries before this one are exactly those just read: a move that came between would have taken this place
+      Integer previous = null;
+      for (AliasMove m : log) {
+        if (m.alias().equals(alias)) {
+          previous = m.version();
+        }
+      }
+      String at = java.time.Instant.ofEpochMilli(files.modified(dir + "/" + entryName(seq))).toString();
+      return new AliasMove(seq, alias, version, previous, move.reason(), move.movedBy(), at);
     }
     throw Errors.conflict("Could not append to the alias log of model %s after 100 attempts.", name);
   }
