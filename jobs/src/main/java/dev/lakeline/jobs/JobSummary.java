@@ -37,6 +37,11 @@ public final class JobSummary {
     return result;
   }
 
+  /** Where progress and the summary go. */
+  public PrintStream out() {
+    return out;
+  }
+
   public void progress(String format, Object... args) {
     out.printf(Locale.ROOT, "  " + format + "%n", args);
     out.flush();

@@ -32,6 +32,7 @@ public final class ModelRegistry {
   static final String CARD = "model.json";
   static final String ALIASES = "_aliases";
   static final String SCORES = "scores.json";
+  static final String BASELINE = "baseline.json";
   /** Metrics where lower is better; every other metric is better higher. */
   static final java.util.Set<String> LOWER_IS_BETTER = java.util.Set.of("rmse", "mse", "mae", "logLoss", "hammingLoss");
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -60,6 +61,14 @@ public final class ModelRegistry {
    * scores.json}, written before the card, so a visible version has them; null for none).
    */
   public ModelVersion register(String name, PipelineModel model, ModelCard card, ScoreDistribution scores) {
+    return register(name, model, card, scores, null);
+  }
+
+  /**
+   * Registers {@code model} as the next version of {@code name}, with its test scores and the {@link DriftBaseline} that
+   * monitoring measures batches against ({@code baseline.json}); both written before the card, either may be null.
+   */
+  public ModelVersion register(String name, PipelineModel model, ModelCard card, ScoreDistribution scores, DriftBaseline baseline) {
     Names.check("model", name);
     int version = claimVersion(name);
     String dir = layout.model(name, version);
@@ -67,6 +76,9 @@ public final class ModelRegistry {
       model.write().save(dir + "/" + MODEL_DIR);
       if (scores != null) {
         files.createExclusive(dir + "/" + SCORES, JSON.writeValueAsString(scores));
+      }
+      if (baseline != null) {
+        files.createExclusive(dir + "/" + BASELINE, JSON.writeValueAsString(baseline));
       }
       files.createExclusive(dir + "/" + CARD, JSON.writeValueAsString(card));
     } catch (JsonProcessingException e) {
@@ -333,6 +345,34 @@ public final class ModelRegistry {
       return java.util.Optional.of(JSON.readValue(files.read(file), ScoreDistribution.class));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot read " + file + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** The version's drift baseline, when it has one ({@link #register(String, PipelineModel, ModelCard, ScoreDistribution, DriftBaseline)}). */
+  public Optional<DriftBaseline> baseline(ModelVersion version) {
+    String file = version.path() + "/" + BASELINE;
+    if (!files.exists(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JSON.readValue(files.read(file), DriftBaseline.class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot read " + file + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Keeps {@code baseline} with a version registered without one (a version trained before baselines were kept) and
+   * returns what the version has then: if another job kept one first, that one. A version's baseline never changes.
+   */
+  public DriftBaseline keepBaseline(ModelVersion version, DriftBaseline baseline) {
+    try {
+      files.createExclusive(version.path() + "/" + BASELINE, JSON.writeValueAsString(baseline));
+      return baseline;
+    } catch (LakelineException.Conflict e) {
+      return baseline(version).orElseThrow(() -> e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -35,14 +36,21 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
 
   /** The distribution of {@code scored} (MLlib's {@code probability} column and the 0/1 label): one small Spark job. */
   static ScoreDistribution of(Dataset<Row> scored, String label, int bins) {
+    return of(scored, functions.vector_to_array(col("probability"), "float64").getItem(1), col(label), bins);
+  }
+
+  /**
+   * The distribution of a score column (the probability of the positive class) against a 0/1 label column, over the
+   * rows where both are set: one small Spark job. What monitoring measures once labels arrive for batch predictions.
+   */
+  public static ScoreDistribution of(Dataset<Row> rows, Column score, Column label, int bins) {
     long[] neg = new long[bins];
     long[] pos = new long[bins];
-    Dataset<Row> counts = scored
-        .where(col(label).isNotNull())
+    Dataset<Row> counts = rows
+        .where(label.isNotNull().and(score.isNotNull()))
         .select(
-            greatest(lit(0), least(lit(bins - 1), floor(functions.vector_to_array(col("probability"), "float64").getItem(1).multiply(bins))))
-                .cast("int").as("bin"),
-            col(label).cast("double").as("label"))
+            greatest(lit(0), least(lit(bins - 1), floor(score.multiply(bins)))).cast("int").as("bin"),
+            label.cast("double").as("label"))
         .groupBy("bin", "label")
         .agg(count(lit(1)).as("n"));
     for (Row r : counts.collectAsList()) {

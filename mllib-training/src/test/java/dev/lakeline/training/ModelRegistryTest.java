@@ -99,6 +99,25 @@ class ModelRegistryTest {
     assertEquals(6, registry.versions("m").size());
   }
 
+  @Test
+  void theDriftBaselineIsKeptWithTheVersionAndNeverReplaced(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    FeatureProfile x = new FeatureProfile("x", FeatureProfile.NUMERIC, List.of(1.0, 2.0), List.of(), List.of(3L, 4L, 5L), 1);
+    FeatureProfile score = new FeatureProfile("score", FeatureProfile.NUMERIC, List.of(0.5), List.of(), List.of(6L, 4L), 0);
+    DriftBaseline baseline = new DriftBaseline(List.of(x), score);
+    ModelVersion with = registry.register("m", model, card("a"), null, baseline);
+    assertEquals(baseline, registry.baseline(with).orElseThrow(), "read back as written");
+    ModelVersion without = registry.register("m", model, card("b"));
+    assertTrue(registry.baseline(without).isEmpty());
+
+    DriftBaseline later = new DriftBaseline(List.of(x), null);
+    assertEquals(later, registry.keepBaseline(without, later), "a version without one keeps the first it is given");
+    assertEquals(later, registry.baseline(without).orElseThrow());
+    assertEquals(baseline, registry.keepBaseline(with, later), "a version's baseline never changes");
+    assertEquals(baseline, registry.baseline(with).orElseThrow());
+  }
+
   private static ModelCard card(String runKey, Map<String, Double> metrics) {
     return new ModelCard(runKey, "test", Map.of(), metrics, "td", Map.of(), List.of("x"), "label", "2024-06-30", Map.of());
   }

@@ -89,6 +89,23 @@ public final class LakelineKeys {
           "inference.window-days", 30, "Days of loan applications, ending at --date, that one inference run scores.")
           .withRange(1, 3650);
 
+  public static final ConfigKey<Double> MONITORING_PSI_WARN =
+      ConfigKey.number(
+          "monitoring.psi-warn", 0.1, "Population stability index at which a feature's or the scores' drift is a warning.")
+          .withRange(0.0, 100.0);
+
+  public static final ConfigKey<Double> MONITORING_PSI_ALERT =
+      ConfigKey.number(
+          "monitoring.psi-alert", 0.25, "Population stability index at which drift is an alert (at least monitoring.psi-warn).")
+          .withRange(0.0, 100.0);
+
+  public static final ConfigKey<Integer> MONITORING_LOOKBACK_DAYS =
+      ConfigKey.integer(
+          "monitoring.lookback-days",
+          90,
+          "Days of prediction runs, ending at --date, whose predictions monitor joins to the labels known by then.")
+          .withRange(1, 3650);
+
   /** All keys, in documentation order. */
   public static final List<ConfigKey<?>> ALL =
       List.of(
@@ -108,5 +125,8 @@ public final class LakelineKeys {
           TRAINING_PROMOTE_ALIAS,
           TRAINING_MIN_AUC,
           INFERENCE_MODEL_VERSION,
-          INFERENCE_WINDOW_DAYS);
+          INFERENCE_WINDOW_DAYS,
+          MONITORING_PSI_WARN,
+          MONITORING_PSI_ALERT,
+          MONITORING_LOOKBACK_DAYS);
 }

@@ -50,6 +50,8 @@ final class InferCommand extends JobCommand {
 
   @Override
   void run(JobContext ctx) {
-    ctx.summary().stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
+    LoanInferencePipeline.Result r = ctx.summary().stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
+    ctx.summary().fact("model", r.model().label());
+    ctx.summary().fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(r.drift()).substring("drift: ".length()));
   }
 }

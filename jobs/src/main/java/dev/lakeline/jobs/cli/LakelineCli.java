@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       FeaturesCommand.class,
       TrainCommand.class,
       InferCommand.class,
+      MonitorCommand.class,
       FeatureGroupCommand.class,
       FeatureViewCommand.class,
       TrainingDatasetCommand.class,

@@ -1,5 +1,6 @@
 package dev.lakeline.jobs.loans;
 
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakeline.core.Errors;
@@ -11,12 +12,14 @@ import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.JobSummary;
 import dev.lakeline.training.BatchScorer;
+import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.ModelVersion;
 import dev.lakeline.validation.SuiteFiles;
 import dev.lakeline.validation.ValidationResult;
 import dev.lakeline.validation.Validator;
 import java.time.LocalDate;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -24,7 +27,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * The batch-inference pipeline: the loan applications of the window ending at the logical date, their features
  * from the same feature view as training, scored by the configured model version, validated, and written to the
- * predictions table as the slice of that date (a rerun replaces the slice, or changes nothing).
+ * predictions table as the slice of that date (a rerun replaces the slice, or changes nothing); the batch's drift
+ * against the model's training data goes to the monitoring table ({@link LoanMonitoring#recordDrift}).
  */
 public final class LoanInferencePipeline {
   private LoanInferencePipeline() {}
@@ -43,16 +47,23 @@ public final class LoanInferencePipeline {
   }
 
   /** What was written. */
-  public record Result(ModelVersion model, String path, long deltaVersion, long rows, boolean skipped) {}
+  /** What was written, and the batch's drift against the model's training data. */
+  public record Result(ModelVersion model, String path, long deltaVersion, long rows, boolean skipped, List<FeatureDrift> drift) {}
+
+  /** The predictions table's columns before {@code run_date}. */
+  static final List<String> PREDICTION_COLUMNS = List.of(
+      "loan_id", "applicant_id", "issue_date", BatchScorer.SCORE, BatchScorer.PREDICTION, "model_name", "model_version");
 
   public static Result run(JobContext ctx, LocalDate date) {
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
     ModelVersion model = ctx.registry().resolve(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION));
     Dataset<Row> features = features(ctx, date);
+    // the scores beside every input column: the predictions are a projection, the drift is measured on the inputs
+    Dataset<Row> scored =
+        BatchScorer.score(model, features, List.of(features.columns())).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> predictions =
-        BatchScorer.score(model, features, List.of("loan_id", "applicant_id", "issue_date"))
-            .withColumn("run_date", lit(java.sql.Date.valueOf(date)))
-            .persist(StorageLevel.MEMORY_AND_DISK());
+        scored.select(PREDICTION_COLUMNS.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new))
+            .withColumn("run_date", lit(java.sql.Date.valueOf(date)));
     try {
       ValidationResult validation = Validator.validate(predictions, SuiteFiles.load(LoanCatalog.PREDICTIONS_SUITE));
       if (!validation.errors().isEmpty()) {
@@ -69,9 +80,10 @@ public final class LoanInferencePipeline {
       ctx.summary()
           .progress("scored %,d loans with %s → %s v%d%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobSummary.TableLine("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
-      return new Result(model, path, commit.version(), commit.rows(), commit.skipped());
+      List<FeatureDrift> drift = LoanMonitoring.recordDrift(ctx, model, scored, date);
+      return new Result(model, path, commit.version(), commit.rows(), commit.skipped(), drift);
     } finally {
-      predictions.unpersist();
+      scored.unpersist();
     }
   }
 }

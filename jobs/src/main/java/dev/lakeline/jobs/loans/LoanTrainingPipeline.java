@@ -7,10 +7,12 @@ import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.training.DriftBaseline;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.Promotion;
+import dev.lakeline.training.ScoreDistribution;
 import dev.lakeline.training.Trainer;
 import dev.lakeline.training.TrainingSpec;
 import dev.lakeline.transformations.PipelineSteps;
@@ -72,7 +74,8 @@ public final class LoanTrainingPipeline {
             spec.label(),
             date.toString(),
             Versions.all());
-    ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores());
+    DriftBaseline baseline = baseline(td, spec, trained.scores());
+    ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores(), baseline);
     ctx.summary().progress("registered %s: AUC %.3f on %d test rows", version.label(), trained.metrics().get("areaUnderROC"), trained.metrics().get("test_rows").longValue());
     return new Result(version, td, false, promote(ctx, version));
   }
@@ -87,6 +90,14 @@ public final class LoanTrainingPipeline {
         version.name(), alias.trim(), version.version(), "areaUnderROC", ctx.config().get(LakelineKeys.TRAINING_MIN_AUC));
     ctx.summary().progress("%s", p.reason());
     return p;
+  }
+
+  /**
+   * What monitoring measures batches against: the model's inputs on the training split (deciles and top categories),
+   * and its scores on the test split.
+   */
+  public static DriftBaseline baseline(TrainingDataset td, TrainingSpec spec, ScoreDistribution scores) {
+    return DriftBaseline.of(modelInputs(td.train()), spec.numericFeatures(), spec.categoricalFeatures(), scores);
   }
 
   /**

@@ -1,0 +1,322 @@
+package dev.lakeline.jobs.loans;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.config.LakelineKeys;
+import dev.lakeline.core.delta.CommitRequest;
+import dev.lakeline.core.delta.CommitResult;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.featurestore.TrainingDataset;
+import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.JobSummary;
+import dev.lakeline.training.BatchScorer;
+import dev.lakeline.training.Drift;
+import dev.lakeline.training.DriftBaseline;
+import dev.lakeline.training.FeatureDrift;
+import dev.lakeline.training.FeatureProfile;
+import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.ScoreDistribution;
+import dev.lakeline.training.TrainingSpec;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Monitoring of the loan model's batch predictions. Batch inference measures each batch's drift against the model
+ * version's training data ({@link #recordDrift}: one row per feature and one for the scores, in the {@code
+ * monitoring_drift} table); {@code lakeline monitor} later joins the labels known by its date to the predictions of
+ * the runs before it and measures how well each run's predictions did ({@link #run}: the {@code
+ * monitoring_performance} table). Both tables are Delta tables under {@code _lakeline/}; both writes replace the
+ * slice of their runs, so a rerun changes nothing or brings the slice up to date.
+ */
+public final class LoanMonitoring {
+  public static final String DRIFT_TABLE = "monitoring_drift";
+  public static final String PERFORMANCE_TABLE = "monitoring_performance";
+  /** The label of the null bin in the drift table's bins. */
+  public static final String NULL_BIN = "null";
+
+  static final StructType DRIFT_SCHEMA = new StructType()
+      .add("model_name", DataTypes.StringType, false)
+      .add("model_version", DataTypes.IntegerType, false)
+      .add("run_date", DataTypes.DateType, false)
+      .add("position", DataTypes.IntegerType, false)
+      .add("feature", DataTypes.StringType, false)
+      .add("kind", DataTypes.StringType, false)
+      .add("rows", DataTypes.LongType, false)
+      .add("psi", DataTypes.DoubleType, false)
+      .add("max_gap", DataTypes.DoubleType, false)
+      .add("baseline_null_rate", DataTypes.DoubleType, false)
+      .add("null_rate", DataTypes.DoubleType, false)
+      .add("status", DataTypes.StringType, false)
+      .add("bins", DataTypes.createArrayType(DataTypes.StringType, false), false)
+      .add("baseline_counts", DataTypes.createArrayType(DataTypes.LongType, false), false)
+      .add("counts", DataTypes.createArrayType(DataTypes.LongType, false), false);
+
+  static final StructType PERFORMANCE_SCHEMA = new StructType()
+      .add("model_name", DataTypes.StringType, false)
+      .add("model_version", DataTypes.IntegerType, false)
+      .add("run_date", DataTypes.DateType, false)
+      .add("labels_as_of", DataTypes.DateType, false)
+      .add("rows", DataTypes.LongType, false)
+      .add("labelled", DataTypes.LongType, false)
+      .add("positives", DataTypes.LongType, false)
+      .add("auc", DataTypes.DoubleType, true)
+      .add("test_auc", DataTypes.DoubleType, true)
+      .add("accuracy", DataTypes.DoubleType, true)
+      .add("precision", DataTypes.DoubleType, true)
+      .add("recall", DataTypes.DoubleType, true)
+      .add("mean_score", DataTypes.DoubleType, true);
+
+  private LoanMonitoring() {}
+
+  /** Warning and alert thresholds of the PSI, checked. */
+  static double[] thresholds(JobContext ctx) {
+    double warn = ctx.config().get(LakelineKeys.MONITORING_PSI_WARN);
+    double alert = ctx.config().get(LakelineKeys.MONITORING_PSI_ALERT);
+    if (warn > alert) {
+      throw Errors.config(
+          "monitoring.psi-warn (%s) is above monitoring.psi-alert (%s); the warning threshold must be the lower one.", warn, alert);
+    }
+    return new double[] {warn, alert};
+  }
+
+  /**
+   * The drift of one scored batch (the model's input columns and {@code score}) against {@code model}'s baseline,
+   * written to the drift table as the slice of ({@code model}'s name, {@code date}). A version registered before
+   * baselines were kept gets one from its training dataset first (kept with it, so the next batch reads it).
+   */
+  public static List<FeatureDrift> recordDrift(JobContext ctx, ModelVersion model, Dataset<Row> scored, LocalDate date) {
+    double[] t = thresholds(ctx);
+    DriftBaseline baseline = baseline(ctx, model);
+    List<FeatureProfile> shapes = new ArrayList<>(baseline.features());
+    if (baseline.score() != null) {
+      shapes.add(baseline.score());
+    }
+    List<FeatureProfile> current = FeatureProfile.measure(scored, shapes);
+    List<FeatureDrift> drift = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < shapes.size(); i++) {
+      FeatureProfile b = shapes.get(i);
+      FeatureDrift d = Drift.compare(b, current.get(i), t[0], t[1]);
+      drift.add(d);
+      List<String> bins = new ArrayList<>(b.binLabels());
+      bins.add(NULL_BIN);
+      rows.add(RowFactory.create(
+          model.name(), model.version(), Date.valueOf(date), i, d.feature(), d.kind(), d.rows(), d.psi(), d.maxGap(),
+          d.baselineNullRate(), d.nullRate(), d.status(), bins.toArray(String[]::new), withNulls(b), withNulls(current.get(i))));
+    }
+    String path = ctx.layout().system(DRIFT_TABLE);
+    CommitResult commit = DeltaCommits.commit(
+        ctx.spark(),
+        CommitRequest.replaceWhere(
+            path, ctx.spark().createDataFrame(rows, DRIFT_SCHEMA),
+            String.format("model_name = '%s' AND run_date = DATE'%s'", model.name(), date), "drift:" + model.name() + ":" + date));
+    ctx.summary().table(new JobSummary.TableLine("drift " + model.name(), path, commit.version(), commit.rows(), commit.skipped()));
+    ctx.summary().progress("%s", driftLine(drift));
+    return drift;
+  }
+
+  /** "drift: 0 of 12 features at warn or alert; scores PSI 0.012 (ok)". */
+  public static String driftLine(List<FeatureDrift> drift) {
+    long flagged = drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE) && !d.status().equals(FeatureDrift.OK)).count();
+    long features = drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE)).count();
+    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "drift: %d of %d features at warn or alert", flagged, features));
+    drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE) && !d.status().equals(FeatureDrift.OK))
+        .sorted((a, b) -> Double.compare(b.psi(), a.psi())).limit(3)
+        .forEach(d -> s.append(String.format(Locale.ROOT, "; %s PSI %.3f (%s)", d.feature(), d.psi(), d.status())));
+    drift.stream().filter(d -> d.feature().equals(BatchScorer.SCORE)).findFirst()
+        .ifPresent(d -> s.append(String.format(Locale.ROOT, "; scores PSI %.3f (%s)", d.psi(), d.status())));
+    return s.toString();
+  }
+
+  /** The version's baseline; for a version that has none, one from its training dataset, then kept with it. */
+  static DriftBaseline baseline(JobContext ctx, ModelVersion model) {
+    return ctx.registry().baseline(model).orElseGet(() -> {
+      TrainingDataset td = ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1).stream()
+          .filter(d -> d.path().equals(model.card().trainingDataset()))
+          .findFirst()
+          .orElseThrow(() -> Errors.notFound(
+              "Model %s has no drift baseline and its training dataset %s is gone, so there is nothing to measure drift against. "
+                  + "Train a new version (lakeline train --date <day>).", model.label(), model.card().trainingDataset()));
+      TrainingSpec spec = LoanCatalog.trainingSpec(model.card().algorithm(), 0);
+      ctx.summary().progress("model %s has no drift baseline yet; profiling its training dataset %s", model.label(), td.label());
+      return ctx.registry().keepBaseline(
+          model, LoanTrainingPipeline.baseline(td, spec, ctx.registry().scores(model).orElse(null)));
+    });
+  }
+
+  private static long[] withNulls(FeatureProfile p) {
+    long[] out = new long[p.counts().size() + 1];
+    for (int i = 0; i < p.counts().size(); i++) {
+      out[i] = p.counts().get(i);
+    }
+    out[out.length - 1] = p.nulls();
+    return out;
+  }
+
+  /** One run's predictions against the labels known later. */
+  public record RunPerformance(
+      String modelName, int modelVersion, LocalDate runDate, long rows, long labelled, long positives, Double auc, Double testAuc,
+      Double accuracy, Double precision, Double recall, Double meanScore) {}
+
+  /** One column's drift in one run, with the bins it was measured over (the last one holds the nulls). */
+  public record DriftRow(FeatureDrift drift, List<String> bins, List<Long> baselineCounts, List<Long> counts) {}
+
+  /** One run's drift, as recorded by batch inference. */
+  public record RunDrift(LocalDate runDate, int modelVersion, List<DriftRow> rows) {
+    public List<FeatureDrift> drift() {
+      return rows.stream().map(DriftRow::drift).toList();
+    }
+  }
+
+  /** What {@code monitor} found: the performance and drift of every run in the window, oldest first. */
+  public record Result(
+      String modelName, LocalDate date, LocalDate from, List<RunPerformance> performance, List<RunDrift> drift, String performancePath,
+      String driftPath, double psiWarn, double psiAlert) {
+
+    /** The drift rows at {@code alert}, as "2024-06-30 loan_amount PSI 0.412". */
+    public List<String> alerts() {
+      List<String> out = new ArrayList<>();
+      for (RunDrift r : drift) {
+        for (FeatureDrift d : r.drift()) {
+          if (d.status().equals(FeatureDrift.ALERT)) {
+            out.add(String.format(Locale.ROOT, "%s %s PSI %.3f", r.runDate(), d.feature(), d.psi()));
+          }
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Joins the labels of the loans group as it is now to the predictions of the runs in ({@code date} minus
+   * monitoring.lookback-days, {@code date}], measures each run's realised metrics, writes them to the performance
+   * table (replacing those runs' rows), and reads the runs' drift back.
+   */
+  public static Result run(JobContext ctx, LocalDate date) {
+    double[] t = thresholds(ctx);
+    String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
+    LocalDate from = date.minusDays(ctx.config().get(LakelineKeys.MONITORING_LOOKBACK_DAYS));
+    String predictionsPath = ctx.layout().predictions(modelName);
+    if (!DeltaCommits.exists(ctx.spark(), predictionsPath)) {
+      throw Errors.notFound(
+          "Model %s has no predictions yet (%s). Run batch inference first: lakeline infer --date <day>.", modelName, predictionsPath);
+    }
+    String window = String.format("run_date > DATE'%s' AND run_date <= DATE'%s'", from, date);
+    Dataset<Row> predictions = ctx.spark().read().format("delta").load(predictionsPath).where(window);
+    Dataset<Row> labels = ctx.featureStore().getFeatureGroup(LoanCatalog.LOANS, 1).read()
+        .select(col("loan_id").as("__loan_id"), col(LoanCatalog.LABEL).as("__label"));
+    Dataset<Row> joined = predictions.join(labels, predictions.col("loan_id").equalTo(labels.col("__loan_id")), "left");
+    int bins = ScoreDistribution.DEFAULT_BINS;
+    List<Row> counts = joined
+        .groupBy(
+            col("run_date"), col("model_version"),
+            greatest(lit(0), least(lit(bins - 1), floor(col(BatchScorer.SCORE).multiply(bins)))).cast("int").as("bin"),
+            col("__label").cast("int").as("label"))
+        .agg(count(lit(1)).as("n"))
+        .collectAsList();
+    Map<List<Object>, long[][]> byRun = new TreeMap<>((a, b) -> {
+      int c = ((Date) a.get(0)).compareTo((Date) b.get(0));
+      return c != 0 ? c : Integer.compare((Integer) a.get(1), (Integer) b.get(1));
+    });
+    for (Row r : counts) {
+      // per run: [negatives per bin, positives per bin, {unlabelled rows}]
+      long[][] c = byRun.computeIfAbsent(List.of(r.getDate(0), r.getInt(1)), k -> new long[][] {new long[bins], new long[bins], new long[1]});
+      if (r.isNullAt(3)) {
+        c[2][0] += r.getLong(4);
+      } else {
+        c[r.getInt(3) >= 1 ? 1 : 0][r.isNullAt(2) ? 0 : r.getInt(2)] += r.getLong(4);
+      }
+    }
+    List<RunPerformance> performance = new ArrayList<>();
+    List<Row> rows = new ArrayList<>();
+    Map<Integer, Double> testAuc = new LinkedHashMap<>();
+    for (Map.Entry<List<Object>, long[][]> e : byRun.entrySet()) {
+      LocalDate runDate = ((Date) e.getKey().get(0)).toLocalDate();
+      int version = (Integer) e.getKey().get(1);
+      ScoreDistribution s = new ScoreDistribution(bins, e.getValue()[0], e.getValue()[1]);
+      RunPerformance p = performance(modelName, version, runDate, s, e.getValue()[2][0],
+          testAuc.computeIfAbsent(version, v -> ctx.registry().get(modelName, v).card().metrics().get("areaUnderROC")));
+      performance.add(p);
+      rows.add(RowFactory.create(
+          modelName, version, Date.valueOf(runDate), Date.valueOf(date), p.rows(), p.labelled(), p.positives(), p.auc(), p.testAuc(),
+          p.accuracy(), p.precision(), p.recall(), p.meanScore()));
+    }
+    String performancePath = ctx.layout().system(PERFORMANCE_TABLE);
+    if (!rows.isEmpty()) {
+      CommitResult commit = DeltaCommits.commit(
+          ctx.spark(),
+          CommitRequest.replaceWhere(
+              performancePath, ctx.spark().createDataFrame(rows, PERFORMANCE_SCHEMA),
+              String.format("model_name = '%s' AND %s", modelName, window), "monitor:" + modelName + ":" + date));
+      ctx.summary().table(new JobSummary.TableLine("performance " + modelName, performancePath, commit.version(), commit.rows(), commit.skipped()));
+    }
+    String driftPath = ctx.layout().system(DRIFT_TABLE);
+    List<RunDrift> drift = readDrift(ctx, modelName, window, t[0], t[1]);
+    return new Result(modelName, date, from, performance, drift, performancePath, driftPath, t[0], t[1]);
+  }
+
+  /** The run's realised metrics: AUC and the test AUC of its version; accuracy, precision and recall at 0.5. */
+  static RunPerformance performance(
+      String modelName, int version, LocalDate runDate, ScoreDistribution s, long unlabelled, Double testAuc) {
+    long neg = s.totalNegatives();
+    long pos = s.totalPositives();
+    long labelled = neg + pos;
+    Double auc = neg > 0 && pos > 0 ? s.areaUnderRoc() : null;
+    Double accuracy = null;
+    Double precision = null;
+    Double recall = null;
+    Double mean = null;
+    if (labelled > 0) {
+      long[] m = s.confusion(0.5);
+      accuracy = (double) (m[0] + m[3]) / labelled;
+      precision = m[1] + m[3] == 0 ? null : (double) m[3] / (m[1] + m[3]);
+      recall = pos == 0 ? null : (double) m[3] / pos;
+      double sum = 0;
+      for (int b = 0; b < s.bins(); b++) {
+        sum += (s.negatives()[b] + s.positives()[b]) * (b + 0.5) / s.bins();
+      }
+      mean = sum / labelled;
+    }
+    return new RunPerformance(modelName, version, runDate, labelled + unlabelled, labelled, pos, auc, testAuc, accuracy, precision, recall, mean);
+  }
+
+  /** The runs' drift; each status from the PSI and this job's thresholds (they may have changed since inference). */
+  private static List<RunDrift> readDrift(JobContext ctx, String modelName, String window, double warn, double alert) {
+    String path = ctx.layout().system(DRIFT_TABLE);
+    List<RunDrift> out = new ArrayList<>();
+    if (!DeltaCommits.exists(ctx.spark(), path)) {
+      return out;
+    }
+    Map<List<Object>, List<DriftRow>> byRun = new LinkedHashMap<>();
+    for (Row r : ctx.spark().read().format("delta").load(path).where(col("model_name").equalTo(modelName)).where(window)
+        .orderBy("run_date", "model_version", "position").collectAsList()) {
+      FeatureDrift d = new FeatureDrift(
+          r.getString(r.fieldIndex("feature")), r.getString(r.fieldIndex("kind")), r.getLong(r.fieldIndex("rows")),
+          r.getDouble(r.fieldIndex("psi")), r.getDouble(r.fieldIndex("max_gap")), r.getDouble(r.fieldIndex("baseline_null_rate")),
+          r.getDouble(r.fieldIndex("null_rate")), Drift.status(r.getDouble(r.fieldIndex("psi")), warn, alert));
+      byRun.computeIfAbsent(List.of(r.getDate(r.fieldIndex("run_date")).toLocalDate(), r.getInt(r.fieldIndex("model_version"))),
+          k -> new ArrayList<>()).add(new DriftRow(
+              d, r.<String>getList(r.fieldIndex("bins")), r.<Long>getList(r.fieldIndex("baseline_counts")),
+              r.<Long>getList(r.fieldIndex("counts"))));
+    }
+    byRun.forEach((k, v) -> out.add(new RunDrift((LocalDate) k.get(0), (Integer) k.get(1), v)));
+    return out;
+  }
+}

@@ -1,0 +1,127 @@
+package dev.lakeline.training;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Drift of a batch against a {@link DriftBaseline}: the batch is cut into the baseline's bins (one Spark job for every
+ * column), then per column the population stability index and the largest gap between the shares.
+ */
+public final class Drift {
+  /** The floor of a bin's share in the PSI, so that an empty bin counts as rare rather than infinitely surprising. */
+  public static final double EPSILON = 1e-4;
+
+  private Drift() {}
+
+  /**
+   * The drift of every baseline feature, and of the scores when the baseline has them and {@code batch} has a
+   * {@code score} column; {@code warn} and {@code alert} are PSI thresholds.
+   */
+  public static List<FeatureDrift> measure(DriftBaseline baseline, Dataset<Row> batch, double warn, double alert) {
+    List<FeatureProfile> shapes = new ArrayList<>(baseline.features());
+    boolean scores = baseline.score() != null && List.of(batch.columns()).contains(baseline.score().name());
+    if (scores) {
+      shapes.add(baseline.score());
+    }
+    List<FeatureProfile> current = FeatureProfile.measure(batch, shapes);
+    List<FeatureDrift> out = new ArrayList<>();
+    for (int i = 0; i < shapes.size(); i++) {
+      out.add(compare(shapes.get(i), current.get(i), warn, alert));
+    }
+    return out;
+  }
+
+  /** One column's drift: {@code current} must have {@code baseline}'s bins. */
+  public static FeatureDrift compare(FeatureProfile baseline, FeatureProfile current, double warn, double alert) {
+    if (!baseline.edges().equals(current.edges()) || !baseline.categories().equals(current.categories())) {
+      throw new IllegalArgumentException(baseline.name() + ": the two profiles have different bins");
+    }
+    long[] e = withNulls(baseline);
+    long[] a = withNulls(current);
+    double psi = psi(e, a);
+    double gap = baseline.kind().equals(FeatureProfile.NUMERIC)
+        ? maxCumulativeGap(baseline.counts(), current.counts())
+        : maxShareGap(baseline.counts(), current.counts());
+    String status = status(psi, warn, alert);
+    return new FeatureDrift(
+        baseline.name(), baseline.kind(), current.rows(), psi, gap, share(baseline.nulls(), baseline.rows()),
+        share(current.nulls(), current.rows()), status);
+  }
+
+  /** {@code alert} at or above the alert threshold, {@code warn} at or above the warning threshold, else {@code ok}. */
+  public static String status(double psi, double warn, double alert) {
+    return psi >= alert ? FeatureDrift.ALERT : psi >= warn ? FeatureDrift.WARN : FeatureDrift.OK;
+  }
+
+  /**
+   * The population stability index of {@code actual} against {@code expected} (counts over the same bins): Σ (a − e)
+   * · ln(a / e) over the bins' shares, each share floored at {@link #EPSILON}. 0 when either side has no rows.
+   */
+  public static double psi(long[] expected, long[] actual) {
+    long te = sum(expected);
+    long ta = sum(actual);
+    if (te == 0 || ta == 0) {
+      return 0;
+    }
+    double psi = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double pe = Math.max(EPSILON, (double) expected[i] / te);
+      double pa = Math.max(EPSILON, (double) actual[i] / ta);
+      psi += (pa - pe) * Math.log(pa / pe);
+    }
+    return psi;
+  }
+
+  private static double maxCumulativeGap(List<Long> expected, List<Long> actual) {
+    long te = expected.stream().mapToLong(Long::longValue).sum();
+    long ta = actual.stream().mapToLong(Long::longValue).sum();
+    if (te == 0 || ta == 0) {
+      return 0;
+    }
+    double gap = 0;
+    long ce = 0;
+    long ca = 0;
+    for (int i = 0; i < expected.size(); i++) {
+      ce += expected.get(i);
+      ca += actual.get(i);
+      gap = Math.max(gap, Math.abs((double) ce / te - (double) ca / ta));
+    }
+    return gap;
+  }
+
+  private static double maxShareGap(List<Long> expected, List<Long> actual) {
+    long te = expected.stream().mapToLong(Long::longValue).sum();
+    long ta = actual.stream().mapToLong(Long::longValue).sum();
+    if (te == 0 || ta == 0) {
+      return 0;
+    }
+    double gap = 0;
+    for (int i = 0; i < expected.size(); i++) {
+      gap = Math.max(gap, Math.abs((double) expected.get(i) / te - (double) actual.get(i) / ta));
+    }
+    return gap;
+  }
+
+  private static long[] withNulls(FeatureProfile p) {
+    long[] out = new long[p.counts().size() + 1];
+    for (int i = 0; i < p.counts().size(); i++) {
+      out[i] = p.counts().get(i);
+    }
+    out[out.length - 1] = p.nulls();
+    return out;
+  }
+
+  private static long sum(long[] v) {
+    long s = 0;
+    for (long x : v) {
+      s += x;
+    }
+    return s;
+  }
+
+  private static double share(long part, long whole) {
+    return whole == 0 ? 0 : (double) part / whole;
+  }
+}
