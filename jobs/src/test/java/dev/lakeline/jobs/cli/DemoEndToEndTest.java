@@ -5,10 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakeline.core.ExitCode;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestSpark;
+import dev.lakeline.jobs.loans.LoanCatalog;
+import dev.lakeline.jobs.loans.LoanMonitoring;
+import dev.lakeline.jobs.reports.HtmlCharts;
+import dev.lakeline.training.DriftBaseline;
+import dev.lakeline.training.FeatureProfile;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
 import java.nio.file.Path;
@@ -18,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -148,10 +156,135 @@ class DemoEndToEndTest {
     assertFalse(new java.io.File(layout.trainingDataset("loan_default", 1, 2)).exists(), "no second training dataset");
   }
 
+  @Test
+  @Order(7)
+  void inferenceRecordsTheBatchDriftAgainstTheTrainingData() {
+    ModelRegistry registry = ModelRegistry.open(spark, layout);
+    ModelVersion v1 = registry.get("loan_default", 1);
+    DriftBaseline baseline = registry.baseline(v1).orElseThrow();
+    assertEquals(LoanCatalog.trainingSpec("logistic_regression", 7).numericFeatures(),
+        baseline.features().stream().filter(f -> f.kind().equals(FeatureProfile.NUMERIC)).map(FeatureProfile::name).toList());
+    Dataset<Row> drift = spark.read().format("delta").load(layout.system(LoanMonitoring.DRIFT_TABLE));
+    assertEquals(baseline.features().size() + 1, drift.where("run_date = DATE'2024-06-30' AND model_version = 1").count(),
+        "a row per input feature and one for the scores");
+    assertTrue(first.out().contains("drift:"), first.out());
+
+    // the scores' PSI, worked out here from the baseline's edges and the predictions' scores
+    FeatureProfile scores = baseline.score();
+    long[] expected = new long[scores.counts().size() + 1];
+    for (int i = 0; i < scores.counts().size(); i++) {
+      expected[i] = scores.counts().get(i);
+    }
+    long[] actual = new long[expected.length];
+    for (Row r : spark.read().format("delta").load(layout.predictions("loan_default")).where("run_date = DATE'2024-06-30'")
+        .select("score").collectAsList()) {
+      int bin = 0;
+      while (bin < scores.edges().size() && r.getDouble(0) > scores.edges().get(bin)) {
+        bin++;
+      }
+      actual[bin]++;
+    }
+    double te = java.util.Arrays.stream(expected).sum();
+    double ta = java.util.Arrays.stream(actual).sum();
+    double psi = 0;
+    for (int i = 0; i < expected.length; i++) {
+      double e = Math.max(1e-4, expected[i] / te);
+      double a = Math.max(1e-4, actual[i] / ta);
+      psi += (a - e) * Math.log(a / e);
+    }
+    Row row = drift.where("run_date = DATE'2024-06-30' AND feature = 'score'").first();
+    assertEquals(psi, row.getDouble(row.fieldIndex("psi")), 1e-9);
+    assertEquals((long) ta, row.getLong(row.fieldIndex("rows")));
+  }
+
+  @Test
+  @Order(8)
+  void monitoringJoinsTheLabelsThatArrivedToEarlierPredictions(@TempDir Path dir) throws java.io.IOException {
+    // a month earlier: every loan of that run has its outcome by the demo's date
+    Cli infer = Cli.run("infer", "--date", "2024-05-31", "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    assertEquals(0, infer.exitCode(), infer.err() + infer.out());
+    Path page = dir.resolve("monitoring.html");
+    Cli monitor = Cli.run("monitor", "--date", DATE, "--report", page.toString(), "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
+    assertEquals(0, monitor.exitCode(), monitor.err() + monitor.out());
+
+    // the oracle: the predictions joined to the loans' labels here, and MLlib's AUC on the raw scores
+    Dataset<Row> labelled = spark.read().format("delta").load(layout.predictions("loan_default"))
+        .where("run_date = DATE'2024-05-31'")
+        .join(spark.read().format("delta").load(layout.featureGroup("loans", 1)).select("loan_id", "is_default"), "loan_id")
+        .where("is_default IS NOT NULL")
+        .selectExpr("score", "CAST(is_default AS DOUBLE) AS label");
+    long expectedLabelled = labelled.count();
+    double auc = new BinaryClassificationEvaluator().setRawPredictionCol("score").setLabelCol("label").evaluate(labelled);
+    assertTrue(expectedLabelled > 30, "labelled loans of the earlier run: " + expectedLabelled);
+
+    Dataset<Row> performance = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
+    Row earlier = performance.where("run_date = DATE'2024-05-31'").first();
+    assertEquals(expectedLabelled, earlier.getLong(earlier.fieldIndex("labelled")));
+    assertEquals(auc, earlier.getDouble(earlier.fieldIndex("auc")), 0.01, "AUC from the score bins against MLlib's on the raw scores");
+    Row latest = performance.where("run_date = DATE'2024-06-30'").first();
+    assertEquals(0, latest.getLong(latest.fieldIndex("labelled")), "the demo's own run is too recent for outcomes");
+    assertTrue(latest.isNullAt(latest.fieldIndex("auc")));
+    assertTrue(monitor.out().matches("(?s).*\\n2024-05-31 +v1 +[0-9,]+ +" + expectedLabelled + " +0\\.[0-9]{3} +0\\.[0-9]{3} .*"), monitor.out());
+
+    String html = java.nio.file.Files.readString(page);
+    List<String> charts = HtmlCharts.of(html);
+    assertEquals(List.of("AUC per run", "score by bin"), charts.subList(0, 2), charts.toString());
+    assertTrue(html.contains("<th>2024-05-31 v1</th><th>2024-06-30 v1</th>"), "one drift column per run");
+
+    Cli again = Cli.run("monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    assertTrue(again.out().contains("(unchanged"), again.out());
+  }
+
+  @Test
+  @Order(9)
+  void driftAtAlertFailsTheJobOnlyWhenAskedAndAfterWritingEverything() {
+    String[] base = {"monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
+    long before = version(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
+    Cli strict = Cli.run(concat(base, "--fail-on-alert", "--set", "monitoring.psi-warn=0", "--set", "monitoring.psi-alert=0"));
+    assertEquals(ExitCode.DATA_REJECTED.code(), strict.exitCode(), strict.out() + strict.err());
+    assertTrue(strict.err().contains("Drift at alert") && strict.err().contains("2024-06-30 score PSI"), strict.err());
+    assertFalse(strict.hasStackTrace(), strict.err());
+    assertEquals(before, version(layout.system(LoanMonitoring.PERFORMANCE_TABLE)), "the same labels: nothing new to write");
+
+    Cli lenient = Cli.run(concat(base, "--fail-on-alert", "--set", "monitoring.psi-alert=100"));
+    assertEquals(0, lenient.exitCode(), lenient.err());
+    assertTrue(lenient.out().contains("drift alerts:          none"), lenient.out());
+
+    Cli inverted = Cli.run(concat(base, "--set", "monitoring.psi-warn=0.5", "--set", "monitoring.psi-alert=0.2"));
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), inverted.exitCode(), inverted.out());
+    assertTrue(inverted.err().contains("monitoring.psi-warn (0.5) is above monitoring.psi-alert (0.2)"), inverted.err());
+
+    Cli nothing = Cli.run("monitor", "--date", DATE, "--lakehouse", root.resolve("empty").toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    assertEquals(ExitCode.NOT_FOUND.code(), nothing.exitCode(), nothing.out());
+    assertTrue(nothing.err().contains("has no predictions yet") && nothing.err().contains("lakeline infer"), nothing.err());
+  }
+
+  @Test
+  @Order(10)
+  void aVersionWithoutABaselineGetsTheSameOneFromItsTrainingDataset() throws java.io.IOException {
+    Path file = Path.of(layout.model("loan_default", 1), "baseline.json");
+    String kept = java.nio.file.Files.readString(file);
+    java.nio.file.Files.delete(file);
+    Map<String, Long> before = snapshot();
+    Cli infer = Cli.run("infer", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    assertEquals(0, infer.exitCode(), infer.err() + infer.out());
+    assertTrue(infer.out().contains("has no drift baseline yet; profiling its training dataset"), infer.out());
+    assertEquals(kept, java.nio.file.Files.readString(file), "profiled again from the same training dataset: the same baseline");
+    assertEquals(before, snapshot(), "the same drift rows, so no new commit");
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   private Map<String, Long> snapshot() {
     Map<String, Long> m = new TreeMap<>();
     List<String> tables = new ArrayList<>(List.of(
-        layout.featureGroup("loans", 1), layout.featureGroup("credit_reports", 1), layout.featureGroup("card_spend", 1), layout.predictions("loan_default")));
+        layout.featureGroup("loans", 1), layout.featureGroup("credit_reports", 1), layout.featureGroup("card_spend", 1), layout.predictions("loan_default"),
+        layout.system(LoanMonitoring.DRIFT_TABLE)));
     for (String t : tables) {
       m.put(t + "#version", version(t));
       m.put(t + "#rows", rows(t));
