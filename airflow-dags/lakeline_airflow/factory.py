@@ -5,7 +5,9 @@ Schedules and run behaviour (docs/airflow.md):
   ``airflow backfill create`` / ``airflow dags backfill``, or with the jar's own resumable ``features --from --to``);
   ``max_active_runs=1`` so dates commit in order; a rerun of a date is a no-op in the jar.
 - training: weekly (Mondays), ``max_active_runs=1``, no catch-up; the jar trains on loans labelled before the date.
-- inference: daily, after the features it reads: one sensor per feature DAG waits for the same logical date.
+- inference: daily, after the features it reads: one sensor per feature DAG waits for the same logical date; then
+  ``monitor`` joins the labels known at the date to earlier runs' predictions and reports the drift ``infer`` recorded
+  (with ``--fail-on-alert`` only when LAKELINE_MONITOR_FAIL_ON_ALERT is set: drift is shown, not a failed run).
 Every task retries twice, ten minutes apart; the jar's exit codes make user errors fail fast and visibly.
 """
 
@@ -92,12 +94,14 @@ def build_dags(settings=None):
 
     inference = _dag(
         INFERENCE_DAG,
-        "Batch inference of the day's loans, once the feature pipelines of the same date have run",
+        "Batch inference of the day's loans, once the feature pipelines of the same date have run, then monitoring",
         "@daily",
         "inference",
     )
     with inference:
-        first, _ = job_tasks(settings, "infer", job_arguments(settings, "infer"))
+        first, last = job_tasks(settings, "infer", job_arguments(settings, "infer"))
+        monitor, _ = job_tasks(settings, "monitor", job_arguments(settings, "monitor", *settings.monitor_options()))
+        last >> monitor
         for name, _, _ in found:
             wait = ExternalTaskSensor(
                 task_id="wait_for_features_" + name,

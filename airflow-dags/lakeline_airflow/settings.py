@@ -13,6 +13,8 @@ LAKELINE_SPARK_CONN_ID    spark_submit: the Airflow Spark connection (default: s
 LAKELINE_DATABRICKS_CONN_ID, LAKELINE_DATABRICKS_CLUSTER_ID (an existing cluster; else a new job cluster)
 LAKELINE_EMR_CLUSTER_ID   emr: the cluster (job flow) to add steps to;   LAKELINE_AWS_CONN_ID (default aws_default)
 LAKELINE_EMR_SERVERLESS_APP_ID, LAKELINE_EMR_ROLE_ARN   emr_serverless: the application and its job role
+LAKELINE_MONITOR_FAIL_ON_ALERT   true: the inference DAG's monitor task gets --fail-on-alert, so drift at alert
+                          fails it (exit code 3); default false: drift is reported, the DAG run succeeds
 """
 
 import glob
@@ -21,6 +23,7 @@ from dataclasses import dataclass, field
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODES = ("spark_submit", "databricks", "emr", "emr_serverless")
+FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}
 
 
 def _default_jar():
@@ -43,6 +46,7 @@ class Settings:
     emr_cluster_id: str = "{{ var.value.lakeline_emr_cluster_id }}"
     emr_serverless_app_id: str = "{{ var.value.lakeline_emr_serverless_app_id }}"
     emr_role_arn: str = "{{ var.value.lakeline_emr_role_arn }}"
+    monitor_fail_on_alert: bool = False
 
     def check(self):
         """Fails at parse time, naming the setting, when the DAGs could only fail later (at 3 a.m.)."""
@@ -67,12 +71,19 @@ class Settings:
             return self.pipeline_dir.rstrip("/") + "/" + os.path.basename(path)
         return name
 
+    def monitor_options(self):
+        """The monitor job's options: --fail-on-alert only when asked for (drift is reported, not a failed DAG run)."""
+        return ["--fail-on-alert"] if self.monitor_fail_on_alert else []
+
     @staticmethod
     def from_env(env=None):
         env = os.environ if env is None else env
         mode = env.get("LAKELINE_LAUNCH_MODE", "spark_submit")
         if mode not in MODES:
             raise ValueError(f"LAKELINE_LAUNCH_MODE={mode!r} is not one of {', '.join(MODES)}.")
+        fail_on_alert = env.get("LAKELINE_MONITOR_FAIL_ON_ALERT", "false")
+        if fail_on_alert.strip().lower() not in FLAGS:
+            raise ValueError(f"LAKELINE_MONITOR_FAIL_ON_ALERT={fail_on_alert!r} is not true or false.")
         defaults = Settings()
         return Settings(
             mode=mode,
@@ -88,4 +99,5 @@ class Settings:
             emr_cluster_id=env.get("LAKELINE_EMR_CLUSTER_ID", defaults.emr_cluster_id),
             emr_serverless_app_id=env.get("LAKELINE_EMR_SERVERLESS_APP_ID", defaults.emr_serverless_app_id),
             emr_role_arn=env.get("LAKELINE_EMR_ROLE_ARN", defaults.emr_role_arn),
+            monitor_fail_on_alert=FLAGS[fail_on_alert.strip().lower()],
         )

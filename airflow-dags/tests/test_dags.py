@@ -45,6 +45,9 @@ def test_schedules_catchup_runs_and_retries(dagbag):
 def test_inference_waits_for_every_feature_pipeline_of_the_same_date(dagbag):
     dag = dagbag.dags[factory.INFERENCE_DAG]
     assert dag.get_task("infer").upstream_task_ids == {"wait_for_features_" + p for p in PIPELINES}
+    assert dag.get_task("infer").downstream_task_ids == {"monitor"}
+    assert dag.get_task("monitor").upstream_task_ids == {"infer"}
+    assert dag.get_task("monitor").downstream_task_ids == set()
     for p in PIPELINES:
         sensor = dag.get_task("wait_for_features_" + p)
         assert sensor.external_dag_id == factory.features_dag_id(p)
@@ -74,8 +77,8 @@ def rendered(task, dag, value):
     return task.render_template(value, context)
 
 
-def job_task(dag):
-    return next(t for t in dag.tasks if t.task_id in ("features", "train", "infer"))
+def job_task(dag, task_id=None):
+    return next(t for t in dag.tasks if t.task_id in ((task_id,) if task_id else ("features", "train", "infer")))
 
 
 def every_mode(tmp_path):
@@ -85,16 +88,23 @@ def every_mode(tmp_path):
             for mode, jar in jars.items()}
 
 
+# every DAG's job task(s): (DAG id, task id)
+JOBS = [(d, "features") for d in FEATURE_DAGS] + [
+    (factory.TRAINING_DAG, "train"), (factory.INFERENCE_DAG, "infer"), (factory.INFERENCE_DAG, "monitor")]
+
+
 def test_every_launch_mode_passes_the_same_arguments_with_the_logical_date(tmp_path):
     modes = every_mode(tmp_path)
-    for dag_id in FEATURE_DAGS + [factory.TRAINING_DAG, factory.INFERENCE_DAG]:
+    for dag_id, task_id in JOBS:
         args = {}
         for mode, dags in modes.items():
-            task = job_task(dags[dag_id])
+            task = job_task(dags[dag_id], task_id)
             args[mode] = rendered(task, dags[dag_id], jar_arguments(task))
-        assert len({tuple(a) for a in args.values()}) == 1, f"{dag_id}: {args}"
+        assert len({tuple(a) for a in args.values()}) == 1, f"{dag_id}.{task_id}: {args}"
         one = args["spark_submit"]
+        assert one[0] == task_id, one
         assert one[one.index("--date") + 1] == LOGICAL_DATE, one
+        assert "--fail-on-alert" not in one, "drift is reported, not a failed DAG run, unless asked for"
     databricks = modes["databricks"][factory.features_dag_id("credit_reports")]
     token = rendered(job_task(databricks), databricks, job_task(databricks).json["idempotency_token"])
     assert token == "lakeline-lakeline_features_credit_reports-features-20240630"
@@ -102,6 +112,20 @@ def test_every_launch_mode_passes_the_same_arguments_with_the_logical_date(tmp_p
     emr = modes["emr"][factory.TRAINING_DAG]
     assert [t.task_id for t in emr.tasks] == ["train", "train_done"]
     assert emr.get_task("train_done").upstream_task_ids == {"train"}
+    emr = modes["emr"][factory.INFERENCE_DAG]
+    assert emr.get_task("monitor").upstream_task_ids == {"infer_done"}, "monitor starts once the infer step is done"
+    assert emr.get_task("monitor_done").upstream_task_ids == {"monitor"}
+
+
+def test_the_monitor_fails_on_drift_at_alert_only_when_asked_to(tmp_path):
+    assert Settings.from_env({}).monitor_fail_on_alert is False
+    assert Settings.from_env({"LAKELINE_MONITOR_FAIL_ON_ALERT": "true"}).monitor_fail_on_alert is True
+    dags = factory.build_dags(Settings(lakehouse=str(tmp_path / "lake"), jar=job_jar(), monitor_fail_on_alert=True))
+    dag = dags[factory.INFERENCE_DAG]
+    args = rendered(dag.get_task("monitor"), dag, jar_arguments(dag.get_task("monitor")))
+    assert args[:2] == ["monitor", "--fail-on-alert"], args
+    assert args[args.index("--date") + 1] == LOGICAL_DATE, args
+    assert "--fail-on-alert" not in jar_arguments(dag.get_task("infer"))
 
 
 def job_jar():
@@ -116,10 +140,11 @@ def spark_jars():
     return os.path.join(os.path.dirname(pyspark.__file__), "jars", "*")
 
 
-@pytest.mark.parametrize("dag_id", FEATURE_DAGS + [factory.TRAINING_DAG, factory.INFERENCE_DAG])
-def test_the_jar_accepts_the_rendered_arguments(dag_id, tmp_path):
-    dags = factory.build_dags(Settings(lakehouse=str(tmp_path / "lake")))
-    task = job_task(dags[dag_id])
+@pytest.mark.parametrize("dag_id, task_id, settings", [(d, t, {}) for d, t in JOBS] + [
+    (factory.INFERENCE_DAG, "monitor", {"monitor_fail_on_alert": True})])
+def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_path):
+    dags = factory.build_dags(Settings(lakehouse=str(tmp_path / "lake"), **settings))
+    task = job_task(dags[dag_id], task_id)
     args = rendered(task, dags[dag_id], jar_arguments(task))
     result = subprocess.run(
         ["java", "-cp", job_jar() + os.pathsep + spark_jars(), launch.MAIN_CLASS, *args, "--dry-run"],
@@ -127,6 +152,8 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "dry run" in result.stdout, result.stdout
     assert "logical date: " + LOGICAL_DATE in result.stdout, result.stdout
+    if settings.get("monitor_fail_on_alert"):
+        assert "(an alert fails the job)" in result.stdout, result.stdout
     assert not (tmp_path / "lake").exists(), "a dry run writes nothing"
 
 
@@ -136,6 +163,7 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, tmp_path):
     ({"LAKELINE_CONF_DIR": "/no/such/conf"}, "No pipeline files in /no/such/conf/pipelines"),
     ({"LAKELINE_LAUNCH_MODE": "emr", "LAKELINE_JAR": "/tmp/lakeline.jar"}, "must be an s3:// path for emr"),
     ({"LAKELINE_LAUNCH_MODE": "databricks", "LAKELINE_JAR": "lakeline.jar"}, "is not a path Databricks can read"),
+    ({"LAKELINE_MONITOR_FAIL_ON_ALERT": "maybe"}, "LAKELINE_MONITOR_FAIL_ON_ALERT='maybe' is not true or false"),
 ])
 def test_a_bad_configuration_is_an_import_error_that_names_it(env, message, monkeypatch):
     for key, value in env.items():

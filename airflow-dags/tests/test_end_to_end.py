@@ -4,8 +4,9 @@ With a temporary Airflow home (its own SQLite database) and a temporary lakehous
 data, ``airflow dags test`` runs every feature DAG, then the training DAG, then the inference DAG for 2024-07-01, a
 Monday, so that the weekly training DAG is due on the same date as the daily ones. Their SparkSubmitOperator tasks
 run pyspark's ``spark-submit`` on the job jar in local mode, through the Airflow connection ``spark_default``
-(``local[2]``); the inference DAG's sensors find the feature runs of the same date. The lakehouse then holds the
-feature groups, their validation reports, the training dataset, model version 1 and the day's predictions.
+(``local[2]``); the inference DAG's sensors find the feature runs of the same date, and its ``monitor`` task runs
+after ``infer``. The lakehouse then holds the feature groups, their validation reports, the training dataset, model
+version 1, the day's predictions, their drift (recorded by ``infer``) and their realised performance (``monitor``).
 
 The tables are read back without Spark: DuckDB's delta extension is downloaded on first use, which CI cannot do,
 and the pinned venv's ``pyspark`` Python package is the Spark Connect client; so each table's files come from its
@@ -150,20 +151,28 @@ def chain(tmp_path_factory):
 
 def test_every_dag_runs_its_job_with_spark_submit_of_the_jar_for_the_logical_date(chain):
     _, _, outputs = chain
-    jobs = {factory.features_dag_id(p): ("features --pipeline " + os.path.join(REPO, "conf", "pipelines", p + ".yaml"),
-                                         "feature pipeline") for p in PIPELINES}
-    jobs[factory.TRAINING_DAG] = ("train", "training pipeline")
-    jobs[factory.INFERENCE_DAG] = ("infer", "batch inference")
-    for dag_id, (job, done) in jobs.items():
+    # each DAG's jobs, in the order they run: (the command, the stage the jar says finished)
+    jobs = {factory.features_dag_id(p): [("features --pipeline " + os.path.join(REPO, "conf", "pipelines", p + ".yaml"),
+                                          "feature pipeline")] for p in PIPELINES}
+    jobs[factory.TRAINING_DAG] = [("train", "training pipeline")]
+    jobs[factory.INFERENCE_DAG] = [("infer", "batch inference"), ("monitor", "monitoring")]
+    for dag_id, runs in jobs.items():
         output = outputs[dag_id]
-        submitted = re.search(r"Spark-Submit cmd: (spark-submit --master local\[2\] .*)", output)
-        assert submitted, f"{dag_id} ran no spark-submit in local mode:\n{output[-3000:]}"
-        assert f"--class {launch.MAIN_CLASS} {job_jar()} {job} --date {DATE} " in submitted.group(1), submitted.group(1)
-        # the jar says it took spark-submit's session, and that its job finished
+        submitted = re.findall(r"Spark-Submit cmd: (spark-submit --master local\[2\] .*)", output)
+        assert len(submitted) == len(runs), f"{dag_id} ran {len(submitted)} spark-submit(s) in local mode:\n{output[-3000:]}"
+        for (job, done), command in zip(runs, submitted):
+            assert f"--class {launch.MAIN_CLASS} {job_jar()} {job} --date {DATE} " in command, command
+            # the jar says its job finished
+            assert f"✔ {done} (" in output, (dag_id, job)
+        # the jar says it took spark-submit's session
         assert "Spark spark-submit (local[2])" in output, dag_id
-        assert f"✔ {done} (" in output, dag_id
     for p in PIPELINES:
         assert f"Poking for DAG '{factory.features_dag_id(p)}' on {DATE}" in outputs[factory.INFERENCE_DAG], p
+    # monitor's summary: the date's run was joined to the labels, and drift at alert is reported, not a failure
+    inference = outputs[factory.INFERENCE_DAG]
+    assert "── monitor summary " in inference, inference[-3000:]
+    assert re.search(rf"runs: +1 with predictions after \S+ up to {DATE}", inference), inference[-3000:]
+    assert re.search(r"drift alerts: +\S", inference), inference[-3000:]
 
 
 def test_the_inference_dag_of_a_date_without_feature_runs_waits_and_scores_nothing(chain):
@@ -252,11 +261,25 @@ def test_the_lakehouse_holds_the_chains_tables(chain):
 
     # predictions: the date's run, scored by model version 1, for loans of the window ending at the date
     window = f"issue_date > DATE '{DATE}' - INTERVAL 30 DAY AND issue_date <= DATE '{DATE}'"
-    assert view(db, "predictions", lakehouse, "predictions/loan_default") == one(
-        f"SELECT count(*) FROM loans WHERE {window}")[0] > 0, "every loan of the window is scored once"
+    scored = view(db, "predictions", lakehouse, "predictions/loan_default")
+    assert scored == one(f"SELECT count(*) FROM loans WHERE {window}")[0] > 0, "every loan of the window is scored once"
     versions, run_dates, first, last = one(
         "SELECT list(DISTINCT model_version), list(DISTINCT CAST(run_date AS VARCHAR)), min(issue_date),"
         " max(issue_date) FROM predictions")
     assert (versions, run_dates) == ([1], [DATE])
     assert day - timedelta(days=30) < first and last <= day, (first, last)
     assert one(f"SELECT count(*) FROM predictions ANTI JOIN (SELECT * FROM loans WHERE {window}) USING (loan_id)")[0] == 0
+
+    # monitoring: infer's drift of the date's batch against version 1's training data, one row per model input and
+    # one for the scores; monitor's realised performance of that run, with the labels known at the date
+    view(db, "drift", lakehouse, "_lakeline/monitoring_drift")
+    drift = db.execute(
+        "SELECT feature, model_version, CAST(run_date AS VARCHAR), rows, status FROM drift ORDER BY position").fetchall()
+    assert [d[0] for d in drift] == model["features"] + ["score"], drift
+    assert {d[1:4] for d in drift} == {(1, DATE, scored)}, drift
+    assert {d[4] for d in drift} <= {"ok", "warn", "alert"}, drift
+    view(db, "performance", lakehouse, "_lakeline/monitoring_performance")
+    performance = db.execute(
+        "SELECT model_version, CAST(run_date AS VARCHAR), CAST(labels_as_of AS VARCHAR), rows, labelled <= rows, test_auc"
+        " FROM performance").fetchall()
+    assert performance == [(1, DATE, DATE, scored, True, pytest.approx(model["metrics"]["areaUnderROC"]))], performance

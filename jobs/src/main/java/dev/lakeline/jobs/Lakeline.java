@@ -14,6 +14,9 @@ import dev.lakeline.featurestore.InsertResult;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.training.BatchScorer;
+import dev.lakeline.training.Drift;
+import dev.lakeline.training.DriftBaseline;
+import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
@@ -250,7 +253,23 @@ public final class Lakeline {
             spec.label(),
             date,
             Versions.all());
-    return registry.register(model, trained.model(), card, trained.scores());
+    DriftBaseline baseline = DriftBaseline.of(dataset.train(), spec.numericFeatures(), spec.categoricalFeatures(), trained.scores());
+    return registry.register(model, trained.model(), card, trained.scores(), baseline);
+  }
+
+  /**
+   * The drift of {@code batch} (the model's input columns, and {@code score} if scored) against the training data of
+   * {@code model}: per feature and for the scores, the population stability index, the largest gap between the shares,
+   * the null rates and a status ({@code warn} from PSI 0.1, {@code alert} from 0.25). One Spark job over the batch.
+   */
+  public List<FeatureDrift> drift(ModelVersion model, Dataset<Row> batch) {
+    if (model == null || batch == null) {
+      throw Errors.config("drift needs a model version and a batch: lake.drift(lake.model(name, \"latest\"), features).");
+    }
+    DriftBaseline baseline = registry().baseline(model).orElseThrow(() -> Errors.notFound(
+        "Model %s was registered without a drift baseline (by hand, or before Lakeline kept one); train a new version to get one.",
+        model.label()));
+    return Drift.measure(baseline, batch, 0.1, 0.25);
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.lakeline.featurestore.InsertResult;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
+import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.TrainingSpec;
 import dev.lakeline.validation.Decision;
@@ -118,6 +119,16 @@ class LakelineTest {
       assertTrue(r.getInt(2) == 0 || r.getInt(2) == 1, r.toString());
       assertEquals(1, r.getInt(4));
     }
+
+    // the batch against the training data: the features in the spec's order, then the scores
+    List<FeatureDrift> drift = lake.drift(latest, lake.score(latest, features, List.of(features.columns())));
+    assertEquals(List.of("loan_amount", "annual_income", "purpose", "score"), drift.stream().map(FeatureDrift::feature).toList());
+    for (FeatureDrift d : drift) {
+      assertEquals(loans.count() - labelled, d.rows(), d.toString());
+      assertTrue(d.psi() >= 0, d.toString());
+    }
+    List<FeatureDrift> same = lake.drift(latest, td.train());
+    assertEquals(List.of(0.0, 0.0, 0.0), same.stream().map(FeatureDrift::psi).toList(), "the training split against itself");
   }
 
   @Test
