@@ -159,7 +159,8 @@ def test_every_dag_runs_its_job_with_spark_submit_of_the_jar_for_the_logical_dat
     for dag_id, runs in jobs.items():
         output = outputs[dag_id]
         submitted = re.findall(r"Spark-Submit cmd: (spark-submit --master local\[2\] .*)", output)
-        assert len(submitted) == len(runs), f"{dag_id} ran {len(submitted)} spark-submit(s) in local mode:\n{output[-3000:]}"
+        assert len(submitted) == len(runs), (
+            f"{dag_id} ran {len(submitted)} spark-submit(s) in local mode:\n{output[-3000:]}")
         for (job, done), command in zip(runs, submitted):
             assert f"--class {launch.MAIN_CLASS} {job_jar()} {job} --date {DATE} " in command, command
             # the jar says its job finished
@@ -270,16 +271,17 @@ def test_the_lakehouse_holds_the_chains_tables(chain):
     assert day - timedelta(days=30) < first and last <= day, (first, last)
     assert one(f"SELECT count(*) FROM predictions ANTI JOIN (SELECT * FROM loans WHERE {window}) USING (loan_id)")[0] == 0
 
-    # monitoring: infer's drift of the date's batch against version 1's training data, one row per model input and
-    # one for the scores; monitor's realised performance of that run, with the labels known at the date
+    # monitoring: infer's drift of the date's batch against version 1's training data, one row per model input
+    # and one for the scores; monitor's realised performance of that run, with the labels known at the date
     view(db, "drift", lakehouse, "_lakeline/monitoring_drift")
     drift = db.execute(
-        "SELECT feature, model_version, CAST(run_date AS VARCHAR), rows, status FROM drift ORDER BY position").fetchall()
+        "SELECT feature, model_version, CAST(run_date AS VARCHAR), rows, status FROM drift ORDER BY position"
+    ).fetchall()
     assert [d[0] for d in drift] == model["features"] + ["score"], drift
     assert {d[1:4] for d in drift} == {(1, DATE, scored)}, drift
     assert {d[4] for d in drift} <= {"ok", "warn", "alert"}, drift
     view(db, "performance", lakehouse, "_lakeline/monitoring_performance")
     performance = db.execute(
-        "SELECT model_version, CAST(run_date AS VARCHAR), CAST(labels_as_of AS VARCHAR), rows, labelled <= rows, test_auc"
-        " FROM performance").fetchall()
+        "SELECT model_version, CAST(run_date AS VARCHAR), CAST(labels_as_of AS VARCHAR), rows, labelled <= rows,"
+        " test_auc FROM performance").fetchall()
     assert performance == [(1, DATE, DATE, scored, True, pytest.approx(model["metrics"]["areaUnderROC"]))], performance

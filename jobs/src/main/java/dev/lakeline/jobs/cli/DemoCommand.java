@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
     description = {
       "Runs the whole loop on generated loan-approval data: raw data → the feature pipelines of conf/pipelines/ "
           + "(loans, credit_reports, card_spend) → feature groups (validated, on Delta) → "
-          + "point-in-time training dataset → MLlib model version 1 → batch predictions on the latest loans.",
+          + "point-in-time training dataset → MLlib model version 1 → batch predictions on the latest loans, with their drift against the training data.",
       "A rerun with the same arguments changes nothing."
     })
 final class DemoCommand extends JobCommand {

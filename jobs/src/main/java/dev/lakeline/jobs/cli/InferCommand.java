@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "infer",
     mixinStandardHelpOptions = true,
-    description = "Batch inference: loans of the window ending at --date, features from the feature view, scored by a model version, into the predictions table.")
+    description = "Batch inference: loans of the window ending at --date, features from the feature view, scored by a model version, into the predictions table; the batch's drift against the model's training data into the monitoring_drift table.")
 final class InferCommand extends JobCommand {
   @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateOption.class,
       description = "Logical date of the run (Airflow: {{ ds }}).")
@@ -45,7 +45,9 @@ final class InferCommand extends JobCommand {
         "logical date: " + date,
         "loans issued after " + date.minusDays(window) + " up to " + date + " (" + window + " days), features from feature view "
             + LoanCatalog.VIEW,
-        "model: " + config.get(LakelineKeys.MODEL_NAME) + " version " + config.get(LakelineKeys.INFERENCE_MODEL_VERSION));
+        "model: " + config.get(LakelineKeys.MODEL_NAME) + " version " + config.get(LakelineKeys.INFERENCE_MODEL_VERSION),
+        "then: the batch's drift against the model's training data (PSI " + config.get(LakelineKeys.MONITORING_PSI_WARN) + " warn, "
+            + config.get(LakelineKeys.MONITORING_PSI_ALERT) + " alert) → _lakeline/monitoring_drift");
   }
 
   @Override

@@ -18,7 +18,7 @@ class CommandLineTest {
   void helpListsEveryJobAndTheExitCodes() {
     Cli r = Cli.run("--help");
     assertEquals(0, r.exitCode());
-    for (String command : new String[] {"demo", "features", "train", "infer", "version", "config"}) {
+    for (String command : new String[] {"demo", "features", "train", "infer", "monitor", "version", "config"}) {
       assertTrue(r.out().contains("  " + command + " "), "help should list " + command + ":\n" + r.out());
     }
     assertTrue(r.out().replaceAll("\\s+", " ").contains("3 data rejected"), r.out());
@@ -26,7 +26,7 @@ class CommandLineTest {
 
   @Test
   void everyJobHasHelpAndTheSharedOptions() {
-    for (String command : new String[] {"demo", "features", "train", "infer"}) {
+    for (String command : new String[] {"demo", "features", "train", "infer", "monitor"}) {
       Cli r = Cli.run(command, "--help");
       assertEquals(0, r.exitCode(), command);
       for (String option : new String[] {"--config", "--date", "--lakehouse", "--profile", "--set"}) {
@@ -180,6 +180,12 @@ class CommandLineTest {
     Cli infer = Cli.run("infer", "--date", "2024-06-30", "--model-version", "3", "--lakehouse", lakehouse.toString(), "--dry-run");
     assertEquals(0, infer.exitCode(), infer.err());
     assertTrue(infer.out().contains("version 3"), infer.out());
+
+    Cli monitor = Cli.run("monitor", "--date", "2024-06-30", "--lookback-days", "60", "--fail-on-alert", "--lakehouse", lakehouse.toString(),
+        "--dry-run");
+    assertEquals(0, monitor.exitCode(), monitor.err());
+    assertTrue(monitor.out().contains("runs after 2024-05-01 up to 2024-06-30 (60 days)"), monitor.out());
+    assertTrue(monitor.out().contains("PSI 0.1 warn, 0.25 alert (an alert fails the job)"), monitor.out());
 
     Cli demo = Cli.run("demo", "--lakehouse", lakehouse.toString(), "--dry-run");
     assertEquals(0, demo.exitCode(), demo.err());
