@@ -16,6 +16,7 @@ import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.Drift;
 import dev.lakeline.training.DriftBaseline;
+import dev.lakeline.training.DriftThresholds;
 import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
@@ -260,7 +261,8 @@ public final class Lakeline {
   /**
    * The drift of {@code batch} (the model's input columns, and {@code score} if scored) against the training data of
    * {@code model}: per feature and for the scores, the population stability index, the largest gap between the shares,
-   * the null rates and a status ({@code warn} from PSI 0.1, {@code alert} from 0.25). One Spark job over the batch.
+   * the null rates and a status ({@link DriftThresholds#DEFAULT}: {@code warn} from PSI 0.1, {@code alert} from 0.25,
+   * {@code few_rows} under 200 rows). One Spark job over the batch.
    */
   public List<FeatureDrift> drift(ModelVersion model, Dataset<Row> batch) {
     if (model == null || batch == null) {
@@ -269,7 +271,7 @@ public final class Lakeline {
     DriftBaseline baseline = registry().baseline(model).orElseThrow(() -> Errors.notFound(
         "Model %s was registered without a drift baseline (by hand, or before Lakeline kept one); train a new version to get one.",
         model.label()));
-    return Drift.measure(baseline, batch, 0.1, 0.25);
+    return Drift.measure(baseline, batch, DriftThresholds.DEFAULT);
   }
 
   /**

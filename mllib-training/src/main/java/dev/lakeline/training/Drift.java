@@ -17,9 +17,9 @@ public final class Drift {
 
   /**
    * The drift of every baseline feature, and of the scores when the baseline has them and {@code batch} has a
-   * {@code score} column; {@code warn} and {@code alert} are PSI thresholds.
+   * {@code score} column, each with its status by {@code thresholds}.
    */
-  public static List<FeatureDrift> measure(DriftBaseline baseline, Dataset<Row> batch, double warn, double alert) {
+  public static List<FeatureDrift> measure(DriftBaseline baseline, Dataset<Row> batch, DriftThresholds thresholds) {
     List<FeatureProfile> shapes = new ArrayList<>(baseline.features());
     boolean scores = baseline.score() != null && List.of(batch.columns()).contains(baseline.score().name());
     if (scores) {
@@ -28,13 +28,13 @@ public final class Drift {
     List<FeatureProfile> current = FeatureProfile.measure(batch, shapes);
     List<FeatureDrift> out = new ArrayList<>();
     for (int i = 0; i < shapes.size(); i++) {
-      out.add(compare(shapes.get(i), current.get(i), warn, alert));
+      out.add(compare(shapes.get(i), current.get(i), thresholds));
     }
     return out;
   }
 
   /** One column's drift: {@code current} must have {@code baseline}'s bins. */
-  public static FeatureDrift compare(FeatureProfile baseline, FeatureProfile current, double warn, double alert) {
+  public static FeatureDrift compare(FeatureProfile baseline, FeatureProfile current, DriftThresholds thresholds) {
     if (!baseline.edges().equals(current.edges()) || !baseline.categories().equals(current.categories())) {
       throw new IllegalArgumentException(baseline.name() + ": the two profiles have different bins");
     }
@@ -44,15 +44,10 @@ public final class Drift {
     double gap = baseline.kind().equals(FeatureProfile.NUMERIC)
         ? maxCumulativeGap(baseline.counts(), current.counts())
         : maxShareGap(baseline.counts(), current.counts());
-    String status = status(psi, warn, alert);
+    String status = thresholds.status(psi, current.rows());
     return new FeatureDrift(
         baseline.name(), baseline.kind(), current.rows(), psi, gap, share(baseline.nulls(), baseline.rows()),
         share(current.nulls(), current.rows()), status);
-  }
-
-  /** {@code alert} at or above the alert threshold, {@code warn} at or above the warning threshold, else {@code ok}. */
-  public static String status(double psi, double warn, double alert) {
-    return psi >= alert ? FeatureDrift.ALERT : psi >= warn ? FeatureDrift.WARN : FeatureDrift.OK;
   }
 
   /**

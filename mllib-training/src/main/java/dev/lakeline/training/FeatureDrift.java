@@ -13,11 +13,13 @@ package dev.lakeline.training;
  *     statistic, nulls left out); categorical: the largest gap between the shares of one category
  * @param baselineNullRate the share of nulls in the baseline
  * @param nullRate the share of nulls in the batch
- * @param status {@code ok}, {@code warn} (PSI at or above the warning threshold) or {@code alert}
+ * @param status {@code ok}, {@code warn} (PSI at or above the warning threshold), {@code alert}, or {@code few_rows}
+ *     (a batch too small for its PSI to mean much: {@link DriftThresholds})
  */
 public record FeatureDrift(
     String feature, String kind, long rows, double psi, double maxGap, double baselineNullRate, double nullRate, String status) {
   public static final String OK = "ok";
   public static final String WARN = "warn";
   public static final String ALERT = "alert";
+  public static final String FEW_ROWS = "few_rows";
 }

@@ -42,9 +42,12 @@ class DriftTest {
     double floored = (Drift.EPSILON - 0.5) * Math.log(Drift.EPSILON / 0.5) + (1 - 0.5) * Math.log(1 / 0.5);
     assertEquals(floored, Drift.psi(new long[] {50, 50}, new long[] {0, 10}), 1e-12);
     assertEquals(0.0, Drift.psi(new long[] {0, 0}, new long[] {3, 4}), "no baseline rows: nothing to compare");
-    assertEquals(FeatureDrift.ALERT, Drift.status(0.25, 0.1, 0.25));
-    assertEquals(FeatureDrift.WARN, Drift.status(0.1, 0.1, 0.25));
-    assertEquals(FeatureDrift.OK, Drift.status(0.0999, 0.1, 0.25));
+    DriftThresholds t = DriftThresholds.DEFAULT;
+    assertEquals(FeatureDrift.ALERT, t.status(0.25, 200));
+    assertEquals(FeatureDrift.WARN, t.status(0.1, 200));
+    assertEquals(FeatureDrift.OK, t.status(0.0999, 200));
+    assertEquals(FeatureDrift.FEW_ROWS, t.status(5.0, 199), "too few rows to judge, however large the PSI");
+    assertThrows(IllegalArgumentException.class, () -> new DriftThresholds(0.3, 0.2, 100), "warn above alert");
   }
 
   @Test
@@ -79,7 +82,7 @@ class DriftTest {
   @Test
   void theSameDataDoesNotDriftAShiftedOneDoes(SparkSession spark) {
     DriftBaseline baseline = new DriftBaseline(FeatureProfile.of(frame(spark, 1000, 0, true), List.of("x"), List.of("colour")), null);
-    List<FeatureDrift> same = Drift.measure(baseline, frame(spark, 1000, 0, true), 0.1, 0.25);
+    List<FeatureDrift> same = Drift.measure(baseline, frame(spark, 1000, 0, true), DriftThresholds.DEFAULT);
     assertEquals(List.of("x", "colour"), same.stream().map(FeatureDrift::feature).toList());
     for (FeatureDrift d : same) {
       assertEquals(0.0, d.psi(), 1e-12, d.toString());
@@ -88,7 +91,7 @@ class DriftTest {
 
     // x moved up by 300 and lost its nulls: the PSI and the largest gap follow the shares bin by bin
     Dataset<Row> shifted = frame(spark, 1000, 300, false);
-    FeatureDrift d = Drift.measure(baseline, shifted, 0.1, 0.25).get(0);
+    FeatureDrift d = Drift.measure(baseline, shifted, DriftThresholds.DEFAULT).get(0);
     FeatureProfile b = baseline.features().get(0);
     long[] expected = new long[b.counts().size() + 1];
     long[] actual = new long[b.counts().size() + 1];

@@ -99,6 +99,13 @@ public final class LakelineKeys {
           "monitoring.psi-alert", 0.25, "Population stability index at which drift is an alert (at least monitoring.psi-warn).")
           .withRange(0.0, 100.0);
 
+  public static final ConfigKey<Integer> MONITORING_MIN_ROWS =
+      ConfigKey.integer(
+          "monitoring.min-rows",
+          200,
+          "Fewest rows of a batch for its drift to be judged; a smaller batch's PSI is recorded with the status few_rows.")
+          .withRange(0, 1_000_000_000);
+
   public static final ConfigKey<Integer> MONITORING_LOOKBACK_DAYS =
       ConfigKey.integer(
           "monitoring.lookback-days",
@@ -128,5 +135,6 @@ public final class LakelineKeys {
           INFERENCE_WINDOW_DAYS,
           MONITORING_PSI_WARN,
           MONITORING_PSI_ALERT,
+          MONITORING_MIN_ROWS,
           MONITORING_LOOKBACK_DAYS);
 }

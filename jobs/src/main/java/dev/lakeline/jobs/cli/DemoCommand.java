@@ -62,7 +62,7 @@ final class DemoCommand extends JobCommand {
     LoanInferencePipeline.Result scored = s.stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
     TrainCommand.report(ctx, trained);
     s.fact("predictions", String.format(Locale.ROOT, "%,d loans scored with %s (Delta v%d)", scored.rows(), scored.model().label(), scored.deltaVersion()));
-    s.fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(scored.drift()).substring("drift: ".length()));
+    s.fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(scored.drift(), dev.lakeline.jobs.loans.LoanMonitoring.thresholds(ctx)).substring("drift: ".length()));
     s.fact("logical date", date.toString());
   }
 }

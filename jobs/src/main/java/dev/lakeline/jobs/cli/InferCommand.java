@@ -54,6 +54,6 @@ final class InferCommand extends JobCommand {
   void run(JobContext ctx) {
     LoanInferencePipeline.Result r = ctx.summary().stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
     ctx.summary().fact("model", r.model().label());
-    ctx.summary().fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(r.drift()).substring("drift: ".length()));
+    ctx.summary().fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(r.drift(), dev.lakeline.jobs.loans.LoanMonitoring.thresholds(ctx)).substring("drift: ".length()));
   }
 }

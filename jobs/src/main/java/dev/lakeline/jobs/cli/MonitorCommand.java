@@ -64,7 +64,7 @@ final class MonitorCommand extends JobCommand {
         "runs after " + date.minusDays(days) + " up to " + date + " (" + days + " days) of model " + config.get(LakelineKeys.MODEL_NAME)
             + ", labels from feature group loans as it is now",
         "drift thresholds: PSI " + config.get(LakelineKeys.MONITORING_PSI_WARN) + " warn, " + config.get(LakelineKeys.MONITORING_PSI_ALERT)
-            + " alert" + (failOnAlert ? " (an alert fails the job)" : ""),
+            + " alert, judged from " + config.get(LakelineKeys.MONITORING_MIN_ROWS) + " rows" + (failOnAlert ? " (an alert fails the job)" : ""),
         report == null ? "no report" : "report: " + report);
   }
 
@@ -104,7 +104,8 @@ final class MonitorCommand extends JobCommand {
             .map(f -> String.format(Locale.ROOT, "%.3f%s", f.psi(), f.status().equals(FeatureDrift.OK) ? "" : " " + f.status())).orElse("-");
         long warn = d.drift().stream().filter(f -> !f.feature().equals(BatchScorer.SCORE) && f.status().equals(FeatureDrift.WARN)).count();
         long alert = d.drift().stream().filter(f -> !f.feature().equals(BatchScorer.SCORE) && f.status().equals(FeatureDrift.ALERT)).count();
-        features = warn + " / " + alert;
+        boolean judged = d.drift().stream().anyMatch(f -> !f.status().equals(FeatureDrift.FEW_ROWS));
+        features = judged ? warn + " / " + alert : "not judged (few rows)";
       }
       t.row(p.runDate(), "v" + p.modelVersion(), String.format(Locale.ROOT, "%,d", p.rows()),
           String.format(Locale.ROOT, "%,d", p.labelled()), fixed(p.auc()), fixed(p.testAuc()), fixed(p.accuracy()), scores, features);

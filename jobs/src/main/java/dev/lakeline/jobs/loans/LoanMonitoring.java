@@ -18,6 +18,7 @@ import dev.lakeline.jobs.JobSummary;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.Drift;
 import dev.lakeline.training.DriftBaseline;
+import dev.lakeline.training.DriftThresholds;
 import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.FeatureProfile;
 import dev.lakeline.training.ModelVersion;
@@ -85,15 +86,15 @@ public final class LoanMonitoring {
 
   private LoanMonitoring() {}
 
-  /** Warning and alert thresholds of the PSI, checked. */
-  static double[] thresholds(JobContext ctx) {
+  /** How drift is judged, from monitoring.psi-warn, monitoring.psi-alert and monitoring.min-rows (checked). */
+  public static DriftThresholds thresholds(JobContext ctx) {
     double warn = ctx.config().get(LakelineKeys.MONITORING_PSI_WARN);
     double alert = ctx.config().get(LakelineKeys.MONITORING_PSI_ALERT);
     if (warn > alert) {
       throw Errors.config(
           "monitoring.psi-warn (%s) is above monitoring.psi-alert (%s); the warning threshold must be the lower one.", warn, alert);
     }
-    return new double[] {warn, alert};
+    return new DriftThresholds(warn, alert, ctx.config().get(LakelineKeys.MONITORING_MIN_ROWS));
   }
 
   /**
@@ -102,7 +103,7 @@ public final class LoanMonitoring {
    * baselines were kept gets one from its training dataset first (kept with it, so the next batch reads it).
    */
   public static List<FeatureDrift> recordDrift(JobContext ctx, ModelVersion model, Dataset<Row> scored, LocalDate date) {
-    double[] t = thresholds(ctx);
+    DriftThresholds t = thresholds(ctx);
     DriftBaseline baseline = baseline(ctx, model);
     List<FeatureProfile> shapes = new ArrayList<>(baseline.features());
     if (baseline.score() != null) {
@@ -113,7 +114,7 @@ public final class LoanMonitoring {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < shapes.size(); i++) {
       FeatureProfile b = shapes.get(i);
-      FeatureDrift d = Drift.compare(b, current.get(i), t[0], t[1]);
+      FeatureDrift d = Drift.compare(b, current.get(i), t);
       drift.add(d);
       List<String> bins = new ArrayList<>(b.binLabels());
       bins.add(NULL_BIN);
@@ -128,21 +129,33 @@ public final class LoanMonitoring {
             path, ctx.spark().createDataFrame(rows, DRIFT_SCHEMA),
             String.format("model_name = '%s' AND run_date = DATE'%s'", model.name(), date), "drift:" + model.name() + ":" + date));
     ctx.summary().table(new JobSummary.TableLine("drift " + model.name(), path, commit.version(), commit.rows(), commit.skipped()));
-    ctx.summary().progress("%s", driftLine(drift));
+    ctx.summary().progress("%s", driftLine(drift, t));
     return drift;
   }
 
-  /** "drift: 0 of 12 features at warn or alert; scores PSI 0.012 (ok)". */
-  public static String driftLine(List<FeatureDrift> drift) {
-    long flagged = drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE) && !d.status().equals(FeatureDrift.OK)).count();
+  /**
+   * "drift: 0 of 12 features at warn or alert; scores PSI 0.012 (ok)", or, for a batch too small to judge, "drift: not
+   * judged, 21 rows (fewer than monitoring.min-rows, 200); the largest PSI 0.93 (score)".
+   */
+  public static String driftLine(List<FeatureDrift> drift, DriftThresholds thresholds) {
+    if (!drift.isEmpty() && drift.stream().allMatch(d -> d.status().equals(FeatureDrift.FEW_ROWS))) {
+      FeatureDrift top = drift.stream().max((a, b) -> Double.compare(a.psi(), b.psi())).orElseThrow();
+      return String.format(Locale.ROOT, "drift: not judged, %,d rows (fewer than monitoring.min-rows, %,d); the largest PSI %.3f (%s)",
+          top.rows(), thresholds.minRows(), top.psi(), top.feature());
+    }
+    long flagged = drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE) && flagged(d)).count();
     long features = drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE)).count();
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "drift: %d of %d features at warn or alert", flagged, features));
-    drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE) && !d.status().equals(FeatureDrift.OK))
+    drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE) && flagged(d))
         .sorted((a, b) -> Double.compare(b.psi(), a.psi())).limit(3)
         .forEach(d -> s.append(String.format(Locale.ROOT, "; %s PSI %.3f (%s)", d.feature(), d.psi(), d.status())));
     drift.stream().filter(d -> d.feature().equals(BatchScorer.SCORE)).findFirst()
         .ifPresent(d -> s.append(String.format(Locale.ROOT, "; scores PSI %.3f (%s)", d.psi(), d.status())));
     return s.toString();
+  }
+
+  private static boolean flagged(FeatureDrift d) {
+    return d.status().equals(FeatureDrift.WARN) || d.status().equals(FeatureDrift.ALERT);
   }
 
   /** The version's baseline; for a version that has none, one from its training dataset, then kept with it. */
@@ -188,7 +201,7 @@ public final class LoanMonitoring {
   /** What {@code monitor} found: the performance and drift of every run in the window, oldest first. */
   public record Result(
       String modelName, LocalDate date, LocalDate from, List<RunPerformance> performance, List<RunDrift> drift, String performancePath,
-      String driftPath, double psiWarn, double psiAlert) {
+      String driftPath, DriftThresholds thresholds) {
 
     /** The drift rows at {@code alert}, as "2024-06-30 loan_amount PSI 0.412". */
     public List<String> alerts() {
@@ -210,7 +223,7 @@ public final class LoanMonitoring {
    * table (replacing those runs' rows), and reads the runs' drift back.
    */
   public static Result run(JobContext ctx, LocalDate date) {
-    double[] t = thresholds(ctx);
+    DriftThresholds t = thresholds(ctx);
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
     LocalDate from = date.minusDays(ctx.config().get(LakelineKeys.MONITORING_LOOKBACK_DAYS));
     String predictionsPath = ctx.layout().predictions(modelName);
@@ -268,8 +281,8 @@ public final class LoanMonitoring {
       ctx.summary().table(new JobSummary.TableLine("performance " + modelName, performancePath, commit.version(), commit.rows(), commit.skipped()));
     }
     String driftPath = ctx.layout().system(DRIFT_TABLE);
-    List<RunDrift> drift = readDrift(ctx, modelName, window, t[0], t[1]);
-    return new Result(modelName, date, from, performance, drift, performancePath, driftPath, t[0], t[1]);
+    List<RunDrift> drift = readDrift(ctx, modelName, window, t);
+    return new Result(modelName, date, from, performance, drift, performancePath, driftPath, t);
   }
 
   /** The run's realised metrics: AUC and the test AUC of its version; accuracy, precision and recall at 0.5. */
@@ -298,7 +311,7 @@ public final class LoanMonitoring {
   }
 
   /** The runs' drift; each status from the PSI and this job's thresholds (they may have changed since inference). */
-  private static List<RunDrift> readDrift(JobContext ctx, String modelName, String window, double warn, double alert) {
+  private static List<RunDrift> readDrift(JobContext ctx, String modelName, String window, DriftThresholds t) {
     String path = ctx.layout().system(DRIFT_TABLE);
     List<RunDrift> out = new ArrayList<>();
     if (!DeltaCommits.exists(ctx.spark(), path)) {
@@ -310,7 +323,7 @@ public final class LoanMonitoring {
       FeatureDrift d = new FeatureDrift(
           r.getString(r.fieldIndex("feature")), r.getString(r.fieldIndex("kind")), r.getLong(r.fieldIndex("rows")),
           r.getDouble(r.fieldIndex("psi")), r.getDouble(r.fieldIndex("max_gap")), r.getDouble(r.fieldIndex("baseline_null_rate")),
-          r.getDouble(r.fieldIndex("null_rate")), Drift.status(r.getDouble(r.fieldIndex("psi")), warn, alert));
+          r.getDouble(r.fieldIndex("null_rate")), t.status(r.getDouble(r.fieldIndex("psi")), r.getLong(r.fieldIndex("rows"))));
       byRun.computeIfAbsent(List.of(r.getDate(r.fieldIndex("run_date")).toLocalDate(), r.getInt(r.fieldIndex("model_version"))),
           k -> new ArrayList<>()).add(new DriftRow(
               d, r.<String>getList(r.fieldIndex("bins")), r.<Long>getList(r.fieldIndex("baseline_counts")),

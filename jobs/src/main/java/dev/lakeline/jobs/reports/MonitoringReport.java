@@ -43,12 +43,13 @@ public final class MonitoringReport {
 
   public static String html(LoanMonitoring.Result r) {
     StringBuilder h = ReportPages.start("Monitoring " + r.modelName(),
-        "td.ok{background:#e8f5e9}td.warn{background:#fff3cd}td.alert{background:#f8d7da}td.none{color:#bbb}");
+        "td.ok{background:#e8f5e9}td.warn{background:#fff3cd}td.alert{background:#f8d7da}td.few_rows{color:#888;background:#f4f4f4}td.none{color:#bbb}");
     h.append("<h1>Monitoring of ").append(ReportPages.esc(r.modelName())).append("</h1>\n<table>");
     ReportPages.row(h, "runs", "after " + r.from() + " up to " + r.date());
     ReportPages.row(h, "labels", "as known at " + r.date() + " (feature group loans)");
     ReportPages.row(h, "drift thresholds", String.format(Locale.ROOT,
-        "PSI %.2f warn, %.2f alert (population stability index against the model version's training data)", r.psiWarn(), r.psiAlert()));
+        "PSI %.2f warn, %.2f alert (population stability index against the model version's training data); batches under %,d rows "
+            + "are not judged", r.thresholds().warn(), r.thresholds().alert(), r.thresholds().minRows()));
     ReportPages.row(h, "tables", r.performancePath() + " · " + r.driftPath());
     h.append("</table>\n");
     if (r.performance().isEmpty()) {
@@ -104,7 +105,7 @@ public final class MonitoringReport {
     Set<String> features = new LinkedHashSet<>();
     runs.forEach(run -> run.rows().forEach(d -> features.add(d.drift().feature())));
     h.append("<p>Population stability index per feature and run (hover for the largest gap between the shares and the null "
-        + "rates). Green: below the warning threshold; amber: warn; red: alert.</p>\n<table><tr><th>feature</th>");
+        + "rates). Green: below the warning threshold; amber: warn; red: alert; grey: too few rows to judge.</p>\n<table><tr><th>feature</th>");
     for (RunDrift run : runs) {
       h.append("<th>").append(run.runDate()).append(" v").append(run.modelVersion()).append("</th>");
     }
@@ -130,14 +131,14 @@ public final class MonitoringReport {
     List<DriftRow> shown = new ArrayList<>();
     latest.rows().stream().filter(d -> d.drift().feature().equals(BatchScorer.SCORE)).forEach(shown::add);
     latest.rows().stream()
-        .filter(d -> !d.drift().feature().equals(BatchScorer.SCORE) && !d.drift().status().equals(FeatureDrift.OK))
+        .filter(d -> !d.drift().feature().equals(BatchScorer.SCORE) && flagged(d.drift()))
         .sorted((a, b) -> Double.compare(b.drift().psi(), a.drift().psi()))
         .limit(MAX_BIN_CHARTS - shown.size())
         .forEach(shown::add);
     h.append("<h2>The latest run, ").append(latest.runDate()).append(", bin by bin</h2>\n<p>Share of rows per bin: the training data "
         + "(grey; for the scores, the test split) against the run's batch (blue). The bins are the training data's deciles, so "
         + "each grey bar is about 10 %. Shown: the scores");
-    long flagged = latest.rows().stream().filter(d -> !d.drift().feature().equals(BatchScorer.SCORE) && !d.drift().status().equals(FeatureDrift.OK)).count();
+    long flagged = latest.rows().stream().filter(d -> !d.drift().feature().equals(BatchScorer.SCORE) && flagged(d.drift())).count();
     h.append(flagged == 0 ? "; no feature is at warn or alert in this run." : " and the features at warn or alert.").append("</p>\n");
     h.append("<div class=\"charts\">");
     for (DriftRow d : shown) {
@@ -175,6 +176,10 @@ public final class MonitoringReport {
     r.setSeriesPaint(1, BATCH);
     chart.getCategoryPlot().getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);
     return ReportPages.finish(chart);
+  }
+
+  private static boolean flagged(FeatureDrift d) {
+    return d.status().equals(FeatureDrift.WARN) || d.status().equals(FeatureDrift.ALERT);
   }
 
   private static String num(String v) {

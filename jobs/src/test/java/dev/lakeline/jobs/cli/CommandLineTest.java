@@ -185,7 +185,7 @@ class CommandLineTest {
         "--dry-run");
     assertEquals(0, monitor.exitCode(), monitor.err());
     assertTrue(monitor.out().contains("runs after 2024-05-01 up to 2024-06-30 (60 days)"), monitor.out());
-    assertTrue(monitor.out().contains("PSI 0.1 warn, 0.25 alert (an alert fails the job)"), monitor.out());
+    assertTrue(monitor.out().contains("PSI 0.1 warn, 0.25 alert, judged from 200 rows (an alert fails the job)"), monitor.out());
 
     Cli demo = Cli.run("demo", "--lakehouse", lakehouse.toString(), "--dry-run");
     assertEquals(0, demo.exitCode(), demo.err());
