@@ -169,11 +169,13 @@ def test_every_dag_runs_its_job_with_spark_submit_of_the_jar_for_the_logical_dat
         assert "Spark spark-submit (local[2])" in output, dag_id
     for p in PIPELINES:
         assert f"Poking for DAG '{factory.features_dag_id(p)}' on {DATE}" in outputs[factory.INFERENCE_DAG], p
-    # monitor's summary: the date's run was joined to the labels, and drift at alert is reported, not a failure
+    # monitor's summary: the date's run was joined to the labels; its batch of a few dozen loans is too small for the
+    # PSI to be judged (monitoring.min-rows), so nothing is at alert
     inference = outputs[factory.INFERENCE_DAG]
     assert "── monitor summary " in inference, inference[-3000:]
     assert re.search(rf"runs: +1 with predictions after \S+ up to {DATE}", inference), inference[-3000:]
-    assert re.search(r"drift alerts: +\S", inference), inference[-3000:]
+    assert re.search(r"drift alerts: +none", inference), inference[-3000:]
+    assert "drift: not judged" in inference, inference[-3000:]
 
 
 def test_the_inference_dag_of_a_date_without_feature_runs_waits_and_scores_nothing(chain):
@@ -279,7 +281,7 @@ def test_the_lakehouse_holds_the_chains_tables(chain):
     ).fetchall()
     assert [d[0] for d in drift] == model["features"] + ["score"], drift
     assert {d[1:4] for d in drift} == {(1, DATE, scored)}, drift
-    assert {d[4] for d in drift} <= {"ok", "warn", "alert"}, drift
+    assert scored < 200 and {d[4] for d in drift} == {"few_rows"}, drift
     view(db, "performance", lakehouse, "_lakeline/monitoring_performance")
     performance = db.execute(
         "SELECT model_version, CAST(run_date AS VARCHAR), CAST(labels_as_of AS VARCHAR), rows, labelled <= rows,"

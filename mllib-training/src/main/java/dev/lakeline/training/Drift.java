@@ -38,8 +38,8 @@ public final class Drift {
     if (!baseline.edges().equals(current.edges()) || !baseline.categories().equals(current.categories())) {
       throw new IllegalArgumentException(baseline.name() + ": the two profiles have different bins");
     }
-    long[] e = withNulls(baseline);
-    long[] a = withNulls(current);
+    long[] e = baseline.countsWithNulls();
+    long[] a = current.countsWithNulls();
     double psi = psi(e, a);
     double gap = baseline.kind().equals(FeatureProfile.NUMERIC)
         ? maxCumulativeGap(baseline.counts(), current.counts())
@@ -97,15 +97,6 @@ public final class Drift {
       gap = Math.max(gap, Math.abs((double) expected.get(i) / te - (double) actual.get(i) / ta));
     }
     return gap;
-  }
-
-  private static long[] withNulls(FeatureProfile p) {
-    long[] out = new long[p.counts().size() + 1];
-    for (int i = 0; i < p.counts().size(); i++) {
-      out[i] = p.counts().get(i);
-    }
-    out[out.length - 1] = p.nulls();
-    return out;
   }
 
   private static long sum(long[] v) {

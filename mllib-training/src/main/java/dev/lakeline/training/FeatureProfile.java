@@ -52,6 +52,16 @@ public record FeatureProfile(String name, String kind, List<Double> edges, List<
     return nulls + counts.stream().mapToLong(Long::longValue).sum();
   }
 
+  /** The counts, then the nulls: the bins a PSI is taken over. */
+  public long[] countsWithNulls() {
+    long[] out = new long[counts.size() + 1];
+    for (int i = 0; i < counts.size(); i++) {
+      out[i] = counts.get(i);
+    }
+    out[out.length - 1] = nulls;
+    return out;
+  }
+
   /** Labels of the bins, in order ("≤ 0.25", "(0.25, 0.5]", "> 0.9"; the categories, then "other"). */
   public List<String> binLabels() {
     List<String> out = new ArrayList<>();

@@ -120,7 +120,7 @@ public final class LoanMonitoring {
       bins.add(NULL_BIN);
       rows.add(RowFactory.create(
           model.name(), model.version(), Date.valueOf(date), i, d.feature(), d.kind(), d.rows(), d.psi(), d.maxGap(),
-          d.baselineNullRate(), d.nullRate(), d.status(), bins.toArray(String[]::new), withNulls(b), withNulls(current.get(i))));
+          d.baselineNullRate(), d.nullRate(), d.status(), bins.toArray(String[]::new), b.countsWithNulls(), current.get(i).countsWithNulls()));
     }
     String path = ctx.layout().system(DRIFT_TABLE);
     CommitResult commit = DeltaCommits.commit(
@@ -172,15 +172,6 @@ public final class LoanMonitoring {
       return ctx.registry().keepBaseline(
           model, LoanTrainingPipeline.baseline(td, spec, ctx.registry().scores(model).orElse(null)));
     });
-  }
-
-  private static long[] withNulls(FeatureProfile p) {
-    long[] out = new long[p.counts().size() + 1];
-    for (int i = 0; i < p.counts().size(); i++) {
-      out[i] = p.counts().get(i);
-    }
-    out[out.length - 1] = p.nulls();
-    return out;
   }
 
   /** One run's predictions against the labels known later. */

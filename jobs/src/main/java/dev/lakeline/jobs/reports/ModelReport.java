@@ -156,7 +156,7 @@ public final class ModelReport {
     r.setSeriesPaint(0, POSITIVE);
     r.setSeriesStroke(0, new BasicStroke(2f));
     r.setSeriesPaint(1, Color.GRAY);
-    r.setSeriesStroke(1, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+    r.setSeriesStroke(1, ReportPages.DASHED);
     plot.setRenderer(r);
     plot.getDomainAxis().setRange(0, 1);
     plot.getRangeAxis().setRange(0, 1.02);

@@ -88,7 +88,7 @@ public final class MonitoringReport {
       lr.setSeriesPaint(0, REALISED);
       lr.setSeriesStroke(0, new BasicStroke(2f));
       lr.setSeriesPaint(1, Color.GRAY);
-      lr.setSeriesStroke(1, new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+      lr.setSeriesStroke(1, ReportPages.DASHED);
       plot.setRenderer(lr);
       plot.getRangeAxis().setRange(0.4, 1.0);
       plot.getDomainAxis().setCategoryLabelPositions(CategoryLabelPositions.UP_45);

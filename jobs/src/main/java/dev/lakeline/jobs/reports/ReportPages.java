@@ -18,6 +18,10 @@ import org.jfree.chart.JFreeChart;
  * charts' look, escaping, and writing the file.
  */
 public final class ReportPages {
+  /** A reference line's stroke: thin and dashed. */
+  static final java.awt.BasicStroke DASHED =
+      new java.awt.BasicStroke(1f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f);
+
   private ReportPages() {}
 
   /** The page's start: doctype, title, the shared style and {@code extraCss}; then the body is open. */

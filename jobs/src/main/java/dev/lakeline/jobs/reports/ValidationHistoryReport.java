@@ -4,7 +4,6 @@ import dev.lakeline.validation.Decision;
 import dev.lakeline.validation.ExpectationResult;
 import dev.lakeline.validation.Severity;
 import dev.lakeline.validation.ValidationReport;
-import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.geom.Ellipse2D;
 import java.util.ArrayList;
@@ -282,8 +281,7 @@ public final class ValidationHistoryReport {
     if (!(value instanceof Number n)) {
       return;
     }
-    ValueMarker m = new ValueMarker(n.doubleValue(), Color.DARK_GRAY,
-        new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {4f, 4f}, 0f));
+    ValueMarker m = new ValueMarker(n.doubleValue(), Color.DARK_GRAY, ReportPages.DASHED);
     m.setLabel(name + " " + show(n.doubleValue()));
     m.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
     m.setLabelTextAnchor(TextAnchor.BOTTOM_RIGHT);
