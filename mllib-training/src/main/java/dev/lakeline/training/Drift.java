@@ -41,9 +41,7 @@ public final class Drift {
     long[] e = baseline.countsWithNulls();
     long[] a = current.countsWithNulls();
     double psi = psi(e, a);
-    double gap = baseline.kind().equals(FeatureProfile.NUMERIC)
-        ? maxCumulativeGap(baseline.counts(), current.counts())
-        : maxShareGap(baseline.counts(), current.counts());
+    double gap = maxGap(baseline.counts(), current.counts(), baseline.kind().equals(FeatureProfile.NUMERIC));
     String status = thresholds.status(psi, current.rows());
     return new FeatureDrift(
         baseline.name(), baseline.kind(), current.rows(), psi, gap, share(baseline.nulls(), baseline.rows()),
@@ -69,7 +67,11 @@ public final class Drift {
     return psi;
   }
 
-  private static double maxCumulativeGap(List<Long> expected, List<Long> actual) {
+  /**
+   * The largest gap between the two sides' shares, bin by bin or (numeric) between the cumulative shares up to each
+   * bin's upper edge; 0 when either side has no rows.
+   */
+  private static double maxGap(List<Long> expected, List<Long> actual, boolean cumulative) {
     long te = expected.stream().mapToLong(Long::longValue).sum();
     long ta = actual.stream().mapToLong(Long::longValue).sum();
     if (te == 0 || ta == 0) {
@@ -79,22 +81,9 @@ public final class Drift {
     long ce = 0;
     long ca = 0;
     for (int i = 0; i < expected.size(); i++) {
-      ce += expected.get(i);
-      ca += actual.get(i);
+      ce = (cumulative ? ce : 0) + expected.get(i);
+      ca = (cumulative ? ca : 0) + actual.get(i);
       gap = Math.max(gap, Math.abs((double) ce / te - (double) ca / ta));
-    }
-    return gap;
-  }
-
-  private static double maxShareGap(List<Long> expected, List<Long> actual) {
-    long te = expected.stream().mapToLong(Long::longValue).sum();
-    long ta = actual.stream().mapToLong(Long::longValue).sum();
-    if (te == 0 || ta == 0) {
-      return 0;
-    }
-    double gap = 0;
-    for (int i = 0; i < expected.size(); i++) {
-      gap = Math.max(gap, Math.abs((double) expected.get(i) / te - (double) actual.get(i) / ta));
     }
     return gap;
   }

@@ -77,6 +77,13 @@ class DriftTest {
     FeatureProfile later = FeatureProfile.measure(spark.createDataFrame(other, SCHEMA), List.of(c)).get(0);
     assertEquals(List.of(1L, 0L, 0L, 1L), later.counts(), "purple is one of the others");
     assertEquals(1, later.nulls());
+    // shares of the non-null rows: red .6 → .5, blue .3 → 0, green .1 → 0, other 0 → .5
+    assertEquals(0.5, Drift.compare(c, later, DriftThresholds.DEFAULT).maxGap(), 1e-12);
+    // category by category, not cumulated: red .6 → .5 and blue .3 → .5 give .2 (cumulated shares would differ by .1)
+    List<Row> mixed = List.of(RowFactory.create(1.0, "blue"), RowFactory.create(2.0, "blue"), RowFactory.create(3.0, "red"),
+        RowFactory.create(4.0, "red"));
+    FeatureProfile two = FeatureProfile.measure(spark.createDataFrame(mixed, SCHEMA), List.of(c)).get(0);
+    assertEquals(0.2, Drift.compare(c, two, DriftThresholds.DEFAULT).maxGap(), 1e-12);
   }
 
   @Test
