@@ -46,7 +46,6 @@ public final class LoanInferencePipeline {
     return LoanCatalog.onDemand().apply(view.batchData(filter).data());
   }
 
-  /** What was written. */
   /** What was written, and the batch's drift against the model's training data. */
   public record Result(ModelVersion model, String path, long deltaVersion, long rows, boolean skipped, List<FeatureDrift> drift) {}
 
