@@ -20,11 +20,7 @@ public final class Drift {
    * {@code score} column, each with its status by {@code thresholds}.
    */
   public static List<FeatureDrift> measure(DriftBaseline baseline, Dataset<Row> batch, DriftThresholds thresholds) {
-    List<FeatureProfile> shapes = new ArrayList<>(baseline.features());
-    boolean scores = baseline.score() != null && List.of(batch.columns()).contains(baseline.score().name());
-    if (scores) {
-      shapes.add(baseline.score());
-    }
+    List<FeatureProfile> shapes = baseline.profilesFor(batch);
     List<FeatureProfile> current = FeatureProfile.measure(batch, shapes);
     List<FeatureDrift> out = new ArrayList<>();
     for (int i = 0; i < shapes.size(); i++) {

@@ -15,6 +15,15 @@ public record DriftBaseline(List<FeatureProfile> features, FeatureProfile score)
     features = List.copyOf(features);
   }
 
+  /** What {@code batch} is measured against: every feature, then the scores when both sides have them. */
+  public List<FeatureProfile> profilesFor(org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> batch) {
+    List<FeatureProfile> out = new java.util.ArrayList<>(features);
+    if (score != null && List.of(batch.columns()).contains(score.name())) {
+      out.add(score);
+    }
+    return out;
+  }
+
   /** The profiles of {@code numeric} and {@code categorical} columns of the training rows, and of the test scores. */
   public static DriftBaseline of(
       org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> training, List<String> numeric, List<String> categorical, ScoreDistribution scores) {

@@ -49,7 +49,7 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
     Dataset<Row> counts = rows
         .where(label.isNotNull().and(score.isNotNull()))
         .select(
-            greatest(lit(0), least(lit(bins - 1), floor(score.multiply(bins)))).cast("int").as("bin"),
+            bin(score, bins).as("bin"),
             label.cast("double").as("label"))
         .groupBy("bin", "label")
         .agg(count(lit(1)).as("n"));
@@ -57,6 +57,11 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
       (r.getDouble(1) >= 0.5 ? pos : neg)[r.getInt(0)] += r.getLong(2);
     }
     return new ScoreDistribution(bins, neg, pos);
+  }
+
+  /** The bin of a score, 0 … {@code bins} − 1 (a score of 1 falls in the last bin), as a Spark expression. */
+  public static Column bin(Column score, int bins) {
+    return greatest(lit(0), least(lit(bins - 1), floor(score.multiply(bins)))).cast("int");
   }
 
   public long totalNegatives() {

@@ -2,9 +2,6 @@ package dev.lakeline.jobs.loans;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.floor;
-import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakeline.core.Errors;
@@ -105,10 +102,7 @@ public final class LoanMonitoring {
   public static List<FeatureDrift> recordDrift(JobContext ctx, ModelVersion model, Dataset<Row> scored, LocalDate date) {
     DriftThresholds t = thresholds(ctx);
     DriftBaseline baseline = baseline(ctx, model);
-    List<FeatureProfile> shapes = new ArrayList<>(baseline.features());
-    if (baseline.score() != null) {
-      shapes.add(baseline.score());
-    }
+    List<FeatureProfile> shapes = baseline.profilesFor(scored);
     List<FeatureProfile> current = FeatureProfile.measure(scored, shapes);
     List<FeatureDrift> drift = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
@@ -231,7 +225,7 @@ public final class LoanMonitoring {
     List<Row> counts = joined
         .groupBy(
             col("run_date"), col("model_version"),
-            greatest(lit(0), least(lit(bins - 1), floor(col(BatchScorer.SCORE).multiply(bins)))).cast("int").as("bin"),
+            ScoreDistribution.bin(col(BatchScorer.SCORE), bins).as("bin"),
             col("__label").cast("int").as("label"))
         .agg(count(lit(1)).as("n"))
         .collectAsList();
