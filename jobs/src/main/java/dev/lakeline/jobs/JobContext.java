@@ -16,21 +16,36 @@ public final class JobContext implements AutoCloseable {
   private final SparkSessions.Handle handle;
   private final StorageLayout layout;
   private final JobSummary summary;
+  private final String runId;
 
-  public JobContext(LakelineConfig config, SparkSessions.Handle handle, JobSummary summary) {
+  public JobContext(LakelineConfig config, SparkSessions.Handle handle, JobSummary summary, String runId) {
     this.config = config;
     this.handle = handle;
     this.layout = new StorageLayout(config.lakehouseRoot());
     this.summary = summary;
+    this.runId = runId;
   }
 
-  /** Obtains the session for {@code config} (see {@link SparkSessions#obtain}). */
+  /** Obtains the session for {@code config} (see {@link SparkSessions#obtain}); the run has no run id. */
   public static JobContext open(LakelineConfig config, JobSummary summary) {
+    return open(config, summary, null);
+  }
+
+  /**
+   * Obtains the session for {@code config} (see {@link SparkSessions#obtain}) for the run {@code runId}, which the
+   * feature groups' commits and validation reports record (null: none).
+   */
+  public static JobContext open(LakelineConfig config, JobSummary summary, String runId) {
     SparkSessions.Handle handle = SparkSessions.obtain(config);
     if (handle.owned()) {
       handle.session().sparkContext().setLogLevel("WARN");
     }
-    return new JobContext(config, handle, summary);
+    return new JobContext(config, handle, summary, runId);
+  }
+
+  /** The job run's id (recorded with the feature groups' commits and the job-runs log), or null. */
+  public String runId() {
+    return runId;
   }
 
   public LakelineConfig config() {

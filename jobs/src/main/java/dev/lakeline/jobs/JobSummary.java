@@ -59,6 +59,20 @@ public final class JobSummary {
     return List.copyOf(tables);
   }
 
+  /** The facts so far, in order (a later fact of the same name replaces the earlier one). */
+  public java.util.Map<String, String> facts() {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    facts.forEach(f -> m.put(f[0], f[1]));
+    return m;
+  }
+
+  /** The stages so far with their milliseconds, in order. */
+  public java.util.Map<String, Long> stageMillis() {
+    java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
+    stages.forEach(st -> m.merge(st.name(), st.millis(), Long::sum));
+    return m;
+  }
+
   /** Milliseconds of a stage, or -1. */
   public long millis(String stage) {
     return stages.stream().filter(s -> s.name().equals(stage)).mapToLong(Stage::millis).findFirst().orElse(-1);

@@ -39,6 +39,11 @@ final class DemoCommand extends JobCommand {
   }
 
   @Override
+  String logicalDate() {
+    return date == null ? null : date.toString();
+  }
+
+  @Override
   String title() {
     return "demo";
   }

@@ -58,6 +58,11 @@ final class FeaturesCommand extends JobCommand {
   private List<FeaturePipeline> loaded;
 
   @Override
+  String logicalDate() {
+    return date != null ? date.toString() : from == null || to == null ? null : from + ".." + to;
+  }
+
+  @Override
   String title() {
     return "features";
   }

@@ -25,6 +25,11 @@ final class GenerateCommand extends JobCommand {
   }
 
   @Override
+  String logicalDate() {
+    return date == null ? null : date.toString();
+  }
+
+  @Override
   String title() {
     return "generate";
   }

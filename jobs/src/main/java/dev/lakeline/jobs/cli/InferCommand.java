@@ -34,6 +34,11 @@ final class InferCommand extends JobCommand {
   }
 
   @Override
+  String logicalDate() {
+    return date == null ? null : date.toString();
+  }
+
+  @Override
   String title() {
     return "infer";
   }

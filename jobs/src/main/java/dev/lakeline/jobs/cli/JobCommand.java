@@ -24,12 +24,20 @@ abstract class JobCommand implements Callable<Integer> {
           + "and stop: no Spark session, nothing read or written (what Airflow's rendered arguments are tested with).")
   boolean dryRun;
 
+  @Option(names = "--run-id", paramLabel = "ID",
+      description = "Names this run in the job-runs log (_lakeline/job_runs; 'lakeline runs') and in the feature groups' "
+          + "commits: Airflow passes its DAG, task, run and try. Default: a new random id.")
+  String runId;
+
   /** Command-specific configuration overrides. */
   Map<String, String> overrides() {
     return Map.of();
   }
 
   abstract String title();
+
+  /** The logical date the run is for ({@code D1..D2} for a range), or null; recorded in the job-runs log. */
+  abstract String logicalDate();
 
   /** Checks the arguments before the configuration is loaded and Spark starts; throws a ConfigError. */
   void checkArguments() {}
@@ -43,6 +51,7 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    RunLog.checkRunId(runId);
     checkArguments();
     LakelineConfig config = common.load(overrides());
     PrintStream stdout = LakelineCli.stdout(spec);
@@ -51,13 +60,21 @@ abstract class JobCommand implements Callable<Integer> {
       return 0;
     }
     JobSummary summary = new JobSummary(stdout);
-    try (JobContext ctx = JobContext.open(config, summary)) {
+    RunLog log = RunLog.start(spec, runId, logicalDate(), config);
+    try (JobContext ctx = JobContext.open(config, summary, log.runId())) {
       stdout.printf(
-          "Lakeline %s · lakehouse %s · Spark %s · time zone %s%n",
-          title(), ctx.layout().root(), ctx.sessionMode(), ctx.spark().conf().get("spark.sql.session.timeZone"));
-      run(ctx);
+          "Lakeline %s · lakehouse %s · Spark %s · time zone %s · run %s%n",
+          title(), ctx.layout().root(), ctx.sessionMode(), ctx.spark().conf().get("spark.sql.session.timeZone"), log.runId());
+      try {
+        run(ctx);
+      } catch (RuntimeException | Error e) {
+        log.failed(ctx, e, LakelineCli.stderr(spec));
+        throw e;
+      }
       summary.fact("lakehouse", ctx.layout().root());
+      summary.fact("run", log.runId() + " (lakeline runs show " + log.runId() + ")");
       summary.print(title() + " summary");
+      log.succeeded(ctx, LakelineCli.stderr(spec));
     }
     return 0;
   }

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
       TrainingDatasetCommand.class,
       ModelsCommand.class,
       ValidationCommand.class,
+      RunsCommand.class,
       SuggestCommand.class,
       ConfigCommand.class,
       VersionCommand.class,
@@ -107,7 +108,15 @@ public final class LakelineCli implements Runnable {
 
   /** A PrintStream over the command line's configured output. */
   static PrintStream stdout(CommandSpec spec) {
-    PrintWriter w = spec.commandLine().getOut();
+    return over(spec.commandLine().getOut());
+  }
+
+  /** A PrintStream over the command line's configured error output. */
+  static PrintStream stderr(CommandSpec spec) {
+    return over(spec.commandLine().getErr());
+  }
+
+  private static PrintStream over(PrintWriter w) {
     return new PrintStream(
         new OutputStream() {
           @Override

@@ -52,6 +52,11 @@ final class MonitorCommand extends JobCommand {
   }
 
   @Override
+  String logicalDate() {
+    return date == null ? null : date.toString();
+  }
+
+  @Override
   String title() {
     return "monitor";
   }

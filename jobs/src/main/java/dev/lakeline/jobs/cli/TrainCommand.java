@@ -22,6 +22,11 @@ final class TrainCommand extends JobCommand {
   LocalDate date;
 
   @Override
+  String logicalDate() {
+    return date == null ? null : date.toString();
+  }
+
+  @Override
   String title() {
     return "train";
   }

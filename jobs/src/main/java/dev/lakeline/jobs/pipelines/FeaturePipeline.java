@@ -148,7 +148,7 @@ public record FeaturePipeline(
             out = out.where(SourceReader.onDate(col(GroupTarget.quote(et)), out.schema().apply(et).dataType(), date));
           }
           FeatureGroup group = store.createFeatureGroup(g.spec(), out.schema());
-          InsertResult r = group.insert(out, new InsertOptions(batchId(g, date), null, g.mode(), null, date.toString()));
+          InsertResult r = group.insert(out, new InsertOptions(batchId(g, date), ctx.runId(), g.mode(), null, date.toString()));
           results.add(new PipelineRun.GroupRun(g.spec().label(), group.path(), r));
         }
         return new PipelineRun(name, date, batch.badCount(), badRowsPath, results);

@@ -1,0 +1,122 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeline.core.ExitCode;
+import dev.lakeline.core.runs.JobRuns;
+import dev.lakeline.core.runs.RunFilter;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every job run lands in the job-runs log, failed or not, with what it wrote; {@code lakeline runs list | show}
+ * read it back, and the feature groups' commits name the run that made them.
+ */
+@SparkTest
+class JobRunsCommandTest {
+  private static final String[] DAYS = {
+    "a1,c1,2024-06-01 10:00:00,1.0", "a2,c1,2024-06-02 10:00:00,2.0", "a3,c1,2024-06-03 10:00:00,4.0"
+  };
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void aRejectedRunAndItsRetryAreRecordedWithWhatTheyWrote(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws Exception {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String[] broken = DAYS.clone();
+    broken[2] = "a3,c1,2024-06-03 10:00:00,oops";
+    Path csv = fx.csv("txns.csv", broken);
+    Path file = fx.pipeline("cards", csv, "date_column: txn_ts\nrows: on_date", "", "columns: [txn_id, card_id, txn_ts, amount]");
+
+    Cli first = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-03", "--run-id", "lakeline_features_cards/features/manual__1/1");
+    assertEquals(ExitCode.DATA_REJECTED.code(), first.exitCode(), first.err() + first.out());
+    fx.csv("txns.csv", DAYS);
+    Cli second = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-03", "--run-id", "lakeline_features_cards/features/manual__1/2");
+    assertEquals(0, second.exitCode(), second.err() + second.out());
+    assertTrue(second.out().contains("run:                   lakeline_features_cards/features/manual__1/2"), second.out());
+
+    Cli list = Cli.inLakehouse(lh, "runs", "list", "--command", "features");
+    assertEquals(0, list.exitCode(), list.err());
+    List<String> lines = list.out().lines().filter(l -> l.contains("lakeline_features_cards")).toList();
+    assertEquals(2, lines.size(), list.out());
+    assertTrue(lines.get(0).contains("succeeded") && lines.get(0).endsWith("manual__1/2"), "newest first:\n" + list.out());
+    assertTrue(lines.get(1).contains("rejected (3)") && lines.get(1).contains("2024-06-01..2024-06-03"), list.out());
+
+    Cli rejectedOnly = Cli.inLakehouse(lh, "runs", "list", "--date", "2024-06-02", "--status", "rejected", "--json");
+    JsonNode rejected = JSON.readTree(rejectedOnly.out());
+    assertEquals(1, rejected.size(), rejectedOnly.out());
+    JsonNode r = rejected.get(0);
+    assertEquals("lakeline_features_cards/features/manual__1/1", r.get("runId").asText());
+    assertEquals("features", r.get("command").asText());
+    assertEquals(3, r.get("exitCode").asInt());
+    assertTrue(r.get("error").asText().contains("'oops' is not a double"), r.toString());
+    assertEquals(List.of("--pipeline", file.toString(), "--from", "2024-06-01", "--to", "2024-06-03", "--run-id",
+        "lakeline_features_cards/features/manual__1/1", "--lakehouse", lh.uri(), "--config", CommonOptions.BUNDLED_CONFIG),
+        texts(r.get("arguments")));
+    assertEquals("local", r.get("environment").get("profile").asText());
+    assertTrue(r.get("recordedAt").asText().endsWith("Z"), r.toString());
+
+    Cli show = Cli.inLakehouse(lh, "runs", "show", "lakeline_features_cards/features/manual__1/2");
+    assertEquals(0, show.exitCode(), show.err());
+    assertTrue(show.out().contains("features 2024-06-01..2024-06-03 · succeeded (exit 0)"), show.out());
+    assertTrue(show.out().contains("feature pipeline"), "its stages:\n" + show.out());
+
+    // the group's commits name their runs: the first two dates by the rejected run, the third by its retry
+    Cli history = Cli.inLakehouse(lh, "fg", "history", "cards");
+    assertEquals(0, history.exitCode(), history.err());
+    assertEquals(2, history.out().lines().filter(l -> l.endsWith(" / lakeline_features_cards/features/manual__1/1")).count(), history.out());
+    assertEquals(1, history.out().lines().filter(l -> l.endsWith(" / lakeline_features_cards/features/manual__1/2")).count(), history.out());
+
+    assertEquals(2, JobRuns.open(spark, lh.layout()).list(RunFilter.any(), 10).size(), "'runs' and 'fg' are not jobs: not recorded");
+  }
+
+  @Test
+  void aRunWithoutAnIdGetsOneAndBadIdsOrUnknownRunsAreClearErrors(SparkSession spark, TestLakehouse lh) {
+    Cli generated = Cli.inLakehouse(lh, "generate", "--date", "2024-06-30", "--scale", "0.01");
+    assertEquals(0, generated.exitCode(), generated.err() + generated.out());
+    var runs = JobRuns.open(spark, lh.layout()).list(RunFilter.any().withCommand("generate"), 5);
+    assertEquals(1, runs.size());
+    assertEquals(runs.get(0).recordId(), runs.get(0).runId(), "without --run-id the run is named by its record");
+    assertTrue(generated.out().contains(runs.get(0).runId()), generated.out());
+
+    Cli bad = Cli.inLakehouse(lh, "generate", "--date", "2024-06-30", "--run-id", "two\nlines");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), bad.exitCode());
+    assertTrue(bad.err().contains("--run-id must be 1 to 256 characters"), bad.err());
+    assertFalse(bad.hasStackTrace(), bad.err());
+
+    Cli missing = Cli.inLakehouse(lh, "runs", "show", "no-such-run");
+    assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode());
+    assertTrue(missing.err().contains("There is no job run 'no-such-run'"), missing.err());
+    assertFalse(missing.hasStackTrace(), missing.err());
+
+    Cli status = Cli.inLakehouse(lh, "runs", "list", "--status", "done");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), status.exitCode());
+    assertTrue(status.err().contains("use succeeded, rejected or failed"), status.err());
+  }
+
+  @Test
+  void secretLookingSetValuesAreMaskedInTheRecordedArguments() {
+    CommandLine cli = new CommandLine(new LakelineCli());
+    CommandLine.ParseResult parsed = cli.parseArgs("infer", "--date", "2024-06-30", "--set", "storage.s3-secret-key=abc",
+        "--set=warehouse.password=hunter2", "--set", "inference.window-days=7", "--set", "api.token=t0k");
+    assertEquals(List.of("--date", "2024-06-30", "--set", "storage.s3-secret-key=****", "--set=warehouse.password=****",
+            "--set", "inference.window-days=7", "--set", "api.token=****"),
+        RunLog.arguments(parsed.subcommand().commandSpec()));
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}
