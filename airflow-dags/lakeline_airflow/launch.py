@@ -11,11 +11,13 @@ DELTA_CONF = {
     "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
 }
 LOGICAL_DATE = "{{ ds }}"
+# names the run in the jar's job-runs log (lakeline runs show ...) and in the feature groups' commits: one per try
+RUN_ID = "{{ dag.dag_id }}/{{ task.task_id }}/{{ run_id }}/{{ ti.try_number }}"
 
 
 def job_arguments(settings, command, *options):
-    """The jar's arguments: the command, its options, the logical date, and the lakehouse/profile if set."""
-    args = [command, *options, "--date", LOGICAL_DATE]
+    """The jar's arguments: the command, its options, the logical date, the run id, and the lakehouse/profile if set."""
+    args = [command, *options, "--date", LOGICAL_DATE, "--run-id", RUN_ID]
     if settings.lakehouse:
         args += ["--lakehouse", settings.lakehouse]
     if settings.profile:

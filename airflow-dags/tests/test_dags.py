@@ -3,6 +3,7 @@
 import glob
 import os
 import subprocess
+import types
 
 import pytest
 from airflow.models import DagBag
@@ -14,6 +15,7 @@ DAGS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PIPELINES = ["card_spend", "credit_reports", "loans"]
 FEATURE_DAGS = [factory.features_dag_id(p) for p in PIPELINES]
 LOGICAL_DATE = "2024-06-30"
+RUN_ID = "scheduled__2024-06-30T00:00:00+00:00"
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +75,8 @@ def jar_arguments(task):
 
 
 def rendered(task, dag, value):
-    context = {"ds": LOGICAL_DATE, "ds_nodash": LOGICAL_DATE.replace("-", ""), "dag": dag, "task": task}
+    context = {"ds": LOGICAL_DATE, "ds_nodash": LOGICAL_DATE.replace("-", ""), "dag": dag, "task": task,
+               "run_id": RUN_ID, "ti": types.SimpleNamespace(try_number=2)}
     return task.render_template(value, context)
 
 
@@ -104,6 +107,7 @@ def test_every_launch_mode_passes_the_same_arguments_with_the_logical_date(tmp_p
         one = args["spark_submit"]
         assert one[0] == task_id, one
         assert one[one.index("--date") + 1] == LOGICAL_DATE, one
+        assert one[one.index("--run-id") + 1] == f"{dag_id}/{task_id}/{RUN_ID}/2", "the job-runs log names the try"
         assert "--fail-on-alert" not in one, "drift is reported, not a failed DAG run, unless asked for"
     databricks = modes["databricks"][factory.features_dag_id("credit_reports")]
     token = rendered(job_task(databricks), databricks, job_task(databricks).json["idempotency_token"])
@@ -152,6 +156,7 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_p
     assert result.returncode == 0, result.stdout + result.stderr
     assert "dry run" in result.stdout, result.stdout
     assert "logical date: " + LOGICAL_DATE in result.stdout, result.stdout
+    assert f"run id: {dag_id}/{task_id}/{RUN_ID}/2," in result.stdout, result.stdout
     if settings.get("monitor_fail_on_alert"):
         assert "(an alert fails the job)" in result.stdout, result.stdout
     assert not (tmp_path / "lake").exists(), "a dry run writes nothing"

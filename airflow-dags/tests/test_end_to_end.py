@@ -287,3 +287,18 @@ def test_the_lakehouse_holds_the_chains_tables(chain):
         "SELECT model_version, CAST(run_date AS VARCHAR), CAST(labels_as_of AS VARCHAR), rows, labelled <= rows,"
         " test_auc FROM performance").fetchall()
     assert performance == [(1, DATE, DATE, scored, True, pytest.approx(model["metrics"]["areaUnderROC"]))], performance
+
+    # the job-runs log: generate (spark-submit by hand, so no Airflow run id), then one record per Airflow task, named
+    # by its DAG, task, DAG run and try, with the Airflow context the task's process had, all succeeded
+    view(db, "runs", lakehouse, "_lakeline/job_runs")
+    runs = db.execute(
+        "SELECT command, run_id, record_id, status, exit_code, logical_date,"
+        " map_from_entries(environment)['airflow.dag_id'] FROM runs ORDER BY commit_version").fetchall()
+    tasks = [(factory.features_dag_id(p), "features") for p in PIPELINES] + [
+        (factory.TRAINING_DAG, "train"), (factory.INFERENCE_DAG, "infer"), (factory.INFERENCE_DAG, "monitor")]
+    assert [r[0] for r in runs] == ["generate"] + [t for _, t in tasks], runs
+    assert runs[0][1] == runs[0][2] and runs[0][6] is None, runs[0]
+    for (dag_id, task_id), run_row in zip(tasks, runs[1:]):
+        assert re.fullmatch(rf"{dag_id}/{task_id}/[^/]+/1", run_row[1]), run_row
+        assert run_row[3:6] == ("succeeded", 0, DATE), run_row
+        assert run_row[6] == dag_id, run_row

@@ -200,13 +200,7 @@ public final class ValidationReports {
       CURRENT.add(path);
       return;
     }
-    try {
-      DeltaTable.createIfNotExists(spark).location(path).addColumns(ReportRows.SCHEMA).execute();
-      CURRENT.add(path);
-    } catch (RuntimeException e) {
-      if (!DeltaCommits.exists(spark, path)) {
-        throw e;
-      }
-    }
+    DeltaCommits.createIfAbsent(spark, path, ReportRows.SCHEMA);
+    CURRENT.add(path);
   }
 }

@@ -35,6 +35,23 @@ public final class DeltaCommits {
     return DeltaTable.isDeltaTable(spark, path);
   }
 
+  /**
+   * Creates an empty table with {@code schema} at {@code path} unless one exists; another writer creating it at the
+   * same moment is fine (theirs is kept).
+   */
+  public static void createIfAbsent(SparkSession spark, String path, StructType schema) {
+    if (exists(spark, path)) {
+      return;
+    }
+    try {
+      DeltaTable.createIfNotExists(spark).location(path).addColumns(schema).execute();
+    } catch (RuntimeException e) {
+      if (!exists(spark, path)) {
+        throw e;
+      }
+    }
+  }
+
   /** The latest version of the table at {@code path}; a not-found error when there is no table. */
   public static long currentVersion(SparkSession spark, String path) {
     if (!exists(spark, path)) {

@@ -9,7 +9,6 @@ import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.delta.PendingAppend;
 import dev.lakeline.core.storage.StorageLayout;
-import io.delta.tables.DeltaTable;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -83,7 +82,7 @@ public final class JobRuns {
 
   /** Appends the run's record (one commit; the table is created with the first). */
   public CommitResult record(JobRun run) {
-    ensureTable();
+    DeltaCommits.createIfAbsent(spark, path, SCHEMA);
     try (PendingAppend append = PendingAppend.openUnique(spark, path, "job_run:" + run.recordId())) {
       return append.write(version -> spark.createDataFrame(List.of(toRow(run, version)), SCHEMA), 1).commit();
     }
@@ -129,20 +128,6 @@ public final class JobRuns {
       throw Errors.notFound("There is no job run '%s' in %s. List the runs with 'lakeline runs list'.", id, path);
     }
     return found;
-  }
-
-  /** Creates the table unless it exists; a concurrent creator winning the race is fine. */
-  private void ensureTable() {
-    if (DeltaCommits.exists(spark, path)) {
-      return;
-    }
-    try {
-      DeltaTable.createIfNotExists(spark).location(path).addColumns(SCHEMA).execute();
-    } catch (RuntimeException e) {
-      if (!DeltaCommits.exists(spark, path)) {
-        throw e;
-      }
-    }
   }
 
   private static Row toRow(JobRun r, long commitVersion) {

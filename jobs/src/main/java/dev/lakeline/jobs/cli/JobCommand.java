@@ -86,6 +86,7 @@ abstract class JobCommand implements Callable<Integer> {
     lines.add("spark: master " + config.get(LakelineKeys.SPARK_MASTER) + " (an existing session is used when there is one), "
         + config.get(LakelineKeys.SPARK_SHUFFLE_PARTITIONS) + " shuffle partitions");
     lines.addAll(plan(config));
+    lines.add("run id: " + (runId == null ? "a new random id" : runId) + ", recorded in _lakeline/job_runs when the job ends");
     out.printf("Lakeline %s · dry run: the arguments and the configuration are valid; nothing was run.%n", title());
     for (String line : lines) {
       out.println("  " + line);

@@ -8,7 +8,10 @@ import dev.lakeline.core.runs.JobRuns;
 import dev.lakeline.core.runs.RunFilter;
 import dev.lakeline.core.runs.RunStatus;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.reports.ReportPages;
+import dev.lakeline.jobs.reports.RunsReport;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -52,12 +55,24 @@ final class RunsCommand implements Runnable {
     @Option(names = "--json", description = "Print the runs as JSON, every field.")
     boolean json;
 
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Also write these runs as an HTML page: each run's wall time by stage, and the runs with their status, errors and tables.")
+    Path report;
+
     @Override
     void run(JobContext ctx, PrintStream out) {
       RunFilter filter = RunFilter.any().withCommand(command).withLogicalDate(date == null ? null : date.toString())
           .withStatus(status == null ? null : RunStatus.parse(status));
       JobRuns runs = JobRuns.open(ctx.spark(), ctx.layout());
       List<JobRun> found = runs.list(filter, limit);
+      if (report != null) {
+        String scope = (command == null ? "all jobs" : command) + (date == null ? "" : ", date " + date)
+            + (status == null ? "" : ", " + status) + ", newest " + limit;
+        Path written = ReportPages.write(report, RunsReport.html(found, scope, runs.path()));
+        if (!json) {
+          out.printf("report: %s%n", written);
+        }
+      }
       if (json) {
         out.println(json(found));
         return;

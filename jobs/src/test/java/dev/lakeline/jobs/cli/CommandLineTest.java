@@ -29,7 +29,7 @@ class CommandLineTest {
     for (String command : new String[] {"demo", "features", "train", "infer", "monitor"}) {
       Cli r = Cli.run(command, "--help");
       assertEquals(0, r.exitCode(), command);
-      for (String option : new String[] {"--config", "--date", "--lakehouse", "--profile", "--set"}) {
+      for (String option : new String[] {"--config", "--date", "--lakehouse", "--profile", "--set", "--run-id"}) {
         assertTrue(r.out().contains(option), command + " --help should show " + option + ":\n" + r.out());
       }
     }
@@ -54,7 +54,7 @@ class CommandLineTest {
       assertEquals("", r.err(), path + " --help");
       checked.add(path);
     }
-    assertTrue(checked.containsAll(java.util.List.of("fg show", "fv show", "td create", "td recreate", "validation show")), checked.toString());
+    assertTrue(checked.containsAll(java.util.List.of("fg show", "fv show", "td create", "td recreate", "validation show", "runs list", "runs show")), checked.toString());
   }
 
   @Test

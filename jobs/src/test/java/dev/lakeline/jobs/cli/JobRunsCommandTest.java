@@ -45,12 +45,18 @@ class JobRunsCommandTest {
     assertEquals(0, second.exitCode(), second.err() + second.out());
     assertTrue(second.out().contains("run:                   lakeline_features_cards/features/manual__1/2"), second.out());
 
-    Cli list = Cli.inLakehouse(lh, "runs", "list", "--command", "features");
+    Path page = dir.resolve("runs.html");
+    Cli list = Cli.inLakehouse(lh, "runs", "list", "--command", "features", "--report", page.toString());
     assertEquals(0, list.exitCode(), list.err());
     List<String> lines = list.out().lines().filter(l -> l.contains("lakeline_features_cards")).toList();
     assertEquals(2, lines.size(), list.out());
     assertTrue(lines.get(0).contains("succeeded") && lines.get(0).endsWith("manual__1/2"), "newest first:\n" + list.out());
     assertTrue(lines.get(1).contains("rejected (3)") && lines.get(1).contains("2024-06-01..2024-06-03"), list.out());
+
+    String html = java.nio.file.Files.readString(page);
+    assertEquals(1, html.split("<img ", -1).length - 1, "one chart: the runs' wall time by stage");
+    assertTrue(html.contains("<td class=\"rejected\">rejected (3)</td>") && html.contains("<td class=\"succeeded\">succeeded</td>"), html);
+    assertTrue(html.contains("&#39;oops&#39; is not a double") || html.contains("'oops' is not a double"), "the error is on the page");
 
     Cli rejectedOnly = Cli.inLakehouse(lh, "runs", "list", "--date", "2024-06-02", "--status", "rejected", "--json");
     JsonNode rejected = JSON.readTree(rejectedOnly.out());
