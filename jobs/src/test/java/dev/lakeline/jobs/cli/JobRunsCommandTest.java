@@ -111,6 +111,17 @@ class JobRunsCommandTest {
   }
 
   @Test
+  void aLogThatCannotBeWrittenIsAWarningNotTheJobsFailure(TestLakehouse lh) throws Exception {
+    Path blocked = Path.of(lh.layout().system(JobRuns.TABLE).replaceFirst("^file:", ""));
+    java.nio.file.Files.createDirectories(blocked.getParent());
+    java.nio.file.Files.writeString(blocked, "not a table");
+    Cli generated = Cli.inLakehouse(lh, "generate", "--date", "2024-06-30", "--scale", "0.01");
+    assertEquals(0, generated.exitCode(), generated.err() + generated.out());
+    assertTrue(generated.err().contains("warning: this run was not recorded in the job-runs log"), generated.err());
+    assertFalse(generated.hasStackTrace(), generated.err());
+  }
+
+  @Test
   void secretLookingSetValuesAreMaskedInTheRecordedArguments() {
     CommandLine cli = new CommandLine(new LakelineCli());
     CommandLine.ParseResult parsed = cli.parseArgs("infer", "--date", "2024-06-30", "--set", "storage.s3-secret-key=abc",
