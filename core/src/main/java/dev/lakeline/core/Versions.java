@@ -16,6 +16,18 @@ public final class Versions {
     return BUILD.getProperty("version", "unknown");
   }
 
+  /**
+   * The commit Lakeline was built from: its first 12 hex digits, with {@code -dirty} when the working tree had
+   * changes; {@code unknown} for a build outside a Git clone.
+   */
+  public static String commit() {
+    String commit = BUILD.getProperty("commit", "");
+    if (commit.isBlank() || commit.startsWith("${")) {
+      return "unknown";
+    }
+    return "true".equals(BUILD.getProperty("dirty")) ? commit + "-dirty" : commit;
+  }
+
   /** The Spark version running this JVM. */
   public static String spark() {
     return scalaPackageVersion("org.apache.spark.package", "SPARK_VERSION");
@@ -40,6 +52,7 @@ public final class Versions {
   public static Map<String, String> all() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("Lakeline", lakeline());
+    m.put("commit", commit());
     m.put("Spark", spark());
     m.put("Delta Lake", delta());
     m.put("Deequ", deequ());
@@ -50,7 +63,7 @@ public final class Versions {
 
   /** The versions Lakeline was built against. */
   public static String builtAgainst() {
-    return "Spark " + BUILD.getProperty("spark.version") + ", Delta " + BUILD.getProperty("delta.version")
+    return "commit " + commit() + ", Spark " + BUILD.getProperty("spark.version") + ", Delta " + BUILD.getProperty("delta.version")
         + ", Deequ " + BUILD.getProperty("deequ.version");
   }
 

@@ -101,6 +101,7 @@ class LakelineTest {
     ModelVersion v1 = lake.train("loan_default", td, spec, "2024-06-30");
     assertEquals(1, v1.version());
     assertEquals("2024-06-30", v1.card().logicalDate());
+    assertEquals(dev.lakeline.core.Versions.commit(), v1.card().versions().get("commit"), "the card names the code's commit");
     assertTrue(v1.card().metrics().get("areaUnderROC") > 0.9, "the label follows the amount: " + v1.card().metrics());
     assertEquals(1, lake.train("loan_default", td, spec, "2024-06-30").version(), "same inputs, same version");
     assertEquals(1, lake.registry().versions("loan_default").size());

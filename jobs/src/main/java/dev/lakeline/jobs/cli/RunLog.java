@@ -104,6 +104,7 @@ final class RunLog {
     env.put("spark.app_id", ctx.spark().sparkContext().applicationId());
     env.put("session", ctx.sessionMode());
     env.put("lakeline", Versions.lakeline());
+    env.put("commit", Versions.commit());
     env.put("spark", Versions.spark());
     AIRFLOW.forEach((variable, key) -> {
       String value = System.getenv(variable);

@@ -145,6 +145,19 @@ class CommandLineTest {
     assertTrue(r.out().contains("Delta Lake  3.3.2"), r.out());
     assertTrue(r.out().contains("Deequ       2.0.7-spark-3.5"), r.out());
     assertTrue(r.out().contains("Java        17"), r.out());
+    // the commit the classes were built from (tests run from a Git clone; a build outside one says "unknown")
+    String expected = gitClone() ? "commit      [0-9a-f]{12}(-dirty)?" : "commit      unknown";
+    assertTrue(r.out().lines().anyMatch(l -> l.matches(expected)), r.out());
+    assertTrue(r.out().contains("built for   commit " + dev.lakeline.core.Versions.commit() + ", Spark 3.5.7"), r.out());
+  }
+
+  private static boolean gitClone() {
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (java.nio.file.Files.exists(dir.resolve(".git"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Test
