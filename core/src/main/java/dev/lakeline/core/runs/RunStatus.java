@@ -19,7 +19,8 @@ public enum RunStatus {
     return exitCode == ExitCode.DATA_REJECTED.code() ? REJECTED : FAILED;
   }
 
-  /** The lower-case name shown and stored: {@code succeeded}, {@code rejected}, {@code failed}. */
+  /** The lower-case name shown and stored (in the table and in JSON): {@code succeeded}, {@code rejected}, {@code failed}. */
+  @com.fasterxml.jackson.annotation.JsonValue
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

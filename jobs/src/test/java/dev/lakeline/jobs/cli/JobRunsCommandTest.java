@@ -64,6 +64,7 @@ class JobRunsCommandTest {
     JsonNode r = rejected.get(0);
     assertEquals("lakeline_features_cards/features/manual__1/1", r.get("runId").asText());
     assertEquals("features", r.get("command").asText());
+    assertEquals("rejected", r.get("status").asText(), "as the table and the text say it");
     assertEquals(3, r.get("exitCode").asInt());
     assertTrue(r.get("error").asText().contains("'oops' is not a double"), r.toString());
     assertEquals(List.of("--pipeline", file.toString(), "--from", "2024-06-01", "--to", "2024-06-03", "--run-id",
