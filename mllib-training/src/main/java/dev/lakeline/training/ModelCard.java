@@ -15,7 +15,9 @@ import java.util.Map;
  * @param features the input feature columns
  * @param label the label column
  * @param logicalDate the logical date of the training run
- * @param versions Lakeline, Spark, Delta and Java versions at training time
+ * @param versions Lakeline (and the commit it was built from), Spark, Delta and Java versions at training time
+ * @param runId the job run that trained it ({@code lakeline runs show <id>}), or null (trained from a notebook, or
+ *     before Lakeline recorded runs)
  */
 public record ModelCard(
     String runKey,
@@ -27,4 +29,21 @@ public record ModelCard(
     List<String> features,
     String label,
     String logicalDate,
-    Map<String, String> versions) {}
+    Map<String, String> versions,
+    String runId) {
+
+  /** A card without a run id: trained outside a Lakeline job. */
+  public ModelCard(
+      String runKey,
+      String algorithm,
+      Map<String, String> params,
+      Map<String, Double> metrics,
+      String trainingDataset,
+      Map<String, Long> sourceVersions,
+      List<String> features,
+      String label,
+      String logicalDate,
+      Map<String, String> versions) {
+    this(runKey, algorithm, params, metrics, trainingDataset, sourceVersions, features, label, logicalDate, versions, null);
+  }
+}

@@ -134,6 +134,9 @@ final class ModelsCommand implements Runnable {
       out.printf("  read        %s%n", c.sourceVersions() == null ? "" : new TreeMap<>(c.sourceVersions()));
       out.printf("  features    %s%n", c.features());
       out.printf("  stack       %s%n", c.versions());
+      if (c.runId() != null) {
+        out.printf("  trained by  run %s (lakeline runs show %s)%n", c.runId(), c.runId());
+      }
       out.println("  metrics");
       new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics())
           .forEach((k, value) -> out.printf(Locale.ROOT, "    %-22s %s%n", k, ModelReport.number(value)));

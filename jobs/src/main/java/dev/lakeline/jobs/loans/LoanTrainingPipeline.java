@@ -73,7 +73,8 @@ public final class LoanTrainingPipeline {
             concat(spec),
             spec.label(),
             date.toString(),
-            Versions.all());
+            Versions.all(),
+            ctx.runId());
     DriftBaseline baseline = baseline(td, spec, trained.scores());
     ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores(), baseline);
     ctx.summary().progress("registered %s: AUC %.3f on %d test rows", version.label(), trained.metrics().get("areaUnderROC"), trained.metrics().get("test_rows").longValue());

@@ -47,6 +47,9 @@ public final class ModelReport {
     ReportPages.row(h, "read", c.sourceVersions() == null ? "" : new TreeMap<>(c.sourceVersions()).toString());
     ReportPages.row(h, "features", c.features() == null ? "" : String.join(", ", c.features()));
     ReportPages.row(h, "stack", c.versions() == null ? "" : c.versions().toString());
+    if (c.runId() != null) {
+      ReportPages.row(h, "trained by", "run " + c.runId());
+    }
     ReportPages.row(h, "stored at", version.path());
     h.append("</table>\n<h2>Test metrics</h2>\n<table>");
     new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics()).forEach((k, v) -> ReportPages.row(h, k, number(v)));

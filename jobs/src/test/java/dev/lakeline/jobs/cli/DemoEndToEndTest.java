@@ -127,6 +127,13 @@ class DemoEndToEndTest {
     assertEquals(Map.of("champion", 1), registry.aliases("loan_default"));
     assertTrue(registry.aliasLog("loan_default").get(0).reason().contains("no champion before"), registry.aliasLog("loan_default").toString());
     assertTrue(registry.scores(versions.get(0)).orElseThrow().totalPositives() > 0, "the test scores are kept with the version");
+    // the card names the run that trained it, which the job-runs log holds with the model among its facts
+    var demoRun = dev.lakeline.core.runs.JobRuns.open(spark, layout)
+        .list(dev.lakeline.core.runs.RunFilter.any().withCommand("demo"), 5).get(0);
+    assertEquals(demoRun.runId(), versions.get(0).card().runId());
+    assertTrue(demoRun.facts().get("model").startsWith("loan_default v1"), demoRun.facts().toString());
+    Cli show = Cli.run("models", "show", "loan_default", "1", "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    assertTrue(show.out().contains("trained by  run " + demoRun.runId()), show.out());
   }
 
   @Test
