@@ -1,5 +1,6 @@
 package dev.lakeline.jobs;
 
+import dev.lakeline.core.runs.JobRun.RunOutput;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,14 +12,11 @@ import java.util.function.Supplier;
  * written with their Delta versions and row counts, and free-form facts (model version, metrics, locations).
  */
 public final class JobSummary {
-  /** A table the job wrote (or found already written, when the batch was a rerun). */
-  public record TableLine(String name, String path, long version, long rows, boolean unchanged) {}
-
   private record Stage(String name, long millis) {}
 
   private final PrintStream out;
   private final List<Stage> stages = new ArrayList<>();
-  private final List<TableLine> tables = new ArrayList<>();
+  private final List<RunOutput> tables = new ArrayList<>();
   private final List<String[]> facts = new ArrayList<>();
 
   public JobSummary(PrintStream out) {
@@ -47,7 +45,8 @@ public final class JobSummary {
     out.flush();
   }
 
-  public void table(TableLine line) {
+  /** A table the job wrote (or found already written, when the batch was a rerun); the job-runs log records them too. */
+  public void table(RunOutput line) {
     tables.add(line);
   }
 
@@ -55,7 +54,7 @@ public final class JobSummary {
     facts.add(new String[] {key, value});
   }
 
-  public List<TableLine> tables() {
+  public List<RunOutput> tables() {
     return List.copyOf(tables);
   }
 
@@ -84,7 +83,7 @@ public final class JobSummary {
     out.println("── " + title + " " + "─".repeat(Math.max(3, 70 - title.length())));
     if (!tables.isEmpty()) {
       out.printf(Locale.ROOT, "%-34s %8s %10s  %s%n", "table", "version", "rows", "");
-      for (TableLine t : tables) {
+      for (RunOutput t : tables) {
         out.printf(
             Locale.ROOT, "%-34s %8d %,10d  %s%n", t.name(), t.version(), t.rows(), t.unchanged() ? "(unchanged: same batch already committed)" : "");
       }

@@ -84,12 +84,10 @@ final class RunLog {
     String table = ctx.layout().system(JobRuns.TABLE);
     try {
       JobSummary s = ctx.summary();
-      List<JobRun.RunOutput> outputs = s.tables().stream()
-          .map(t -> new JobRun.RunOutput(t.name(), t.path(), t.version(), t.rows(), t.unchanged())).toList();
       List<JobRun.RunStage> stages = new ArrayList<>();
       s.stageMillis().forEach((name, millis) -> stages.add(new JobRun.RunStage(name, millis / 1000.0)));
       JobRun run = new JobRun(recordId, runId, command, logicalDate, arguments, RunStatus.of(exitCode), exitCode, error,
-          environment(ctx), outputs, s.facts(), stages, (System.nanoTime() - start) / 1e9, null);
+          environment(ctx), s.tables(), s.facts(), stages, (System.nanoTime() - start) / 1e9, null);
       JobRuns.open(ctx.spark(), ctx.layout()).record(run);
     } catch (Exception e) { // Spark's AnalysisException is checked to Java, yet thrown undeclared
       // the job's own outcome stands: a failed job's error is not replaced by the log's

@@ -8,9 +8,9 @@ import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.JobSummary;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.ModelVersion;
@@ -78,7 +78,7 @@ public final class LoanInferencePipeline {
                   .withPartitionColumns(List.of("run_date")));
       ctx.summary()
           .progress("scored %,d loans with %s → %s v%d%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
-      ctx.summary().table(new JobSummary.TableLine("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
+      ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
       List<FeatureDrift> drift = LoanMonitoring.recordDrift(ctx, model, scored, date);
       return new Result(model, path, commit.version(), commit.rows(), commit.skipped(), drift);
     } finally {

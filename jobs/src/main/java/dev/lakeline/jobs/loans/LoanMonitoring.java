@@ -9,9 +9,9 @@ import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.JobSummary;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.Drift;
 import dev.lakeline.training.DriftBaseline;
@@ -122,7 +122,7 @@ public final class LoanMonitoring {
         CommitRequest.replaceWhere(
             path, ctx.spark().createDataFrame(rows, DRIFT_SCHEMA),
             String.format("model_name = '%s' AND run_date = DATE'%s'", model.name(), date), "drift:" + model.name() + ":" + date));
-    ctx.summary().table(new JobSummary.TableLine("drift " + model.name(), path, commit.version(), commit.rows(), commit.skipped()));
+    ctx.summary().table(new JobRun.RunOutput("drift " + model.name(), path, commit.version(), commit.rows(), commit.skipped()));
     ctx.summary().progress("%s", driftLine(drift, t));
     return drift;
   }
@@ -263,7 +263,7 @@ public final class LoanMonitoring {
           CommitRequest.replaceWhere(
               performancePath, ctx.spark().createDataFrame(rows, PERFORMANCE_SCHEMA),
               String.format("model_name = '%s' AND %s", modelName, window), "monitor:" + modelName + ":" + date));
-      ctx.summary().table(new JobSummary.TableLine("performance " + modelName, performancePath, commit.version(), commit.rows(), commit.skipped()));
+      ctx.summary().table(new JobRun.RunOutput("performance " + modelName, performancePath, commit.version(), commit.rows(), commit.skipped()));
     }
     String driftPath = ctx.layout().system(DRIFT_TABLE);
     List<RunDrift> drift = readDrift(ctx, modelName, window, t);

@@ -2,11 +2,11 @@ package dev.lakeline.jobs.pipelines;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.CommitInfo;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.InsertResult;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.JobSummary;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -209,11 +209,11 @@ public final class FeaturePipelines {
         String path = ctx.layout().featureGroup(g.spec().name(), g.spec().version());
         PipelineRun.GroupRun run = last.get(path);
         if (run != null) {
-          ctx.summary().table(new JobSummary.TableLine(
+          ctx.summary().table(new JobRun.RunOutput(
               "feature group " + run.group(), path, run.result().deltaVersion(), run.result().rows(), run.result().skipped()));
         } else if (DeltaCommits.exists(ctx.spark(), path)) {
           FeatureGroup group = ctx.featureStore().getFeatureGroup(g.spec().name(), g.spec().version());
-          ctx.summary().table(new JobSummary.TableLine(
+          ctx.summary().table(new JobRun.RunOutput(
               "feature group " + g.spec().label(), path, group.deltaVersion(), group.read().count(), true));
         }
       }
