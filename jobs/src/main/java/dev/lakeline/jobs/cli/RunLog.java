@@ -26,14 +26,17 @@ import picocli.CommandLine.Model.CommandSpec;
 final class RunLog {
   /** {@code --set} keys whose values are masked in the recorded arguments. */
   private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|credential|access.?key).*");
-  /** Environment variables Airflow sets in a task's process (Airflow 2 and 3), and what the record calls them. */
-  private static final Map<String, String> AIRFLOW = Map.of(
-      "AIRFLOW_CTX_DAG_ID", "airflow.dag_id",
-      "AIRFLOW_CTX_TASK_ID", "airflow.task_id",
-      "AIRFLOW_CTX_DAG_RUN_ID", "airflow.run_id",
-      "AIRFLOW_CTX_TRY_NUMBER", "airflow.try_number",
-      "AIRFLOW_CTX_LOGICAL_DATE", "airflow.logical_date",
-      "AIRFLOW_CTX_EXECUTION_DATE", "airflow.logical_date");
+  /**
+   * Environment variables Airflow sets in a task's process and what the record calls them, in the record's order
+   * (Airflow 3's logical date first; Airflow 2's execution date only where there is none).
+   */
+  private static final List<String[]> AIRFLOW = List.of(
+      new String[] {"AIRFLOW_CTX_DAG_ID", "airflow.dag_id"},
+      new String[] {"AIRFLOW_CTX_TASK_ID", "airflow.task_id"},
+      new String[] {"AIRFLOW_CTX_DAG_RUN_ID", "airflow.run_id"},
+      new String[] {"AIRFLOW_CTX_TRY_NUMBER", "airflow.try_number"},
+      new String[] {"AIRFLOW_CTX_LOGICAL_DATE", "airflow.logical_date"},
+      new String[] {"AIRFLOW_CTX_EXECUTION_DATE", "airflow.logical_date"});
   private static final int MAX_RUN_ID = 256;
 
   private final String recordId = UUID.randomUUID().toString();
@@ -104,12 +107,12 @@ final class RunLog {
     env.put("lakeline", Versions.lakeline());
     env.put("commit", Versions.commit());
     env.put("spark", Versions.spark());
-    AIRFLOW.forEach((variable, key) -> {
-      String value = System.getenv(variable);
+    for (String[] airflow : AIRFLOW) {
+      String value = System.getenv(airflow[0]);
       if (value != null && !value.isBlank()) {
-        env.put(key, value);
+        env.putIfAbsent(airflow[1], value);
       }
-    });
+    }
     String databricks = System.getenv("DATABRICKS_RUNTIME_VERSION");
     if (databricks != null) {
       env.put("databricks.runtime", databricks);
