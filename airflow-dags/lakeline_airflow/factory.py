@@ -34,6 +34,7 @@ START = datetime(2024, 1, 1)
 DEFAULT_ARGS = {"owner": "lakeline", "retries": 2, "retry_delay": timedelta(minutes=10), "depends_on_past": False}
 TRAINING_DAG = "lakeline_training"
 INFERENCE_DAG = "lakeline_inference"
+MAINTENANCE_DAG = "lakeline_maintenance"
 
 
 def features_dag_id(pipeline):
@@ -113,4 +114,14 @@ def build_dags(settings=None):
             )
             wait >> first
     dags[inference.dag_id] = inference
+
+    maintenance = _dag(
+        MAINTENANCE_DAG,
+        "Maintenance: OPTIMIZE and VACUUM of every table, keeping the versions training datasets read",
+        "0 3 * * 0",
+        "maintenance",
+    )
+    with maintenance:
+        job_tasks(settings, "maintain", job_arguments(settings, "maintain"))
+    dags[maintenance.dag_id] = maintenance
     return dags

@@ -26,13 +26,14 @@ def dagbag():
 
 def test_every_dag_imports_without_errors(dagbag):
     assert dagbag.import_errors == {}
-    assert sorted(dagbag.dag_ids) == sorted(FEATURE_DAGS + [factory.TRAINING_DAG, factory.INFERENCE_DAG])
+    assert sorted(dagbag.dag_ids) == sorted(FEATURE_DAGS + [factory.TRAINING_DAG, factory.INFERENCE_DAG, factory.MAINTENANCE_DAG])
 
 
 def test_schedules_catchup_runs_and_retries(dagbag):
     expected = {d: "@daily" for d in FEATURE_DAGS}
     expected[factory.TRAINING_DAG] = "0 0 * * 1"
     expected[factory.INFERENCE_DAG] = "@daily"
+    expected[factory.MAINTENANCE_DAG] = "0 3 * * 0"
     for dag_id, schedule in expected.items():
         dag = dagbag.dags[dag_id]
         # Airflow 3 keeps the schedule as given; 2.10 as schedule_interval
@@ -55,6 +56,7 @@ def test_inference_waits_for_every_feature_pipeline_of_the_same_date(dagbag):
         assert sensor.external_dag_id == factory.features_dag_id(p)
         assert sensor.mode == "reschedule"
     assert [t.task_id for t in dagbag.dags[factory.TRAINING_DAG].tasks] == ["train"]
+    assert [t.task_id for t in dagbag.dags[factory.MAINTENANCE_DAG].tasks] == ["maintain"]
     for p in PIPELINES:
         assert [t.task_id for t in dagbag.dags[factory.features_dag_id(p)].tasks] == ["features"]
 
@@ -93,7 +95,8 @@ def every_mode(tmp_path):
 
 # every DAG's job task(s): (DAG id, task id)
 JOBS = [(d, "features") for d in FEATURE_DAGS] + [
-    (factory.TRAINING_DAG, "train"), (factory.INFERENCE_DAG, "infer"), (factory.INFERENCE_DAG, "monitor")]
+    (factory.TRAINING_DAG, "train"), (factory.INFERENCE_DAG, "infer"), (factory.INFERENCE_DAG, "monitor"),
+    (factory.MAINTENANCE_DAG, "maintain")]
 
 
 def test_every_launch_mode_passes_the_same_arguments_with_the_logical_date(tmp_path):

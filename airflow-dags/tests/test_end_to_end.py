@@ -302,3 +302,26 @@ def test_the_lakehouse_holds_the_chains_tables(chain):
         assert re.fullmatch(rf"{dag_id}/{task_id}/[^/]+/1", run_row[1]), run_row
         assert run_row[3:6] == ("succeeded", 0, DATE), run_row
         assert run_row[6] == dag_id, run_row
+
+
+def test_the_maintenance_dag_compacts_the_tables_and_keeps_the_training_dataset_recreatable(chain):
+    # last in this file: it changes the tables' Delta versions, which the test above checks
+    root, env, _ = chain
+    lakehouse = env["LAKELINE_LAKEHOUSE"]
+    db = duckdb.connect()
+    loans_before = view(db, "loans_before", lakehouse, "feature_groups/loans/v1")
+    code, output = run([AIRFLOW, "dags", "test", factory.MAINTENANCE_DAG, DATE], env, root, root / "maintenance.log")
+    assert code == 0, f"airflow dags test {factory.MAINTENANCE_DAG} " + (
+        "got stuck" if code is None else f"exited with {code}") + ":\n" + output[-8000:]
+    assert "✔ maintenance (" in output, output[-5000:]
+    assert "training dataset loan_default v1 td1: recreatable" in output, output[-5000:]
+    assert "NOT recreatable" not in output, output[-5000:]
+    for table in [f"feature_groups/{p}/v1" for p in PIPELINES] + ["_lakeline/job_runs", "predictions/loan_default"]:
+        assert re.search(re.escape(table) + r"\s{3,}", output), f"{table} not maintained:\n{output[-5000:]}"
+    assert view(db, "loans_after", lakehouse, "feature_groups/loans/v1") == loans_before, "the rows are unchanged"
+
+    view(db, "runs", lakehouse, "_lakeline/job_runs")
+    last = db.execute(
+        "SELECT command, run_id, status, logical_date FROM runs ORDER BY commit_version DESC LIMIT 1").fetchone()
+    assert last[0] == "maintain" and last[2:] == ("succeeded", DATE), last
+    assert re.fullmatch(rf"{factory.MAINTENANCE_DAG}/maintain/[^/]+/1", last[1]), last

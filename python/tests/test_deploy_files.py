@@ -34,9 +34,9 @@ def bundle_jobs():
         return yaml.safe_load(f)["resources"]["jobs"]
 
 
-def test_the_bundle_has_a_jar_job_per_pipeline_plus_training_and_inference():
+def test_the_bundle_has_a_jar_job_per_pipeline_plus_training_inference_and_maintenance():
     pipelines = sorted(os.path.splitext(os.path.basename(p))[0] for p in glob.glob(os.path.join(REPO, "conf", "pipelines", "*.yaml")))
-    expected = sorted(["lakeline_features_" + p for p in pipelines] + ["lakeline_training", "lakeline_inference"])
+    expected = sorted(["lakeline_features_" + p for p in pipelines] + ["lakeline_training", "lakeline_inference", "lakeline_maintenance"])
     jobs = bundle_jobs()
     assert sorted(jobs) == expected
     for name, job in jobs.items():

@@ -23,17 +23,52 @@ public final class FeatureStore {
   static final String SPEC_PROPERTY = "lakeline.feature_group.spec";
   static final String DEFAULTS_PROPERTY = "lakeline.feature_group.defaults";
 
+  /**
+   * How long a new feature group keeps its history by default: Delta's own defaults (30 days of log, 7 days of
+   * removed files) would let a training dataset stop being recreatable a month after it was made.
+   */
+  public static final int DEFAULT_HISTORY_RETENTION_DAYS = 365;
+
   private final SparkSession spark;
   private final StorageLayout layout;
+  private final int historyRetentionDays;
 
-  private FeatureStore(SparkSession spark, StorageLayout layout) {
+  private FeatureStore(SparkSession spark, StorageLayout layout, int historyRetentionDays) {
     this.spark = spark;
     this.layout = layout;
+    this.historyRetentionDays = historyRetentionDays;
   }
 
   public static FeatureStore open(SparkSession spark, StorageLayout layout) {
-    return new FeatureStore(spark, layout);
+    return new FeatureStore(spark, layout, DEFAULT_HISTORY_RETENTION_DAYS);
   }
+
+  /**
+   * This store with another history retention for the feature groups it creates: the days their Delta log and
+   * their removed data files are kept ({@code delta.logRetentionDuration}, {@code
+   * delta.deletedFileRetentionDuration}), which bounds how far back time travel, and so recreating a training
+   * dataset, works. See {@link Maintenance}.
+   */
+  public FeatureStore withHistoryRetention(int days) {
+    if (days < 1) {
+      throw Errors.config("The history retention of feature groups must be at least 1 day; got %d.", days);
+    }
+    return new FeatureStore(spark, layout, days);
+  }
+
+  /** The days of history the feature groups this store creates keep. */
+  public int historyRetentionDays() {
+    return historyRetentionDays;
+  }
+
+  /** The Delta table properties that keep {@code days} of a table's history: its log and its removed files. */
+  static Map<String, String> retentionProperties(int days) {
+    String interval = "interval " + days + " days";
+    return Map.of(LOG_RETENTION, interval, FILE_RETENTION, interval);
+  }
+
+  static final String LOG_RETENTION = "delta.logRetentionDuration";
+  static final String FILE_RETENTION = "delta.deletedFileRetentionDuration";
 
   public StorageLayout layout() {
     return layout;
@@ -63,6 +98,9 @@ public final class FeatureStore {
       DeltaTableBuilder builder = withColumnMappingIfNeeded(
           DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema)).property(SPEC_PROPERTY, Json.write(spec)),
           schema);
+      for (Map.Entry<String, String> p : new java.util.TreeMap<>(retentionProperties(historyRetentionDays)).entrySet()) {
+        builder = builder.property(p.getKey(), p.getValue());
+      }
       if (!spec.partitionColumns().isEmpty()) {
         builder = builder.partitionedBy(spec.partitionColumns().toArray(String[]::new));
       }

@@ -69,7 +69,8 @@ public final class JobContext implements AutoCloseable {
   }
 
   public FeatureStore featureStore() {
-    return FeatureStore.open(spark(), layout);
+    return FeatureStore.open(spark(), layout)
+        .withHistoryRetention(config.get(dev.lakeline.core.config.LakelineKeys.LAKEHOUSE_HISTORY_RETENTION_DAYS));
   }
 
   public ModelRegistry registry() {

@@ -72,10 +72,14 @@ class ArchitectureTest {
 
   @Test
   void noJobReadsTheWallClock() throws IOException {
-    Pattern now = Pattern.compile("(LocalDate|LocalDateTime|Instant|ZonedDateTime|OffsetDateTime)\\.now\\(|new java\\.util\\.Date\\(\\)|current_date\\(|current_timestamp\\(");
+    Pattern now = Pattern.compile("(LocalDate|LocalDateTime|Instant|ZonedDateTime|OffsetDateTime)\\.now\\(|new java\\.util\\.Date\\(\\)"
+        + "|System\\.currentTimeMillis\\(|current_date\\(|current_timestamp\\(");
+    // the one exception: a vacuum's retention counts back from now, as Delta's own VACUUM does (docs/maintenance.md)
+    Path maintenance = ROOT.resolve("feature-store/src/main/java/dev/lakeline/featurestore/Maintenance.java");
+    assertTrue(now.matcher(Files.readString(maintenance)).find(), "the exception is still needed");
     List<String> violations = new ArrayList<>();
     for (Path file : mainSources()) {
-      if (now.matcher(Files.readString(file)).find()) {
+      if (!file.equals(maintenance) && now.matcher(Files.readString(file)).find()) {
         violations.add(ROOT.relativize(file).toString());
       }
     }

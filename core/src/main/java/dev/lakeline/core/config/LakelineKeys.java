@@ -13,6 +13,14 @@ public final class LakelineKeys {
           "./lakehouse",
           "Root URI of the lakehouse: a local folder, s3://, abfss://, dbfs:/ or /Volumes/ path.");
 
+  public static final ConfigKey<Integer> LAKEHOUSE_HISTORY_RETENTION_DAYS =
+      ConfigKey.integer(
+          "lakehouse.history-retention-days",
+          365,
+          "Days of history (Delta log and removed files) a new feature group keeps, and that `lakeline maintain` keeps: "
+              + "how far back time travel, and so `td recreate`, works.")
+          .withRange(1, 36500);
+
   public static final ConfigKey<String> SPARK_MASTER =
       ConfigKey.string(
           "spark.master",
@@ -117,6 +125,7 @@ public final class LakelineKeys {
   public static final List<ConfigKey<?>> ALL =
       List.of(
           LAKEHOUSE_ROOT,
+          LAKEHOUSE_HISTORY_RETENTION_DAYS,
           SPARK_MASTER,
           SPARK_APP_NAME,
           SPARK_SHUFFLE_PARTITIONS,

@@ -26,7 +26,8 @@ import org.apache.spark.sql.types.StructType;
  * The job-runs log: one row per job run in the Delta table {@code <root>/_lakeline/job_runs}, appended when the run
  * ends, whether it succeeded or not. It is a log, so a rerun of a date adds a row (the tables the rerun left
  * unchanged say so in its outputs). "Newest" is the commit order ({@code commit_version}, as the validation reports
- * keep it); the time shown is the one the store gave the record's file.
+ * keep it); the time shown is the record's commit's in the table's history (the one the store gave the record's file
+ * once that commit has left the log).
  *
  * <p>Query it directly too: {@code SELECT run_id, command, logical_date, status, seconds FROM
  * delta.`<root>/_lakeline/job_runs` ORDER BY commit_version DESC}, or {@code explode(outputs)} for what each run
@@ -114,9 +115,32 @@ public final class JobRuns {
       where = where.and(col("logical_date").equalTo(d)
           .or(col("logical_date").contains("..").and(range.getItem(0).leq(d)).and(range.getItem(1).geq(d))));
     }
+    List<Row> found = rows.filter(where).orderBy(col("commit_version").desc(), col("record_id").desc()).limit(limit).collectAsList();
+    Map<Long, Timestamp> committed = commitTimes(found);
     List<JobRun> out = new ArrayList<>();
-    for (Row r : rows.filter(where).orderBy(col("commit_version").desc(), col("record_id").desc()).limit(limit).collectAsList()) {
-      out.add(fromRow(r));
+    for (Row r : found) {
+      Timestamp at = r.isNullAt(r.fieldIndex("commit_version")) ? null : committed.get(r.<Long>getAs("commit_version"));
+      out.add(fromRow(r, at != null ? at : r.getAs("recorded_at")));
+    }
+    return out;
+  }
+
+  /**
+   * When the records' commits were made, from the table's history (as far back as the records go): the time a record
+   * was written even after compaction ({@code OPTIMIZE}, {@code lakeline maintain}) rewrote its file. Records whose
+   * commit has left the Delta log keep their file's time.
+   */
+  private Map<Long, Timestamp> commitTimes(List<Row> records) {
+    Map<Long, Timestamp> out = new java.util.HashMap<>();
+    long oldest = records.stream().filter(r -> !r.isNullAt(r.fieldIndex("commit_version")))
+        .mapToLong(r -> r.<Long>getAs("commit_version")).min().orElse(-1);
+    if (oldest < 0) {
+      return out;
+    }
+    long latest = DeltaCommits.currentVersion(spark, path);
+    for (Row h : io.delta.tables.DeltaTable.forPath(spark, path).history((int) Math.min(Integer.MAX_VALUE, latest - oldest + 1))
+        .select("version", "timestamp").collectAsList()) {
+      out.put(h.getLong(0), h.getTimestamp(1));
     }
     return out;
   }
@@ -150,12 +174,11 @@ public final class JobRuns {
     return m;
   }
 
-  private static JobRun fromRow(Row r) {
+  private static JobRun fromRow(Row r, Timestamp recorded) {
     List<JobRun.RunOutput> outputs = r.<Row>getList(r.fieldIndex("outputs")).stream()
         .map(o -> new JobRun.RunOutput(o.getString(0), o.getString(1), o.getLong(2), o.getLong(3), o.getBoolean(4))).toList();
     List<JobRun.RunStage> stages = r.<Row>getList(r.fieldIndex("stages")).stream()
         .map(s -> new JobRun.RunStage(s.getString(0), s.getDouble(1))).toList();
-    Timestamp recorded = r.getAs("recorded_at");
     return new JobRun(r.getAs("record_id"), r.getAs("run_id"), r.getAs("command"), r.getAs("logical_date"),
         r.<String>getList(r.fieldIndex("arguments")), RunStatus.parse(r.getAs("status")), r.<Integer>getAs("exit_code"),
         r.getAs("error"), map(r.getList(r.fieldIndex("environment"))), outputs, map(r.getList(r.fieldIndex("facts"))), stages,

@@ -138,6 +138,28 @@ public final class LakeFiles {
     }
   }
 
+  /**
+   * The paths (without scheme and authority, as {@code URI#getPath}) of every file under {@code dir}, at any depth;
+   * empty when it does not exist. One recursive listing, which object stores answer in pages.
+   */
+  public java.util.Set<String> filesUnder(String dir) {
+    Path p = new Path(dir);
+    java.util.Set<String> out = new java.util.HashSet<>();
+    try {
+      FileSystem fs = fs(p);
+      if (!fs.exists(p)) {
+        return out;
+      }
+      org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(p, true);
+      while (it.hasNext()) {
+        out.add(it.next().getPath().toUri().getPath());
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list " + dir, e);
+    }
+  }
+
   /** Deletes a path recursively (clean-up of an incomplete write). */
   public void delete(String path) {
     Path p = new Path(path);

@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
       TrainCommand.class,
       InferCommand.class,
       MonitorCommand.class,
+      MaintainCommand.class,
       FeatureGroupCommand.class,
       FeatureViewCommand.class,
       TrainingDatasetCommand.class,

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "runs",
     mixinStandardHelpOptions = true,
-    description = "The job-runs log: every run of demo, generate, features, train, infer and monitor, how it ended and what it wrote.",
+    description = "The job-runs log: every run of demo, generate, features, train, infer, monitor and maintain, how it ended and what it wrote.",
     subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
 final class RunsCommand implements Runnable {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -39,7 +39,7 @@ final class RunsCommand implements Runnable {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Job runs, newest first.",
       footer = {"", "Examples:", "  lakeline runs list --command infer --date 2024-06-30", "  lakeline runs list --status failed --limit 5"})
   static final class ListRuns extends StoreCommand {
-    @Option(names = "--command", paramLabel = "NAME", description = "Only runs of this job (features, train, infer, monitor, demo, generate).")
+    @Option(names = "--command", paramLabel = "NAME", description = "Only runs of this job (features, train, infer, monitor, maintain, demo, generate).")
     String command;
 
     @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateOption.class,

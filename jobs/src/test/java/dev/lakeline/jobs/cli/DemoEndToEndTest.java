@@ -286,6 +286,56 @@ class DemoEndToEndTest {
     assertEquals(before, snapshot(), "the same drift rows, so no new commit");
   }
 
+  @Test
+  @Order(11)
+  void maintenanceCompactsAndVacuumsWhileTheTrainingDatasetStaysRecreatable(@TempDir Path dir) {
+    String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
+    String loans = layout.featureGroup("loans", 1);
+    assertEquals("interval 365 days", io.delta.tables.DeltaTable.forPath(spark, loans).detail().select("properties").head()
+        .<String, String>getJavaMap(0).get("delta.logRetentionDuration"), "groups keep lakehouse.history-retention-days");
+    // a correction after the training dataset was made: the upsert replaces the file that held these loans, so the
+    // file of the version the dataset read is a removed one that a vacuum at 0 hours would delete
+    String fix = dir.resolve("fix").toString();
+    spark.read().format("delta").load(loans).orderBy("loan_id").limit(10).write().parquet(fix);
+    Cli upsert = Cli.run(concat(new String[] {"fg", "insert", "loans", "--input", fix, "--mode", "upsert", "--batch-id", "fix-1"}, lake));
+    assertEquals(0, upsert.exitCode(), upsert.err() + upsert.out());
+    List<Row> before = spark.read().format("delta").load(loans).orderBy("loan_id").collectAsList();
+    int runsBefore = Cli.run(concat(new String[] {"runs", "list", "--limit", "1000", "--json"}, lake)).out().split("\"recordId\"").length;
+
+    Cli check = Cli.run(concat(new String[] {"maintain", "--check", "--retain-hours", "0"}, lake));
+    assertEquals(0, check.exitCode(), check.err() + check.out());
+    assertTrue(check.out().contains("would delete") && check.out().contains("feature_groups/loans/v1"), check.out());
+    assertEquals(before.size(), spark.read().format("delta").load(loans).count());
+
+    Cli maintain = Cli.run(concat(new String[] {"maintain", "--retain-hours", "0", "--run-id", "weekly-maintenance"}, lake));
+    assertEquals(0, maintain.exitCode(), maintain.err() + maintain.out());
+    String out = maintain.out();
+    for (String expected : new String[] {"feature_groups/loans/v1", "feature_groups/credit_reports/v1", "_lakeline/job_runs",
+        "predictions/loan_default", "training dataset loan_default v1 td1: recreatable", "maintain summary", "files compacted:"}) {
+      assertTrue(out.contains(expected), "lacks '" + expected + "':\n" + out);
+    }
+    assertFalse(out.contains("NOT recreatable"), out);
+    String loansLine = out.lines().filter(l -> l.startsWith("feature_groups/loans/v1")).findFirst().orElseThrow();
+    assertTrue(loansLine.contains("loan_default v1 td1"), "the vacuum kept loans' files for the training dataset: " + loansLine);
+    String runsLine = out.lines().filter(l -> l.startsWith("_lakeline/job_runs")).findFirst().orElseThrow();
+    assertTrue(runsLine.matches("_lakeline/job_runs\\s+lakeline\\s+\\d+\\s+\\d+ → 1\\s.*"), "one file per run, compacted to one: " + runsLine);
+    assertEquals(before, spark.read().format("delta").load(loans).orderBy("loan_id").collectAsList(), "the rows are unchanged");
+
+    Cli recreate = Cli.run(concat(new String[] {"td", "recreate", LoanCatalog.VIEW, "1"}, lake));
+    assertEquals(0, recreate.exitCode(), recreate.err() + recreate.out());
+    assertTrue(recreate.out().contains("identical to the stored ones"), recreate.out());
+
+    // the job-runs log was compacted too, and keeps every record, newest first, with maintain's on top
+    Cli runs = Cli.run(concat(new String[] {"runs", "list", "--limit", "1000", "--json"}, lake));
+    assertEquals(runsBefore + 2, runs.out().split("\"recordId\"").length, "the check's record and maintain's: " + runs.out());
+    Cli last = Cli.run(concat(new String[] {"runs", "list", "--command", "maintain", "--limit", "1"}, lake));
+    assertTrue(last.out().contains("weekly-maintenance") && last.out().contains("succeeded"), last.out());
+
+    Cli negative = Cli.run(concat(new String[] {"maintain", "--retain-hours", "-1"}, lake));
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), negative.exitCode());
+    assertTrue(negative.err().contains("--retain-hours must be a number of hours, 0 or more"), negative.err());
+  }
+
   private static String[] concat(String[] a, String... b) {
     String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);

@@ -55,6 +55,23 @@ class JobRunsTest {
   }
 
   @Test
+  void compactingTheLogKeepsEachRecordsTimeAndOrder(SparkSession spark, TestLakehouse lake) throws InterruptedException {
+    JobRuns runs = JobRuns.open(spark, lake.layout());
+    runs.record(run("r-1", "run-1", "features", "2024-06-29", 0));
+    Thread.sleep(1100); // file systems keep modification times to the second
+    runs.record(run("r-2", "run-2", "features", "2024-06-30", 0));
+    List<JobRun> before = runs.list(RunFilter.any(), 10);
+    assertEquals(List.of("r-2", "r-1"), before.stream().map(JobRun::recordId).toList());
+    assertTrue(Instant.parse(before.get(0).recordedAt()).isAfter(Instant.parse(before.get(1).recordedAt())), before.toString());
+    Thread.sleep(1100);
+
+    io.delta.tables.DeltaTable.forPath(spark, runs.path()).optimize().executeCompaction();
+
+    assertEquals(1L, spark.read().format("delta").load(runs.path()).inputFiles().length, "one file after the compaction");
+    assertEquals(before, runs.list(RunFilter.any(), 10), "the same records, order and times");
+  }
+
+  @Test
   void newestFirstAndEachFilterPicksWhatItSays(SparkSession spark, TestLakehouse lake) {
     JobRuns runs = JobRuns.open(spark, lake.layout());
     runs.record(run("a", "run-a", "features", "2024-06-01..2024-06-05", 3));

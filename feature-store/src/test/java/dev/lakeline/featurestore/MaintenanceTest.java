@@ -1,0 +1,185 @@
+package dev.lakeline.featurestore;
+
+import static dev.lakeline.featurestore.FeatureGroupTest.r;
+import static dev.lakeline.featurestore.FeatureGroupTest.rows;
+import static dev.lakeline.featurestore.FeatureGroupTest.t;
+import static dev.lakeline.testkit.DataFrameAssertions.assertSameRows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** OPTIMIZE, VACUUM and history retention, with a training dataset whose source versions must survive them. */
+@SparkTest
+class MaintenanceTest {
+  private static final Maintenance.Options VACUUM_ALL_NOW = new Maintenance.Options(true, true, 0.0, false, List.of());
+  private static final Maintenance.Options CHECK_NOW = new Maintenance.Options(true, true, 0.0, true, List.of());
+
+  private record Lake(FeatureStore store, FeatureGroup loans, FeatureGroup credit, FeatureGroup other, TrainingDataset td) {}
+
+  /**
+   * loans and credit, each written twice (an overwrite after the training dataset read them, so their files at the
+   * dataset's versions are removed by then), and other, written twice, which no dataset reads.
+   */
+  private static Lake lake(SparkSession spark, TestLakehouse lakehouse) {
+    FeatureStore store = FeatureStore.open(spark, lakehouse.layout()).withHistoryRetention(30);
+    FeatureGroup loans = store.createFeatureGroup(FeatureGroupSpec.of("loans", List.of("loan_id"), "issue_ts"), FeatureViewTest.LOANS);
+    FeatureGroup credit = store.createFeatureGroup(FeatureGroupSpec.of("credit", List.of("applicant_id"), "as_of"), FeatureViewTest.CREDIT);
+    FeatureGroup other = store.createFeatureGroup(FeatureGroupSpec.of("other", List.of("applicant_id"), "as_of"), FeatureViewTest.CREDIT);
+    loans.overwrite(loans(spark, 1.0), "loans:1");
+    credit.overwrite(credit(spark, 600), "credit:1");
+    other.overwrite(credit(spark, 100), "other:1");
+    FeatureView view = store.createFeatureView(new FeatureViewSpec("loan_view", 1, new FeatureViewSpec.GroupRef("loans", 1),
+        List.of("amount"), List.of("defaulted"),
+        List.of(new FeatureViewSpec.Join(new FeatureViewSpec.GroupRef("credit", 1), List.of("applicant_id"), List.of("score"), "", false)),
+        ""));
+    TrainingDataset td = view.createTrainingDataset(new TrainingDatasetOptions(null, 0.5, 7L));
+    loans.overwrite(loans(spark, 2.0), "loans:2");
+    credit.overwrite(credit(spark, 700), "credit:2");
+    other.overwrite(credit(spark, 200), "other:2");
+    return new Lake(store, loans, credit, other, td);
+  }
+
+  private static Dataset<Row> loans(SparkSession spark, double scale) {
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(r((long) i + 1, "a" + (i % 5), t(2 + i), scale * 100 * (i + 1), i % 3 == 0 ? 1 : 0));
+    }
+    return rows(spark, FeatureViewTest.LOANS, rows.toArray(Object[][]::new)).repartition(3);
+  }
+
+  private static Dataset<Row> credit(SparkSession spark, int base) {
+    List<Object[]> rows = new ArrayList<>();
+    for (int a = 0; a < 5; a++) {
+      rows.add(r("a" + a, t(1), base + a));
+      rows.add(r("a" + a, t(10), base + 10 + a));
+    }
+    return rows(spark, FeatureViewTest.CREDIT, rows.toArray(Object[][]::new)).repartition(3);
+  }
+
+  private static Map<String, Maintenance.TableResult> byTable(Maintenance.Result result) {
+    return result.tables().stream().collect(Collectors.toMap(Maintenance.TableResult::table, Function.identity()));
+  }
+
+  @Test
+  void vacuumDeletesWhatNoVersionNeedsButKeepsTheVersionsATrainingDatasetReads(SparkSession spark, TestLakehouse lakehouse) {
+    Lake lake = lake(spark, lakehouse);
+    Maintenance maintenance = Maintenance.of(lake.store());
+    long otherFirst = lake.other().deltaVersion() - 1;
+    assertEquals(10, lake.other().readVersion(otherFirst).count(), "other's first version is readable before");
+
+    // --check: reports, changes nothing
+    Map<String, Maintenance.TableResult> checked = byTable(maintenance.run(CHECK_NOW, r -> {}));
+    assertTrue(checked.get("feature_groups/other/v1").filesVacuumed() > 0, "other's first files would be deleted");
+    assertEquals(0, checked.get("feature_groups/other/v1").filesCompacted());
+    assertEquals(10, lake.other().readVersion(otherFirst).collectAsList().size(), "nothing was deleted by the check");
+
+    List<Maintenance.TableResult> progress = new ArrayList<>();
+    Maintenance.Result result = maintenance.run(VACUUM_ALL_NOW, progress::add);
+
+    assertEquals(result.tables(), progress, "every table is reported as it is done");
+    assertEquals(List.of(), result.failed());
+    Map<String, Maintenance.TableResult> tables = byTable(result);
+    Maintenance.TableResult loans = tables.get("feature_groups/loans/v1");
+    Maintenance.TableResult credit = tables.get("feature_groups/credit/v1");
+    Maintenance.TableResult other = tables.get("feature_groups/other/v1");
+    assertEquals("feature group", loans.kind());
+    assertEquals("loan_view v1 td1", loans.keptFor());
+    assertEquals("loan_view v1 td1", credit.keptFor());
+    assertTrue(loans.retainedHours() >= Maintenance.MARGIN_HOURS, "asked for 0 hours, kept " + loans.retainedHours());
+    assertEquals(0, loans.filesVacuumed(), "the files of the version td1 read are kept");
+    assertTrue(loans.filesCompacted() > 1, "three small files compacted: " + loans);
+    assertEquals(1, loans.filesAfter());
+    assertNull(other.keptFor());
+    assertEquals(0.0, other.retainedHours());
+    assertTrue(other.filesVacuumed() >= 3, "other's replaced files and those compacted are deleted: " + other);
+
+    // the dataset's sources are still complete: recreating it gives its rows
+    assertEquals(List.of(new Maintenance.DatasetCheck("loan_view v1 td1", true, null)), result.datasets());
+    assertSameRows(lake.td().read(), lake.store().recreateTrainingDataset("loan_view", 1, 1));
+    // other's first version lost its files, as asked
+    // (collected: Delta answers a count from its statistics without reading a file)
+    assertThrows(Exception.class, () -> lake.other().readVersion(otherFirst).collectAsList());
+    // the current rows of every group are untouched
+    assertEquals(20, lake.loans().read().count());
+    assertEquals(10, lake.other().read().count());
+  }
+
+  @Test
+  void aVacuumThatIgnoresTheTrainingDatasetsIsFoundByTheCheck(SparkSession spark, TestLakehouse lakehouse) {
+    Lake lake = lake(spark, lakehouse);
+    SparkSession unchecked = spark.newSession();
+    unchecked.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    DeltaTable.forPath(unchecked, lakehouse.layout().featureGroup("loans", 1)).vacuum(0.0); // Delta's own, unprotected
+
+    Maintenance.Result result = Maintenance.of(lake.store())
+        .run(new Maintenance.Options(false, false, null, true, List.of("feature_groups/loans")), r -> {});
+
+    assertEquals(List.of("feature_groups/loans/v1"), result.tables().stream().map(Maintenance.TableResult::table).toList());
+    Maintenance.DatasetCheck check = result.datasets().get(0);
+    assertFalse(check.recreatable());
+    assertTrue(check.problem().matches("(\\d+) of the \\1 files of feature_groups/loans/v1 at version \\d+ were deleted"), check.problem());
+    assertThrows(Exception.class, () -> lake.store().recreateTrainingDataset("loan_view", 1, 1).collectAsList());
+  }
+
+  @Test
+  void newGroupsKeepTheStoresHistoryAndOlderGroupsAreBroughtToIt(SparkSession spark, TestLakehouse lakehouse) {
+    Lake lake = lake(spark, lakehouse);
+    String other = lakehouse.layout().featureGroup("other", 1);
+    assertEquals("interval 30 days", properties(spark, other).get("delta.logRetentionDuration"));
+    assertEquals("interval 30 days", properties(spark, other).get("delta.deletedFileRetentionDuration"));
+    spark.sql("ALTER TABLE delta.`" + other + "` UNSET TBLPROPERTIES ('delta.logRetentionDuration', 'delta.deletedFileRetentionDuration')");
+
+    Maintenance.Options historyOnly = new Maintenance.Options(false, false, null, true, List.of("feature_groups/other/v1"));
+    assertEquals("default (would set 30 days)", Maintenance.of(lake.store()).run(historyOnly, r -> {}).tables().get(0).history());
+    assertFalse(properties(spark, other).containsKey("delta.logRetentionDuration"), "a check changes nothing");
+
+    Maintenance.Options vacuum = new Maintenance.Options(false, true, null, false, List.of("feature_groups/other/v1"));
+    Maintenance.TableResult done = Maintenance.of(lake.store().withHistoryRetention(90)).run(vacuum, r -> {}).tables().get(0);
+    assertNull(done.error());
+    assertEquals("90 days (set; was default)", done.history());
+    assertEquals("interval 90 days", properties(spark, other).get("delta.logRetentionDuration"));
+    assertEquals(90 * 24.0, done.retainedHours(), "the vacuum keeps the table's own retention");
+    assertEquals(0, done.filesVacuumed());
+    assertEquals(10, lake.other().readVersion(1).collectAsList().size(), "nothing removed within 90 days is deleted");
+  }
+
+  @Test
+  void itFindsLakelinesTablesAndRefusesNamesThatAreNotThere(SparkSession spark, TestLakehouse lakehouse) {
+    Lake lake = lake(spark, lakehouse);
+    List<String> tables = Maintenance.of(lake.store()).tables();
+    assertTrue(tables.containsAll(List.of("feature_groups/credit/v1", "feature_groups/loans/v1", "feature_groups/other/v1",
+        "_lakeline/validation_reports")), tables.toString());
+    assertTrue(tables.stream().noneMatch(t -> t.startsWith("training_datasets")), "training datasets are immutable: " + tables);
+    assertEquals("lakeline", Maintenance.kind("_lakeline/job_runs"));
+    assertEquals("quarantine", Maintenance.kind("_lakeline/quarantine/loans/v1"));
+    assertEquals("predictions", Maintenance.kind("predictions/loan_default"));
+    assertEquals(168.0, Maintenance.fileRetentionHours(Map.of()));
+    assertEquals(36.0, Maintenance.fileRetentionHours(Map.of("delta.deletedFileRetentionDuration", "interval 36 hours")));
+    assertEquals(336.0, Maintenance.fileRetentionHours(Map.of("delta.deletedFileRetentionDuration", "INTERVAL 2 WEEKS")));
+
+    LakelineException.NotFound e = assertThrows(LakelineException.NotFound.class, () -> Maintenance.of(lake.store())
+        .run(new Maintenance.Options(true, true, null, false, List.of("feature_groups/lons")), r -> {}));
+    assertTrue(e.getMessage().contains("feature_groups/lons") && e.getMessage().contains("feature_groups/loans/v1"), e.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> new Maintenance.Options(true, true, -1.0, false, List.of()));
+  }
+
+  private static Map<String, String> properties(SparkSession spark, String path) {
+    return DeltaTable.forPath(spark, path).detail().select("properties").head().getJavaMap(0);
+  }
+}
