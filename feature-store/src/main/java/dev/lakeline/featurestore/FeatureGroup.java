@@ -78,7 +78,7 @@ public final class FeatureGroup {
    * needs a new version: {@link FeatureStore#createNextVersion}. Returns the group with its new schema.
    */
   public FeatureGroup addFeatures(List<NewFeature> features) {
-    String table = "delta.`" + path.replace("`", "``") + "`";
+    String table = DeltaCommits.sqlName(path);
     Map<String, String> defaults = new java.util.LinkedHashMap<>(featureDefaults);
     List<String> add = new ArrayList<>();
     for (NewFeature f : features) {

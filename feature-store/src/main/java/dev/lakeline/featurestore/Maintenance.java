@@ -234,7 +234,7 @@ public final class Maintenance {
       SparkSession session = vacuumSession(options.retainHours() != null);
       if (options.check()) {
         String sqlHours = String.format(Locale.ROOT, "%.6f", hours);
-        vacuumed = session.sql("VACUUM " + quoted(path) + " RETAIN " + sqlHours + " HOURS DRY RUN").count();
+        vacuumed = session.sql("VACUUM " + DeltaCommits.sqlName(path) + " RETAIN " + sqlHours + " HOURS DRY RUN").count();
       } else {
         Set<String> present = files.filesUnder(path);
         DeltaTable.forPath(session, path).vacuum(hours);
@@ -286,7 +286,7 @@ public final class Maintenance {
     for (Map.Entry<String, String> e : new java.util.TreeMap<>(wanted).entrySet()) {
       set.append(set.isEmpty() ? "" : ", ").append('\'').append(e.getKey()).append("' = '").append(e.getValue()).append('\'');
     }
-    spark.sql("ALTER TABLE " + quoted(path) + " SET TBLPROPERTIES (" + set + ")");
+    spark.sql("ALTER TABLE " + DeltaCommits.sqlName(path) + " SET TBLPROPERTIES (" + set + ")");
     return target + " (set; was " + shown + ")";
   }
 
@@ -386,10 +386,6 @@ public final class Maintenance {
 
   private String absolute(String relative) {
     return relative.isEmpty() ? layout.root() : layout.root() + "/" + relative;
-  }
-
-  private static String quoted(String path) {
-    return "delta.`" + path.replace("`", "``") + "`";
   }
 
   private static String firstLine(Throwable e) {

@@ -190,7 +190,7 @@ public final class ValidationReports {
       if (!hasCommitVersion()) {
         // a table from before commit_version: add it (older rows keep their order by row tracking)
         try {
-          spark.sql("ALTER TABLE delta.`" + path.replace("`", "``") + "` ADD COLUMNS (" + ReportRows.COMMIT_VERSION + " BIGINT)");
+          spark.sql("ALTER TABLE " + dev.lakeline.core.delta.DeltaCommits.sqlName(path) + " ADD COLUMNS (" + ReportRows.COMMIT_VERSION + " BIGINT)");
         } catch (RuntimeException e) {
           if (!hasCommitVersion()) { // not another JVM adding it at the same moment
             throw e;

@@ -30,6 +30,11 @@ public final class DeltaCommits {
 
   private DeltaCommits() {}
 
+  /** The Delta table at {@code path} as a SQL table name ({@code delta.`path`}), its backticks escaped. */
+  public static String sqlName(String path) {
+    return "delta.`" + path.replace("`", "``") + "`";
+  }
+
   /** Whether {@code path} holds a Delta table. */
   public static boolean exists(SparkSession spark, String path) {
     return DeltaTable.isDeltaTable(spark, path);
