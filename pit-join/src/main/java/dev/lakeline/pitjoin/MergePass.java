@@ -1,6 +1,5 @@
 package dev.lakeline.pitjoin;
 
-import dev.lakeline.core.Errors;
 import dev.lakeline.core.internal.HashRuns;
 import dev.lakeline.pitjoin.internal.TieOrder;
 import java.io.Serializable;
@@ -177,11 +176,7 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
       long t = usable ? row.getLong(MergeRows.TIME) : 0L;
       if (usable && spineIndex != null && !spineIndex.contains(row.getLong(MergeRows.HASH), t)) {
         // the source rows were pruned for the spine rows indexed: another spine would get wrong matches
-        throw Errors.config("The spine of the point-in-time join gave other rows when it was read a second time (a"
-            + " spine row at %s was not there the first time). The join reads its spine twice; a spine computed with"
-            + " rand(), uuid() or from a table written to during the join differs between the reads. Persist the"
-            + " spine first (Dataset.localCheckpoint(), or write it to a table), then join.",
-            java.time.Instant.EPOCH.plus(t, java.time.temporal.ChronoUnit.MICROS));
+        throw SpineIndex.changedSpine(t);
       }
       int at = spineTypes.length;
       for (int s = 0; s < sources; s++) {

@@ -21,19 +21,19 @@ public final class PointInTimeJoin {
    * @throws dev.lakeline.core.LakelineException.ConfigError when a column is missing, types differ, names collide
    */
   public static Dataset<Row> join(Dataset<Row> spine, PitJoinSpec spec, Map<String, Dataset<Row>> sources) {
-    return join(spine, spec, sources, true);
+    return join(spine, spec, sources, SortMergeJoin.Plan.AUTO);
   }
 
-  /** {@code indexSpine}: see {@link SortMergeJoin#join}; false only in tests of the path without an index. */
+  /** {@code plan}: how {@link PitJoinStrategy#SORT_MERGE} computes it; not {@link SortMergeJoin.Plan#AUTO} only in tests. */
   static Dataset<Row> join(
-      Dataset<Row> spine, PitJoinSpec spec, Map<String, Dataset<Row>> sources, boolean indexSpine) {
+      Dataset<Row> spine, PitJoinSpec spec, Map<String, Dataset<Row>> sources, SortMergeJoin.Plan plan) {
     List<PreparedJoin> joins = JoinChecks.prepare(spine, spec, sources);
     if (joins.isEmpty()) {
       return spine;
     }
     Dataset<Row> raw = spec.strategy() == PitJoinStrategy.RANK_WINDOW
         ? RankWindowJoin.join(spine, spec.spineTime(), joins)
-        : SortMergeJoin.join(spine, spec.spineTime(), joins, spec.hotKeyRows(), indexSpine);
+        : SortMergeJoin.join(spine, spec.spineTime(), joins, spec.hotKeyRows(), plan);
     return Misses.finish(raw, Arrays.asList(spine.columns()), joins);
   }
 }

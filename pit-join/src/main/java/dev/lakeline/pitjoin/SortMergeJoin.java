@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.rdd.RDD;
@@ -39,6 +40,12 @@ import org.apache.spark.sql.types.StructType;
  * rows travel through the shuffle themselves. A spine too large to index ({@link SpineIndex#MAX_ROWS}) is joined
  * without the pruning, with hot keys found from a sample.
  *
+ * <p>When the spine is indexed and the source rows left after the pruning are few enough to collect (about one per
+ * spine row and source; {@link CollectedAnswers#budgetBytes()}), there is no shuffle at all: one job collects them,
+ * the driver merges them into each spine position's answer, and the spine joins that broadcast table map-side
+ * ({@link AnswerPass}). The shuffle is the path of larger spines, and the fallback when the rows kept turn out to be
+ * more than the budget.
+ *
  * <p>The spine is read twice (the index, then the join); {@link MergePass} checks that every spine row it joins was
  * indexed, so a spine that changes between the reads fails with a clear error instead of joining wrongly.
  *
@@ -49,6 +56,16 @@ import org.apache.spark.sql.types.StructType;
 final class SortMergeJoin {
   private SortMergeJoin() {}
 
+  /** How a pass is computed (tests choose; the join takes {@link #AUTO}). */
+  enum Plan {
+    /** No spine index: every usable source row is shuffled, hot keys found from a sample. */
+    UNINDEXED,
+    /** The spine index prunes the source rows before the shuffle; the spine rows go through the shuffle too. */
+    SHUFFLE,
+    /** Without a shuffle when the pruned source rows can be collected ({@link CollectedAnswers}), else as SHUFFLE. */
+    AUTO
+  }
+
   /**
    * The spine, then per join its internal value columns and matched flag.
    *
@@ -57,24 +74,24 @@ final class SortMergeJoin {
    *     index, every usable source row is shuffled and hot keys are found from a sample
    */
   static Dataset<Row> join(
-      Dataset<Row> spine, String spineTime, List<PreparedJoin> joins, long hotKeyRows, boolean indexSpine) {
+      Dataset<Row> spine, String spineTime, List<PreparedJoin> joins, long hotKeyRows, Plan plan) {
     Map<List<String>, List<PreparedJoin>> passes = new LinkedHashMap<>();
     for (PreparedJoin j : joins) {
       passes.computeIfAbsent(j.join().spineKeys(), k -> new ArrayList<>()).add(j);
     }
-    List<SpineIndex> indexes = indexSpine
+    List<SpineIndex> indexes = plan != Plan.UNINDEXED
         ? SpineIndex.build(spine, Names.micros(spineTime, joins.get(0).timeType()), new ArrayList<>(passes.keySet()))
         : null;
     Dataset<Row> out = spine;
     int p = 0;
     for (List<PreparedJoin> group : passes.values()) {
-      out = pass(out, spineTime, group, hotKeyRows, indexes == null ? null : indexes.get(p++));
+      out = pass(out, spineTime, group, hotKeyRows, indexes == null ? null : indexes.get(p++), plan);
     }
     return out;
   }
 
   private static Dataset<Row> pass(
-      Dataset<Row> frame, String spineTime, List<PreparedJoin> group, long hotKeyRows, SpineIndex index) {
+      Dataset<Row> frame, String spineTime, List<PreparedJoin> group, long hotKeyRows, SpineIndex index, Plan plan) {
     SparkSession session = frame.sparkSession();
     SparkSession engine = session.cloneSession();
     engine.conf().set("spark.sql.adaptive.enabled", "false");
@@ -102,6 +119,40 @@ final class SortMergeJoin {
       sourceParts.add(sourcePart(group.get(s), s, layout, payloadTypes, frame.schema()));
     }
     Dataset<Row> spinePart = spinePart(frame, spineTime, first, payloadTypes);
+    boolean[] strict = new boolean[group.size()];
+    List<TieOrder> orders = new ArrayList<>();
+    long[] maxAge = new long[group.size()];
+    StructType out = frame.schema();
+    for (int s = 0; s < group.size(); s++) {
+      PreparedJoin j = group.get(s);
+      StructField[] fields = sourceTypes.get(s).fields();
+      DataType[] types = new DataType[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        types[i] = fields[i].dataType();
+      }
+      orders.add(new TieOrder(types, j.tieBreakType() != null));
+      maxAge[s] = j.maxAgeMicros();
+      strict[s] = j.join().strict();
+      for (int i = 0; i < j.featureFields().size(); i++) {
+        out = out.add(j.valueColumn(i), j.featureFields().get(i).dataType(), true);
+      }
+      out = out.add(j.matchedColumn(), DataTypes.BooleanType, false);
+    }
+    DataType[] spineTypes = new DataType[frame.schema().size()];
+    for (int i = 0; i < spineTypes.length; i++) {
+      spineTypes[i] = frame.schema().fields()[i].dataType();
+    }
+    Broadcast<SpineIndex> shared = null;
+    if (index != null) {
+      shared = JavaSparkContext.fromSparkContext(session.sparkContext()).broadcast(index);
+      if (plan == Plan.AUTO) {
+        Dataset<Row> answered = answered(session, engine, spinePart, sourceParts, shared, layout, spineTypes, orders,
+            strict, maxAge, out);
+        if (answered != null) {
+          return answered;
+        }
+      }
+    }
     HotKeys hot;
     if (hotKeyRows < 0) {
       hot = HotKeys.NONE;
@@ -128,29 +179,8 @@ final class SortMergeJoin {
     if (!hot.isEmpty()) {
       all = all.union(CarryIns.of(sources, hot, layout));
     }
-    boolean[] strict = new boolean[group.size()];
-    List<TieOrder> orders = new ArrayList<>();
-    long[] maxAge = new long[group.size()];
-    StructType out = frame.schema();
-    for (int s = 0; s < group.size(); s++) {
-      PreparedJoin j = group.get(s);
-      StructField[] fields = sourceTypes.get(s).fields();
-      DataType[] types = new DataType[fields.length];
-      for (int i = 0; i < fields.length; i++) {
-        types[i] = fields[i].dataType();
-      }
-      orders.add(new TieOrder(types, j.tieBreakType() != null));
-      maxAge[s] = j.maxAgeMicros();
-      strict[s] = j.join().strict();
-      for (int i = 0; i < j.featureFields().size(); i++) {
-        out = out.add(j.valueColumn(i), j.featureFields().get(i).dataType(), true);
-      }
-      out = out.add(j.matchedColumn(), DataTypes.BooleanType, false);
-    }
-    Broadcast<SpineIndex> shared = null;
     if (index != null) {
       // the map side keeps, per spine interval, only the source rows that can be an answer
-      shared = JavaSparkContext.fromSparkContext(session.sparkContext()).broadcast(index);
       RDD<InternalRow> pruned = onEngine(engine, all).queryExecution().toRdd().toJavaRDD()
           .mapPartitions(new SourcePruning(shared, layout, orders, strict, maxAge)).rdd();
       all = engine.internalCreateDataFrame(pruned, all.schema(), false);
@@ -159,12 +189,37 @@ final class SortMergeJoin {
     Dataset<Row> shuffled = onEngine(engine, all)
         .repartition(partitions, col(MergeRows.HASH_COLUMN), col(MergeRows.BUCKET_COLUMN));
 
-    DataType[] spineTypes = new DataType[frame.schema().size()];
-    for (int i = 0; i < spineTypes.length; i++) {
-      spineTypes[i] = frame.schema().fields()[i].dataType();
-    }
     MergePass merge = new MergePass(layout, spineTypes, orders, maxAge, shuffled.schema().length(), shared);
     RDD<InternalRow> rows = shuffled.queryExecution().toRdd().toJavaRDD().mapPartitions(merge).rdd();
+    return session.internalCreateDataFrame(rows, out, false);
+  }
+
+  /**
+   * The pass without a shuffle ({@link CollectedAnswers}): one job collects the sources' pruned rows, the spine joins
+   * the broadcast table map-side. Null when the rows kept are too many to collect, or two keys share a hash.
+   */
+  private static Dataset<Row> answered(SparkSession session, SparkSession engine, Dataset<Row> spinePart,
+      List<Dataset<Row>> sourceParts, Broadcast<SpineIndex> index, MergeRows layout, DataType[] spineTypes,
+      List<TieOrder> orders, boolean[] strict, long[] maxAge, StructType out) {
+    Dataset<Row> sources = null;
+    for (Dataset<Row> p : sourceParts) {
+      sources = sources == null ? p : sources.union(p);
+    }
+    long budget = CollectedAnswers.budgetBytes();
+    // about one kept row per spine row and source: a spine that large goes through the shuffle without trying
+    if ((double) index.value().rows() * sourceParts.size() * sources.schema().defaultSize() > budget) {
+      return null;
+    }
+    JavaRDD<InternalRow> pruned = onEngine(engine, sources).queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(new SourcePruning(index, layout, orders, strict, maxAge));
+    CollectedAnswers table = CollectedAnswers.collect(pruned, index.value(), layout, orders, strict, maxAge,
+        sources.schema(), budget);
+    if (table == null) {
+      return null;
+    }
+    Broadcast<CollectedAnswers> shared = JavaSparkContext.fromSparkContext(session.sparkContext()).broadcast(table);
+    RDD<InternalRow> rows = onEngine(engine, spinePart).queryExecution().toRdd().toJavaRDD()
+        .mapPartitions(new AnswerPass(index, shared, layout, spineTypes, orders, maxAge)).rdd();
     return session.internalCreateDataFrame(rows, out, false);
   }
 

@@ -189,14 +189,7 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
 
     /** Whether {@code row} comes after {@code held} in the pass: a later time, or the same time and the tie won. */
     private boolean beats(InternalRow row, InternalRow held, int s) {
-      long t = row.getLong(MergeRows.TIME);
-      long h = held.getLong(MergeRows.TIME);
-      if (t != h) {
-        return t > h;
-      }
-      TieOrder order = orders.get(s);
-      int column = layout.sourceColumn(s);
-      return order.wins(row.getStruct(column, order.width()), held.getStruct(column, order.width()));
+      return SourcePruning.beats(row, held, orders.get(s), layout.sourceColumn(s));
     }
 
     /** The next kept row: each source's, in the order first kept, then the rows beside. */
@@ -243,6 +236,19 @@ final class SourcePruning implements FlatMapFunction<Iterator<InternalRow>, Inte
     }
   }
 
+
+  /**
+   * Whether source row {@code row} comes after {@code held} (same source, {@link MergeRows} layout, payload in
+   * {@code column}) in the pass: a later time, or the same time and the tie won.
+   */
+  static boolean beats(InternalRow row, InternalRow held, TieOrder order, int column) {
+    long t = row.getLong(MergeRows.TIME);
+    long h = held.getLong(MergeRows.TIME);
+    if (t != h) {
+      return t > h;
+    }
+    return order.wins(row.getStruct(column, order.width()), held.getStruct(column, order.width()));
+  }
 
   /** Where rows kept beside go: one source's interval and bucket. */
   private record Slot(int source, int interval, int bucket) {}

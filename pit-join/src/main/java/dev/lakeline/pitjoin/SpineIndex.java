@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.lakeline.core.Errors;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -215,6 +216,11 @@ final class SpineIndex implements Serializable {
     return groupHash[g];
   }
 
+  /** The position of group {@code g}'s first (smallest) spine time. */
+  int first(int g) {
+    return start[g];
+  }
+
   /** The spine rows of group {@code g}. */
   int size(int g) {
     return start[g + 1] - start[g];
@@ -291,6 +297,28 @@ final class SpineIndex implements Serializable {
     private boolean takes(int position, long time, boolean strict) {
       return strict ? times[position] > time : times[position] >= time;
     }
+  }
+
+  /** The first position of a usable spine row with this hash and time, or -1 when none was indexed. */
+  int position(long hash, long time) {
+    int g = group(hash);
+    if (g < 0) {
+      return -1;
+    }
+    int at = search(g, start[g], start[g + 1], time, false);
+    return at < start[g + 1] && times[at] == time ? at : -1;
+  }
+
+  /**
+   * The error when a spine row at {@code micros} was not indexed: the spine gave other rows on its second read, and the
+   * source rows were pruned for the rows of the first.
+   */
+  static RuntimeException changedSpine(long micros) {
+    return Errors.config("The spine of the point-in-time join gave other rows when it was read a second time (a"
+        + " spine row at %s was not there the first time). The join reads its spine twice; a spine computed with"
+        + " rand(), uuid() or from a table written to during the join differs between the reads. Persist the"
+        + " spine first (Dataset.localCheckpoint(), or write it to a table), then join.",
+        java.time.Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS));
   }
 
   /** Whether a usable spine row with this hash and time was indexed. */

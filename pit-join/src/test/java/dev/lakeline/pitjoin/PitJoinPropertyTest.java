@@ -40,11 +40,13 @@ class PitJoinPropertyTest {
 
     List<String> rank = render(Engine.RANK_WINDOW.join(spine, data.spec(), sources));
     List<String> merge = render(Engine.SORT_MERGE.join(spine, data.spec(), sources));
+    List<String> shuffle = render(Engine.SORT_MERGE_SHUFFLE.join(spine, data.spec(), sources));
     List<String> split = render(Engine.SORT_MERGE_SPLIT.join(spine, data.spec(), sources));
     List<String> unindexed = render(Engine.SORT_MERGE_UNINDEXED.join(spine, data.spec(), sources));
 
     assertEquals(data.spine.size(), rank.size(), "one row per spine row");
     assertSameLines("RANK_WINDOW", rank, "SORT_MERGE", merge);
+    assertSameLines("RANK_WINDOW", rank, "SORT_MERGE through the shuffle", shuffle);
     assertSameLines("RANK_WINDOW", rank, "SORT_MERGE with hot-key ranges", split);
     assertSameLines("RANK_WINDOW", rank, "SORT_MERGE without the spine index", unindexed);
     assertExercisesBothOutcomes(rank);

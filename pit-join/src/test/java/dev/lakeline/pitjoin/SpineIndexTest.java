@@ -159,15 +159,48 @@ class SpineIndexTest {
         List.of("v"), "", false)));
 
     StageMetrics.Counted<List<Row>> joined = StageMetrics.sum(spark, m -> m.shuffleWriteMetrics().recordsWritten(),
-        () -> PointInTimeJoin.join(spine, spec, Map.of("f", features)).orderBy("ts").collectAsList());
+        () -> PointInTimeJoin.join(spine, spec, Map.of("f", features), SortMergeJoin.Plan.SHUFFLE).orderBy("ts")
+            .collectAsList());
 
     assertEquals(500L, joined.result().get(0).getLong(2));
     assertEquals(999L, joined.result().get(1).getLong(2));
     // per input partition (4), at most one row per spine row; plus the two spine rows
     assertTrue(joined.total() <= 2 + 4 * 2, "shuffled " + joined.total() + " rows");
     long unpruned = StageMetrics.sum(spark, m -> m.shuffleWriteMetrics().recordsWritten(),
-        () -> PointInTimeJoin.join(spine, spec, Map.of("f", features), false).collectAsList()).total();
+        () -> PointInTimeJoin.join(spine, spec, Map.of("f", features), SortMergeJoin.Plan.UNINDEXED).collectAsList())
+        .total();
     assertTrue(unpruned >= 1_002, "without the index every row goes through the shuffle: " + unpruned);
+  }
+
+  @Test
+  void aSmallSpineIsJoinedWithoutAShuffleAndTheSameRows(SparkSession spark) {
+    // the pruned rows (at most 2 per input partition) are collected and broadcast; the spine joins them map-side
+    Dataset<Row> features = spark.range(0, 1_000, 1, 4).select(col("id").mod(3).as("k"),
+        expr("timestamp_micros(id)").as("ts"), col("id").as("v"));
+    Dataset<Row> spine = spark.sql("SELECT k, t, timestamp_micros(t) AS ts FROM VALUES (0L, 500L), (1L, 500L), (2L, 2000L),"
+        + " (0L, 2000L), (3L, 700L), (CAST(NULL AS BIGINT), 800L), (1L, CAST(NULL AS BIGINT)) AS s(k, t)");
+    PitJoinSpec spec = new PitJoinSpec("ts", List.of(new FeatureJoin("f", List.of("k"), List.of("k"), "ts",
+        List.of("v"), "", false)));
+
+    StageMetrics.Counted<List<Row>> joined = StageMetrics.sum(spark, m -> m.shuffleWriteMetrics().recordsWritten(),
+        () -> PointInTimeJoin.join(spine, spec, Map.of("f", features)).collectAsList());
+    List<Row> shuffled = PointInTimeJoin.join(spine, spec, Map.of("f", features), SortMergeJoin.Plan.SHUFFLE)
+        .collectAsList();
+
+    assertEquals(0L, joined.total(), "no row goes through a shuffle");
+    assertEquals(java.util.Set.copyOf(shuffled), java.util.Set.copyOf(joined.result()));
+    assertEquals(7, joined.result().size());
+    Map<String, Object> byKeyAndTime = new java.util.HashMap<>();
+    for (Row r : joined.result()) {
+      byKeyAndTime.put(r.get(0) + "@" + r.get(1), r.get(3));
+    }
+    assertEquals(498L, byKeyAndTime.get("0@500"));
+    assertEquals(499L, byKeyAndTime.get("1@500"));
+    assertEquals(998L, byKeyAndTime.get("2@2000"));
+    assertEquals(999L, byKeyAndTime.get("0@2000"));
+    assertNull(byKeyAndTime.get("3@700"), "a key without feature rows");
+    assertNull(byKeyAndTime.get("null@800"), "a null key");
+    assertNull(byKeyAndTime.get("1@null"), "a null time");
   }
 
   @Test
