@@ -48,6 +48,14 @@ public final class JobContext implements AutoCloseable {
     return runId;
   }
 
+  /**
+   * What a job's Delta commit records beside its batch ({@code lakeline.run_id} in the commit's userMetadata), so that
+   * a table's history names the run that wrote each version; empty without a run id.
+   */
+  public java.util.Map<String, String> commitMetadata() {
+    return runId == null ? java.util.Map.of() : java.util.Map.of("run_id", runId);
+  }
+
   public LakelineConfig config() {
     return config;
   }

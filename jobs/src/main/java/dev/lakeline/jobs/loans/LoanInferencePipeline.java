@@ -75,7 +75,7 @@ public final class LoanInferencePipeline {
           DeltaCommits.commit(
               ctx.spark(),
               CommitRequest.replaceWhere(path, predictions, "run_date = DATE'" + date + "'", "infer:" + modelName + ":" + date)
-                  .withPartitionColumns(List.of("run_date")));
+                  .withPartitionColumns(List.of("run_date")).withMetadata(ctx.commitMetadata()));
       ctx.summary()
           .progress("scored %,d loans with %s → %s v%d%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));

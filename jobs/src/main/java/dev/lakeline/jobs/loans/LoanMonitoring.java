@@ -121,7 +121,8 @@ public final class LoanMonitoring {
         ctx.spark(),
         CommitRequest.replaceWhere(
             path, ctx.spark().createDataFrame(rows, DRIFT_SCHEMA),
-            String.format("model_name = '%s' AND run_date = DATE'%s'", model.name(), date), "drift:" + model.name() + ":" + date));
+            String.format("model_name = '%s' AND run_date = DATE'%s'", model.name(), date), "drift:" + model.name() + ":" + date)
+            .withMetadata(ctx.commitMetadata()));
     ctx.summary().table(new JobRun.RunOutput("drift " + model.name(), path, commit.version(), commit.rows(), commit.skipped()));
     ctx.summary().progress("%s", driftLine(drift, t));
     return drift;
@@ -262,7 +263,8 @@ public final class LoanMonitoring {
           ctx.spark(),
           CommitRequest.replaceWhere(
               performancePath, ctx.spark().createDataFrame(rows, PERFORMANCE_SCHEMA),
-              String.format("model_name = '%s' AND %s", modelName, window), "monitor:" + modelName + ":" + date));
+              String.format("model_name = '%s' AND %s", modelName, window), "monitor:" + modelName + ":" + date)
+              .withMetadata(ctx.commitMetadata()));
       ctx.summary().table(new JobRun.RunOutput("performance " + modelName, performancePath, commit.version(), commit.rows(), commit.skipped()));
     }
     String driftPath = ctx.layout().system(DRIFT_TABLE);

@@ -51,8 +51,12 @@ final class BadRowsTable {
     return b.toString().stripTrailing();
   }
 
-  /** Keeps the date's bad rows (replacing what an earlier run of that date kept); returns the table's path. */
-  static String write(SparkSession spark, StorageLayout layout, FeaturePipeline p, Dataset<Row> bad, long count, LocalDate date) {
+  /**
+   * Keeps the date's bad rows (replacing what an earlier run of that date kept), the commit recording {@code metadata}
+   * (the run id); returns the table's path.
+   */
+  static String write(SparkSession spark, StorageLayout layout, FeaturePipeline p, Dataset<Row> bad, long count, LocalDate date,
+      java.util.Map<String, String> metadata) {
     String path = path(layout, p.name());
     if (count == 0 && !DeltaCommits.exists(spark, path)) {
       return null;
@@ -66,7 +70,8 @@ final class BadRowsTable {
         bad.col(SourceReader.REASON),
         bad.col(SourceReader.RECORD),
         bad.col(SourceReader.FILE));
-    DeltaCommits.commit(spark, CommitRequest.replaceWhere(path, rows, "batch_id = '" + batch + "'", "bad_rows:" + p.name() + ":" + date));
+    DeltaCommits.commit(spark, CommitRequest.replaceWhere(path, rows, "batch_id = '" + batch + "'", "bad_rows:" + p.name() + ":" + date)
+        .withMetadata(metadata));
     return path;
   }
 }

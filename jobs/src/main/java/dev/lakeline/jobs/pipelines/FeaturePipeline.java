@@ -132,7 +132,7 @@ public record FeaturePipeline(
         throw BadRowsTable.rejection(this, ctx.layout(), batch.bad(), batch.badCount(), date);
       }
       String badRowsPath = source.badRows() == BadRows.REPORT && batch.bad() != null
-          ? BadRowsTable.write(spark, ctx.layout(), this, batch.bad(), batch.badCount(), date)
+          ? BadRowsTable.write(spark, ctx.layout(), this, batch.bad(), batch.badCount(), date, ctx.commitMetadata())
           : null;
       Dataset<Row> features = steps.apply(batch.rows());
       boolean shared = featureGroups.size() > 1;

@@ -208,12 +208,17 @@ class DemoEndToEndTest {
   @Order(8)
   void monitoringJoinsTheLabelsThatArrivedToEarlierPredictions(@TempDir Path dir) throws java.io.IOException {
     // a month earlier: every loan of that run has its outcome by the demo's date
-    Cli infer = Cli.run("infer", "--date", "2024-05-31", "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    Cli infer = Cli.run("infer", "--date", "2024-05-31", "--run-id", "infer-may", "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
     assertEquals(0, infer.exitCode(), infer.err() + infer.out());
     Path page = dir.resolve("monitoring.html");
-    Cli monitor = Cli.run("monitor", "--date", DATE, "--report", page.toString(), "--lakehouse", root.toString(), "--config",
-        CommonOptions.BUNDLED_CONFIG);
+    Cli monitor = Cli.run("monitor", "--date", DATE, "--report", page.toString(), "--run-id", "monitor-june", "--lakehouse",
+        root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
     assertEquals(0, monitor.exitCode(), monitor.err() + monitor.out());
+    // each table's history names the run that wrote its latest version
+    assertEquals("infer-may", lastRunId(layout.predictions("loan_default")));
+    assertEquals("infer-may", lastRunId(layout.system(LoanMonitoring.DRIFT_TABLE)));
+    assertEquals("monitor-june", lastRunId(layout.system(LoanMonitoring.PERFORMANCE_TABLE)));
 
     // the oracle: the predictions joined to the loans' labels here, and MLlib's AUC on the raw scores
     Dataset<Row> labelled = spark.read().format("delta").load(layout.predictions("loan_default"))
@@ -352,5 +357,12 @@ class DemoEndToEndTest {
       m.put(t + "#rows", rows(t));
     }
     return m;
+  }
+
+  /** The {@code lakeline.run_id} in the userMetadata of the table's latest commit. */
+  private String lastRunId(String path) throws java.io.IOException {
+    String meta = io.delta.tables.DeltaTable.forPath(spark, path).history(1).first().getAs("userMetadata");
+    assertNotNull(meta, path + " has no commit metadata");
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta).path("lakeline.run_id").asText(null);
   }
 }
