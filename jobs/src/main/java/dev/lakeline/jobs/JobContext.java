@@ -56,6 +56,30 @@ public final class JobContext implements AutoCloseable {
     return runId == null ? java.util.Map.of() : java.util.Map.of("run_id", runId);
   }
 
+  /**
+   * Names the Spark jobs this run starts, in the Spark UI and event logs ({@code spark.job.description}, a property of
+   * the calling thread): {@code lakeline <job> · run <id>}, then {@code · <stage>} while a stage of the summary runs.
+   * Closing it puts back the description the thread had (a notebook's or a Databricks task's), so a borrowed session is
+   * left as it was found.
+   */
+  public Description describeJobs(String job) {
+    org.apache.spark.SparkContext sc = spark().sparkContext();
+    String before = sc.getLocalProperty("spark.job.description");
+    String base = "lakeline " + job + (runId == null ? "" : " · run " + runId);
+    sc.setJobDescription(base);
+    summary.onStage(stage -> sc.setJobDescription(stage == null ? base : base + " · " + stage));
+    return () -> {
+      summary.onStage(stage -> {});
+      sc.setJobDescription(before);
+    };
+  }
+
+  /** Ends {@link #describeJobs}: the thread's job description as it was before. */
+  public interface Description extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   public LakelineConfig config() {
     return config;
   }

@@ -18,9 +18,15 @@ public final class JobSummary {
   private final List<Stage> stages = new ArrayList<>();
   private final List<RunOutput> tables = new ArrayList<>();
   private final List<String[]> facts = new ArrayList<>();
+  private java.util.function.Consumer<String> stageListener = name -> {};
 
   public JobSummary(PrintStream out) {
     this.out = out;
+  }
+
+  /** Told the name of each stage as it starts, and null when it ends (the job's Spark job descriptions). */
+  public void onStage(java.util.function.Consumer<String> listener) {
+    this.stageListener = listener;
   }
 
   /** Runs one stage, printing its start and end, and records its wall time. */
@@ -28,7 +34,13 @@ public final class JobSummary {
     out.printf(Locale.ROOT, "▶ %s …%n", name);
     out.flush();
     long start = System.nanoTime();
-    T result = body.get();
+    stageListener.accept(name);
+    T result;
+    try {
+      result = body.get();
+    } finally {
+      stageListener.accept(null);
+    }
     long millis = (System.nanoTime() - start) / 1_000_000;
     stages.add(new Stage(name, millis));
     out.printf(Locale.ROOT, "✔ %s (%.1f s)%n", name, millis / 1000.0);

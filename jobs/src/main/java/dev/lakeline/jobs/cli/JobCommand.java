@@ -61,7 +61,9 @@ abstract class JobCommand implements Callable<Integer> {
     }
     JobSummary summary = new JobSummary(stdout);
     RunLog log = RunLog.start(spec, runId, logicalDate(), config);
-    try (JobContext ctx = JobContext.open(config, summary, log.runId())) {
+    try (JobContext ctx = JobContext.open(config, summary, log.runId());
+        JobContext.Description described = ctx.describeJobs(spec.name()
+            + (logicalDate() == null ? "" : " " + logicalDate()))) {
       stdout.printf(
           "Lakeline %s · lakehouse %s · Spark %s · time zone %s · run %s%n",
           title(), ctx.layout().root(), ctx.sessionMode(), ctx.spark().conf().get("spark.sql.session.timeZone"), log.runId());

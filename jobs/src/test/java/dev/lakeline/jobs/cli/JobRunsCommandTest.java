@@ -112,6 +112,35 @@ class JobRunsCommandTest {
   }
 
   @Test
+  void everySparkJobOfARunIsNamedByTheJobTheRunAndTheStageThenTheThreadsOwnNameIsBack(SparkSession spark, TestLakehouse lh)
+      throws Exception {
+    List<String> descriptions = java.util.Collections.synchronizedList(new ArrayList<>());
+    org.apache.spark.scheduler.SparkListener listener = new org.apache.spark.scheduler.SparkListener() {
+      @Override
+      public void onJobStart(org.apache.spark.scheduler.SparkListenerJobStart start) {
+        descriptions.add(String.valueOf(start.properties().getProperty("spark.job.description")));
+      }
+    };
+    spark.sparkContext().setJobDescription("my notebook cell");
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      Cli generated = Cli.inLakehouse(lh, "generate", "--date", "2024-06-30", "--scale", "0.01", "--run-id", "described-1");
+      assertEquals(0, generated.exitCode(), generated.err() + generated.out());
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
+
+    assertFalse(descriptions.isEmpty());
+    assertTrue(descriptions.contains("lakeline generate 2024-06-30 · run described-1 · generate sample data"), descriptions.toString());
+    for (String d : descriptions) {
+      assertTrue(d.startsWith("lakeline generate 2024-06-30 · run described-1"), "every job of the run: " + descriptions);
+    }
+    assertEquals("my notebook cell", spark.sparkContext().getLocalProperty("spark.job.description"), "the caller's own is back");
+    spark.sparkContext().setJobDescription(null);
+  }
+
+  @Test
   void aLogThatCannotBeWrittenIsAWarningNotTheJobsFailure(TestLakehouse lh) throws Exception {
     Path blocked = Path.of(lh.layout().system(JobRuns.TABLE).replaceFirst("^file:", ""));
     java.nio.file.Files.createDirectories(blocked.getParent());
