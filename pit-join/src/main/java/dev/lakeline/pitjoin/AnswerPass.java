@@ -21,24 +21,18 @@ final class AnswerPass implements FlatMapFunction<Iterator<InternalRow>, Interna
   private final Broadcast<SpineIndex> index;
   private final Broadcast<CollectedAnswers> answers;
   private final MergeRows layout;
-  private final DataType[] spineTypes;
   private final List<TieOrder> orders;
   private final long[] maxAgeMicros;
-  private final int outputWidth;
+  private final JoinedRows output;
 
   AnswerPass(Broadcast<SpineIndex> index, Broadcast<CollectedAnswers> answers, MergeRows layout, DataType[] spineTypes,
       List<TieOrder> orders, long[] maxAgeMicros) {
     this.index = index;
     this.answers = answers;
     this.layout = layout;
-    this.spineTypes = spineTypes;
     this.orders = orders;
     this.maxAgeMicros = maxAgeMicros;
-    int width = spineTypes.length;
-    for (TieOrder o : orders) {
-      width += o.values() + 1;
-    }
-    this.outputWidth = width;
+    this.output = new JoinedRows(spineTypes, orders);
   }
 
   @Override
@@ -60,11 +54,7 @@ final class AnswerPass implements FlatMapFunction<Iterator<InternalRow>, Interna
   }
 
   private InternalRow join(InternalRow row, SpineIndex spineIndex, CollectedAnswers table, KeyEquality keys) {
-    InternalRow spine = row.getStruct(MergeRows.SPINE, spineTypes.length);
-    Object[] out = new Object[outputWidth];
-    for (int i = 0; i < spineTypes.length; i++) {
-      out[i] = spine.isNullAt(i) ? null : spine.get(i, spineTypes[i]);
-    }
+    Object[] out = output.start(row);
     boolean usable = !row.isNullAt(MergeRows.TIME);
     for (int i = 0; usable && i < layout.keyTypes().length; i++) {
       usable = !row.isNullAt(layout.key(i));
@@ -74,17 +64,10 @@ final class AnswerPass implements FlatMapFunction<Iterator<InternalRow>, Interna
     if (usable && position < 0) {
       throw SpineIndex.changedSpine(t);
     }
-    int at = spineTypes.length;
     for (int s = 0; s < orders.size(); s++) {
-      TieOrder order = orders.get(s);
       UnsafeRow answer = usable ? table.answer(s, position) : null;
       boolean matched = answer != null && t - answer.getLong(MergeRows.TIME) <= maxAgeMicros[s] && keys.same(answer, row);
-      InternalRow values = matched ? answer.getStruct(layout.sourceColumn(s), order.width()) : null;
-      for (int v = 0; v < order.values(); v++) {
-        int field = order.valueOffset() + v;
-        out[at++] = matched && !values.isNullAt(field) ? values.get(field, order.types()[field]) : null;
-      }
-      out[at++] = matched;
+      output.put(out, s, matched ? answer.getStruct(layout.sourceColumn(s), orders.get(s).width()) : null);
     }
     return new GenericInternalRow(out);
   }

@@ -24,10 +24,9 @@ import org.apache.spark.sql.types.DataType;
  */
 final class MergePass implements FlatMapFunction<Iterator<InternalRow>, InternalRow>, Serializable {
   private final MergeRows layout;
-  private final DataType[] spineTypes;
   private final List<TieOrder> orders;
   private final long[] maxAgeMicros;
-  private final int outputWidth;
+  private final JoinedRows output;
   private final int inputWidth;
   private final Broadcast<SpineIndex> index;
 
@@ -40,14 +39,9 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     this.layout = layout;
     this.index = index;
     this.inputWidth = inputWidth;
-    this.spineTypes = spineTypes;
     this.orders = orders;
     this.maxAgeMicros = maxAgeMicros;
-    int width = spineTypes.length;
-    for (TieOrder o : orders) {
-      width += o.values() + 1;
-    }
-    this.outputWidth = width;
+    this.output = new JoinedRows(spineTypes, orders);
   }
 
   @Override
@@ -167,27 +161,16 @@ final class MergePass implements FlatMapFunction<Iterator<InternalRow>, Internal
     }
 
     private InternalRow emit(InternalRow row) {
-      InternalRow spine = row.getStruct(MergeRows.SPINE, spineTypes.length);
-      Object[] out = new Object[outputWidth];
-      for (int i = 0; i < spineTypes.length; i++) {
-        out[i] = spine.isNullAt(i) ? null : spine.get(i, spineTypes[i]);
-      }
+      Object[] out = output.start(row);
       boolean usable = keyComplete && !row.isNullAt(MergeRows.TIME);
       long t = usable ? row.getLong(MergeRows.TIME) : 0L;
       if (usable && spineIndex != null && !spineIndex.contains(row.getLong(MergeRows.HASH), t)) {
         // the source rows were pruned for the spine rows indexed: another spine would get wrong matches
         throw SpineIndex.changedSpine(t);
       }
-      int at = spineTypes.length;
       for (int s = 0; s < sources; s++) {
-        TieOrder order = orders.get(s);
         boolean matched = usable && carried[s] != null && t - carriedTime[s] <= maxAgeMicros[s];
-        InternalRow values = matched ? values(carried[s], s) : null;
-        for (int v = 0; v < order.values(); v++) {
-          int field = order.valueOffset() + v;
-          out[at++] = matched && !values.isNullAt(field) ? values.get(field, order.types()[field]) : null;
-        }
-        out[at++] = matched;
+        output.put(out, s, matched ? values(carried[s], s) : null);
       }
       return new GenericInternalRow(out);
     }

@@ -12,12 +12,9 @@ import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,17 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 @SparkTest
 class CollectedAnswersTest {
-  /** One long key; an inclusive source 0 and a strict source 1 sharing one payload column {@code struct<v0:int>}. */
-  private static final MergeRows LAYOUT = new MergeRows(new DataType[] {DataTypes.LongType}, new int[] {0, 0}, 1);
-  private static final StructType SCHEMA = new StructType()
-      .add(MergeRows.HASH_COLUMN, DataTypes.LongType)
-      .add(MergeRows.BUCKET_COLUMN, DataTypes.IntegerType)
-      .add(MergeRows.TIME_COLUMN, DataTypes.LongType)
-      .add(MergeRows.KIND_COLUMN, DataTypes.IntegerType)
-      .add(MergeRows.SOURCE_COLUMN, DataTypes.IntegerType)
-      .add(MergeRows.SPINE_COLUMN, new StructType().add("sid", DataTypes.LongType))
-      .add(MergeRows.payloadColumnName(0), new StructType().add("v0", DataTypes.IntegerType))
-      .add(MergeRows.keyColumnName(0), DataTypes.LongType);
+  private static final MergeRows LAYOUT = HandMadeRows.LAYOUT;
   private static final TieOrder ORDER = new TieOrder(new DataType[] {DataTypes.IntegerType}, false);
 
   private final List<InternalRow> rows = new ArrayList<>();
@@ -58,22 +45,14 @@ class CollectedAnswersTest {
   }
 
   private void source(int source, long key, long hash, long time, int value) {
-    Object[] v = new Object[SCHEMA.size()];
-    v[MergeRows.HASH] = hash;
-    v[MergeRows.BUCKET] = 0;
-    v[MergeRows.TIME] = time;
-    v[MergeRows.KIND] = source == 1 ? MergeRows.STRICT_KIND : MergeRows.INCLUSIVE_KIND;
-    v[MergeRows.SOURCE] = source;
-    v[LAYOUT.sourceColumn(source)] = new GenericInternalRow(new Object[] {value});
-    v[LAYOUT.key(0)] = key;
-    rows.add(UnsafeProjection.create(SCHEMA).apply(new GenericInternalRow(v)).copy());
+    rows.add(HandMadeRows.source(source, key, hash, 0, time, value));
   }
 
   /** The rows so far as two tasks (the first half and the second), collected with {@code budget} bytes. */
   private CollectedAnswers collect(SparkSession spark, long budget) {
     return CollectedAnswers.collect(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(rows, 2),
         index, LAYOUT, List.of(ORDER, ORDER), new boolean[] {false, true}, new long[] {Long.MAX_VALUE, Long.MAX_VALUE},
-        SCHEMA, budget);
+        HandMadeRows.SCHEMA, budget);
   }
 
   /** "time:value" of source {@code s}'s answer for key 1's spine row at {@code time}, or null. */

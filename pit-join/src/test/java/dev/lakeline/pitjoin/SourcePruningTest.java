@@ -15,12 +15,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,18 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 @SparkTest
 class SourcePruningTest {
-  /** One long key; two sources sharing one payload column {@code struct<v0:int>}. */
-  private static final MergeRows LAYOUT = new MergeRows(new DataType[] {DataTypes.LongType}, new int[] {0, 0}, 1);
-  private static final StructType PAYLOAD = new StructType().add("v0", DataTypes.IntegerType);
-  private static final StructType SCHEMA = new StructType()
-      .add(MergeRows.HASH_COLUMN, DataTypes.LongType)
-      .add(MergeRows.BUCKET_COLUMN, DataTypes.IntegerType)
-      .add(MergeRows.TIME_COLUMN, DataTypes.LongType)
-      .add(MergeRows.KIND_COLUMN, DataTypes.IntegerType)
-      .add(MergeRows.SOURCE_COLUMN, DataTypes.IntegerType)
-      .add(MergeRows.SPINE_COLUMN, new StructType().add("sid", DataTypes.LongType))
-      .add(MergeRows.payloadColumnName(0), PAYLOAD)
-      .add(MergeRows.keyColumnName(0), DataTypes.LongType);
+  private static final MergeRows LAYOUT = HandMadeRows.LAYOUT;
 
   private final List<InternalRow> input = new ArrayList<>();
   private long hashOfOne;
@@ -56,27 +42,11 @@ class SourcePruningTest {
   }
 
   private void source(int source, long key, long hash, int bucket, long time, int value) {
-    Object[] v = new Object[SCHEMA.size()];
-    v[MergeRows.HASH] = hash;
-    v[MergeRows.BUCKET] = bucket;
-    v[MergeRows.TIME] = time;
-    v[MergeRows.KIND] = source == 1 ? MergeRows.STRICT_KIND : MergeRows.INCLUSIVE_KIND;
-    v[MergeRows.SOURCE] = source;
-    v[LAYOUT.sourceColumn(source)] = new GenericInternalRow(new Object[] {value});
-    v[LAYOUT.key(0)] = key;
-    input.add(UnsafeProjection.create(SCHEMA).apply(new GenericInternalRow(v)).copy());
+    input.add(HandMadeRows.source(source, key, hash, bucket, time, value));
   }
 
   private void spineRow(long time) {
-    Object[] v = new Object[SCHEMA.size()];
-    v[MergeRows.HASH] = hashOfOne;
-    v[MergeRows.BUCKET] = 0;
-    v[MergeRows.TIME] = time;
-    v[MergeRows.KIND] = MergeRows.SPINE_KIND;
-    v[MergeRows.SOURCE] = -1;
-    v[MergeRows.SPINE] = new GenericInternalRow(new Object[] {7L});
-    v[LAYOUT.key(0)] = 1L;
-    input.add(UnsafeProjection.create(SCHEMA).apply(new GenericInternalRow(v)).copy());
+    input.add(HandMadeRows.spine(hashOfOne, time));
   }
 
   /** The rows given as "source:key:bucket:time:value" ("spine:time" for spine rows), sorted. */
