@@ -87,7 +87,7 @@ final class CollectedAnswers implements Serializable {
       UnsafeRow row = new UnsafeRow(width);
       for (Chunk c : chunks) {
         int at = 0;
-        while (at < c.length()) {
+        while (at < c.bytes().length) {
           int size = readInt(c.bytes(), at);
           row.pointTo(c.bytes(), Platform.BYTE_ARRAY_OFFSET + at + 4, size);
           at += 4 + size;
@@ -99,7 +99,7 @@ final class CollectedAnswers implements Serializable {
           if (keyOfGroup[group] != null && !keys.same(keyOfGroup[group], row)) {
             return null;
           }
-          int interval = index.interval(hash, row.getLong(MergeRows.TIME), strict, maxAgeMicros);
+          int interval = index.intervalIn(group, row.getLong(MergeRows.TIME), strict, maxAgeMicros);
           UnsafeRow h = held[interval];
           if (h == null || SourcePruning.beats(row, h, order, column)) {
             held[interval] = row;
@@ -163,7 +163,7 @@ final class CollectedAnswers implements Serializable {
   }
 
   /** One task's kept rows, each as its length and its bytes; {@code bytes} null when they took more than allowed. */
-  record Chunk(byte[] bytes, int length) implements Serializable {}
+  record Chunk(byte[] bytes) implements Serializable {}
 
   /** Packs a task's rows into one chunk. */
   private static final class Pack implements FlatMapFunction<Iterator<InternalRow>, Chunk> {
@@ -191,13 +191,13 @@ final class CollectedAnswers implements Serializable {
           data.writeInt(r.getSizeInBytes());
           r.writeToStream(data, scratch);
           if (out.size() > limit) {
-            return List.of(new Chunk(null, 0)).iterator();
+            return List.of(new Chunk(null)).iterator();
           }
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      return List.of(new Chunk(out.toByteArray(), out.size())).iterator();
+      return List.of(new Chunk(out.toByteArray())).iterator();
     }
   }
 }

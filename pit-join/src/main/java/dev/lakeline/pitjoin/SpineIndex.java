@@ -248,7 +248,12 @@ final class SpineIndex implements Serializable {
    */
   int interval(long hash, long time, boolean strict, long maxAgeMicros) {
     int g = group(hash);
-    return g < 0 ? -1 : checkAge(g, search(g, start[g], start[g + 1], time, strict), time, maxAgeMicros);
+    return g < 0 ? -1 : intervalIn(g, time, strict, maxAgeMicros);
+  }
+
+  /** {@link #interval} within group {@code g} (a hash already looked up). */
+  int intervalIn(int g, long time, boolean strict, long maxAgeMicros) {
+    return checkAge(g, search(g, start[g], start[g + 1], time, strict), time, maxAgeMicros);
   }
 
   /** The first position in [lo, hi) whose time is {@code >= time} ({@code > time} when strict); hi when none. */
@@ -323,7 +328,6 @@ final class SpineIndex implements Serializable {
 
   /** Whether a usable spine row with this hash and time was indexed. */
   boolean contains(long hash, long time) {
-    int g = group(hash);
-    return g >= 0 && Arrays.binarySearch(times, start[g], start[g + 1], time) >= 0;
+    return position(hash, time) >= 0;
   }
 }
