@@ -5,6 +5,7 @@ import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.core.storage.StorageLayout;
 import io.delta.tables.DeltaTable;
+import java.io.OutputStream;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -234,10 +235,12 @@ public final class Maintenance {
       SparkSession session = vacuumSession(options.retainHours() != null);
       if (options.check()) {
         String sqlHours = String.format(Locale.ROOT, "%.6f", hours);
-        vacuumed = session.sql("VACUUM " + DeltaCommits.sqlName(path) + " RETAIN " + sqlHours + " HOURS DRY RUN").count();
+        String sql = "VACUUM " + DeltaCommits.sqlName(path) + " RETAIN " + sqlHours + " HOURS DRY RUN";
+        vacuumed = quietly(() -> session.sql(sql).count());
       } else {
         Set<String> present = files.filesUnder(path);
-        DeltaTable.forPath(session, path).vacuum(hours);
+        double retain = hours;
+        quietly(() -> DeltaTable.forPath(session, path).vacuum(retain));
         present.removeAll(files.filesUnder(path));
         // the data files it deleted (a checkpoint of VACUUM's own commits may clean up expired log files meanwhile)
         vacuumed = present.stream().filter(f -> !f.contains("/_delta_log/")).count();
@@ -392,5 +395,14 @@ public final class Maintenance {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /**
+   * Runs a Delta call with Scala's console output dropped: {@code VACUUM} prints "Deleted N files and directories in
+   * a total of M directories" with Scala's {@code println}, between this job's own lines, while the table of results
+   * already says what each vacuum deleted.
+   */
+  private static <T> T quietly(scala.Function0<T> call) {
+    return scala.Console.withOut(OutputStream.nullOutputStream(), call);
   }
 }
