@@ -232,7 +232,9 @@ public final class Maintenance {
       Hold hold = hold(table, path, protections);
       hours = Math.max(asked, hold.hours());
       keptFor = hold.hours() > asked ? hold.datasets() : null;
-      SparkSession session = vacuumSession(options.retainHours() != null);
+      // a dry run deletes nothing: Delta's check of a retention below the table's own would only stop a check that
+      // reports what a shorter lakehouse.history-retention-days would do
+      SparkSession session = vacuumSession(options.retainHours() != null || options.check());
       if (options.check()) {
         String sqlHours = String.format(Locale.ROOT, "%.6f", hours);
         String sql = "VACUUM " + DeltaCommits.sqlName(path) + " RETAIN " + sqlHours + " HOURS DRY RUN";

@@ -148,6 +148,14 @@ class MaintenanceTest {
     String other = lakehouse.layout().featureGroup("other", 1);
     assertEquals("interval 30 days", properties(spark, other).get("delta.logRetentionDuration"));
     assertEquals("interval 30 days", properties(spark, other).get("delta.deletedFileRetentionDuration"));
+    // a check under a shorter history than the group keeps: its dry run deletes nothing, so Delta's safety check on a
+    // retention below the table's own does not stop it
+    Maintenance.Options checkVacuum = new Maintenance.Options(false, true, null, true, List.of("feature_groups/other/v1"));
+    Maintenance.TableResult shorter = Maintenance.of(lake.store().withHistoryRetention(10)).run(checkVacuum, r -> {}).tables().get(0);
+    assertNull(shorter.error(), shorter.toString());
+    assertEquals("30 days (would set 10 days)", shorter.history());
+    assertEquals(10 * 24.0, shorter.retainedHours());
+    assertEquals("interval 30 days", properties(spark, other).get("delta.deletedFileRetentionDuration"), "a check changes nothing");
     spark.sql("ALTER TABLE delta.`" + other + "` UNSET TBLPROPERTIES ('delta.logRetentionDuration', 'delta.deletedFileRetentionDuration')");
 
     Maintenance.Options historyOnly = new Maintenance.Options(false, false, null, true, List.of("feature_groups/other/v1"));

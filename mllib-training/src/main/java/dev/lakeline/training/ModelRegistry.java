@@ -40,6 +40,7 @@ public final class ModelRegistry {
   private final SparkSession spark;
   private final StorageLayout layout;
   private final LakeFiles files;
+  private Runnable beforeLogAppend = () -> {};
 
   private ModelRegistry(SparkSession spark, StorageLayout layout) {
     this.spark = spark;
@@ -131,7 +132,14 @@ public final class ModelRegistry {
       return all.get(all.size() - 1);
     }
     if (ref.matches("[0-9]+")) {
-      return get(name, Integer.parseInt(ref));
+      int version;
+      try {
+        version = Integer.parseInt(ref);
+      } catch (NumberFormatException tooLarge) {
+        throw Errors.notFound("Model %s has no version %s. Registered versions: %s.",
+            name, ref, versions(name).stream().map(ModelVersion::version).toList());
+      }
+      return get(name, version);
     }
     if (ref.startsWith("@")) {
       String alias = ref.substring(1);
@@ -184,7 +192,7 @@ public final class ModelRegistry {
     if (previous != null && previous == version) {
       return null;
     }
-    return appendMove(name, alias, version, reason);
+    return appendMove(name, alias, version, reason, false, null);
   }
 
   /**
@@ -197,38 +205,51 @@ public final class ModelRegistry {
   public Promotion promoteIfBetter(String name, String alias, int version, String metric, double minimum) {
     Names.check("alias", alias);
     ModelVersion candidate = get(name, version);
+    for (int attempt = 0; attempt < 100; attempt++) {
+      Integer current = aliases(name).get(alias);
+      Decision decision = decide(name, alias, candidate, current, metric, minimum);
+      if (!decision.move()) {
+        return new Promotion(alias, false, decision.reason());
+      }
+      // appended only if the alias still points where the decision saw it; otherwise decide again against the new one
+      if (appendMove(name, alias, version, decision.reason(), true, current) != null) {
+        return new Promotion(alias, true, alias + " → v" + version + ": " + decision.reason());
+      }
+    }
+    throw Errors.conflict("Could not promote v%d of model %s to '%s': the alias kept moving.", version, name, alias);
+  }
+
+  private record Decision(boolean move, String reason) {}
+
+  private Decision decide(String name, String alias, ModelVersion candidate, Integer current, String metric, double minimum) {
+    int version = candidate.version();
     boolean lower = LOWER_IS_BETTER.contains(metric);
     Double value = candidate.card().metrics() == null ? null : candidate.card().metrics().get(metric);
-    Integer current = aliases(name).get(alias);
     String label = "v" + version;
     if (current != null && current == version) {
-      return new Promotion(alias, false, String.format(java.util.Locale.ROOT, "%s is already %s", alias, label));
+      return new Decision(false, String.format(java.util.Locale.ROOT, "%s is already %s", alias, label));
     }
     String stays = current == null ? alias + " not set" : alias + " stays v" + current;
     if (value == null || value.isNaN()) {
-      return new Promotion(alias, false, String.format("%s: %s has no %s", stays, label, metric));
+      return new Decision(false, String.format("%s: %s has no %s", stays, label, metric));
     }
     if (lower ? value > minimum : value < minimum) {
-      return new Promotion(alias, false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f is %s the minimum %.4f",
+      return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f is %s the minimum %.4f",
           stays, label, metric, value, lower ? "above" : "below", minimum));
     }
-    String reason;
     if (current == null) {
-      reason = String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f; no %s before", metric, value,
-          lower ? "within" : "reaches", minimum, alias);
-    } else {
-      Map<String, Double> heldMetrics = get(name, current).card().metrics();
-      Double held = heldMetrics == null ? null : heldMetrics.get(metric);
-      if (held != null && !held.isNaN() && (lower ? value >= held : value <= held)) {
-        return new Promotion(alias, false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f does not beat v%d's %.4f",
-            stays, label, metric, value, current, held));
-      }
-      reason = held == null || held.isNaN()
-          ? String.format(java.util.Locale.ROOT, "%s %.4f; v%d has no %s", metric, value, current, metric)
-          : String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f", metric, value, current, held);
+      return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f; no %s before", metric, value,
+          lower ? "within" : "reaches", minimum, alias));
     }
-    setAlias(name, alias, version, reason);
-    return new Promotion(alias, true, alias + " → " + label + ": " + reason);
+    Map<String, Double> heldMetrics = get(name, current).card().metrics();
+    Double held = heldMetrics == null ? null : heldMetrics.get(metric);
+    if (held != null && !held.isNaN() && (lower ? value >= held : value <= held)) {
+      return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f does not beat v%d's %.4f",
+          stays, label, metric, value, current, held));
+    }
+    return new Decision(true, held == null || held.isNaN()
+        ? String.format(java.util.Locale.ROOT, "%s %.4f; v%d has no %s", metric, value, current, metric)
+        : String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f", metric, value, current, held));
   }
 
   /** Removes {@code alias} and logs it; not found when it is not set. Returns the log entry. */
@@ -239,7 +260,7 @@ public final class ModelRegistry {
       throw Errors.notFound("Model %s has no alias '%s' to remove. Its aliases: %s.", name, alias,
           aliases.isEmpty() ? "none" : aliases);
     }
-    return appendMove(name, alias, null, reason);
+    return appendMove(name, alias, null, reason, false, null);
   }
 
   /** Every alias of {@code name} and the version it points at now, by alias name. */
@@ -287,15 +308,24 @@ public final class ModelRegistry {
     return log;
   }
 
-  private AliasMove appendMove(String name, String alias, Integer version, String reason) {
+  /**
+   * Appends a move to the log. With {@code onlyIfAt}, only while the alias still points at {@code expected} (null: not
+   * set): the check and the append are one step, since an entry that came in between takes the place this one wants;
+   * returns null when the alias has moved.
+   */
+  private AliasMove appendMove(String name, String alias, Integer version, String reason, boolean onlyIfAt, Integer expected) {
     String dir = layout.models(name) + "/" + ALIASES;
     for (int attempt = 0; attempt < 100; attempt++) {
       List<AliasMove> log = aliasLog(name);
+      if (onlyIfAt && !java.util.Objects.equals(pointsAt(log, alias), expected)) {
+        return null;
+      }
       int seq = log.isEmpty() ? 1 : log.get(log.size() - 1).sequence() + 1;
       // the previous version is worked out when the log is read, so a concurrent move cannot make it wrong
       AliasMove move = new AliasMove(seq, alias, version, null, reason == null ? "" : reason,
           System.getProperty("user.name", ""), null);
       try {
+        beforeLogAppend.run();
         files.createExclusive(dir + "/" + entryName(seq), JSON.writeValueAsString(move));
       } catch (LakelineException.Conflict movedByAnother) {
         continue; // another move took this place in the log; read it and take the next
@@ -303,16 +333,28 @@ public final class ModelRegistry {
         throw new IllegalStateException(e);
       }
       // the entries before this one are exactly those just read: a move that came between would have taken this place
-      Integer previous = null;
-      for (AliasMove m : log) {
-        if (m.alias().equals(alias)) {
-          previous = m.version();
-        }
-      }
+      Integer previous = pointsAt(log, alias);
       String at = java.time.Instant.ofEpochMilli(files.modified(dir + "/" + entryName(seq))).toString();
       return new AliasMove(seq, alias, version, previous, move.reason(), move.movedBy(), at);
     }
     throw Errors.conflict("Could not append to the alias log of model %s after 100 attempts.", name);
+  }
+
+  /** Where the log leaves {@code alias}: its last move's version, or null. */
+  private static Integer pointsAt(List<AliasMove> log, String alias) {
+    Integer at = null;
+    for (AliasMove m : log) {
+      if (m.alias().equals(alias)) {
+        at = m.version();
+      }
+    }
+    return at;
+  }
+
+  /** Test seam: runs just before an alias move is written, to let a test put another move in between. */
+  ModelRegistry beforeLogAppend(Runnable hook) {
+    this.beforeLogAppend = hook;
+    return this;
   }
 
   private static String entryName(int sequence) {

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -61,6 +62,8 @@ class ModelRegistryTest {
     registry.register("m", tinyModel(spark), card("a"));
     var missing = assertThrows(LakelineException.NotFound.class, () -> registry.get("m", 7));
     assertTrue(missing.getMessage().contains("[1]"), missing.getMessage());
+    var huge = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "99999999999"));
+    assertTrue(huge.getMessage().contains("no version 99999999999"), huge.getMessage());
     var bad = assertThrows(LakelineException.ConfigError.class, () -> registry.resolve("m", "newest"));
     assertTrue(bad.getMessage().contains("'@alias' or 'best:<metric>'"), bad.getMessage());
     assertThrows(LakelineException.ConfigError.class, () -> registry.register("../m", tinyModel(spark), card("x")));
@@ -197,6 +200,30 @@ class ModelRegistryTest {
     assertTrue(registry.promoteIfBetter("m", "lowest-rmse", 3, "rmse", 0.5).promoted(), "rmse 0.2 beats 0.38");
     assertFalse(registry.promoteIfBetter("m", "lowest-rmse", 2, "rmse", 0.5).promoted(), "rmse 0.45 is worse");
     assertEquals(3, registry.aliases("m").get("lowest-rmse"));
+  }
+
+  @Test
+  void aPromotionDecidesAgainWhenTheAliasMovedWhileItWasDeciding(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    double[] auc = {0.77, 0.80, 0.78};
+    for (int i = 0; i < auc.length; i++) {
+      registry.register("m", model, card("r" + i, Map.of("areaUnderROC", auc[i])));
+    }
+    assertTrue(registry.promoteIfBetter("m", "champion", 1, "areaUnderROC", 0.6).promoted());
+    // v3 (0.78) beats v1; while its move is being written, another training promotes v2 (0.80)
+    ModelRegistry other = ModelRegistry.open(spark, lh.layout());
+    AtomicBoolean once = new AtomicBoolean();
+    registry.beforeLogAppend(() -> {
+      if (once.compareAndSet(false, true)) {
+        assertTrue(other.promoteIfBetter("m", "champion", 2, "areaUnderROC", 0.6).promoted());
+      }
+    });
+    Promotion late = registry.promoteIfBetter("m", "champion", 3, "areaUnderROC", 0.6);
+    assertFalse(late.promoted(), late.reason());
+    assertEquals("champion stays v2: v3's areaUnderROC 0.7800 does not beat v2's 0.8000", late.reason());
+    assertEquals(Map.of("champion", 2), registry.aliases("m"), "the better model stays champion");
+    assertEquals(List.of(1, 2), registry.aliasLog("m").stream().map(AliasMove::version).toList());
   }
 
   @Test
