@@ -9,15 +9,21 @@ Schedules and run behaviour (docs/airflow.md):
   ``monitor`` joins the labels known at the date to earlier runs' predictions and reports the drift ``infer`` recorded
   (with ``--fail-on-alert`` only when LAKELINE_MONITOR_FAIL_ON_ALERT is set: drift is shown, not a failed run).
 Every task retries twice, ten minutes apart; the jar's exit codes make user errors fail fast and visibly.
+
+Every schedule is a ``CronDataIntervalTimetable`` in UTC, on Airflow 2.10 and 3 alike: the run that starts at 00:00
+UTC on day D covers the interval [D-1, D) and its ``{{ ds }}`` is D-1, the day that has just ended (the jar's
+``--date D`` is the UTC day [D, D+1)). A bare cron string would not do: Airflow 3 turns it into a
+``CronTriggerTimetable`` (``[scheduler] create_cron_data_intervals`` defaults to False there), whose run at 00:00 on
+D has ``{{ ds }}`` = D, a day that has just started.
 """
 
 import glob
 import os
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import yaml
 
-from .launch import job_arguments, job_tasks
+from .launch import TEMPLATE_MACROS, job_arguments, job_tasks
 from .settings import Settings
 
 try:  # Airflow 3
@@ -25,12 +31,20 @@ try:  # Airflow 3
 except ImportError:  # Airflow 2.10
     from airflow import DAG
 
+try:  # Airflow 3: the Task SDK's timetable (3.3.2 has it)
+    from airflow.sdk import CronDataIntervalTimetable
+except ImportError:  # Airflow 2.10 (and Airflow 3 releases whose SDK lacks it): the core class
+    from airflow.timetables.interval import CronDataIntervalTimetable
+
 try:  # Airflow 3: the standard provider
     from airflow.providers.standard.sensors.external_task import ExternalTaskSensor
 except ImportError:  # Airflow 2.10
     from airflow.sensors.external_task import ExternalTaskSensor
 
-START = datetime(2024, 1, 1)
+START = datetime(2024, 1, 1, tzinfo=timezone.utc)  # aware: a naive one would follow [core] default_timezone
+DAILY = "0 0 * * *"  # 00:00 UTC
+WEEKLY_TRAINING = "0 0 * * 1"  # Mondays 00:00 UTC
+WEEKLY_MAINTENANCE = "0 3 * * 0"  # Sundays 03:00 UTC
 DEFAULT_ARGS = {"owner": "lakeline", "retries": 2, "retry_delay": timedelta(minutes=10), "depends_on_past": False}
 TRAINING_DAG = "lakeline_training"
 INFERENCE_DAG = "lakeline_inference"
@@ -58,16 +72,22 @@ def pipelines(conf_dir):
     return found
 
 
-def _dag(dag_id, description, schedule, tag):
+def schedule(cron):
+    """A data-interval schedule in UTC: the run at the end of a period gets the period's start as ``{{ ds }}``."""
+    return CronDataIntervalTimetable(cron, timezone="UTC")
+
+
+def _dag(dag_id, description, cron, tag):
     return DAG(
         dag_id=dag_id,
         description=description,
-        schedule=schedule,
+        schedule=schedule(cron),
         start_date=START,
         catchup=False,
         max_active_runs=1,
         default_args=DEFAULT_ARGS,
         tags=["lakeline", tag],
+        user_defined_macros=dict(TEMPLATE_MACROS),
     )
 
 
@@ -80,7 +100,7 @@ def build_dags(settings=None):
         dag = _dag(
             features_dag_id(name),
             f"Feature pipeline {name}: {os.path.basename(path)} → feature groups {', '.join(groups)}",
-            "@daily",
+            DAILY,
             "features",
         )
         with dag:
@@ -88,7 +108,7 @@ def build_dags(settings=None):
         dags[dag.dag_id] = dag
 
     training = _dag(
-        TRAINING_DAG, "Training: point-in-time training dataset → MLlib model → new model version", "0 0 * * 1", "training")
+        TRAINING_DAG, "Training: point-in-time training dataset → MLlib model → new model version", WEEKLY_TRAINING, "training")
     with training:
         job_tasks(settings, "train", job_arguments(settings, "train"))
     dags[training.dag_id] = training
@@ -96,7 +116,7 @@ def build_dags(settings=None):
     inference = _dag(
         INFERENCE_DAG,
         "Batch inference of the day's loans, once the feature pipelines of the same date have run, then monitoring",
-        "@daily",
+        DAILY,
         "inference",
     )
     with inference:
@@ -118,7 +138,7 @@ def build_dags(settings=None):
     maintenance = _dag(
         MAINTENANCE_DAG,
         "Maintenance: OPTIMIZE and VACUUM of every table, keeping the versions training datasets read",
-        "0 3 * * 0",
+        WEEKLY_MAINTENANCE,
         "maintenance",
     )
     with maintenance:

@@ -4,7 +4,12 @@ Every mode runs the same main class with the same arguments; only the transport 
 always Airflow's ``{{ ds }}``, never "now".
 """
 
+import hashlib
+
 MAIN_CLASS = "dev.lakeline.jobs.cli.LakelineCli"
+# a new job cluster's runtime: 16.4 LTS runs Spark 3.5 and Scala 2.12 on JDK 17 by default, which the jar (Java 17
+# bytecode) needs; 14.3 and 15.4 LTS default to JDK 8 (they would need spark_env_vars JNAME=zulu17-ca-amd64)
+DATABRICKS_RUNTIME = "16.4.x-scala2.12"
 # what Delta needs in a session the platform creates (spark-submit and EMR create it from these; Databricks has it)
 DELTA_CONF = {
     "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
@@ -51,9 +56,23 @@ def _spark_submit(settings, task_id, arguments):
     return task, task
 
 
-def idempotency_token(task_id):
-    """Databricks starts one run per token: a retry of the same DAG run and task reuses the run it started."""
-    return "lakeline-{{ dag.dag_id }}-" + task_id + "-{{ ds_nodash }}"
+# Databricks' runs/submit returns the run it already has for a known idempotency token, whatever that run's end:
+# a token without the try number would hand every retry (or clear) the run that failed. 64 characters at most.
+IDEMPOTENCY_TOKEN = "{{ lakeline_idempotency_token(dag.dag_id, task.task_id, run_id, ti.try_number) }}"
+
+
+def idempotency_token(dag_id, task_id, run_id, try_number):
+    """One token per try of a task in a DAG run, 49 characters whatever the names' lengths.
+
+    A try that resubmits its request (the hook's own HTTP retries) gets the run it started; the next try, after a
+    failure or a clear, starts a new run. The jobs are idempotent per date, so running a date again is safe.
+    """
+    key = f"{dag_id}/{task_id}/{run_id}/{try_number}"
+    return "lakeline-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:40]
+
+
+# the macros the templates above use; every Lakeline DAG defines them (user_defined_macros)
+TEMPLATE_MACROS = {"lakeline_idempotency_token": idempotency_token}
 
 
 def _databricks(settings, task_id, arguments):
@@ -62,14 +81,14 @@ def _databricks(settings, task_id, arguments):
     cluster = (
         {"existing_cluster_id": settings.databricks_cluster_id}
         if settings.databricks_cluster_id
-        else {"new_cluster": {"spark_version": "15.4.x-scala2.12", "node_type_id": "i3.xlarge", "num_workers": 2}}
+        else {"new_cluster": {"spark_version": DATABRICKS_RUNTIME, "node_type_id": "i3.xlarge", "num_workers": 2}}
     )
     task = DatabricksSubmitRunOperator(
         task_id=task_id,
         databricks_conn_id=settings.databricks_conn_id,
         json={
             "run_name": "lakeline-" + task_id + "-{{ ds }}",
-            "idempotency_token": idempotency_token(task_id),
+            "idempotency_token": IDEMPOTENCY_TOKEN,
             "tasks": [
                 {
                     "task_key": task_id,
@@ -84,14 +103,15 @@ def _databricks(settings, task_id, arguments):
 
 
 def _emr_steps(settings, task_id, arguments):
+    """One task that adds the step and waits for it: a failed step fails the task, and its retry adds a new step."""
     from airflow.providers.amazon.aws.operators.emr import EmrAddStepsOperator
-    from airflow.providers.amazon.aws.sensors.emr import EmrStepSensor
 
     submit = ["spark-submit", "--deploy-mode", "cluster"]
     for key, value in DELTA_CONF.items():
         submit += ["--conf", f"{key}={value}"]
     submit += ["--class", MAIN_CLASS]
-    add = EmrAddStepsOperator(
+    delay, attempts = settings.emr_waiter()
+    task = EmrAddStepsOperator(
         task_id=task_id,
         job_flow_id=settings.emr_cluster_id,
         aws_conn_id=settings.aws_conn_id,
@@ -102,22 +122,17 @@ def _emr_steps(settings, task_id, arguments):
                 "HadoopJarStep": {"Jar": "command-runner.jar", "Args": submit + [settings.jar] + arguments},
             }
         ],
+        wait_for_completion=True,
+        waiter_delay=delay,
+        waiter_max_attempts=attempts,
     )
-    wait = EmrStepSensor(
-        task_id=task_id + "_done",
-        job_flow_id=settings.emr_cluster_id,
-        aws_conn_id=settings.aws_conn_id,
-        step_id="{{ task_instance.xcom_pull(task_ids='" + task_id + "')[0] }}",
-        mode="reschedule",
-        poke_interval=60,
-    )
-    add >> wait
-    return add, wait
+    return task, task
 
 
 def _emr_serverless(settings, task_id, arguments):
     from airflow.providers.amazon.aws.operators.emr import EmrServerlessStartJobOperator
 
+    delay, attempts = settings.emr_waiter()
     parameters = " ".join(["--class " + MAIN_CLASS] + [f"--conf {k}={v}" for k, v in DELTA_CONF.items()])
     task = EmrServerlessStartJobOperator(
         task_id=task_id,
@@ -133,5 +148,8 @@ def _emr_serverless(settings, task_id, arguments):
             }
         },
         wait_for_completion=True,
+        # the operator's default, 25 polls a minute apart, would cancel any job longer than 25 minutes
+        waiter_delay=delay,
+        waiter_max_attempts=attempts,
     )
     return task, task

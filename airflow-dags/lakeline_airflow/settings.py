@@ -13,16 +13,21 @@ LAKELINE_SPARK_CONN_ID    spark_submit: the Airflow Spark connection (default: s
 LAKELINE_DATABRICKS_CONN_ID, LAKELINE_DATABRICKS_CLUSTER_ID (an existing cluster; else a new job cluster)
 LAKELINE_EMR_CLUSTER_ID   emr: the cluster (job flow) to add steps to;   LAKELINE_AWS_CONN_ID (default aws_default)
 LAKELINE_EMR_SERVERLESS_APP_ID, LAKELINE_EMR_ROLE_ARN   emr_serverless: the application and its job role
+LAKELINE_EMR_WAIT_HOURS   emr, emr_serverless: how long a task waits for its step or job run, polling once a minute,
+                          before it fails (EMR Serverless then cancels the job run); default 6: longer than the
+                          longest job
 LAKELINE_MONITOR_FAIL_ON_ALERT   true: the inference DAG's monitor task gets --fail-on-alert, so drift at alert
                           fails it (exit code 3); default false: drift is reported, the DAG run succeeds
 """
 
 import glob
+import math
 import os
 from dataclasses import dataclass, field
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MODES = ("spark_submit", "databricks", "emr", "emr_serverless")
+EMR_POLL_SECONDS = 60
 FLAGS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False, "": False}
 
 
@@ -47,6 +52,7 @@ class Settings:
     emr_serverless_app_id: str = "{{ var.value.lakeline_emr_serverless_app_id }}"
     emr_role_arn: str = "{{ var.value.lakeline_emr_role_arn }}"
     monitor_fail_on_alert: bool = False
+    emr_wait_hours: float = 6.0
 
     def check(self):
         """Fails at parse time, naming the setting, when the DAGs could only fail later (at 3 a.m.)."""
@@ -61,6 +67,8 @@ class Settings:
             raise ValueError(
                 f"LAKELINE_JAR={self.jar} is not a path Databricks can read: upload the platform jar to a volume "
                 "(/Volumes/...), DBFS or cloud storage and set LAKELINE_JAR to it.")
+        if not (math.isfinite(self.emr_wait_hours) and self.emr_wait_hours > 0):
+            raise ValueError(f"LAKELINE_EMR_WAIT_HOURS={self.emr_wait_hours!r} must be a number of hours above 0.")
         if self.mode in ("emr", "emr_serverless") and not self.jar.startswith("s3://"):
             raise ValueError(f"LAKELINE_JAR={self.jar} must be an s3:// path for {self.mode}: upload the jar to S3.")
         return self
@@ -70,6 +78,10 @@ class Settings:
         if self.pipeline_dir:
             return self.pipeline_dir.rstrip("/") + "/" + os.path.basename(path)
         return name
+
+    def emr_waiter(self):
+        """(waiter_delay, waiter_max_attempts) for the EMR operators: one poll a minute for emr_wait_hours."""
+        return EMR_POLL_SECONDS, math.ceil(self.emr_wait_hours * 3600 / EMR_POLL_SECONDS)
 
     def monitor_options(self):
         """The monitor job's options: --fail-on-alert only when asked for (drift is reported, not a failed DAG run)."""
@@ -84,6 +96,11 @@ class Settings:
         fail_on_alert = env.get("LAKELINE_MONITOR_FAIL_ON_ALERT", "false")
         if fail_on_alert.strip().lower() not in FLAGS:
             raise ValueError(f"LAKELINE_MONITOR_FAIL_ON_ALERT={fail_on_alert!r} is not true or false.")
+        wait_hours = env.get("LAKELINE_EMR_WAIT_HOURS", "6")
+        try:
+            wait_hours = float(wait_hours)
+        except ValueError:
+            raise ValueError(f"LAKELINE_EMR_WAIT_HOURS={wait_hours!r} is not a number of hours.") from None
         defaults = Settings()
         return Settings(
             mode=mode,
@@ -100,4 +117,5 @@ class Settings:
             emr_serverless_app_id=env.get("LAKELINE_EMR_SERVERLESS_APP_ID", defaults.emr_serverless_app_id),
             emr_role_arn=env.get("LAKELINE_EMR_ROLE_ARN", defaults.emr_role_arn),
             monitor_fail_on_alert=FLAGS[fail_on_alert.strip().lower()],
+            emr_wait_hours=wait_hours,
         )

@@ -4,6 +4,7 @@ import glob
 import os
 import subprocess
 import types
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from airflow.models import DagBag
@@ -29,15 +30,63 @@ def test_every_dag_imports_without_errors(dagbag):
     assert sorted(dagbag.dag_ids) == sorted(FEATURE_DAGS + [factory.TRAINING_DAG, factory.INFERENCE_DAG, factory.MAINTENANCE_DAG])
 
 
-def test_schedules_catchup_runs_and_retries(dagbag):
-    expected = {d: "@daily" for d in FEATURE_DAGS}
-    expected[factory.TRAINING_DAG] = "0 0 * * 1"
-    expected[factory.INFERENCE_DAG] = "@daily"
-    expected[factory.MAINTENANCE_DAG] = "0 3 * * 0"
-    for dag_id, schedule in expected.items():
+def scheduler_timetable(dag):
+    """The DAG's timetable as the scheduler sees it: Airflow 3 schedules from the serialized DAG."""
+    try:  # Airflow 3
+        from airflow.serialization.serialized_objects import DagSerialization as serialization
+    except ImportError:  # Airflow 2.10
+        from airflow.serialization.serialized_objects import SerializedDAG as serialization
+    return serialization.from_dict(serialization.to_dict(dag)).timetable
+
+
+def next_run(dag, earliest=None, after=None):
+    """The scheduler's next run of ``dag``: the first whose period starts at ``earliest`` or later, or the one after
+    the run whose data interval is ``after``."""
+    from airflow.timetables.base import TimeRestriction
+
+    return scheduler_timetable(dag).next_dagrun_info(
+        last_automated_data_interval=after, restriction=TimeRestriction(earliest=earliest, latest=None, catchup=True))
+
+
+UTC = timezone.utc
+MONDAY = datetime(2024, 7, 1, tzinfo=UTC)  # a Monday, 00:00 UTC
+# for each DAG: the first run from MONDAY, (when it starts, its {{ ds }}): every run works on the period that has just
+# ended, so the daily run that starts at 00:00 on 2024-07-02 is for 2024-07-01, the UTC day the jar's --date names
+SCHEDULED = {
+    **{d: (datetime(2024, 7, 2, tzinfo=UTC), "2024-07-01") for d in FEATURE_DAGS},
+    factory.INFERENCE_DAG: (datetime(2024, 7, 2, tzinfo=UTC), "2024-07-01"),
+    factory.TRAINING_DAG: (datetime(2024, 7, 8, tzinfo=UTC), "2024-07-01"),  # Mondays 00:00: the week before
+    factory.MAINTENANCE_DAG: (datetime(2024, 7, 14, 3, tzinfo=UTC), "2024-07-07"),  # Sundays 03:00
+}
+PERIOD = {factory.TRAINING_DAG: timedelta(days=7), factory.MAINTENANCE_DAG: timedelta(days=7)}
+
+
+@pytest.mark.parametrize("cron_data_intervals", ["False", "True"])
+def test_every_scheduled_run_is_for_the_period_that_has_just_ended(cron_data_intervals, monkeypatch):
+    # Airflow 3 makes a cron string a CronTriggerTimetable ([scheduler] create_cron_data_intervals is False there,
+    # True on 2.10 and in Airflow's unit-test configuration), whose run at 00:00 on D has {{ ds }} = D, a day that has
+    # just begun; the DAGs' CronDataIntervalTimetable in UTC gives D-1 whatever the setting
+    monkeypatch.setenv("AIRFLOW__SCHEDULER__CREATE_CRON_DATA_INTERVALS", cron_data_intervals)
+    dags = factory.build_dags(Settings(jar=job_jar()))
+    assert sorted(SCHEDULED) == sorted(dags)
+    for dag_id, (starts, ds) in SCHEDULED.items():
+        dag = dags[dag_id]
+        run = next_run(dag, earliest=MONDAY)
+        period = PERIOD.get(dag_id, timedelta(days=1))
+        assert run.run_after == starts, (dag_id, run)
+        assert run.data_interval.end == starts, (dag_id, run)
+        assert run.data_interval.start == starts - period, (dag_id, run)
+        assert run.logical_date.strftime("%Y-%m-%d") == ds, (dag_id, run)
+        # the next run takes the next period, with no gap and no overlap
+        following = next_run(dag, after=run.data_interval)
+        assert following.data_interval.start == starts and following.run_after == starts + period, (dag_id, following)
+        assert dag.start_date.utcoffset() == timedelta(0), (dag_id, dag.start_date)
+
+
+def test_catchup_runs_and_retries(dagbag):
+    for dag_id in SCHEDULED:
         dag = dagbag.dags[dag_id]
-        # Airflow 3 keeps the schedule as given; 2.10 as schedule_interval
-        assert (getattr(dag, "schedule", None) or dag.schedule_interval) == schedule, dag_id
+        assert type(scheduler_timetable(dag)).__name__ == "CronDataIntervalTimetable", dag_id
         assert dag.catchup is False, dag_id
         assert dag.max_active_runs == 1, dag_id
         for task in dag.tasks:
@@ -69,16 +118,16 @@ def jar_arguments(task):
     if name == "DatabricksSubmitRunOperator":
         return task.json["tasks"][0]["spark_jar_task"]["parameters"]
     if name == "EmrAddStepsOperator":
-        args = task.steps[0]["HadoopJarStep"]["Args"]
+        args = task.steps[0]["HadoopJarStep"]["Args"]  # the API's step shape, which the operator hands to boto3
         return args[args.index(launch.MAIN_CLASS) + 2:]  # after --class MAIN, which comes last, and the jar
     if name == "EmrServerlessStartJobOperator":
         return task.job_driver["sparkSubmit"]["entryPointArguments"]
     raise AssertionError(f"no jar arguments in {name}")
 
 
-def rendered(task, dag, value):
+def rendered(task, dag, value, try_number=2, run_id=RUN_ID):
     context = {"ds": LOGICAL_DATE, "ds_nodash": LOGICAL_DATE.replace("-", ""), "dag": dag, "task": task,
-               "run_id": RUN_ID, "ti": types.SimpleNamespace(try_number=2)}
+               "run_id": run_id, "ti": types.SimpleNamespace(try_number=try_number)}
     return task.render_template(value, context)
 
 
@@ -112,16 +161,74 @@ def test_every_launch_mode_passes_the_same_arguments_with_the_logical_date(tmp_p
         assert one[one.index("--date") + 1] == LOGICAL_DATE, one
         assert one[one.index("--run-id") + 1] == f"{dag_id}/{task_id}/{RUN_ID}/2", "the job-runs log names the try"
         assert "--fail-on-alert" not in one, "drift is reported, not a failed DAG run, unless asked for"
-    databricks = modes["databricks"][factory.features_dag_id("credit_reports")]
-    token = rendered(job_task(databricks), databricks, job_task(databricks).json["idempotency_token"])
-    assert token == "lakeline-lakeline_features_credit_reports-features-20240630"
-    assert len(token) <= 64, "Databricks accepts idempotency tokens of up to 64 characters"
-    emr = modes["emr"][factory.TRAINING_DAG]
-    assert [t.task_id for t in emr.tasks] == ["train", "train_done"]
-    assert emr.get_task("train_done").upstream_task_ids == {"train"}
-    emr = modes["emr"][factory.INFERENCE_DAG]
-    assert emr.get_task("monitor").upstream_task_ids == {"infer_done"}, "monitor starts once the infer step is done"
-    assert emr.get_task("monitor_done").upstream_task_ids == {"monitor"}
+
+
+def test_every_databricks_try_has_its_own_idempotency_token_of_at_most_64_characters(tmp_path):
+    # Databricks returns the run it has for a known token, even a failed one: a retry or a clear needs a new token
+    conf = tmp_path / "conf"
+    (conf / "pipelines").mkdir(parents=True)
+    long_name = "a_pipeline_with_a_name_long_enough_to_push_any_readable_token_past_sixty_four_characters"
+    (conf / "pipelines" / "long.yaml").write_text(f"name: {long_name}\nfeature_groups: [{{name: g}}]\n")
+    dags = factory.build_dags(Settings(mode="databricks", conf_dir=str(conf), jar="/Volumes/main/lakeline/lakeline.jar"))
+    dag = dags[factory.features_dag_id(long_name)]
+    task = job_task(dag)
+
+    def token(try_number, run_id=RUN_ID):
+        return rendered(task, dag, task.json["idempotency_token"], try_number, run_id)
+
+    tokens = {token(1), token(2), token(3), token(1, "manual__2024-06-30T08:00:00+00:00")}
+    assert len(tokens) == 4, "each try of each DAG run starts its own Databricks run"
+    assert token(2) == token(2), "the same try (the hook resubmitting its request) gets the run it started"
+    for t in tokens:
+        assert len(t) <= 64 and t.startswith("lakeline-"), t
+    other = dags[factory.TRAINING_DAG]
+    assert rendered(job_task(other), other, job_task(other).json["idempotency_token"]) != token(2)
+
+
+def test_a_new_databricks_job_cluster_runs_on_jdk_17():
+    # the jar is Java 17 bytecode: 16.4 LTS defaults to JDK 17, 14.3 and 15.4 LTS to JDK 8
+    dags = factory.build_dags(Settings(mode="databricks", jar="/Volumes/main/lakeline/lakeline.jar"))
+    for dag in dags.values():
+        for task in dag.tasks:
+            if type(task).__name__ == "DatabricksSubmitRunOperator":
+                assert task.json["tasks"][0]["new_cluster"]["spark_version"] == "16.4.x-scala2.12", task.task_id
+
+
+def test_an_emr_job_is_one_task_that_waits_for_it_so_a_retry_submits_it_again(tmp_path):
+    jar = "s3://bucket/lakeline.jar"
+    for wait_hours in (None, 10):
+        extra = {} if wait_hours is None else {"emr_wait_hours": wait_hours}
+        hours = wait_hours or 6
+        emr = factory.build_dags(Settings(mode="emr", jar=jar, **extra))
+        train = emr[factory.TRAINING_DAG]
+        assert [t.task_id for t in train.tasks] == ["train"], "no separate sensor that would re-watch a failed step"
+        inference = emr[factory.INFERENCE_DAG]
+        assert inference.get_task("monitor").upstream_task_ids == {"infer"}
+        for dag in (train, inference):
+            for task in dag.tasks:
+                if type(task).__name__ != "EmrAddStepsOperator":
+                    continue
+                assert task.wait_for_completion is True, task.task_id
+                assert task.waiter_delay == 60, task.task_id
+                assert task.waiter_delay * task.waiter_max_attempts == hours * 3600, task.task_id
+        serverless = factory.build_dags(Settings(mode="emr_serverless", jar=jar, **extra))
+        for dag in serverless.values():
+            for task in dag.tasks:
+                if type(task).__name__ != "EmrServerlessStartJobOperator":
+                    continue
+                # the operator's default (25 polls a minute apart) cancels a job after 25 minutes
+                assert task.wait_for_completion is True, task.task_id
+                assert task.waiter_delay == 60, task.task_id
+                assert task.waiter_delay * task.waiter_max_attempts == hours * 3600, task.task_id
+    assert Settings.from_env({"LAKELINE_EMR_WAIT_HOURS": "2.5"}).emr_waiter() == (60, 150)
+
+
+def test_the_dags_folder_holds_only_the_lakeline_dags():
+    # .airflowignore: Airflow pointed at airflow-dags/ parses lakeline_dags.py, not the package or the tests
+    bag = DagBag(dag_folder=DAGS)
+    assert bag.import_errors == {}
+    assert sorted(bag.dag_ids) == sorted(FEATURE_DAGS + [factory.TRAINING_DAG, factory.INFERENCE_DAG, factory.MAINTENANCE_DAG])
+    assert [os.path.basename(stat.file) for stat in bag.dagbag_stats] == ["lakeline_dags.py"]
 
 
 def test_the_monitor_fails_on_drift_at_alert_only_when_asked_to(tmp_path):
@@ -172,6 +279,8 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_p
     ({"LAKELINE_LAUNCH_MODE": "emr", "LAKELINE_JAR": "/tmp/lakeline.jar"}, "must be an s3:// path for emr"),
     ({"LAKELINE_LAUNCH_MODE": "databricks", "LAKELINE_JAR": "lakeline.jar"}, "is not a path Databricks can read"),
     ({"LAKELINE_MONITOR_FAIL_ON_ALERT": "maybe"}, "LAKELINE_MONITOR_FAIL_ON_ALERT='maybe' is not true or false"),
+    ({"LAKELINE_EMR_WAIT_HOURS": "soon"}, "LAKELINE_EMR_WAIT_HOURS='soon' is not a number of hours"),
+    ({"LAKELINE_EMR_WAIT_HOURS": "0"}, "LAKELINE_EMR_WAIT_HOURS=0.0 must be a number of hours above 0"),
 ])
 def test_a_bad_configuration_is_an_import_error_that_names_it(env, message, monkeypatch):
     for key, value in env.items():

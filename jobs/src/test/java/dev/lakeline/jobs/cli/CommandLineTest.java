@@ -2,6 +2,7 @@ package dev.lakeline.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.ExitCode;
@@ -71,6 +72,24 @@ class CommandLineTest {
     DemoCommand demo = (DemoCommand) new CommandLine(new LakelineCli()).parseArgs("demo", "--scale", "0.5").subcommand().commandSpec().userObject();
     assertEquals(java.time.LocalDate.parse(DateOption.DEMO_DEFAULT), demo.date, "the demo's date is a constant, never today");
     assertEquals(java.util.Map.of("demo.scale", "0.5"), demo.overrides());
+  }
+
+  @Test
+  void aDateCanBeGivenAsDaysBeforeTheDayASchedulerTriggersOn() {
+    DateOption dates = new DateOption();
+    assertEquals(java.time.LocalDate.parse("2024-06-30"), dates.convert("2024-07-01-1d"), "Databricks' trigger day, minus one");
+    assertEquals(java.time.LocalDate.parse("2024-02-29"), dates.convert("2024-03-07-7d"));
+    assertEquals(java.time.LocalDate.parse("2024-07-01"), dates.convert(" 2024-07-01 "));
+    for (String bad : new String[] {"2024-07-01-1", "2024-07-01+1d", "2024-07-01-d", "2024-13-01-1d", "yesterday"}) {
+      assertThrows(picocli.CommandLine.TypeConversionException.class, () -> dates.convert(bad), bad);
+    }
+    Cli r = Cli.run("infer", "--date", "2024-07-01-1d", "--lakehouse", "/tmp/unused-lakehouse", "--dry-run");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("2024-06-30"), r.out());
+    Cli bad = Cli.run("infer", "--date", "2024-07-01-1", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), bad.exitCode());
+    assertTrue(bad.err().contains("YYYY-MM-DD-Nd"), bad.err());
+    assertFalse(bad.hasStackTrace(), bad.err());
   }
 
   @Test
