@@ -123,11 +123,22 @@ public final class ModelRegistry {
    * best:<metric>} (the version with the best value of that test metric in its card; ties go to the newer version).
    */
   public ModelVersion resolve(String name, String reference) {
+    return resolveAsOf(name, reference, null);
+  }
+
+  /**
+   * Resolves a reference for a job of the logical date {@code date}: {@code latest} and {@code best:<metric>} choose
+   * among the versions trained for that date or before (a card's {@code logicalDate}; a version trained outside a job,
+   * without one, always counts), so that a rerun of a past date scores with the model it had, whatever has been
+   * trained since. An exact version and {@code @alias} are the caller's choice and resolve as {@link #resolve} does.
+   * A null date: every version.
+   */
+  public ModelVersion resolveAsOf(String name, String reference, java.time.LocalDate date) {
     String ref = reference.trim();
     if (ref.equals("latest")) {
-      List<ModelVersion> all = versions(name);
+      List<ModelVersion> all = candidates(name, date);
       if (all.isEmpty()) {
-        throw Errors.notFound("Model %s has no versions yet. Train one first (lakeline train --date <day>).", name);
+        throw noneYet(name, date);
       }
       return all.get(all.size() - 1);
     }
@@ -152,17 +163,53 @@ public final class ModelRegistry {
       return get(name, version);
     }
     if (ref.startsWith("best:")) {
-      return best(name, ref.substring("best:".length()).trim());
+      List<ModelVersion> all = candidates(name, date);
+      if (all.isEmpty()) {
+        throw noneYet(name, date);
+      }
+      return best(name, all, ref.substring("best:".length()).trim());
     }
     throw Errors.config(
         "Cannot resolve model version '%s' of %s: use a version number, 'latest', '@alias' or 'best:<metric>'.", reference, name);
   }
 
-  private ModelVersion best(String name, String metric) {
+  /** The versions trained for {@code date} or before (all when it is null), oldest first. */
+  private List<ModelVersion> candidates(String name, java.time.LocalDate date) {
+    List<ModelVersion> all = versions(name);
+    if (date == null) {
+      return all;
+    }
+    return all.stream().filter(v -> trainedBy(v, date)).toList();
+  }
+
+  private static boolean trainedBy(ModelVersion v, java.time.LocalDate date) {
+    String trained = v.card().logicalDate();
+    if (trained == null || trained.isBlank()) {
+      return true;
+    }
+    try {
+      return !java.time.LocalDate.parse(trained.trim()).isAfter(date);
+    } catch (java.time.format.DateTimeParseException notADate) {
+      return true;
+    }
+  }
+
+  private LakelineException.NotFound noneYet(String name, java.time.LocalDate date) {
+    List<ModelVersion> all = versions(name);
+    if (all.isEmpty() || date == null) {
+      return Errors.notFound("Model %s has no versions yet. Train one first (lakeline train --date <day>).", name);
+    }
+    return Errors.notFound(
+        "Model %s has no version trained for %s or before (its versions: %s). Train one for that date, or name a version "
+            + "(--model-version N) to score earlier loans with a later model.",
+        name, date, all.stream().map(v -> "v" + v.version() + " of " + v.card().logicalDate()).toList());
+  }
+
+  private ModelVersion best(String name, List<ModelVersion> versions, String metric) {
     boolean lower = LOWER_IS_BETTER.contains(metric);
     ModelVersion best = null;
     java.util.Set<String> known = new java.util.TreeSet<>();
-    for (ModelVersion v : versions(name)) {
+    for (ModelVersion v : versions) {
       Map<String, Double> metrics = v.card().metrics() == null ? Map.of() : v.card().metrics();
       known.addAll(metrics.keySet());
       Double value = metrics.get(metric);

@@ -203,6 +203,34 @@ class ModelRegistryTest {
   }
 
   @Test
+  void latestAndBestForADateChooseAmongTheVersionsTrainedByThen(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    registry.register("m", model, dated("a", "2024-05-06", 0.70));
+    registry.register("m", model, dated("b", "2024-05-13", 0.90));
+    registry.register("m", model, dated("c", "2024-05-20", 0.75));
+    registry.register("m", model, dated("d", null, 0.60)); // trained outside a job: no date, always a candidate
+    java.time.LocalDate may15 = java.time.LocalDate.parse("2024-05-15");
+    assertEquals(4, registry.resolveAsOf("m", "latest", java.time.LocalDate.parse("2024-05-31")).version());
+    assertEquals(4, registry.resolveAsOf("m", "latest", may15).version(), "the undated version counts");
+    assertEquals(2, registry.resolveAsOf("m", "best:areaUnderROC", may15).version());
+    assertEquals(1, registry.resolveAsOf("m", "best:areaUnderROC", java.time.LocalDate.parse("2024-05-12")).version(),
+        "v2 of 05-13 is later than the date");
+    assertEquals(3, registry.resolveAsOf("m", "3", may15).version(), "an exact version is the caller's choice");
+    assertEquals(4, registry.resolve("m", "latest").version());
+
+    ModelRegistry dated = ModelRegistry.open(spark, lh.layout());
+    dated.register("n", model, dated("a", "2024-05-06", 0.70));
+    var early = assertThrows(LakelineException.NotFound.class, () -> dated.resolveAsOf("n", "latest", java.time.LocalDate.parse("2024-05-01")));
+    assertTrue(early.getMessage().contains("no version trained for 2024-05-01 or before")
+        && early.getMessage().contains("v1 of 2024-05-06") && early.getMessage().contains("--model-version"), early.getMessage());
+  }
+
+  private static ModelCard dated(String runKey, String logicalDate, double auc) {
+    return new ModelCard(runKey, "test", Map.of(), Map.of("areaUnderROC", auc), "td", Map.of(), List.of("x"), "label", logicalDate, Map.of());
+  }
+
+  @Test
   void aPromotionDecidesAgainWhenTheAliasMovedWhileItWasDeciding(SparkSession spark, TestLakehouse lh) {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);

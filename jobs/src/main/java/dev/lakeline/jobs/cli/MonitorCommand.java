@@ -23,8 +23,10 @@ import picocli.CommandLine.Option;
     name = "monitor",
     mixinStandardHelpOptions = true,
     description = {
-      "Monitoring of the batch predictions: joins the labels known at --date to the predictions of the runs before it, "
-          + "measures each run's AUC, accuracy, precision and recall (the monitoring_performance table), and shows each "
+      "Monitoring of the batch predictions: joins the labels known at --date (loans issued more than "
+          + "training.label-delay-days before it) to the predictions of the runs before it, leaves out the loans each "
+          + "version was trained on, measures each run's AUC, accuracy, precision and recall (the monitoring_performance "
+          + "table), and shows each "
           + "run's drift against the model's training data (recorded by infer in the monitoring_drift table).",
       "Exit code 3 with --fail-on-alert when a run's features or scores drifted past monitoring.psi-alert."
     })
@@ -99,7 +101,8 @@ final class MonitorCommand extends JobCommand {
     }
     Map<String, LoanMonitoring.RunDrift> drift = new LinkedHashMap<>();
     r.drift().forEach(d -> drift.put(d.runDate() + "/" + d.modelVersion(), d));
-    TextTable t = new TextTable("run", "version", "rows", "labelled", "AUC", "test AUC", "accuracy", "scores PSI", "features at warn / alert");
+    TextTable t = new TextTable(
+        "run", "version", "rows", "labelled", "in training", "AUC", "test AUC", "accuracy", "scores PSI", "features at warn / alert");
     for (LoanMonitoring.RunPerformance p : r.performance()) {
       LoanMonitoring.RunDrift d = drift.get(p.runDate() + "/" + p.modelVersion());
       String scores = "-";
@@ -113,11 +116,14 @@ final class MonitorCommand extends JobCommand {
         features = judged ? warn + " / " + alert : "not judged (few rows)";
       }
       t.row(p.runDate(), "v" + p.modelVersion(), String.format(Locale.ROOT, "%,d", p.rows()),
-          String.format(Locale.ROOT, "%,d", p.labelled()), fixed(p.auc()), fixed(p.testAuc()), fixed(p.accuracy()), scores, features);
+          String.format(Locale.ROOT, "%,d", p.labelled()), String.format(Locale.ROOT, "%,d", p.inTraining()), fixed(p.auc()),
+          fixed(p.testAuc()), fixed(p.accuracy()), scores, features);
     }
     out.println();
     t.print(out);
-    out.println("AUC, accuracy: over the labelled rows (labels known at " + r.date() + "); '-': no labels yet, or one class only.");
+    out.println("AUC, accuracy: over the labelled rows (outcomes known at " + r.date() + ": loans issued before "
+        + r.labelsKnownBefore() + "), not counting those in the version's own training dataset (in training); "
+        + "'-': no labels yet, or one class only.");
   }
 
   private static String fixed(Double v) {

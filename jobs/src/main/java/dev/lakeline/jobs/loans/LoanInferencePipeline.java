@@ -55,7 +55,8 @@ public final class LoanInferencePipeline {
 
   public static Result run(JobContext ctx, LocalDate date) {
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
-    ModelVersion model = ctx.registry().resolve(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION));
+    // latest and best: among the versions trained for this date or before, so a rerun scores with the same model
+    ModelVersion model = ctx.registry().resolveAsOf(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION), date);
     Dataset<Row> features = features(ctx, date);
     // the scores beside every input column: the predictions are a projection, the drift is measured on the inputs
     Dataset<Row> scored =

@@ -156,9 +156,7 @@ public final class LoanMonitoring {
   /** The version's baseline; for a version that has none, one from its training dataset, then kept with it. */
   static DriftBaseline baseline(JobContext ctx, ModelVersion model) {
     return ctx.registry().baseline(model).orElseGet(() -> {
-      TrainingDataset td = ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1).stream()
-          .filter(d -> d.path().equals(model.card().trainingDataset()))
-          .findFirst()
+      TrainingDataset td = trainingDatasetOf(ctx, model)
           .orElseThrow(() -> Errors.notFound(
               "Model %s has no drift baseline and its training dataset %s is gone, so there is nothing to measure drift against. "
                   + "Train a new version (lakeline train --date <day>).", model.label(), model.card().trainingDataset()));
@@ -169,10 +167,21 @@ public final class LoanMonitoring {
     });
   }
 
+  /** The training dataset the version's card names, if it is still there. */
+  static java.util.Optional<TrainingDataset> trainingDatasetOf(JobContext ctx, ModelVersion model) {
+    return ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1).stream()
+        .filter(d -> d.path().equals(model.card().trainingDataset()))
+        .findFirst();
+  }
+
   /** One run's predictions against the labels known later. */
+  /**
+   * One run's realised performance. {@code labelled}: the rows whose outcome is known at the monitoring date and that
+   * are not in the version's own training dataset ({@code inTraining} of them are: scored, never judged).
+   */
   public record RunPerformance(
       String modelName, int modelVersion, LocalDate runDate, long rows, long labelled, long positives, Double auc, Double testAuc,
-      Double accuracy, Double precision, Double recall, Double meanScore) {}
+      Double accuracy, Double precision, Double recall, Double meanScore, long inTraining) {}
 
   /** One column's drift in one run, with the bins it was measured over (the last one holds the nulls). */
   public record DriftRow(FeatureDrift drift, List<String> bins, List<Long> baselineCounts, List<Long> counts) {}
@@ -187,7 +196,7 @@ public final class LoanMonitoring {
   /** What {@code monitor} found: the performance and drift of every run in the window, oldest first. */
   public record Result(
       String modelName, LocalDate date, LocalDate from, List<RunPerformance> performance, List<RunDrift> drift, String performancePath,
-      String driftPath, DriftThresholds thresholds) {
+      String driftPath, DriftThresholds thresholds, LocalDate labelsKnownBefore) {
 
     /** The drift rows at {@code alert}, as "2024-06-30 loan_amount PSI 0.412". */
     public List<String> alerts() {
@@ -204,9 +213,10 @@ public final class LoanMonitoring {
   }
 
   /**
-   * Joins the labels of the loans group as it is now to the predictions of the runs in ({@code date} minus
-   * monitoring.lookback-days, {@code date}], measures each run's realised metrics, writes them to the performance
-   * table (replacing those runs' rows), and reads the runs' drift back.
+   * Joins the labels known at {@code date} — those of the loans issued more than training.label-delay-days before it,
+   * as training takes them — to the predictions of the runs in ({@code date} minus monitoring.lookback-days, {@code
+   * date}], leaves out the loans of each version's own training dataset, measures each run's realised metrics, writes
+   * them to the performance table (replacing those runs' rows), and reads the runs' drift back.
    */
   public static Result run(JobContext ctx, LocalDate date) {
     DriftThresholds t = thresholds(ctx);
@@ -219,15 +229,27 @@ public final class LoanMonitoring {
     }
     String window = String.format("run_date > DATE'%s' AND run_date <= DATE'%s'", from, date);
     Dataset<Row> predictions = ctx.spark().read().format("delta").load(predictionsPath).where(window);
+    // an outcome is known label-delay-days after the loan's issue: the same rule as training's, so a rerun for the same
+    // date judges the same rows whatever has been added to the loans group since
+    LocalDate knownBefore = date.minusDays(ctx.config().get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS));
     Dataset<Row> labels = ctx.featureStore().getFeatureGroup(LoanCatalog.LOANS, 1).read()
+        .where(col("issue_date").lt(lit(Date.valueOf(knownBefore))))
         .select(col("loan_id").as("__loan_id"), col(LoanCatalog.LABEL).as("__label"));
     Dataset<Row> joined = predictions.join(labels, predictions.col("loan_id").equalTo(labels.col("__loan_id")), "left");
+    Dataset<Row> seen = trainingLoans(ctx, modelName, predictions);
+    if (seen != null) {
+      joined = joined.join(seen, joined.col("model_version").equalTo(seen.col("__seen_version"))
+          .and(joined.col("loan_id").equalTo(seen.col("__seen_id"))), "left");
+    } else {
+      joined = joined.withColumn("__seen_id", lit(null));
+    }
     int bins = ScoreDistribution.DEFAULT_BINS;
     List<Row> counts = joined
         .groupBy(
             col("run_date"), col("model_version"),
             ScoreDistribution.bin(col(BatchScorer.SCORE), bins).as("bin"),
-            col("__label").cast("int").as("label"))
+            col("__label").cast("int").as("label"),
+            col("__seen_id").isNotNull().as("seen"))
         .agg(count(lit(1)).as("n"))
         .collectAsList();
     Map<List<Object>, long[][]> byRun = new TreeMap<>((a, b) -> {
@@ -235,12 +257,15 @@ public final class LoanMonitoring {
       return c != 0 ? c : Integer.compare((Integer) a.get(1), (Integer) b.get(1));
     });
     for (Row r : counts) {
-      // per run: [negatives per bin, positives per bin, {unlabelled rows}]
-      long[][] c = byRun.computeIfAbsent(List.of(r.getDate(0), r.getInt(1)), k -> new long[][] {new long[bins], new long[bins], new long[1]});
-      if (r.isNullAt(3)) {
-        c[2][0] += r.getLong(4);
+      // per run: [negatives per bin, positives per bin, {unlabelled rows, rows in the version's training dataset}]
+      long[][] c = byRun.computeIfAbsent(List.of(r.getDate(0), r.getInt(1)), k -> new long[][] {new long[bins], new long[bins], new long[2]});
+      long n = r.getLong(5);
+      if (r.getBoolean(4)) {
+        c[2][1] += n;
+      } else if (r.isNullAt(3)) {
+        c[2][0] += n;
       } else {
-        c[r.getInt(3) >= 1 ? 1 : 0][r.isNullAt(2) ? 0 : r.getInt(2)] += r.getLong(4);
+        c[r.getInt(3) >= 1 ? 1 : 0][r.isNullAt(2) ? 0 : r.getInt(2)] += n;
       }
     }
     List<RunPerformance> performance = new ArrayList<>();
@@ -250,7 +275,7 @@ public final class LoanMonitoring {
       LocalDate runDate = ((Date) e.getKey().get(0)).toLocalDate();
       int version = (Integer) e.getKey().get(1);
       ScoreDistribution s = new ScoreDistribution(bins, e.getValue()[0], e.getValue()[1]);
-      RunPerformance p = performance(modelName, version, runDate, s, e.getValue()[2][0],
+      RunPerformance p = performance(modelName, version, runDate, s, e.getValue()[2][0], e.getValue()[2][1],
           testAuc.computeIfAbsent(version, v -> ctx.registry().get(modelName, v).card().metrics().get("areaUnderROC")));
       performance.add(p);
       rows.add(RowFactory.create(
@@ -269,12 +294,12 @@ public final class LoanMonitoring {
     }
     String driftPath = ctx.layout().system(DRIFT_TABLE);
     List<RunDrift> drift = readDrift(ctx, modelName, window, t);
-    return new Result(modelName, date, from, performance, drift, performancePath, driftPath, t);
+    return new Result(modelName, date, from, performance, drift, performancePath, driftPath, t, knownBefore);
   }
 
   /** The run's realised metrics: AUC and the test AUC of its version; accuracy, precision and recall at 0.5. */
   static RunPerformance performance(
-      String modelName, int version, LocalDate runDate, ScoreDistribution s, long unlabelled, Double testAuc) {
+      String modelName, int version, LocalDate runDate, ScoreDistribution s, long unlabelled, long inTraining, Double testAuc) {
     long neg = s.totalNegatives();
     long pos = s.totalPositives();
     long labelled = neg + pos;
@@ -294,7 +319,28 @@ public final class LoanMonitoring {
       }
       mean = sum / labelled;
     }
-    return new RunPerformance(modelName, version, runDate, labelled + unlabelled, labelled, pos, auc, testAuc, accuracy, precision, recall, mean);
+    return new RunPerformance(
+        modelName, version, runDate, labelled + unlabelled + inTraining, labelled, pos, auc, testAuc, accuracy, precision, recall, mean,
+        inTraining);
+  }
+
+  /**
+   * The loans of the training datasets of the versions that scored runs in the window, as (__seen_version, __seen_id);
+   * null when none of those versions names a training dataset that is there. A version judged on its own training
+   * rows would look as good as its test split says, or better.
+   */
+  private static Dataset<Row> trainingLoans(JobContext ctx, String modelName, Dataset<Row> predictions) {
+    Dataset<Row> seen = null;
+    for (Row r : predictions.select("model_version").distinct().collectAsList()) {
+      int version = r.getInt(0);
+      java.util.Optional<TrainingDataset> td = trainingDatasetOf(ctx, ctx.registry().get(modelName, version));
+      if (td.isEmpty()) {
+        continue;
+      }
+      Dataset<Row> ids = td.get().read().select(lit(version).as("__seen_version"), col("loan_id").as("__seen_id")).distinct();
+      seen = seen == null ? ids : seen.unionByName(ids);
+    }
+    return seen;
   }
 
   /** The runs' drift; each status from the PSI and this job's thresholds (they may have changed since inference). */

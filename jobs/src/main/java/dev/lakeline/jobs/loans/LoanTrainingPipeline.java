@@ -58,7 +58,7 @@ public final class LoanTrainingPipeline {
     Optional<ModelVersion> existing = registry.findByRunKey(modelName, runKey);
     if (existing.isPresent()) {
       ctx.summary().progress("model %s was already trained from these inputs; reusing it", existing.get().label());
-      return new Result(existing.get(), td, true, promote(ctx, existing.get()));
+      return new Result(existing.get(), td, true, promoteReused(ctx, existing.get()));
     }
     Trainer.Trained trained =
         Trainer.train(modelInputs(td.train()), modelInputs(td.test()), spec);
@@ -82,6 +82,29 @@ public final class LoanTrainingPipeline {
   }
 
   /** Moves {@code training.promote-alias} to the version if its AUC passes and beats the alias's version; null if none. */
+  /**
+   * A rerun that reuses its version promotes it only if the alias never pointed at it: a first run that stopped before
+   * promoting is finished, but an alias moved away from the version since (a rollback by hand) stays where it is.
+   */
+  private static Promotion promoteReused(JobContext ctx, ModelVersion version) {
+    String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
+    if (alias == null || alias.isBlank()) {
+      return null;
+    }
+    String name = alias.trim();
+    boolean pointedAtIt = ctx.registry().aliasLog(version.name()).stream()
+        .anyMatch(m -> m.alias().equals(name) && Integer.valueOf(version.version()).equals(m.version()));
+    Integer now = ctx.registry().aliases(version.name()).get(name);
+    if (!pointedAtIt || (now != null && now == version.version())) {
+      return promote(ctx, version);
+    }
+    Promotion p = new Promotion(name, false, String.format(
+        "%s stays %s: it was moved away from %s after this version was promoted; a rerun does not move it back",
+        name, now == null ? "unset" : "v" + now, version.label()));
+    ctx.summary().progress("%s", p.reason());
+    return p;
+  }
+
   private static Promotion promote(JobContext ctx, ModelVersion version) {
     String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
     if (alias == null || alias.isBlank()) {

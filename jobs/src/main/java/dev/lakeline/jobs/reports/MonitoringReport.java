@@ -46,7 +46,7 @@ public final class MonitoringReport {
         "td.ok{background:#e8f5e9}td.warn{background:#fff3cd}td.alert{background:#f8d7da}td.few_rows{color:#888;background:#f4f4f4}td.none{color:#bbb}");
     h.append("<h1>Monitoring of ").append(ReportPages.esc(r.modelName())).append("</h1>\n<table>");
     ReportPages.row(h, "runs", "after " + r.from() + " up to " + r.date());
-    ReportPages.row(h, "labels", "as known at " + r.date() + " (feature group loans)");
+    ReportPages.row(h, "labels", "as known at " + r.date() + ": loans issued before " + r.labelsKnownBefore() + " (feature group loans)");
     ReportPages.row(h, "drift thresholds", String.format(Locale.ROOT,
         "PSI %.2f warn, %.2f alert (population stability index against the model version's training data); batches under %,d rows "
             + "are not judged", r.thresholds().warn(), r.thresholds().alert(), r.thresholds().minRows()));
@@ -63,13 +63,13 @@ public final class MonitoringReport {
 
   private static void performance(StringBuilder h, List<RunPerformance> runs) {
     h.append("<h2>Predictions against the labels</h2>\n<table><tr><th>run</th><th>version</th><th>rows</th><th>labelled</th>"
-        + "<th>positives</th><th>AUC</th><th>test AUC</th><th>accuracy</th><th>precision</th><th>recall</th><th>mean score</th></tr>");
+        + "<th>in training</th><th>positives</th><th>AUC</th><th>test AUC</th><th>accuracy</th><th>precision</th><th>recall</th><th>mean score</th></tr>");
     DefaultCategoryDataset auc = new DefaultCategoryDataset();
     for (RunPerformance p : runs) {
       String run = p.runDate() + (runs.stream().filter(q -> q.runDate().equals(p.runDate())).count() > 1 ? " v" + p.modelVersion() : "");
       h.append("<tr><td>").append(p.runDate()).append("</td><td>v").append(p.modelVersion()).append("</td>")
           .append(num(String.format(Locale.ROOT, "%,d", p.rows()))).append(num(String.format(Locale.ROOT, "%,d", p.labelled())))
-          .append(num(String.format(Locale.ROOT, "%,d", p.positives()))).append(num(fixed(p.auc()))).append(num(fixed(p.testAuc())))
+          .append(num(String.format(Locale.ROOT, "%,d", p.inTraining()))).append(num(String.format(Locale.ROOT, "%,d", p.positives()))).append(num(fixed(p.auc()))).append(num(fixed(p.testAuc())))
           .append(num(fixed(p.accuracy()))).append(num(fixed(p.precision()))).append(num(fixed(p.recall())))
           .append(num(fixed(p.meanScore()))).append("</tr>");
       if (p.auc() != null) {
@@ -79,8 +79,9 @@ public final class MonitoringReport {
         auc.addValue(p.testAuc(), "test AUC of the version", run);
       }
     }
-    h.append("</table>\n<p>Labelled: rows whose outcome is known at the monitoring date; the metrics count only those. "
-        + "A run too recent for its loans to have outcomes shows '-'.</p>\n");
+    h.append("</table>\n<p>Labelled: rows whose outcome is known at the monitoring date (loans issued more than "
+        + "training.label-delay-days before it); the metrics count only those. In training: rows of loans in the version's "
+        + "own training dataset, never judged. A run too recent for its loans to have outcomes shows '-'.</p>\n");
     if (runs.stream().anyMatch(p -> p.auc() != null)) {
       JFreeChart chart = ChartFactory.createLineChart("AUC per run", "run", "AUC", auc, PlotOrientation.VERTICAL, true, false, false);
       CategoryPlot plot = chart.getCategoryPlot();

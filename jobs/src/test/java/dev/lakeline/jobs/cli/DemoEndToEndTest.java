@@ -207,10 +207,30 @@ class DemoEndToEndTest {
   @Test
   @Order(8)
   void monitoringJoinsTheLabelsThatArrivedToEarlierPredictions(@TempDir Path dir) throws java.io.IOException {
-    // a month earlier: every loan of that run has its outcome by the demo's date
-    Cli infer = Cli.run("infer", "--date", "2024-05-31", "--run-id", "infer-may", "--lakehouse", root.toString(), "--config",
-        CommonOptions.BUNDLED_CONFIG);
+    String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
+    // a model trained at the end of April (on loans issued before 2024-03-31) scores May's loans, whose outcomes are
+    // known at the demo's date for those issued before 2024-05-31 (30 days of label delay)
+    Cli train = Cli.run(concat(new String[] {"train", "--date", "2024-04-30", "--set", "training.promote-alias="}, lake));
+    assertEquals(0, train.exitCode(), train.err() + train.out());
+    assertTrue(train.out().contains("registered loan_default v2"), train.out());
+    // v1 scores April's loans, which its own training dataset holds: monitored, never judged
+    Cli april = Cli.run(concat(new String[] {"infer", "--date", "2024-04-30", "--model-version", "1"}, lake));
+    assertEquals(0, april.exitCode(), april.err() + april.out());
+    Cli infer = Cli.run(concat(new String[] {"infer", "--date", "2024-05-31", "--model-version", "2", "--run-id", "infer-may"}, lake));
     assertEquals(0, infer.exitCode(), infer.err() + infer.out());
+    // in mid-June only the outcomes of the loans issued before 05-16 are known: a rerun for that date judges those alone,
+    // whatever the loans group holds by now
+    Cli midJune = Cli.run(concat(new String[] {"monitor", "--date", "2024-06-15"}, lake));
+    assertEquals(0, midJune.exitCode(), midJune.err() + midJune.out());
+    long knownMidJune = spark.read().format("delta").load(layout.predictions("loan_default"))
+        .where("run_date = DATE'2024-05-31' AND issue_date < DATE'2024-05-16'")
+        .join(spark.read().format("delta").load(layout.featureGroup("loans", 1)).where("is_default IS NOT NULL").select("loan_id"), "loan_id")
+        .count();
+    Row mayMidJune = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE))
+        .where("run_date = DATE'2024-05-31'").first();
+    assertEquals(knownMidJune, mayMidJune.getLong(mayMidJune.fieldIndex("labelled")));
+    assertTrue(knownMidJune > 0, "some of May's loans are old enough by mid-June");
+
     Path page = dir.resolve("monitoring.html");
     Cli monitor = Cli.run("monitor", "--date", DATE, "--report", page.toString(), "--run-id", "monitor-june", "--lakehouse",
         root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
@@ -220,29 +240,45 @@ class DemoEndToEndTest {
     assertEquals("infer-may", lastRunId(layout.system(LoanMonitoring.DRIFT_TABLE)));
     assertEquals("monitor-june", lastRunId(layout.system(LoanMonitoring.PERFORMANCE_TABLE)));
 
-    // the oracle: the predictions joined to the loans' labels here, and MLlib's AUC on the raw scores
+    // the oracle: May's predictions joined to the outcomes known at the demo's date (loans issued before 05-31), and
+    // MLlib's AUC on the raw scores
+    Dataset<Row> loans = spark.read().format("delta").load(layout.featureGroup("loans", 1));
     Dataset<Row> labelled = spark.read().format("delta").load(layout.predictions("loan_default"))
         .where("run_date = DATE'2024-05-31'")
-        .join(spark.read().format("delta").load(layout.featureGroup("loans", 1)).select("loan_id", "is_default"), "loan_id")
+        .join(loans.where("issue_date < DATE'2024-05-31'").select("loan_id", "is_default"), "loan_id")
         .where("is_default IS NOT NULL")
         .selectExpr("score", "CAST(is_default AS DOUBLE) AS label");
     long expectedLabelled = labelled.count();
     double auc = new BinaryClassificationEvaluator().setRawPredictionCol("score").setLabelCol("label").evaluate(labelled);
     assertTrue(expectedLabelled > 30, "labelled loans of the earlier run: " + expectedLabelled);
+    Dataset<Row> predictions = spark.read().format("delta").load(layout.predictions("loan_default"));
+    long may = predictions.where("run_date = DATE'2024-05-31'").count();
+    assertTrue(knownMidJune < expectedLabelled, "more outcomes at the end of June: " + knownMidJune + ", " + expectedLabelled);
 
     Dataset<Row> performance = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
     Row earlier = performance.where("run_date = DATE'2024-05-31'").first();
+    assertEquals(2, earlier.getInt(earlier.fieldIndex("model_version")));
+    assertEquals(may, earlier.getLong(earlier.fieldIndex("rows")));
     assertEquals(expectedLabelled, earlier.getLong(earlier.fieldIndex("labelled")));
     assertEquals(auc, earlier.getDouble(earlier.fieldIndex("auc")), 0.01, "AUC from the score bins against MLlib's on the raw scores");
+    // April's loans are in v1's training dataset: their outcomes are known, but they are not v1's to be judged on
+    Row aprilRow = performance.where("run_date = DATE'2024-04-30'").first();
+    long aprilLoans = predictions.where("run_date = DATE'2024-04-30'").count();
+    assertTrue(aprilLoans > 30, "April's run: " + aprilLoans);
+    assertEquals(aprilLoans, aprilRow.getLong(aprilRow.fieldIndex("rows")));
+    assertEquals(0, aprilRow.getLong(aprilRow.fieldIndex("labelled")), "v1 is not judged on the loans it was trained on");
+    assertTrue(aprilRow.isNullAt(aprilRow.fieldIndex("auc")));
     Row latest = performance.where("run_date = DATE'2024-06-30'").first();
     assertEquals(0, latest.getLong(latest.fieldIndex("labelled")), "the demo's own run is too recent for outcomes");
     assertTrue(latest.isNullAt(latest.fieldIndex("auc")));
-    assertTrue(monitor.out().matches("(?s).*\\n2024-05-31 +v1 +[0-9,]+ +" + expectedLabelled + " +0\\.[0-9]{3} +0\\.[0-9]{3} .*"), monitor.out());
+    assertTrue(monitor.out().matches("(?s).*\\n2024-05-31 +v2 +[0-9,]+ +" + expectedLabelled + " +0 +0\\.[0-9]{3} +0\\.[0-9]{3} .*"), monitor.out());
+    assertTrue(monitor.out().matches(String.format("(?s).*\\n2024-04-30 +v1 +%,d +0 +%,d +- .*", aprilLoans, aprilLoans)), monitor.out());
+    assertTrue(monitor.out().contains("loans issued before 2024-05-31"), monitor.out());
 
     String html = java.nio.file.Files.readString(page);
     List<String> charts = HtmlCharts.of(html);
     assertEquals(List.of("AUC per run", "score by bin"), charts.subList(0, 2), charts.toString());
-    assertTrue(html.contains("<th>2024-05-31 v1</th><th>2024-06-30 v1</th>"), "one drift column per run");
+    assertTrue(html.contains("<th>2024-04-30 v1</th><th>2024-05-31 v2</th><th>2024-06-30 v1</th>"), "one drift column per run");
 
     Cli again = Cli.run("monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
     assertTrue(again.out().contains("(unchanged"), again.out());
@@ -284,7 +320,8 @@ class DemoEndToEndTest {
     String kept = java.nio.file.Files.readString(file);
     java.nio.file.Files.delete(file);
     Map<String, Long> before = snapshot();
-    Cli infer = Cli.run("infer", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    Cli infer = Cli.run("infer", "--date", DATE, "--model-version", "1", "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
     assertEquals(0, infer.exitCode(), infer.err() + infer.out());
     assertTrue(infer.out().contains("has no drift baseline yet; profiling its training dataset"), infer.out());
     assertEquals(kept, java.nio.file.Files.readString(file), "profiled again from the same training dataset: the same baseline");
@@ -293,6 +330,29 @@ class DemoEndToEndTest {
 
   @Test
   @Order(11)
+  void aRerunOfATrainingDoesNotUndoARollbackByHand() {
+    String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
+    ModelRegistry registry = ModelRegistry.open(spark, layout);
+    double auc1 = registry.get("loan_default", 1).card().metrics().get("areaUnderROC");
+    double auc2 = registry.get("loan_default", 2).card().metrics().get("areaUnderROC");
+    int better = auc1 >= auc2 ? 1 : 2;
+    int worse = 3 - better;
+    // the better version is promoted, then rolled back by hand to the other
+    assertEquals(0, Cli.run(concat(new String[] {"models", "alias", "loan_default", "champion", "" + better}, lake)).exitCode());
+    Cli rollback = Cli.run(concat(new String[] {"models", "alias", "loan_default", "champion", "" + worse, "--reason", "rollback"}, lake));
+    assertEquals(0, rollback.exitCode(), rollback.err());
+    int moves = registry.aliasLog("loan_default").size();
+    // the better version's training runs again (an Airflow retry): it reuses its version and leaves the alias alone
+    Cli rerun = Cli.run(concat(new String[] {"train", "--date", better == 1 ? DATE : "2024-04-30"}, lake));
+    assertEquals(0, rerun.exitCode(), rerun.err() + rerun.out());
+    assertTrue(rerun.out().contains("already trained from these inputs"), rerun.out());
+    assertTrue(rerun.out().contains("champion stays v" + worse + ": it was moved away from loan_default v" + better), rerun.out());
+    assertEquals(Map.of("champion", worse), registry.aliases("loan_default"));
+    assertEquals(moves, registry.aliasLog("loan_default").size(), "nothing logged");
+  }
+
+  @Test
+  @Order(12)
   void maintenanceCompactsAndVacuumsWhileTheTrainingDatasetStaysRecreatable(@TempDir Path dir) {
     String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
     String loans = layout.featureGroup("loans", 1);
