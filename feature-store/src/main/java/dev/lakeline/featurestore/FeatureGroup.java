@@ -8,7 +8,6 @@ import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.delta.StagedAppend;
 import dev.lakeline.core.delta.WriteMode;
 import dev.lakeline.validation.Expectation;
-import dev.lakeline.validation.ExpectationSuite;
 import dev.lakeline.validation.Decision;
 import dev.lakeline.validation.Gate;
 import dev.lakeline.validation.GateResult;
@@ -100,6 +99,7 @@ public final class FeatureGroup {
       add.add("`" + f.name().replace("`", "``") + "` " + type.sql());
       defaults.put(f.name(), f.defaultSql());
     }
+    requireNoQuarantineColumn(spec, features.stream().map(NewFeature::name).toList());
     if (!add.isEmpty()) {
       spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + String.join(", ", add) + ")");
     }
@@ -222,14 +222,16 @@ public final class FeatureGroup {
 
   /**
    * Commits {@code batch} through the gate: the schema must match the group's, the key contract and the suite
-   * run in one Deequ pass, the policy decides (STRICT rejects, ALWAYS commits and records, QUARANTINE commits the
-   * passing rows and holds the others back in the group's quarantine table), then one idempotent Delta commit
+   * run in one Deequ pass, a broken key contract rejects the batch whatever the policy, and the policy decides on
+   * the suite (STRICT rejects, ALWAYS commits and records, QUARANTINE commits the passing rows and holds the others
+   * back in the group's quarantine table, replacing the batch's earlier rows there), then one idempotent Delta commit
    * that records the batch, run and report ids. Every batch leaves a validation report.
    *
    * @throws dev.lakeline.core.LakelineException.DataRejected when the policy rejects the batch: nothing is written
    *     to the group (the report is)
    */
   public InsertResult insert(Dataset<Row> batch, InsertOptions options) {
+    requireNoQuarantineColumn(spec, Arrays.asList(schema.fieldNames()));
     // every attempt leaves its own report (a rejected try and the rerun that succeeds are both evidence)
     String reportId =
         ValidationReport.idFor(spec.name(), spec.version(), options.batchId(), options.runId()) + "-"
@@ -248,7 +250,7 @@ public final class FeatureGroup {
           return inPass.get();
         }
       }
-      try (GateResult gate = Gate.evaluate(staging.rows(), gateSuite(), spec.policy())) {
+      try (GateResult gate = Gate.evaluate(staging.rows(), keyContract(), spec.suite(), spec.policy())) {
         return record(gate, options, reportId, metadata, pending, null, accepted -> DeltaCommits.commit(spark, request(accepted, options, metadata), gate.acceptedFingerprint()));
       }
     }
@@ -263,7 +265,7 @@ public final class FeatureGroup {
    */
   private Optional<InsertResult> insertInWritePass(
       Staging staging, InsertOptions options, String reportId, Map<String, String> metadata, PendingReport pending) {
-    Optional<WriteGate> prepared = WriteGate.prepare(staging.rows(), gateSuite(), spec.policy());
+    Optional<WriteGate> prepared = WriteGate.prepare(staging.rows(), keyContract(), spec.suite(), spec.policy());
     if (prepared.isEmpty()) {
       return Optional.empty();
     }
@@ -332,17 +334,20 @@ public final class FeatureGroup {
     if (gate.acceptedCount() > 0 || gate.quarantinedCount() == 0) {
       committed = commit.apply(gate.accepted()); // on a failure, the caller's close drops the pending report
     }
+    // the batch's slice of the quarantine holds its latest committed verdict: a rerun replaces it, never
+    // duplicates it, and a rerun that holds nothing back empties it
     if (gate.quarantinedCount() > 0) {
       Dataset<Row> held =
           gate.quarantined()
-              .withColumn("batch_id", functions.lit(options.batchId()))
-              .withColumn("report_id", functions.lit(report.reportId()))
-              .withColumn("run_id", functions.lit(options.runId()).cast("string"));
-      // the batch's slice of the quarantine holds its latest verdict: a rerun replaces it, never duplicates it
+              .withColumn(BATCH_ID, functions.lit(options.batchId()))
+              .withColumn(REPORT_ID, functions.lit(report.reportId()))
+              .withColumn(RUN_ID, functions.lit(options.runId()).cast("string"));
       ensureQuarantineTable(held.schema());
       String slice = "batch_id = '" + options.batchId().replace("\\", "\\\\").replace("'", "\\'") + "'";
       DeltaCommits.commit(
           spark, CommitRequest.replaceWhere(quarantinePath(), held, slice, "quarantine:" + options.batchId()).withMetadata(metadata));
+    } else if (gate.policy() == dev.lakeline.validation.IngestionPolicy.QUARANTINE && DeltaCommits.exists(spark, quarantinePath())) {
+      DeltaTable.forPath(spark, quarantinePath()).delete(functions.col(BATCH_ID).equalTo(options.batchId()));
     }
     Long version = committed == null ? null : committed.version();
     if (early && expectedVersion.equals(version) && !committed.skipped()) {
@@ -369,12 +374,51 @@ public final class FeatureGroup {
     return layout.quarantine(spec.name(), spec.version());
   }
 
-  /** Creates the quarantine table up front when the group's column names need Delta's column mapping. */
+  /**
+   * Creates the quarantine table up front when the group's column names need Delta's column mapping, and adds
+   * to an existing one the features added to the group since it was created ({@link #addFeatures}): its older
+   * rows have them null.
+   */
   private void ensureQuarantineTable(StructType heldSchema) {
-    if (FeatureStore.needsColumnMapping(heldSchema) && !DeltaCommits.exists(spark, quarantinePath())) {
+    boolean exists = DeltaCommits.exists(spark, quarantinePath());
+    if (FeatureStore.needsColumnMapping(heldSchema) && !exists) {
       FeatureStore.withColumnMappingIfNeeded(
               DeltaTable.createIfNotExists(spark).location(quarantinePath()).addColumns(heldSchema), heldSchema)
           .execute();
+    } else if (exists) {
+      List<String> has = Arrays.asList(DeltaTable.forPath(spark, quarantinePath()).toDF().schema().fieldNames());
+      List<String> add = new ArrayList<>();
+      for (StructField f : heldSchema.fields()) {
+        if (!has.contains(f.name())) {
+          add.add("`" + f.name().replace("`", "``") + "` " + f.dataType().sql());
+        }
+      }
+      if (!add.isEmpty()) {
+        spark.sql("ALTER TABLE " + DeltaCommits.sqlName(quarantinePath()) + " ADD COLUMNS (" + String.join(", ", add) + ")");
+      }
+    }
+  }
+
+  /** The columns the quarantine table adds to every held-back row, besides the gate's {@code failed_expectations}. */
+  static final String BATCH_ID = "batch_id";
+  static final String REPORT_ID = "report_id";
+  static final String RUN_ID = "run_id";
+
+  /**
+   * A QUARANTINE group's columns may not share a name with those its quarantine table adds (they would be
+   * overwritten there): a configuration error naming the column.
+   */
+  static void requireNoQuarantineColumn(FeatureGroupSpec spec, List<String> columns) {
+    if (spec.policy() != dev.lakeline.validation.IngestionPolicy.QUARANTINE) {
+      return;
+    }
+    for (String reserved : List.of(BATCH_ID, REPORT_ID, RUN_ID, GateResult.FAILED_EXPECTATIONS)) {
+      if (columns.contains(reserved)) {
+        throw Errors.config(
+            "Feature group %s has policy QUARANTINE and a column named '%s', which its quarantine table adds to every "
+                + "held-back row (with %s, %s, %s and %s). Rename the column, or use policy STRICT or ALWAYS.",
+            spec.label(), reserved, GateResult.FAILED_EXPECTATIONS, BATCH_ID, REPORT_ID, RUN_ID);
+      }
     }
   }
 
@@ -402,11 +446,12 @@ public final class FeatureGroup {
     return keys;
   }
 
-  /** The group's suite plus the key contract: key columns never null, key (+ event time) unique. */
-  ExpectationSuite gateSuite() {
-    List<Expectation> all = new ArrayList<>(Expectation.primaryKey(mergeKeys()));
-    all.addAll(spec.suite().expectations());
-    return spec.suite().withExpectations(all);
+  /**
+   * The key contract: key columns (and the event time) never null, key + event time unique. The gate checks it in
+   * the suite's run, and a batch that breaks it is rejected whatever the policy.
+   */
+  List<Expectation> keyContract() {
+    return Expectation.primaryKey(mergeKeys());
   }
 
 

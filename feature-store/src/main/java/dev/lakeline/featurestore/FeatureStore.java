@@ -90,6 +90,7 @@ public final class FeatureStore {
       requireColumn(spec, schema, spec.eventTime(), "event time");
     }
     spec.partitionColumns().forEach(c -> requireColumn(spec, schema, c, "partition"));
+    FeatureGroup.requireNoQuarantineColumn(spec, java.util.Arrays.asList(schema.fieldNames()));
     // a suite that does not fit the schema fails here, before anything is created, not at the first batch
     dev.lakeline.validation.Validator.check(spark, schema, spec.suite());
     String path = layout.featureGroup(spec.name(), spec.version());

@@ -86,4 +86,32 @@ class IngestionPolicyTest {
     assertEquals(3, g.read().count());
     assertEquals(1, g.quarantined().count(), "a replay quarantines nothing twice");
   }
+
+  private static Dataset<Row> badKeys(SparkSession spark) {
+    return spark.sql(
+        "SELECT CAST(id AS STRING) AS id, CAST(ts AS TIMESTAMP) AS ts, CAST(amount AS DOUBLE) AS amount FROM VALUES "
+            + "('a', '2024-01-01 00:00:00', 5.0), ('a', '2024-01-01 00:00:00', 6.0), (NULL, '2024-01-01 00:00:00', 7.0) "
+            + "AS t(id, ts, amount)");
+  }
+
+  @Test
+  void theKeyContractRejectsTheBatchWhateverThePolicy(SparkSession spark, TestLakehouse lh) {
+    for (IngestionPolicy policy : List.of(IngestionPolicy.ALWAYS, IngestionPolicy.QUARANTINE)) {
+      FeatureGroup g = FeatureStore.open(spark, lh.layout()).createFeatureGroup(
+          FeatureGroupSpec.of("keys_" + policy.name().toLowerCase(), List.of("id"), "ts")
+              .withSuite(new ExpectationSuite("none", List.of(), policy)),
+          badKeys(spark).schema());
+      for (InsertOptions options : List.of(InsertOptions.append("b1"), InsertOptions.upsert("b2"))) {
+        var e = assertThrows(LakelineException.DataRejected.class, () -> g.insert(badKeys(spark), options), policy + " " + options.mode());
+        assertTrue(e.getMessage().contains("key") && e.getMessage().contains("Nothing was written"), e.getMessage());
+        assertTrue(e.getMessage().contains("expect_column_values_to_not_be_null(id)"), e.getMessage());
+        assertTrue(e.getMessage().contains("expect_compound_columns_to_be_unique(id, ts)"), e.getMessage());
+      }
+      assertEquals(0, g.deltaVersion(), policy + ": nothing reached the table");
+      assertEquals(0, g.quarantined().count(), policy + ": nothing was held back either");
+      List<ValidationReport> reports = g.validationHistory(10);
+      assertEquals(2, reports.size());
+      assertTrue(reports.stream().allMatch(r -> r.decision() == Decision.REJECTED && r.deltaVersion() == null));
+    }
+  }
 }

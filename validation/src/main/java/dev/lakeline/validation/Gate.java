@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 
 import dev.lakeline.core.Errors;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -28,7 +29,10 @@ import org.apache.spark.storage.StorageLevel;
  *       if one of error severity fails, the batch is {@link Decision#REJECTED}.
  * </ul>
  *
- * Warnings never reject or quarantine. A rejected batch comes back whole in {@link GateResult#quarantined()},
+ * Warnings never reject or quarantine. A <em>contract</em> (a primary key's expectations, {@link
+ * Expectation#primaryKey}) is checked in the same run, but it is no part of what the policy weighs: if one of its
+ * expectations fails, the batch is {@link Decision#REJECTED} whatever the policy (a null or duplicate key cannot be
+ * committed, nor fixed by holding rows back). A rejected batch comes back whole in {@link GateResult#quarantined()},
  * so that the caller can keep it; accepted + quarantined always equals the batch (checked).
  */
 public final class Gate {
@@ -40,14 +44,42 @@ public final class Gate {
   }
 
   public static GateResult evaluate(Dataset<Row> stagedBatch, ExpectationSuite suite, IngestionPolicy policy) {
-    requireNoReservedColumn(stagedBatch);
-    return decide(Validation.run(stagedBatch, suite, true), policy);
+    return evaluate(stagedBatch, List.of(), suite, policy);
   }
 
-  /** The policy's decision on a validation outcome (however its scan ran). */
-  static GateResult decide(Validation.Outcome outcome, IngestionPolicy policy) {
+  /**
+   * Decides on {@code contract} and {@code suite} in one run: a failed contract expectation rejects the batch
+   * whatever the policy; the policy decides on the suite. The report lists the contract's expectations first.
+   */
+  public static GateResult evaluate(
+      Dataset<Row> stagedBatch, List<Expectation> contract, ExpectationSuite suite, IngestionPolicy policy) {
+    requireNoReservedColumn(stagedBatch);
+    return decide(Validation.run(stagedBatch, withContract(contract, suite), true), policy, contract.size());
+  }
+
+  /** The suite with the contract's expectations before its own. */
+  static ExpectationSuite withContract(List<Expectation> contract, ExpectationSuite suite) {
+    if (contract.isEmpty()) {
+      return suite;
+    }
+    List<Expectation> all = new ArrayList<>(contract);
+    all.addAll(suite.expectations());
+    return suite.withExpectations(all);
+  }
+
+  /**
+   * The decision on a validation outcome (however its scan ran): the first {@code contract} results are the
+   * contract's, which reject the batch when one fails; the policy decides on the others.
+   */
+  static GateResult decide(Validation.Outcome outcome, IngestionPolicy policy, int contract) {
     ValidationResult result = outcome.result();
     long rows = result.rowCount();
+    List<String> broken =
+        result.results().subList(0, contract).stream().filter(ExpectationResult::failedAsError).map(ExpectationResult::label).toList();
+    if (!broken.isEmpty()) {
+      return rejected(outcome, policy, "the key contract failed (" + String.join("; ", broken) + "): a key must be present and "
+          + "unique whatever the policy");
+    }
     List<ExpectationResult> errors = result.errors();
     List<ExpectationResult> batchErrors = errors.stream().filter(r -> !r.rowLevel()).toList();
     return switch (policy) {

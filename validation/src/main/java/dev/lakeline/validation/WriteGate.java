@@ -46,6 +46,8 @@ public final class WriteGate implements AutoCloseable {
   private static final long METRICS_WAIT_SECONDS = 60;
 
   private final IngestionPolicy policy;
+  /** How many of the suite's first expectations are the contract (see {@link Gate#decide}). */
+  private final int contract;
   private final Validation.Prepared prepared;
   private final DeequRunner.Observed deequ;
   private final List<Integer> sharedItems;
@@ -57,9 +59,10 @@ public final class WriteGate implements AutoCloseable {
   private final int[] slots;
 
   private WriteGate(
-      SparkSession spark, IngestionPolicy policy, Validation.Prepared prepared, List<Integer> sharedItems,
+      SparkSession spark, IngestionPolicy policy, int contract, Validation.Prepared prepared, List<Integer> sharedItems,
       List<Integer> keyItems) {
     this.policy = policy;
+    this.contract = contract;
     this.prepared = prepared;
     this.sharedItems = sharedItems;
     this.keyItems = keyItems;
@@ -103,13 +106,22 @@ public final class WriteGate implements AutoCloseable {
    * fit the write's pass, or empty when they do not (then use {@link Gate#evaluate}).
    */
   public static Optional<WriteGate> prepare(Dataset<Row> stagedBatch, ExpectationSuite suite, IngestionPolicy policy) {
+    return prepare(stagedBatch, List.of(), suite, policy);
+  }
+
+  /**
+   * As {@link #prepare(Dataset, ExpectationSuite, IngestionPolicy)}, with a contract that rejects the batch
+   * whatever the policy (see {@link Gate#evaluate(Dataset, List, ExpectationSuite, IngestionPolicy)}).
+   */
+  public static Optional<WriteGate> prepare(
+      Dataset<Row> stagedBatch, List<Expectation> contract, ExpectationSuite suite, IngestionPolicy policy) {
     Gate.requireNoReservedColumn(stagedBatch);
     if (policy == IngestionPolicy.QUARANTINE) {
       return Optional.empty();
     }
     // no content fingerprint: the staged files are the batch, and a replay computes it from them (see
     // ContentFingerprint.deferred), so the write does not hash every row for the rare replay
-    Validation.Prepared prepared = Validation.prepare(stagedBatch, suite, false);
+    Validation.Prepared prepared = Validation.prepare(stagedBatch, Gate.withContract(contract, suite), false);
     List<Integer> shared = new ArrayList<>();
     List<Integer> keys = new ArrayList<>();
     for (int i = 0; i < prepared.items().size(); i++) {
@@ -122,7 +134,7 @@ public final class WriteGate implements AutoCloseable {
         return Optional.empty();
       }
     }
-    WriteGate gate = new WriteGate(stagedBatch.sparkSession(), policy, prepared, shared, keys);
+    WriteGate gate = new WriteGate(stagedBatch.sparkSession(), policy, contract.size(), prepared, shared, keys);
     if (!DeequRunner.preconditionsHold(gate.deequ, prepared.view().schema())) {
       gate.close();
       return Optional.empty();
@@ -184,7 +196,7 @@ public final class WriteGate implements AutoCloseable {
       }
     }
     Validation.Outcome outcome = prepared.finish(new DeequRunner.Result(rows, List.of(all)));
-    return Optional.of(Gate.decide(outcome, policy));
+    return Optional.of(Gate.decide(outcome, policy, contract));
   }
 
   /** Stops listening for the observation. */

@@ -189,4 +189,27 @@ class GateTest {
     Dataset<Row> odd = batch(spark).withColumnRenamed("grade", GateResult.FAILED_EXPECTATIONS);
     assertThrows(LakelineException.ConfigError.class, () -> Gate.evaluate(odd, suite(POSITIVE), IngestionPolicy.QUARANTINE));
   }
+
+  @Test
+  void aBrokenContractRejectsWhateverThePolicyWhileTheSuiteIsWeighedByIt(SparkSession spark) {
+    Dataset<Row> dup = frame(spark, "id INT, amount INT, grade STRING", row(1, 100, "A"), row(1, 5, "A"), row(2, 7, "B"))
+        .persist(StorageLevel.MEMORY_ONLY());
+    List<Expectation> key = Expectation.primaryKey(List.of("id"));
+    for (IngestionPolicy policy : IngestionPolicy.values()) {
+      try (GateResult gate = Gate.evaluate(dup, key, suite(POSITIVE), policy)) {
+        assertEquals(Decision.REJECTED, gate.decision(), policy.name());
+        assertTrue(gate.message().contains("key contract"), gate.message());
+        assertEquals(0, gate.acceptedCount());
+        assertEquals("expect_column_values_to_not_be_null(id)", gate.validation().results().get(0).label(), "the contract comes first");
+      }
+    }
+    // the same expectations in the suite are the policy's to weigh
+    try (GateResult always = Gate.evaluate(dup, List.of(), suite(key.toArray(Expectation[]::new)), IngestionPolicy.ALWAYS)) {
+      assertEquals(Decision.INGESTED, always.decision());
+    }
+    try (GateResult fine = Gate.evaluate(batch(spark), key, suite(POSITIVE), IngestionPolicy.ALWAYS)) {
+      assertEquals(Decision.INGESTED, fine.decision());
+      assertEquals(5, fine.acceptedCount());
+    }
+  }
 }

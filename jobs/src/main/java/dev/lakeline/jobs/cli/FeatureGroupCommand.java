@@ -11,8 +11,12 @@ import dev.lakeline.jobs.JobContext;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
+import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -71,7 +75,7 @@ final class FeatureGroupCommand implements Runnable {
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "Files or a Delta table to read.")
     String input;
 
-    @Option(names = "--format", defaultValue = "parquet", paramLabel = "FMT", description = "parquet (default), csv (with a header), json or delta. Text formats are read with the group's schema.")
+    @Option(names = "--format", defaultValue = "parquet", paramLabel = "FMT", description = "parquet (default), csv (with a header), json or delta. Text formats: columns by the header's or the fields' names, with the group's types.")
     String format;
 
     @Option(names = "--mode", defaultValue = "append", paramLabel = "MODE", description = "append (default), upsert (merge on primary key + event time) or overwrite.")
@@ -96,8 +100,17 @@ final class FeatureGroupCommand implements Runnable {
         case "overwrite" -> WriteMode.OVERWRITE;
         default -> throw Errors.config("Unknown --mode '%s': use append, upsert or overwrite.", mode);
       };
-      Dataset<Row> batch = read(ctx, g);
-      InsertResult r = g.insert(batch, new InsertOptions(id, null, writeMode, null, date == null ? null : date.toString()));
+      InsertResult r;
+      try {
+        Dataset<Row> batch = read(ctx, g);
+        r = g.insert(batch, new InsertOptions(id, null, writeMode, null, date == null ? null : date.toString()));
+      } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
+        Optional<RuntimeException> rejected = unreadable(e, g);
+        if (rejected.isPresent()) {
+          throw rejected.get();
+        }
+        throw e;
+      }
       out.printf("%s %s: %,d rows, Delta v%d (batch %s, %s, report %s)%n", g.spec().label(),
           r.skipped() ? "unchanged, batch already committed" : "committed", r.rows(), r.deltaVersion(), id, r.decision(), r.reportId());
       if (r.quarantinedRows() > 0) {
@@ -116,10 +129,56 @@ final class FeatureGroupCommand implements Runnable {
       return switch (format.toLowerCase(Locale.ROOT)) {
         case "parquet" -> reader.parquet(input);
         case "delta" -> reader.format("delta").load(input);
-        case "csv" -> reader.schema(g.schema()).option("header", "true").option("mode", "FAILFAST").csv(input);
-        case "json" -> reader.schema(g.schema()).option("mode", "FAILFAST").json(input);
+        // text formats: the columns the file names, with the group's types (the gate then rejects a missing or
+        // extra column by name); never the group's schema by position, which would put one column's values in another
+        case "csv" -> {
+          String[] header = ctx.spark().read().option("header", "true").csv(input).columns();
+          yield reader.schema(typed(g, header, new StructType())).option("header", "true").option("enforceSchema", "false")
+              .option("mode", "FAILFAST").csv(input);
+        }
+        case "json" -> {
+          StructType found = ctx.spark().read().option("mode", "FAILFAST").json(input).schema();
+          yield reader.schema(typed(g, found.fieldNames(), found)).option("mode", "FAILFAST").json(input);
+        }
         default -> throw Errors.config("Unknown --format '%s': use parquet, csv, json or delta.", format);
       };
+    }
+
+    /** The named columns with the group's type where the group has the column, else as {@code found} (or string). */
+    private static StructType typed(FeatureGroup g, String[] names, StructType found) {
+      java.util.List<String> known = java.util.Arrays.asList(g.schema().fieldNames());
+      java.util.List<String> inFile = java.util.Arrays.asList(found.fieldNames());
+      StructType out = new StructType();
+      for (String n : names) {
+        out = out.add(n, known.contains(n) ? g.schema().apply(n).dataType()
+            : inFile.contains(n) ? found.apply(n).dataType() : DataTypes.StringType);
+      }
+      return out;
+    }
+
+    /**
+     * A read of the input that failed on its content (a value that does not parse as its column's type, a
+     * malformed line, a CSV file whose header differs from the first one's), as rejected data naming the input.
+     */
+    private Optional<RuntimeException> unreadable(Exception e, FeatureGroup g) {
+      boolean bad = false;
+      String why = null;
+      for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        bad |= c instanceof SparkThrowable st && st.getErrorClass() != null && st.getErrorClass().startsWith("MALFORMED_RECORD")
+            || c.getClass().getSimpleName().equals("BadRecordException")
+            || c.getMessage() != null && c.getMessage().contains("CSV header does not conform to the schema");
+        if (bad && c.getMessage() != null && !c.getMessage().isBlank()) {
+          why = c.getMessage();
+        }
+      }
+      if (!bad || e instanceof dev.lakeline.core.LakelineException) {
+        return Optional.empty();
+      }
+      String oneLine = why == null ? "a malformed record" : why.strip().replaceAll("\\s*\\R\\s*", "; ");
+      return Optional.of(Errors.rejected(
+          "The input %s cannot be read as %s with the columns of feature group %s: %s. Nothing was written. "
+              + "Fix the file (each value must parse as its column's type) and rerun.",
+          input, format, g.spec().label(), oneLine));
     }
   }
 

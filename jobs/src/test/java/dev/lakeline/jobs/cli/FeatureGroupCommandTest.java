@@ -86,4 +86,47 @@ class FeatureGroupCommandTest {
     Cli noBatch = fg(lh, "create", "--file", "/nowhere.yaml");
     assertEquals(ExitCode.NOT_FOUND.code(), noBatch.exitCode(), noBatch.err());
   }
+
+  @Test
+  void textInputIsMatchedByColumnNameAndBadValuesAreRejected(TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("g.yaml"), """
+        name: named
+        primary_key: [id]
+        event_time: ts
+        schema:
+          id: string
+          ts: timestamp
+          a: double
+          b: double
+        """);
+    assertEquals(0, fg(lh, "create", "--file", dir.resolve("g.yaml").toString()).exitCode());
+    Files.writeString(dir.resolve("reordered.csv"), "id,ts,b,a\nk1,2024-01-01 10:00:00,2.0,1.0\n");
+    Files.writeString(dir.resolve("extra.csv"), "id,ts,a,b,amount\nk2,2024-01-01 10:00:00,1.0,2.0,9.0\n");
+    Files.writeString(dir.resolve("missing.csv"), "id,ts,a\nk3,2024-01-01 10:00:00,1.0\n");
+    Files.writeString(dir.resolve("malformed.csv"), "id,ts,a,b\nk4,2024-01-01 10:00:00,not_a_number,2.0\n");
+    Files.writeString(dir.resolve("misspelt.json"), "{\"id\": \"k5\", \"ts\": \"2024-01-01 10:00:00\", \"a\": 1.0, \"bb\": 2.0}\n");
+    Files.writeString(dir.resolve("reordered.json"), "{\"b\": 2.0, \"a\": 1.0, \"ts\": \"2024-01-01 11:00:00\", \"id\": \"k6\"}\n");
+
+    Cli reordered = fg(lh, "insert", "named", "--input", dir.resolve("reordered.csv").toString(), "--format", "csv", "--batch-id", "r");
+    assertEquals(0, reordered.exitCode(), reordered.err());
+    Cli json = fg(lh, "insert", "named", "--input", dir.resolve("reordered.json").toString(), "--format", "json", "--batch-id", "j");
+    assertEquals(0, json.exitCode(), json.err());
+    Cli read = fg(lh, "read", "named");
+    assertTrue(read.out().matches("(?s).*\\| *k1 *\\|[^|]+\\| *1\\.0 *\\| *2\\.0 *\\|.*"), "a is 1.0 and b is 2.0, by name:\n" + read.out());
+    assertTrue(read.out().matches("(?s).*\\| *k6 *\\|[^|]+\\| *1\\.0 *\\| *2\\.0 *\\|.*"), read.out());
+
+    for (String[] c : new String[][] {{"extra.csv", "csv", "amount"}, {"missing.csv", "csv", "b"}, {"misspelt.json", "json", "bb"}}) {
+      Cli r = fg(lh, "insert", "named", "--input", dir.resolve(c[0]).toString(), "--format", c[1], "--batch-id", c[0]);
+      assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), c[0] + ": " + r.err());
+      assertTrue(r.err().contains(c[2]) && r.err().contains("Nothing was written"), c[0] + ": " + r.err());
+      assertFalse(r.hasStackTrace(), r.err());
+    }
+    Cli malformed = fg(lh, "insert", "named", "--input", dir.resolve("malformed.csv").toString(), "--format", "csv", "--batch-id", "m");
+    assertEquals(ExitCode.DATA_REJECTED.code(), malformed.exitCode(), malformed.err());
+    assertTrue(malformed.err().contains("not_a_number") && malformed.err().contains("malformed.csv")
+        && malformed.err().contains("Nothing was written"), malformed.err());
+    assertFalse(malformed.hasStackTrace(), malformed.err());
+    assertEquals(1, malformed.err().strip().lines().count(), malformed.err());
+    assertTrue(fg(lh, "show", "named").out().contains("rows           2"));
+  }
 }
