@@ -169,9 +169,32 @@ public final class LoanMonitoring {
 
   /** The training dataset the version's card names, if it is still there. */
   static java.util.Optional<TrainingDataset> trainingDatasetOf(JobContext ctx, ModelVersion model) {
+    String named = model.card().trainingDataset();
     return ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1).stream()
-        .filter(d -> d.path().equals(model.card().trainingDataset()))
+        .filter(d -> sameTrainingDataset(named, d.path()))
         .findFirst();
+  }
+
+  /**
+   * Whether a card's training dataset path and a dataset's path name the same dataset: the same view, version and
+   * number under {@code training_datasets/}, wherever the lakehouse root is now (a lakehouse copied or moved, or
+   * reached through another URI scheme, keeps its cards).
+   */
+  static boolean sameTrainingDataset(String cardPath, String path) {
+    if (cardPath == null || path == null) {
+      return false;
+    }
+    String marker = "training_datasets/";
+    int a = cardPath.lastIndexOf(marker);
+    int b = path.lastIndexOf(marker);
+    if (a < 0 || b < 0) {
+      return cardPath.equals(path);
+    }
+    return trimSlash(cardPath.substring(a)).equals(trimSlash(path.substring(b)));
+  }
+
+  private static String trimSlash(String s) {
+    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
   }
 
   /** One run's predictions against the labels known later. */
