@@ -204,23 +204,21 @@ def test_an_emr_job_is_one_task_that_waits_for_it_so_a_retry_submits_it_again(tm
         assert [t.task_id for t in train.tasks] == ["train"], "no separate sensor that would re-watch a failed step"
         inference = emr[factory.INFERENCE_DAG]
         assert inference.get_task("monitor").upstream_task_ids == {"infer"}
-        for dag in (train, inference):
-            for task in dag.tasks:
-                if type(task).__name__ != "EmrAddStepsOperator":
-                    continue
-                assert task.wait_for_completion is True, task.task_id
-                assert task.waiter_delay == 60, task.task_id
-                assert task.waiter_delay * task.waiter_max_attempts == hours * 3600, task.task_id
         serverless = factory.build_dags(Settings(mode="emr_serverless", jar=jar, **extra))
-        for dag in serverless.values():
-            for task in dag.tasks:
-                if type(task).__name__ != "EmrServerlessStartJobOperator":
-                    continue
-                # the operator's default (25 polls a minute apart) cancels a job after 25 minutes
-                assert task.wait_for_completion is True, task.task_id
-                assert task.waiter_delay == 60, task.task_id
-                assert task.waiter_delay * task.waiter_max_attempts == hours * 3600, task.task_id
+        steps = tasks_of(emr.values(), "EmrAddStepsOperator")
+        runs = tasks_of(serverless.values(), "EmrServerlessStartJobOperator")
+        assert len(steps) == len(runs) == len(FEATURE_DAGS) + 4, (steps, runs)  # features, train, infer, monitor, maintain
+        for task in steps + runs:
+            # the serverless operator's default (25 polls a minute apart) cancels a job after 25 minutes
+            assert task.wait_for_completion is True, task.task_id
+            assert task.waiter_delay == 60, task.task_id
+            assert task.waiter_delay * task.waiter_max_attempts == hours * 3600, task.task_id
     assert Settings.from_env({"LAKELINE_EMR_WAIT_HOURS": "2.5"}).emr_waiter() == (60, 150)
+
+
+def tasks_of(dags, operator):
+    """The tasks of these DAGs whose operator class is named ``operator``."""
+    return [task for dag in dags for task in dag.tasks if type(task).__name__ == operator]
 
 
 def test_the_dags_folder_holds_only_the_lakeline_dags():
