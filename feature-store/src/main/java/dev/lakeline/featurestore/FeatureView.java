@@ -1,15 +1,12 @@
 package dev.lakeline.featurestore;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.pitjoin.FeatureJoin;
 import dev.lakeline.pitjoin.PitJoinSpec;
 import dev.lakeline.pitjoin.PointInTimeJoin;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,15 +73,18 @@ public final class FeatureView {
 
   /**
    * Batch-inference data for the base rows whose event time is in {@code [start, end)}: each joined at its own
-   * time, labels left out.
+   * time, labels left out. Compared in UTC whatever the session's time zone: a DATE event time is its midnight UTC.
    */
   public FeatureFrame batchData(Instant start, Instant end) {
     if (start == null || end == null || !start.isBefore(end)) {
       throw Errors.config("Feature view %s: the batch's time range [%s, %s) is empty; give a start before the end.",
           spec.name(), start, end);
     }
-    Column time = col(quote(group(spec.base()).spec().eventTime()));
-    return assemble(rows -> rows.where(time.geq(lit(Timestamp.from(start))).and(time.lt(lit(Timestamp.from(end))))),
+    FeatureGroupSpec base = group(spec.base()).spec();
+    Column time = col(quote(base.eventTime()));
+    DataType type = rowsTimeType(base);
+    return assemble(
+        rows -> rows.where(EventTimes.atOrAfter(time, type, start).and(EventTimes.before(time, type, end))),
         false, currentVersions());
   }
 
@@ -92,7 +92,8 @@ public final class FeatureView {
    * The latest features of every base entity as of {@code asOf}: per primary key of the base group, its latest
    * row at or before {@code asOf}, with every joined group read as of {@code asOf} itself (not as of that row's
    * time); the event-time column of the result holds {@code asOf}. Labels left out. For scoring entities "now",
-   * with "now" a logical date, never the clock.
+   * with "now" a logical date, never the clock. In UTC whatever the session's time zone: a DATE event time is its
+   * midnight UTC, and holds the UTC date of {@code asOf}.
    */
   public FeatureFrame latestFeatures(Instant asOf) {
     if (asOf == null) {
@@ -101,15 +102,16 @@ public final class FeatureView {
     FeatureGroupSpec base = group(spec.base()).spec();
     Column time = col(quote(base.eventTime()));
     Column[] key = base.primaryKey().stream().map(k -> col(quote(k))).toArray(Column[]::new);
-    return assemble(rows -> rows.where(time.leq(lit(Timestamp.from(asOf))))
+    DataType type = rowsTimeType(base);
+    return assemble(rows -> rows.where(EventTimes.atOrBefore(time, type, asOf))
         .withColumn("_lakeline_latest", row_number().over(Window.partitionBy(key).orderBy(time.desc())))
         .where(col("_lakeline_latest").equalTo(1))
         .drop("_lakeline_latest")
-        .withColumn(base.eventTime(), lit(Timestamp.from(asOf)).cast(rowsTimeType(base))),
+        .withColumn(base.eventTime(), EventTimes.value(type, asOf).cast(type)),
         false, currentVersions());
   }
 
-  private org.apache.spark.sql.types.DataType rowsTimeType(FeatureGroupSpec base) {
+  private DataType rowsTimeType(FeatureGroupSpec base) {
     return group(spec.base()).schema().apply(base.eventTime()).dataType();
   }
 

@@ -10,7 +10,7 @@ import dev.lakeline.core.Errors;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.storage.LakeFiles;
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +18,7 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 
 /** Builds, finds and recreates the training datasets of one feature view. */
 final class TrainingDatasets {
@@ -145,21 +146,24 @@ final class TrainingDatasets {
         .otherwise(SplitSpec.TRAIN);
   }
 
+  /** Compared in UTC whatever the session's time zone: a DATE event time is its midnight UTC ({@link EventTimes}). */
   private Dataset<Row> byTime(Dataset<Row> frame, SplitSpec split) {
-    Column time = col("`" + view.baseEventTime() + "`");
+    String name = view.baseEventTime();
+    Column time = col("`" + name + "`");
+    DataType type = frame.schema().apply(name).dataType();
     long gap = split.gapSeconds();
-    Timestamp testStart = Timestamp.from(split.testStartInstant());
-    Timestamp testGapStart = Timestamp.from(split.testStartInstant().minusSeconds(gap));
+    Instant testStart = split.testStartInstant();
+    Column test = EventTimes.atOrAfter(time, type, testStart);
+    Column beforeTestGap = EventTimes.before(time, type, testStart.minusSeconds(gap));
     Column assign;
     if (split.validationStartInstant() == null) {
-      assign = when(time.geq(lit(testStart)), SplitSpec.TEST).when(time.lt(lit(testGapStart)), SplitSpec.TRAIN);
+      assign = when(test, SplitSpec.TEST).when(beforeTestGap, SplitSpec.TRAIN);
     } else {
-      Timestamp validationStart = Timestamp.from(split.validationStartInstant());
-      Timestamp validationGapStart = Timestamp.from(split.validationStartInstant().minusSeconds(gap));
+      Instant validationStart = split.validationStartInstant();
       assign =
-          when(time.geq(lit(testStart)), SplitSpec.TEST)
-              .when(time.geq(lit(validationStart)).and(time.lt(lit(testGapStart))), SplitSpec.VALIDATION)
-              .when(time.lt(lit(validationGapStart)), SplitSpec.TRAIN);
+          when(test, SplitSpec.TEST)
+              .when(EventTimes.atOrAfter(time, type, validationStart).and(beforeTestGap), SplitSpec.VALIDATION)
+              .when(EventTimes.before(time, type, validationStart.minusSeconds(gap)), SplitSpec.TRAIN);
     }
     return frame.withColumn(FeatureView.SPLIT, assign).where(col(FeatureView.SPLIT).isNotNull());
   }
