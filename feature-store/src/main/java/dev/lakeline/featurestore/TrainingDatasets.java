@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.storage.LakeFiles;
@@ -23,6 +24,9 @@ import org.apache.spark.sql.types.DataType;
 /** Builds, finds and recreates the training datasets of one feature view. */
 final class TrainingDatasets {
   private static final long BUCKETS = 1_000_000L;
+  /** The file that reserves a dataset's number ({@code td<n>/_claim}). */
+  static final String CLAIM = "_claim";
+  private static final int MAX_CLAIMS = 100;
 
   private final FeatureView view;
 
@@ -30,7 +34,10 @@ final class TrainingDatasets {
     this.view = view;
   }
 
-  /** The existing dataset with this identity, or a new one written as the next {@code td<n>}. */
+  /**
+   * The existing dataset with this identity, or a new one written as the next {@code td<n>}. The number is claimed
+   * first ({@link #claim}), so writers running at once each get their own, and a dataset's table is never overwritten.
+   */
   TrainingDataset create(TrainingDatasetOptions options) {
     FeatureViewSpec spec = view.spec();
     Map<String, Long> versions = view.currentVersions();
@@ -52,10 +59,12 @@ final class TrainingDatasets {
       }
     }
     Dataset<Row> rows = build(identity);
-    String dir = store.layout().trainingDataset(spec.name(), spec.version(), next);
+    int number = claim(next, Json.write(identity));
+    String dir = store.layout().trainingDataset(spec.name(), spec.version(), number);
     String dataPath = dir + "/data";
+    // an append to the new table: should a writer that does not claim numbers have written there, its rows are kept
     DeltaCommits.commit(
-        store.spark(), CommitRequest.overwrite(dataPath, rows, "training-dataset:" + spec.name() + ":td" + next));
+        store.spark(), CommitRequest.append(dataPath, rows, "training-dataset:" + spec.name() + ":td" + number));
     Dataset<Row> written = store.spark().read().format("delta").load(dataPath);
     Map<String, SplitStatistics> stats =
         SplitStatisticsCalculator.compute(written, FeatureView.SPLIT, view.baseEventTime(), view.featureColumns());
@@ -64,7 +73,7 @@ final class TrainingDatasets {
     TrainingDatasetManifest manifest =
         new TrainingDatasetManifest(
             identity,
-            next,
+            number,
             view.featureColumns(),
             spec.labels(),
             view.identityColumns(),
@@ -74,6 +83,31 @@ final class TrainingDatasets {
             stats);
     files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
     return new TrainingDataset(store.spark(), dir, manifest);
+  }
+
+  /**
+   * The first number from {@code from} on that this writer could claim: it created {@code td<n>/_claim} (with {@code
+   * content}), which fails when the file exists, so of writers racing for a number exactly one gets it. A number
+   * whose folder already holds data or a manifest (written by a writer that does not claim numbers) is passed over.
+   * Claimed numbers are never reused, even when their dataset was never completed.
+   */
+  int claim(int from, String content) {
+    FeatureViewSpec spec = view.spec();
+    LakeFiles files = LakeFiles.of(view.store().spark());
+    for (int n = from; n < from + MAX_CLAIMS; n++) {
+      String dir = view.store().layout().trainingDataset(spec.name(), spec.version(), n);
+      try {
+        files.createExclusive(dir + "/" + CLAIM, content);
+      } catch (LakelineException.Conflict taken) {
+        continue; // another writer has it: try the next number
+      }
+      if (!files.exists(dir + "/data") && !files.exists(dir + "/" + TrainingDataset.MANIFEST)) {
+        return n;
+      }
+    }
+    throw Errors.conflict(
+        "Could not claim a training dataset number for %s v%d: td%d to td%d are all taken by other writers. Rerun when "
+            + "they are done.", spec.name(), spec.version(), from, from + MAX_CLAIMS - 1);
   }
 
   /**
