@@ -137,7 +137,37 @@ final class TrainingDatasets {
           "The manifest of %s v%d td%d reads the groups %s but the view reads %s.",
           id.view(), id.viewVersion(), manifest.number(), id.sourceVersions().keySet(), view.currentVersions().keySet());
     }
+    requireReadable(manifest);
     return build(id);
+  }
+
+  /**
+   * A conflict unless every group can still be read at the Delta version the manifest records: found before reading,
+   * where Spark would fail half-way with a missing file.
+   */
+  private void requireReadable(TrainingDatasetManifest manifest) {
+    FeatureViewSpec spec = view.spec();
+    FeatureStore store = view.store();
+    LakeFiles files = LakeFiles.of(store.spark());
+    List<FeatureViewSpec.GroupRef> groups = new ArrayList<>();
+    groups.add(spec.base());
+    spec.joins().forEach(j -> groups.add(j.group()));
+    for (FeatureViewSpec.GroupRef g : groups) {
+      long version = manifest.identity().sourceVersions().get(g.toString());
+      String path = store.layout().featureGroup(g.name(), g.version());
+      VersionFiles v = VersionFiles.of(store.spark(), path, version, files.filesUnder(path));
+      if (v.readable()) {
+        continue;
+      }
+      String why = v.unreadable() != null
+          ? String.format(java.util.Locale.ROOT, "which can no longer be read (%s)", v.unreadable())
+          : String.format(java.util.Locale.ROOT, "and %d of that version's %d data files were deleted (vacuumed)", v.missing(), v.files());
+      throw Errors.conflict(
+          "Training dataset %s v%d td%d can no longer be recreated: it reads %s at Delta version %d, %s. Its stored rows "
+              + "are intact; create a new training dataset to have one that can be recreated. `lakeline maintain` keeps "
+              + "the versions training datasets read, where a plain VACUUM or a shorter log retention does not.",
+          spec.name(), spec.version(), manifest.number(), g, version, why);
+    }
   }
 
   private Dataset<Row> build(TrainingDatasetManifest.Identity id) {

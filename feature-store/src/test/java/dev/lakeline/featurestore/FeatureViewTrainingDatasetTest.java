@@ -287,6 +287,47 @@ class FeatureViewTrainingDatasetTest {
   }
 
   @Test
+  void recreatingFromAVersionWhoseFilesWereVacuumedIsAConflictNamingTheSource(SparkSession spark, TestLakehouse lake)
+      throws Exception {
+    Store s = store(spark, lake);
+    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    long read = s.credit().deltaVersion();
+    s.credit().overwrite(rows(spark, FeatureViewTest.CREDIT, r("a0", t(1), 1)), "credit:2");
+    // what a VACUUM does to the files the new version no longer needs
+    String[] old = spark.read().format("delta").option("versionAsOf", read)
+        .load(lake.layout().featureGroup("credit", 1)).inputFiles();
+    java.nio.file.Files.delete(java.nio.file.Path.of(new java.net.URI(old[0])));
+
+    LakelineException.Conflict e = assertThrows(LakelineException.Conflict.class,
+        () -> s.store().recreateTrainingDataset("loan_view", 1, td.manifest().number()));
+    assertTrue(e.getMessage().startsWith("Training dataset loan_view v1 td1 can no longer be recreated: it reads credit v1 "
+        + "at Delta version " + read + ", and 1 of that version's " + old.length + " data files were deleted (vacuumed)."),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("lakeline maintain"), e.getMessage());
+    assertEquals(LOANS, td.read().count(), "the stored rows are intact");
+  }
+
+  @Test
+  void recreatingFromAVersionThatLeftTheDeltaLogIsAConflictNamingTheSource(SparkSession spark, TestLakehouse lake)
+      throws Exception {
+    Store s = store(spark, lake);
+    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    long read = s.credit().deltaVersion();
+    s.credit().insert(rows(spark, FeatureViewTest.CREDIT, r("a13", t(2), 500)), InsertOptions.append("more-credit"));
+    // a checkpoint, then the log's cleanup of the commits before it (what a short log retention does)
+    String path = lake.layout().featureGroup("credit", 1);
+    org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).checkpoint();
+    for (long v = 0; v <= read; v++) {
+      java.nio.file.Files.delete(java.nio.file.Path.of(path, "_delta_log", String.format("%020d.json", v)));
+    }
+
+    LakelineException.Conflict e = assertThrows(LakelineException.Conflict.class,
+        () -> s.store().recreateTrainingDataset("loan_view", 1, td.manifest().number()));
+    assertTrue(e.getMessage().startsWith("Training dataset loan_view v1 td1 can no longer be recreated: it reads credit v1 "
+        + "at Delta version " + read + ", which can no longer be read ("), e.getMessage());
+  }
+
+  @Test
   void theLeakageGuardHidesReportsDatedAfterTheIssueDate(SparkSession spark, TestLakehouse lake) {
     Store s = store(spark, lake);
     // a report for a13 after its loans of Jan 7 and Jan 14, and one on Jan 13 visible only to the later loan
