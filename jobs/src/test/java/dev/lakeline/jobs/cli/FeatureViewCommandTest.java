@@ -157,6 +157,18 @@ class FeatureViewCommandTest {
     Cli recreate = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "1");
     assertEquals(0, recreate.exitCode(), recreate.err());
     assertTrue(recreate.out().contains("identical to the stored ones"), recreate.out());
+
+    // once a data file of a source's recorded version is gone (as after a plain VACUUM), recreating is a conflict
+    long creditVersion = m.at("/identity/sourceVersions/credit_reports v1").asLong();
+    String[] creditFiles = spark.read().format("delta").option("versionAsOf", creditVersion)
+        .load(lh.layout().featureGroup("credit_reports", 1)).inputFiles();
+    Files.delete(Path.of(java.net.URI.create(creditFiles[0])));
+    Cli vacuumed = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "1");
+    assertEquals(ExitCode.CONFLICT.code(), vacuumed.exitCode(), vacuumed.err());
+    assertTrue(vacuumed.err().contains(
+        "Training dataset loans_cli v1 td1 can no longer be recreated: it reads credit_reports v1 at Delta version " + creditVersion),
+        vacuumed.err());
+    assertFalse(vacuumed.hasStackTrace(), vacuumed.err());
   }
 
   @Test
@@ -183,5 +195,7 @@ class FeatureViewCommandTest {
     Cli badSplit = Cli.inLakehouse(lh, "td", "create", "no_such_view", "--split", "sideways");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
     assertTrue(badSplit.err().contains("sideways"), badSplit.err());
+
+  }
   }
 }
