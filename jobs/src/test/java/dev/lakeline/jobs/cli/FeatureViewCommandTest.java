@@ -196,6 +196,28 @@ class FeatureViewCommandTest {
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
     assertTrue(badSplit.err().contains("sideways"), badSplit.err());
 
-  }
+    // an option of another kind of split is an error naming the option and the split, never silently ignored
+    String[][] misfits = {
+        {"--entity", "applicant_id", "--test-fraction", "0.2"},
+        {"--split", "random", "--gap-days", "7"},
+        {"--split", "entity", "--entity", "applicant_id", "--validation-start", "2024-03-01"},
+        {"--split", "time", "--test-start", "2024-04-15", "--test-fraction", "0.2"},
+        {"--split", "time", "--test-start", "2024-04-15", "--entity", "applicant_id"},
+    };
+    String[] says = {
+        "--entity is an option of --split entity, not of --split random (the default): leave it out, or choose --split entity.",
+        "--gap-days is an option of --split time, not of --split random: leave it out, or choose --split time.",
+        "--validation-start is an option of --split time, not of --split entity",
+        "--test-fraction is an option of --split random or entity, not of --split time",
+        "--entity is an option of --split entity, not of --split time",
+    };
+    for (int i = 0; i < misfits.length; i++) {
+      String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("td", "create", "no_such_view"),
+          java.util.Arrays.stream(misfits[i])).toArray(String[]::new);
+      Cli misfit = Cli.inLakehouse(lh, args);
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), misfit.exitCode(), String.join(" ", args) + ": " + misfit.err());
+      assertTrue(misfit.err().contains(says[i]), misfit.err());
+      assertFalse(misfit.hasStackTrace(), misfit.err());
+    }
   }
 }
