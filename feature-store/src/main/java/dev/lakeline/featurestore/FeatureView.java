@@ -268,6 +268,7 @@ public final class FeatureView {
         }
       }
     }
+    checkJoinedNames(base.spec());
     java.util.Set<String> outputs = new java.util.HashSet<>();
     for (String c : concat(featureColumns(), spec.labels())) {
       if (!outputs.add(c)) {
@@ -286,6 +287,35 @@ public final class FeatureView {
     for (Map.Entry<String, ModelTransformation> t : spec.transformations().entrySet()) {
       checkTransformation(t.getKey(), t.getValue(), types.get(t.getKey()));
     }
+  }
+
+  /**
+   * A joined feature must not take the name of a column the base rows already have (key, event time, a join key, a
+   * feature or a label) or another join adds: compared case-insensitively, as Spark resolves names.
+   */
+  private void checkJoinedNames(FeatureGroupSpec base) {
+    Map<String, String> taken = new java.util.HashMap<>();
+    base.primaryKey().forEach(k -> taken.putIfAbsent(lower(k), "the base key '" + k + "'"));
+    taken.putIfAbsent(lower(base.eventTime()), "the base event time '" + base.eventTime() + "'");
+    spec.joins().forEach(j -> j.baseKeys().forEach(k -> taken.putIfAbsent(lower(k), "the join key '" + k + "'")));
+    spec.baseFeatures().forEach(f -> taken.putIfAbsent(lower(f), "the base feature '" + f + "'"));
+    spec.labels().forEach(l -> taken.putIfAbsent(lower(l), "the label '" + l + "'"));
+    for (FeatureViewSpec.Join j : spec.joins()) {
+      for (String f : j.features()) {
+        String name = j.prefix() + f;
+        String before = taken.putIfAbsent(lower(name), "the column '" + name + "' of the join of " + j.group());
+        if (before != null) {
+          throw Errors.config(
+              "Feature view %s: the join of %s would add the column '%s', which is already %s. Give the join a prefix "
+                  + "(prefix: in a view file), or leave the feature out.",
+              spec.name(), j.group(), name, before);
+        }
+      }
+    }
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The type of every feature column the view produces, by output name. */
