@@ -42,7 +42,7 @@ public final class FeatureGroupFiles {
   public static Definition load(Path file) {
     JsonNode root = YamlFiles.readMapping(file, "Feature group definition", "name, primary_key and schema", FIELDS);
     String name = text(file, root, "name", true);
-    int version = root.path("version").asInt(1);
+    int version = YamlFiles.intField(file, null, root, "version", 1);
     List<String> key = list(file, root, "primary_key");
     String eventTime = text(file, root, "event_time", false);
     List<String> partitions = list(file, root, "partition_columns");

@@ -1,15 +1,12 @@
 package dev.lakeline.featurestore;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
-
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.pitjoin.FeatureJoin;
 import dev.lakeline.pitjoin.PitJoinSpec;
 import dev.lakeline.pitjoin.PointInTimeJoin;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,15 +73,18 @@ public final class FeatureView {
 
   /**
    * Batch-inference data for the base rows whose event time is in {@code [start, end)}: each joined at its own
-   * time, labels left out.
+   * time, labels left out. Compared in UTC whatever the session's time zone: a DATE event time is its midnight UTC.
    */
   public FeatureFrame batchData(Instant start, Instant end) {
     if (start == null || end == null || !start.isBefore(end)) {
       throw Errors.config("Feature view %s: the batch's time range [%s, %s) is empty; give a start before the end.",
           spec.name(), start, end);
     }
-    Column time = col(quote(group(spec.base()).spec().eventTime()));
-    return assemble(rows -> rows.where(time.geq(lit(Timestamp.from(start))).and(time.lt(lit(Timestamp.from(end))))),
+    FeatureGroupSpec base = group(spec.base()).spec();
+    Column time = col(quote(base.eventTime()));
+    DataType type = rowsTimeType(base);
+    return assemble(
+        rows -> rows.where(EventTimes.atOrAfter(time, type, start).and(EventTimes.before(time, type, end))),
         false, currentVersions());
   }
 
@@ -92,7 +92,8 @@ public final class FeatureView {
    * The latest features of every base entity as of {@code asOf}: per primary key of the base group, its latest
    * row at or before {@code asOf}, with every joined group read as of {@code asOf} itself (not as of that row's
    * time); the event-time column of the result holds {@code asOf}. Labels left out. For scoring entities "now",
-   * with "now" a logical date, never the clock.
+   * with "now" a logical date, never the clock. In UTC whatever the session's time zone: a DATE event time is its
+   * midnight UTC, and holds the UTC date of {@code asOf}.
    */
   public FeatureFrame latestFeatures(Instant asOf) {
     if (asOf == null) {
@@ -101,15 +102,16 @@ public final class FeatureView {
     FeatureGroupSpec base = group(spec.base()).spec();
     Column time = col(quote(base.eventTime()));
     Column[] key = base.primaryKey().stream().map(k -> col(quote(k))).toArray(Column[]::new);
-    return assemble(rows -> rows.where(time.leq(lit(Timestamp.from(asOf))))
+    DataType type = rowsTimeType(base);
+    return assemble(rows -> rows.where(EventTimes.atOrBefore(time, type, asOf))
         .withColumn("_lakeline_latest", row_number().over(Window.partitionBy(key).orderBy(time.desc())))
         .where(col("_lakeline_latest").equalTo(1))
         .drop("_lakeline_latest")
-        .withColumn(base.eventTime(), lit(Timestamp.from(asOf)).cast(rowsTimeType(base))),
+        .withColumn(base.eventTime(), EventTimes.value(type, asOf).cast(type)),
         false, currentVersions());
   }
 
-  private org.apache.spark.sql.types.DataType rowsTimeType(FeatureGroupSpec base) {
+  private DataType rowsTimeType(FeatureGroupSpec base) {
     return group(spec.base()).schema().apply(base.eventTime()).dataType();
   }
 
@@ -266,6 +268,7 @@ public final class FeatureView {
         }
       }
     }
+    checkJoinedNames(base.spec());
     java.util.Set<String> outputs = new java.util.HashSet<>();
     for (String c : concat(featureColumns(), spec.labels())) {
       if (!outputs.add(c)) {
@@ -284,6 +287,35 @@ public final class FeatureView {
     for (Map.Entry<String, ModelTransformation> t : spec.transformations().entrySet()) {
       checkTransformation(t.getKey(), t.getValue(), types.get(t.getKey()));
     }
+  }
+
+  /**
+   * A joined feature must not take the name of a column the base rows already have (key, event time, a join key, a
+   * feature or a label) or another join adds: compared case-insensitively, as Spark resolves names.
+   */
+  private void checkJoinedNames(FeatureGroupSpec base) {
+    Map<String, String> taken = new java.util.HashMap<>();
+    base.primaryKey().forEach(k -> taken.putIfAbsent(lower(k), "the base key '" + k + "'"));
+    taken.putIfAbsent(lower(base.eventTime()), "the base event time '" + base.eventTime() + "'");
+    spec.joins().forEach(j -> j.baseKeys().forEach(k -> taken.putIfAbsent(lower(k), "the join key '" + k + "'")));
+    spec.baseFeatures().forEach(f -> taken.putIfAbsent(lower(f), "the base feature '" + f + "'"));
+    spec.labels().forEach(l -> taken.putIfAbsent(lower(l), "the label '" + l + "'"));
+    for (FeatureViewSpec.Join j : spec.joins()) {
+      for (String f : j.features()) {
+        String name = j.prefix() + f;
+        String before = taken.putIfAbsent(lower(name), "the column '" + name + "' of the join of " + j.group());
+        if (before != null) {
+          throw Errors.config(
+              "Feature view %s: the join of %s would add the column '%s', which is already %s. Give the join a prefix "
+                  + "(prefix: in a view file), or leave the feature out.",
+              spec.name(), j.group(), name, before);
+        }
+      }
+    }
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The type of every feature column the view produces, by output name. */

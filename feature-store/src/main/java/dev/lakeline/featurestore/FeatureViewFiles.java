@@ -71,12 +71,14 @@ public final class FeatureViewFiles {
         throw Errors.config("%s: %s must be a mapping with group, keys and features.", file, where);
       }
       known(file, where, j, JOIN_FIELDS);
-      GroupRef group = new GroupRef(j.get("group").asText(), j.path("version").asInt(1));
-      List<String> keys = list(file, where + " ('" + group.name() + "')", j, "keys", true);
-      List<String> features = list(file, where + " ('" + group.name() + "')", j, "features", true);
+      String name = j.get("group").asText();
+      where += " ('" + name + "')";
+      GroupRef group = new GroupRef(name, YamlFiles.intField(file, where, j, "version", 1));
+      List<String> keys = list(file, where, j, "keys", true);
+      List<String> features = list(file, where, j, "features", true);
       String prefix = j.path("prefix").asText("");
-      boolean strict = j.path("strict").asBoolean(false);
-      boolean isStatic = j.path("static").asBoolean(false);
+      boolean strict = YamlFiles.booleanField(file, where, j, "strict", false);
+      boolean isStatic = YamlFiles.booleanField(file, where, j, "static", false);
       if (isStatic && strict) {
         throw Errors.config("%s: %s is static (joined on key alone) and cannot be strict.", file, where);
       }
@@ -84,17 +86,18 @@ public final class FeatureViewFiles {
         throw Errors.config("%s: %s is static (joined on key alone) and cannot have a max_age.", file, where);
       }
       Duration maxAge =
-          j.hasNonNull("max_age") ? Durations.parse(file + ": " + where + " ('" + group.name() + "') max_age", j.get("max_age").asText()) : null;
-      Map<String, Object> defaults = defaults(file, where + " ('" + group.name() + "')", j.path("defaults"));
-      joins.add(new Join(group, keys, features, prefix, strict, isStatic, maxAge, defaults, j.path("inner").asBoolean(false)));
+          j.hasNonNull("max_age") ? Durations.parse(file + ": " + where + " max_age", j.get("max_age").asText()) : null;
+      Map<String, Object> defaults = defaults(file, where, j.path("defaults"));
+      boolean inner = YamlFiles.booleanField(file, where, j, "inner", false);
+      joins.add(new Join(group, keys, features, prefix, strict, isStatic, maxAge, defaults, inner));
     }
     if (!root.hasNonNull("name")) {
       throw Errors.config("%s: 'name' is required.", file);
     }
     return new FeatureViewSpec(
         root.get("name").asText(),
-        root.path("version").asInt(1),
-        new GroupRef(base.get("group").asText(), base.path("version").asInt(1)),
+        YamlFiles.intField(file, null, root, "version", 1),
+        new GroupRef(base.get("group").asText(), YamlFiles.intField(file, "'base'", base, "version", 1)),
         list(file, "the view", root, "features", false),
         list(file, "the view", root, "labels", false),
         joins,

@@ -17,7 +17,6 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -333,13 +332,13 @@ public final class Maintenance {
       List<String> mine = problems.computeIfAbsent(p.dataset(), d -> new ArrayList<>());
       String path = absolute(p.table());
       try {
-        String[] needed = spark.read().format("delta").option("versionAsOf", p.version()).load(path).inputFiles();
-        Set<String> there = present.computeIfAbsent(path, files::filesUnder);
-        long missing = java.util.Arrays.stream(needed).filter(f -> !there.contains(new Path(f).toUri().getPath())).count();
-        if (missing > 0) {
-          mine.add(String.format("%d of the %d files of %s at version %d were deleted", missing, needed.length, p.table(), p.version()));
+        VersionFiles v = VersionFiles.of(spark, path, p.version(), present.computeIfAbsent(path, files::filesUnder));
+        if (v.unreadable() != null) {
+          mine.add(String.format("%s at version %d cannot be read: %s", p.table(), p.version(), v.unreadable()));
+        } else if (v.missing() > 0) {
+          mine.add(String.format("%d of the %d files of %s at version %d were deleted", v.missing(), v.files(), p.table(), p.version()));
         }
-      } catch (Exception e) { // the version is no longer in the log, or the table is gone
+      } catch (Exception e) { // any other failure to read it
         mine.add(String.format("%s at version %d cannot be read: %s", p.table(), p.version(), firstLine(e)));
       }
     }

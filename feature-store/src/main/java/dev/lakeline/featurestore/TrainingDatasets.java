@@ -7,10 +7,11 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.storage.LakeFiles;
-import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,10 +19,14 @@ import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 
 /** Builds, finds and recreates the training datasets of one feature view. */
 final class TrainingDatasets {
   private static final long BUCKETS = 1_000_000L;
+  /** The file that reserves a dataset's number ({@code td<n>/_claim}). */
+  static final String CLAIM = "_claim";
+  private static final int MAX_CLAIMS = 100;
 
   private final FeatureView view;
 
@@ -29,7 +34,10 @@ final class TrainingDatasets {
     this.view = view;
   }
 
-  /** The existing dataset with this identity, or a new one written as the next {@code td<n>}. */
+  /**
+   * The existing dataset with this identity, or a new one written as the next {@code td<n>}. The number is claimed
+   * first ({@link #claim}), so writers running at once each get their own, and a dataset's table is never overwritten.
+   */
   TrainingDataset create(TrainingDatasetOptions options) {
     FeatureViewSpec spec = view.spec();
     Map<String, Long> versions = view.currentVersions();
@@ -51,10 +59,12 @@ final class TrainingDatasets {
       }
     }
     Dataset<Row> rows = build(identity);
-    String dir = store.layout().trainingDataset(spec.name(), spec.version(), next);
+    int number = claim(next, Json.write(identity));
+    String dir = store.layout().trainingDataset(spec.name(), spec.version(), number);
     String dataPath = dir + "/data";
+    // an append to the new table: should a writer that does not claim numbers have written there, its rows are kept
     DeltaCommits.commit(
-        store.spark(), CommitRequest.overwrite(dataPath, rows, "training-dataset:" + spec.name() + ":td" + next));
+        store.spark(), CommitRequest.append(dataPath, rows, "training-dataset:" + spec.name() + ":td" + number));
     Dataset<Row> written = store.spark().read().format("delta").load(dataPath);
     Map<String, SplitStatistics> stats =
         SplitStatisticsCalculator.compute(written, FeatureView.SPLIT, view.baseEventTime(), view.featureColumns());
@@ -63,7 +73,7 @@ final class TrainingDatasets {
     TrainingDatasetManifest manifest =
         new TrainingDatasetManifest(
             identity,
-            next,
+            number,
             view.featureColumns(),
             spec.labels(),
             view.identityColumns(),
@@ -73,6 +83,31 @@ final class TrainingDatasets {
             stats);
     files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
     return new TrainingDataset(store.spark(), dir, manifest);
+  }
+
+  /**
+   * The first number from {@code from} on that this writer could claim: it created {@code td<n>/_claim} (with {@code
+   * content}), which fails when the file exists, so of writers racing for a number exactly one gets it. A number
+   * whose folder already holds data or a manifest (written by a writer that does not claim numbers) is passed over.
+   * Claimed numbers are never reused, even when their dataset was never completed.
+   */
+  int claim(int from, String content) {
+    FeatureViewSpec spec = view.spec();
+    LakeFiles files = LakeFiles.of(view.store().spark());
+    for (int n = from; n < from + MAX_CLAIMS; n++) {
+      String dir = view.store().layout().trainingDataset(spec.name(), spec.version(), n);
+      try {
+        files.createExclusive(dir + "/" + CLAIM, content);
+      } catch (LakelineException.Conflict taken) {
+        continue; // another writer has it: try the next number
+      }
+      if (!files.exists(dir + "/data") && !files.exists(dir + "/" + TrainingDataset.MANIFEST)) {
+        return n;
+      }
+    }
+    throw Errors.conflict(
+        "Could not claim a training dataset number for %s v%d: td%d to td%d are all taken by other writers. Rerun when "
+            + "they are done.", spec.name(), spec.version(), from, from + MAX_CLAIMS - 1);
   }
 
   /**
@@ -102,7 +137,37 @@ final class TrainingDatasets {
           "The manifest of %s v%d td%d reads the groups %s but the view reads %s.",
           id.view(), id.viewVersion(), manifest.number(), id.sourceVersions().keySet(), view.currentVersions().keySet());
     }
+    requireReadable(manifest);
     return build(id);
+  }
+
+  /**
+   * A conflict unless every group can still be read at the Delta version the manifest records: found before reading,
+   * where Spark would fail half-way with a missing file.
+   */
+  private void requireReadable(TrainingDatasetManifest manifest) {
+    FeatureViewSpec spec = view.spec();
+    FeatureStore store = view.store();
+    LakeFiles files = LakeFiles.of(store.spark());
+    List<FeatureViewSpec.GroupRef> groups = new ArrayList<>();
+    groups.add(spec.base());
+    spec.joins().forEach(j -> groups.add(j.group()));
+    for (FeatureViewSpec.GroupRef g : groups) {
+      long version = manifest.identity().sourceVersions().get(g.toString());
+      String path = store.layout().featureGroup(g.name(), g.version());
+      VersionFiles v = VersionFiles.of(store.spark(), path, version, files.filesUnder(path));
+      if (v.readable()) {
+        continue;
+      }
+      String why = v.unreadable() != null
+          ? String.format(java.util.Locale.ROOT, "which can no longer be read (%s)", v.unreadable())
+          : String.format(java.util.Locale.ROOT, "and %d of that version's %d data files were deleted (vacuumed)", v.missing(), v.files());
+      throw Errors.conflict(
+          "Training dataset %s v%d td%d can no longer be recreated: it reads %s at Delta version %d, %s. Its stored rows "
+              + "are intact; create a new training dataset to have one that can be recreated. `lakeline maintain` keeps "
+              + "the versions training datasets read, where a plain VACUUM or a shorter log retention does not.",
+          spec.name(), spec.version(), manifest.number(), g, version, why);
+    }
   }
 
   private Dataset<Row> build(TrainingDatasetManifest.Identity id) {
@@ -145,21 +210,24 @@ final class TrainingDatasets {
         .otherwise(SplitSpec.TRAIN);
   }
 
+  /** Compared in UTC whatever the session's time zone: a DATE event time is its midnight UTC ({@link EventTimes}). */
   private Dataset<Row> byTime(Dataset<Row> frame, SplitSpec split) {
-    Column time = col("`" + view.baseEventTime() + "`");
+    String name = view.baseEventTime();
+    Column time = col("`" + name + "`");
+    DataType type = frame.schema().apply(name).dataType();
     long gap = split.gapSeconds();
-    Timestamp testStart = Timestamp.from(split.testStartInstant());
-    Timestamp testGapStart = Timestamp.from(split.testStartInstant().minusSeconds(gap));
+    Instant testStart = split.testStartInstant();
+    Column test = EventTimes.atOrAfter(time, type, testStart);
+    Column beforeTestGap = EventTimes.before(time, type, testStart.minusSeconds(gap));
     Column assign;
     if (split.validationStartInstant() == null) {
-      assign = when(time.geq(lit(testStart)), SplitSpec.TEST).when(time.lt(lit(testGapStart)), SplitSpec.TRAIN);
+      assign = when(test, SplitSpec.TEST).when(beforeTestGap, SplitSpec.TRAIN);
     } else {
-      Timestamp validationStart = Timestamp.from(split.validationStartInstant());
-      Timestamp validationGapStart = Timestamp.from(split.validationStartInstant().minusSeconds(gap));
+      Instant validationStart = split.validationStartInstant();
       assign =
-          when(time.geq(lit(testStart)), SplitSpec.TEST)
-              .when(time.geq(lit(validationStart)).and(time.lt(lit(testGapStart))), SplitSpec.VALIDATION)
-              .when(time.lt(lit(validationGapStart)), SplitSpec.TRAIN);
+          when(test, SplitSpec.TEST)
+              .when(EventTimes.atOrAfter(time, type, validationStart).and(beforeTestGap), SplitSpec.VALIDATION)
+              .when(EventTimes.before(time, type, validationStart.minusSeconds(gap)), SplitSpec.TRAIN);
     }
     return frame.withColumn(FeatureView.SPLIT, assign).where(col(FeatureView.SPLIT).isNotNull());
   }

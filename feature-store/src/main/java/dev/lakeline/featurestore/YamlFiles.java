@@ -41,4 +41,41 @@ final class YamlFiles {
     });
     return root;
   }
+
+  /**
+   * The whole number at {@code field} of {@code node}, or {@code absent} when the field is missing or empty; any other
+   * value ({@code v2}, {@code 1.5}, {@code '2'}) is an error naming the file, where and the value.
+   *
+   * @param where the part of the file, for messages ("join 1 ('credit')"), or null for the top level
+   */
+  static int intField(Path file, String where, JsonNode node, String field, int absent) {
+    JsonNode n = node.path(field);
+    if (n.isMissingNode() || n.isNull()) {
+      return absent;
+    }
+    if (!n.isInt()) {
+      throw Errors.config("%s: %s'%s' must be a whole number (%s: %d), not %s.", file, prefix(where), field, field, absent, shown(n));
+    }
+    return n.intValue();
+  }
+
+  /** The boolean at {@code field} of {@code node}, or {@code absent} when missing or empty; see {@link #intField}. */
+  static boolean booleanField(Path file, String where, JsonNode node, String field, boolean absent) {
+    JsonNode n = node.path(field);
+    if (n.isMissingNode() || n.isNull()) {
+      return absent;
+    }
+    if (!n.isBoolean()) {
+      throw Errors.config("%s: %s'%s' must be true or false, not %s.", file, prefix(where), field, shown(n));
+    }
+    return n.booleanValue();
+  }
+
+  private static String prefix(String where) {
+    return where == null ? "" : where + ": ";
+  }
+
+  private static String shown(JsonNode n) {
+    return n.isTextual() ? "'" + n.textValue() + "'" : n.toString();
+  }
 }

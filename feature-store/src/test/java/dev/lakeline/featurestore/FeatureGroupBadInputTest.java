@@ -183,6 +183,14 @@ class FeatureGroupBadInputTest {
   }
 
   @Test
+  void aVersionThatIsNotAWholeNumberIsAConfigErrorNamingIt(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("g.yaml"), "name: g\nversion: v2\nprimary_key: [id]\nschema: {id: string}\n");
+    var e = assertThrows(LakelineException.ConfigError.class, () -> FeatureGroupFiles.load(dir.resolve("g.yaml")));
+    assertTrue(e.getMessage().contains(dir.resolve("g.yaml") + ": 'version' must be a whole number (version: 1), not 'v2'."),
+        e.getMessage());
+  }
+
+  @Test
   void namesThatWouldLeaveTheLakehouseAreRefused(SparkSession spark, TestLakehouse lh) throws IOException {
     FeatureStore store = FeatureStore.open(spark, lh.layout());
     for (String name : List.of("../escape", "a/b", "..", "x\\y")) {

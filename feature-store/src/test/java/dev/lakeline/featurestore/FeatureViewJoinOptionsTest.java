@@ -229,6 +229,16 @@ class FeatureViewJoinOptionsTest {
         "transformations: 'amount'", "Did you mean 'robust_scaler'?");
     assertFileError(dir, YAML.replace("static: true", "static: true\n    max_age: 1d"), "join 2", "cannot have a max_age");
     assertFileError(dir, YAML.replace("inner: true", "innner: true"), "join 1", "'innner'");
+    // a version or a flag of the wrong kind is an error, never read as 1 or false
+    assertFileError(dir, YAML.replace("version: 2", "version: v2"), "'version' must be a whole number", "not 'v2'");
+    assertFileError(dir, YAML.replace("{group: loans, version: 1}", "{group: loans, version: 1.5}"),
+        "'base': 'version' must be a whole number", "not 1.5");
+    assertFileError(dir, YAML.replace("- group: credit\n", "- group: credit\n    version: '2'\n"),
+        "join 1 ('credit'): 'version' must be a whole number", "not '2'");
+    assertFileError(dir, YAML.replace("inner: true", "inner: true\n    strict: 'yes'"),
+        "join 1 ('credit'): 'strict' must be true or false, not 'yes'");
+    assertFileError(dir, YAML.replace("inner: true", "inner: 'no'"), "join 1 ('credit'): 'inner' must be true or false, not 'no'");
+    assertFileError(dir, YAML.replace("static: true", "static: 1"), "join 2 ('profile'): 'static' must be true or false, not 1");
   }
 
   private static void assertFileError(Path dir, String yaml, String... mentions) throws IOException {

@@ -411,6 +411,50 @@ class FeatureViewTest {
             "v", 1, LOANS_V1, List.of("amount"), List.of("amount"), List.of(), ""),
         "'amount'");
 
+    // a joined feature named like a column the base rows have (in any case) is refused when the view is created
+    StructType extrasSchema = new StructType()
+        .add("applicant_id", DataTypes.StringType)
+        .add("Loan_ID", DataTypes.LongType)
+        .add("ISSUE_TS", DataTypes.TimestampType)
+        .add("AMOUNT", DataTypes.DoubleType)
+        .add("Defaulted", DataTypes.IntegerType);
+    s.store().createFeatureGroup(FeatureGroupSpec.of("extras", List.of("applicant_id"), null), extrasSchema);
+    FeatureViewSpec.GroupRef extras = new FeatureViewSpec.GroupRef("extras", 1);
+    Map<String, String> clashes = Map.of(
+        "Loan_ID", "the base key 'loan_id'",
+        "ISSUE_TS", "the base event time 'issue_ts'",
+        "applicant_id", "the join key 'applicant_id'",
+        "AMOUNT", "the base feature 'amount'",
+        "Defaulted", "the label 'defaulted'");
+    clashes.forEach((feature, already) -> assertConfigError(
+        s,
+        new FeatureViewSpec(
+            "v", 1, LOANS_V1, List.of("amount"), List.of("defaulted"),
+            List.of(FeatureViewSpec.Join.onKey(extras, List.of("applicant_id"), List.of(feature), "")), ""),
+        "the join of extras v1 would add the column '" + feature + "', which is already " + already + ". Give the join a prefix"));
+    // point-in-time joins too, and two joins whose columns differ in case only
+    assertConfigError(
+        s,
+        new FeatureViewSpec(
+            "v", 1, LOANS_V1, List.of(), List.of(),
+            List.of(
+                new FeatureViewSpec.Join(CREDIT_V1, List.of("applicant_id"), List.of("score"), "Loan_", false),
+                new FeatureViewSpec.Join(CREDIT_V1, List.of("applicant_id"), List.of("score"), "loan_", true)),
+            ""),
+        "would add the column 'loan_score', which is already the column 'Loan_score' of the join of credit v1");
+    assertConfigError(
+        s,
+        new FeatureViewSpec(
+            "v", 1, LOANS_V1, List.of(), List.of(),
+            List.of(new FeatureViewSpec.Join(CREDIT_V1, List.of("applicant_id"), List.of("applicant_id"), "", false)), ""),
+        "would add the column 'applicant_id', which is already the join key 'applicant_id'");
+    // a prefix resolves it
+    assertEquals(List.of("loan_id", "issue_ts", "amount", "x_Loan_ID", "defaulted", "applicant_id"), List.of(
+        s.store().createFeatureView(new FeatureViewSpec(
+                "v3", 1, LOANS_V1, List.of("amount"), List.of("defaulted"),
+                List.of(FeatureViewSpec.Join.onKey(extras, List.of("applicant_id"), List.of("Loan_ID"), "x_")), ""))
+            .createTrainingDataset(OPTIONS).read().drop("split").columns()));
+
     // with prefixes the same group can be joined twice (at and strictly before the base time)
     FeatureViewSpec prefixed =
         new FeatureViewSpec(

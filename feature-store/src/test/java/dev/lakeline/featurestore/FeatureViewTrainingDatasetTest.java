@@ -179,6 +179,60 @@ class FeatureViewTrainingDatasetTest {
   }
 
   @Test
+  void concurrentCreationsClaimDistinctNumbersAndEachManifestDescribesItsOwnRows(SparkSession spark, TestLakehouse lake)
+      throws Exception {
+    Store s = store(spark, lake);
+    int writers = 3;
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+    try {
+      List<java.util.concurrent.Future<TrainingDataset>> futures = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        long seed = 100 + w;
+        futures.add(pool.submit(() -> {
+          start.await();
+          return s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), seed));
+        }));
+      }
+      start.countDown();
+      Set<Integer> numbers = new TreeSet<>();
+      for (java.util.concurrent.Future<TrainingDataset> f : futures) {
+        TrainingDataset td = f.get(); // none fails with a conflict
+        numbers.add(td.manifest().number());
+        // what is stored under the number is what its manifest says: the rows of its seed
+        TrainingDataset stored = s.store().getTrainingDataset("loan_view", 1, td.manifest().number());
+        assertEquals(td.manifest(), stored.manifest());
+        assertSameRows(s.view().recreateTrainingDataset(stored.manifest()), stored.read());
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        stored.read().groupBy("split").count().collectAsList().forEach(r -> counts.put(r.getString(0), r.getLong(1)));
+        assertEquals(counts, stored.manifest().rowsPerSplit());
+      }
+      assertEquals(Set.of(1, 2, 3), numbers, "one number each");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aNumberAnotherWriterHasClaimedIsSkippedAndItsTableNeverOverwritten(SparkSession spark, TestLakehouse lake)
+      throws Exception {
+    Store s = store(spark, lake);
+    TrainingDataset first = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    // a writer that listed the folder before td1 existed and then lost the race for it
+    TrainingDatasets datasets = new TrainingDatasets(s.view());
+    assertEquals(2, datasets.claim(1, "loan_view v1"));
+    assertEquals(3, datasets.claim(1, "loan_view v1"));
+    assertEquals(first.manifest(), s.store().getTrainingDataset("loan_view", 1, 1).manifest());
+    assertSameRows(s.view().recreateTrainingDataset(first.manifest()), first.read());
+    // a folder that a writer without claims has begun is passed over too
+    java.nio.file.Files.createDirectories(java.nio.file.Path.of(s.store().layout().trainingDataset("loan_view", 1, 4), "data"));
+    assertEquals(5, datasets.claim(4, "loan_view v1"));
+    // numbers claimed but never completed are not reused
+    TrainingDataset next = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 2L));
+    assertEquals(6, next.manifest().number());
+  }
+
+  @Test
   void anEntitySplitKeepsEveryEntityInOneSplitAndARandomSplitHasThreeParts(SparkSession spark, TestLakehouse lake) {
     Store s = store(spark, lake);
 
@@ -230,6 +284,47 @@ class FeatureViewTrainingDatasetTest {
     assertEquals(original.size() + 2, now.read().count());
     assertEquals(999, (Integer) now.read().where("loan_id = 1").first().getAs("score"));
     assertEquals(600, (Integer) recreated.where("loan_id = 1").first().getAs("score"));
+  }
+
+  @Test
+  void recreatingFromAVersionWhoseFilesWereVacuumedIsAConflictNamingTheSource(SparkSession spark, TestLakehouse lake)
+      throws Exception {
+    Store s = store(spark, lake);
+    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    long read = s.credit().deltaVersion();
+    s.credit().overwrite(rows(spark, FeatureViewTest.CREDIT, r("a0", t(1), 1)), "credit:2");
+    // what a VACUUM does to the files the new version no longer needs
+    String[] old = spark.read().format("delta").option("versionAsOf", read)
+        .load(lake.layout().featureGroup("credit", 1)).inputFiles();
+    java.nio.file.Files.delete(java.nio.file.Path.of(new java.net.URI(old[0])));
+
+    LakelineException.Conflict e = assertThrows(LakelineException.Conflict.class,
+        () -> s.store().recreateTrainingDataset("loan_view", 1, td.manifest().number()));
+    assertTrue(e.getMessage().startsWith("Training dataset loan_view v1 td1 can no longer be recreated: it reads credit v1 "
+        + "at Delta version " + read + ", and 1 of that version's " + old.length + " data files were deleted (vacuumed)."),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("lakeline maintain"), e.getMessage());
+    assertEquals(LOANS, td.read().count(), "the stored rows are intact");
+  }
+
+  @Test
+  void recreatingFromAVersionThatLeftTheDeltaLogIsAConflictNamingTheSource(SparkSession spark, TestLakehouse lake)
+      throws Exception {
+    Store s = store(spark, lake);
+    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    long read = s.credit().deltaVersion();
+    s.credit().insert(rows(spark, FeatureViewTest.CREDIT, r("a13", t(2), 500)), InsertOptions.append("more-credit"));
+    // a checkpoint, then the log's cleanup of the commits before it (what a short log retention does)
+    String path = lake.layout().featureGroup("credit", 1);
+    org.apache.spark.sql.delta.DeltaLog.forTable(spark, path).checkpoint();
+    for (long v = 0; v <= read; v++) {
+      java.nio.file.Files.delete(java.nio.file.Path.of(path, "_delta_log", String.format("%020d.json", v)));
+    }
+
+    LakelineException.Conflict e = assertThrows(LakelineException.Conflict.class,
+        () -> s.store().recreateTrainingDataset("loan_view", 1, td.manifest().number()));
+    assertTrue(e.getMessage().startsWith("Training dataset loan_view v1 td1 can no longer be recreated: it reads credit v1 "
+        + "at Delta version " + read + ", which can no longer be read ("), e.getMessage());
   }
 
   @Test

@@ -82,14 +82,14 @@ final class TrainingDatasetCommand implements Runnable {
         description = "SQL predicate on the base group selecting the labelled rows, e.g. \"issue_date < DATE'2024-06-01'\".")
     String filter;
 
-    @Option(names = "--split", paramLabel = "KIND", defaultValue = "random", description = "random (default), time or entity.")
+    @Option(names = "--split", paramLabel = "KIND", description = "random (default), time or entity.")
     String split;
 
-    @Option(names = "--test-fraction", paramLabel = "F", defaultValue = "0.2", description = "random/entity: share of the test split (default ${DEFAULT-VALUE}).")
-    double testFraction;
+    @Option(names = "--test-fraction", paramLabel = "F", description = "random/entity: share of the test split (default 0.2).")
+    Double testFraction;
 
-    @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0", description = "random/entity: share of the validation split (default none).")
-    double validationFraction;
+    @Option(names = "--validation-fraction", paramLabel = "F", description = "random/entity: share of the validation split (default none).")
+    Double validationFraction;
 
     @Option(names = "--entity", paramLabel = "COLUMN", split = ",", description = "entity: the column(s) no entity may cross splits by.")
     List<String> entity;
@@ -101,30 +101,15 @@ final class TrainingDatasetCommand implements Runnable {
     @Option(names = "--test-start", paramLabel = "YYYY-MM-DD", converter = DateOption.class, description = "time: test rows from this date on.")
     LocalDate testStart;
 
-    @Option(names = "--gap-days", paramLabel = "N", defaultValue = "0", description = "time: days before each boundary whose rows are dropped.")
-    int gapDays;
+    @Option(names = "--gap-days", paramLabel = "N", description = "time: days before each boundary whose rows are dropped (default 0).")
+    Integer gapDays;
 
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "The split's seed (default ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     void run(JobContext ctx, PrintStream out) {
-      SplitSpec spec = switch (split.toLowerCase(Locale.ROOT)) {
-        case "random" -> SplitSpec.random(validationFraction, testFraction);
-        case "entity" -> {
-          if (entity == null || entity.isEmpty()) {
-            throw Errors.config("--split entity needs --entity COLUMN[,COLUMN]: the entity no split may share.");
-          }
-          yield SplitSpec.byEntity(entity, validationFraction, testFraction);
-        }
-        case "time" -> {
-          if (testStart == null) {
-            throw Errors.config("--split time needs --test-start YYYY-MM-DD (and optionally --validation-start, --gap-days).");
-          }
-          yield SplitSpec.byTime(midnight(validationStart), midnight(testStart), Duration.ofDays(gapDays));
-        }
-        default -> throw Errors.config("Unknown --split '%s': use random, time or entity.", split);
-      };
+      SplitSpec spec = splitSpec();
       FeatureView v = ctx.featureStore().getFeatureView(view, version);
       java.util.Set<Integer> existing = new java.util.HashSet<>();
       ctx.featureStore().listTrainingDatasets(view, version).forEach(t -> existing.add(t.manifest().number()));
@@ -137,6 +122,54 @@ final class TrainingDatasetCommand implements Runnable {
           reused ? " (unchanged: made before with the same options from the same Delta versions)" : "");
       printSplits(out, td.manifest());
     }
+
+    /** The split the options describe; an option of another kind of split is an error, never ignored. */
+    private SplitSpec splitSpec() {
+      String kind = split == null ? "random" : split.toLowerCase(Locale.ROOT);
+      if (!List.of("random", "time", "entity").contains(kind)) {
+        throw Errors.config("Unknown --split '%s': use random, time or entity.", split);
+      }
+      Map<String, Object> given = new java.util.LinkedHashMap<>();
+      given.put("--entity", entity);
+      given.put("--test-fraction", testFraction);
+      given.put("--validation-fraction", validationFraction);
+      given.put("--validation-start", validationStart);
+      given.put("--test-start", testStart);
+      given.put("--gap-days", gapDays);
+      for (Map.Entry<String, Object> option : given.entrySet()) {
+        List<String> kinds = SPLITS_OF.get(option.getKey());
+        if (option.getValue() != null && !kinds.contains(kind)) {
+          throw Errors.config("%s is an option of --split %s, not of --split %s%s: leave it out, or choose --split %s.",
+              option.getKey(), String.join(" or ", kinds), kind, split == null ? " (the default)" : "", String.join(" or ", kinds));
+        }
+      }
+      double test = testFraction == null ? 0.2 : testFraction;
+      double validation = validationFraction == null ? 0 : validationFraction;
+      return switch (kind) {
+        case "entity" -> {
+          if (entity == null || entity.isEmpty()) {
+            throw Errors.config("--split entity needs --entity COLUMN[,COLUMN]: the entity no split may share.");
+          }
+          yield SplitSpec.byEntity(entity, validation, test);
+        }
+        case "time" -> {
+          if (testStart == null) {
+            throw Errors.config("--split time needs --test-start YYYY-MM-DD (and optionally --validation-start, --gap-days).");
+          }
+          yield SplitSpec.byTime(midnight(validationStart), midnight(testStart), Duration.ofDays(gapDays == null ? 0 : gapDays));
+        }
+        default -> SplitSpec.random(validation, test);
+      };
+    }
+
+    /** The kinds of split each split option belongs to. */
+    private static final Map<String, List<String>> SPLITS_OF = Map.of(
+        "--entity", List.of("entity"),
+        "--test-fraction", List.of("random", "entity"),
+        "--validation-fraction", List.of("random", "entity"),
+        "--validation-start", List.of("time"),
+        "--test-start", List.of("time"),
+        "--gap-days", List.of("time"));
 
     private static Instant midnight(LocalDate date) {
       return date == null ? null : date.atStartOfDay(ZoneOffset.UTC).toInstant();

@@ -157,6 +157,18 @@ class FeatureViewCommandTest {
     Cli recreate = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "1");
     assertEquals(0, recreate.exitCode(), recreate.err());
     assertTrue(recreate.out().contains("identical to the stored ones"), recreate.out());
+
+    // once a data file of a source's recorded version is gone (as after a plain VACUUM), recreating is a conflict
+    long creditVersion = m.at("/identity/sourceVersions/credit_reports v1").asLong();
+    String[] creditFiles = spark.read().format("delta").option("versionAsOf", creditVersion)
+        .load(lh.layout().featureGroup("credit_reports", 1)).inputFiles();
+    Files.delete(Path.of(java.net.URI.create(creditFiles[0])));
+    Cli vacuumed = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "1");
+    assertEquals(ExitCode.CONFLICT.code(), vacuumed.exitCode(), vacuumed.err());
+    assertTrue(vacuumed.err().contains(
+        "Training dataset loans_cli v1 td1 can no longer be recreated: it reads credit_reports v1 at Delta version " + creditVersion),
+        vacuumed.err());
+    assertFalse(vacuumed.hasStackTrace(), vacuumed.err());
   }
 
   @Test
@@ -183,5 +195,29 @@ class FeatureViewCommandTest {
     Cli badSplit = Cli.inLakehouse(lh, "td", "create", "no_such_view", "--split", "sideways");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
     assertTrue(badSplit.err().contains("sideways"), badSplit.err());
+
+    // an option of another kind of split is an error naming the option and the split, never silently ignored
+    String[][] misfits = {
+        {"--entity", "applicant_id", "--test-fraction", "0.2"},
+        {"--split", "random", "--gap-days", "7"},
+        {"--split", "entity", "--entity", "applicant_id", "--validation-start", "2024-03-01"},
+        {"--split", "time", "--test-start", "2024-04-15", "--test-fraction", "0.2"},
+        {"--split", "time", "--test-start", "2024-04-15", "--entity", "applicant_id"},
+    };
+    String[] says = {
+        "--entity is an option of --split entity, not of --split random (the default): leave it out, or choose --split entity.",
+        "--gap-days is an option of --split time, not of --split random: leave it out, or choose --split time.",
+        "--validation-start is an option of --split time, not of --split entity",
+        "--test-fraction is an option of --split random or entity, not of --split time",
+        "--entity is an option of --split entity, not of --split time",
+    };
+    for (int i = 0; i < misfits.length; i++) {
+      String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("td", "create", "no_such_view"),
+          java.util.Arrays.stream(misfits[i])).toArray(String[]::new);
+      Cli misfit = Cli.inLakehouse(lh, args);
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), misfit.exitCode(), String.join(" ", args) + ": " + misfit.err());
+      assertTrue(misfit.err().contains(says[i]), misfit.err());
+      assertFalse(misfit.hasStackTrace(), misfit.err());
+    }
   }
 }

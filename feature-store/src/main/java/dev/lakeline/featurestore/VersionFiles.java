@@ -1,0 +1,50 @@
+package dev.lakeline.featurestore;
+
+import java.util.Arrays;
+import java.util.Set;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Whether a Delta table can still be read at a version: the version is in its Delta log and every data file of it
+ * is there (a {@code VACUUM} deletes the files later versions removed). What recreating a training dataset needs.
+ *
+ * @param files the version's data files (0 when it cannot be read)
+ * @param missing how many of them were deleted
+ * @param unreadable why the version cannot be read at all (it left the log, the table is gone), or null
+ */
+record VersionFiles(long files, long missing, String unreadable) {
+
+  /**
+   * The check of {@code path} at {@code version}.
+   *
+   * @param present the paths ({@code URI#getPath}) of the files under {@code path}, as {@code LakeFiles#filesUnder}
+   *     lists them
+   */
+  static VersionFiles of(SparkSession spark, String path, long version, Set<String> present) {
+    String[] needed;
+    try {
+      needed = spark.read().format("delta").option("versionAsOf", version).load(path).inputFiles();
+    } catch (Exception e) { // Delta's AnalysisException is checked in Java's eyes but not declared
+      // a version before the log's first one, a log that cannot rebuild it, a table gone: anything else is thrown
+      if (!(e instanceof org.apache.spark.sql.AnalysisException || e instanceof java.io.IOException
+          || e instanceof IllegalStateException)) {
+        throw e;
+      }
+      return new VersionFiles(0, 0, firstLine(e));
+    }
+    long missing = Arrays.stream(needed).filter(f -> !present.contains(new Path(f).toUri().getPath())).count();
+    return new VersionFiles(needed.length, missing, null);
+  }
+
+  /** Whether the version can be read. */
+  boolean readable() {
+    return unreadable == null && missing == 0;
+  }
+
+  static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}
