@@ -161,19 +161,23 @@ public final class FeatureGroup {
    * or before it.
    */
   public Dataset<Row> readAsOf(String timestamp) {
-    Timestamp at;
+    java.time.Instant instant;
     try {
-      at = timestamp.trim().length() == 10 ? Timestamp.valueOf(timestamp.trim() + " 00:00:00") : Timestamp.valueOf(timestamp.trim());
+      // the wall-clock fields as written, read as UTC: neither the JVM's zone nor the session's
+      String t = timestamp.trim().length() == 10 ? timestamp.trim() + " 00:00:00" : timestamp.trim();
+      instant = Timestamp.valueOf(t).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC);
     } catch (IllegalArgumentException e) {
       throw Errors.config("'%s' is not a timestamp: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS' (UTC).", timestamp);
     }
+    Timestamp at = Timestamp.from(instant);
     List<CommitInfo> history = history(Integer.MAX_VALUE);
     CommitInfo first = history.get(history.size() - 1);
     if (at.before(first.timestamp())) {
       throw Errors.notFound(
           "Feature group %s did not exist at %s: its first commit is from %s.", spec.label(), timestamp, first.timestamp());
     }
-    return spark.read().format("delta").option("timestampAsOf", at.toString()).load(path);
+    // an instant with its zone: Delta casts the option's string in the session's zone otherwise
+    return spark.read().format("delta").option("timestampAsOf", instant.toString()).load(path);
   }
 
   /** The group's activity, newest first: every commit with its operation, row counts and Lakeline ids. */

@@ -71,8 +71,16 @@ class FeatureGroupActivityTest {
     var missing = assertThrows(LakelineException.NotFound.class, () -> g.readVersion(9));
     assertTrue(missing.getMessage().contains("from 0 to 2"), missing.getMessage());
 
-    String afterFirst = g.history(10).get(1).timestamp().toString();
+    // the first batch's commit time, as UTC wall-clock time (what the command line shows and takes)
+    String afterFirst = g.history(10).get(1).timestamp().toInstant().toString().replace('T', ' ').replace("Z", "");
     assertEquals(1, g.readAsOf(afterFirst).count(), "as of the first batch's commit time");
+    String zone = spark.conf().get("spark.sql.session.timeZone");
+    try {
+      spark.conf().set("spark.sql.session.timeZone", "America/New_York");
+      assertEquals(1, g.readAsOf(afterFirst).count(), "UTC whatever the session's zone");
+    } finally {
+      spark.conf().set("spark.sql.session.timeZone", zone);
+    }
     assertThrows(LakelineException.NotFound.class, () -> g.readAsOf("2001-01-01"));
     assertThrows(LakelineException.ConfigError.class, () -> g.readAsOf("yesterday"));
   }
