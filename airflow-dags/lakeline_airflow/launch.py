@@ -81,7 +81,9 @@ def _databricks(settings, task_id, arguments):
     cluster = (
         {"existing_cluster_id": settings.databricks_cluster_id}
         if settings.databricks_cluster_id
-        else {"new_cluster": {"spark_version": DATABRICKS_RUNTIME, "node_type_id": "i3.xlarge", "num_workers": 2}}
+        # dedicated access mode (the run's identity): an unset mode can mean no isolation shared, without /Volumes/
+        else {"new_cluster": {"spark_version": DATABRICKS_RUNTIME, "node_type_id": "i3.xlarge", "num_workers": 2,
+                              "data_security_mode": "SINGLE_USER"}}
     )
     task = DatabricksSubmitRunOperator(
         task_id=task_id,

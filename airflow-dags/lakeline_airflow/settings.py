@@ -7,7 +7,8 @@ LAKELINE_CONF_DIR         the folder with pipelines/*.yaml the DAGs are made fro
 LAKELINE_PIPELINE_DIR     where the job's driver finds those files, if not by name: by default a job gets
                           --pipeline <name>, which the jar resolves to conf/pipelines/<name>.yaml in its working
                           directory, else to the copy bundled in the jar
-LAKELINE_LAKEHOUSE        --lakehouse for every job (default: the profile's lakehouse.root)
+LAKELINE_LAKEHOUSE        --lakehouse for every job (default: the profile's lakehouse.root); in the databricks and
+                          emr modes, this or a cluster LAKELINE_PROFILE is required
 LAKELINE_PROFILE          --profile for every job: local, emr or databricks (default: none, the jar's default)
 LAKELINE_SPARK_CONN_ID    spark_submit: the Airflow Spark connection (default: spark_default)
 LAKELINE_DATABRICKS_CONN_ID, LAKELINE_DATABRICKS_CLUSTER_ID (an existing cluster; else a new job cluster)
@@ -71,6 +72,13 @@ class Settings:
             raise ValueError(f"LAKELINE_EMR_WAIT_HOURS={self.emr_wait_hours!r} must be a number of hours above 0.")
         if self.mode in ("emr", "emr_serverless") and not self.jar.startswith("s3://"):
             raise ValueError(f"LAKELINE_JAR={self.jar} must be an s3:// path for {self.mode}: upload the jar to S3.")
+        if self.mode != "spark_submit" and not self.lakehouse and self.profile in (None, "", "local"):
+            # the jar's default profile keeps the lakehouse in ./lakehouse on the driver: lost with the cluster
+            raise ValueError(
+                f"LAKELINE_LAUNCH_MODE={self.mode} needs a lakehouse the cluster keeps: set LAKELINE_LAKEHOUSE "
+                "(a /Volumes/, abfss:// or s3:// path) or LAKELINE_PROFILE="
+                f"{'databricks' if self.mode == 'databricks' else 'emr'}; the default would write to the driver's "
+                "local ./lakehouse, which goes away with the cluster.")
         return self
 
     def pipeline_ref(self, name, path):

@@ -169,7 +169,7 @@ def test_every_databricks_try_has_its_own_idempotency_token_of_at_most_64_charac
     (conf / "pipelines").mkdir(parents=True)
     long_name = "a_pipeline_with_a_name_long_enough_to_push_any_readable_token_past_sixty_four_characters"
     (conf / "pipelines" / "long.yaml").write_text(f"name: {long_name}\nfeature_groups: [{{name: g}}]\n")
-    dags = factory.build_dags(Settings(mode="databricks", conf_dir=str(conf), jar="/Volumes/main/lakeline/lakeline.jar"))
+    dags = factory.build_dags(Settings(mode="databricks", profile="databricks", conf_dir=str(conf), jar="/Volumes/main/lakeline/lakeline.jar"))
     dag = dags[factory.features_dag_id(long_name)]
     task = job_task(dag)
 
@@ -187,11 +187,12 @@ def test_every_databricks_try_has_its_own_idempotency_token_of_at_most_64_charac
 
 def test_a_new_databricks_job_cluster_runs_on_jdk_17():
     # the jar is Java 17 bytecode: 16.4 LTS defaults to JDK 17, 14.3 and 15.4 LTS to JDK 8
-    dags = factory.build_dags(Settings(mode="databricks", jar="/Volumes/main/lakeline/lakeline.jar"))
+    dags = factory.build_dags(Settings(mode="databricks", profile="databricks", jar="/Volumes/main/lakeline/lakeline.jar"))
     for dag in dags.values():
         for task in dag.tasks:
             if type(task).__name__ == "DatabricksSubmitRunOperator":
                 assert task.json["tasks"][0]["new_cluster"]["spark_version"] == "16.4.x-scala2.12", task.task_id
+                assert task.json["tasks"][0]["new_cluster"]["data_security_mode"] == "SINGLE_USER", task.task_id
 
 
 def test_an_emr_job_is_one_task_that_waits_for_it_so_a_retry_submits_it_again(tmp_path):
@@ -199,12 +200,12 @@ def test_an_emr_job_is_one_task_that_waits_for_it_so_a_retry_submits_it_again(tm
     for wait_hours in (None, 10):
         extra = {} if wait_hours is None else {"emr_wait_hours": wait_hours}
         hours = wait_hours or 6
-        emr = factory.build_dags(Settings(mode="emr", jar=jar, **extra))
+        emr = factory.build_dags(Settings(mode="emr", profile="emr", jar=jar, **extra))
         train = emr[factory.TRAINING_DAG]
         assert [t.task_id for t in train.tasks] == ["train"], "no separate sensor that would re-watch a failed step"
         inference = emr[factory.INFERENCE_DAG]
         assert inference.get_task("monitor").upstream_task_ids == {"infer"}
-        serverless = factory.build_dags(Settings(mode="emr_serverless", jar=jar, **extra))
+        serverless = factory.build_dags(Settings(mode="emr_serverless", profile="emr", jar=jar, **extra))
         steps = tasks_of(emr.values(), "EmrAddStepsOperator")
         runs = tasks_of(serverless.values(), "EmrServerlessStartJobOperator")
         assert len(steps) == len(runs) == len(FEATURE_DAGS) + 4, (steps, runs)  # features, train, infer, monitor, maintain
@@ -279,6 +280,10 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_p
     ({"LAKELINE_MONITOR_FAIL_ON_ALERT": "maybe"}, "LAKELINE_MONITOR_FAIL_ON_ALERT='maybe' is not true or false"),
     ({"LAKELINE_EMR_WAIT_HOURS": "soon"}, "LAKELINE_EMR_WAIT_HOURS='soon' is not a number of hours"),
     ({"LAKELINE_EMR_WAIT_HOURS": "0"}, "LAKELINE_EMR_WAIT_HOURS=0.0 must be a number of hours above 0"),
+    ({"LAKELINE_LAUNCH_MODE": "databricks", "LAKELINE_JAR": "/Volumes/main/lakeline/lakeline.jar"},
+     "LAKELINE_LAUNCH_MODE=databricks needs a lakehouse the cluster keeps"),
+    ({"LAKELINE_LAUNCH_MODE": "emr", "LAKELINE_JAR": "s3://bucket/lakeline.jar", "LAKELINE_PROFILE": "local"},
+     "LAKELINE_LAUNCH_MODE=emr needs a lakehouse the cluster keeps: set LAKELINE_LAKEHOUSE"),
 ])
 def test_a_bad_configuration_is_an_import_error_that_names_it(env, message, monkeypatch):
     for key, value in env.items():

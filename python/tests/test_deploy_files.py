@@ -53,6 +53,8 @@ def test_the_bundle_has_a_daily_job_of_features_then_inference_plus_training_and
         assert job["max_concurrent_runs"] == 1, name
         # 16.4 LTS: Spark 3.5, Scala 2.12 and JDK 17 by default; 14.3 and 15.4 start the Java 17 jar on JDK 8
         assert job["job_clusters"][0]["new_cluster"]["spark_version"] == "16.4.x-scala2.12", name
+        # no isolation shared (what an unset access mode can be) cannot read the /Volumes/ jar and lakehouse
+        assert job["job_clusters"][0]["new_cluster"]["data_security_mode"] == "SINGLE_USER", name
         for task in job["tasks"]:
             assert task["spark_jar_task"]["main_class_name"] == MAIN, name
             assert task["libraries"][0]["jar"] == "${var.jar}", name

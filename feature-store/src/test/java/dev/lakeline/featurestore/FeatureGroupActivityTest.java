@@ -1,5 +1,6 @@
 package dev.lakeline.featurestore;
 
+import static dev.lakeline.testkit.TestSpark.inZone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -74,13 +75,7 @@ class FeatureGroupActivityTest {
     // the first batch's commit time, as UTC wall-clock time (what the command line shows and takes)
     String afterFirst = g.history(10).get(1).timestamp().toInstant().toString().replace('T', ' ').replace("Z", "");
     assertEquals(1, g.readAsOf(afterFirst).count(), "as of the first batch's commit time");
-    String zone = spark.conf().get("spark.sql.session.timeZone");
-    try {
-      spark.conf().set("spark.sql.session.timeZone", "America/New_York");
-      assertEquals(1, g.readAsOf(afterFirst).count(), "UTC whatever the session's zone");
-    } finally {
-      spark.conf().set("spark.sql.session.timeZone", zone);
-    }
+    assertEquals(1, inZone(spark, "America/New_York", () -> g.readAsOf(afterFirst).count()), "UTC whatever the session's zone");
     assertThrows(LakelineException.NotFound.class, () -> g.readAsOf("2001-01-01"));
     assertThrows(LakelineException.ConfigError.class, () -> g.readAsOf("yesterday"));
   }

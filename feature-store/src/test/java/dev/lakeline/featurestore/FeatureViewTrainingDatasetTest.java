@@ -290,7 +290,7 @@ class FeatureViewTrainingDatasetTest {
   void recreatingFromAVersionWhoseFilesWereVacuumedIsAConflictNamingTheSource(SparkSession spark, TestLakehouse lake)
       throws Exception {
     Store s = store(spark, lake);
-    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    TrainingDataset td = halves(s);
     long read = s.credit().deltaVersion();
     s.credit().overwrite(rows(spark, FeatureViewTest.CREDIT, r("a0", t(1), 1)), "credit:2");
     // what a VACUUM does to the files the new version no longer needs
@@ -298,11 +298,8 @@ class FeatureViewTrainingDatasetTest {
         .load(lake.layout().featureGroup("credit", 1)).inputFiles();
     java.nio.file.Files.delete(java.nio.file.Path.of(new java.net.URI(old[0])));
 
-    LakelineException.Conflict e = assertThrows(LakelineException.Conflict.class,
-        () -> s.store().recreateTrainingDataset("loan_view", 1, td.manifest().number()));
-    assertTrue(e.getMessage().startsWith("Training dataset loan_view v1 td1 can no longer be recreated: it reads credit v1 "
-        + "at Delta version " + read + ", and 1 of that version's " + old.length + " data files were deleted (vacuumed)."),
-        e.getMessage());
+    LakelineException.Conflict e = recreationConflict(s, td,
+        read + ", and 1 of that version's " + old.length + " data files were deleted (vacuumed).");
     assertTrue(e.getMessage().contains("lakeline maintain"), e.getMessage());
     assertEquals(LOANS, td.read().count(), "the stored rows are intact");
   }
@@ -311,7 +308,7 @@ class FeatureViewTrainingDatasetTest {
   void recreatingFromAVersionThatLeftTheDeltaLogIsAConflictNamingTheSource(SparkSession spark, TestLakehouse lake)
       throws Exception {
     Store s = store(spark, lake);
-    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    TrainingDataset td = halves(s);
     long read = s.credit().deltaVersion();
     s.credit().insert(rows(spark, FeatureViewTest.CREDIT, r("a13", t(2), 500)), InsertOptions.append("more-credit"));
     // a checkpoint, then the log's cleanup of the commits before it (what a short log retention does)
@@ -321,10 +318,21 @@ class FeatureViewTrainingDatasetTest {
       java.nio.file.Files.delete(java.nio.file.Path.of(path, "_delta_log", String.format("%020d.json", v)));
     }
 
+    recreationConflict(s, td, read + ", which can no longer be read (");
+  }
+
+  /** Recreating {@code td} fails as a conflict naming credit v1 at the Delta version its message goes on with. */
+  private static LakelineException.Conflict recreationConflict(Store s, TrainingDataset td, String atVersion) {
     LakelineException.Conflict e = assertThrows(LakelineException.Conflict.class,
         () -> s.store().recreateTrainingDataset("loan_view", 1, td.manifest().number()));
     assertTrue(e.getMessage().startsWith("Training dataset loan_view v1 td1 can no longer be recreated: it reads credit v1 "
-        + "at Delta version " + read + ", which can no longer be read ("), e.getMessage());
+        + "at Delta version " + atVersion), e.getMessage());
+    return e;
+  }
+
+  /** A dataset of the view, split in random halves. */
+  private static TrainingDataset halves(Store s) {
+    return s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
   }
 
   @Test

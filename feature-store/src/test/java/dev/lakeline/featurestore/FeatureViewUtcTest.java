@@ -3,6 +3,7 @@ package dev.lakeline.featurestore;
 import static dev.lakeline.featurestore.FeatureGroupTest.r;
 import static dev.lakeline.featurestore.FeatureGroupTest.rows;
 import static dev.lakeline.testkit.DataFrameAssertions.assertSameRows;
+import static dev.lakeline.testkit.TestSpark.inZone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.lakeline.testkit.SparkTest;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.Test;
  */
 @SparkTest
 class FeatureViewUtcTest {
-  private static final String ZONE = "spark.sql.session.timeZone";
   private static final List<String> ZONES = List.of("Europe/Berlin", "America/New_York", "UTC");
 
   static final StructType DAILY =
@@ -87,10 +87,8 @@ class FeatureViewUtcTest {
   void aDateEventTimeIsComparedAsItsMidnightUtcInEverySessionTimeZone(SparkSession spark, TestLakehouse lake) {
     FeatureStore store = FeatureStore.open(spark, lake.layout());
     FeatureView view = dailyView(spark, store);
-    String zone = spark.conf().get(ZONE);
-    try {
-      for (String z : ZONES) {
-        spark.conf().set(ZONE, z);
+    for (String z : ZONES) {
+      inZone(spark, z, () -> {
         assertEquals(List.of(5), days(view.batchData(at("2024-01-05T00:00:00Z"), at("2024-01-06T00:00:00Z")).data()), z);
         // a boundary inside a day: Jan 3's midnight is before the start, Jan 6's is after the end
         assertEquals(List.of(4, 5), days(view.batchData(at("2024-01-03T12:00:00Z"), at("2024-01-05T12:00:00Z")).data()), z);
@@ -100,22 +98,18 @@ class FeatureViewUtcTest {
             latest.select("loan_id").orderBy("loan_id").collectAsList().stream().map(r -> r.getLong(0)).toList(), z);
         assertEquals(List.of(Date.valueOf("2024-01-05")),
             latest.select("issue_date").distinct().collectAsList().stream().map(r -> r.getDate(0)).toList(), z);
-      }
+      });
+    }
 
-      // a time split made in Berlin: train before Jan 4 (Jan 4 is the gap), validation Jan 5-6, test from Jan 8
-      spark.conf().set(ZONE, "Europe/Berlin");
-      TrainingDataset td = view.createTrainingDataset(new TrainingDatasetOptions(null,
-          SplitSpec.byTime(at("2024-01-05T00:00:00Z"), at("2024-01-08T00:00:00Z"), Duration.ofDays(1)), 1L));
-      assertEquals(List.of(1, 2, 3), days(td.train()));
-      assertEquals(List.of(5, 6), days(td.validation()));
-      assertEquals(List.of(8, 9, 10), days(td.test()));
-      // … is recreated with the same rows in any other zone
-      for (String z : ZONES) {
-        spark.conf().set(ZONE, z);
-        assertSameRows(td.read(), view.recreateTrainingDataset(td.manifest()));
-      }
-    } finally {
-      spark.conf().set(ZONE, zone);
+    // a time split made in Berlin: train before Jan 4 (Jan 4 is the gap), validation Jan 5-6, test from Jan 8
+    TrainingDataset td = inZone(spark, "Europe/Berlin", () -> view.createTrainingDataset(new TrainingDatasetOptions(null,
+        SplitSpec.byTime(at("2024-01-05T00:00:00Z"), at("2024-01-08T00:00:00Z"), Duration.ofDays(1)), 1L)));
+    assertEquals(List.of(1, 2, 3), days(td.train()));
+    assertEquals(List.of(5, 6), days(td.validation()));
+    assertEquals(List.of(8, 9, 10), days(td.test()));
+    // … is recreated with the same rows in any other zone
+    for (String z : ZONES) {
+      inZone(spark, z, () -> assertSameRows(td.read(), view.recreateTrainingDataset(td.manifest())));
     }
   }
 
@@ -123,23 +117,18 @@ class FeatureViewUtcTest {
   void aTimestampEventTimeIsComparedAsAnInstantInEverySessionTimeZone(SparkSession spark, TestLakehouse lake) {
     FeatureStore store = FeatureStore.open(spark, lake.layout());
     FeatureView view = timedView(spark, store);
-    String zone = spark.conf().get(ZONE);
-    try {
-      spark.conf().set(ZONE, "Europe/Berlin");
-      TrainingDataset td = view.createTrainingDataset(new TrainingDatasetOptions(null,
-          SplitSpec.byTime(null, at("2024-01-02T00:00:00Z"), Duration.ofHours(6)), 1L));
-      assertEquals(List.of(0L, 1L, 2L), ids(td.train()), "before Jan 1 18:00 UTC");
-      assertEquals(List.of(4L, 5L, 6L, 7L), ids(td.test()), "from Jan 2 00:00 UTC");
-      for (String z : ZONES) {
-        spark.conf().set(ZONE, z);
+    TrainingDataset td = inZone(spark, "Europe/Berlin", () -> view.createTrainingDataset(new TrainingDatasetOptions(null,
+        SplitSpec.byTime(null, at("2024-01-02T00:00:00Z"), Duration.ofHours(6)), 1L)));
+    assertEquals(List.of(0L, 1L, 2L), ids(td.train()), "before Jan 1 18:00 UTC");
+    assertEquals(List.of(4L, 5L, 6L, 7L), ids(td.test()), "from Jan 2 00:00 UTC");
+    for (String z : ZONES) {
+      inZone(spark, z, () -> {
         assertEquals(List.of(1L, 2L), ids(view.batchData(at("2024-01-01T06:00:00Z"), at("2024-01-01T18:00:00Z")).data()), z);
         Dataset<Row> latest = view.latestFeatures(at("2024-01-01T12:00:00Z")).data();
         assertEquals(List.of(0L, 1L, 2L), ids(latest), z);
         assertEquals(at("2024-01-01T12:00:00Z"), latest.select("ts").first().getTimestamp(0).toInstant(), z);
         assertSameRows(td.read(), view.recreateTrainingDataset(td.manifest()));
-      }
-    } finally {
-      spark.conf().set(ZONE, zone);
+      });
     }
   }
 }

@@ -239,7 +239,7 @@ public final class ModelRegistry {
     if (previous != null && previous == version) {
       return null;
     }
-    return appendMove(name, alias, version, reason, false, null);
+    return appendMove(name, alias, version, reason);
   }
 
   /**
@@ -253,13 +253,15 @@ public final class ModelRegistry {
     Names.check("alias", alias);
     ModelVersion candidate = get(name, version);
     for (int attempt = 0; attempt < 100; attempt++) {
-      Integer current = aliases(name).get(alias);
+      List<AliasMove> log = aliasLog(name);
+      Integer current = pointsAt(log, alias);
       Decision decision = decide(name, alias, candidate, current, metric, minimum);
       if (!decision.move()) {
         return new Promotion(alias, false, decision.reason());
       }
-      // appended only if the alias still points where the decision saw it; otherwise decide again against the new one
-      if (appendMove(name, alias, version, decision.reason(), true, current) != null) {
+      // appended only right after the log the decision read; a move that came in between takes that place, and the
+      // decision is made again against the log as it is then
+      if (tryAppend(name, log, alias, version, decision.reason()) != null) {
         return new Promotion(alias, true, alias + " → v" + version + ": " + decision.reason());
       }
     }
@@ -307,7 +309,7 @@ public final class ModelRegistry {
       throw Errors.notFound("Model %s has no alias '%s' to remove. Its aliases: %s.", name, alias,
           aliases.isEmpty() ? "none" : aliases);
     }
-    return appendMove(name, alias, null, reason, false, null);
+    return appendMove(name, alias, null, reason);
   }
 
   /** Every alias of {@code name} and the version it points at now, by alias name. */
@@ -355,36 +357,38 @@ public final class ModelRegistry {
     return log;
   }
 
-  /**
-   * Appends a move to the log. With {@code onlyIfAt}, only while the alias still points at {@code expected} (null: not
-   * set): the check and the append are one step, since an entry that came in between takes the place this one wants;
-   * returns null when the alias has moved.
-   */
-  private AliasMove appendMove(String name, String alias, Integer version, String reason, boolean onlyIfAt, Integer expected) {
-    String dir = layout.models(name) + "/" + ALIASES;
+  /** Appends a move to the log, after whatever other moves come first. */
+  private AliasMove appendMove(String name, String alias, Integer version, String reason) {
     for (int attempt = 0; attempt < 100; attempt++) {
-      List<AliasMove> log = aliasLog(name);
-      if (onlyIfAt && !java.util.Objects.equals(pointsAt(log, alias), expected)) {
-        return null;
+      AliasMove appended = tryAppend(name, aliasLog(name), alias, version, reason);
+      if (appended != null) {
+        return appended;
       }
-      int seq = log.isEmpty() ? 1 : log.get(log.size() - 1).sequence() + 1;
-      // the previous version is worked out when the log is read, so a concurrent move cannot make it wrong
-      AliasMove move = new AliasMove(seq, alias, version, null, reason == null ? "" : reason,
-          System.getProperty("user.name", ""), null);
-      try {
-        beforeLogAppend.run();
-        files.createExclusive(dir + "/" + entryName(seq), JSON.writeValueAsString(move));
-      } catch (LakelineException.Conflict movedByAnother) {
-        continue; // another move took this place in the log; read it and take the next
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException(e);
-      }
-      // the entries before this one are exactly those just read: a move that came between would have taken this place
-      Integer previous = pointsAt(log, alias);
-      String at = java.time.Instant.ofEpochMilli(files.modified(dir + "/" + entryName(seq))).toString();
-      return new AliasMove(seq, alias, version, previous, move.reason(), move.movedBy(), at);
     }
     throw Errors.conflict("Could not append to the alias log of model %s after 100 attempts.", name);
+  }
+
+  /**
+   * Appends a move right after {@code log} (the whole log as just read); null when another move has taken that place
+   * in the meantime. Creating the entry exclusively makes the check and the append one step.
+   */
+  private AliasMove tryAppend(String name, List<AliasMove> log, String alias, Integer version, String reason) {
+    String dir = layout.models(name) + "/" + ALIASES;
+    int seq = log.isEmpty() ? 1 : log.get(log.size() - 1).sequence() + 1;
+    // the previous version is worked out when the log is read, so a concurrent move cannot make it wrong
+    AliasMove move = new AliasMove(seq, alias, version, null, reason == null ? "" : reason,
+        System.getProperty("user.name", ""), null);
+    try {
+      beforeLogAppend.run();
+      files.createExclusive(dir + "/" + entryName(seq), JSON.writeValueAsString(move));
+    } catch (LakelineException.Conflict movedByAnother) {
+      return null;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    // the entries before this one are exactly those in the log: a move that came between would have taken this place
+    String at = java.time.Instant.ofEpochMilli(files.modified(dir + "/" + entryName(seq))).toString();
+    return new AliasMove(seq, alias, version, pointsAt(log, alias), move.reason(), move.movedBy(), at);
   }
 
   /** Where the log leaves {@code alias}: its last move's version, or null. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -36,5 +37,28 @@ public final class TestSpark {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
     }
     return session;
+  }
+
+  /**
+   * Runs {@code body} with the session's time zone set to {@code zone} ({@code spark.sql.session.timeZone}), then puts
+   * the zone back, also when the body fails: for tests that show a result does not depend on the session's zone.
+   */
+  public static <T> T inZone(SparkSession spark, String zone, Supplier<T> body) {
+    String key = "spark.sql.session.timeZone";
+    String before = spark.conf().get(key);
+    spark.conf().set(key, zone);
+    try {
+      return body.get();
+    } finally {
+      spark.conf().set(key, before);
+    }
+  }
+
+  /** {@link #inZone(SparkSession, String, Supplier)} for a body that returns nothing. */
+  public static void inZone(SparkSession spark, String zone, Runnable body) {
+    inZone(spark, zone, () -> {
+      body.run();
+      return null;
+    });
   }
 }

@@ -1,5 +1,6 @@
 package dev.lakeline.transformations;
 
+import static dev.lakeline.testkit.TestSpark.inZone;
 import static dev.lakeline.transformations.TestData.date;
 import static dev.lakeline.transformations.TestData.frame;
 import static dev.lakeline.transformations.TestData.row;
@@ -68,13 +69,7 @@ class DailySnapshotsTest {
   @Test
   void daysAreUtcWhateverTheSessionTimeZone(SparkSession spark) {
     List<Row> utc = STEP.apply(events(spark)).orderBy("who", "day").collectAsList();
-    String zone = spark.conf().get("spark.sql.session.timeZone");
-    spark.conf().set("spark.sql.session.timeZone", "America/Los_Angeles");
-    try {
-      assertEquals(utc, STEP.apply(events(spark)).orderBy("who", "day").collectAsList());
-    } finally {
-      spark.conf().set("spark.sql.session.timeZone", zone);
-    }
+    assertEquals(utc, inZone(spark, "America/Los_Angeles", () -> STEP.apply(events(spark)).orderBy("who", "day").collectAsList()));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.lakeline.transformations;
 
+import static dev.lakeline.testkit.TestSpark.inZone;
 import static dev.lakeline.transformations.TestData.date;
 import static dev.lakeline.transformations.TestData.frame;
 import static dev.lakeline.transformations.TestData.row;
@@ -35,9 +36,7 @@ class DateFeaturesTest {
 
   @Test
   void partsAreReadOnTheWallClockOfTheGivenZoneNotTheSessions(SparkSession spark) {
-    String zone = spark.conf().get("spark.sql.session.timeZone");
-    spark.conf().set("spark.sql.session.timeZone", "America/Los_Angeles");
-    try {
+    inZone(spark, "America/Los_Angeles", () -> {
       Dataset<Row> utc = DateFeatures.dateParts("t", "UTC", PARTS).apply(times(spark));
       assertEquals(List.of(
               Arrays.asList("far", 9999, 12, 31, 5, 23, 59, 0),
@@ -51,9 +50,7 @@ class DateFeaturesTest {
       assertEquals(List.of(Arrays.asList("sun", 2024, 3, 11, 1, 0, 30, 0)),
           TestData.values(paris, "id", "t_year", "t_month", "t_day_of_month", "t_day_of_week", "t_hour", "t_minute",
               "t_is_weekend"));
-    } finally {
-      spark.conf().set("spark.sql.session.timeZone", zone);
-    }
+    });
   }
 
   @Test

@@ -169,10 +169,13 @@ public final class LoanMonitoring {
 
   /** The training dataset the version's card names, if it is still there. */
   static java.util.Optional<TrainingDataset> trainingDatasetOf(JobContext ctx, ModelVersion model) {
+    return trainingDatasetOf(model, ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1));
+  }
+
+  /** The training dataset the version's card names among {@code datasets}. */
+  private static java.util.Optional<TrainingDataset> trainingDatasetOf(ModelVersion model, List<TrainingDataset> datasets) {
     String named = model.card().trainingDataset();
-    return ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1).stream()
-        .filter(d -> sameTrainingDataset(named, d.path()))
-        .findFirst();
+    return datasets.stream().filter(d -> sameTrainingDataset(named, d.path())).findFirst();
   }
 
   /**
@@ -354,9 +357,13 @@ public final class LoanMonitoring {
    */
   private static Dataset<Row> trainingLoans(JobContext ctx, String modelName, Dataset<Row> predictions) {
     Dataset<Row> seen = null;
+    List<TrainingDataset> datasets = null; // listed once, when the first version needs them
     for (Row r : predictions.select("model_version").distinct().collectAsList()) {
       int version = r.getInt(0);
-      java.util.Optional<TrainingDataset> td = trainingDatasetOf(ctx, ctx.registry().get(modelName, version));
+      if (datasets == null) {
+        datasets = ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1);
+      }
+      java.util.Optional<TrainingDataset> td = trainingDatasetOf(ctx.registry().get(modelName, version), datasets);
       if (td.isEmpty()) {
         continue;
       }

@@ -1,5 +1,6 @@
 package dev.lakeline.jobs.cli;
 
+import static dev.lakeline.testkit.TestSpark.inZone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,14 +115,8 @@ class FeaturePipelineBadInputTest {
 
         timestamp_formats: ["yyyy-MM-dd'T'HH:mm:ssXXX", "yyyy-MM-dd HH:mm:ssXXX", "MM/dd/yyyy HH:mm", "yyyy-MM-dd HH:mm VV"]""",
         "", "columns: [txn_id, txn_ts]");
-    String zone = spark.conf().get("spark.sql.session.timeZone");
-    spark.conf().set("spark.sql.session.timeZone", "America/New_York"); // zone-less values are UTC whatever the session says
-    Cli r;
-    try {
-      r = fx.features(file, "--date", DAY);
-    } finally {
-      spark.conf().set("spark.sql.session.timeZone", zone);
-    }
+    // zone-less values are UTC whatever the session says
+    Cli r = inZone(spark, "America/New_York", () -> fx.features(file, "--date", DAY));
     assertEquals(0, r.exitCode(), r.err() + r.out());
     List<Row> rows = spark.read().format("delta").load(fx.group("cards")).collectAsList();
     assertEquals(5, rows.size());
