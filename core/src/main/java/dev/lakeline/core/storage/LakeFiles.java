@@ -8,6 +8,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
@@ -27,7 +29,12 @@ public final class LakeFiles {
   }
 
   public static LakeFiles of(SparkSession spark) {
-    return new LakeFiles(spark.sessionState().newHadoopConf());
+    return of(spark.sessionState().newHadoopConf());
+  }
+
+  /** The files of the stores {@code conf} reaches (Spark-free, for tests). */
+  static LakeFiles of(Configuration conf) {
+    return new LakeFiles(conf);
   }
 
   private FileSystem fs(Path p) {
@@ -71,44 +78,34 @@ public final class LakeFiles {
   }
 
   /**
-   * Writes a new file and fails with a conflict if it exists. On local disks (a hard link to a complete temporary
-   * file) and HDFS the creation is atomic, so of two writers racing for one name exactly one wins, and on a local disk
-   * a reader never sees the file half-written; on object stores it is as atomic as the store's conditional create.
+   * Writes a new file and fails with a conflict if it exists. On local disks, HDFS, ABFS, S3 and GCS a reader never
+   * sees the file half-written; where the store creates or renames atomically (local disk, HDFS, ABFS), of two writers
+   * racing for one name exactly one wins. How depends on the store ({@link #creation}):
+   *
+   * <ul>
+   *   <li>local disk: the content goes to a hidden temporary file, then a hard link gives it its name (the link fails
+   *       if the name exists, as {@code O_EXCL} would; Hadoop's local rename would replace it);
+   *   <li>HDFS, ABFS and the other stores whose rename fails when the destination exists (Hadoop's file system contract;
+   *       only the local file system replaces it): the content goes to a hidden temporary file ({@code .<name>.<uuid>.tmp}
+   *       in the same folder), then a rename gives it its name. On HDFS and ABFS with a hierarchical namespace the rename
+   *       is atomic, so the file is never visible while its bytes are still being written, as it is when created in place;
+   *   <li>S3 and GCS: the file is created under its name ({@code create(overwrite=false)}). Their rename is a copy and a
+   *       delete, not atomic, and an object becomes visible only when its upload completes, so there is no
+   *       half-written window. On S3 (Hadoop 3.3.4) the create is a check, then a write: not exclusive.
+   * </ul>
+   *
+   * A process that dies between the write and the rename leaves its temporary file; its name starts with a dot, which
+   * the folders' readers skip.
    */
   public void createExclusive(String path, String content) {
     Path p = new Path(path);
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     try {
       FileSystem fs = fs(p);
-      if (fs instanceof org.apache.hadoop.fs.LocalFileSystem || fs instanceof org.apache.hadoop.fs.RawLocalFileSystem) {
-        // Hadoop's local create(overwrite=false) checks, then creates: not atomic. The OS's O_EXCL is.
-        // The content goes to a temporary file first, then a hard link gives it its name: the link fails if the name
-        // exists (as O_EXCL would), and a reader never sees the file before its content is complete.
-        java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(p).toUri());
-        java.nio.file.Files.createDirectories(local.getParent());
-        java.nio.file.Path temp = java.nio.file.Files.createTempFile(local.getParent(), "." + local.getFileName(), ".tmp");
-        try {
-          java.nio.file.Files.write(temp, content.getBytes(StandardCharsets.UTF_8));
-          try {
-            java.nio.file.Files.createLink(local, temp);
-          } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
-            if (noLinks instanceof java.nio.file.FileAlreadyExistsException exists) {
-              throw exists;
-            }
-            // a file system without hard links: create the name exclusively and fill it (O_EXCL alone)
-            java.nio.file.Files.write(local, content.getBytes(StandardCharsets.UTF_8), java.nio.file.StandardOpenOption.CREATE_NEW);
-          }
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-          throw Errors.conflict(e, "%s already exists.", path);
-        } finally {
-          java.nio.file.Files.deleteIfExists(temp);
-        }
-        return;
-      }
-      if (fs.exists(p)) {
-        throw Errors.conflict("%s already exists.", path);
-      }
-      try (OutputStream out = fs.create(p, false)) {
-        out.write(content.getBytes(StandardCharsets.UTF_8));
+      switch (creation(fs.getUri().getScheme())) {
+        case LINK -> createByLink(fs, p, path, bytes);
+        case RENAME -> createByRename(fs, p, path, bytes);
+        case IN_PLACE -> createInPlace(fs, p, path, bytes);
       }
     } catch (FileAlreadyExistsException e) {
       throw Errors.conflict(e, "%s already exists.", path);
@@ -117,6 +114,102 @@ public final class LakeFiles {
         throw Errors.conflict(e, "%s already exists.", path);
       }
       throw new UncheckedIOException("Cannot write " + path, e);
+    }
+  }
+
+  /** How {@link #createExclusive} makes a file on a store. */
+  enum Creation {
+    /** A hard link to a complete temporary file. */
+    LINK,
+    /** A rename of a complete temporary file, which fails when the name exists. */
+    RENAME,
+    /** A create under the final name. */
+    IN_PLACE
+  }
+
+  /**
+   * How {@link #createExclusive} makes a file on the store of URI scheme {@code scheme}: {@code file} by a hard link;
+   * S3 ({@code s3}, {@code s3a}, {@code s3n}, EMRFS's {@code s3}) and GCS ({@code gs}) in place, since their rename is a
+   * copy (not atomic) and an object appears only when its upload completes; any other store (HDFS, ABFS, WASB, DBFS,
+   * ...) by a rename, which Hadoop's file system contract makes fail when the destination exists.
+   */
+  static Creation creation(String scheme) {
+    return switch (scheme == null ? "file" : scheme.toLowerCase(Locale.ROOT)) {
+      case "file" -> Creation.LINK;
+      case "s3", "s3a", "s3n", "gs" -> Creation.IN_PLACE;
+      default -> Creation.RENAME;
+    };
+  }
+
+  private static void createByLink(FileSystem fs, Path p, String path, byte[] bytes) throws IOException {
+    // Hadoop's local create(overwrite=false) checks, then creates: not atomic. The OS's O_EXCL is.
+    // The content goes to a temporary file first, then a hard link gives it its name: the link fails if the name
+    // exists (as O_EXCL would), and a reader never sees the file before its content is complete.
+    java.nio.file.Path local = java.nio.file.Path.of(fs.makeQualified(p).toUri());
+    java.nio.file.Files.createDirectories(local.getParent());
+    java.nio.file.Path temp = java.nio.file.Files.createTempFile(local.getParent(), "." + local.getFileName(), ".tmp");
+    try {
+      java.nio.file.Files.write(temp, bytes);
+      try {
+        java.nio.file.Files.createLink(local, temp);
+      } catch (UnsupportedOperationException | java.nio.file.FileSystemException noLinks) {
+        if (noLinks instanceof java.nio.file.FileAlreadyExistsException exists) {
+          throw exists;
+        }
+        // a file system without hard links: create the name exclusively and fill it (O_EXCL alone)
+        java.nio.file.Files.write(local, bytes, java.nio.file.StandardOpenOption.CREATE_NEW);
+      }
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      throw Errors.conflict(e, "%s already exists.", path);
+    } finally {
+      java.nio.file.Files.deleteIfExists(temp);
+    }
+  }
+
+  private static void createByRename(FileSystem fs, Path p, String path, byte[] bytes) throws IOException {
+    // checked first for a quick answer, and because a rename onto a folder would move the file into it
+    if (fs.exists(p)) {
+      throw Errors.conflict("%s already exists.", path);
+    }
+    Path temp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
+    boolean renamed = false;
+    try {
+      try (OutputStream out = fs.create(temp, false)) {
+        out.write(bytes);
+      }
+      try {
+        renamed = fs.rename(temp, p);
+      } catch (FileAlreadyExistsException e) {
+        throw Errors.conflict(e, "%s already exists.", path);
+      }
+      if (!renamed && fs.exists(p)) {
+        throw Errors.conflict("%s already exists.", path);
+      }
+      if (!renamed) {
+        throw new IOException("The file system refused to rename " + temp + " to " + path + ".");
+      }
+    } finally {
+      if (!renamed) {
+        deleteQuietly(fs, temp);
+      }
+    }
+  }
+
+  private static void createInPlace(FileSystem fs, Path p, String path, byte[] bytes) throws IOException {
+    if (fs.exists(p)) {
+      throw Errors.conflict("%s already exists.", path);
+    }
+    try (OutputStream out = fs.create(p, false)) {
+      out.write(bytes);
+    }
+  }
+
+  /** Removes a temporary file; one that stays is harmless (hidden), and the failure that got here matters more. */
+  private static void deleteQuietly(FileSystem fs, Path temp) {
+    try {
+      fs.delete(temp, false);
+    } catch (IOException leftBehind) {
+      // a hidden leftover: the folders' readers skip names starting with a dot
     }
   }
 
