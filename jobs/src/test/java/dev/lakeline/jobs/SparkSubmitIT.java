@@ -50,6 +50,23 @@ class SparkSubmitIT {
     assertEquals(4, missing.exitCode(), "not found: " + missing.err());
     assertTrue(missing.err().contains("error: "), missing.err());
     assertFalse(missing.err().contains("\tat dev.lakeline"), "a user error prints no stack trace:\n" + missing.err());
+
+    // a value that does not parse fails a Spark task: the executor's and the scheduler's logs of it stay out of the
+    // console, and the one line that names the input is all there is
+    Path def = dir.resolve("transactions.yaml");
+    Files.writeString(def, "name: transactions\nversion: 1\nprimary_key: [txn_id]\nevent_time: txn_ts\n"
+        + "schema:\n  txn_id: string\n  txn_ts: timestamp\n  amount: double\n");
+    Path bad = dir.resolve("bad.csv");
+    Files.writeString(bad, "txn_id,txn_ts,amount\nt1,2024-07-01 10:00:00,1.5\nt2,2024-07-01 11:00:00,not_a_number\n");
+    String jar = System.getProperty("lakeline.jar.bundled");
+    assertEquals(0, sparkSubmit(dir, List.of(), jar, "fg", "create", "--file", def.toString(), "--lakehouse", lakehouse.toString())
+        .exitCode());
+    SparkSubmitProcess.Run rejected = sparkSubmit(dir, List.of(), jar, "fg", "insert", "transactions", "--input", bad.toString(),
+        "--format", "csv", "--date", "2024-07-01", "--lakehouse", lakehouse.toString());
+    assertEquals(3, rejected.exitCode(), rejected.err());
+    List<String> lines = rejected.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, lines.size(), "one line:\n" + rejected.err());
+    assertTrue(lines.get(0).startsWith("error: The input " + bad + " cannot be read as csv"), rejected.err());
   }
 
   @Test

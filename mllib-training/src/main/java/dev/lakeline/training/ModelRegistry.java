@@ -140,7 +140,14 @@ public final class ModelRegistry {
       if (all.isEmpty()) {
         throw noneYet(name, date);
       }
-      return all.get(all.size() - 1);
+      if (date == null) {
+        return all.get(all.size() - 1);
+      }
+      // the one trained for the latest date (a backfill's version, registered later for an earlier date, is not it);
+      // among those of one date, the last registered
+      return all.stream()
+          .max(java.util.Comparator.comparing((ModelVersion v) -> trainedFor(v, date)).thenComparingInt(ModelVersion::version))
+          .orElseThrow();
     }
     if (ref.matches("[0-9]+")) {
       int version;
@@ -183,14 +190,19 @@ public final class ModelRegistry {
   }
 
   private static boolean trainedBy(ModelVersion v, java.time.LocalDate date) {
+    return !trainedFor(v, date).isAfter(date);
+  }
+
+  /** The logical date a version was trained for; {@code otherwise} for one without (trained outside a job). */
+  private static java.time.LocalDate trainedFor(ModelVersion v, java.time.LocalDate otherwise) {
     String trained = v.card().logicalDate();
     if (trained == null || trained.isBlank()) {
-      return true;
+      return otherwise;
     }
     try {
-      return !java.time.LocalDate.parse(trained.trim()).isAfter(date);
+      return java.time.LocalDate.parse(trained.trim());
     } catch (java.time.format.DateTimeParseException notADate) {
-      return true;
+      return otherwise;
     }
   }
 
@@ -247,7 +259,8 @@ public final class ModelRegistry {
    * {@code metric} (from its card) must reach {@code minimum} (at most {@code minimum} for error metrics such as
    * {@code rmse}) and beat the current version's. Ties keep the current version. The move is logged with the
    * comparison as its reason; the decision is returned either way. A rerun decides the same (the alias already points
-   * at the version, or the same comparison fails again).
+   * at the version, or the same comparison fails again). A version trained for an earlier logical date than the
+   * alias's version (a backfill) never takes the alias.
    */
   public Promotion promoteIfBetter(String name, String alias, int version, String metric, double minimum) {
     Names.check("alias", alias);
@@ -279,6 +292,16 @@ public final class ModelRegistry {
       return new Decision(false, String.format(java.util.Locale.ROOT, "%s is already %s", alias, label));
     }
     String stays = current == null ? alias + " not set" : alias + " stays v" + current;
+    if (current != null) {
+      // a backfill (a training for an earlier date than the alias's version's) never takes the alias: later dates'
+      // jobs would switch to a model that knows less, and a rerun of them would score differently
+      java.time.LocalDate mine = trainedFor(candidate, null);
+      java.time.LocalDate held = trainedFor(get(name, current), null);
+      if (mine != null && held != null && mine.isBefore(held)) {
+        return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s is trained for %s, before v%d's %s (a backfill)",
+            stays, label, mine, current, held));
+      }
+    }
     if (value == null || value.isNaN()) {
       return new Decision(false, String.format("%s: %s has no %s", stays, label, metric));
     }

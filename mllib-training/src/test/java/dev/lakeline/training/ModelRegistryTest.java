@@ -226,6 +226,30 @@ class ModelRegistryTest {
         && early.getMessage().contains("v1 of 2024-05-06") && early.getMessage().contains("--model-version"), early.getMessage());
   }
 
+  @Test
+  void aBackfilledVersionIsNeitherLatestForLaterDatesNorTakesTheAlias(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    registry.register("m", model, dated("june", "2024-06-30", 0.70));
+    assertTrue(registry.promoteIfBetter("m", "champion", 1, "areaUnderROC", 0.6).promoted());
+    // an Airflow backfill trains May after June: registered later, trained for an earlier date, and better
+    registry.register("m", model, dated("may", "2024-05-31", 0.90));
+    java.time.LocalDate june30 = java.time.LocalDate.parse("2024-06-30");
+    assertEquals(1, registry.resolveAsOf("m", "latest", june30).version(), "June's rerun keeps June's model");
+    assertEquals(2, registry.resolveAsOf("m", "latest", java.time.LocalDate.parse("2024-06-15")).version());
+    assertEquals(2, registry.resolve("m", "latest").version(), "without a date: the last registered");
+    Promotion backfill = registry.promoteIfBetter("m", "champion", 2, "areaUnderROC", 0.6);
+    assertFalse(backfill.promoted(), backfill.reason());
+    assertEquals("champion stays v1: v2 is trained for 2024-05-31, before v1's 2024-06-30 (a backfill)", backfill.reason());
+    assertEquals(Map.of("champion", 1), registry.aliases("m"));
+    // a later date's better version takes it as before; so does one of the same date
+    registry.register("m", model, dated("july", "2024-07-31", 0.80));
+    assertTrue(registry.promoteIfBetter("m", "champion", 3, "areaUnderROC", 0.6).promoted());
+    registry.register("m", model, dated("july-again", "2024-07-31", 0.85));
+    assertTrue(registry.promoteIfBetter("m", "champion", 4, "areaUnderROC", 0.6).promoted());
+    assertEquals(4, registry.resolveAsOf("m", "latest", java.time.LocalDate.parse("2024-08-01")).version());
+  }
+
   private static ModelCard dated(String runKey, String logicalDate, double auc) {
     return new ModelCard(runKey, "test", Map.of(), Map.of("areaUnderROC", auc), "td", Map.of(), List.of("x"), "label", logicalDate, Map.of());
   }

@@ -52,6 +52,17 @@ class SuggestionsTest {
   }
 
   @Test
+  void deequsProfilerPrintsNothingBetweenTheCommandsLines(SparkSession spark) {
+    // Deequ prints "Unable to map type DateType" for a date column to the (Scala) console
+    Dataset<Row> dated = sample(spark).selectExpr("*", "DATE'2024-06-30' AS issue_date");
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    scala.Function0<ExpectationSuite> suggest = () -> Suggestions.suggest(dated, "loans");
+    ExpectationSuite suite = scala.Console.withOut(console, suggest);
+    assertFalse(suite.expectations().isEmpty());
+    assertEquals("", console.toString(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void theSuggestedNonNegativeBoundCatchesLargeNegatives(SparkSession spark) {
     ExpectationSuite suite = Suggestions.suggest(sample(spark), "loans");
     Dataset<Row> bad = sample(spark).limit(1).selectExpr("loan_id + 1000 AS loan_id", "`home.ownership`", "CAST(-99999999999 AS BIGINT) AS amount", "term", "note");

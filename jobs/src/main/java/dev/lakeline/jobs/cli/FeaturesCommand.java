@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
           + "(conf/pipelines/<name>.yaml) is taken as --pipeline, and the configuration comes from its default place.",
       "Examples:",
       "  lakeline features --pipeline conf/pipelines/loans.yaml --date 2024-06-30",
-      "  lakeline features --pipeline cards --from 2024-06-01 --to 2024-06-30"
+      "  lakeline features --pipeline credit_reports --from 2024-06-01 --to 2024-06-30"
     })
 final class FeaturesCommand extends JobCommand {
   @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateOption.class,

@@ -65,6 +65,18 @@ public final class LoanInferencePipeline {
         scored.select(PREDICTION_COLUMNS.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new))
             .withColumn("run_date", lit(java.sql.Date.valueOf(date)));
     try {
+      if (predictions.isEmpty()) {
+        // nothing to score is never a result: the features of the date have not run, or a backfill rewound the groups
+        // to an earlier date; committing it would replace the date's predictions with none
+        int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
+        Row latest = ctx.featureStore().getFeatureGroup(LoanCatalog.LOANS, 1).read()
+            .agg(org.apache.spark.sql.functions.max("issue_date")).first();
+        throw Errors.rejected(
+            "No loans to score for %s: feature group %s holds none issued in (%s, %s] (its latest issue date: %s). "
+                + "Nothing was written. Run the feature pipelines for that date first (lakeline features --date %s): "
+                + "a feature run for an earlier date rewrites the groups as of that date.",
+            date, LoanCatalog.LOANS, date.minusDays(window), date, latest.isNullAt(0) ? "none" : latest.get(0), date);
+      }
       ValidationResult validation = Validator.validate(predictions, SuiteFiles.load(LoanCatalog.PREDICTIONS_SUITE));
       if (!validation.errors().isEmpty()) {
         throw Errors.rejected(

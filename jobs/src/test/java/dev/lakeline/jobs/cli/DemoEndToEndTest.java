@@ -326,6 +326,24 @@ class DemoEndToEndTest {
     assertTrue(infer.out().contains("has no drift baseline yet; profiling its training dataset"), infer.out());
     assertEquals(kept, java.nio.file.Files.readString(file), "profiled again from the same training dataset: the same baseline");
     assertEquals(before, snapshot(), "the same drift rows, so no new commit");
+
+    // a date without loans (the features of the date have not run, or a backfill rewound the groups): nothing scored
+    // is an error, and the predictions stay as they were
+    Cli empty = Cli.run("infer", "--date", "2023-01-31", "--model-version", "1", "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
+    assertEquals(3, empty.exitCode(), empty.err() + empty.out());
+    assertTrue(empty.err().contains("No loans to score for 2023-01-31: feature group loans holds none issued in "
+        + "(2023-01-01, 2023-01-31] (its latest issue date: 2024-06-"), empty.err());
+    assertTrue(empty.err().contains("Nothing was written. Run the feature pipelines for that date first"), empty.err());
+    assertEquals(before, snapshot(), "nothing written");
+
+    // a training for a date before any labelled loan: refused before a training dataset is made
+    java.io.File datasets = new java.io.File(layout.trainingDataset("loan_default", 1, 1)).getParentFile();
+    java.util.Set<String> tds = java.util.Set.of(datasets.list());
+    Cli early = Cli.run("train", "--date", "2023-01-31", "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    assertEquals(3, early.exitCode(), early.err() + early.out());
+    assertTrue(early.err().contains("No labelled loans were issued in [2022-01-01, 2023-01-01)"), early.err());
+    assertEquals(tds, java.util.Set.of(datasets.list()), "no training dataset left behind");
   }
 
   @Test

@@ -41,8 +41,11 @@ public final class DeequSuggester {
   public static List<Suggestion> suggest(Dataset<Row> data) {
     List<ConstraintRule<ColumnProfile>> rules = new ArrayList<>(JavaConverters.seqAsJavaList(Rules.DEFAULT()));
     rules.add((ConstraintRule) new UniqueIfApproximatelyUniqueRule());
-    ConstraintSuggestionResult result =
+    // Deequ's profiler prints a line for each column type it does not profile (e.g. "Unable to map type DateType") to
+    // the console, between the command's own lines: the suggestions say what was profiled
+    scala.Function0<ConstraintSuggestionResult> run = () ->
         new ConstraintSuggestionRunner().onData(data).addConstraintRules(JavaConverters.asScalaBuffer(rules).toList()).run();
+    ConstraintSuggestionResult result = scala.Console.withOut(java.io.OutputStream.nullOutputStream(), run);
     List<Suggestion> out = new ArrayList<>();
     for (scala.collection.Seq<ConstraintSuggestion> perColumn :
         JavaConverters.asJavaCollection(result.constraintSuggestions().values())) {
