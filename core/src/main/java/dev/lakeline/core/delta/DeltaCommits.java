@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.internal.DeltaTransaction;
 import io.delta.tables.DeltaTable;
+import java.util.Arrays;
 import java.util.ConcurrentModificationException;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -21,8 +25,21 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Idempotent Delta commits. Each commit records its batch id and a content fingerprint in the commit's
- * {@code userMetadata}; a rerun of the same batch with the same content is a no-op (no new version), and a rerun
- * with new content replaces the batch's slice. Only Delta's concurrent-modification conflicts are retried.
+ * {@code userMetadata}; a rerun of the same batch with the same content is a no-op (no new version) as long as
+ * that earlier commit is still in effect, and a rerun with new content replaces the batch's slice. An earlier
+ * commit is in effect:
+ *
+ * <ul>
+ *   <li>{@link WriteMode#APPEND}, {@link WriteMode#MERGE}: always;
+ *   <li>{@link WriteMode#OVERWRITE}: only while it is the table's latest commit;
+ *   <li>{@link WriteMode#REPLACE_WHERE}: while the table's rows in the request's slice (those matching its
+ *       predicate) are exactly the batch's rows. Another batch replacing an overlapping slice (monitoring windows
+ *       that overlap from one date to the next, say) makes it stale, and the rerun commits the batch again. The
+ *       check reads no data when the earlier commit is the latest one or every later commit changed no data
+ *       (OPTIMIZE, VACUUM, ...); otherwise it fingerprints the slice's rows in the latest version.
+ * </ul>
+ *
+ * Only Delta's concurrent-modification conflicts are retried.
  */
 public final class DeltaCommits {
   static final int MAX_ATTEMPTS = 4;
@@ -187,7 +204,9 @@ public final class DeltaCommits {
 
   /**
    * The version of an earlier commit of this batch with the same content that is still in effect, or null.
-   * A whole-table overwrite is in effect only while it is the latest commit; slices stay in effect.
+   * An append or a merge stays in effect; a whole-table overwrite is in effect only while it is the latest commit;
+   * a slice replacement is in effect while the slice still holds exactly the batch's rows ({@link #sliceUnchanged}),
+   * which another batch replacing an overlapping slice since then may have changed.
    */
   private static Long previousCommit(SparkSession spark, CommitRequest request, ContentFingerprint fp, long latest) {
     List<Row> history =
@@ -212,10 +231,47 @@ public final class DeltaCommits {
       }
       return null;
     }
-    if (request.mode() == WriteMode.OVERWRITE && version != latest) {
-      return null;
+    if (version == latest) {
+      return version;
     }
-    return version;
+    return switch (request.mode()) {
+      case OVERWRITE -> null;
+      case REPLACE_WHERE -> sliceUnchanged(spark, request, fp, version, latest) ? version : null;
+      case APPEND, MERGE -> version;
+    };
+  }
+
+  /**
+   * Whether the table's rows in the request's slice at version {@code latest} are exactly the batch's rows, which
+   * the batch's earlier commit at {@code version} (older than {@code latest}) wrote there. Reads no data when every
+   * commit after {@code version} changed none (OPTIMIZE, VACUUM, a dropped commit file counts as a change);
+   * otherwise compares the fingerprint of the rows matching the slice's predicate, in the batch's columns and
+   * schema, with the batch's (computing the batch's if it is deferred).
+   */
+  private static boolean sliceUnchanged(
+      SparkSession spark, CommitRequest request, ContentFingerprint fp, long version, long latest) {
+    boolean changed = false;
+    for (long v = latest; v > version && !changed; v--) {
+      changed = DeltaLogFiles.changesData(spark, request.path(), v);
+    }
+    if (!changed) {
+      return true;
+    }
+    StructType schema = request.data().schema();
+    Dataset<Row> table = spark.read().format("delta").option("versionAsOf", latest).load(request.path());
+    Set<String> tableColumns = new HashSet<>();
+    for (String c : table.columns()) {
+      tableColumns.add(c.toLowerCase(Locale.ROOT));
+    }
+    for (String c : schema.fieldNames()) {
+      if (!tableColumns.contains(c.toLowerCase(Locale.ROOT))) {
+        return false; // the table lost one of the batch's columns since: write the batch again
+      }
+    }
+    Column[] columns = Arrays.stream(schema.fieldNames()).map(c -> col(quote(c))).toArray(Column[]::new);
+    ContentFingerprint slice = ContentFingerprint.compute(table.where(request.replaceWhere()).select(columns), schema);
+    ContentFingerprint mine = fp.isDeferred() ? ContentFingerprint.compute(request.data()) : fp;
+    return mine.value().equals(slice.value());
   }
 
   /**

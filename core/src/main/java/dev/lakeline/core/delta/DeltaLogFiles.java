@@ -15,9 +15,10 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads a Delta table's commit files ({@code _delta_log/NNNNNNNNNNNNNNNNNNNN.json}) directly: the latest version
- * and one commit's {@code userMetadata}, without the Spark job that {@code DeltaTable.history()} starts. The log
- * is Delta's public protocol; the newest commit file is never removed by log clean-up.
+ * Reads a Delta table's commit files ({@code _delta_log/NNNNNNNNNNNNNNNNNNNN.json}) directly: the latest version,
+ * one commit's {@code userMetadata} and whether a commit changed data, without the Spark job that
+ * {@code DeltaTable.history()} starts. The log is Delta's public protocol; the newest commit file is never removed
+ * by log clean-up.
  */
 final class DeltaLogFiles {
   private static final Pattern COMMIT = Pattern.compile("\\d{20}\\.json");
@@ -54,8 +55,8 @@ final class DeltaLogFiles {
 
   /** The {@code userMetadata} of commit {@code version}, or null when it has none or the file is gone. */
   static String userMetadata(SparkSession spark, String table, long version) {
-    Path file = new Path(log(table), String.format("%020d.json", version));
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(fs(spark, file).open(file), StandardCharsets.UTF_8))) {
+    Path file = commitFile(table, version);
+    try (BufferedReader in = open(spark, file)) {
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.startsWith("{\"commitInfo\"")) {
           JsonNode meta = JSON.readTree(line).path("commitInfo").path("userMetadata");
@@ -68,5 +69,46 @@ final class DeltaLogFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read commit " + version + " of " + table, e);
     }
+  }
+
+  /**
+   * Whether commit {@code version} may have changed the table's rows: true unless its file is there and holds no
+   * {@code add} or {@code remove} with {@code dataChange} true, no {@code cdc} file and no {@code metaData} (a
+   * schema change can change what a read returns). OPTIMIZE (files rewritten with {@code dataChange} false),
+   * VACUUM START/END and the like change no data. A missing commit file (log clean-up) counts as a change: the
+   * caller cannot tell.
+   */
+  static boolean changesData(SparkSession spark, String table, long version) {
+    Path file = commitFile(table, version);
+    try (BufferedReader in = open(spark, file)) {
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode action = JSON.readTree(line);
+        if (action.has("metaData") || action.has("cdc")) {
+          return true;
+        }
+        for (String kind : new String[] {"add", "remove"}) {
+          JsonNode entry = action.get(kind);
+          if (entry != null && entry.path("dataChange").asBoolean(true)) {
+            return true; // a file added or removed as a data change (a missing flag counts as one)
+          }
+        }
+      }
+      return false;
+    } catch (FileNotFoundException e) {
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read commit " + version + " of " + table, e);
+    }
+  }
+
+  private static Path commitFile(String table, long version) {
+    return new Path(log(table), String.format("%020d.json", version));
+  }
+
+  private static BufferedReader open(SparkSession spark, Path file) throws IOException {
+    return new BufferedReader(new InputStreamReader(fs(spark, file).open(file), StandardCharsets.UTF_8));
   }
 }
