@@ -292,11 +292,12 @@ public final class ModelRegistry {
       return new Decision(false, String.format(java.util.Locale.ROOT, "%s is already %s", alias, label));
     }
     String stays = current == null ? alias + " not set" : alias + " stays v" + current;
-    if (current != null) {
+    ModelVersion holder = current == null ? null : get(name, current);
+    if (holder != null) {
       // a backfill (a training for an earlier date than the alias's version's) never takes the alias: later dates'
       // jobs would switch to a model that knows less, and a rerun of them would score differently
       java.time.LocalDate mine = trainedFor(candidate, null);
-      java.time.LocalDate held = trainedFor(get(name, current), null);
+      java.time.LocalDate held = trainedFor(holder, null);
       if (mine != null && held != null && mine.isBefore(held)) {
         return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s is trained for %s, before v%d's %s (a backfill)",
             stays, label, mine, current, held));
@@ -313,7 +314,7 @@ public final class ModelRegistry {
       return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f; no %s before", metric, value,
           lower ? "within" : "reaches", minimum, alias));
     }
-    Map<String, Double> heldMetrics = get(name, current).card().metrics();
+    Map<String, Double> heldMetrics = holder.card().metrics();
     Double held = heldMetrics == null ? null : heldMetrics.get(metric);
     if (held != null && !held.isNaN() && (lower ? value >= held : value <= held)) {
       return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f does not beat v%d's %.4f",

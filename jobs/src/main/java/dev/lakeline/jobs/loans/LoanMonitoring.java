@@ -357,12 +357,9 @@ public final class LoanMonitoring {
    */
   private static Dataset<Row> trainingLoans(JobContext ctx, String modelName, Dataset<Row> predictions) {
     Dataset<Row> seen = null;
-    List<TrainingDataset> datasets = null; // listed once, when the first version needs them
+    List<TrainingDataset> datasets = ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1);
     for (Row r : predictions.select("model_version").distinct().collectAsList()) {
       int version = r.getInt(0);
-      if (datasets == null) {
-        datasets = ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1);
-      }
       java.util.Optional<TrainingDataset> td = trainingDatasetOf(ctx.registry().get(modelName, version), datasets);
       if (td.isEmpty()) {
         continue;
