@@ -149,6 +149,12 @@ public final class FeatureView {
     return v;
   }
 
+  /** Whether no row of the base group at {@code version} passes {@code baseFilter} (null or blank: every row). */
+  boolean spineIsEmpty(String baseFilter, long version) {
+    Dataset<Row> rows = group(spec.base()).readVersion(version);
+    return (baseFilter != null && !baseFilter.isBlank() ? where(rows, baseFilter) : rows).isEmpty();
+  }
+
   FeatureFrame assemble(String baseFilter, boolean withLabels, Map<String, Long> versions) {
     return assemble(
         rows -> baseFilter != null && !baseFilter.isBlank() ? where(rows, baseFilter) : rows, withLabels, versions);

@@ -58,6 +58,7 @@ final class TrainingDatasets {
         return existing;
       }
     }
+    requireSpineRows(options.filter(), versions);
     Dataset<Row> rows = build(identity);
     int number = claim(next, Json.write(identity));
     String dir = store.layout().trainingDataset(spec.name(), spec.version(), number);
@@ -83,6 +84,25 @@ final class TrainingDatasets {
             stats);
     files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
     return new TrainingDataset(store.spark(), dir, manifest);
+  }
+
+  /**
+   * Rejects a dataset without spine rows before its number is claimed: an empty dataset would stay behind, listed, and
+   * train nothing. Checked on the base group alone, so the joins are not computed twice.
+   */
+  private void requireSpineRows(String filter, Map<String, Long> versions) {
+    FeatureViewSpec spec = view.spec();
+    long version = versions.get(spec.base().toString());
+    if (view.spineIsEmpty(filter, version)) {
+      boolean filtered = filter != null && !filter.isBlank();
+      throw Errors.rejected(
+          "No training dataset was made for %s v%d: %s of %s (Delta version %d) %s, so there is nothing to train on. "
+              + "Nothing was written. %s",
+          spec.name(), spec.version(), filtered ? "no rows" : "there are no rows", spec.base(), version,
+          filtered ? "match the filter \"" + filter + "\"" : "to use as the spine",
+          filtered ? "Check the filter, and that the feature pipelines have written the rows it selects."
+              : "Run the feature pipelines that write it first.");
+    }
   }
 
   /**

@@ -179,6 +179,25 @@ class FeatureViewTrainingDatasetTest {
   }
 
   @Test
+  void aFilterThatKeepsNoSpineRowIsRejectedBeforeANumberIsClaimed(SparkSession spark, TestLakehouse lake) throws Exception {
+    Store s = store(spark, lake);
+    String filter = "issue_ts >= TIMESTAMP'2025-01-01 00:00:00'";
+    LakelineException.DataRejected e = assertThrows(LakelineException.DataRejected.class,
+        () -> s.view().createTrainingDataset(new TrainingDatasetOptions(filter, SplitSpec.random(0, 0.5), 1L)));
+    assertTrue(e.getMessage().startsWith("No training dataset was made for loan_view v1: no rows of loans v1 (Delta version "),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("match the filter \"" + filter + "\""), e.getMessage());
+    // nothing stays behind: no folder, no claim, and the next dataset is td1
+    java.nio.file.Path datasets = java.nio.file.Path.of(s.store().layout().trainingDatasets("loan_view", 1));
+    assertTrue(!java.nio.file.Files.exists(datasets) || java.nio.file.Files.list(datasets).findAny().isEmpty(),
+        "left behind in " + datasets);
+    assertEquals(List.of(), s.store().listTrainingDatasets("loan_view", 1));
+    TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
+    assertEquals(1, td.manifest().number());
+    assertEquals(LOANS, td.read().count());
+  }
+
+  @Test
   void concurrentCreationsClaimDistinctNumbersAndEachManifestDescribesItsOwnRows(SparkSession spark, TestLakehouse lake)
       throws Exception {
     Store s = store(spark, lake);

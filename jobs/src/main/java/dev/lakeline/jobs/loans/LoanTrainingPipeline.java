@@ -1,6 +1,7 @@
 package dev.lakeline.jobs.loans;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.Versions;
 import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.config.LakelineKeys;
@@ -46,17 +47,17 @@ public final class LoanTrainingPipeline {
     LocalDate end = date.minusDays(conf.get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS));
     LocalDate start = end.minusDays(conf.get(LakelineKeys.TRAINING_HISTORY_DAYS));
     String filter = String.format("issue_date >= DATE'%s' AND issue_date < DATE'%s' AND %s IS NOT NULL", start, end, LoanCatalog.LABEL);
-    if (ctx.featureStore().getFeatureGroup(LoanCatalog.LOANS, 1).read().where(filter).isEmpty()) {
-      // checked before the training dataset is made: an empty one would stay behind, listed, after the job failed
+    TrainingDataset td;
+    try {
+      td = view.createTrainingDataset(
+          new TrainingDatasetOptions(filter, conf.get(LakelineKeys.TRAINING_TEST_FRACTION), conf.get(LakelineKeys.TRAINING_SEED)));
+    } catch (LakelineException.DataRejected noSpine) { // the only rejection: no base row passes the filter
       throw Errors.rejected(
           "No labelled loans were issued in [%s, %s) (the %d days before --date %s minus training.label-delay-days), so "
               + "there is nothing to train on. Nothing was written. Check the date, training.history-days, and that the "
               + "feature pipelines have run.",
           start, end, conf.get(LakelineKeys.TRAINING_HISTORY_DAYS), date);
     }
-    TrainingDataset td =
-        view.createTrainingDataset(
-            new TrainingDatasetOptions(filter, conf.get(LakelineKeys.TRAINING_TEST_FRACTION), conf.get(LakelineKeys.TRAINING_SEED)));
     ctx.summary().progress("training dataset %s: %s rows by split", td.label(), td.manifest().rowsPerSplit());
 
     TrainingSpec spec = LoanCatalog.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED))

@@ -111,6 +111,12 @@ class FeatureViewCommandTest {
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), garbled.exitCode(), garbled.err());
     assertTrue(garbled.err().contains("is not a valid condition"), garbled.err());
     assertFalse(garbled.hasStackTrace(), garbled.err());
+    Cli noSpine = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2000-01-01'");
+    assertEquals(ExitCode.DATA_REJECTED.code(), noSpine.exitCode(), noSpine.err());
+    assertTrue(noSpine.err().contains("no rows of loans v1 (Delta version ")
+        && noSpine.err().contains("match the filter \"issue_date < DATE'2000-01-01'\"") && noSpine.err().contains("Nothing was written"),
+        noSpine.err());
+    assertFalse(noSpine.hasStackTrace(), noSpine.err());
 
     Cli again = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
         "--split", "time", "--validation-start", "2024-03-01", "--test-start", "2024-04-15", "--gap-days", "7");
