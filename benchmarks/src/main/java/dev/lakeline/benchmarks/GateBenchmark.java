@@ -81,21 +81,42 @@ public final class GateBenchmark {
     }
   }
 
-  public static void main(String[] args) throws Exception {
-    List<Long> sizes = new ArrayList<>(List.of(1_000_000L, 10_000_000L));
+  /** {@code benchmarks/run gate}'s options. */
+  @picocli.CommandLine.Command(name = "benchmarks/run gate", sortOptions = false,
+      description = "Validate-and-commit through the gate vs a plain Delta append of the same batch; prints a Markdown table.")
+  static final class Options implements BenchmarkOptions.Checked {
+    @picocli.CommandLine.Option(names = "--rows", split = ",", paramLabel = "N",
+        description = "Batch sizes (default: 1000000,10000000; 1_000_000 is read as 1000000).",
+        converter = Rows.class)
+    List<Long> rows = new ArrayList<>(List.of(1_000_000L, 10_000_000L));
+
+    @picocli.CommandLine.Option(names = "--runs", paramLabel = "N", description = "Runs per path; the median is shown (default: ${DEFAULT-VALUE}).")
     int runs = 3;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--rows" -> {
-          sizes.clear();
-          for (String s : args[++i].split(",")) {
-            sizes.add(Long.parseLong(s.replace("_", "")));
-          }
-        }
-        case "--runs" -> runs = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("usage: benchmarks/run gate [--rows N[,N...]] [--runs N]");
+
+    @Override
+    public void check(picocli.CommandLine line) {
+      if (runs < 1 || rows.stream().anyMatch(n -> n < 1)) {
+        throw new picocli.CommandLine.ParameterException(line, "--runs and every --rows size must be at least 1.");
       }
     }
+  }
+
+  /** A row count, with {@code _} allowed between digits. */
+  static final class Rows implements picocli.CommandLine.ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Long.parseLong(value.replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a number of rows");
+      }
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = BenchmarkOptions.parseOrExit(new Options(), args);
+    List<Long> sizes = options.rows;
+    int runs = options.runs;
     Map<String, String> settings = new java.util.LinkedHashMap<>(SparkSessions.embeddedDefaults(4));
     settings.put("spark.sql.shuffle.partitions", "4");
     SparkSession spark = SparkSessions.build("local[2]", "lakeline-benchmark", settings);

@@ -70,21 +70,46 @@ public final class PitJoinBenchmark {
 
   private PitJoinBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    List<String> names = new ArrayList<>();
+  /** {@code benchmarks/run pit}'s options. */
+  @picocli.CommandLine.Command(name = "benchmarks/run pit", sortOptions = false,
+      description = "SORT_MERGE vs RANK_WINDOW vs DuckDB's ASOF JOIN on generated data; prints a Markdown table.")
+  static final class Options implements BenchmarkOptions.Checked {
+    @picocli.CommandLine.Option(names = "--scenario", split = ",", paramLabel = "NAME",
+        description = "Scenarios to run (default: all): uniform, hot-key, large, few-per-key, five-groups.")
+    List<String> scenarios = new ArrayList<>();
+
+    @picocli.CommandLine.Option(names = "--runs", paramLabel = "N", description = "Timed runs per path; the median is shown (default: ${DEFAULT-VALUE}).")
     int runs = 3;
-    int warmUpRuns = 5;
+
+    @picocli.CommandLine.Option(names = "--warm-up", paramLabel = "N", description = "Untimed runs per scenario first, at least (default: ${DEFAULT-VALUE}).")
+    int warmUp = 5;
+
+    @picocli.CommandLine.Option(names = "--rank-timeout", paramLabel = "SECONDS",
+        description = "RANK_WINDOW is cancelled after this long and reported as not finished (default: ${DEFAULT-VALUE}).")
     long rankTimeout = 180;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--scenario" -> names.addAll(Arrays.asList(args[++i].split(",")));
-        case "--runs" -> runs = Integer.parseInt(args[++i]);
-        case "--warm-up" -> warmUpRuns = Integer.parseInt(args[++i]);
-        case "--rank-timeout" -> rankTimeout = Long.parseLong(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "usage: benchmarks/run pit [--scenario uniform,hot-key,large,few-per-key,five-groups] [--runs N] [--warm-up N] [--rank-timeout SECONDS]");
+
+    @Override
+    public void check(picocli.CommandLine line) {
+      List<String> known = SCENARIOS.stream().map(Scenario::name).toList();
+      for (String name : scenarios) {
+        if (!known.contains(name)) {
+          throw new picocli.CommandLine.ParameterException(
+              line, String.format("Unknown scenario '%s' in --scenario: choose from %s.", name, String.join(", ", known)));
+        }
+      }
+      if (runs < 1 || warmUp < 0 || rankTimeout < 1) {
+        throw new picocli.CommandLine.ParameterException(
+            line, "--runs and --rank-timeout must be at least 1, --warm-up at least 0.");
       }
     }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = BenchmarkOptions.parseOrExit(new Options(), args);
+    List<String> names = options.scenarios;
+    int runs = options.runs;
+    int warmUpRuns = options.warmUp;
+    long rankTimeout = options.rankTimeout;
     List<Scenario> chosen = new ArrayList<>();
     for (Scenario s : SCENARIOS) {
       if (names.isEmpty() || names.contains(s.name())) {

@@ -46,24 +46,44 @@ public final class WindowBenchmark {
 
   private WindowBenchmark() {}
 
-  public static void main(String[] args) throws Exception {
-    List<Long> sizes = new ArrayList<>(List.of(10_000_000L));
-    boolean selfJoin = true;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--rows" -> {
-          sizes.clear();
-          for (String s : args[++i].split(",")) {
-            sizes.add(Long.parseLong(s.replace("_", "")));
-          }
+  /** {@code benchmarks/run windows}' options. */
+  @picocli.CommandLine.Command(name = "benchmarks/run windows", sortOptions = false,
+      description = "rolling_aggregates vs the naive self-join on generated card transactions; prints a Markdown table.")
+  static final class Options implements BenchmarkOptions.Checked {
+    @picocli.CommandLine.Option(names = "--rows", split = ",", paramLabel = "N", converter = GateBenchmark.Rows.class,
+        description = "Numbers of transactions (default: 10000000).")
+    List<Long> rows = new ArrayList<>(List.of(10_000_000L));
+
+    @picocli.CommandLine.Option(names = "--windows", split = ",", paramLabel = "WINDOW",
+        description = "Trailing windows such as 30m, 4h or 7d (default: 1h,4h,1d,7d,30d).")
+    List<String> windows = new ArrayList<>(List.of("1h", "4h", "1d", "7d", "30d"));
+
+    @picocli.CommandLine.Option(names = "--runs", paramLabel = "N", description = "Runs of rolling_aggregates; the median is shown (default: ${DEFAULT-VALUE}).")
+    int runs = 3;
+
+    @picocli.CommandLine.Option(names = "--no-self-join", description = "Time the library alone.")
+    boolean noSelfJoin;
+
+    @Override
+    public void check(picocli.CommandLine line) {
+      for (String w : windows) {
+        if (!w.matches("[1-9][0-9]*[mhd]")) {
+          throw new picocli.CommandLine.ParameterException(
+              line, "Windows look like 30m, 4h or 7d (minutes, hours, days), not '" + w + "' in --windows.");
         }
-        case "--no-self-join" -> selfJoin = false;
-        case "--windows" -> windows = args[++i].split(",");
-        case "--runs" -> runs = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException(
-            "usage: benchmarks/run windows [--rows N[,N...]] [--windows 1h,4h,...] [--runs N] [--no-self-join]");
+      }
+      if (runs < 1 || rows.stream().anyMatch(n -> n < 1)) {
+        throw new picocli.CommandLine.ParameterException(line, "--runs and every --rows size must be at least 1.");
       }
     }
+  }
+
+  public static void main(String[] args) throws Exception {
+    Options options = BenchmarkOptions.parseOrExit(new Options(), args);
+    List<Long> sizes = options.rows;
+    boolean selfJoin = !options.noSelfJoin;
+    windows = options.windows.toArray(String[]::new);
+    runs = options.runs;
     seconds = java.util.Arrays.stream(windows).mapToLong(WindowBenchmark::seconds).toArray();
     Map<String, String> settings = new java.util.LinkedHashMap<>(SparkSessions.embeddedDefaults(4));
     settings.put("spark.sql.shuffle.partitions", "8");
