@@ -115,8 +115,21 @@ public final class Maintenance {
    */
   public record DatasetCheck(String dataset, boolean recreatable, String problem) {}
 
-  /** The tables maintained and the training datasets checked afterwards. */
-  public record Result(List<TableResult> tables, List<DatasetCheck> datasets) {
+  /**
+   * A training dataset whose creation never finished: its number claimed, maybe rows written, but no manifest (the
+   * job was killed or failed between the two). Nothing lists or reads it. Once no file under it has been written for
+   * the vacuum's retention, and at least a day (no creation runs that long), its files are deleted; the claim stays, so its number is
+   * never given to another dataset.
+   *
+   * @param dataset "view v1 td3"
+   * @param idleHours hours since a file under it was last written
+   * @param files the files under it besides the claim
+   * @param deleted whether they were deleted (never with {@code check}, without vacuum, or within the retention)
+   */
+  public record IncompleteDataset(String dataset, double idleHours, long files, boolean deleted) {}
+
+  /** The tables maintained, the training datasets checked afterwards, and the incomplete ones found. */
+  public record Result(List<TableResult> tables, List<DatasetCheck> datasets, List<IncompleteDataset> incomplete) {
     /** The tables whose maintenance failed. */
     public List<TableResult> failed() {
       return tables.stream().filter(t -> t.error() != null).toList();
@@ -209,7 +222,46 @@ public final class Maintenance {
       results.add(r);
       progress.accept(r);
     }
-    return new Result(results, check(protections));
+    List<IncompleteDataset> incomplete = options.only().isEmpty() ? incomplete(options) : List.of();
+    return new Result(results, check(protections), incomplete);
+  }
+
+  /**
+   * The training datasets without a manifest that hold files besides their claim; those idle for longer than the
+   * vacuum's retention ({@code options.retainHours()}, else Delta's default of 7 days; at least {@link #MARGIN_HOURS})
+   * lose those files, unless
+   * {@code options} only checks or does not vacuum. Counted back from the clock, as VACUUM does.
+   */
+  List<IncompleteDataset> incomplete(Options options) {
+    // a shorter retention asked for the vacuum still leaves a day to a creation that may be running
+    double retention = Math.max(MARGIN_HOURS, options.retainHours() != null ? options.retainHours() : DEFAULT_FILE_RETENTION_HOURS);
+    long now = System.currentTimeMillis();
+    List<IncompleteDataset> out = new ArrayList<>();
+    for (FeatureView view : store.listFeatureViews()) {
+      String name = view.spec().name();
+      int version = view.spec().version();
+      for (String entry : new TreeSet<>(files.list(layout.trainingDatasets(name, version)))) {
+        if (!entry.matches("td[0-9]+")) {
+          continue;
+        }
+        String dir = layout.trainingDataset(name, version, Integer.parseInt(entry.substring(2)));
+        if (files.exists(dir + "/" + TrainingDataset.MANIFEST)) {
+          continue;
+        }
+        Map<String, Long> written = files.modifiedUnder(dir);
+        long others = written.keySet().stream().filter(f -> !f.endsWith("/" + TrainingDatasets.CLAIM)).count();
+        if (others == 0) {
+          continue; // a claim alone: nothing to delete
+        }
+        double idle = (now - written.values().stream().mapToLong(Long::longValue).max().orElse(now)) / 3_600_000.0;
+        boolean delete = options.vacuum() && !options.check() && idle > retention;
+        if (delete) {
+          files.list(dir).stream().filter(e -> !e.equals(TrainingDatasets.CLAIM)).forEach(e -> files.delete(dir + "/" + e));
+        }
+        out.add(new IncompleteDataset(name + " v" + version + " " + entry, idle, others, delete));
+      }
+    }
+    return out;
   }
 
   private TableResult maintain(String table, Options options, List<Protection> protections) {

@@ -16,6 +16,7 @@ import dev.lakeline.testkit.TestLakehouse;
 import io.delta.tables.DeltaTable;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +124,63 @@ class MaintenanceTest {
     // the current rows of every group are untouched
     assertEquals(20, lake.loans().read().count());
     assertEquals(10, lake.other().read().count());
+  }
+
+  @Test
+  void anIncompleteTrainingDatasetLosesItsFilesOnceIdleForTheRetentionButKeepsItsNumber(SparkSession spark, TestLakehouse lakehouse)
+      throws Exception {
+    Lake lake = lake(spark, lakehouse);
+    // creations killed between the claim and the manifest: td2 ten days ago, td3 just now; td4 only claimed its number
+    Path td2 = killedCreation(spark, lake, 2, true);
+    Path td3 = killedCreation(spark, lake, 3, true);
+    Path td4 = killedCreation(spark, lake, 4, false);
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(td2)) {
+      java.nio.file.attribute.FileTime tenDaysAgo =
+          java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - java.time.Duration.ofDays(10).toMillis());
+      for (Path f : files.toList()) {
+        java.nio.file.Files.setLastModifiedTime(f, tenDaysAgo);
+      }
+    }
+    Maintenance maintenance = Maintenance.of(lake.store());
+
+    List<Maintenance.IncompleteDataset> checked = maintenance.incomplete(new Maintenance.Options(false, true, null, true, List.of()));
+    assertEquals(List.of("loan_view v1 td2", "loan_view v1 td3"), checked.stream().map(Maintenance.IncompleteDataset::dataset).toList());
+    Maintenance.IncompleteDataset old = checked.get(0);
+    assertTrue(old.idleHours() > 239 && old.files() > 0 && !old.deleted(), old.toString());
+    assertTrue(java.nio.file.Files.exists(td2.resolve("data")), "--check deletes nothing");
+
+    // a retention shorter than a day still leaves a creation that may be running alone
+    List<Maintenance.IncompleteDataset> done = maintenance.incomplete(new Maintenance.Options(false, true, 0.0, false, List.of()));
+    assertEquals(List.of(true, false), done.stream().map(Maintenance.IncompleteDataset::deleted).toList());
+    assertEquals(List.of(TrainingDatasets.CLAIM), list(td2), "td2 keeps its claim alone");
+    assertTrue(java.nio.file.Files.exists(td3.resolve("data")), "td3 was written just now");
+    assertEquals(List.of(TrainingDatasets.CLAIM), list(td4));
+    assertEquals(List.of("loan_view v1 td3"),
+        maintenance.run(new Maintenance.Options(false, true, null, true, List.of()), r -> {}).incomplete().stream()
+            .map(Maintenance.IncompleteDataset::dataset).toList(), "td2 is done with; a run reports the rest");
+
+    // the complete dataset is untouched, and no number is given out twice
+    assertEquals(List.of(1), lake.store().listTrainingDatasets("loan_view", 1).stream().map(td -> td.manifest().number()).toList());
+    assertSameRows(lake.td().read(), lake.store().recreateTrainingDataset("loan_view", 1, 1));
+    TrainingDataset next = lake.store().getFeatureView("loan_view", 1).createTrainingDataset(new TrainingDatasetOptions(null, 0.5, 8L));
+    assertEquals(5, next.manifest().number());
+  }
+
+  /** {@code td<number>} as a creation killed after claiming it leaves it: the claim, and rows without a manifest. */
+  private static Path killedCreation(SparkSession spark, Lake lake, int number, boolean withRows) throws Exception {
+    Path dir = Path.of(lake.store().layout().trainingDataset("loan_view", 1, number));
+    java.nio.file.Files.createDirectories(dir);
+    java.nio.file.Files.writeString(dir.resolve(TrainingDatasets.CLAIM), "killed");
+    if (withRows) {
+      spark.range(3).write().format("delta").save(dir.resolve("data").toString());
+    }
+    return dir;
+  }
+
+  private static List<String> list(Path dir) throws Exception {
+    try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(dir)) {
+      return entries.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test

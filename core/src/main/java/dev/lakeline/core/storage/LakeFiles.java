@@ -236,8 +236,16 @@ public final class LakeFiles {
    * empty when it does not exist. One recursive listing, which object stores answer in pages.
    */
   public java.util.Set<String> filesUnder(String dir) {
+    return new java.util.HashSet<>(modifiedUnder(dir).keySet());
+  }
+
+  /**
+   * When each file under {@code dir} (at any depth; paths as {@link #filesUnder}) was last written, in milliseconds
+   * since the epoch; empty when it does not exist.
+   */
+  public java.util.Map<String, Long> modifiedUnder(String dir) {
     Path p = new Path(dir);
-    java.util.Set<String> out = new java.util.HashSet<>();
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
     try {
       FileSystem fs = fs(p);
       if (!fs.exists(p)) {
@@ -245,7 +253,8 @@ public final class LakeFiles {
       }
       org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs.listFiles(p, true);
       while (it.hasNext()) {
-        out.add(it.next().getPath().toUri().getPath());
+        org.apache.hadoop.fs.LocatedFileStatus f = it.next();
+        out.put(f.getPath().toUri().getPath(), f.getModificationTime());
       }
       return out;
     } catch (IOException e) {

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
           + "group's history retention to lakehouse.history-retention-days, and checks that every training dataset can "
           + "still be recreated from its sources.",
       "The vacuum keeps every Delta version a training dataset reads, whatever retention is asked for. "
-          + "Training datasets themselves are immutable and left as they are.",
+          + "Training datasets themselves are immutable and left as they are; an incomplete one (no manifest: its "
+          + "creation was killed) loses its files once idle for the retention.",
       "Unlike the other jobs it counts back from the clock, as Delta's VACUUM does: --date only names the run."
     },
     footer = {"", "Examples:", "  lakeline maintain --check", "  lakeline maintain --table feature_groups/loans --no-vacuum",
@@ -104,6 +105,10 @@ final class MaintainCommand extends JobCommand {
     ctx.summary().fact(check ? "files to delete" : "files deleted", Long.toString(vacuumed));
     ctx.summary().fact("training datasets", (result.datasets().size() - result.notRecreatable().size()) + " of "
         + result.datasets().size() + " recreatable");
+    if (!result.incomplete().isEmpty()) {
+      long deleted = result.incomplete().stream().filter(Maintenance.IncompleteDataset::deleted).count();
+      ctx.summary().fact("incomplete training datasets", result.incomplete().size() + (check || !vacuum ? "" : ", " + deleted + " deleted"));
+    }
     if (!result.failed().isEmpty()) {
       StringBuilder why = new StringBuilder();
       result.failed().forEach(t -> why.append(String.format("%n  %s: %s", t.table(), t.error())));
@@ -134,6 +139,13 @@ final class MaintainCommand extends JobCommand {
     for (Maintenance.DatasetCheck d : result.datasets()) {
       out.printf("training dataset %s: %s%n", d.dataset(), d.recreatable() ? "recreatable (every source version is there)"
           : "NOT recreatable: " + d.problem() + " (its stored rows are intact; td recreate will fail)");
+    }
+    for (Maintenance.IncompleteDataset d : result.incomplete()) {
+      String idle = hours(d.idleHours());
+      out.printf("incomplete training dataset %s (no manifest: its creation stopped; %d files, last written %s ago): %s%n",
+          d.dataset(), d.files(), idle, d.deleted() ? "files deleted, its number stays claimed"
+              : check || !vacuum ? "left as it is (" + (check ? "--check" : "--no-vacuum") + ")"
+              : "kept: a creation may still be running; deleted once idle for the vacuum's retention");
     }
   }
 
