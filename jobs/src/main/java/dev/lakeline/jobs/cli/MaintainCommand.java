@@ -107,7 +107,7 @@ final class MaintainCommand extends JobCommand {
         + result.datasets().size() + " recreatable");
     if (!result.incomplete().isEmpty()) {
       long deleted = result.incomplete().stream().filter(Maintenance.IncompleteDataset::deleted).count();
-      ctx.summary().fact("incomplete training datasets", result.incomplete().size() + (check || !vacuum ? "" : ", " + deleted + " deleted"));
+      ctx.summary().fact("incomplete datasets", result.incomplete().size() + (check || !vacuum ? "" : ", " + deleted + " deleted"));
     }
     if (!result.failed().isEmpty()) {
       StringBuilder why = new StringBuilder();
