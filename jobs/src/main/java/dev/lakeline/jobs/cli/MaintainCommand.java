@@ -142,7 +142,7 @@ final class MaintainCommand extends JobCommand {
     }
     for (Maintenance.IncompleteDataset d : result.incomplete()) {
       String idle = hours(d.idleHours());
-      out.printf("incomplete training dataset %s (no manifest: its creation stopped; %d files, last written %s ago): %s%n",
+      out.printf("incomplete training dataset %s (no manifest: its creation stopped, or is still running; %d files, last written %s ago): %s%n",
           d.dataset(), d.files(), idle, d.deleted() ? "files deleted, its number stays claimed"
               : check || !vacuum ? "left as it is (" + (check ? "--check" : "--no-vacuum") + ")"
               : "kept: a creation may still be running; deleted once idle for the vacuum's retention");
