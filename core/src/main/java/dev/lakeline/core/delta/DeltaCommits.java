@@ -222,7 +222,15 @@ public final class DeltaCommits {
     }
     long version = history.get(0).getLong(0);
     JsonNode meta = parse(history.get(0).getString(1));
-    if (!sameContent(spark, request, fp, version, meta.path("lakeline.fingerprint").asText())) {
+    ContentFingerprint[] computed = new ContentFingerprint[1];
+    // the batch's fingerprint, computed at most once when it is deferred (both checks below may need it)
+    java.util.function.Supplier<ContentFingerprint> batch = () -> {
+      if (computed[0] == null) {
+        computed[0] = fp.isDeferred() ? ContentFingerprint.compute(request.data()) : fp;
+      }
+      return computed[0];
+    };
+    if (!sameContent(spark, request, fp, batch, version, meta.path("lakeline.fingerprint").asText())) {
       if (request.mode() == WriteMode.APPEND) {
         throw Errors.conflict(
             "Batch %s was already appended to %s (version %d) with different content. Appending it again would "
@@ -236,7 +244,7 @@ public final class DeltaCommits {
     }
     return switch (request.mode()) {
       case OVERWRITE -> null;
-      case REPLACE_WHERE -> sliceUnchanged(spark, request, fp, version, latest) ? version : null;
+      case REPLACE_WHERE -> sliceUnchanged(spark, request, batch, version, latest) ? version : null;
       case APPEND, MERGE -> version;
     };
   }
@@ -246,10 +254,10 @@ public final class DeltaCommits {
    * the batch's earlier commit at {@code version} (older than {@code latest}) wrote there. Reads no data when every
    * commit after {@code version} changed none (OPTIMIZE, VACUUM, a dropped commit file counts as a change);
    * otherwise compares the fingerprint of the rows matching the slice's predicate, in the batch's columns and
-   * schema, with the batch's (computing the batch's if it is deferred).
+   * schema, with the batch's ({@code batch}: computed once if it is deferred).
    */
   private static boolean sliceUnchanged(
-      SparkSession spark, CommitRequest request, ContentFingerprint fp, long version, long latest) {
+      SparkSession spark, CommitRequest request, java.util.function.Supplier<ContentFingerprint> batch, long version, long latest) {
     boolean changed = false;
     for (long v = latest; v > version && !changed; v--) {
       changed = DeltaLogFiles.changesData(spark, request.path(), v);
@@ -270,8 +278,7 @@ public final class DeltaCommits {
     }
     Column[] columns = Arrays.stream(schema.fieldNames()).map(c -> col(quote(c))).toArray(Column[]::new);
     ContentFingerprint slice = ContentFingerprint.compute(table.where(request.replaceWhere()).select(columns), schema);
-    ContentFingerprint mine = fp.isDeferred() ? ContentFingerprint.compute(request.data()) : fp;
-    return mine.value().equals(slice.value());
+    return batch.get().value().equals(slice.value());
   }
 
   /**
@@ -280,7 +287,9 @@ public final class DeltaCommits {
    * own files, or the batch's rows): the row counts are compared first, then what is deferred is computed, in the
    * batch's schema.
    */
-  private static boolean sameContent(SparkSession spark, CommitRequest request, ContentFingerprint fp, long version, String recorded) {
+  private static boolean sameContent(
+      SparkSession spark, CommitRequest request, ContentFingerprint fp, java.util.function.Supplier<ContentFingerprint> batch,
+      long version, String recorded) {
     if (!ContentFingerprint.isDeferred(recorded) && !fp.isDeferred()) {
       return fp.value().equals(recorded);
     }
@@ -288,7 +297,7 @@ public final class DeltaCommits {
       return false; // another row count
     }
     StructType schema = request.data().schema();
-    ContentFingerprint mine = fp.isDeferred() ? ContentFingerprint.compute(request.data()) : fp;
+    ContentFingerprint mine = batch.get();
     if (!ContentFingerprint.isDeferred(recorded)) {
       return mine.value().equals(recorded);
     }

@@ -108,4 +108,27 @@ class DeltaCommitsSliceRerunTest {
     assertEquals(first.version(), rerun.version());
     assertEquals(2, DeltaCommits.currentVersion(spark, path));
   }
+
+  @Test
+  void aRerunWithADeferredFingerprintReadsTheBatchOnceForBothChecks(SparkSession spark) {
+    ContentFingerprint deferred = ContentFingerprint.deferred(3);
+    CommitResult first = DeltaCommits.commit(spark, batchA(spark), deferred);
+    DeltaCommits.commit(
+        spark,
+        CommitRequest.replaceWhere(path, rows(spark, "('d5', 5, 5.0), ('d6', 6, 6.0)"), "day BETWEEN 'd5' AND 'd6'", "monitor:c"));
+    org.apache.spark.util.LongAccumulator read = spark.sparkContext().longAccumulator("batch rows read");
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> counted =
+        rows(spark, ROWS_A).filter((org.apache.spark.api.java.function.FilterFunction<org.apache.spark.sql.Row>) r -> {
+          read.add(1);
+          return true;
+        });
+
+    // the same content as the first commit (compared with its files), and the slice still holds it (compared with
+    // the table's rows): the batch's fingerprint serves both
+    CommitResult rerun = DeltaCommits.commit(spark, CommitRequest.replaceWhere(path, counted, SLICE_A, "monitor:a"), deferred);
+
+    assertTrue(rerun.skipped());
+    assertEquals(first.version(), rerun.version());
+    assertEquals(3, read.value(), "each of the batch's 3 rows read once");
+  }
 }
