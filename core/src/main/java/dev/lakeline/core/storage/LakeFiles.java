@@ -102,10 +102,16 @@ public final class LakeFiles {
     byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
     try {
       FileSystem fs = fs(p);
-      switch (creation(fs.getUri().getScheme())) {
+      Creation how = creation(fs.getUri().getScheme());
+      // checked first on the other stores for a quick answer, and because a rename onto a folder would move the file
+      // into it (a link is exclusive by itself)
+      if (how != Creation.LINK && fs.exists(p)) {
+        throw Errors.conflict("%s already exists.", path);
+      }
+      switch (how) {
         case LINK -> createByLink(fs, p, path, bytes);
         case RENAME -> createByRename(fs, p, path, bytes);
-        case IN_PLACE -> createInPlace(fs, p, path, bytes);
+        case IN_PLACE -> createInPlace(fs, p, bytes);
       }
     } catch (FileAlreadyExistsException e) {
       throw Errors.conflict(e, "%s already exists.", path);
@@ -167,10 +173,6 @@ public final class LakeFiles {
   }
 
   private static void createByRename(FileSystem fs, Path p, String path, byte[] bytes) throws IOException {
-    // checked first for a quick answer, and because a rename onto a folder would move the file into it
-    if (fs.exists(p)) {
-      throw Errors.conflict("%s already exists.", path);
-    }
     Path temp = new Path(p.getParent(), "." + p.getName() + "." + UUID.randomUUID() + ".tmp");
     boolean renamed = false;
     try {
@@ -195,10 +197,7 @@ public final class LakeFiles {
     }
   }
 
-  private static void createInPlace(FileSystem fs, Path p, String path, byte[] bytes) throws IOException {
-    if (fs.exists(p)) {
-      throw Errors.conflict("%s already exists.", path);
-    }
+  private static void createInPlace(FileSystem fs, Path p, byte[] bytes) throws IOException {
     try (OutputStream out = fs.create(p, false)) {
       out.write(bytes);
     }
