@@ -15,11 +15,35 @@ public final class TrainingDataset {
   private final SparkSession spark;
   private final String dir;
   private final TrainingDatasetManifest manifest;
+  private final boolean existed;
 
   TrainingDataset(SparkSession spark, String dir, TrainingDatasetManifest manifest) {
+    this(spark, dir, manifest, true);
+  }
+
+  private TrainingDataset(SparkSession spark, String dir, TrainingDatasetManifest manifest, boolean existed) {
     this.spark = spark;
     this.dir = dir;
     this.manifest = manifest;
+    this.existed = existed;
+  }
+
+  /** The dataset just written by {@link FeatureView#createTrainingDataset}. */
+  static TrainingDataset written(SparkSession spark, String dir, TrainingDatasetManifest manifest) {
+    return new TrainingDataset(spark, dir, manifest, false);
+  }
+
+  /**
+   * False only for the dataset {@link FeatureView#createTrainingDataset} has just written; true when it found the
+   * dataset already made (the same definition, from the same Delta versions) and when the dataset was opened.
+   */
+  public boolean existed() {
+    return existed;
+  }
+
+  /** Its Delta table ({@code data/} under {@link #path}). */
+  public String dataPath() {
+    return dir + "/data";
   }
 
   /** Opens {@code td<number>} of a view version, or returns null when it is absent or incomplete. */
@@ -57,7 +81,7 @@ public final class TrainingDataset {
   }
 
   public Dataset<Row> read() {
-    return spark.read().format("delta").load(dir + "/data");
+    return spark.read().format("delta").load(dataPath());
   }
 
   /** The rows of one split ({@link SplitSpec#TRAIN}, {@link SplitSpec#VALIDATION} or {@link SplitSpec#TEST}). */

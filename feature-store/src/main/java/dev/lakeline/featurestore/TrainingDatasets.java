@@ -83,7 +83,7 @@ final class TrainingDatasets {
             counts,
             stats);
     files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
-    return new TrainingDataset(store.spark(), dir, manifest);
+    return TrainingDataset.written(store.spark(), dir, manifest);
   }
 
   /**

@@ -92,6 +92,33 @@ public final class JobContext implements AutoCloseable {
     return handle.mode();
   }
 
+  /** The folders a lakehouse root holds once anything has been written to it. */
+  private static final java.util.Set<String> LAKEHOUSE_FOLDERS =
+      java.util.Set.of("feature_groups", "feature_views", "training_datasets", "models", "predictions", "_lakeline", "raw");
+
+  /**
+   * Not found unless the lakehouse root exists and is empty or holds at least one of Lakeline's folders: for the commands that
+   * read what earlier runs wrote, a mistyped {@code --lakehouse} would otherwise look like an empty lakehouse (and a
+   * job's failed-run record would start a new one there).
+   */
+  public void requireLakehouse() {
+    String root = layout.root();
+    dev.lakeline.core.storage.LakeFiles files = dev.lakeline.core.storage.LakeFiles.of(spark());
+    java.util.List<String> entries = files.list(root);
+    boolean exists = !entries.isEmpty() || files.exists(root);
+    // an empty folder is a lakehouse nothing has been written to yet
+    if (!exists || !entries.isEmpty() && entries.stream().noneMatch(LAKEHOUSE_FOLDERS::contains)) {
+      throw dev.lakeline.core.Errors.notFound(
+          !exists
+              ? "The lakehouse %s does not exist. Check --lakehouse (or lakehouse.root); 'lakeline demo', 'lakeline features' "
+                  + "and 'lakeline fg create' make one."
+              : "%s is not a Lakeline lakehouse: it holds none of feature_groups/, models/, _lakeline/ and the other folders "
+                  + "Lakeline writes. Check --lakehouse (or lakehouse.root); 'lakeline demo', 'lakeline features' and "
+                  + "'lakeline fg create' make one.",
+          root);
+    }
+  }
+
   public StorageLayout layout() {
     return layout;
   }

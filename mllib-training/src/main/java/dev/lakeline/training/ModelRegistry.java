@@ -134,6 +134,7 @@ public final class ModelRegistry {
    * A null date: every version.
    */
   public ModelVersion resolveAsOf(String name, String reference, java.time.LocalDate date) {
+    checkReference(reference);
     String ref = reference.trim();
     if (ref.equals("latest")) {
       List<ModelVersion> all = candidates(name, date);
@@ -149,10 +150,10 @@ public final class ModelRegistry {
           .max(java.util.Comparator.comparing((ModelVersion v) -> trainedFor(v, date)).thenComparingInt(ModelVersion::version))
           .orElseThrow();
     }
-    if (ref.matches("[0-9]+")) {
+    if (ref.matches("[vV]?[0-9]+")) {
       int version;
       try {
-        version = Integer.parseInt(ref);
+        version = Integer.parseInt(ref.replaceFirst("^[vV]", ""));
       } catch (NumberFormatException tooLarge) {
         throw Errors.notFound("Model %s has no version %s. Registered versions: %s.",
             name, ref, versions(name).stream().map(ModelVersion::version).toList());
@@ -176,8 +177,24 @@ public final class ModelRegistry {
       }
       return best(name, all, ref.substring("best:".length()).trim());
     }
-    throw Errors.config(
-        "Cannot resolve model version '%s' of %s: use a version number, 'latest', '@alias' or 'best:<metric>'.", reference, name);
+    throw new IllegalStateException("unreachable: " + reference); // checkReference knows every form
+  }
+
+  /**
+   * Checks the form of a version reference, before any registry is read: a version number ({@code 3}, or {@code v3}
+   * as {@code models list} shows it), {@code latest}, {@code @alias} or {@code best:<metric>}.
+   *
+   * @throws dev.lakeline.core.LakelineException.ConfigError naming the forms when it has none of them
+   */
+  public static void checkReference(String reference) {
+    String ref = reference == null ? "" : reference.trim();
+    boolean valid = ref.equals("latest") || ref.matches("[vV]?[0-9]+") || ref.matches("@[A-Za-z0-9][A-Za-z0-9_-]*")
+        || ref.startsWith("best:") && !ref.substring("best:".length()).isBlank();
+    if (!valid) {
+      throw Errors.config(
+          "Invalid model version '%s': use a version number (3 or v3), 'latest', '@alias' (for example @champion) or "
+              + "'best:<metric>' (for example best:areaUnderROC).", reference);
+    }
   }
 
   /** The versions trained for {@code date} or before (all when it is null), oldest first. */

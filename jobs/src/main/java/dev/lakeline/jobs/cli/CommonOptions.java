@@ -30,7 +30,7 @@ public final class CommonOptions {
   @Option(
       names = "--lakehouse",
       paramLabel = "URI",
-      description = "Root of the lakehouse (a folder, s3://, abfss://, dbfs:/ or /Volumes/ path). Overrides lakehouse.root.")
+      description = "Root of the lakehouse (a folder, s3://, abfss://, dbfs:/ or /Volumes/ path). Overrides lakehouse.root, whose default is lakehouse/ under $LAKELINE_HOME (the ./lakeline script sets it to its folder) or else under the current folder; 'lakeline config' shows where it points.")
   String lakehouse;
 
   @Option(

@@ -49,6 +49,12 @@ final class DemoCommand extends JobCommand {
   }
 
   @Override
+  void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
+    dev.lakeline.jobs.loans.LoanTrainingPipeline.checkConfig(config);
+    dev.lakeline.jobs.loans.LoanInferencePipeline.checkConfig(config);
+  }
+
+  @Override
   java.util.List<String> plan(dev.lakeline.core.config.LakelineConfig config) {
     return java.util.List.of(
         "logical date: " + date,

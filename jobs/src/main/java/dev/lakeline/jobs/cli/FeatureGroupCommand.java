@@ -63,6 +63,11 @@ final class FeatureGroupCommand implements Runnable {
     Path file;
 
     @Override
+    boolean readsLakehouse() {
+      return false; // the first group makes the lakehouse
+    }
+
+    @Override
     void run(JobContext ctx, PrintStream out) {
       FeatureGroupFiles.Definition d = FeatureGroupFiles.load(file);
       FeatureGroup g = ctx.featureStore().createFeatureGroup(d.spec(), d.schema());

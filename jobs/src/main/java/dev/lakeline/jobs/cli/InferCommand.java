@@ -44,6 +44,16 @@ final class InferCommand extends JobCommand {
   }
 
   @Override
+  boolean readsLakehouse() {
+    return true;
+  }
+
+  @Override
+  void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
+    dev.lakeline.jobs.loans.LoanInferencePipeline.checkConfig(config);
+  }
+
+  @Override
   List<String> plan(LakelineConfig config) {
     int window = config.get(LakelineKeys.INFERENCE_WINDOW_DAYS);
     return List.of(

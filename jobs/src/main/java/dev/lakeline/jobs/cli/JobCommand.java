@@ -44,6 +44,17 @@ abstract class JobCommand implements Callable<Integer> {
 
   abstract void run(JobContext ctx);
 
+  /**
+   * Whether the job reads what earlier runs wrote, so that its lakehouse must exist ({@link JobContext#requireLakehouse});
+   * false for the jobs that make one.
+   */
+  boolean readsLakehouse() {
+    return false;
+  }
+
+  /** Checks the loaded configuration before Spark starts (also for {@code --dry-run}); throws a ConfigError. */
+  void checkConfig(LakelineConfig config) {}
+
   /** What the job would do with {@code config}, one line each, for {@code --dry-run}; no Spark, no I/O. */
   List<String> plan(LakelineConfig config) {
     return List.of();
@@ -54,6 +65,7 @@ abstract class JobCommand implements Callable<Integer> {
     RunLog.checkRunId(runId);
     checkArguments();
     LakelineConfig config = common.load(overrides());
+    checkConfig(config);
     PrintStream stdout = LakelineCli.stdout(spec);
     if (dryRun) {
       printPlan(stdout, config);
@@ -67,6 +79,9 @@ abstract class JobCommand implements Callable<Integer> {
       stdout.printf(
           "Lakeline %s · lakehouse %s · Spark %s · time zone %s · run %s%n",
           title(), ctx.layout().root(), ctx.sessionMode(), ctx.spark().conf().get("spark.sql.session.timeZone"), log.runId());
+      if (readsLakehouse()) {
+        ctx.requireLakehouse(); // before the run is recorded: a failed-run record would make the folder a lakehouse
+      }
       try {
         run(ctx);
       } catch (RuntimeException | Error e) {

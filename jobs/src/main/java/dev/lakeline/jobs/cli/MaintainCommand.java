@@ -58,6 +58,11 @@ final class MaintainCommand extends JobCommand {
   List<String> tables = new ArrayList<>();
 
   @Override
+  boolean readsLakehouse() {
+    return true;
+  }
+
+  @Override
   String title() {
     return "maintain";
   }

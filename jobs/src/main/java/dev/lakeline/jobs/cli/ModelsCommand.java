@@ -78,8 +78,7 @@ final class ModelsCommand implements Runnable {
       }
       List<ModelVersion> versions = registry.versions(model);
       if (versions.isEmpty()) {
-        out.printf("model %s has no versions under %s%n", model, ctx.layout().root());
-        return;
+        throw noSuchModel(registry, model, ctx);
       }
       List<String> metrics = new ArrayList<>();
       for (String m : SHOWN_METRICS) {
@@ -193,6 +192,9 @@ final class ModelsCommand implements Runnable {
     @Override
     void run(JobContext ctx, PrintStream out) {
       ModelRegistry registry = ctx.registry();
+      if (registry.versions(model).isEmpty()) {
+        throw noSuchModel(registry, model, ctx);
+      }
       Map<String, Integer> now = registry.aliases(model);
       if (now.isEmpty()) {
         out.printf("model %s has no aliases%n", model);
@@ -210,5 +212,12 @@ final class ModelsCommand implements Runnable {
       }
       table.print(out);
     }
+  }
+
+  /** Not found: {@code model} has no versions; names the models there are. */
+  static dev.lakeline.core.LakelineException.NotFound noSuchModel(ModelRegistry registry, String model, JobContext ctx) {
+    List<String> models = registry.models();
+    return dev.lakeline.core.Errors.notFound("There is no model %s under %s. %s", model, ctx.layout().root(),
+        models.isEmpty() ? "No model has been trained there yet (lakeline train --date <day>)." : "Its models: " + String.join(", ", models) + ".");
   }
 }

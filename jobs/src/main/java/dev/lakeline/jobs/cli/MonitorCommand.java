@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Monitoring of the batch predictions: joins the labels known at --date (loans issued more than "
-          + "training.label-delay-days before it) to the predictions of the runs before it, leaves out the loans each "
+          + "training.label-delay-days before it) to the predictions of the runs up to that date, leaves out the loans each "
           + "version was trained on, measures each run's AUC, accuracy, precision and recall (the monitoring_performance "
           + "table), and shows each "
           + "run's drift against the model's training data (recorded by infer in the monitoring_drift table).",
@@ -61,6 +61,16 @@ final class MonitorCommand extends JobCommand {
   @Override
   String title() {
     return "monitor";
+  }
+
+  @Override
+  boolean readsLakehouse() {
+    return true;
+  }
+
+  @Override
+  void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
+    dev.lakeline.jobs.loans.LoanMonitoring.checkConfig(config);
   }
 
   @Override

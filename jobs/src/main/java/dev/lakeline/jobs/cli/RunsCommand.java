@@ -3,6 +3,7 @@ package dev.lakeline.jobs.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.lakeline.core.Errors;
 import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.core.runs.JobRuns;
 import dev.lakeline.core.runs.RunFilter;
@@ -61,6 +62,14 @@ final class RunsCommand implements Runnable {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      if (command != null) {
+        // the jobs that record runs: the lakeline commands that are jobs
+        List<String> jobs = spec.root().subcommands().values().stream()
+            .filter(c -> c.getCommand() instanceof JobCommand).map(c -> c.getCommandName()).sorted().toList();
+        if (!jobs.contains(command)) {
+          throw Errors.config("Unknown --command '%s': the jobs that record runs are %s.", command, String.join(", ", jobs));
+        }
+      }
       RunFilter filter = RunFilter.any().withCommand(command).withLogicalDate(date == null ? null : date.toString())
           .withStatus(status == null ? null : RunStatus.parse(status));
       JobRuns runs = JobRuns.open(ctx.spark(), ctx.layout());

@@ -15,10 +15,18 @@ abstract class StoreCommand implements Callable<Integer> {
 
   abstract void run(JobContext ctx, PrintStream out);
 
+  /** Whether the lakehouse must exist already ({@link JobContext#requireLakehouse}); false for commands that make one. */
+  boolean readsLakehouse() {
+    return true;
+  }
+
   @Override
   public Integer call() {
     PrintStream out = LakelineCli.stdout(spec);
     try (JobContext ctx = JobContext.open(common.load(java.util.Map.of()), new JobSummary(out))) {
+      if (readsLakehouse()) {
+        ctx.requireLakehouse();
+      }
       run(ctx, out);
     }
     return 0;

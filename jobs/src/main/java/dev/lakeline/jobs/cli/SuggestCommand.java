@@ -32,6 +32,11 @@ final class SuggestCommand extends StoreCommand {
   Path output;
 
   @Override
+  boolean readsLakehouse() {
+    return false; // reads a sample file, wherever it is
+  }
+
+  @Override
   void run(JobContext ctx, PrintStream out) {
     if (!LakeFiles.of(ctx.spark()).exists(input)) {
       throw Errors.notFound("The input %s does not exist.", input);

@@ -32,6 +32,16 @@ final class TrainCommand extends JobCommand {
   }
 
   @Override
+  boolean readsLakehouse() {
+    return true;
+  }
+
+  @Override
+  void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
+    dev.lakeline.jobs.loans.LoanTrainingPipeline.checkConfig(config);
+  }
+
+  @Override
   List<String> plan(LakelineConfig config) {
     int delay = config.get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS);
     int history = config.get(LakelineKeys.TRAINING_HISTORY_DAYS);

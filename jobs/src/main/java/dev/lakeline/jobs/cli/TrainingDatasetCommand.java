@@ -111,13 +111,11 @@ final class TrainingDatasetCommand implements Runnable {
     void run(JobContext ctx, PrintStream out) {
       SplitSpec spec = splitSpec();
       FeatureView v = ctx.featureStore().getFeatureView(view, version);
-      java.util.Set<Integer> existing = new java.util.HashSet<>();
-      ctx.featureStore().listTrainingDatasets(view, version).forEach(t -> existing.add(t.manifest().number()));
       out.printf("building a training dataset of %s v%d: %s joined with %s, split %s …%n", view, version,
           v.spec().base(), v.spec().joins().isEmpty() ? "nothing" : String.join(", ", v.spec().joins().stream().map(j -> j.group().toString()).toList()),
           spec.describe());
       TrainingDataset td = v.createTrainingDataset(new TrainingDatasetOptions(filter, spec, seed));
-      boolean reused = existing.contains(td.manifest().number());
+      boolean reused = td.existed();
       out.printf("training dataset %s → %s%s%n", td.label(), td.path(),
           reused ? " (unchanged: made before with the same options from the same Delta versions)" : "");
       printSplits(out, td.manifest());

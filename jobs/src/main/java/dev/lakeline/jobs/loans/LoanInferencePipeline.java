@@ -13,6 +13,7 @@ import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.FeatureDrift;
+import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
 import dev.lakeline.validation.SuiteFiles;
 import dev.lakeline.validation.ValidationResult;
@@ -53,7 +54,17 @@ public final class LoanInferencePipeline {
   static final List<String> PREDICTION_COLUMNS = List.of(
       "loan_id", "applicant_id", "issue_date", BatchScorer.SCORE, BatchScorer.PREDICTION, "model_name", "model_version");
 
+  /**
+   * Checks what inference reads from {@code config} before anything runs: the model's name, the form of
+   * inference.model-version, and the drift thresholds (checked only after the predictions' commit otherwise).
+   */
+  public static void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
+    LoanMonitoring.checkConfig(config);
+    ModelRegistry.checkReference(config.get(LakelineKeys.INFERENCE_MODEL_VERSION));
+  }
+
   public static Result run(JobContext ctx, LocalDate date) {
+    checkConfig(ctx.config());
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
     // latest and best: among the versions trained for this date or before, so a rerun scores with the same model
     ModelVersion model = ctx.registry().resolveAsOf(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION), date);
@@ -90,7 +101,7 @@ public final class LoanInferencePipeline {
               CommitRequest.replaceWhere(path, predictions, "run_date = DATE'" + date + "'", "infer:" + modelName + ":" + date)
                   .withPartitionColumns(List.of("run_date")).withMetadata(ctx.commitMetadata()));
       ctx.summary()
-          .progress("scored %,d loans with %s → %s v%d%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
+          .progress("scored %,d loans with %s → %s (Delta v%d)%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
       List<FeatureDrift> drift = LoanMonitoring.recordDrift(ctx, model, scored, date);
       return new Result(model, path, commit.version(), commit.rows(), commit.skipped(), drift);

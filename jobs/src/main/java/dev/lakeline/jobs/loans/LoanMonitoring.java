@@ -85,13 +85,27 @@ public final class LoanMonitoring {
 
   /** How drift is judged, from monitoring.psi-warn, monitoring.psi-alert and monitoring.min-rows (checked). */
   public static DriftThresholds thresholds(JobContext ctx) {
-    double warn = ctx.config().get(LakelineKeys.MONITORING_PSI_WARN);
-    double alert = ctx.config().get(LakelineKeys.MONITORING_PSI_ALERT);
+    return thresholds(ctx.config());
+  }
+
+  /** The drift thresholds of {@code config}; a config error when the warning one is above the alert one. */
+  public static DriftThresholds thresholds(dev.lakeline.core.config.LakelineConfig config) {
+    double warn = config.get(LakelineKeys.MONITORING_PSI_WARN);
+    double alert = config.get(LakelineKeys.MONITORING_PSI_ALERT);
     if (warn > alert) {
       throw Errors.config(
           "monitoring.psi-warn (%s) is above monitoring.psi-alert (%s); the warning threshold must be the lower one.", warn, alert);
     }
-    return new DriftThresholds(warn, alert, ctx.config().get(LakelineKeys.MONITORING_MIN_ROWS));
+    return new DriftThresholds(warn, alert, config.get(LakelineKeys.MONITORING_MIN_ROWS));
+  }
+
+  /**
+   * Checks what monitoring reads from {@code config} before anything runs: the model's name and the thresholds.
+   * Called by the commands before Spark starts (and by {@code --dry-run}).
+   */
+  public static void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
+    dev.lakeline.core.Names.check("model", config.get(LakelineKeys.MODEL_NAME));
+    thresholds(config);
   }
 
   /**
@@ -245,6 +259,7 @@ public final class LoanMonitoring {
    * them to the performance table (replacing those runs' rows), and reads the runs' drift back.
    */
   public static Result run(JobContext ctx, LocalDate date) {
+    checkConfig(ctx.config());
     DriftThresholds t = thresholds(ctx);
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
     LocalDate from = date.minusDays(ctx.config().get(LakelineKeys.MONITORING_LOOKBACK_DAYS));

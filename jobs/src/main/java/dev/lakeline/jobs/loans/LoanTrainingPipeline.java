@@ -2,9 +2,12 @@ package dev.lakeline.jobs.loans;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.Names;
 import dev.lakeline.core.Versions;
 import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.config.LakelineKeys;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
@@ -41,8 +44,25 @@ public final class LoanTrainingPipeline {
    */
   public record Result(ModelVersion model, TrainingDataset dataset, boolean reused, Promotion promotion) {}
 
+  /**
+   * Checks what training reads from {@code config} before anything runs: the model's name and training.promote-alias
+   * (otherwise found invalid only after a dataset was made and a version registered).
+   */
+  public static void checkConfig(LakelineConfig config) {
+    Names.check("model", config.get(LakelineKeys.MODEL_NAME));
+    String alias = config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
+    if (alias != null && !alias.isBlank()) {
+      try {
+        Names.check("alias", alias.trim());
+      } catch (LakelineException.ConfigError e) {
+        throw Errors.config("training.promote-alias: %s", e.getMessage());
+      }
+    }
+  }
+
   public static Result run(JobContext ctx, LocalDate date) {
     LakelineConfig conf = ctx.config();
+    checkConfig(conf);
     FeatureView view = ctx.featureStore().createFeatureView(LoanCatalog.view());
     LocalDate end = date.minusDays(conf.get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS));
     LocalDate start = end.minusDays(conf.get(LakelineKeys.TRAINING_HISTORY_DAYS));
@@ -58,7 +78,11 @@ public final class LoanTrainingPipeline {
               + "feature pipelines have run.",
           start, end, conf.get(LakelineKeys.TRAINING_HISTORY_DAYS), date);
     }
-    ctx.summary().progress("training dataset %s: %s rows by split", td.label(), td.manifest().rowsPerSplit());
+    ctx.summary().progress("training dataset %s: %s rows by split%s", td.label(), td.manifest().rowsPerSplit(),
+        td.existed() ? " (made before from the same Delta versions)" : "");
+    long tdRows = td.manifest().rowsPerSplit().values().stream().mapToLong(Long::longValue).sum();
+    ctx.summary().table(new JobRun.RunOutput("training dataset " + td.label(), td.dataPath(),
+        DeltaCommits.currentVersion(ctx.spark(), td.dataPath()), tdRows, td.existed()));
 
     TrainingSpec spec = LoanCatalog.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED))
         .withTransformations(view.spec().transformations());

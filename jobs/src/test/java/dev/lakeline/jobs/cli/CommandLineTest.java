@@ -240,4 +240,27 @@ class CommandLineTest {
     Cli badDate = Cli.run("infer", "--date", "2024-13-01", "--dry-run");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badDate.exitCode());
   }
+
+  @Test
+  void aDryRunFindsWhatTheJobWouldOtherwiseFindOnlyAfterWriting() {
+    // train would have made a dataset and registered a version before trying to move the alias
+    Cli alias = Cli.run("train", "--date", "2024-06-30", "--set", "training.promote-alias=bad alias", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), alias.exitCode(), alias.out());
+    assertTrue(alias.err().contains("training.promote-alias: Invalid alias name 'bad alias'"), alias.err());
+    // infer would have committed its predictions before measuring their drift
+    for (String job : new String[] {"infer", "monitor", "demo"}) {
+      String[] date = job.equals("demo") ? new String[0] : new String[] {"--date", "2024-06-30"};
+      Cli psi = Cli.run(java.util.stream.Stream.concat(java.util.stream.Stream.of(job),
+          java.util.stream.Stream.concat(java.util.Arrays.stream(date), java.util.stream.Stream.of("--set", "monitoring.psi-warn=0.5", "--dry-run")))
+          .toArray(String[]::new));
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), psi.exitCode(), job + ": " + psi.out());
+      assertTrue(psi.err().contains("monitoring.psi-warn (0.5) is above monitoring.psi-alert (0.25)"), job + ": " + psi.err());
+    }
+    Cli ref = Cli.run("infer", "--date", "2024-06-30", "--model-version", "2x", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), ref.exitCode(), ref.out());
+    assertTrue(ref.err().contains("Invalid model version '2x': use a version number (3 or v3), 'latest', '@alias'"), ref.err());
+    assertFalse(ref.hasStackTrace(), ref.err());
+    // the version as models list shows it
+    assertEquals(0, Cli.run("infer", "--date", "2024-06-30", "--model-version", "v2", "--dry-run").exitCode());
+  }
 }

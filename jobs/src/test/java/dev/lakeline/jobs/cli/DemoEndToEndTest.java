@@ -132,6 +132,12 @@ class DemoEndToEndTest {
         .list(dev.lakeline.core.runs.RunFilter.any().withCommand("demo"), 5).get(0);
     assertEquals(demoRun.runId(), versions.get(0).card().runId());
     assertTrue(demoRun.facts().get("model").startsWith("loan_default v1"), demoRun.facts().toString());
+    // what it wrote includes the training dataset's table, with its rows
+    var td = demoRun.outputs().stream().filter(o -> o.name().equals("training dataset loan_default v1 td1")).findFirst()
+        .orElseThrow(() -> new AssertionError("no training dataset among " + demoRun.outputs()));
+    assertEquals(layout.trainingDataset("loan_default", 1, 1) + "/data", td.path());
+    assertEquals(spark.read().format("delta").load(td.path()).count(), td.rows());
+    assertFalse(td.unchanged());
     Cli show = Cli.run("models", "show", "loan_default", "1", "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
     assertTrue(show.out().contains("trained by  run " + demoRun.runId()), show.out());
   }
@@ -308,7 +314,10 @@ class DemoEndToEndTest {
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), inverted.exitCode(), inverted.out());
     assertTrue(inverted.err().contains("monitoring.psi-warn (0.5) is above monitoring.psi-alert (0.2)"), inverted.err());
 
-    Cli nothing = Cli.run("monitor", "--date", DATE, "--lakehouse", root.resolve("empty").toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    // a lakehouse nothing has been written to yet (an empty folder)
+    Path empty = root.resolve("empty");
+    assertTrue(empty.toFile().mkdirs(), "made " + empty);
+    Cli nothing = Cli.run("monitor", "--date", DATE, "--lakehouse", empty.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
     assertEquals(ExitCode.NOT_FOUND.code(), nothing.exitCode(), nothing.out());
     assertTrue(nothing.err().contains("has no predictions yet") && nothing.err().contains("lakeline infer"), nothing.err());
   }

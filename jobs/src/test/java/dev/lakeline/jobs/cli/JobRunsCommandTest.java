@@ -11,6 +11,7 @@ import dev.lakeline.core.runs.JobRuns;
 import dev.lakeline.core.runs.RunFilter;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,6 +110,39 @@ class JobRunsCommandTest {
     Cli status = Cli.inLakehouse(lh, "runs", "list", "--status", "done");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), status.exitCode());
     assertTrue(status.err().contains("use succeeded, rejected or failed"), status.err());
+
+    Cli command = Cli.inLakehouse(lh, "runs", "list", "--command", "inference");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), command.exitCode(), command.out());
+    assertTrue(command.err().contains(
+        "Unknown --command 'inference': the jobs that record runs are demo, features, generate, infer, maintain, monitor, train."),
+        command.err());
+  }
+
+  @Test
+  void aMistypedLakehouseIsNotFoundAndNothingIsWrittenThere(TestLakehouse lh, @TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("lakehous");
+    Cli monitor = Cli.run("monitor", "--date", "2024-06-30", "--lakehouse", missing.toString());
+    assertEquals(ExitCode.NOT_FOUND.code(), monitor.exitCode(), monitor.out());
+    assertTrue(monitor.err().contains("The lakehouse " + missing + " does not exist. Check --lakehouse"), monitor.err());
+    assertFalse(monitor.hasStackTrace(), monitor.err());
+    assertFalse(Files.exists(missing), "no failed-run record made a lakehouse there");
+
+    Path notALakehouse = Files.createDirectories(dir.resolve("docs"));
+    Files.writeString(notALakehouse.resolve("notes.txt"), "not a lakehouse");
+    for (String[] args : new String[][] {{"train", "--date", "2024-06-30"}, {"models", "list"}, {"runs", "list"}}) {
+      Cli r = Cli.run(java.util.stream.Stream.concat(java.util.Arrays.stream(args),
+          java.util.stream.Stream.of("--lakehouse", notALakehouse.toString())).toArray(String[]::new));
+      assertEquals(ExitCode.NOT_FOUND.code(), r.exitCode(), String.join(" ", args) + ": " + r.out());
+      assertTrue(r.err().contains(notALakehouse + " is not a Lakeline lakehouse"), r.err());
+    }
+    try (var entries = Files.list(notALakehouse)) {
+      assertEquals(List.of("notes.txt"), entries.map(p -> p.getFileName().toString()).toList());
+    }
+    // an empty folder is a lakehouse nothing has been written to yet
+    Path empty = Files.createDirectories(dir.resolve("new"));
+    Cli none = Cli.run("models", "list", "--lakehouse", empty.toString());
+    assertEquals(0, none.exitCode(), none.err());
+    assertTrue(none.out().contains("no models under"), none.out());
   }
 
   @Test

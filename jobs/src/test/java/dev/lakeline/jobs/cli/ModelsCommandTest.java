@@ -93,6 +93,12 @@ class ModelsCommandTest {
     Cli neither = Cli.inLakehouse(lh, "models", "alias", "scorer", "champion");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), neither.exitCode());
     assertTrue(neither.err().contains("--remove"), neither.err());
+    Cli unknown = Cli.inLakehouse(lh, "models", "list", "scorr");
+    assertEquals(ExitCode.NOT_FOUND.code(), unknown.exitCode(), unknown.out());
+    assertTrue(unknown.err().contains("There is no model scorr under ") && unknown.err().contains("Its models: scorer."), unknown.err());
+    assertEquals(ExitCode.NOT_FOUND.code(), Cli.inLakehouse(lh, "models", "aliases", "scorr").exitCode());
+    Cli asListed = Cli.inLakehouse(lh, "models", "show", "scorer", "v2");
+    assertTrue(asListed.out().startsWith("model scorer v2 → "), asListed.out() + asListed.err());
     Cli noAlias = Cli.inLakehouse(lh, "models", "show", "scorer", "@challenger");
     assertEquals(ExitCode.NOT_FOUND.code(), noAlias.exitCode());
     assertTrue(noAlias.err().contains("no alias 'challenger'") && noAlias.err().contains("{champion=2}"), noAlias.err());
