@@ -237,9 +237,7 @@ public final class FeatureGroup {
   public InsertResult insert(Dataset<Row> batch, InsertOptions options) {
     requireNoQuarantineColumn(spec, Arrays.asList(schema.fieldNames()));
     // every attempt leaves its own report (a rejected try and the rerun that succeeds are both evidence)
-    String reportId =
-        ValidationReport.idFor(spec.name(), spec.version(), options.batchId(), options.runId()) + "-"
-            + java.util.UUID.randomUUID().toString().substring(0, 8);
+    String reportId = newReportId(options);
     Map<String, String> metadata = new java.util.LinkedHashMap<>();
     metadata.put("report_id", reportId);
     if (options.runId() != null) {
@@ -258,6 +256,45 @@ public final class FeatureGroup {
         return record(gate, options, reportId, metadata, pending, null, accepted -> DeltaCommits.commit(spark, request(accepted, options, metadata), gate.acceptedFingerprint()));
       }
     }
+  }
+
+  /**
+   * Runs the gate on {@code batch} as {@link #insert} would, without committing anything: the schema, the key
+   * contract and the suite under the group's policy. A rejected batch leaves its report and throws as {@link
+   * #insert} does; an accepted one (whole, or with rows the QUARANTINE policy would hold back) returns. For a
+   * caller that commits several batches all or none ({@link FeatureStore#check}).
+   *
+   * @throws dev.lakeline.core.LakelineException.DataRejected when the policy rejects the batch
+   */
+  void check(Dataset<Row> batch, InsertOptions options) {
+    requireNoQuarantineColumn(spec, Arrays.asList(schema.fieldNames()));
+    String reportId = newReportId(options);
+    try (Staging staging = Staging.of(align(batch));
+        GateResult gate = Gate.evaluate(staging.rows(), keyContract(), spec.suite(), spec.policy())) {
+      if (gate.decision() == Decision.REJECTED) {
+        ValidationReport report = report(gate, options, reportId);
+        ValidationReports.open(spark, layout).append(report);
+        throw rejection(gate, options, report);
+      }
+    }
+  }
+
+  private String newReportId(InsertOptions options) {
+    return ValidationReport.idFor(spec.name(), spec.version(), options.batchId(), options.runId()) + "-"
+        + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private ValidationReport report(GateResult gate, InsertOptions options, String reportId) {
+    return new ValidationReport(
+        reportId, spec.name(), spec.version(), options.runId(), options.batchId(), gate.policy(), gate.decision(),
+        null, options.logicalDate(), gate.validation());
+  }
+
+  private dev.lakeline.core.LakelineException.DataRejected rejection(GateResult gate, InsertOptions options, ValidationReport report) {
+    return Errors.rejected(
+        "Batch %s for feature group %s was rejected (policy %s). Nothing was written; report %s.%n%s%n"
+            + "Fix the data (or the suite) and rerun the job.",
+        options.batchId(), spec.label(), gate.policy(), report.reportId(), gate.message());
   }
 
   /**
@@ -319,20 +356,14 @@ public final class FeatureGroup {
       GateResult gate, InsertOptions options, String reportId, Map<String, String> metadata, PendingReport pending,
       Long expectedVersion, java.util.function.Function<Dataset<Row>, CommitResult> commit) {
     ValidationReports reports = ValidationReports.open(spark, layout);
-    ValidationReport report =
-        new ValidationReport(
-            reportId, spec.name(), spec.version(), options.runId(), options.batchId(), gate.policy(), gate.decision(),
-            null, options.logicalDate(), gate.validation());
+    ValidationReport report = report(gate, options, reportId);
     boolean early = expectedVersion != null && gate.decision() != Decision.REJECTED && gate.quarantinedCount() == 0;
     if (early) {
       pending.write(report.withDeltaVersion(expectedVersion));
     }
     if (gate.decision() == Decision.REJECTED) {
       pending.write(report).commit();
-      throw Errors.rejected(
-          "Batch %s for feature group %s was rejected (policy %s). Nothing was written; report %s.%n%s%n"
-              + "Fix the data (or the suite) and rerun the job.",
-          options.batchId(), spec.label(), gate.policy(), report.reportId(), gate.message());
+      throw rejection(gate, options, report);
     }
     CommitResult committed = null;
     if (gate.acceptedCount() > 0 || gate.quarantinedCount() == 0) {

@@ -83,16 +83,7 @@ public final class FeatureStore {
    * definition under the same name and version is a conflict: create a new version instead.
    */
   public FeatureGroup createFeatureGroup(FeatureGroupSpec spec, StructType schema) {
-    for (String c : spec.primaryKey()) {
-      requireColumn(spec, schema, c, "primary key");
-    }
-    if (spec.eventTime() != null) {
-      requireColumn(spec, schema, spec.eventTime(), "event time");
-    }
-    spec.partitionColumns().forEach(c -> requireColumn(spec, schema, c, "partition"));
-    FeatureGroup.requireNoQuarantineColumn(spec, java.util.Arrays.asList(schema.fieldNames()));
-    // a suite that does not fit the schema fails here, before anything is created, not at the first batch
-    dev.lakeline.validation.Validator.check(spark, schema, spec.suite());
+    checkDefinition(spec, schema);
     String path = layout.featureGroup(spec.name(), spec.version());
     dev.lakeline.validation.ValidationReports.open(spark, layout).ensureTable(); // where every batch's report goes
     if (!DeltaCommits.exists(spark, path)) {
@@ -107,7 +98,46 @@ public final class FeatureStore {
       }
       builder.execute();
     }
-    FeatureGroup existing = getFeatureGroup(spec.name(), spec.version());
+    return sameDefinition(getFeatureGroup(spec.name(), spec.version()), spec, schema);
+  }
+
+  /**
+   * Runs the gate of the group {@code spec} defines on {@code batch} without committing or creating anything:
+   * what {@link #createFeatureGroup} with the batch's schema and then {@link FeatureGroup#insert} would decide
+   * (a definition that conflicts with the existing group's, a schema that does not match it, a broken key
+   * contract, a suite the policy rejects). A rejected batch leaves its validation report. Returns normally when
+   * the insert would commit (all the rows, or those the QUARANTINE policy would not hold back). For a caller that
+   * writes several groups all or none: check every batch, then create and insert them.
+   *
+   * @throws dev.lakeline.core.LakelineException.DataRejected when the gate would reject the batch
+   * @throws dev.lakeline.core.LakelineException.Conflict when the group exists with another definition
+   */
+  public void check(FeatureGroupSpec spec, Dataset<Row> batch, InsertOptions options) {
+    StructType schema = batch.schema();
+    checkDefinition(spec, schema);
+    String path = layout.featureGroup(spec.name(), spec.version());
+    FeatureGroup group = DeltaCommits.exists(spark, path)
+        ? sameDefinition(getFeatureGroup(spec.name(), spec.version()), spec, schema)
+        : new FeatureGroup(spark, layout, spec, path, nullable(schema), Map.of());
+    group.check(batch, options);
+  }
+
+  /** What a definition must satisfy before a group is created: its columns exist, its suite fits the schema. */
+  private void checkDefinition(FeatureGroupSpec spec, StructType schema) {
+    for (String c : spec.primaryKey()) {
+      requireColumn(spec, schema, c, "primary key");
+    }
+    if (spec.eventTime() != null) {
+      requireColumn(spec, schema, spec.eventTime(), "event time");
+    }
+    spec.partitionColumns().forEach(c -> requireColumn(spec, schema, c, "partition"));
+    FeatureGroup.requireNoQuarantineColumn(spec, java.util.Arrays.asList(schema.fieldNames()));
+    // a suite that does not fit the schema fails here, before anything is created, not at the first batch
+    dev.lakeline.validation.Validator.check(spark, schema, spec.suite());
+  }
+
+  /** {@code existing}, when it has the definition {@code spec} and the schema {@code schema}; else a conflict. */
+  private static FeatureGroup sameDefinition(FeatureGroup existing, FeatureGroupSpec spec, StructType schema) {
     // Compare as stored: JSON reads suite kwargs back as Integer/Double, so 300L or 0.5f in code must not differ.
     FeatureGroupSpec requested = Json.read(Json.write(spec), FeatureGroupSpec.class, "the definition of " + spec.label());
     // Features added later with defaults (FeatureGroup#addFeatures) do not break pipelines that predate them.

@@ -36,6 +36,9 @@ final class Params {
 
   record Spec(String name, Kind kind, boolean required) {}
 
+  /** The parameters that name the columns a step adds: never empty. */
+  private static final java.util.Set<String> NAMES = java.util.Set.of("output", "prefix", "day_column");
+
   private final String where;
   private final Map<String, Object> values;
 
@@ -65,6 +68,11 @@ final class Params {
         continue;
       }
       values.put(s.name(), convert(where, s, v));
+      if (NAMES.contains(s.name()) && v instanceof String str && str.isBlank()) {
+        throw Errors.config(
+            "%s: parameter '%s' is empty; it names the step's output column(s), so give it a name (or leave it out for "
+                + "the default, where the step has one).", where, s.name());
+      }
     }
     return new Params(where, values);
   }

@@ -120,8 +120,9 @@ public final class Gate {
         RowLevel.label(outcome.plan(), result, Validator.FAILED_EXPECTATIONS_COLUMN)
             .withColumn(Validator.FAILED_EXPECTATIONS_COLUMN, all)
             .withColumnRenamed(Validator.FAILED_EXPECTATIONS_COLUMN, GateResult.FAILED_EXPECTATIONS);
-    String message = policy + ": batch of " + result.rowCount() + " rows REJECTED (" + why + "); nothing may be committed. "
-        + "The whole batch is returned as quarantined so that it is not lost.\n" + result.failureSummary();
+    // the caller writes none of it (not even to quarantine): the batch stays where it came from, to rerun once fixed
+    String message = policy + ": batch of " + result.rowCount() + " rows REJECTED (" + why + "); nothing may be committed, "
+        + "and none of its rows is kept in quarantine: fix the data (or the suite) and rerun the batch.\n" + result.failureSummary();
     return new GateResult(
         Decision.REJECTED, policy, result, batch.limit(0), quarantined, 0, result.rowCount(), message, null, null);
   }

@@ -72,6 +72,10 @@ class GateTest {
       assertEquals(List.of(1, 2, 3, 4, 5), ids(gate.quarantined()));
       assertFalse(gate.commits());
       assertTrue(gate.message().contains("REJECTED") && gate.message().contains(POSITIVE.label()), gate.message());
+      // the message is what the user reads: nothing of a rejected batch is written anywhere, quarantine included
+      assertFalse(gate.message().contains("returned as quarantined"), gate.message());
+      assertTrue(gate.message().contains("none of its rows is kept in quarantine: fix the data (or the suite) and rerun the batch"),
+          gate.message());
     }
   }
 

@@ -26,8 +26,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Idempotent Delta commits. Each commit records its batch id and a content fingerprint in the commit's
  * {@code userMetadata}; a rerun of the same batch with the same content is a no-op (no new version) as long as
- * that earlier commit is still in effect, and a rerun with new content replaces the batch's slice. An earlier
- * commit is in effect:
+ * that earlier commit is still in effect, and a rerun with new content is committed by its mode (an {@code
+ * OVERWRITE} or {@code REPLACE_WHERE} replaces the table or the slice; a {@code MERGE} updates and inserts rows but
+ * never deletes those missing from the new content). An earlier commit is in effect:
  *
  * <ul>
  *   <li>{@link WriteMode#APPEND}, {@link WriteMode#MERGE}: always;

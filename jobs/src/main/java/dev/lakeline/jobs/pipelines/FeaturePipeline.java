@@ -116,7 +116,8 @@ public record FeaturePipeline(
   /**
    * Runs the pipeline for {@code date}: reads the source's rows for the date, handles the bad rows by the source's
    * policy, applies the steps, and inserts each group's columns through the group's gate (creating the group the
-   * first time). Stops at the first group whose batch is rejected.
+   * first time). With several groups, every batch is checked by its gate before any is committed: a batch the gate
+   * rejects stops the run with no group written or created.
    */
   public PipelineRun run(JobContext ctx, LocalDate date) {
     validate(ctx.spark(), ctx.layout());
@@ -140,15 +141,24 @@ public record FeaturePipeline(
         features = features.persist(StorageLevel.MEMORY_AND_DISK());
       }
       try {
-        List<PipelineRun.GroupRun> results = new ArrayList<>();
+        List<Dataset<Row>> outs = new ArrayList<>();
         for (GroupTarget g : featureGroups) {
           Dataset<Row> out = g.select(features);
           if (source.lookback() != null) {
             String et = g.spec().eventTime();
             out = out.where(SourceReader.onDate(col(GroupTarget.quote(et)), out.schema().apply(et).dataType(), date));
           }
+          outs.add(out);
+        }
+        if (shared) {
+          checkAll(store, outs, ctx, date);
+        }
+        List<PipelineRun.GroupRun> results = new ArrayList<>();
+        for (int i = 0; i < featureGroups.size(); i++) {
+          GroupTarget g = featureGroups.get(i);
+          Dataset<Row> out = outs.get(i);
           FeatureGroup group = store.createFeatureGroup(g.spec(), out.schema());
-          InsertResult r = group.insert(out, new InsertOptions(batchId(g, date), ctx.runId(), g.mode(), null, date.toString()));
+          InsertResult r = group.insert(out, options(g, ctx, date));
           results.add(new PipelineRun.GroupRun(g.spec().label(), group.path(), r));
         }
         return new PipelineRun(name, date, batch.badCount(), badRowsPath, results);
@@ -158,6 +168,29 @@ public record FeaturePipeline(
         }
       }
     }
+  }
+
+  /**
+   * The groups of a date are written all or none: before the first commit, every group's batch goes through its
+   * gate without committing ({@link FeatureStore#check}), and the first that would be rejected stops the run with
+   * nothing created or written. A single group needs no such pass: its insert validates before it commits.
+   */
+  private void checkAll(FeatureStore store, List<Dataset<Row>> outs, JobContext ctx, LocalDate date) {
+    for (int i = 0; i < featureGroups.size(); i++) {
+      GroupTarget g = featureGroups.get(i);
+      try {
+        store.check(g.spec(), outs.get(i), options(g, ctx, date));
+      } catch (LakelineException.DataRejected e) {
+        throw Errors.rejected(
+            "Pipeline '%s' writes its %d feature groups for %s all or none, and the batch of %s (feature_groups[%d] of %s) "
+                + "was rejected: no group was written.%n%s",
+            name, featureGroups.size(), date, g.spec().label(), i + 1, location, e.getMessage());
+      }
+    }
+  }
+
+  private InsertOptions options(GroupTarget g, JobContext ctx, LocalDate date) {
+    return new InsertOptions(batchId(g, date), ctx.runId(), g.mode(), null, date.toString());
   }
 
   /** The batch id of a group's batch for a date: {@code features:<pipeline>:<group>:<date>}. */

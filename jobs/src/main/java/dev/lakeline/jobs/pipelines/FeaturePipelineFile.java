@@ -212,16 +212,37 @@ public final class FeaturePipelineFile {
     if (!node.isArray()) {
       throw g.error("columns", "must be a list of column names or 'name: <SQL expression>' entries.");
     }
+    Map<String, Integer> seen = new LinkedHashMap<>();
     for (int i = 0; i < node.size(); i++) {
       JsonNode c = node.get(i);
+      String field = "columns[" + (i + 1) + "]";
+      OutputColumn column;
       if (c.isTextual()) {
-        out.add(new OutputColumn(c.asText(), null));
+        column = new OutputColumn(c.asText(), null);
+      } else if (c.isObject() && c.size() == 1 && c.fields().next().getValue().isNull()) {
+        String n = c.fields().next().getKey();
+        throw g.error(field, "'%s' has no expression (null). Write 'name: <SQL expression>' (a typed null is "
+            + "'%s: CAST(NULL AS double)'), or the name alone to take the output column as it is.", n, n);
       } else if (c.isObject() && c.size() == 1 && c.fields().next().getValue().isValueNode()) {
         Map.Entry<String, JsonNode> e = c.fields().next();
-        out.add(new OutputColumn(e.getKey(), e.getValue().asText()));
+        if (e.getValue().asText().isBlank()) {
+          throw g.error(field, "'%s' has an empty expression. Write 'name: <SQL expression>', or the name alone.", e.getKey());
+        }
+        column = new OutputColumn(e.getKey(), e.getValue().asText());
       } else {
-        throw g.error("columns[" + (i + 1) + "]", "must be a column name or one 'name: <SQL expression>' entry, not %s.", YamlFields.kind(c));
+        throw g.error(field, "must be a column name or one 'name: <SQL expression>' entry, not %s.", YamlFields.kind(c));
       }
+      if (column.name().isBlank()) {
+        throw g.error(field, "a column's name is empty. Give every column of the group a name.");
+      }
+      // column names are case-insensitive in Spark and Delta: Amount and amount are the same column
+      Integer earlier = seen.putIfAbsent(column.name().toLowerCase(java.util.Locale.ROOT), i + 1);
+      if (earlier != null) {
+        throw g.error("columns", "the name '%s' is given to columns[%d] and columns[%d] (%s); a group's columns need distinct "
+            + "names (case aside). Rename one, e.g. '%s_2: <expression>', or drop it.",
+            column.name(), earlier, i + 1, column, column.name());
+      }
+      out.add(column);
     }
     return out;
   }

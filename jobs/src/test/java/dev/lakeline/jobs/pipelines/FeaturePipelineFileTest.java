@@ -74,6 +74,37 @@ class FeaturePipelineFileTest {
   }
 
   @Test
+  void duplicateNullAndEmptyColumnsAreConfigErrorsNamingTheGroupAndTheColumn() {
+    String columns = "columns: [txn_id, card_id, txn_ts, amount_sum_7d, {big: \"amount > 100\"}]";
+    assertMessage(error(VALID.replace(columns, "columns: [txn_id, txn_ts, amount, {amount: \"amount * 2\"}]")),
+        "p.yaml: feature_groups[1].columns: the name 'amount' is given to columns[3] and columns[4] (amount: amount * 2)",
+        "need distinct names");
+    assertMessage(error(VALID.replace(columns, "columns: [txn_id, txn_ts, AMOUNT, amount]")),
+        "p.yaml: feature_groups[1].columns: the name 'amount' is given to columns[3] and columns[4]");
+    assertMessage(error(VALID.replace(columns, "columns: [txn_id, txn_ts, {nothing: null}]")),
+        "p.yaml: feature_groups[1].columns[3]: 'nothing' has no expression (null)", "CAST(NULL AS double)");
+    assertMessage(error(VALID.replace(columns, "columns: [txn_id, txn_ts, {nothing: \"\"}]")),
+        "p.yaml: feature_groups[1].columns[3]: 'nothing' has an empty expression");
+    assertMessage(error(VALID.replace(columns, "columns: [txn_id, txn_ts, \"\"]")),
+        "p.yaml: feature_groups[1].columns[3]: a column's name is empty");
+  }
+
+  @Test
+  void emptyOutputNamesOfStepsAreConfigErrorsNamingTheStepAndTheParameter() {
+    String ratio = """
+        steps:
+          - step: ratio
+            numerator: amount
+            denominator: amount
+            output: ""
+        """;
+    String steps = VALID.substring(VALID.indexOf("steps:"), VALID.indexOf("feature_groups:"));
+    assertMessage(error(VALID.replace(steps, ratio)), "p.yaml: steps[1]", "parameter 'output' is empty");
+    assertMessage(error(VALID.replace("windows: [1d, 7d]", "windows: [1d, 7d]\n    prefix: \"\"")),
+        "p.yaml: steps[1]", "parameter 'prefix' is empty");
+  }
+
+  @Test
   void theDemosPipelinesAreBundledAndValid() {
     List<FeaturePipeline> demo = LoanCatalog.pipelines();
     assertEquals(List.of("loans", "credit_reports", "card_spend"), demo.stream().map(FeaturePipeline::name).toList());
