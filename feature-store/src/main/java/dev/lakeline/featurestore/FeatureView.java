@@ -248,13 +248,15 @@ public final class FeatureView {
       if (g.spec().eventTime() == null && !j.staticJoin()) {
         throw Errors.config(
             "Feature view %s: group %s has no event time, so it cannot be joined point-in-time. If its rows do not change "
-                + "over time, declare the join static with FeatureViewSpec.Join.onKey(...) to join it on key alone.",
+                + "over time, declare the join static to join it on key alone (static: true in a view file; "
+                + "FeatureViewSpec.Join.onKey(...) in Java).",
             spec.name(), j.group());
       }
       if (g.spec().eventTime() != null && j.staticJoin()) {
         throw Errors.config(
             "Feature view %s: group %s has the event time '%s', so it must be joined point-in-time, not static (a static "
-                + "join would leak later rows). Use new FeatureViewSpec.Join(...) instead of Join.onKey(...).",
+                + "join would leak later rows). Remove static: true from the join (in Java: new FeatureViewSpec.Join(...) "
+                + "instead of Join.onKey(...)).",
             spec.name(), j.group(), g.spec().eventTime());
       }
       if (j.baseKeys().size() != g.spec().primaryKey().size()) {
@@ -268,10 +270,33 @@ public final class FeatureView {
           throw Errors.config("Feature view %s: group %s has no column '%s' (it has %s).", spec.name(), j.group(), f, cols);
         }
       }
-      for (String k : j.baseKeys()) {
+      for (int i = 0; i < j.baseKeys().size(); i++) {
+        String k = j.baseKeys().get(i);
         if (!baseCols.contains(k)) {
           throw Errors.config("Feature view %s: the base group has no join key column '%s'.", spec.name(), k);
         }
+        String gk = g.spec().primaryKey().get(i);
+        DataType bt = base.schema().apply(k).dataType();
+        DataType gt = g.schema().apply(gk).dataType();
+        if (!bt.equals(gt)) {
+          throw Errors.config(
+              "Feature view %s: the join of %s matches the base column '%s' (%s) with its key '%s' (%s); both must have the "
+                  + "same type. Join on another base column, or cast it in the pipeline that writes %s.",
+              spec.name(), j.group(), k, bt.simpleString(), gk, gt.simpleString(), spec.base());
+        }
+        if (spec.labels().contains(k)) {
+          throw Errors.config(
+              "Feature view %s: '%s' is both a label and the key of the join of %s; a label must be a column of its own.",
+              spec.name(), k, j.group());
+        }
+      }
+    }
+    for (String label : spec.labels()) {
+      if (identityColumns().contains(label)) {
+        throw Errors.config(
+            "Feature view %s: the label '%s' is the base group's key or event time (%s), which every row of the view has "
+                + "already; a label must be a column of its own.",
+            spec.name(), label, identityColumns());
       }
     }
     checkJoinedNames(base.spec());

@@ -11,7 +11,9 @@ import java.util.Set;
 
 /** Reading the definition files of groups and views: one YAML mapping with known fields, errors naming the file. */
 final class YamlFiles {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // a key given twice is an error, never the later value silently winning
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private YamlFiles() {}
 

@@ -239,6 +239,9 @@ class FeatureViewJoinOptionsTest {
         "join 1 ('credit'): 'strict' must be true or false, not 'yes'");
     assertFileError(dir, YAML.replace("inner: true", "inner: 'no'"), "join 1 ('credit'): 'inner' must be true or false, not 'no'");
     assertFileError(dir, YAML.replace("static: true", "static: 1"), "join 2 ('profile'): 'static' must be true or false, not 1");
+    // a key given twice is an error, never the later value silently winning
+    assertFileError(dir, YAML.replace("labels: [defaulted]", "features: [defaulted]\nlabels: [defaulted]"),
+        "is not valid YAML", "Duplicate field 'features'");
   }
 
   private static void assertFileError(Path dir, String yaml, String... mentions) throws IOException {

@@ -307,6 +307,20 @@ class FeatureViewTest {
             "v", 1, LOANS_V1, List.of(), List.of(),
             List.of(new FeatureViewSpec.Join(CREDIT_V1, List.of("applicant_id", "loan_id"), List.of("score"), "", false)), ""),
         "credit v1");
+    // a join key of another type than the group's key: found when the view is made, not by its first training dataset
+    assertConfigError(
+        s,
+        new FeatureViewSpec(
+            "v", 1, LOANS_V1, List.of(), List.of(),
+            List.of(new FeatureViewSpec.Join(CREDIT_V1, List.of("amount"), List.of("score"), "", false)), ""),
+        "matches the base column 'amount' (double) with its key 'applicant_id' (string)");
+    // a label that is a key or the event time would be a second column of the same name in every dataset
+    assertConfigError(
+        s, new FeatureViewSpec("v", 1, LOANS_V1, List.of("amount"), List.of("defaulted", "loan_id"), List.of(credit), ""),
+        "the label 'loan_id' is the base group's key or event time");
+    assertConfigError(
+        s, new FeatureViewSpec("v", 1, LOANS_V1, List.of("amount"), List.of("applicant_id"), List.of(credit), ""),
+        "'applicant_id' is both a label and the key of the join of credit v1");
   }
 
   @Test
@@ -322,6 +336,7 @@ class FeatureViewTest {
             List.of(new FeatureViewSpec.Join(profile, List.of("applicant_id"), List.of("segment"), "", false)), ""),
         "profile v1",
         "event time",
+        "static: true in a view file",
         "Join.onKey");
     // nor can it be the base
     assertConfigError(

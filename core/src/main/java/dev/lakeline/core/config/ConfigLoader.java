@@ -32,7 +32,9 @@ public final class ConfigLoader {
   public static final String CLASSPATH = "classpath:";
   public static final List<String> PROFILES = List.of("local", "emr", "databricks");
   private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // a key given twice is an error, never the later value silently winning
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private ConfigLoader() {}
 

@@ -36,7 +36,9 @@ import java.util.Map;
  * Nothing here reads data; {@link FeaturePipeline#validate} then checks the steps against the source's schema.
  */
 public final class FeaturePipelineFile {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // a key given twice is an error, never the later value silently winning
+  private static final ObjectMapper YAML =
+      new ObjectMapper(new YAMLFactory()).enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final List<String> TOP = List.of("name", "description", "source", "steps", "feature_groups");
   private static final List<String> GROUP = List.of(
       "name", "version", "primary_key", "event_time", "partition_columns", "description", "suite", "mode", "columns");
