@@ -149,10 +149,10 @@ public final class FeatureView {
     return v;
   }
 
-  /** Whether no row of the base group at {@code version} passes {@code baseFilter} (null or blank: every row). */
-  boolean spineIsEmpty(String baseFilter, long version) {
+  /** The rows of the base group at {@code version} that pass {@code baseFilter} (null or blank: every row). */
+  Dataset<Row> spineRows(String baseFilter, long version) {
     Dataset<Row> rows = group(spec.base()).readVersion(version);
-    return (baseFilter != null && !baseFilter.isBlank() ? where(rows, baseFilter) : rows).isEmpty();
+    return baseFilter != null && !baseFilter.isBlank() ? where(rows, baseFilter) : rows;
   }
 
   FeatureFrame assemble(String baseFilter, boolean withLabels, Map<String, Long> versions) {

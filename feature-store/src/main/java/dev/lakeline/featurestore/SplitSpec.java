@@ -79,7 +79,7 @@ public record SplitSpec(
     }
     long gapSeconds = gap == null ? 0 : gap.getSeconds();
     if (gap != null && gap.isNegative()) {
-      throw Errors.config("The gap of a time split is negative (%s); give zero or more.", gap);
+      throw Errors.config("The gap of a time split is negative (%s); give zero or more.", length(gap.getSeconds()));
     }
     return new SplitSpec(
         Kind.TIME, 0, 0, validationStart == null ? null : validationStart.toString(), testStart.toString(), gapSeconds, List.of());
@@ -182,10 +182,31 @@ public record SplitSpec(
     }
     if (gapSeconds > 0 && !validation.isBefore(test.minusSeconds(gapSeconds))) {
       throw Errors.config(
-          "The gap (%d s) is as long as the validation range %s..%s, so validation would be empty; shorten the gap or "
-              + "move the boundaries apart.",
-          gapSeconds, validationStart, testStart);
+          "The gap (%s) is at least as long as the validation range %s..%s (%s), so validation would be empty; shorten "
+              + "the gap or move the boundaries apart.",
+          length(gapSeconds), validationStart, testStart, length(java.time.Duration.between(validation, test).getSeconds()));
     }
+  }
+
+  /** A length of time as people give it: whole days as days, else hours, minutes or seconds. */
+  static String length(long seconds) {
+    long abs = Math.abs(seconds);
+    String unit;
+    long n;
+    if (abs % 86_400 == 0) {
+      n = seconds / 86_400;
+      unit = "day";
+    } else if (abs % 3_600 == 0) {
+      n = seconds / 3_600;
+      unit = "hour";
+    } else if (abs % 60 == 0) {
+      n = seconds / 60;
+      unit = "minute";
+    } else {
+      n = seconds;
+      unit = "second";
+    }
+    return n + " " + unit + (Math.abs(n) == 1 ? "" : "s");
   }
 
   private static Instant parse(String what, String value) {

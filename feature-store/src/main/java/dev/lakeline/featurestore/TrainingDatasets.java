@@ -58,7 +58,7 @@ final class TrainingDatasets {
         return existing;
       }
     }
-    requireSpineRows(options.filter(), versions);
+    requireSpineRows(options.filter(), options.split(), versions);
     Dataset<Row> rows = build(identity);
     int number = claim(next, Json.write(identity));
     String dir = store.layout().trainingDataset(spec.name(), spec.version(), number);
@@ -87,14 +87,19 @@ final class TrainingDatasets {
   }
 
   /**
-   * Rejects a dataset without spine rows before its number is claimed: an empty dataset would stay behind, listed, and
-   * train nothing. Checked on the base group alone, so the joins are not computed twice.
+   * Rejects a dataset without spine rows, or (a time split) without rows before the train split's end, before its
+   * number is claimed: such a dataset would stay behind, listed, and train nothing. Checked on the base group alone,
+   * so the joins are not computed twice.
    */
-  private void requireSpineRows(String filter, Map<String, Long> versions) {
+  private void requireSpineRows(String filter, SplitSpec split, Map<String, Long> versions) {
     FeatureViewSpec spec = view.spec();
     long version = versions.get(spec.base().toString());
-    if (view.spineIsEmpty(filter, version)) {
-      boolean filtered = filter != null && !filter.isBlank();
+    Dataset<Row> spine = view.spineRows(filter, version);
+    boolean filtered = filter != null && !filter.isBlank();
+    if (split.kind() == SplitSpec.Kind.TIME && !byTime(spine, split).where(col(FeatureView.SPLIT).equalTo(SplitSpec.TRAIN)).isEmpty()) {
+      return;
+    }
+    if (spine.isEmpty()) {
       throw Errors.rejected(
           "No training dataset was made for %s v%d: %s of %s (Delta version %d) %s, so there is nothing to train on. "
               + "Nothing was written. %s",
@@ -102,6 +107,16 @@ final class TrainingDatasets {
           filtered ? "match the filter \"" + filter + "\"" : "to use as the spine",
           filtered ? "Check the filter, and that the feature pipelines have written the rows it selects."
               : "Run the feature pipelines that write it first.");
+    }
+    if (split.kind() == SplitSpec.Kind.TIME) {
+      Instant trainEnd = (split.validationStartInstant() != null ? split.validationStartInstant() : split.testStartInstant())
+          .minusSeconds(split.gapSeconds());
+      throw Errors.rejected(
+          "No training dataset was made for %s v%d: none of the rows of %s (Delta version %d)%s has an event time before "
+              + "%s, where the train split ends (%s), so there is nothing to train on. Nothing was written. Move the "
+              + "validation and test starts later, or shorten the gap.",
+          spec.name(), spec.version(), spec.base(), version, filtered ? " that match the filter \"" + filter + "\"" : "",
+          trainEnd, split.describe());
     }
   }
 

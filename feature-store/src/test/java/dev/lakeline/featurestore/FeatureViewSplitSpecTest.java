@@ -76,8 +76,11 @@ class FeatureViewSplitSpecTest {
     assertConfigError(() -> SplitSpec.byTime(JAN_15, null, null), "test start");
     assertConfigError(() -> SplitSpec.byTime(JAN_22, JAN_15, null), "validation start", "before the test start");
     assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_15, null), "before the test start");
-    assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(-1)), "negative");
-    assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(7)), "gap", "validation would be empty");
+    // lengths as the options give them (--gap-days), not in seconds or ISO durations
+    assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(-1)), "negative (-1 day)");
+    assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(9)),
+        "The gap (9 days) is at least as long as the validation range", "(7 days)", "validation would be empty");
+    assertConfigError(() -> SplitSpec.byTime(JAN_15, JAN_22, Duration.ofHours(170)), "The gap (170 hours)");
     assertConfigError(
         () -> new SplitSpec(SplitSpec.Kind.TIME, 0, 0, null, "2024-13-01", 0, null), "ISO-8601", "'2024-13-01'");
     assertConfigError(() -> new SplitSpec(null, 0, 0.2, null, null, 0, null), "kind");

@@ -192,6 +192,15 @@ class FeatureViewTrainingDatasetTest {
     assertTrue(!java.nio.file.Files.exists(datasets) || java.nio.file.Files.list(datasets).findAny().isEmpty(),
         "left behind in " + datasets);
     assertEquals(List.of(), s.store().listTrainingDatasets("loan_view", 1));
+    // a time split whose train range holds no row: the gap swallows every row before the test start
+    SplitSpec noTrain = SplitSpec.byTime(null, java.time.Instant.parse("2024-01-20T00:00:00Z"), Duration.ofDays(30));
+    LakelineException.DataRejected late = assertThrows(LakelineException.DataRejected.class,
+        () -> s.view().createTrainingDataset(new TrainingDatasetOptions(null, noTrain, 1L)));
+    assertTrue(late.getMessage().contains("none of the rows of loans v1 (Delta version ")
+        && late.getMessage().contains("has an event time before 2023-12-21T00:00:00Z, where the train split ends"), late.getMessage());
+    assertTrue(!java.nio.file.Files.exists(datasets) || java.nio.file.Files.list(datasets).findAny().isEmpty(),
+        "left behind in " + datasets);
+
     TrainingDataset td = s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 1L));
     assertEquals(1, td.manifest().number());
     assertEquals(LOANS, td.read().count());
