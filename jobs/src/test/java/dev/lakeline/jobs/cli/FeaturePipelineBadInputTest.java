@@ -190,4 +190,26 @@ class FeaturePipelineBadInputTest {
     assertMessage(r, "lacks the declared columns [amount]; its header has [txn_id, card_id, txn_ts]. Nothing was written.");
     assertNothingWritten(spark, fx, "cards");
   }
+  @Test
+  void csvFilesWithDifferentHeaderOrdersRejectTheRunNamingTheFile(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws Exception {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    java.nio.file.Files.createDirectories(dir.resolve("txns"));
+    // a.csv is the larger, so it is the file the source's header is taken from
+    fx.write("txns/a.csv", "txn_id,card_id,txn_ts,amount\nt1,c1,2024-06-01 10:00:00,1.0\nt2,c1,2024-06-01 11:00:00,2.0\n");
+    fx.write("txns/b.csv", "card_id,txn_id,txn_ts,amount\nc2,t3,2024-06-01 12:00:00,3.0\n");
+    Path file = fx.pipeline("cards", dir.resolve("txns"), DATED + "\nbad_rows: report", "", "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r,
+        "Pipeline 'cards': the CSV files of source " + dir.resolve("txns") + " do not all have the same header:",
+        "b.csv has the header [card_id, txn_id, txn_ts, amount], other files of the source [txn_id, card_id, txn_ts, amount]",
+        "Nothing was written. Write every file of the source with the same columns in the same order");
+    assertNothingWritten(spark, fx, "cards");
+
+    java.nio.file.Files.writeString(dir.resolve("txns/b.csv"), "txn_id,card_id,txn_ts,amount,note\nt3,c2,2024-06-01 12:00:00,3.0,x\n");
+    Cli wider = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), wider.exitCode(), wider.err() + wider.out());
+    assertMessage(wider, "b.csv has a header of 5 columns, other files of the source 4");
+    assertNothingWritten(spark, fx, "cards");
+  }
 }
