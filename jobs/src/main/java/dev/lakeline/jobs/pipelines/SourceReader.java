@@ -206,7 +206,9 @@ final class SourceReader {
     for (var e : s.options().entrySet()) {
       r = r.option(e.getKey(), e.getValue());
     }
-    return r.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT);
+    r = r.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT);
+    // without pruning: Spark's CSV parser checks the field count of a line only over the columns it reads
+    return s.format() == Format.CSV ? r.option("columnPruning", "false") : r;
   }
 
   private static String requireExists(SparkSession spark, StorageLayout layout, SourceSpec s, String pipeline) {

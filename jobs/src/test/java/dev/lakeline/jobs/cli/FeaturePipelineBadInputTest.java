@@ -212,4 +212,21 @@ class FeaturePipelineBadInputTest {
     assertMessage(wider, "b.csv has a header of 5 columns, other files of the source 4");
     assertNothingWritten(spark, fx, "cards");
   }
+
+  @Test
+  void malformedCsvLinesAreBadRowsWhenTheFileHasUndeclaredColumns(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path csv = fx.write("txns.csv", """
+        txn_id,card_id,txn_ts,amount,note
+        t1,c1,2024-06-01 10:00:00,1.0,ok
+        t2,c1,2024-06-01 11:00:00,2.0,ok,surplus
+        t3,c2,2024-06-01 12:00:00,3.0
+        """);
+    Path file = fx.pipeline("cards", csv, DATED, "", "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r, "2 rows of source " + csv + " cannot be read", "malformed CSV record",
+        "record: t2,c1,2024-06-01 11:00:00,2.0,ok,surplus", "record: t3,c2,2024-06-01 12:00:00,3.0");
+    assertNothingWritten(spark, fx, "cards");
+  }
 }
