@@ -229,4 +229,52 @@ class FeaturePipelineBadInputTest {
         "record: t2,c1,2024-06-01 11:00:00,2.0,ok,surplus", "record: t3,c2,2024-06-01 12:00:00,3.0");
     assertNothingWritten(spark, fx, "cards");
   }
+
+  @Test
+  void textThatSparkWouldCastByInventingAValueIsABadRow(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path csv = fx.write("txns.csv", """
+        txn_id,day,amount,fee
+        good,2024-06-01,1.5e3,1.20
+        year,2024,1.0,1.00
+        junk,2024-06-01 junk,1.0,1.00
+        short,2024-6-1,1.0,1.00
+        huge,2024-06-01,1e400,1.00
+        tiny,2024-06-01,1e-400,1.00
+        rounded,2024-06-01,1.0,1.234
+        zero,2024-06-01,0.0e5,0
+        """);
+    Path file = fx.write("cards.yaml", """
+        name: cards
+        source:
+          path: %s
+          format: csv
+          schema: {txn_id: string, day: date, amount: double, fee: "decimal(10,2)"}
+          date_column: day
+          bad_rows: report
+        feature_groups:
+          - name: cards
+            primary_key: [txn_id]
+        """.formatted(csv));
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    List<Row> landed = spark.read().format("delta").load(fx.group("cards")).orderBy("txn_id").collectAsList();
+    assertEquals(2, landed.size(), landed.toString());
+    assertEquals(List.of("good", java.sql.Date.valueOf(DAY), 1500.0, new java.math.BigDecimal("1.20")),
+        List.of(landed.get(0).get(0), landed.get(0).get(1), landed.get(0).get(2), landed.get(0).get(3)));
+    assertEquals("zero", landed.get(1).getString(0));
+    assertEquals(0.0, landed.get(1).getDouble(2));
+
+    Map<String, String> reasons = new TreeMap<>();
+    for (Row row : spark.read().format("delta").load(lh.layout().system("bad_rows") + "/cards").select("record", "reason").collectAsList()) {
+      reasons.put(row.getString(0).replaceAll("^\\{\"txn_id\":\"([a-z]+)\".*", "$1"), row.getString(1));
+    }
+    assertEquals(Map.of(
+        "year", "column 'day': '2024' is not a date (yyyy-MM-dd)",
+        "junk", "column 'day': '2024-06-01 junk' is not a date (yyyy-MM-dd)",
+        "short", "column 'day': '2024-6-1' is not a date (yyyy-MM-dd)",
+        "huge", "column 'amount': '1e400' is out of the range or precision of a double",
+        "tiny", "column 'amount': '1e-400' is out of the range or precision of a double",
+        "rounded", "column 'fee': '1.234' is out of the range or precision of a decimal(10,2)"), reasons);
+  }
 }
