@@ -20,7 +20,7 @@ final class SourceFile {
   private static final List<String> FIELDS = List.of(
       "name", "path", "format", "schema", "timestamp_formats", "bad_rows", "date_column", "rows", "lookback", "options");
   /** Reader options Lakeline sets itself to find bad rows. */
-  private static final Set<String> RESERVED_OPTIONS = Set.of("mode", "columnnameofcorruptrecord", "inferschema", "enforceschema");
+  private static final Set<String> RESERVED_OPTIONS = Set.of("mode", "columnnameofcorruptrecord", "inferschema", "enforceschema", "columnpruning");
 
   private SourceFile() {}
 

@@ -94,11 +94,11 @@ final class SourceReader {
       }
       Dataset<Row> bad = parsed.where(reason.isNotNull())
           .select(col(BAD_REASON).as(REASON), col(BAD_RECORD).as(RECORD), col(BAD_FILE).as(FILE));
-      long badCount = bad.count();
+      long badCount = CsvHeaders.translated(() -> bad.count(), pipeline, s);
       Column[] declared = Arrays.stream(s.schema().fieldNames()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new);
       Dataset<Row> rows = parsed.where(col(BAD_REASON).isNull().and(keep)).select(declared);
       return new Batch(rows, bad, badCount, parsed);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
       parsed.unpersist();
       throw e;
     }
@@ -188,8 +188,9 @@ final class SourceReader {
               + "the pipeline's source.schema.",
           pipeline, s.label(), location, missing, names);
     }
-    // the file's own columns in the file's order, so that every field lands in its column
-    return reader(spark, s).option("header", "true").schema(strings(fileColumns)).csv(location);
+    // the file's own columns in the file's order, so that every field lands in its column; Spark checks that every
+    // other file has the same header (enforceSchema false), and CsvHeaders turns its error into a rejection
+    return reader(spark, s).option("header", "true").option("enforceSchema", "false").schema(strings(fileColumns)).csv(location);
   }
 
   private static StructType strings(StructType schema) {
@@ -205,7 +206,9 @@ final class SourceReader {
     for (var e : s.options().entrySet()) {
       r = r.option(e.getKey(), e.getValue());
     }
-    return r.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT);
+    r = r.option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", CORRUPT);
+    // without pruning: Spark's CSV parser checks the field count of a line only over the columns it reads
+    return s.format() == Format.CSV ? r.option("columnPruning", "false") : r;
   }
 
   private static String requireExists(SparkSession spark, StorageLayout layout, SourceSpec s, String pipeline) {

@@ -28,18 +28,22 @@ import org.apache.spark.sql.api.java.UDF1;
 final class TimestampParser implements UDF1<String, Instant> {
   private static final long serialVersionUID = 1L;
 
-  /** ISO 8601: a date, optionally 'T' or ' ' and a time with optional fraction and offset (Z, +02:00). */
-  static final DateTimeFormatter ISO = new DateTimeFormatterBuilder()
-      .parseCaseInsensitive()
-      .append(DateTimeFormatter.ISO_LOCAL_DATE)
-      .optionalStart()
-      .optionalStart().appendLiteral('T').optionalEnd()
-      .optionalStart().appendLiteral(' ').optionalEnd()
-      .append(DateTimeFormatter.ISO_LOCAL_TIME)
-      .optionalStart().appendOffsetId().optionalEnd()
-      .optionalEnd()
-      .toFormatter(Locale.ROOT)
-      .withResolverStyle(ResolverStyle.STRICT);
+  /** ISO 8601: a date, then exactly one separator ('T' or ' ') and a time with optional fraction and offset. */
+  static final List<DateTimeFormatter> ISO = List.of(iso('T'), iso(' '), strict(DateTimeFormatter.ISO_LOCAL_DATE));
+
+  private static DateTimeFormatter iso(char separator) {
+    return strict(new DateTimeFormatterBuilder()
+        .parseCaseInsensitive()
+        .append(DateTimeFormatter.ISO_LOCAL_DATE)
+        .appendLiteral(separator)
+        .append(DateTimeFormatter.ISO_LOCAL_TIME)
+        .optionalStart().appendOffsetId().optionalEnd()
+        .toFormatter(Locale.ROOT));
+  }
+
+  private static DateTimeFormatter strict(DateTimeFormatter f) {
+    return f.withLocale(Locale.ROOT).withResolverStyle(ResolverStyle.STRICT);
+  }
 
   private final List<String> patterns;
   private transient List<DateTimeFormatter> formatters;
@@ -73,7 +77,7 @@ final class TimestampParser implements UDF1<String, Instant> {
     if (formatters == null) {
       List<DateTimeFormatter> fs = new ArrayList<>();
       if (patterns.isEmpty()) {
-        fs.add(ISO);
+        fs.addAll(ISO);
       }
       patterns.forEach(p -> fs.add(formatter(p)));
       formatters = fs;

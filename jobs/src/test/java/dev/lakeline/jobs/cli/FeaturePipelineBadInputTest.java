@@ -190,4 +190,91 @@ class FeaturePipelineBadInputTest {
     assertMessage(r, "lacks the declared columns [amount]; its header has [txn_id, card_id, txn_ts]. Nothing was written.");
     assertNothingWritten(spark, fx, "cards");
   }
+  @Test
+  void csvFilesWithDifferentHeaderOrdersRejectTheRunNamingTheFile(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws Exception {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    java.nio.file.Files.createDirectories(dir.resolve("txns"));
+    // a.csv is the larger, so it is the file the source's header is taken from
+    fx.write("txns/a.csv", "txn_id,card_id,txn_ts,amount\nt1,c1,2024-06-01 10:00:00,1.0\nt2,c1,2024-06-01 11:00:00,2.0\n");
+    fx.write("txns/b.csv", "card_id,txn_id,txn_ts,amount\nc2,t3,2024-06-01 12:00:00,3.0\n");
+    Path file = fx.pipeline("cards", dir.resolve("txns"), DATED + "\nbad_rows: report", "", "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r,
+        "Pipeline 'cards': the CSV files of source " + dir.resolve("txns") + " do not all have the same header:",
+        "b.csv has the header [card_id, txn_id, txn_ts, amount], other files of the source [txn_id, card_id, txn_ts, amount]",
+        "Nothing was written. Write every file of the source with the same columns in the same order");
+    assertNothingWritten(spark, fx, "cards");
+
+    java.nio.file.Files.writeString(dir.resolve("txns/b.csv"), "txn_id,card_id,txn_ts,amount,note\nt3,c2,2024-06-01 12:00:00,3.0,x\n");
+    Cli wider = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), wider.exitCode(), wider.err() + wider.out());
+    assertMessage(wider, "b.csv has a header of 5 columns, other files of the source 4");
+    assertNothingWritten(spark, fx, "cards");
+  }
+
+  @Test
+  void malformedCsvLinesAreBadRowsWhenTheFileHasUndeclaredColumns(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path csv = fx.write("txns.csv", """
+        txn_id,card_id,txn_ts,amount,note
+        t1,c1,2024-06-01 10:00:00,1.0,ok
+        t2,c1,2024-06-01 11:00:00,2.0,ok,surplus
+        t3,c2,2024-06-01 12:00:00,3.0
+        """);
+    Path file = fx.pipeline("cards", csv, DATED, "", "");
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r, "2 rows of source " + csv + " cannot be read", "malformed CSV record",
+        "record: t2,c1,2024-06-01 11:00:00,2.0,ok,surplus", "record: t3,c2,2024-06-01 12:00:00,3.0");
+    assertNothingWritten(spark, fx, "cards");
+  }
+
+  @Test
+  void textThatSparkWouldCastByInventingAValueIsABadRow(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path csv = fx.write("txns.csv", """
+        txn_id,day,amount,fee
+        good,2024-06-01,1.5e3,1.20
+        year,2024,1.0,1.00
+        junk,2024-06-01 junk,1.0,1.00
+        short,2024-6-1,1.0,1.00
+        huge,2024-06-01,1e400,1.00
+        tiny,2024-06-01,1e-400,1.00
+        rounded,2024-06-01,1.0,1.234
+        zero,2024-06-01,0.0e5,0
+        """);
+    Path file = fx.write("cards.yaml", """
+        name: cards
+        source:
+          path: %s
+          format: csv
+          schema: {txn_id: string, day: date, amount: double, fee: "decimal(10,2)"}
+          date_column: day
+          bad_rows: report
+        feature_groups:
+          - name: cards
+            primary_key: [txn_id]
+        """.formatted(csv));
+    Cli r = fx.features(file, "--date", DAY);
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    List<Row> landed = spark.read().format("delta").load(fx.group("cards")).orderBy("txn_id").collectAsList();
+    assertEquals(2, landed.size(), landed.toString());
+    assertEquals(List.of("good", java.sql.Date.valueOf(DAY), 1500.0, new java.math.BigDecimal("1.20")),
+        List.of(landed.get(0).get(0), landed.get(0).get(1), landed.get(0).get(2), landed.get(0).get(3)));
+    assertEquals("zero", landed.get(1).getString(0));
+    assertEquals(0.0, landed.get(1).getDouble(2));
+
+    Map<String, String> reasons = new TreeMap<>();
+    for (Row row : spark.read().format("delta").load(lh.layout().system("bad_rows") + "/cards").select("record", "reason").collectAsList()) {
+      reasons.put(row.getString(0).replaceAll("^\\{\"txn_id\":\"([a-z]+)\".*", "$1"), row.getString(1));
+    }
+    assertEquals(Map.of(
+        "year", "column 'day': '2024' is not a date (yyyy-MM-dd)",
+        "junk", "column 'day': '2024-06-01 junk' is not a date (yyyy-MM-dd)",
+        "short", "column 'day': '2024-6-1' is not a date (yyyy-MM-dd)",
+        "huge", "column 'amount': '1e400' is out of the range or precision of a double",
+        "tiny", "column 'amount': '1e-400' is out of the range or precision of a double",
+        "rounded", "column 'fee': '1.234' is out of the range or precision of a decimal(10,2)"), reasons);
+  }
 }
