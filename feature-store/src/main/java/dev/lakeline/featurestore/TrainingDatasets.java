@@ -54,7 +54,7 @@ final class TrainingDatasets {
       int n = Integer.parseInt(entry.substring(2));
       next = Math.max(next, n + 1);
       TrainingDataset existing = openIfReadable(n);
-      if (existing != null && existing.manifest().identity().equals(identity)) {
+      if (existing != null && sameRows(existing.manifest().identity(), identity)) {
         return existing;
       }
     }
@@ -84,6 +84,17 @@ final class TrainingDatasets {
             stats);
     files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
     return TrainingDataset.written(store.spark(), dir, manifest);
+  }
+
+  /** Whether datasets of these identities have the same rows: equal, or time splits that differ only by the seed. */
+  private static boolean sameRows(TrainingDatasetManifest.Identity a, TrainingDatasetManifest.Identity b) {
+    if (a.equals(b)) {
+      return true;
+    }
+    // a time split assigns by event time alone; its seed is recorded but changes nothing
+    return a.split().kind() == SplitSpec.Kind.TIME
+        && new TrainingDatasetManifest.Identity(a.view(), a.viewVersion(), a.filter(), a.sourceVersions(), a.split(), b.seed())
+            .equals(b);
   }
 
   /**

@@ -93,6 +93,10 @@ class FeatureViewTrainingDatasetTest {
     assertEquals(range(22, 28), days(td.test()));
     assertEquals(Map.of("train", 24L, "validation", 10L, "test", 14L), td.manifest().rowsPerSplit());
     assertEquals(48, td.read().count());
+    // a time split does not use the seed: another seed is the same dataset
+    TrainingDataset again = s.view().createTrainingDataset(new TrainingDatasetOptions(null, split, 2L));
+    assertEquals(td.manifest().number(), again.manifest().number());
+    assertTrue(again.existed());
 
     TrainingDatasetManifest m = td.manifest();
     assertEquals(split, m.identity().split());

@@ -98,13 +98,13 @@ final class TrainingDatasetCommand implements Runnable {
         description = "time: validation rows from this date (UTC midnight) on; none without it.")
     LocalDate validationStart;
 
-    @Option(names = "--test-start", paramLabel = "YYYY-MM-DD", converter = DateOption.class, description = "time: test rows from this date on.")
+    @Option(names = "--test-start", paramLabel = "YYYY-MM-DD", converter = DateOption.class, description = "time (required with it): test rows from this date (UTC midnight) on.")
     LocalDate testStart;
 
     @Option(names = "--gap-days", paramLabel = "N", description = "time: days before each boundary whose rows are dropped (default 0).")
     Integer gapDays;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "The split's seed (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "The seed of a random or entity split (default ${DEFAULT-VALUE}); a time split does not use it.")
     long seed;
 
     @Override

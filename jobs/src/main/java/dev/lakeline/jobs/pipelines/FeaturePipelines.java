@@ -95,9 +95,9 @@ public final class FeaturePipelines {
       } catch (RuntimeException e) {
         ctx.summary().progress("[%d/%d] %s ✘ failed after %.1f s: %s", done, total, date, seconds(start), firstLine(e));
         ctx.summary().progress(
-            "Backfill stopped at %s; the dates before it are committed. Resume from it: lakeline features --from %s --to %s "
+            "Backfill stopped at %s; the dates before it are committed. Resume from it: lakeline features%s --from %s --to %s "
                 + "(with the same other options; dates already committed are skipped).",
-            date, date, to);
+            date, pipelineOptions(pipelines), date, to);
         throw e;
       }
       ctx.summary().progress("[%d/%d] %s %s · %.1f s", done, total, date, String.join(" · ", parts), seconds(start));
@@ -105,6 +105,17 @@ public final class FeaturePipelines {
     summarise(ctx, pipelines, lastRuns(runs));
     ctx.summary().fact("dates", String.format(Locale.ROOT, "%s … %s (%d dates)", from, to, total));
     return runs;
+  }
+
+  /** The {@code --pipeline} options that name {@code pipelines} again; none for the bundled ones (the default). */
+  static String pipelineOptions(List<FeaturePipeline> pipelines) {
+    StringBuilder out = new StringBuilder();
+    for (FeaturePipeline p : pipelines) {
+      if (!p.location().startsWith("classpath:")) {
+        out.append(" --pipeline ").append(p.location().contains(" ") ? "'" + p.location() + "'" : p.location());
+      }
+    }
+    return out.toString();
   }
 
   private static void validateAll(JobContext ctx, List<FeaturePipeline> pipelines) {
