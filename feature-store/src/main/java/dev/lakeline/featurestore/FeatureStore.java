@@ -144,15 +144,16 @@ public final class FeatureStore {
     StructType original = existing.schemaWithout(existing.featureDefaults().keySet());
     boolean sameSchema = sameColumns(existing.schema(), schema) || sameColumns(original, schema);
     if (!existing.spec().equals(requested) || !sameSchema) {
+      List<String> changes = differences(existing.spec(), requested);
+      if (!sameSchema) {
+        changes.addAll(differences(existing.schema(), schema));
+      }
+      StringBuilder listed = new StringBuilder();
+      changes.forEach(c -> listed.append(String.format("%n  - %s", c)));
       throw Errors.conflict(
-          "Feature group %s already exists with a different definition.%n  existing: %s %s%n  requested: %s %s%n"
+          "Feature group %s already exists with a different definition; what differs (existing → requested):%s%n"
               + "Definitions are immutable: create version %d instead.",
-          spec.label(),
-          existing.spec(),
-          existing.schema().simpleString(),
-          spec,
-          schema.simpleString(),
-          spec.version() + 1);
+          spec.label(), listed, spec.version() + 1);
     }
     return existing;
   }
@@ -359,6 +360,55 @@ public final class FeatureStore {
       }
     }
     return false;
+  }
+
+  /** What differs between two definitions of a group, one line each (in the words of a definition file). */
+  private static List<String> differences(FeatureGroupSpec was, FeatureGroupSpec now) {
+    List<String> out = new ArrayList<>();
+    if (!was.primaryKey().equals(now.primaryKey())) {
+      out.add("primary_key: " + was.primaryKey() + " → " + now.primaryKey());
+    }
+    if (!java.util.Objects.equals(was.eventTime(), now.eventTime())) {
+      out.add("event_time: " + was.eventTime() + " → " + now.eventTime());
+    }
+    if (!was.partitionColumns().equals(now.partitionColumns())) {
+      out.add("partition_columns: " + was.partitionColumns() + " → " + now.partitionColumns());
+    }
+    if (!java.util.Objects.equals(was.description(), now.description())) {
+      out.add("description: '" + was.description() + "' → '" + now.description() + "'");
+    }
+    if (!java.util.Objects.equals(was.suite(), now.suite())) {
+      List<dev.lakeline.validation.Expectation> a = was.suite() == null ? List.of() : was.suite().expectations();
+      List<dev.lakeline.validation.Expectation> b = now.suite() == null ? List.of() : now.suite().expectations();
+      List<String> suite = new ArrayList<>();
+      a.stream().filter(e -> !b.contains(e)).forEach(e -> suite.add("removed " + e.type() + " " + e.kwargs()));
+      b.stream().filter(e -> !a.contains(e)).forEach(e -> suite.add("added " + e.type() + " " + e.kwargs()));
+      out.add("suite: " + (suite.isEmpty() ? "its name, policy or order" : String.join("; ", suite)));
+    }
+    return out;
+  }
+
+  /** The columns added, removed, retyped or moved between two schemas, one line each. */
+  private static List<String> differences(StructType was, StructType now) {
+    List<String> out = new ArrayList<>();
+    List<String> wasNames = java.util.Arrays.asList(was.fieldNames());
+    List<String> nowNames = java.util.Arrays.asList(now.fieldNames());
+    for (StructField f : now.fields()) {
+      if (!wasNames.contains(f.name())) {
+        out.add("column '" + f.name() + "' added (" + f.dataType().simpleString() + ")");
+      } else if (!was.apply(f.name()).dataType().sameType(f.dataType())) {
+        out.add("column '" + f.name() + "': " + was.apply(f.name()).dataType().simpleString() + " → " + f.dataType().simpleString());
+      }
+    }
+    for (String n : wasNames) {
+      if (!nowNames.contains(n)) {
+        out.add("column '" + n + "' removed");
+      }
+    }
+    if (out.isEmpty()) {
+      out.add("column order: " + wasNames + " → " + nowNames);
+    }
+    return out;
   }
 
   private static boolean sameColumns(StructType a, StructType b) {

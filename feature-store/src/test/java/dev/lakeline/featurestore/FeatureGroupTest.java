@@ -177,6 +177,13 @@ class FeatureGroupTest {
             () -> store.createFeatureGroup(creditSpec().withDescription("something else"), CREDIT));
     assertTrue(otherSpec.getMessage().contains("credit v1"), otherSpec.getMessage());
     assertTrue(otherSpec.getMessage().contains("version 2"), otherSpec.getMessage());
+    // it says what differs, not two whole definitions
+    assertTrue(otherSpec.getMessage().contains("\n  - description: '") && otherSpec.getMessage().contains("' → 'something else'"),
+        otherSpec.getMessage());
+    LakelineException.Conflict otherColumns = assertThrows(LakelineException.Conflict.class,
+        () -> store.createFeatureGroup(creditSpec(), CREDIT.add("extra", DataTypes.IntegerType)));
+    assertTrue(otherColumns.getMessage().contains("\n  - column 'extra' added (int)"), otherColumns.getMessage());
+    assertFalse(otherColumns.getMessage().contains("description"), otherColumns.getMessage());
 
     StructType otherType =
         new StructType()
@@ -184,7 +191,9 @@ class FeatureGroupTest {
             .add("as_of", DataTypes.TimestampType)
             .add("score", DataTypes.LongType)
             .add("grade", DataTypes.StringType);
-    assertThrows(LakelineException.Conflict.class, () -> store.createFeatureGroup(creditSpec(), otherType));
+    LakelineException.Conflict retyped =
+        assertThrows(LakelineException.Conflict.class, () -> store.createFeatureGroup(creditSpec(), otherType));
+    assertTrue(retyped.getMessage().contains("column 'score': int → bigint"), retyped.getMessage());
     assertThrows(
         LakelineException.Conflict.class,
         () -> store.createFeatureGroup(creditSpec(), CREDIT.add("extra", DataTypes.IntegerType)));

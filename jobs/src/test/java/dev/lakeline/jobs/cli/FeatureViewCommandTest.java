@@ -93,10 +93,10 @@ class FeatureViewCommandTest {
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), halfRange.exitCode());
     assertTrue(halfRange.err().contains("needs both ends"), halfRange.err());
     assertFalse(halfRange.hasStackTrace(), halfRange.err());
-    Cli noRows = Cli.inLakehouse(lh, "fv", "read", "loans_cli", "--limit", "-1");
+    Cli noRows = Cli.inLakehouse(lh, "fv", "read", "loans_cli", "--filter", "true", "--limit", "-1");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), noRows.exitCode(), noRows.out());
     assertTrue(noRows.err().contains("--limit must be 1 or more"), noRows.err());
-    Cli formatAlone = Cli.inLakehouse(lh, "fv", "read", "loans_cli", "--format", "csv");
+    Cli formatAlone = Cli.inLakehouse(lh, "fv", "read", "loans_cli", "--filter", "true", "--format", "csv");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), formatAlone.exitCode(), formatAlone.out());
     assertTrue(formatAlone.err().contains("--format is the format of --output"), formatAlone.err());
 
