@@ -65,7 +65,10 @@ class ModelRegistryTest {
     var huge = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "99999999999"));
     assertTrue(huge.getMessage().contains("no version 99999999999"), huge.getMessage());
     var bad = assertThrows(LakelineException.ConfigError.class, () -> registry.resolve("m", "newest"));
-    assertTrue(bad.getMessage().contains("'@alias' or 'best:<metric>'"), bad.getMessage());
+    assertTrue(bad.getMessage().contains("Invalid model version 'newest': use a version number (3 or v3), 'latest', '@alias'")
+        && bad.getMessage().contains("'best:<metric>'"), bad.getMessage());
+    // v3, as models list shows a version, names version 3
+    assertEquals(1, registry.resolve("m", "v1").version());
     assertThrows(LakelineException.ConfigError.class, () -> registry.register("../m", tinyModel(spark), card("x")));
   }
 
