@@ -189,8 +189,12 @@ public final class Maintenance {
 
   /** Every Delta version that a training dataset of the lakehouse reads, by dataset. */
   public List<Protection> protections() {
+    return protections(store.listFeatureViews());
+  }
+
+  private List<Protection> protections(List<FeatureView> views) {
     List<Protection> out = new ArrayList<>();
-    for (FeatureView view : store.listFeatureViews()) {
+    for (FeatureView view : views) {
       for (TrainingDataset td : store.listTrainingDatasets(view.spec().name(), view.spec().version())) {
         TrainingDatasetManifest m = td.manifest();
         out.add(new Protection(groupTable(m.spine().group()), m.spine().deltaVersion(), td.label()));
@@ -210,7 +214,8 @@ public final class Maintenance {
     if (tables.isEmpty() && !options.only().isEmpty()) {
       throw Errors.notFound("No Delta table of the lakehouse %s matches %s. Its tables: %s.", layout.root(), options.only(), tables());
     }
-    List<Protection> protections = protections();
+    List<FeatureView> views = store.listFeatureViews(); // read once: the protections and the incomplete datasets
+    List<Protection> protections = protections(views);
     List<TableResult> results = new ArrayList<>();
     for (String table : tables) {
       TableResult r;
@@ -222,7 +227,7 @@ public final class Maintenance {
       results.add(r);
       progress.accept(r);
     }
-    List<IncompleteDataset> incomplete = options.only().isEmpty() ? incomplete(options) : List.of();
+    List<IncompleteDataset> incomplete = options.only().isEmpty() ? incomplete(options, views) : List.of();
     return new Result(results, check(protections), incomplete);
   }
 
@@ -233,11 +238,15 @@ public final class Maintenance {
    * {@code options} only checks or does not vacuum. Counted back from the clock, as VACUUM does.
    */
   List<IncompleteDataset> incomplete(Options options) {
+    return incomplete(options, store.listFeatureViews());
+  }
+
+  private List<IncompleteDataset> incomplete(Options options, List<FeatureView> views) {
     // a shorter retention asked for the vacuum still leaves a day to a creation that may be running
     double retention = Math.max(MARGIN_HOURS, options.retainHours() != null ? options.retainHours() : DEFAULT_FILE_RETENTION_HOURS);
     long now = System.currentTimeMillis();
     List<IncompleteDataset> out = new ArrayList<>();
-    for (FeatureView view : store.listFeatureViews()) {
+    for (FeatureView view : views) {
       String name = view.spec().name();
       int version = view.spec().version();
       for (String entry : new TreeSet<>(files.list(layout.trainingDatasets(name, version)))) {
