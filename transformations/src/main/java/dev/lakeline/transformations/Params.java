@@ -67,7 +67,13 @@ final class Params {
         }
         continue;
       }
-      values.put(s.name(), convert(where, s, v));
+      Object value = convert(where, s, v);
+      if (value instanceof List<?> list && list.isEmpty()) {
+        throw Errors.config(
+            "%s: parameter '%s' is an empty list; it must be %s with at least one element%s.",
+            where, s.name(), s.kind().description, s.required() ? "" : ", or be left out for the step's default");
+      }
+      values.put(s.name(), value);
       if (NAMES.contains(s.name()) && v instanceof String str && str.isBlank()) {
         throw Errors.config(
             "%s: parameter '%s' is empty; it names the step's output column(s), so give it a name (or leave it out for "
