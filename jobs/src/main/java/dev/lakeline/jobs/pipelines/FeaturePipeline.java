@@ -67,19 +67,20 @@ public record FeaturePipeline(
   /**
    * Checks the whole pipeline against the source's schema without reading rows: the date column, every step's
    * inputs (a column no earlier step produces is an error naming the step), each group's columns, keys and suite.
+   * A source without data files (a missing or empty folder, a glob that matches nothing) is "not found", naming the
+   * source and its path; Parquet files that disagree on a column's type are rejected, naming the column and files.
    */
   public Schemas validate(SparkSession spark, StorageLayout layout) {
+    if (source.schema() != null) {
+      features(location, steps, source.schema()); // before any file is touched
+    }
+    SourceData.require(spark, layout, source, name, location);
     StructType src = SourceReader.schema(spark, layout, source, name);
     if (source.dateColumn() != null) {
       requireColumn(location + ": source.date_column", source.dateColumn(), src);
       requireTime(location + ": source.date_column", source.dateColumn(), src);
     }
-    StructType features;
-    try {
-      features = steps.validate(src);
-    } catch (LakelineException.ConfigError e) {
-      throw Errors.config(e, "%s: %s", location, e.getMessage());
-    }
+    StructType features = features(location, steps, src);
     Dataset<Row> empty = spark.createDataFrame(List.of(), features);
     Map<String, StructType> groups = new LinkedHashMap<>();
     for (int i = 0; i < featureGroups.size(); i++) {
@@ -208,6 +209,18 @@ public record FeaturePipeline(
     return source.rows() != Rows.ALL;
   }
 
+  /**
+   * The schema the steps produce from {@code src}, or a ConfigError naming the pipeline file, the first step that
+   * reads a column neither {@code src} nor an earlier step has, and the column.
+   */
+  static StructType features(String location, Pipeline steps, StructType src) {
+    try {
+      return steps.validate(src);
+    } catch (LakelineException.ConfigError e) {
+      throw Errors.config(e, "%s: %s", location, e.getMessage());
+    }
+  }
+
   private static StructType analyse(String where, GroupTarget g, Dataset<Row> empty) {
     try {
       return g.select(empty).schema();
@@ -221,7 +234,7 @@ public record FeaturePipeline(
     }
   }
 
-  private static void requireColumn(String where, String column, StructType schema) {
+  static void requireColumn(String where, String column, StructType schema) {
     List<String> names = Arrays.asList(schema.fieldNames());
     if (!names.contains(column)) {
       String close = Spelling.closest(column, names);

@@ -28,12 +28,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Loads a feature pipeline file (docs/feature-pipelines.md) strictly: unknown fields, missing or mistyped values,
  * unknown steps or parameters, and combinations that cannot work (a window longer than the lookback, a mode that
  * would duplicate or lose rows for the date semantics) are configuration errors naming the file and the field.
- * Nothing here reads data; {@link FeaturePipeline#validate} then checks the steps against the source's schema.
+ * Nothing here reads data. When the source's schema is declared, the steps and the groups' plain columns are checked
+ * against it here (so a dry run finds a step reading an undeclared column); {@link FeaturePipeline#validate} then
+ * checks the whole pipeline against the schema the source has.
  */
 public final class FeaturePipelineFile {
   // a key given twice is an error, never the later value silently winning
@@ -85,6 +88,9 @@ public final class FeaturePipelineFile {
       groups.add(group(location, g, source));
     }
     checkWindows(top, source, steps);
+    if (source.schema() != null) {
+      checkDeclared(location, source, steps, groups);
+    }
     return new FeaturePipeline(name, top.string("description") == null ? "" : top.string("description"), location, source, steps, groups);
   }
 
@@ -178,15 +184,13 @@ public final class FeaturePipelineFile {
       throw g.error("primary_key", "is required: the column(s) that identify an entity.");
     }
     String eventTime = g.string("event_time");
-    ExpectationSuite suite = null;
-    String suitePath = g.string("suite");
-    if (suitePath != null) {
-      suite = SuiteFiles.load(relativeTo(location, suitePath));
-    }
+    ExpectationSuite suite = suite(location, g);
+    // read before the spec: its own error already names the file and the field
+    int version = g.integer("version", 1);
     FeatureGroupSpec spec;
     try {
       spec = new FeatureGroupSpec(
-          name, g.integer("version", 1), key, eventTime, g.strings("partition_columns"), g.string("description"), suite);
+          name, version, key, eventTime, g.strings("partition_columns"), g.string("description"), suite);
     } catch (LakelineException.ConfigError e) {
       throw Errors.config(e, "%s: %s", g.where(), e.getMessage());
     }
@@ -205,6 +209,25 @@ public final class FeaturePipelineFile {
     return new GroupTarget(spec, mode, columns(g));
   }
 
+  /** The group's suite file, relative to the pipeline file; a missing or invalid one names the field and the path. */
+  private static ExpectationSuite suite(String location, YamlFields g) {
+    String suitePath = g.string("suite");
+    if (suitePath == null) {
+      return null;
+    }
+    String resolved = relativeTo(location, suitePath);
+    try {
+      return SuiteFiles.load(resolved);
+    } catch (LakelineException.NotFound e) {
+      throw Errors.notFound(
+          "%s: the expectation suite file '%s' does not exist (looked for at %s; a relative path is taken from the "
+              + "pipeline file's folder). Fix the path, or remove 'suite' to write the group with an empty suite.",
+          g.where("suite"), suitePath, resolved);
+    } catch (LakelineException.ConfigError e) {
+      throw Errors.config(e, "%s: %s", g.where("suite"), e.getMessage());
+    }
+  }
+
   private static List<OutputColumn> columns(YamlFields g) {
     JsonNode node = g.raw("columns");
     List<OutputColumn> out = new ArrayList<>();
@@ -213,6 +236,10 @@ public final class FeaturePipelineFile {
     }
     if (!node.isArray()) {
       throw g.error("columns", "must be a list of column names or 'name: <SQL expression>' entries.");
+    }
+    if (node.isEmpty()) {
+      throw g.error("columns", "is an empty list: a group needs at least one column. List them, or leave 'columns' out "
+          + "to take every output column of the steps.");
     }
     Map<String, Integer> seen = new LinkedHashMap<>();
     for (int i = 0; i < node.size(); i++) {
@@ -261,6 +288,23 @@ public final class FeaturePipelineFile {
     }
     Path parent = Path.of(location).toAbsolutePath().getParent();
     return parent.resolve(path).normalize().toString();
+  }
+
+  /**
+   * With a declared source schema, the steps and the groups' plain columns are checked against it here, so that a
+   * dry run finds a step reading an undeclared column: the run reads exactly the declared columns.
+   */
+  private static void checkDeclared(String location, SourceSpec source, Pipeline steps, List<GroupTarget> groups) {
+    StructType features = FeaturePipeline.features(location, steps, source.schema());
+    for (int i = 0; i < groups.size(); i++) {
+      GroupTarget g = groups.get(i);
+      for (OutputColumn c : g.columns()) {
+        if (c.expression() == null) {
+          FeaturePipeline.requireColumn(
+              location + ": feature_groups[" + (i + 1) + "] '" + g.spec().name() + "': columns", c.name(), features);
+        }
+      }
+    }
   }
 
   /** With rows: on_date, the lookback must cover the longest window of the steps. */

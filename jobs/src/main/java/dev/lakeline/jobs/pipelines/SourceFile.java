@@ -57,6 +57,9 @@ final class SourceFile {
       }
     }
     List<String> formats = s.strings("timestamp_formats");
+    if (formats.isEmpty() && s.has("timestamp_formats")) {
+      throw s.error("timestamp_formats", "is an empty list. List the patterns to try, or leave the field out for ISO 8601.");
+    }
     if (!formats.isEmpty() && !format.text()) {
       throw s.error("timestamp_formats", "applies to csv and json sources only: %s sources carry typed timestamps.",
           format.name().toLowerCase(java.util.Locale.ROOT));
@@ -89,6 +92,10 @@ final class SourceFile {
         throw s.error("lookback", "applies to rows: on_date only (up_to_date already reads the whole history).");
       }
       lookback = Durations.parse(s.where("lookback"), s.string("lookback"));
+      if (lookback.isZero()) {
+        throw s.error("lookback", "'%s' is zero: a lookback is the history before the date that the steps also see, so it "
+            + "must be positive (7d, 12h). Leave it out to read the date's rows only.", s.string("lookback"));
+      }
     }
     Map<String, String> options = s.stringMap("options");
     if (!options.isEmpty() && !format.text()) {

@@ -107,7 +107,9 @@ final class SourceReader {
   /** Parquet or Delta, checked against the declared schema when there is one. */
   private static Dataset<Row> typed(SparkSession spark, StorageLayout layout, SourceSpec s, String pipeline) {
     String location = requireExists(spark, layout, s, pipeline);
-    Dataset<Row> df = s.format() == Format.DELTA ? spark.read().format("delta").load(location) : spark.read().parquet(location);
+    Dataset<Row> df = s.format() == Format.DELTA
+        ? spark.read().format("delta").load(location)
+        : ParquetTypes.read(spark, location, s, pipeline);
     if (s.schema() == null) {
       return df;
     }

@@ -165,6 +165,53 @@ class FeaturePipelineBadInputTest {
   }
 
   @Test
+  void aSourceWithoutDataFilesIsNotFoundNamingTheSourceThePathAndTheField(SparkSession spark, TestLakehouse lh, @TempDir Path dir)
+      throws Exception {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path empty = java.nio.file.Files.createDirectories(dir.resolve("txns"));
+    fx.write("txns/_SUCCESS", ""); // a marker, not data
+    for (String format : List.of("csv", "parquet", "json")) {
+      Path file = fx.write("cards.yaml", java.nio.file.Files.readString(fx.pipeline("cards", empty, DATED, "", ""))
+          .replace("format: csv", "format: " + format));
+      Cli r = fx.features(file, "--date", DAY);
+      assertEquals(ExitCode.NOT_FOUND.code(), r.exitCode(), format + ": " + r.err() + r.out());
+      assertMessage(r,
+          "Pipeline 'cards': no " + format + " files were found for source " + empty + " at " + empty + " (source.path of " + file
+              + "): the folder holds no data files, so there are no rows to read for any date",
+          "Nothing was written. Check source.path in " + file);
+      assertFalse(r.err().contains("UNABLE_TO_INFER_SCHEMA"), r.err());
+      assertNothingWritten(spark, fx, "cards");
+    }
+
+    Cli glob = fx.features(fx.pipeline("cards", dir.resolve("txns/*.csv"), DATED, "", ""), "--date", DAY);
+    assertEquals(ExitCode.NOT_FOUND.code(), glob.exitCode(), glob.err() + glob.out());
+    assertMessage(glob, "no csv files were found for source " + dir.resolve("txns/*.csv"), "the pattern matches no file");
+
+    Cli missing = fx.features(fx.pipeline("cards", dir.resolve("nope"), DATED, "", ""), "--date", DAY);
+    assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode(), missing.err() + missing.out());
+    assertMessage(missing, "Pipeline 'cards': source " + dir.resolve("nope") + " not found at " + dir.resolve("nope")
+        + " (source.path of " + dir.resolve("cards.yaml") + ")");
+    assertNothingWritten(spark, fx, "cards");
+  }
+
+  @Test
+  void aDryRunFindsAStepReadingAColumnTheDeclaredSchemaLacks(TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String steps = """
+        - step: ratio
+          numerator: amount
+          denominator: fee
+          output: fee_share
+        """;
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", BAD_LINES[0]), DATED, steps, "");
+    Cli r = fx.features(file, "--date", DAY, "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), r.err() + r.out());
+    assertMessage(r, file + ": Pipeline step 1 'ratio' reads column 'fee', which is not in the input schema and is produced by "
+        + "no earlier step.", "Columns available to this step: [txn_id, card_id, txn_ts, amount]");
+    assertFalse(r.out().contains("dry run"), r.out());
+  }
+
+  @Test
   void aWindowLargerThanTheDataHoldsEveryEarlierEvent(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
     Path csv = fx.csv("txns.csv",

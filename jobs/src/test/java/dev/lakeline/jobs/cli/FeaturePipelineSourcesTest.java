@@ -1,9 +1,11 @@
 package dev.lakeline.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.ExitCode;
+import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import java.nio.file.Path;
@@ -60,6 +62,37 @@ class FeaturePipelineSourcesTest {
     List<String> reasons = spark.read().format("delta").load(lh.layout().system("bad_rows") + "/txns")
         .orderBy("reason").select("reason").as(Encoders.STRING()).collectAsList();
     assertEquals(List.of("column 'amount': 'lots' is not a double", "malformed JSON record"), reasons);
+  }
+
+  @Test
+  void parquetFilesThatDisagreeOnAColumnsTypeAreRejectedNamingTheColumnTheTypesAndTheFiles(
+      SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String folder = dir.resolve("txns_parquet").toString();
+    spark.sql("SELECT 'p1' AS txn_id, 'c1' AS card_id, TIMESTAMP'2024-06-01 10:00:00' AS txn_ts, CAST(1.5 AS DOUBLE) AS amount")
+        .coalesce(1).write().parquet(folder);
+    spark.sql("SELECT 'p2' AS txn_id, 'c1' AS card_id, TIMESTAMP'2024-06-01 11:00:00' AS txn_ts, CAST(2 AS INT) AS amount")
+        .coalesce(1).write().mode("append").parquet(folder);
+    String source = """
+        name: txns
+        source:
+          path: %s
+          format: parquet
+          date_column: txn_ts
+        """.formatted(folder);
+    for (String declared : List.of("", "\n  schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: double}")) {
+      Cli r = fx.features(fx.write("txns.yaml", source.replace("format: parquet", "format: parquet" + declared) + GROUP),
+          "--date", "2024-06-01");
+      assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+      assertTrue(r.err().contains("Pipeline 'txns': the Parquet files of source " + folder + " do not agree on the type of column "
+          + "'amount': "), r.err());
+      assertTrue(r.err().matches("(?s).*part-\\S+\\.parquet has (double|int), \\S+part-\\S+\\.parquet has (double|int).*"), r.err());
+      assertTrue(r.err().contains("has double") && r.err().contains("has int"), r.err());
+      assertTrue(declared.isEmpty() || r.err().contains("(source.schema declares double)"), r.err());
+      assertTrue(r.err().contains("Nothing was written. Rewrite the odd files with the column's type"), r.err());
+      assertFalse(r.err().contains("key contract") || r.hasStackTrace(), r.err());
+      assertFalse(DeltaCommits.exists(spark, fx.group("txns")), "nothing was written");
+    }
   }
 
   @Test

@@ -149,6 +149,66 @@ class FeaturePipelineFileTest {
   }
 
   @Test
+  void aWholeNumberErrorNamesTheFileAndTheFieldOnce() {
+    LakelineException e = error(VALID.replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    version: abc"));
+    assertMessage(e, "p.yaml: feature_groups[1].version: must be a whole number, not 'abc'.");
+    assertEquals(1, e.getMessage().split("p\\.yaml", -1).length - 1, "the location once:\n" + e.getMessage());
+  }
+
+  @Test
+  void zeroLengthsAndEmptyListsAreErrorsNamingTheField() {
+    assertMessage(error(VALID.replace("lookback: 7d", "lookback: 0d")), "p.yaml: source.lookback: '0d' is zero", "must be positive");
+    assertMessage(error(VALID.replace("lookback: 7d", "lookback: PT0S")), "p.yaml: source.lookback: 'PT0S' is zero");
+    String daily = """
+        steps:
+          - step: daily_aggregates
+            entity: card_id
+            time: txn_ts
+            value: amount
+            windows: [1d]
+            dates: []
+        """;
+    String steps = VALID.substring(VALID.indexOf("steps:"), VALID.indexOf("feature_groups:"));
+    assertMessage(error(VALID.replace(steps, daily)), "p.yaml: steps[1]", "parameter 'dates' is an empty list",
+        "at least one element, or be left out");
+    assertMessage(error(VALID.replace("windows: [1d, 7d]", "windows: []")), "p.yaml: steps[1]", "parameter 'windows' is an empty list");
+    assertMessage(error(VALID.replace("columns: [txn_id, card_id, txn_ts, amount_sum_7d, {big: \"amount > 100\"}]", "columns: []")),
+        "p.yaml: feature_groups[1].columns: is an empty list", "leave 'columns' out");
+    assertMessage(error(VALID.replace("timestamp_formats: [\"yyyy-MM-dd HH:mm:ss\", \"dd/MM/yyyy HH:mm\"]", "timestamp_formats: []")),
+        "p.yaml: source.timestamp_formats: is an empty list", "ISO 8601");
+  }
+
+  @Test
+  void withADeclaredSchemaAStepOrColumnThatIsNotThereIsFoundWhenTheFileLoads() {
+    String ratio = """
+        steps:
+          - step: ratio
+            numerator: amount
+            denominator: fee
+            output: share
+        """;
+    String steps = VALID.substring(VALID.indexOf("steps:"), VALID.indexOf("feature_groups:"));
+    assertMessage(error(VALID.replace(steps, ratio).replace("lookback: 7d", "lookback: 1d")),
+        "p.yaml: Pipeline step 1 'ratio' reads column 'fee', which is not in the input schema",
+        "[txn_id, card_id, txn_ts, amount]");
+    assertMessage(error(VALID.replace("amount_sum_7d,", "amount_summ_7d,")),
+        "p.yaml: feature_groups[1] 'card_txn': columns: 'amount_summ_7d' is not a column here.", "Did you mean 'amount_sum_7d'?");
+  }
+
+  @Test
+  void aMissingSuiteFileNamesTheFieldAndWhereItWasLookedFor(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("cards.yaml");
+    Files.writeString(file, VALID.replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    suite: expectations/nope.yaml"));
+    LakelineException e = assertThrows(LakelineException.NotFound.class, () -> FeaturePipeline.load(file.toString()));
+    assertMessage(e, file + ": feature_groups[1].suite: the expectation suite file 'expectations/nope.yaml' does not exist",
+        "looked for at " + dir.resolve("expectations/nope.yaml"), "remove 'suite'");
+    Files.createDirectories(dir.resolve("expectations"));
+    Files.writeString(dir.resolve("expectations/nope.yaml"), "expectations: []\n");
+    assertMessage(assertThrows(LakelineException.ConfigError.class, () -> FeaturePipeline.load(file.toString())),
+        file + ": feature_groups[1].suite: ", "expectation_suite_name");
+  }
+
+  @Test
   void combinationsThatWouldLoseOrDuplicateRowsAreRefused() {
     assertMessage(error(VALID.replace("lookback: 7d", "lookback: 1d")),
         "steps[1] 'rolling_aggregates' has a 7d window", "set source.lookback to at least 7d");
