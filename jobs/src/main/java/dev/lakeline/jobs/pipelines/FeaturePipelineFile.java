@@ -185,12 +185,13 @@ public final class FeaturePipelineFile {
     }
     String eventTime = g.string("event_time");
     ExpectationSuite suite = suite(location, g);
-    // read before the spec: its own error already names the file and the field
+    // read before the spec: their own errors already name the file and the field
     int version = g.integer("version", 1);
+    List<String> partitions = g.strings("partition_columns");
+    String description = g.string("description");
     FeatureGroupSpec spec;
     try {
-      spec = new FeatureGroupSpec(
-          name, version, key, eventTime, g.strings("partition_columns"), g.string("description"), suite);
+      spec = new FeatureGroupSpec(name, version, key, eventTime, partitions, description, suite);
     } catch (LakelineException.ConfigError e) {
       throw Errors.config(e, "%s: %s", g.where(), e.getMessage());
     }

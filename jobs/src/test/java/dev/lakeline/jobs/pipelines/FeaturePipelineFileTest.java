@@ -153,6 +153,9 @@ class FeaturePipelineFileTest {
     LakelineException e = error(VALID.replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    version: abc"));
     assertMessage(e, "p.yaml: feature_groups[1].version: must be a whole number, not 'abc'.");
     assertEquals(1, e.getMessage().split("p\\.yaml", -1).length - 1, "the location once:\n" + e.getMessage());
+    LakelineException p = error(VALID.replace("primary_key: [txn_id]", "primary_key: [txn_id]\n    partition_columns: {day: 1}"));
+    assertMessage(p, "p.yaml: feature_groups[1].partition_columns: must be a string or a list of strings, not a mapping.");
+    assertEquals(1, p.getMessage().split("p\\.yaml", -1).length - 1, "the location once:\n" + p.getMessage());
   }
 
   @Test
