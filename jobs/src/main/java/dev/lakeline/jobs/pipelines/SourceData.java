@@ -33,26 +33,28 @@ final class SourceData {
             + "lakeline demo."
         : "Check " + field + " in " + file + ", or write the source's files there first.";
     boolean glob = location.chars().anyMatch(c -> "*?[{".indexOf(c) >= 0);
+    // "source /data/x" already says where; "raw source 'x'" needs its folder
+    String source = s.name() != null ? s.label() + " at " + location : s.label();
     if (s.format() == Format.DELTA) {
       if (!glob && !exists(spark, location)) {
-        throw Errors.notFound("Pipeline '%s': %s not found at %s (%s of %s). %s", pipeline, s.label(), location, field, file, fix);
+        throw Errors.notFound("Pipeline '%s': %s not found (%s of %s). %s", pipeline, source, field, file, fix);
       }
       if (glob || !DeltaCommits.exists(spark, location)) {
         throw Errors.notFound(
-            "Pipeline '%s': %s at %s (%s of %s) is not a Delta table: it has no _delta_log. Point %s at the table's "
+            "Pipeline '%s': %s (%s of %s) is not a Delta table: it has no _delta_log. Point %s at the table's "
                 + "folder, or set source.format to the format of its files.",
-            pipeline, s.label(), location, field, file, field);
+            pipeline, source, field, file, field);
       }
       return;
     }
     if (!glob && !exists(spark, location)) {
-      throw Errors.notFound("Pipeline '%s': %s not found at %s (%s of %s). %s", pipeline, s.label(), location, field, file, fix);
+      throw Errors.notFound("Pipeline '%s': %s not found (%s of %s). %s", pipeline, source, field, file, fix);
     }
     if (files(spark, location, 1).isEmpty()) {
       throw Errors.notFound(
-          "Pipeline '%s': no %s files were found for %s at %s (%s of %s): %s, so there are no rows to read for any date "
+          "Pipeline '%s': no %s files were found for %s (%s of %s): %s, so there are no rows to read for any date "
               + "(names starting with _ or . are not data files). Nothing was written. %s",
-          pipeline, s.format().name().toLowerCase(java.util.Locale.ROOT), s.label(), location, field, file,
+          pipeline, s.format().name().toLowerCase(java.util.Locale.ROOT), source, field, file,
           glob ? "the pattern matches no file" : "the folder holds no data files", fix);
     }
   }

@@ -176,7 +176,7 @@ class FeaturePipelineBadInputTest {
       Cli r = fx.features(file, "--date", DAY);
       assertEquals(ExitCode.NOT_FOUND.code(), r.exitCode(), format + ": " + r.err() + r.out());
       assertMessage(r,
-          "Pipeline 'cards': no " + format + " files were found for source " + empty + " at " + empty + " (source.path of " + file
+          "Pipeline 'cards': no " + format + " files were found for source " + empty + " (source.path of " + file
               + "): the folder holds no data files, so there are no rows to read for any date",
           "Nothing was written. Check source.path in " + file);
       assertFalse(r.err().contains("UNABLE_TO_INFER_SCHEMA"), r.err());
@@ -189,8 +189,8 @@ class FeaturePipelineBadInputTest {
 
     Cli missing = fx.features(fx.pipeline("cards", dir.resolve("nope"), DATED, "", ""), "--date", DAY);
     assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode(), missing.err() + missing.out());
-    assertMessage(missing, "Pipeline 'cards': source " + dir.resolve("nope") + " not found at " + dir.resolve("nope")
-        + " (source.path of " + dir.resolve("cards.yaml") + ")");
+    assertMessage(missing, "Pipeline 'cards': source " + dir.resolve("nope") + " not found (source.path of "
+        + dir.resolve("cards.yaml") + "). Check source.path in " + dir.resolve("cards.yaml"));
     assertNothingWritten(spark, fx, "cards");
   }
 
