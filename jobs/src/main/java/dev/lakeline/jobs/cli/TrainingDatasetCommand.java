@@ -112,6 +112,8 @@ final class TrainingDatasetCommand extends ParentCommand {
       out.printf("training dataset %s → %s%s%n", td.label(), td.path(),
           reused ? " (unchanged: made before with the same options from the same Delta versions)" : "");
       printSplits(out, td.manifest());
+      PrintStream err = LakelineCli.stderr(this.spec);
+      td.manifest().emptySplitWarnings().forEach(w -> err.println("warning: training dataset " + td.label() + ": " + w));
     }
 
     /** The split the options describe; an option of another kind of split is an error, never ignored. */
