@@ -82,7 +82,9 @@ public final class Maintenance {
    *
    * @param table the table, relative to the root
    * @param kind feature group, quarantine, predictions or lakeline (Lakeline's own tables)
-   * @param version its Delta version afterwards
+   * @param versionBefore its Delta version before (-1 when maintenance failed before reading it)
+   * @param version its Delta version afterwards; above {@code versionBefore} when maintenance committed to it (OPTIMIZE,
+   *     VACUUM, a retention change), the same with {@code check}
    * @param filesBefore its data files before
    * @param filesAfter its data files afterwards (the current version's; the same as before with {@code check})
    * @param filesCompacted the small files {@code OPTIMIZE} rewrote into larger ones
@@ -95,6 +97,7 @@ public final class Maintenance {
   public record TableResult(
       String table,
       String kind,
+      long versionBefore,
       long version,
       long filesBefore,
       long filesAfter,
@@ -103,7 +106,12 @@ public final class Maintenance {
       Double retainedHours,
       String keptFor,
       String history,
-      String error) {}
+      String error) {
+    /** Whether maintenance committed to the table: its Delta version moved on (never with {@code check}). */
+    public boolean changed() {
+      return error == null && version > versionBefore;
+    }
+  }
 
   /**
    * Whether a training dataset can still be recreated from its sources: every version it reads is in its table's
@@ -222,7 +230,7 @@ public final class Maintenance {
       try {
         r = maintain(table, options, protections);
       } catch (Exception e) { // Delta's exceptions are checked ones to Java
-        r = new TableResult(table, kind(table), -1, 0, 0, 0, 0, null, null, null, firstLine(e));
+        r = new TableResult(table, kind(table), -1, -1, 0, 0, 0, 0, null, null, null, firstLine(e));
       }
       results.add(r);
       progress.accept(r);
@@ -275,6 +283,7 @@ public final class Maintenance {
 
   private TableResult maintain(String table, Options options, List<Protection> protections) {
     String path = absolute(table);
+    long versionBefore = DeltaCommits.currentVersion(spark, path);
     Row detail = DeltaTable.forPath(spark, path).detail().select("numFiles", "properties").head();
     long before = detail.getLong(0);
     Map<String, String> properties = new java.util.HashMap<>(detail.<String, String>getJavaMap(1));
@@ -310,7 +319,7 @@ public final class Maintenance {
     }
     long after = options.check() ? before : DeltaTable.forPath(spark, path).detail().select("numFiles").head().getLong(0);
     long version = DeltaCommits.currentVersion(spark, path);
-    return new TableResult(table, kind(table), version, before, after, compacted, vacuumed, hours, keptFor, history, null);
+    return new TableResult(table, kind(table), versionBefore, version, before, after, compacted, vacuumed, hours, keptFor, history, null);
   }
 
   /**

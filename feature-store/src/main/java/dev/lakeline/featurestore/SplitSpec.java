@@ -90,6 +90,38 @@ public record SplitSpec(
     return new SplitSpec(Kind.ENTITY, validationFraction, testFraction, null, null, 0, entityColumns);
   }
 
+  /**
+   * The splits this spec makes, in train, validation, test order: validation only with a validation fraction above 0
+   * (RANDOM, ENTITY) or a validation start (TIME). A dataset records each of them, also one that got no rows.
+   */
+  public List<String> splits() {
+    boolean validation = kind == Kind.TIME ? validationStart != null : validationFraction > 0;
+    return validation ? List.of(TRAIN, VALIDATION, TEST) : List.of(TRAIN, TEST);
+  }
+
+  /**
+   * Why {@code split} can get no rows, for a warning: {@code a test fraction of 0.001} (RANDOM, ENTITY), or the split's
+   * time range (TIME).
+   */
+  public String share(String split) {
+    if (kind == Kind.TIME) {
+      return switch (split) {
+        case TEST -> "test from " + day(testStart);
+        case VALIDATION -> "validation from " + day(validationStart) + " to before " + day(testStart)
+            + (gapSeconds > 0 ? " less the " + gapText() + " gap" : "");
+        default -> "train before " + day(validationStart == null ? testStart : validationStart)
+            + (gapSeconds > 0 ? " less the " + gapText() + " gap" : "");
+      };
+    }
+    double fraction = switch (split) {
+      case TEST -> testFraction;
+      case VALIDATION -> validationFraction;
+      default -> 1 - validationFraction - testFraction;
+    };
+    String given = new java.math.BigDecimal(Double.toString(fraction)).stripTrailingZeros().toPlainString();
+    return "a " + split + " fraction of " + given + " (" + percent(fraction) + " of the " + (kind == Kind.ENTITY ? "entities" : "rows") + ")";
+  }
+
   /** The instant validation starts (TIME), or null. */
   public Instant validationStartInstant() {
     return validationStart == null ? null : Instant.parse(validationStart);

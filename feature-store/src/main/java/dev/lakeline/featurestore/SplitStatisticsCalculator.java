@@ -22,6 +22,27 @@ import org.apache.spark.sql.types.NumericType;
 final class SplitStatisticsCalculator {
   private SplitStatisticsCalculator() {}
 
+  /**
+   * The statistics of every split in {@code splits}, those without rows too (0 rows, no event times, features with no
+   * values), and of any other split the data holds.
+   */
+  static Map<String, SplitStatistics> compute(
+      Dataset<Row> data, String splitColumn, List<String> splits, String eventTime, List<String> features) {
+    Map<String, SplitStatistics> out = compute(data, splitColumn, eventTime, features);
+    for (String split : splits) {
+      if (!out.containsKey(split)) {
+        Map<String, SplitStatistics.FeatureStatistics> none = new LinkedHashMap<>();
+        for (String f : features) {
+          if (data.schema().apply(f).dataType() instanceof NumericType) {
+            none.put(f, new SplitStatistics.FeatureStatistics(0, 0, null, null, null));
+          }
+        }
+        out.put(split, new SplitStatistics(0, null, null, none));
+      }
+    }
+    return out;
+  }
+
   static Map<String, SplitStatistics> compute(Dataset<Row> data, String splitColumn, String eventTime, List<String> features) {
     List<String> numeric = new ArrayList<>();
     for (String f : features) {

@@ -43,6 +43,24 @@ public record TrainingDatasetManifest(
     return order;
   }
 
+  /** The splits that got no rows (a tiny fraction of few rows, a time range without rows), in split order. */
+  public List<String> emptySplits() {
+    return splitNames().stream().filter(split -> rowsPerSplit.get(split) == 0).toList();
+  }
+
+  /**
+   * A sentence per empty split: which, of how many rows, and the fraction or time range that gave it none; empty when
+   * every split has rows.
+   */
+  public List<String> emptySplitWarnings() {
+    long rows = rowsPerSplit.values().stream().mapToLong(Long::longValue).sum();
+    return emptySplits().stream()
+        .map(split -> String.format(java.util.Locale.ROOT, "the %s split is empty: %s gave it none of the %,d rows. "
+            + "Metrics on an empty split are undefined; give it a larger share, or select more rows.",
+            split, identity.split().share(split), rows))
+        .toList();
+  }
+
   /** The manifest as the JSON stored next to the dataset. */
   public String toJson() {
     return Json.write(this);

@@ -68,7 +68,8 @@ final class TrainingDatasets {
         store.spark(), CommitRequest.append(dataPath, rows, "training-dataset:" + spec.name() + ":td" + number));
     Dataset<Row> written = store.spark().read().format("delta").load(dataPath);
     Map<String, SplitStatistics> stats =
-        SplitStatisticsCalculator.compute(written, FeatureView.SPLIT, view.baseEventTime(), view.featureColumns());
+        SplitStatisticsCalculator.compute(
+            written, FeatureView.SPLIT, options.split().splits(), view.baseEventTime(), view.featureColumns());
     Map<String, Long> counts = new java.util.TreeMap<>();
     stats.forEach((split, s) -> counts.put(split, s.rows()));
     TrainingDatasetManifest manifest =

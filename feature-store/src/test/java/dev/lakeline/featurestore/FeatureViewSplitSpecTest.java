@@ -38,6 +38,22 @@ class FeatureViewSplitSpecTest {
     assertEquals("by time: train before 2024-01-22, test from 2024-01-22", SplitSpec.byTime(null, JAN_22, null).describe());
   }
 
+  /** Every split a spec makes is recorded, an empty one too; what gave it its rows is said in a warning. */
+  @Test
+  void aSpecNamesTheSplitsItMakesAndWhatGivesEachItsRows() {
+    assertEquals(List.of("train", "test"), SplitSpec.random(0, 0.2).splits());
+    assertEquals(List.of("train", "validation", "test"), SplitSpec.byEntity(List.of("customer"), 0.001, 0.2).splits());
+    assertEquals(List.of("train", "test"), SplitSpec.byTime(null, JAN_22, null).splits());
+    assertEquals(List.of("train", "validation", "test"), SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(2)).splits());
+
+    assertEquals("a test fraction of 0.00001 (0.001 % of the rows)", SplitSpec.random(0, 0.00001).share("test"));
+    assertEquals("a validation fraction of 0.001 (0.1 % of the entities)",
+        SplitSpec.byEntity(List.of("customer"), 0.001, 0.2).share("validation"));
+    assertEquals("test from 2024-01-22", SplitSpec.byTime(JAN_15, JAN_22, null).share("test"));
+    assertEquals("validation from 2024-01-15 to before 2024-01-22 less the 2 days gap",
+        SplitSpec.byTime(JAN_15, JAN_22, Duration.ofDays(2)).share("validation"));
+  }
+
   @Test
   void factoriesBuildTheirKind() {
     SplitSpec random = SplitSpec.random(0.1, 0.2);

@@ -74,6 +74,5 @@ final class DemoCommand extends JobCommand {
     TrainCommand.report(ctx, trained);
     s.fact("predictions", String.format(Locale.ROOT, "%,d loans scored with %s (Delta v%d)", scored.rows(), scored.model().label(), scored.deltaVersion()));
     s.fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(scored.drift(), dev.lakeline.jobs.loans.LoanMonitoring.thresholds(ctx)).substring("drift: ".length()));
-    s.fact("logical date", date.toString());
   }
 }

@@ -34,14 +34,7 @@ import picocli.CommandLine.Parameters;
       FeatureGroupCommand.History.class,
       FeatureGroupCommand.Read.class
     })
-final class FeatureGroupCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(LakelineCli.stdout(spec));
-  }
-
+final class FeatureGroupCommand extends ParentCommand {
   /** The group named on the command line. */
   abstract static class OnGroup extends StoreCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The feature group's name.")

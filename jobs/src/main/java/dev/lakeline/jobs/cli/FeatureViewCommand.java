@@ -37,14 +37,7 @@ import picocli.CommandLine.Parameters;
         + "show one, or read its batch data for inference.",
     subcommands = {FeatureViewCommand.Listing.class, FeatureViewCommand.Create.class, FeatureViewCommand.Show.class,
         FeatureViewCommand.Read.class})
-final class FeatureViewCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(LakelineCli.stdout(spec));
-  }
-
+final class FeatureViewCommand extends ParentCommand {
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the lakehouse's feature views: name, version, base, joined groups, features, labels.")
   static final class Listing extends StoreCommand {
     @Override

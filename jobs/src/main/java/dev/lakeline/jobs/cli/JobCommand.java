@@ -82,6 +82,9 @@ abstract class JobCommand implements Callable<Integer> {
       if (readsLakehouse()) {
         ctx.requireLakehouse(); // before the run is recorded: a failed-run record would make the folder a lakehouse
       }
+      if (logicalDate() != null) {
+        summary.fact("logical date", logicalDate()); // first, in every job's summary: what the run was for
+      }
       try {
         run(ctx);
       } catch (RuntimeException | Error e) {

@@ -11,11 +11,10 @@ import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * The one entry point: {@code lakeline <command> [options]}. User errors print one message and exit with their
- * code (see {@link ExitCode}); internal errors print the stack trace and exit 1. On Databricks the process is
+ * code (see {@link ExitCode}); a command without the subcommand it needs prints its usage and exits 2; internal errors print the stack trace and exit 1. On Databricks the process is
  * never exited: a failure is thrown, as JAR jobs expect.
  */
 @Command(
@@ -47,14 +46,7 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 ok · 1 internal failure · 2 usage or configuration error · 3 data rejected · 4 not found · 5 conflict",
       "Start here: lakeline demo   ·   lakeline <command> --help"
     })
-public final class LakelineCli implements Runnable {
-  @Spec CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(stdout(spec));
-  }
-
+public final class LakelineCli extends ParentCommand {
   public static void main(String[] args) {
     int code = execute(args, System.out, System.err);
     if (SparkSessions.onDatabricks()) {

@@ -3,6 +3,7 @@ package dev.lakeline.jobs.cli;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.config.LakelineKeys;
+import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.Maintenance;
 import dev.lakeline.jobs.JobContext;
 import java.io.PrintStream;
@@ -101,6 +102,7 @@ final class MaintainCommand extends JobCommand {
     Maintenance.Result result = ctx.summary().stage(check ? "check" : "maintenance", () -> maintenance.run(options,
         t -> ctx.summary().progress("%s %s", t.error() == null ? "✔" : "✘", t.table())));
     print(out, result);
+    recordChanged(ctx, result);
     long compacted = result.tables().stream().mapToLong(Maintenance.TableResult::filesCompacted).sum();
     long vacuumed = result.tables().stream().mapToLong(Maintenance.TableResult::filesVacuumed).sum();
     ctx.summary().fact("tables", Integer.toString(result.tables().size()));
@@ -120,6 +122,20 @@ final class MaintainCommand extends JobCommand {
       throw Errors.conflict("Maintenance of %d of %d tables failed:%s%nThe other tables are maintained. Rerun with "
           + "--table for those (a concurrent writer's commit conflicts with OPTIMIZE and with a retention change).",
           result.failed().size(), result.tables().size(), why);
+    }
+  }
+
+  /**
+   * The tables maintenance committed to (OPTIMIZE, VACUUM, a retention change), with their new Delta versions and
+   * rows, as the summary's tables and so the job-runs log's outputs; none with {@code --check}.
+   */
+  private static void recordChanged(JobContext ctx, Maintenance.Result result) {
+    for (Maintenance.TableResult t : result.tables()) {
+      if (t.changed()) {
+        String path = ctx.layout().root() + "/" + t.table();
+        long rows = ctx.spark().read().format("delta").option("versionAsOf", t.version()).load(path).count();
+        ctx.summary().table(new JobRun.RunOutput(t.table(), path, t.version(), rows, false));
+      }
     }
   }
 

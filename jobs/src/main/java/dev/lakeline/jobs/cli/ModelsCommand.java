@@ -28,16 +28,9 @@ import picocli.CommandLine.Parameters;
         + "(champion, challenger, …) and read their log.",
     footer = {"", "A model version is named by REF: a number, latest, @alias or best:<metric> (for example best:areaUnderROC)."},
     subcommands = {ModelsCommand.Listing.class, ModelsCommand.Show.class, ModelsCommand.Alias.class, ModelsCommand.Aliases.class})
-final class ModelsCommand implements Runnable {
+final class ModelsCommand extends ParentCommand {
   /** The metrics a version table shows, when a card has them. */
   private static final List<String> SHOWN_METRICS = List.of("areaUnderROC", "areaUnderPR", "accuracy", "rmse", "r2");
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(LakelineCli.stdout(spec));
-  }
 
   /** Version numbers an alias map points at, as "champion → v3, challenger → v4", or per version its aliases. */
   private static Map<Integer, List<String>> byVersion(Map<String, Integer> aliases) {

@@ -27,15 +27,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "The job-runs log: every run of demo, generate, features, train, infer, monitor and maintain, how it ended and what it wrote.",
     subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class})
-final class RunsCommand implements Runnable {
+final class RunsCommand extends ParentCommand {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(LakelineCli.stdout(spec));
-  }
 
   @Command(name = "list", mixinStandardHelpOptions = true, description = "Job runs, newest first.",
       footer = {"", "Examples:", "  lakeline runs list --command infer --date 2024-06-30", "  lakeline runs list --status failed --limit 5"})

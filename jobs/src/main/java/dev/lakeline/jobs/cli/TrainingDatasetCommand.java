@@ -33,14 +33,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Training datasets of a feature view: list them, create one (point-in-time rows, a split, a manifest), show its manifest, or recreate it from the manifest.",
     subcommands = {TrainingDatasetCommand.Listing.class, TrainingDatasetCommand.Create.class, TrainingDatasetCommand.Show.class, TrainingDatasetCommand.Recreate.class})
-final class TrainingDatasetCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(LakelineCli.stdout(spec));
-  }
-
+final class TrainingDatasetCommand extends ParentCommand {
   /** The view named on the command line. */
   abstract static class OnView extends StoreCommand {
     @Parameters(index = "0", paramLabel = "VIEW", description = "The feature view's name.")
@@ -119,6 +112,8 @@ final class TrainingDatasetCommand implements Runnable {
       out.printf("training dataset %s → %s%s%n", td.label(), td.path(),
           reused ? " (unchanged: made before with the same options from the same Delta versions)" : "");
       printSplits(out, td.manifest());
+      PrintStream err = LakelineCli.stderr(this.spec);
+      td.manifest().emptySplitWarnings().forEach(w -> err.println("warning: training dataset " + td.label() + ": " + w));
     }
 
     /** The split the options describe; an option of another kind of split is an error, never ignored. */

@@ -19,14 +19,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Validation reports: every batch's suite result and the gate's decision.",
     subcommands = {ValidationCommand.History.class, ValidationCommand.Show.class})
-final class ValidationCommand implements Runnable {
-  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(LakelineCli.stdout(spec));
-  }
-
+final class ValidationCommand extends ParentCommand {
   @Command(name = "history", mixinStandardHelpOptions = true, description = "The validation reports of a feature group, newest first.")
   static final class History extends StoreCommand {
     @Parameters(index = "0", paramLabel = "GROUP", description = "The feature group's name.")

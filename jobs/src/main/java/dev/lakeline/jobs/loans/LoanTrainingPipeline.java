@@ -9,6 +9,7 @@ import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.FeatureView;
+import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.jobs.JobContext;
@@ -83,6 +84,7 @@ public final class LoanTrainingPipeline {
     long tdRows = td.manifest().rowsPerSplit().values().stream().mapToLong(Long::longValue).sum();
     ctx.summary().table(new JobRun.RunOutput("training dataset " + td.label(), td.dataPath(),
         DeltaCommits.currentVersion(ctx.spark(), td.dataPath()), tdRows, td.existed()));
+    requireTestRows(ctx, td, tdRows);
 
     TrainingSpec spec = LoanCatalog.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED))
         .withTransformations(view.spec().transformations());
@@ -113,6 +115,21 @@ public final class LoanTrainingPipeline {
     ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores(), baseline);
     ctx.summary().progress("registered %s: AUC %.3f on %d test rows", version.label(), trained.metrics().get("areaUnderROC"), trained.metrics().get("test_rows").longValue());
     return new Result(version, td, false, promote(ctx, version));
+  }
+
+  /**
+   * Warns of every empty split, and refuses a dataset without test rows: a model trained on it could not be evaluated
+   * (no AUC for the registry, the promotion or monitoring), so no version is registered.
+   */
+  private static void requireTestRows(JobContext ctx, TrainingDataset td, long rows) {
+    td.manifest().emptySplitWarnings().forEach(w -> ctx.summary().progress("warning: training dataset %s: %s", td.label(), w));
+    if (td.manifest().rowsPerSplit().getOrDefault(SplitSpec.TEST, 0L) == 0) {
+      throw Errors.rejected(
+          "Training dataset %s has no test rows: training.test-fraction %s gave none of its %,d rows, so a model trained "
+              + "on it could not be evaluated. No model version was registered. Raise training.test-fraction, or "
+              + "training.history-days for more rows.",
+          td.label(), td.manifest().identity().split().testFraction(), rows);
+    }
   }
 
   /** Moves {@code training.promote-alias} to the version if its AUC passes and beats the alias's version; null if none. */

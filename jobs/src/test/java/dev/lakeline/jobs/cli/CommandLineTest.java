@@ -58,6 +58,49 @@ class CommandLineTest {
     assertTrue(checked.containsAll(java.util.List.of("fg show", "fv show", "td create", "td recreate", "validation show", "runs list", "runs show")), checked.toString());
   }
 
+  /** Every command that only groups subcommands, the root's path being "". */
+  static java.util.stream.Stream<String> parentCommands() {
+    java.util.List<String> parents = new java.util.ArrayList<>();
+    java.util.ArrayDeque<CommandLine> todo = new java.util.ArrayDeque<>(java.util.List.of(new CommandLine(new LakelineCli())));
+    while (!todo.isEmpty()) {
+      CommandLine c = todo.pop();
+      if (!c.getSubcommands().isEmpty()) {
+        parents.add(c.getCommandSpec().qualifiedName(" ").replaceFirst("^lakeline ?", ""));
+        todo.addAll(c.getSubcommands().values());
+      }
+    }
+    assertTrue(parents.containsAll(java.util.List.of("", "fg", "fv", "td", "models", "runs", "validation")), parents.toString());
+    return parents.stream();
+  }
+
+  /** A parent command without its subcommand did nothing: a usage error with the usage on stderr, not a success. */
+  @org.junit.jupiter.params.ParameterizedTest(name = "lakeline {0}")
+  @org.junit.jupiter.params.provider.MethodSource("parentCommands")
+  void aParentCommandWithoutASubcommandIsAUsageError(String path) {
+    String[] args = path.isEmpty() ? new String[0] : path.split(" ");
+    Cli r = Cli.run(args);
+    String name = ("lakeline " + path).trim();
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), name + ":\n" + r.out() + r.err());
+    assertEquals("", r.out(), name);
+    assertTrue(r.err().startsWith("error: '" + name + "' needs a subcommand: "), r.err());
+    assertTrue(r.err().contains("Usage: " + name + " "), "the usage, on stderr: " + r.err());
+    CommandLine parent = new CommandLine(new LakelineCli());
+    for (String part : args) {
+      parent = parent.getSubcommands().get(part);
+    }
+    for (String sub : parent.getSubcommands().keySet()) {
+      assertTrue(r.err().contains("  " + sub + " "), name + " lists " + sub + ":\n" + r.err());
+    }
+    assertFalse(r.hasStackTrace(), r.err());
+
+    String[] help = java.util.Arrays.copyOf(args, args.length + 1);
+    help[args.length] = "--help";
+    Cli asked = Cli.run(help);
+    assertEquals(0, asked.exitCode(), name + " --help");
+    assertTrue(asked.out().startsWith("Usage: " + name + " "), asked.out());
+    assertEquals("", asked.err(), name + " --help");
+  }
+
   @Test
   void jobsParseTheirArguments() {
     LakelineCli app = new LakelineCli();

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.ExitCode;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.runs.JobRun;
+import dev.lakeline.core.runs.JobRuns;
+import dev.lakeline.core.runs.RunFilter;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestSpark;
@@ -241,6 +244,11 @@ class DemoEndToEndTest {
     Cli monitor = Cli.run("monitor", "--date", DATE, "--report", page.toString(), "--run-id", "monitor-june", "--lakehouse",
         root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
     assertEquals(0, monitor.exitCode(), monitor.err() + monitor.out());
+    // every job's summary says the logical date it ran for
+    assertTrue(summary(first).contains("\nlogical date:          " + DATE + "\n"), first.out());
+    assertTrue(summary(train).contains("\nlogical date:          2024-04-30\n"), train.out());
+    assertTrue(summary(infer).contains("\nlogical date:          2024-05-31\n"), infer.out());
+    assertTrue(summary(monitor).contains("\nlogical date:          " + DATE + "\n"), monitor.out());
     // each table's history names the run that wrote its latest version
     assertEquals("infer-may", lastRunId(layout.predictions("loan_default")));
     assertEquals("infer-may", lastRunId(layout.system(LoanMonitoring.DRIFT_TABLE)));
@@ -353,6 +361,19 @@ class DemoEndToEndTest {
     assertEquals(3, early.exitCode(), early.err() + early.out());
     assertTrue(early.err().contains("No labelled loans were issued in [2022-01-01, 2023-01-01)"), early.err());
     assertEquals(tds, java.util.Set.of(datasets.list()), "no training dataset left behind");
+
+    // five days of loans (17 at this scale) and 1 % for test: no test rows, so nothing to evaluate a model on
+    int versions = ModelRegistry.open(spark, layout).versions("loan_default").size();
+    Cli untestable = Cli.run("train", "--date", DATE, "--set", "training.history-days=5", "--set", "training.test-fraction=0.01",
+        "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    assertEquals(ExitCode.DATA_REJECTED.code(), untestable.exitCode(), untestable.err() + untestable.out());
+    assertTrue(untestable.out().contains(": the test split is empty: a test fraction of 0.01 (1 % of the rows) gave it none of the "),
+        untestable.out());
+    assertTrue(untestable.err().matches("(?s)error: Training dataset loan_default v1 td\\d+ has no test rows: training.test-fraction "
+        + "0.01 gave none of its \\d+ rows, so a model trained on it could not be evaluated. No model version was registered.*"),
+        untestable.err());
+    assertFalse(untestable.hasStackTrace(), untestable.err());
+    assertEquals(versions, ModelRegistry.open(spark, layout).versions("loan_default").size(), "no version registered");
   }
 
   @Test
@@ -399,8 +420,25 @@ class DemoEndToEndTest {
     assertTrue(check.out().contains("would delete") && check.out().contains("feature_groups/loans/v1"), check.out());
     assertEquals(before.size(), spark.read().format("delta").load(loans).count());
 
+    long loansBefore = version(loans);
     Cli maintain = Cli.run(concat(new String[] {"maintain", "--retain-hours", "0", "--run-id", "weekly-maintenance"}, lake));
     assertEquals(0, maintain.exitCode(), maintain.err() + maintain.out());
+    // its job-runs record lists the tables it committed to, at their new versions; the check's lists none
+    List<JobRun> records = JobRuns.open(spark, layout).list(RunFilter.any().withCommand("maintain"), 2);
+    assertEquals("weekly-maintenance", records.get(0).runId());
+    assertTrue(records.get(1).arguments().contains("--check"), records.get(1).arguments().toString());
+    assertEquals(List.of(), records.get(1).outputs(), "a check changes nothing");
+    JobRun.RunOutput loansOut = records.get(0).outputs().stream().filter(o -> o.name().equals("feature_groups/loans/v1"))
+        .findFirst().orElseThrow(() -> new AssertionError("loans is not recorded: " + records.get(0).outputs()));
+    assertTrue(version(loans) > loansBefore, "the compaction committed to loans");
+    assertEquals(new JobRun.RunOutput("feature_groups/loans/v1", loans, version(loans), before.size(), false), loansOut);
+    for (JobRun.RunOutput o : records.get(0).outputs()) {
+      // the job-runs log has one commit since: maintain's own record, written after the compaction
+      assertEquals(version(o.path()) - (o.name().equals("_lakeline/job_runs") ? 1 : 0), o.version(), o.name() + ": no other writer since");
+    }
+    assertTrue(records.get(0).outputs().stream().anyMatch(o -> o.name().equals("_lakeline/job_runs")), records.get(0).outputs().toString());
+    assertTrue(maintain.out().matches("(?s).*\nfeature_groups/loans/v1 +" + version(loans) + " +[0-9,]+ .*"),
+        "the summary lists it too:\n" + maintain.out());
     String out = maintain.out();
     for (String expected : new String[] {"feature_groups/loans/v1", "feature_groups/credit_reports/v1", "_lakeline/job_runs",
         "predictions/loan_default", "training dataset loan_default v1 td1: recreatable", "maintain summary", "files compacted:"}) {
@@ -426,6 +464,13 @@ class DemoEndToEndTest {
     Cli negative = Cli.run(concat(new String[] {"maintain", "--retain-hours", "-1"}, lake));
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), negative.exitCode());
     assertTrue(negative.err().contains("--retain-hours must be a number of hours, 0 or more"), negative.err());
+  }
+
+  /** The end-of-job summary a run printed, from its title on. */
+  private static String summary(Cli run) {
+    int at = run.out().indexOf(" summary ──");
+    assertTrue(at >= 0, "no summary:\n" + run.out());
+    return run.out().substring(at);
   }
 
   private static String[] concat(String[] a, String... b) {

@@ -166,6 +166,24 @@ class FeatureViewCommandTest {
     assertEquals("TIME", m.at("/identity/split/kind").asText(), json.out());
     assertEquals(m.at("/rowsPerSplit/test").asLong(), m.at("/statistics/test/rows").asLong(), json.out());
 
+    // a tiny share of a few rows gives a split no rows: said, and recorded as 0 rows, never silently left out
+    Cli tiny = Cli.inLakehouse(lh, "td", "create", "loans_cli", "--filter", "issue_date < DATE'2024-06-01'",
+        "--test-fraction", "0.00001", "--validation-fraction", "0.00001");
+    assertEquals(0, tiny.exitCode(), tiny.err());
+    assertTrue(tiny.out().matches("(?s).*\n  validation +0 +\n  test +0 +\n.*"), tiny.out());
+    assertTrue(tiny.err().contains("warning: training dataset loans_cli v1 td2: the validation split is empty: a validation "
+        + "fraction of 0.00001 (0.001 % of the rows) gave it none of the "), tiny.err());
+    assertTrue(tiny.err().contains("warning: training dataset loans_cli v1 td2: the test split is empty: a test fraction of "
+        + "0.00001 (0.001 % of the rows) gave it none of the "), tiny.err());
+    com.fasterxml.jackson.databind.JsonNode tinyManifest = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(Cli.inLakehouse(lh, "td", "show", "loans_cli", "2", "--json").out());
+    for (String split : new String[] {"validation", "test"}) {
+      assertEquals(0, tinyManifest.at("/rowsPerSplit/" + split).asLong(-1), split + ": " + tinyManifest);
+      assertEquals(0, tinyManifest.at("/statistics/" + split + "/rows").asLong(-1), split + ": " + tinyManifest);
+      assertEquals(0, tinyManifest.at("/statistics/" + split + "/features/int_rate/count").asLong(-1), split + ": " + tinyManifest);
+    }
+    assertTrue(tinyManifest.at("/rowsPerSplit/train").asLong() > 0, tinyManifest.toString());
+
     Cli recreate = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "1");
     assertEquals(0, recreate.exitCode(), recreate.err());
     assertTrue(recreate.out().contains("identical to the stored ones"), recreate.out());
