@@ -141,7 +141,7 @@ public final class ValidationReports {
             : List.of();
     if (found.isEmpty()) {
       throw Errors.notFound(
-          "There is no validation report '%s' in %s. List a group's reports with ValidationReports.history(group, n).",
+          "There is no validation report '%s' in %s. List a group's reports with 'lakeline validation history <group>' (in Java: ValidationReports.history(group, n)).",
           reportId, path);
     }
     return found.get(0);

@@ -223,7 +223,7 @@ final class FeatureGroupCommand extends ParentCommand {
 
   @Command(name = "history", description = "Prints the group's activity: every commit with its operation, rows and Lakeline ids.")
   static final class History extends OnGroup {
-    @Option(names = "--limit", defaultValue = "20", description = "How many commits, newest first (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many commits, newest first (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
@@ -244,7 +244,7 @@ final class FeatureGroupCommand extends ParentCommand {
     @Option(names = "--as-of", paramLabel = "TIME", description = "Read the group as it was at this UTC time ('YYYY-MM-DD [HH:MM:SS]').")
     String asOf;
 
-    @Option(names = "--limit", defaultValue = "20", description = "Rows to print (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Rows to print (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override

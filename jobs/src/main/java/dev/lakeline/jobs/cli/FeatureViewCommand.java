@@ -139,7 +139,7 @@ final class FeatureViewCommand extends ParentCommand {
         description = "--output's format: parquet (default), delta, csv (with a header) or json.")
     String format;
 
-    @Option(names = "--limit", defaultValue = "20", description = "Rows to print without --output (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Rows to print without --output (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override

@@ -102,7 +102,7 @@ final class FeaturesCommand extends JobCommand {
           + " " + (p.source().path() != null ? p.source().path() : "<lakehouse>/raw/" + p.source().name()) + " → " + p.steps().steps().size() + " steps ("
           + String.join(", ", p.steps().steps().stream().map(dev.lakeline.transformations.Step::name).toList()) + ") → "
           + String.join(", ", p.featureGroups().stream().map(g -> g.spec().name() + " v" + g.spec().version()
-              + " (" + g.mode().name().toLowerCase(java.util.Locale.ROOT) + ")").toList()));
+              + " (" + g.modeName() + ")").toList()));
     }
     return lines;
   }

@@ -61,6 +61,7 @@ public final class LakelineCli extends ParentCommand {
   /** Runs the command line and returns the exit code (never exits). */
   public static int execute(String[] args, PrintStream out, PrintStream err) {
     CommandLine cli = new CommandLine(new LakelineCli());
+    shareVersion(cli, cli.getCommandSpec().versionProvider());
     cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
     cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
     cli.setExitCodeExceptionMapper(t -> ExitCode.USAGE_OR_CONFIG.code());
@@ -84,6 +85,16 @@ public final class LakelineCli extends ParentCommand {
           return ExitCode.INTERNAL_FAILURE.code();
         });
     return cli.execute(args);
+  }
+
+  /** Every subcommand's {@code -V/--version} prints the root's version lines (picocli leaves them empty). */
+  private static void shareVersion(CommandLine command, CommandLine.IVersionProvider provider) {
+    for (CommandLine sub : command.getSubcommands().values()) {
+      if (sub.getCommandSpec().versionProvider() == null) {
+        sub.getCommandSpec().versionProvider(provider);
+      }
+      shareVersion(sub, provider);
+    }
   }
 
   /** The user-facing error in a cause chain (Spark may wrap it), or null. */

@@ -99,8 +99,9 @@ final class MonitorCommand extends JobCommand {
     ctx.summary().fact("drift alerts", alerts.isEmpty() ? "none" : String.join("; ", alerts));
     if (failOnAlert && !alerts.isEmpty()) {
       throw Errors.rejected(
-          "Drift at alert (PSI ≥ monitoring.psi-alert) in %d place(s): %s. Everything was written; look at the report "
-              + "(--report) and retrain or fix the feature pipeline.", alerts.size(), String.join("; ", alerts));
+          "Drift at alert (PSI ≥ monitoring.psi-alert) in %d %s: %s. Everything was written; look at the report "
+              + "(--report) and retrain or fix the feature pipeline.", alerts.size(), alerts.size() == 1 ? "place" : "places",
+          String.join("; ", alerts));
     }
   }
 

@@ -43,7 +43,7 @@ final class RunsCommand extends ParentCommand {
     @Option(names = "--status", paramLabel = "STATUS", description = "Only runs that ended so: succeeded, rejected or failed.")
     String status;
 
-    @Option(names = "--limit", defaultValue = "20", description = "How many runs (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many runs (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--json", description = "Print the runs as JSON, every field.")

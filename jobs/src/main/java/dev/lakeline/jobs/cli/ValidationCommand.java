@@ -25,7 +25,7 @@ final class ValidationCommand extends ParentCommand {
     @Parameters(index = "0", paramLabel = "GROUP", description = "The feature group's name.")
     String group;
 
-    @Option(names = "--limit", defaultValue = "20", description = "How many reports (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many reports (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Option(names = "--report", paramLabel = "FILE",

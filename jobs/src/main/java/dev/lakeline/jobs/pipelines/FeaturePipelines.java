@@ -146,8 +146,8 @@ public final class FeaturePipelines {
 
   private static void reportBadRows(JobContext ctx, PipelineRun r) {
     if (r.badRows() > 0) {
-      String line = String.format(Locale.ROOT, "%s %s: %,d rows could not be read, kept with their reason in %s",
-          r.pipeline(), r.date(), r.badRows(), r.badRowsPath());
+      String line = String.format(Locale.ROOT, "%s %s: %,d %s could not be read, kept with their reason in %s",
+          r.pipeline(), r.date(), r.badRows(), r.badRows() == 1 ? "row" : "rows", r.badRowsPath());
       ctx.summary().progress("%s", line);
       ctx.summary().fact("bad rows", line);
     }

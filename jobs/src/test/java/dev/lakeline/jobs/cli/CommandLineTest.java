@@ -200,6 +200,16 @@ class CommandLineTest {
   }
 
   @Test
+  void everySubcommandsVersionOptionPrintsLakelinesVersion() {
+    String expected = "Lakeline " + dev.lakeline.core.Versions.lakeline();
+    for (String[] args : new String[][] {{"demo", "-V"}, {"fg", "list", "--version"}, {"models", "-V"}}) {
+      Cli r = Cli.run(args);
+      assertEquals(0, r.exitCode(), r.err());
+      assertTrue(r.out().startsWith(expected), String.join(" ", args) + ": " + r.out());
+    }
+  }
+
+  @Test
   void versionPrintsTheWholeStack() {
     Cli r = Cli.run("version");
     assertEquals(0, r.exitCode());
@@ -240,7 +250,8 @@ class CommandLineTest {
     assertTrue(features.out().contains("pipeline loans"), features.out());
     assertTrue(features.out().contains("pipeline card_spend"), features.out());
     assertTrue(features.out().contains("parquet <lakehouse>/raw/loans → 1 steps (zip5) → loans v1"), features.out());
-    assertTrue(features.out().contains("(daily_aggregates) → card_spend v1"), "the steps are listed: " + features.out());
+    assertTrue(features.out().contains("(daily_aggregates) → card_spend v1 (overwrite)"),
+        "the steps and each group's mode, as a pipeline file spells it, are listed: " + features.out());
     assertTrue(features.out().contains("lakehouse: " + lakehouse), features.out());
 
     Cli backfill = Cli.run("features", "--from", "2024-06-01", "--to", "2024-06-03", "--lakehouse", lakehouse.toString(), "--dry-run");

@@ -55,6 +55,10 @@ class ValidationCommandTest {
     Cli json = run(lh, "validation", "show", reportId, "--json");
     assertEquals(0, json.exitCode(), json.err());
     assertTrue(json.out().contains("\"success\"") && json.out().contains("\"unexpected_count\""), json.out());
+    Cli unknown = run(lh, "validation", "show", "no-such-report");
+    assertEquals(4, unknown.exitCode(), unknown.err());
+    assertTrue(unknown.err().contains("no validation report 'no-such-report'")
+        && unknown.err().contains("lakeline validation history <group>"), "the command line's way to list them: " + unknown.err());
 
     Path page = dir.resolve("pages/tx.html");
     Cli report = run(lh, "validation", "history", "tx", "--report", page.toString());
