@@ -74,47 +74,66 @@ public final class FeatureGroup {
   /**
    * Adds features to this version without breaking anything: nullable columns, filled with their default in the
    * existing rows and in later batches that do not carry them. Anything else (a type change, a removed column)
-   * needs a new version: {@link FeatureStore#createNextVersion}. Returns the group with its new schema.
+   * needs a new version: {@link FeatureStore#createNextVersion}. Returns the group with its new schema; features it
+   * has already (added before with the same type and default) are left as they are, so a rerun writes nothing.
    */
   public FeatureGroup addFeatures(List<NewFeature> features) {
     String table = DeltaCommits.sqlName(path);
     Map<String, String> defaults = new java.util.LinkedHashMap<>(featureDefaults);
     List<String> add = new ArrayList<>();
+    List<NewFeature> added = new ArrayList<>();
+    java.util.Set<String> named = new java.util.HashSet<>();
     for (NewFeature f : features) {
+      if (!named.add(f.name().toLowerCase(java.util.Locale.ROOT))) {
+        throw Errors.config("New feature '%s' of %s is named twice: name each feature once.", f.name(), spec.label());
+      }
       org.apache.spark.sql.types.DataType type;
       try {
         type = org.apache.spark.sql.types.DataType.fromDDL(f.type());
       } catch (Exception e) { // Spark's ParseException is checked, though undeclared
-        throw Errors.config("New feature '%s' of %s has the unknown type '%s'.", f.name(), spec.label(), f.type());
+        throw Errors.config(
+            "New feature '%s' of %s has the unknown type '%s': use a Spark SQL type (double, bigint, string, date, "
+                + "timestamp, decimal(10,2), array<string>, ...).",
+            f.name(), spec.label(), f.type());
       }
-      if (Arrays.asList(schema.fieldNames()).contains(f.name())) {
-        if (!schema.apply(f.name()).dataType().sameType(type) || !defaults.containsKey(f.name())) {
+      Optional<StructField> has = Arrays.stream(schema.fields()).filter(c -> c.name().equalsIgnoreCase(f.name())).findFirst();
+      if (has.isPresent()) {
+        StructField c = has.get();
+        if (!c.name().equals(f.name()) || !c.dataType().sameType(type) || !defaults.containsKey(f.name())) {
           throw Errors.conflict(
               "Feature group %s already has a column '%s' (%s). Changing or re-adding a column is a breaking change: "
                   + "create version %d with FeatureStore.createNextVersion.",
-              spec.label(), f.name(), schema.apply(f.name()).dataType().simpleString(), spec.version() + 1);
+              spec.label(), c.name(), c.dataType().simpleString(), spec.version() + 1);
         }
-        continue; // added before with the same type: a rerun
+        if (!defaults.get(f.name()).trim().equalsIgnoreCase(f.defaultSql().trim())) {
+          throw Errors.conflict(
+              "Feature '%s' of %s was added with the default %s, not %s: its existing rows hold that default, so it "
+                  + "cannot change. Give the default %s (or create version %d).",
+              f.name(), spec.label(), defaults.get(f.name()), f.defaultSql(), defaults.get(f.name()), spec.version() + 1);
+        }
+        continue; // added before with the same type and default: a rerun
       }
+      requireLiteral(f, type);
       add.add("`" + f.name().replace("`", "``") + "` " + type.sql());
+      added.add(f);
       defaults.put(f.name(), f.defaultSql());
     }
     requireNoQuarantineColumn(spec, features.stream().map(NewFeature::name).toList());
-    if (!add.isEmpty()) {
-      spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + String.join(", ", add) + ")");
+    if (add.isEmpty()) {
+      return this;
     }
+    spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + String.join(", ", add) + ")");
     Map<String, org.apache.spark.sql.Column> fill = new java.util.LinkedHashMap<>();
-    for (NewFeature f : features) {
+    org.apache.spark.sql.Column unset = null;
+    for (NewFeature f : added) { // only the columns added now: values written since an earlier addition stay
       if (!"NULL".equalsIgnoreCase(f.defaultSql().trim())) {
-        fill.put("`" + f.name().replace("`", "``") + "`", org.apache.spark.sql.functions.expr(f.defaultSql()));
+        String column = "`" + f.name().replace("`", "``") + "`";
+        fill.put(column, org.apache.spark.sql.functions.expr(f.defaultSql()));
+        org.apache.spark.sql.Column c = org.apache.spark.sql.functions.col(column).isNull();
+        unset = unset == null ? c : unset.or(c);
       }
     }
     if (!fill.isEmpty()) {
-      org.apache.spark.sql.Column unset = null;
-      for (NewFeature f : features) {
-        org.apache.spark.sql.Column c = org.apache.spark.sql.functions.col("`" + f.name().replace("`", "``") + "`").isNull();
-        unset = unset == null ? c : unset.or(c);
-      }
       DeltaTable.forPath(spark, path).update(unset, fill);
     }
     spark.sql(
@@ -122,6 +141,18 @@ public final class FeatureGroup {
             + Json.write(defaults).replace("\\", "\\\\").replace("'", "\\'") + "')");
     StructType newSchema = spark.read().format("delta").load(path).schema();
     return new FeatureGroup(spark, layout, spec, path, newSchema, defaults);
+  }
+
+  /** A new feature's default must be a constant of its type: checked before the table changes. */
+  private void requireLiteral(NewFeature f, org.apache.spark.sql.types.DataType type) {
+    try {
+      spark.emptyDataFrame().select(org.apache.spark.sql.functions.expr(f.defaultSql()).cast(type)).schema();
+    } catch (Exception e) { // Spark's ParseException and AnalysisException are checked, though undeclared
+      throw Errors.config(
+          "New feature '%s' of %s has the default '%s', which is not a SQL literal of type %s (a string needs quotes: "
+              + "'unknown'). Nothing was changed.",
+          f.name(), spec.label(), f.defaultSql(), type.simpleString());
+    }
   }
 
   public FeatureGroupSpec spec() {

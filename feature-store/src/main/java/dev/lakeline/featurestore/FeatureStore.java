@@ -141,8 +141,13 @@ public final class FeatureStore {
     // Compare as stored: JSON reads suite kwargs back as Integer/Double, so 300L or 0.5f in code must not differ.
     FeatureGroupSpec requested = Json.read(Json.write(spec), FeatureGroupSpec.class, "the definition of " + spec.label());
     // Features added later with defaults (FeatureGroup#addFeatures) do not break pipelines that predate them.
-    StructType original = existing.schemaWithout(existing.featureDefaults().keySet());
-    boolean sameSchema = sameColumns(existing.schema(), schema) || sameColumns(original, schema);
+    boolean sameSchema = sameColumns(existing.schema(), schema) || withAddedFeatures(existing, schema);
+    if (existing.spec().equals(requested) && !sameSchema) {
+      List<StructField> added = newColumnsOnly(existing, schema);
+      if (!added.isEmpty()) {
+        throw newFeaturesConflict(spec, added);
+      }
+    }
     if (!existing.spec().equals(requested) || !sameSchema) {
       List<String> changes = differences(existing.spec(), requested);
       if (!sameSchema) {
@@ -156,6 +161,67 @@ public final class FeatureStore {
           spec.label(), listed, spec.version() + 1);
     }
     return existing;
+  }
+
+  /**
+   * Whether {@code requested} is the group's schema as created, in its order, with any of the features added since
+   * ({@link FeatureGroup#addFeatures}) anywhere among them: a batch gets the added features it lacks by default.
+   */
+  private static boolean withAddedFeatures(FeatureGroup existing, StructType requested) {
+    java.util.Set<String> added = existing.featureDefaults().keySet();
+    List<String> names = java.util.Arrays.asList(existing.schema().fieldNames());
+    StructType kept = new StructType();
+    for (StructField f : requested.fields()) {
+      if (!added.contains(f.name())) {
+        kept = kept.add(f);
+      } else if (!names.contains(f.name()) || !existing.schema().apply(f.name()).dataType().sameType(f.dataType())) {
+        return false;
+      }
+    }
+    return sameColumns(existing.schemaWithout(added), kept);
+  }
+
+  /**
+   * The columns of {@code requested} the group lacks, when they are all that differs: without them, {@code
+   * requested} is a schema the group accepts. Else empty.
+   */
+  private static List<StructField> newColumnsOnly(FeatureGroup existing, StructType requested) {
+    List<String> names = java.util.Arrays.asList(existing.schema().fieldNames());
+    List<StructField> added = new ArrayList<>();
+    StructType kept = new StructType();
+    for (StructField f : requested.fields()) {
+      if (names.stream().anyMatch(n -> n.equalsIgnoreCase(f.name()))) {
+        kept = kept.add(f);
+      } else {
+        added.add(f);
+      }
+    }
+    boolean accepted = sameColumns(existing.schema(), kept) || withAddedFeatures(existing, kept);
+    return accepted ? added : List.of();
+  }
+
+  /**
+   * A requested definition that adds columns to an existing version: adding features is explicit (never a side
+   * effect of a pipeline's output changing), so the conflict says how.
+   */
+  private static RuntimeException newFeaturesConflict(FeatureGroupSpec spec, List<StructField> added) {
+    StringBuilder listed = new StringBuilder();
+    StringBuilder command = new StringBuilder("lakeline fg add-features " + shellWord(spec.name()) + " --version " + spec.version());
+    for (StructField f : added) {
+      listed.append(String.format("%n  - column '%s' added (%s)", f.name(), f.dataType().simpleString()));
+      command.append(" --feature ").append(shellWord(f.name() + ":" + f.dataType().simpleString()));
+    }
+    return Errors.conflict(
+        "Feature group %s already exists, and the requested schema differs from it only by new columns:%s%n"
+            + "Adding features to a version is explicit: add them once, then rerun. Their existing rows get NULL, or "
+            + "a default given as NAME:TYPE=DEFAULT (a SQL literal: 0, 'unknown'):%n  %s%n"
+            + "(in Java: FeatureGroup.addFeatures). Or create version %d for them instead.",
+        spec.label(), listed, command, spec.version() + 1);
+  }
+
+  /** {@code word} as one shell argument: as it is when it is plain, else single-quoted. */
+  private static String shellWord(String word) {
+    return word.matches("[A-Za-z0-9_.,:=()/+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
   }
 
   /** The feature group {@code name} at {@code version}; not found if it was never created. */

@@ -44,7 +44,11 @@ class SchemaEvolutionTest {
     assertEquals(9.0, again.read().where("id = 'c'").head().getDouble(3));
     assertEquals("0.5", FeatureStore.open(spark, lh.layout()).getFeatureGroup("g", 1).featureDefaults().get("y"), "survives a new store");
 
+    long before = evolved.deltaVersion();
     evolved.addFeatures(List.of(new NewFeature("y", "double", "0.5"))); // a rerun is fine
+    assertEquals(before, evolved.deltaVersion(), "a rerun writes nothing");
+    var newDefault = assertThrows(LakelineException.Conflict.class, () -> evolved.addFeatures(List.of(new NewFeature("y", "double", "1.0"))));
+    assertTrue(newDefault.getMessage().contains("was added with the default 0.5, not 1.0"), newDefault.getMessage());
     var breaking = assertThrows(LakelineException.Conflict.class, () -> evolved.addFeatures(List.of(new NewFeature("x", "string", "''"))));
     assertTrue(breaking.getMessage().contains("createNextVersion"), breaking.getMessage());
   }

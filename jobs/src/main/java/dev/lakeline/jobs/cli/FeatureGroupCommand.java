@@ -7,6 +7,7 @@ import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureGroupFiles;
 import dev.lakeline.featurestore.InsertOptions;
 import dev.lakeline.featurestore.InsertResult;
+import dev.lakeline.featurestore.NewFeature;
 import dev.lakeline.jobs.JobContext;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -25,10 +26,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "fg",
     mixinStandardHelpOptions = true,
-    description = "Feature groups: create one from a definition file, insert a batch through its gate, show it, its history, or its rows.",
+    description = "Feature groups: create one from a definition file, add features to it, insert a batch through its gate, show it, its history, or its rows.",
     subcommands = {
       FeatureGroupCommand.Listing.class,
       FeatureGroupCommand.Create.class,
+      FeatureGroupCommand.AddFeatures.class,
       FeatureGroupCommand.Insert.class,
       FeatureGroupCommand.Show.class,
       FeatureGroupCommand.History.class,
@@ -65,6 +67,55 @@ final class FeatureGroupCommand extends ParentCommand {
       FeatureGroupFiles.Definition d = FeatureGroupFiles.load(file);
       FeatureGroup g = ctx.featureStore().createFeatureGroup(d.spec(), d.schema());
       out.printf("feature group %s at %s (Delta v%d)%n", g.spec().label(), g.path(), g.deltaVersion());
+    }
+  }
+
+  @Command(
+      name = "add-features",
+      description = {
+        "Adds features to an existing version of a group: nullable columns whose existing rows, and later batches "
+            + "without them, get their default. Rerunning it with the same features changes nothing.",
+        "A type change or a removed column is a breaking change: create the next version instead.",
+        "Example: lakeline fg add-features loans --version 1 --feature risk:double=0 --feature \"segment:string='none'\""
+      })
+  static final class AddFeatures extends OnGroup {
+    @Option(
+        names = "--feature",
+        required = true,
+        paramLabel = "NAME:TYPE[=DEFAULT]",
+        description = "A feature to add (repeatable): its column, its Spark SQL type (double, bigint, string, date, "
+            + "decimal(10,2), ...) and optionally a SQL literal for the existing rows (0, 'unknown'; default NULL).")
+    java.util.List<String> features;
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      java.util.List<NewFeature> requested = features.stream().map(AddFeatures::parse).toList();
+      FeatureGroup g = group(ctx);
+      java.util.List<String> had = java.util.Arrays.asList(g.schema().fieldNames());
+      FeatureGroup evolved = g.addFeatures(requested);
+      java.util.List<NewFeature> added = requested.stream().filter(f -> !had.contains(f.name())).toList();
+      if (added.isEmpty()) {
+        out.printf("%s unchanged: it has %s already (Delta v%d)%n", g.spec().label(),
+            String.join(", ", requested.stream().map(NewFeature::name).toList()), evolved.deltaVersion());
+        return;
+      }
+      for (NewFeature f : added) {
+        out.printf("added %s %s (existing rows: %s)%n", f.name(), evolved.schema().apply(f.name()).dataType().simpleString(), f.defaultSql());
+      }
+      out.printf("feature group %s: %d columns, Delta v%d%n", g.spec().label(), evolved.schema().size(), evolved.deltaVersion());
+    }
+
+    /** {@code NAME:TYPE[=DEFAULT]} as a new feature; the type and the default are checked when they are added. */
+    static NewFeature parse(String option) {
+      int colon = option.indexOf(':');
+      int equals = colon < 0 ? -1 : option.indexOf('=', colon);
+      String type = colon < 0 ? "" : (equals < 0 ? option.substring(colon + 1) : option.substring(colon + 1, equals)).strip();
+      if (colon <= 0 || option.substring(0, colon).isBlank() || type.isEmpty()) {
+        throw Errors.config(
+            "--feature '%s' is not NAME:TYPE[=DEFAULT]: give the column, its Spark SQL type and optionally a default, "
+                + "e.g. --feature risk:double=0.", option);
+      }
+      return new NewFeature(option.substring(0, colon).strip(), type, equals < 0 ? null : option.substring(equals + 1).strip());
     }
   }
 

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code lakeline fg create | insert | show | history | read} against a temporary lakehouse. */
+/** {@code lakeline fg create | add-features | insert | show | history | read} against a temporary lakehouse. */
 @SparkTest
 class FeatureGroupCommandTest {
   private static Cli fg(TestLakehouse lh, String... args) {
@@ -76,6 +76,61 @@ class FeatureGroupCommandTest {
     assertTrue(read.out().contains("7.25") && !read.out().contains("8.0"), read.out());
     Cli latest = fg(lh, "read", "tx");
     assertTrue(latest.out().contains("8.0"), latest.out());
+  }
+
+  @Test
+  void addFeaturesGivesOldRowsTheDefaultAndARerunChangesNothing(TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("tx.yaml"), """
+        name: tx
+        primary_key: [txn_id]
+        event_time: txn_ts
+        schema:
+          txn_id: string
+          txn_ts: timestamp
+          amount: double
+        """);
+    Files.writeString(dir.resolve("old.csv"), "txn_id,txn_ts,amount\nt1,2024-01-01 10:00:00,5.5\n");
+    Files.writeString(dir.resolve("new.csv"), "txn_id,txn_ts,amount,risk\nt2,2024-01-02 10:00:00,7.0,0.9\n");
+    assertEquals(0, fg(lh, "create", "--file", dir.resolve("tx.yaml").toString()).exitCode());
+    assertEquals(0, fg(lh, "insert", "tx", "--input", dir.resolve("old.csv").toString(), "--format", "csv", "--batch-id", "old").exitCode());
+
+    Cli add = fg(lh, "add-features", "tx", "--version", "1", "--feature", "risk:double=0.25", "--feature", "segment:string='none'");
+    assertEquals(0, add.exitCode(), add.err());
+    assertTrue(add.out().contains("added risk double (existing rows: 0.25)") && add.out().contains("added segment string (existing rows: 'none')"),
+        add.out());
+    assertTrue(add.out().contains("feature group tx v1: 5 columns, Delta v4"), "Delta v1 was the insert:\n" + add.out());
+    Cli read = fg(lh, "read", "tx");
+    assertTrue(read.out().matches("(?s).*\\| *t1 *\\|[^|]+\\| *5\\.5 *\\| *0\\.25 *\\| *none *\\|.*"), read.out());
+    Cli insert = fg(lh, "insert", "tx", "--input", dir.resolve("new.csv").toString(), "--format", "csv", "--batch-id", "new");
+    assertEquals(0, insert.exitCode(), "a batch with some of the new features: " + insert.err());
+    assertTrue(fg(lh, "read", "tx").out().matches("(?s).*\\| *t2 *\\|[^|]+\\| *7\\.0 *\\| *0\\.9 *\\| *none *\\|.*"));
+
+    Cli rerun = fg(lh, "add-features", "tx", "--feature", "risk:double=0.25");
+    assertEquals(0, rerun.exitCode(), rerun.err());
+    assertTrue(rerun.out().contains("tx v1 unchanged: it has risk already (Delta v5)"), rerun.out());
+    assertTrue(fg(lh, "show", "tx").out().contains("Delta version  5"), "the rerun wrote nothing");
+  }
+
+  @Test
+  void addFeaturesRefusesABadTypeAClashingColumnAMissingGroupAndABadOption(TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("tx.yaml"), "name: tx\nprimary_key: [txn_id]\nschema: {txn_id: string, amount: double}\n");
+    assertEquals(0, fg(lh, "create", "--file", dir.resolve("tx.yaml").toString()).exitCode());
+    String[][] cases = {
+      {"tx", "risk:flaot", "2", "unknown type 'flaot'"},
+      {"tx", "amount:string", "5", "already has a column 'amount' (double)"},
+      {"tx", "risk:double=abc", "2", "not a SQL literal of type double"},
+      {"tx", "risk", "2", "--feature 'risk' is not NAME:TYPE[=DEFAULT]"},
+      {"nope", "risk:double", "4", "nope"},
+    };
+    for (String[] c : cases) {
+      Cli r = fg(lh, "add-features", c[0], "--feature", c[1]);
+      assertEquals(Integer.parseInt(c[2]), r.exitCode(), c[1] + ": " + r.err());
+      assertTrue(r.err().contains(c[3]), c[1] + ": " + r.err());
+      assertFalse(r.hasStackTrace(), r.err());
+    }
+    Cli show = fg(lh, "show", "tx");
+    assertTrue(show.out().contains("Delta version  0") && !show.out().contains("risk"), "nothing was changed:\n" + show.out());
+    assertTrue(fg(lh, "add-features", "--help").out().contains("NAME:TYPE[=DEFAULT]"));
   }
 
   @Test

@@ -132,6 +132,40 @@ class FeaturePipelineBadInputTest {
   }
 
   @Test
+  void aPipelineThatStartsProducingAColumnIsToldToAddItAndRunsOnceItIsAdded(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path source = fx.csv("txns.csv", BAD_LINES[0], "t2,c1,2024-06-02 10:00:00,4.0");
+    String columns = "columns: [txn_id, card_id, txn_ts, amount]";
+    Path before = fx.pipeline("cards", source, DATED, "", columns);
+    assertEquals(0, fx.features(before, "--date", DAY).exitCode());
+
+    Path after = fx.write("cards.yaml", read(before).replace(
+        "columns: [txn_id, card_id, txn_ts, amount]", "columns: [txn_id, card_id, txn_ts, amount, {amount_x2: \"amount * 2\"}]"));
+    Cli refused = fx.features(after, "--date", "2024-06-02");
+    assertEquals(ExitCode.CONFLICT.code(), refused.exitCode(), refused.err() + refused.out());
+    assertMessage(refused, "Feature group cards v1 already exists, and the requested schema differs from it only by new columns:",
+        "column 'amount_x2' added (double)", "lakeline fg add-features cards --version 1 --feature amount_x2:double");
+
+    Cli add = Cli.inLakehouse(lh, "fg", "add-features", "cards", "--version", "1", "--feature", "amount_x2:double=0");
+    assertEquals(0, add.exitCode(), add.err());
+    Cli rerun = fx.features(after, "--date", "2024-06-02");
+    assertEquals(0, rerun.exitCode(), rerun.err() + rerun.out());
+    Map<String, Double> doubled = new TreeMap<>();
+    for (Row r : spark.read().format("delta").load(fx.group("cards")).collectAsList()) {
+      doubled.put(r.getAs("txn_id"), r.getAs("amount_x2"));
+    }
+    assertEquals(Map.of("t1", 20.0, "t2", 8.0), doubled);
+  }
+
+  private static String read(Path file) {
+    try {
+      return java.nio.file.Files.readString(file);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void aNegativeWindowIsAConfigErrorAndNothingIsWritten(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
     Path file = fx.pipeline("cards", fx.csv("txns.csv", BAD_LINES[0]), DATED, COUNT_1D.replace("[1d]", "[-7d]"), "");
