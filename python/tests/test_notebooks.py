@@ -30,6 +30,8 @@ SPARK_HOME = os.path.dirname(os.path.abspath(pyspark.__file__))
 SPARK_PYTHONPATH = [os.path.join(SPARK_HOME, "python", "lib", "pyspark.zip")] + sorted(
     glob.glob(os.path.join(SPARK_HOME, "python", "lib", "py4j-*-src.zip")))
 WHICH_PYTHON = "import sys, pyspark; print(sys.executable); print(pyspark.__version__)"
+# short-lived JVMs on little data: the quick compiler alone and the serial collector (about half their CPU time)
+QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def job_jar():
@@ -73,7 +75,8 @@ def test_quickstart_runs_from_start_to_finish_against_a_temporary_lakehouse(tmp_
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("PYSPARK_SUBMIT_ARGS", raising=False)
+    # the JVM pyspark starts for the notebook's session: nothing from the caller's settings, the quick compiler alone
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{QUICK_JVM}" pyspark-shell')
     try:
         run(notebook)
     except CellExecutionError as failed:
@@ -108,6 +111,7 @@ def test_scala_notebook_runs_in_spark_shell(tmp_path):
     env = dict(os.environ, SPARK_HOME=SPARK_HOME, LAKELINE_LAKEHOUSE=str(lakehouse), SPARK_LOCAL_IP="127.0.0.1", TZ="UTC")
     env.pop("PYSPARK_SUBMIT_ARGS", None)
     cmd = [os.path.join(SPARK_HOME, "bin", "spark-shell"), "--master", "local[2]", "--jars", job_jar(),
+           "--driver-java-options", QUICK_JVM,
            "--conf", "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
            "--conf", "spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog",
            "--conf", "spark.sql.session.timeZone=UTC", "--conf", "spark.sql.shuffle.partitions=2",
