@@ -102,8 +102,9 @@ public final class FeatureGroup {
         if (!c.name().equals(f.name()) || !c.dataType().sameType(type) || !defaults.containsKey(f.name())) {
           throw Errors.conflict(
               "Feature group %s already has a column '%s' (%s). Changing or re-adding a column is a breaking change: "
-                  + "create version %d with FeatureStore.createNextVersion.",
-              spec.label(), c.name(), c.dataType().simpleString(), spec.version() + 1);
+                  + "create version %d (a pipeline: set the group's version to %d and backfill it with lakeline features "
+                  + "--from D1 --to D2; in Java: FeatureStore.createNextVersion).",
+              spec.label(), c.name(), c.dataType().simpleString(), spec.version() + 1, spec.version() + 1);
         }
         if (!defaults.get(f.name()).trim().equalsIgnoreCase(f.defaultSql().trim())) {
           throw Errors.conflict(

@@ -26,8 +26,6 @@ final class SparkSubmitProcess {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(Files.readString(Path.of(System.getProperty("lakeline.jvm.args"))).trim().split("\\s+")));
     cmd.add("-Duser.timezone=UTC");
-    // a short-lived driver on little data: the quick compiler alone and the serial collector halve its CPU time
-    cmd.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
     cmd.add("-Dlog4j2.configurationFile=" + Path.of("..", "conf", "log4j2-local.properties").toAbsolutePath().normalize());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
