@@ -2,6 +2,7 @@ package dev.lakeline.jobs.pipelines;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.pipelines.SourceSpec.Format;
 import java.io.IOException;
@@ -36,7 +37,7 @@ final class SourceData {
     // "source /data/x" already says where; "raw source 'x'" needs its folder
     String source = s.name() != null ? s.label() + " at " + location : s.label();
     if (s.format() == Format.DELTA) {
-      if (!glob && !exists(spark, location)) {
+      if (!glob && !LakeFiles.of(spark).exists(location)) {
         throw Errors.notFound("Pipeline '%s': %s not found (%s of %s). %s", pipeline, source, field, file, fix);
       }
       if (glob || !DeltaCommits.exists(spark, location)) {
@@ -47,7 +48,7 @@ final class SourceData {
       }
       return;
     }
-    if (!glob && !exists(spark, location)) {
+    if (!glob && !LakeFiles.of(spark).exists(location)) {
       throw Errors.notFound("Pipeline '%s': %s not found (%s of %s). %s", pipeline, source, field, file, fix);
     }
     if (files(spark, location, 1).isEmpty()) {
@@ -106,14 +107,5 @@ final class SourceData {
   /** Spark's rule for the files it reads: not {@code _name} (except a partition folder {@code _k=v}) nor {@code .name}. */
   private static boolean data(String name) {
     return !(name.startsWith("_") && !name.contains("=")) && !name.startsWith(".") && !name.endsWith("._COPYING_");
-  }
-
-  private static boolean exists(SparkSession spark, String location) {
-    Path p = new Path(location);
-    try {
-      return p.getFileSystem(spark.sessionState().newHadoopConf()).exists(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot reach " + location, e);
-    }
   }
 }
