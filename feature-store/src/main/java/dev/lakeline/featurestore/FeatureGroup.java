@@ -1,6 +1,7 @@
 package dev.lakeline.featurestore;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.UnreadableFiles;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.ContentFingerprint;
@@ -347,6 +348,10 @@ public final class FeatureGroup {
       try {
         staged = StagedAppend.write(spark, request(writeGate.rows(), options, metadata));
       } catch (RuntimeException e) {
+        dev.lakeline.core.LakelineException.DataRejected unreadable = UnreadableFiles.rejection(e);
+        if (unreadable != null) {
+          throw unreadable; // an input file that cannot be read: no expectation can tell more about it
+        }
         // a runtime error in a condition (ANSI casts, say) fails the write; the separate pass reports it per expectation
         return Optional.empty();
       }

@@ -2,6 +2,7 @@ package dev.lakeline.jobs.cli;
 
 import dev.lakeline.core.ExitCode;
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.UnreadableFiles;
 import dev.lakeline.core.Versions;
 import dev.lakeline.core.spark.SparkSessions;
 import java.io.OutputStream;
@@ -97,7 +98,10 @@ public final class LakelineCli extends ParentCommand {
     }
   }
 
-  /** The user-facing error in a cause chain (Spark may wrap it), or null. */
+  /**
+   * The user-facing error in a cause chain (Spark may wrap it), or an input file Spark could not read (told as
+   * rejected data naming the file), or null.
+   */
   static LakelineException userError(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof LakelineException le) {
@@ -107,7 +111,7 @@ public final class LakelineCli extends ParentCommand {
         break;
       }
     }
-    return null;
+    return UnreadableFiles.rejection(t);
   }
 
   /** A PrintStream over the command line's configured output. */

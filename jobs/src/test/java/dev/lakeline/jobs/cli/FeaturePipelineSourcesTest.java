@@ -96,6 +96,52 @@ class FeaturePipelineSourcesTest {
   }
 
   @Test
+  void parquetFilesThatCannotBeReadAreRejectedNamingTheFileAndNothingIsWritten(
+      SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws Exception {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path folder = dir.resolve("txns_parquet");
+    spark.sql("SELECT 'p1' AS txn_id, 'c1' AS card_id, TIMESTAMP'2024-06-01 10:00:00' AS txn_ts, CAST(1.5 AS DOUBLE) AS amount")
+        .coalesce(1).write().parquet(folder.toString());
+    Path good;
+    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
+      good = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    String source = """
+        name: txns
+        source:
+          path: %s
+          format: parquet
+          date_column: txn_ts
+        """.formatted(folder);
+    Path pipeline = fx.write("txns.yaml", source + GROUP);
+
+    // an empty file, as a writer that stopped before its first byte leaves; Spark finds it reading the footers
+    Path empty = java.nio.file.Files.createFile(folder.resolve("part-00001-empty.parquet"));
+    Cli r = fx.features(pipeline, "--date", "2024-06-01");
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    assertTrue(r.err().contains("The file ") && r.err().contains("part-00001-empty.parquet cannot be read: ")
+        && r.err().contains("is not a Parquet file"), r.err());
+    assertTrue(r.err().contains("Nothing was written. If the file is empty, truncated or corrupt"), r.err());
+    assertFalse(r.hasStackTrace() || r.err().contains("internal error"), r.err());
+    assertFalse(DeltaCommits.exists(spark, fx.group("txns")), "nothing was written");
+    java.nio.file.Files.delete(empty);
+
+    // a file whose data pages are garbage (footer intact): found by the task that reads it, in the gate's own pass
+    java.nio.file.Files.deleteIfExists(good.resolveSibling("." + good.getFileName() + ".crc"));
+    byte[] bytes = java.nio.file.Files.readAllBytes(good);
+    int footer = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    for (int i = 4; i < bytes.length - 8 - footer; i++) {
+      bytes[i] = (byte) 0x5a;
+    }
+    java.nio.file.Files.write(good, bytes);
+    Cli corrupt = fx.features(pipeline, "--date", "2024-06-01");
+    assertEquals(ExitCode.DATA_REJECTED.code(), corrupt.exitCode(), corrupt.err() + corrupt.out());
+    assertTrue(corrupt.err().contains(good.getFileName() + " cannot be read: "), corrupt.err());
+    assertFalse(corrupt.hasStackTrace() || corrupt.err().contains("key contract"), corrupt.err());
+    assertFalse(DeltaCommits.exists(spark, fx.group("txns")), "nothing was written");
+  }
+
+  @Test
   void aDeltaSourceIsReadAsItIsAndHeldToItsDeclaredSchema(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
     String table = dir.resolve("txns_delta").toString();

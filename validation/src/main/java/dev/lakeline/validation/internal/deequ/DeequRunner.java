@@ -19,6 +19,8 @@ import com.amazon.deequ.checks.CheckWithLastConstraintFilterable;
 import com.amazon.deequ.constraints.Constraint;
 import com.amazon.deequ.constraints.ConstraintResult;
 import com.amazon.deequ.metrics.Metric;
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.UnreadableFiles;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -262,6 +264,10 @@ public final class DeequRunner {
     Try<?> value = constraint.metric().get().value();
     if (value.isFailure()) {
       Throwable t = value.failed().get();
+      LakelineException.DataRejected unreadable = UnreadableFiles.rejection(t);
+      if (unreadable != null) {
+        throw unreadable; // the scan itself failed on an input file: not a verdict on any expectation
+      }
       if (t instanceof EmptyStateException) {
         return new Measurement(null, 0L, 0L, true, null); // no input rows: all filtered away, or all null
       }
