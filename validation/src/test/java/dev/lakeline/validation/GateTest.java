@@ -10,13 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.apache.spark.sql.functions.udf;
 
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.testkit.BrokenFiles;
 import dev.lakeline.testkit.SparkTest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.spark.sql.api.java.UDF0;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
@@ -222,21 +221,10 @@ class GateTest {
   }
 
   @Test
-  void anInputFileThatCannotBeReadIsRejectedNamingTheFileNotReportedAsABrokenContract(SparkSession spark, @TempDir Path dir)
-      throws Exception {
+  void anInputFileThatCannotBeReadIsRejectedNamingTheFileNotReportedAsABrokenContract(SparkSession spark, @TempDir Path dir) {
     String folder = dir.resolve("batch").toString();
     frame(spark, "id INT, amount INT, grade STRING", row(1, 100, "A"), row(2, 7, "B")).coalesce(1).write().parquet(folder);
-    Path file;
-    try (Stream<Path> files = Files.list(dir.resolve("batch"))) {
-      file = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-    }
-    Files.deleteIfExists(file.resolveSibling("." + file.getFileName() + ".crc")); // else Hadoop's checksum finds it first
-    byte[] bytes = Files.readAllBytes(file);
-    int footer = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-    for (int i = 4; i < bytes.length - 8 - footer; i++) {
-      bytes[i] = (byte) 0x5a; // the data pages, not the footer: the file lists and plans as it did
-    }
-    Files.write(file, bytes);
+    Path file = BrokenFiles.corruptParquetDataPages(dir.resolve("batch"));
     Dataset<Row> unreadable = spark.read().schema("id INT, amount INT, grade STRING").parquet(folder);
 
     LakelineException.DataRejected e = assertThrows(LakelineException.DataRejected.class,

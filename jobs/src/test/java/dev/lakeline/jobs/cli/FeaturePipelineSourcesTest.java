@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.ExitCode;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.testkit.BrokenFiles;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import java.nio.file.Path;
@@ -102,10 +103,6 @@ class FeaturePipelineSourcesTest {
     Path folder = dir.resolve("txns_parquet");
     spark.sql("SELECT 'p1' AS txn_id, 'c1' AS card_id, TIMESTAMP'2024-06-01 10:00:00' AS txn_ts, CAST(1.5 AS DOUBLE) AS amount")
         .coalesce(1).write().parquet(folder.toString());
-    Path good;
-    try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(folder)) {
-      good = files.filter(f -> f.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
-    }
     String source = """
         name: txns
         source:
@@ -127,13 +124,7 @@ class FeaturePipelineSourcesTest {
     java.nio.file.Files.delete(empty);
 
     // a file whose data pages are garbage (footer intact): found by the task that reads it, in the gate's own pass
-    java.nio.file.Files.deleteIfExists(good.resolveSibling("." + good.getFileName() + ".crc"));
-    byte[] bytes = java.nio.file.Files.readAllBytes(good);
-    int footer = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-    for (int i = 4; i < bytes.length - 8 - footer; i++) {
-      bytes[i] = (byte) 0x5a;
-    }
-    java.nio.file.Files.write(good, bytes);
+    Path good = BrokenFiles.corruptParquetDataPages(folder);
     Cli corrupt = fx.features(pipeline, "--date", "2024-06-01");
     assertEquals(ExitCode.DATA_REJECTED.code(), corrupt.exitCode(), corrupt.err() + corrupt.out());
     assertTrue(corrupt.err().contains(good.getFileName() + " cannot be read: "), corrupt.err());
