@@ -5,27 +5,32 @@ import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.jobs.JobContext;
 import java.time.Instant;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.util.ShutdownHookManager;
 
 /**
  * The sample raw data of one lakehouse ({@code <root>/raw/}) held by one run of {@code lakeline generate} or {@code
  * lakeline demo} at a time: the lock file {@code <root>/raw/_lakeline_sample_data.lock}, created exclusively (see
  * {@link LakeFiles#createExclusive}), says which run holds it and since when. A second run finds it and stops
  * with a conflict (exit 5) before it writes anything, instead of overwriting the Parquet files the first one is
- * writing or reading. The lock is removed when the run ends, also when it fails or is interrupted; a run killed
- * outright leaves it, and the message says which file to remove.
+ * writing or reading. The lock is removed when the run ends, also when it fails or is stopped (Ctrl-C, {@code kill}:
+ * a shutdown hook); a run killed outright ({@code kill -9}, a lost driver) leaves it, and the message says which
+ * file to remove.
  */
 public final class SampleDataLock implements AutoCloseable {
   private final LakeFiles files;
   private final String path;
   private final String content;
-  private final Thread onExit;
+  private final Runnable onExit;
 
   private SampleDataLock(LakeFiles files, String path, String content) {
     this.files = files;
     this.path = path;
     this.content = content;
-    this.onExit = new Thread(this::release, "lakeline-sample-data-lock");
-    Runtime.getRuntime().addShutdownHook(onExit); // Ctrl-C: the JVM's shutdown hooks run, the finally blocks do not
+    this.onExit = this::release;
+    // Ctrl-C or a kill: the shutdown hooks run, the finally blocks do not. Through Hadoop's hook manager, ahead of
+    // its hook that closes the file systems (and Spark's)
+    ShutdownHookManager.get().addShutdownHook(onExit, FileSystem.SHUTDOWN_HOOK_PRIORITY + 100);
   }
 
   /** The lock file of the lakehouse {@code ctx} works on. */
@@ -42,7 +47,7 @@ public final class SampleDataLock implements AutoCloseable {
   public static SampleDataLock acquire(JobContext ctx, String command) {
     LakeFiles files = LakeFiles.of(ctx.spark());
     String path = path(ctx);
-    String content = String.format(
+    String content = String.format(java.util.Locale.ROOT,
         "run %s of lakeline %s (process %d on %s) since %s%n", ctx.runId(), command, ProcessHandle.current().pid(),
         host(), Instant.now());
     try {
@@ -57,7 +62,7 @@ public final class SampleDataLock implements AutoCloseable {
       throw Errors.conflict(
           "Another run of lakeline generate or demo is using lakehouse %s: %s. It writes the sample raw data there, "
               + "which this run of lakeline %s would overwrite. Wait for it to finish and rerun; if it is no longer "
-              + "running (it was killed), remove the lock file %s and rerun. Nothing was written.",
+              + "running (it was killed), remove the lock file %s and rerun. This run wrote no data.",
           ctx.layout().root(), holder, command, path);
     }
     return new SampleDataLock(files, path, content);
@@ -66,10 +71,8 @@ public final class SampleDataLock implements AutoCloseable {
   /** Removes the lock file, if it is still this run's. */
   @Override
   public void close() {
-    try {
-      Runtime.getRuntime().removeShutdownHook(onExit);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook releases it
+    if (!ShutdownHookManager.get().isShutdownInProgress()) {
+      ShutdownHookManager.get().removeShutdownHook(onExit);
     }
     release();
   }
@@ -80,7 +83,7 @@ public final class SampleDataLock implements AutoCloseable {
         files.delete(path);
       }
     } catch (RuntimeException e) {
-      // the message of the next run names the file to remove
+      System.err.println("Could not remove the lock file " + path + " (" + e + "): the next run's message names it.");
     }
   }
 
