@@ -172,4 +172,22 @@ class SchemaEvolutionTest {
     DataFrameAssertions.assertSameRows(ids, evolved.read().select("id", "_metadata.row_id"));
     assertEquals(2, evolved.read().where("y = 0.5").count());
   }
+
+  @Test
+  void addingFeaturesToAGroupChangedSinceItWasReadIsAConflictThatChangesNothing(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    FeatureGroup stale = store.createFeatureGroup(FeatureGroupSpec.of("g", List.of("id"), "ts"), v1Rows(spark, "('a', '2024-01-01', 1)").schema());
+    stale.insert(v1Rows(spark, "('a', '2024-01-01', 1)"), InsertOptions.append("b1"));
+    store.getFeatureGroup("g", 1).addFeatures(List.of(new NewFeature("z", "int", "7"))); // another writer, meanwhile
+    long before = stale.deltaVersion();
+
+    var conflict = assertThrows(LakelineException.Conflict.class, () -> stale.addFeatures(List.of(new NewFeature("y", "double", "0.5"))));
+
+    assertTrue(conflict.getMessage().contains("nothing was changed") && conflict.getMessage().contains("Rerun"), conflict.getMessage());
+    FeatureGroup now = store.getFeatureGroup("g", 1);
+    assertEquals(before, now.deltaVersion());
+    assertEquals(Map.of("z", "7"), now.featureDefaults(), "the other writer's default is kept");
+    now.addFeatures(List.of(new NewFeature("y", "double", "0.5"))); // the rerun
+    assertEquals(Map.of("z", "7", "y", "0.5"), store.getFeatureGroup("g", 1).featureDefaults());
+  }
 }
