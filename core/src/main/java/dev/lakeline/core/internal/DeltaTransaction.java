@@ -140,11 +140,10 @@ public final class DeltaTransaction {
         for (StructField c : columns) {
           rows = rows.withColumn(c.name(), fill.getOrDefault(c.name(), functions.lit(null)).cast(c.dataType()));
         }
-        long now = System.currentTimeMillis();
         // a failed write commits nothing; what its tasks left behind is in no version of the log (VACUUM removes it)
         written = txn.writeFiles(rows);
         for (AddFile f : JavaConverters.seqAsJavaList(files)) {
-          actions.add(f.removeWithTimestamp(now, true));
+          actions.add(f.remove()); // a data change, stamped by Delta
         }
         actions.addAll(JavaConverters.seqAsJavaList(written));
       }

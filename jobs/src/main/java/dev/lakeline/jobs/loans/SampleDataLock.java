@@ -11,9 +11,9 @@ import org.apache.hadoop.util.ShutdownHookManager;
 /**
  * The sample raw data of one lakehouse ({@code <root>/raw/}) held by one run of {@code lakeline generate} or {@code
  * lakeline demo} at a time: the lock file {@code <root>/raw/_lakeline_sample_data.lock}, created exclusively (see
- * {@link LakeFiles#createExclusive}), says which run holds it and since when. A second run finds it and stops
- * with a conflict (exit 5) before it writes anything, instead of overwriting the Parquet files the first one is
- * writing or reading. The lock is removed when the run ends, also when it fails or is stopped (Ctrl-C, {@code kill}:
+ * {@link LakeFiles#createExclusive}), says which run holds it, and its time stamp since when. A second run finds it
+ * and stops with a conflict (exit 5) before it writes anything, instead of overwriting the Parquet files the first
+ * one is writing or reading. The lock is removed when the run ends, also when it fails or is stopped (Ctrl-C, {@code kill}:
  * a shutdown hook); a run killed outright ({@code kill -9}, a lost driver) leaves it, and the message says which
  * file to remove.
  */
@@ -48,14 +48,13 @@ public final class SampleDataLock implements AutoCloseable {
     LakeFiles files = LakeFiles.of(ctx.spark());
     String path = path(ctx);
     String content = String.format(java.util.Locale.ROOT,
-        "run %s of lakeline %s (process %d on %s) since %s%n", ctx.runId(), command, ProcessHandle.current().pid(),
-        host(), Instant.now());
+        "run %s of lakeline %s (process %d on %s)%n", ctx.runId(), command, ProcessHandle.current().pid(), host());
     try {
       files.createExclusive(path, content);
     } catch (LakelineException.Conflict held) {
       String holder;
-      try {
-        holder = files.read(path).trim();
+      try { // since when: as the file system stamped the file (jobs never read the clock)
+        holder = files.read(path).trim() + ", since " + Instant.ofEpochMilli(files.modified(path));
       } catch (RuntimeException gone) { // released meanwhile: the message still says what to do
         holder = "another run";
       }

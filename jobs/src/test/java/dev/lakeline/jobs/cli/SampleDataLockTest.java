@@ -28,11 +28,12 @@ class SampleDataLockTest {
     String loans = lh.layout().raw("loans");
     long rows = spark.read().parquet(loans).count();
 
-    String holder = "run other-run of lakeline demo (process 4242 on host-a) since 2026-01-01T00:00:00Z";
+    String holder = "run other-run of lakeline demo (process 4242 on host-a)";
     Files.writeString(lock, holder + "\n");
     Cli second = Cli.inLakehouse(lh, "generate", "--date", "2024-06-30", "--scale", "0.05");
     assertEquals(ExitCode.CONFLICT.code(), second.exitCode(), second.err() + second.out());
-    assertTrue(second.err().contains("Another run of lakeline generate or demo is using lakehouse " + lh.uri() + ": " + holder), second.err());
+    assertTrue(second.err().contains("Another run of lakeline generate or demo is using lakehouse " + lh.uri() + ": " + holder
+        + ", since " + java.time.Instant.ofEpochMilli(Files.getLastModifiedTime(lock).toMillis())), second.err());
     assertTrue(second.err().contains("remove the lock file " + lock), second.err());
     assertFalse(second.hasStackTrace(), second.err());
     assertEquals(rows, spark.read().parquet(loans).count(), "the raw data is as the first run wrote it");
