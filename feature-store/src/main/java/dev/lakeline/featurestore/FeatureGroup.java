@@ -2,6 +2,7 @@ package dev.lakeline.featurestore;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.UnreadableFiles;
+import dev.lakeline.core.delta.ColumnAddition;
 import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.ContentFingerprint;
@@ -77,12 +78,17 @@ public final class FeatureGroup {
    * existing rows and in later batches that do not carry them. Anything else (a type change, a removed column)
    * needs a new version: {@link FeatureStore#createNextVersion}. Returns the group with its new schema; features it
    * has already (added before with the same type and default) are left as they are, so a rerun writes nothing.
+   * The change is one Delta commit (the new columns, the existing rows rewritten with their defaults, and the
+   * defaults recorded in the table's properties): a failure leaves the table as it was, and earlier versions read
+   * as before.
+   *
+   * @throws dev.lakeline.core.LakelineException.Conflict when another writer changed the group meanwhile (nothing
+   *     was changed: rerun)
    */
   public FeatureGroup addFeatures(List<NewFeature> features) {
-    String table = DeltaCommits.sqlName(path);
     Map<String, String> defaults = new java.util.LinkedHashMap<>(featureDefaults);
-    List<String> add = new ArrayList<>();
-    List<NewFeature> added = new ArrayList<>();
+    List<StructField> add = new ArrayList<>();
+    Map<String, org.apache.spark.sql.Column> fill = new java.util.LinkedHashMap<>();
     java.util.Set<String> named = new java.util.HashSet<>();
     for (NewFeature f : features) {
       if (!named.add(f.name().toLowerCase(java.util.Locale.ROOT))) {
@@ -116,31 +122,18 @@ public final class FeatureGroup {
         continue; // added before with the same type and default: a rerun
       }
       requireLiteral(f, type);
-      add.add("`" + f.name().replace("`", "``") + "` " + type.sql());
-      added.add(f);
+      add.add(new StructField(f.name(), type, true, org.apache.spark.sql.types.Metadata.empty()));
+      if (!"NULL".equalsIgnoreCase(f.defaultSql().trim())) { // only the columns added now get it in the old rows
+        fill.put(f.name(), org.apache.spark.sql.functions.expr(f.defaultSql()));
+      }
       defaults.put(f.name(), f.defaultSql());
     }
     requireNoQuarantineColumn(spec, features.stream().map(NewFeature::name).toList());
     if (add.isEmpty()) {
       return this;
     }
-    spark.sql("ALTER TABLE " + table + " ADD COLUMNS (" + String.join(", ", add) + ")");
-    Map<String, org.apache.spark.sql.Column> fill = new java.util.LinkedHashMap<>();
-    org.apache.spark.sql.Column unset = null;
-    for (NewFeature f : added) { // only the columns added now: values written since an earlier addition stay
-      if (!"NULL".equalsIgnoreCase(f.defaultSql().trim())) {
-        String column = "`" + f.name().replace("`", "``") + "`";
-        fill.put(column, org.apache.spark.sql.functions.expr(f.defaultSql()));
-        org.apache.spark.sql.Column c = org.apache.spark.sql.functions.col(column).isNull();
-        unset = unset == null ? c : unset.or(c);
-      }
-    }
-    if (!fill.isEmpty()) {
-      DeltaTable.forPath(spark, path).update(unset, fill);
-    }
-    spark.sql(
-        "ALTER TABLE " + table + " SET TBLPROPERTIES ('" + FeatureStore.DEFAULTS_PROPERTY + "' = '"
-            + Json.write(defaults).replace("\\", "\\\\").replace("'", "\\'") + "')");
+    // one commit: the columns, their values in the existing rows and the recorded defaults, or nothing at all
+    ColumnAddition.commit(spark, path, schema, add, fill, Map.of(FeatureStore.DEFAULTS_PROPERTY, Json.write(defaults)));
     StructType newSchema = spark.read().format("delta").load(path).schema();
     return new FeatureGroup(spark, layout, spec, path, newSchema, defaults);
   }

@@ -1,6 +1,7 @@
 package dev.lakeline.featurestore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,7 +9,11 @@ import dev.lakeline.core.LakelineException;
 import dev.lakeline.testkit.DataFrameAssertions;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -69,5 +74,120 @@ class SchemaEvolutionTest {
     store.createNextVersion(v1, spec.withVersion(2), shape.schema(), old -> old.selectExpr("id", "ts", "CASE x WHEN 1 THEN 'one' ELSE 'many' END AS x_label"));
     assertEquals(version, v2.deltaVersion(), "rerunning the backfill is a no-op");
     assertEquals(2, v1.read().count(), "the old version is untouched");
+  }
+
+  @Test
+  void addingFeaturesIsOneCommitAndEarlierVersionsReadAsBefore(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    FeatureGroupSpec spec = FeatureGroupSpec.of("g", List.of("id"), "ts").withPartitionColumns(List.of("ts"));
+    FeatureGroup g = store.createFeatureGroup(spec, v1Rows(spark, "('a', '2024-01-01', 1)").schema());
+    g.insert(v1Rows(spark, "('a', '2024-01-01', 1), ('b', '2024-01-02', 2)"), InsertOptions.append("b1"));
+    g.insert(v1Rows(spark, "('c', '2024-01-03', 3)"), InsertOptions.append("b2"));
+    long before = g.deltaVersion();
+    Dataset<Row> rowsBefore = g.readVersion(before);
+
+    FeatureGroup evolved = g.addFeatures(List.of(new NewFeature("y", "double", "0.5"), new NewFeature("note", "string", "NULL")));
+
+    assertEquals(before + 1, evolved.deltaVersion(), "the columns, the filled rows and the defaults are one commit");
+    assertEquals("ADD COLUMNS", evolved.history(1).get(0).operation());
+    DataFrameAssertions.assertSameRows(
+        spark.sql("SELECT * FROM VALUES ('a', DATE'2024-01-01', 1, 0.5D, CAST(NULL AS STRING)), "
+            + "('b', DATE'2024-01-02', 2, 0.5D, CAST(NULL AS STRING)), ('c', DATE'2024-01-03', 3, 0.5D, CAST(NULL AS STRING)) "
+            + "AS t(id, ts, x, y, note)"),
+        evolved.read());
+    assertEquals(Map.of("y", "0.5", "note", "NULL"), store.getFeatureGroup("g", 1).featureDefaults());
+    // time travel (a training dataset's manifest) reads the version before as it was: old schema, old rows
+    Dataset<Row> asBefore = evolved.readVersion(before);
+    assertEquals(List.of("id", "ts", "x"), List.of(asBefore.schema().fieldNames()));
+    DataFrameAssertions.assertSameRows(rowsBefore, asBefore);
+    // a later batch with the old schema gets the default
+    store.createFeatureGroup(spec, rowsBefore.schema()).insert(v1Rows(spark, "('d', '2024-01-04', 4)"), InsertOptions.append("b3"));
+    assertEquals(1, evolved.read().where("id = 'd' AND y = 0.5 AND note IS NULL").count());
+  }
+
+  @Test
+  void aFailedAdditionLeavesTheGroupAsItWasAndARerunCompletesIt(SparkSession spark, TestLakehouse lh) throws IOException {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    FeatureGroup g = store.createFeatureGroup(FeatureGroupSpec.of("g", List.of("id"), "ts"), v1Rows(spark, "('a', '2024-01-01', 1)").schema());
+    g.insert(v1Rows(spark, "('a', '2024-01-01', 1), ('b', '2024-01-02', 2)"), InsertOptions.append("b1"));
+    long before = g.deltaVersion();
+    // a data file that cannot be read: the rewrite of the existing rows fails half-way (as a crash would)
+    Path file;
+    try (var files = Files.list(Path.of(g.path()))) {
+      file = files.filter(p -> p.getFileName().toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] intact = Files.readAllBytes(file);
+    byte[] broken = intact.clone();
+    java.util.Arrays.fill(broken, (byte) 0);
+    Files.write(file, broken);
+
+    assertThrows(Exception.class, () -> g.addFeatures(List.of(new NewFeature("y", "double", "0.5"))));
+
+    FeatureGroup reread = store.getFeatureGroup("g", 1);
+    assertEquals(before, reread.deltaVersion(), "nothing was committed");
+    assertEquals(List.of("id", "ts", "x"), List.of(reread.schema().fieldNames()), "no column without its default");
+    assertTrue(reread.featureDefaults().isEmpty(), "no default recorded");
+
+    Files.write(file, intact);
+    FeatureGroup evolved = reread.addFeatures(List.of(new NewFeature("y", "double", "0.5")));
+    assertEquals(before + 1, evolved.deltaVersion());
+    assertEquals(2, evolved.read().where("y = 0.5").count());
+  }
+
+  @Test
+  void addingFeaturesKeepsColumnMapping(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    Dataset<Row> rows = spark.sql("SELECT 'a' AS id, DATE'2024-01-01' AS ts, 1 AS `risk score`");
+    FeatureGroup g = store.createFeatureGroup(FeatureGroupSpec.of("g", List.of("id"), "ts"), rows.schema());
+    g.insert(rows, InsertOptions.append("b1"));
+    long before = g.deltaVersion();
+
+    FeatureGroup evolved = g.addFeatures(List.of(new NewFeature("new score", "double", "1.5")));
+
+    assertEquals(before + 1, evolved.deltaVersion());
+    DataFrameAssertions.assertSameRows(
+        spark.sql("SELECT 'a' AS id, DATE'2024-01-01' AS ts, 1 AS `risk score`, 1.5D AS `new score`"), evolved.read());
+    DataFrameAssertions.assertSameRows(rows, evolved.readVersion(before));
+    evolved.insert(spark.sql("SELECT 'b' AS id, DATE'2024-01-02' AS ts, 2 AS `risk score`"), InsertOptions.append("b2"));
+    assertEquals(1, evolved.read().where("id = 'b' AND `new score` = 1.5").count());
+    assertFalse(store.getFeatureGroup("g", 1).featureDefaults().isEmpty());
+  }
+
+  @Test
+  void addingFeaturesKeepsTheRowIdsOfARowTrackingGroup(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    String key = "spark.databricks.delta.properties.defaults.enableRowTracking"; // as a Databricks workspace may set it
+    FeatureGroup g;
+    spark.conf().set(key, "true");
+    try {
+      g = store.createFeatureGroup(FeatureGroupSpec.of("g", List.of("id"), "ts"), v1Rows(spark, "('a', '2024-01-01', 1)").schema());
+    } finally {
+      spark.conf().unset(key);
+    }
+    g.insert(v1Rows(spark, "('a', '2024-01-01', 1), ('b', '2024-01-02', 2)"), InsertOptions.append("b1"));
+    Dataset<Row> ids = g.readVersion(g.deltaVersion()).select("id", "_metadata.row_id");
+
+    FeatureGroup evolved = g.addFeatures(List.of(new NewFeature("y", "double", "0.5")));
+
+    DataFrameAssertions.assertSameRows(ids, evolved.read().select("id", "_metadata.row_id"));
+    assertEquals(2, evolved.read().where("y = 0.5").count());
+  }
+
+  @Test
+  void addingFeaturesToAGroupChangedSinceItWasReadIsAConflictThatChangesNothing(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    FeatureGroup stale = store.createFeatureGroup(FeatureGroupSpec.of("g", List.of("id"), "ts"), v1Rows(spark, "('a', '2024-01-01', 1)").schema());
+    stale.insert(v1Rows(spark, "('a', '2024-01-01', 1)"), InsertOptions.append("b1"));
+    store.getFeatureGroup("g", 1).addFeatures(List.of(new NewFeature("z", "int", "7"))); // another writer, meanwhile
+    long before = stale.deltaVersion();
+
+    var conflict = assertThrows(LakelineException.Conflict.class, () -> stale.addFeatures(List.of(new NewFeature("y", "double", "0.5"))));
+
+    assertTrue(conflict.getMessage().contains("nothing was changed") && conflict.getMessage().contains("Rerun"), conflict.getMessage());
+    FeatureGroup now = store.getFeatureGroup("g", 1);
+    assertEquals(before, now.deltaVersion());
+    assertEquals(Map.of("z", "7"), now.featureDefaults(), "the other writer's default is kept");
+    now.addFeatures(List.of(new NewFeature("y", "double", "0.5"))); // the rerun
+    assertEquals(Map.of("z", "7", "y", "0.5"), store.getFeatureGroup("g", 1).featureDefaults());
   }
 }

@@ -1,9 +1,12 @@
 package dev.lakeline.core.internal;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -11,12 +14,17 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.DeltaOperations;
 import org.apache.spark.sql.delta.OptimisticTransaction;
+import org.apache.spark.sql.delta.RowTracking;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.Action;
 import org.apache.spark.sql.delta.actions.AddFile;
 import org.apache.spark.sql.delta.actions.FileAction;
+import org.apache.spark.sql.delta.actions.Metadata;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import scala.Option;
+import scala.Tuple2;
 import scala.collection.JavaConverters;
 import scala.collection.Seq;
 
@@ -24,7 +32,8 @@ import scala.collection.Seq;
  * One Delta transaction on an existing table, for an append written before it is committed, with plain Java
  * signatures (Delta's {@link OptimisticTransaction} speaks Scala): read the table's schema and the version of an
  * application's transaction id, write data files (uncommitted), commit them as an append that records a
- * transaction id and commit metadata, or delete them.
+ * transaction id and commit metadata, or delete them; or add columns to the table, with values for its existing
+ * rows, in one commit.
  */
 public final class DeltaTransaction {
   private final SparkSession spark;
@@ -89,6 +98,63 @@ public final class DeltaTransaction {
         ? Option.empty()
         : Option.apply(JavaConverters.asScalaBuffer(partitionColumns).toList());
     return txn.commit((Seq) written, new DeltaOperations.Write(SaveMode.Append, partitionBy, Option.empty(), Option.apply(userMetadata)));
+  }
+
+  /**
+   * Adds {@code columns} (nullable, after the existing ones) to the table's schema and sets {@code properties},
+   * and when {@code fill} gives a value to any of them, rewrites every data file with those values in its rows
+   * (the other new columns null): the old files are removed and the new ones added in the same commit as the new
+   * schema, so readers see the table as it was or as it is after, never in between, and earlier versions keep
+   * their files (time travel). Everything the transaction read is the whole table: a concurrent commit that
+   * changes its rows or its metadata is a conflict (Delta's {@code ConcurrentModificationException}, the written
+   * files deleted). On a failure before the commit nothing is committed and the written files are deleted.
+   * Column mapping is kept (the new columns get their ids and physical names), and so are the rows' ids on a table
+   * with row tracking. Returns the version committed.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public long commitAddColumns(List<StructField> columns, Map<String, Column> fill, Map<String, String> properties) {
+    Metadata was = txn.metadata();
+    StructType schema = was.schema();
+    List<DeltaOperations.QualifiedColTypeWithPositionForLog> logged = new ArrayList<>();
+    for (StructField c : columns) {
+      StructField nullable = new StructField(c.name(), c.dataType(), true, c.metadata());
+      schema = schema.add(nullable);
+      logged.add(new DeltaOperations.QualifiedColTypeWithPositionForLog(
+          JavaConverters.asScalaBuffer(List.<String>of()).toList(), nullable, Option.empty()));
+    }
+    scala.collection.immutable.Map<String, String> configuration = was.configuration();
+    for (Map.Entry<String, String> p : properties.entrySet()) {
+      configuration = configuration.$plus(new Tuple2<>(p.getKey(), p.getValue()));
+    }
+    // before any write: the new files are written with the new schema (and its physical column names)
+    txn.updateMetadata(
+        was.copy(was.id(), was.name(), was.description(), was.format(), schema.json(), was.partitionColumns(), configuration,
+            was.createdTime()),
+        false);
+    List<Action> actions = new ArrayList<>();
+    if (!fill.isEmpty()) {
+      Seq<AddFile> files = txn.filterFiles(); // the whole table is read: a concurrent change to it conflicts
+      if (!files.isEmpty()) {
+        Dataset<Row> rows =
+            RowTracking.preserveRowTrackingColumns(log.createDataFrame(txn.snapshot(), files, false, Option.empty()), txn.snapshot());
+        for (StructField c : columns) {
+          rows = rows.withColumn(c.name(), fill.getOrDefault(c.name(), functions.lit(null)).cast(c.dataType()));
+        }
+        // a failed write commits nothing; what its tasks left behind is in no version of the log (VACUUM removes it)
+        written = txn.writeFiles(rows);
+        for (AddFile f : JavaConverters.seqAsJavaList(files)) {
+          actions.add(f.remove()); // a data change, stamped by Delta
+        }
+        actions.addAll(JavaConverters.seqAsJavaList(written));
+      }
+    }
+    try {
+      return txn.commit(JavaConverters.asScalaBuffer(actions).toList(),
+          new DeltaOperations.AddColumns(JavaConverters.asScalaBuffer(logged).toList()));
+    } catch (RuntimeException e) {
+      deleteWritten();
+      throw e;
+    }
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.jobs.loans.LoanInferencePipeline;
 import dev.lakeline.jobs.loans.LoanRawData;
+import dev.lakeline.jobs.loans.SampleDataLock;
 import dev.lakeline.jobs.loans.LoanTrainingPipeline;
 import dev.lakeline.jobs.pipelines.FeaturePipelines;
 import java.time.LocalDate;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
       "Runs the whole loop on generated loan-approval data: raw data → the feature pipelines of conf/pipelines/ "
           + "(loans, credit_reports, card_spend) → feature groups (validated, on Delta) → "
           + "point-in-time training dataset → MLlib model version 1 → batch predictions on the latest loans, with their drift against the training data.",
-      "A rerun with the same arguments changes nothing."
+      "A rerun with the same arguments changes nothing. One run of demo or generate per lakehouse at a time: another "
+          + "one running there is a conflict (exit 5)."
     })
 final class DemoCommand extends JobCommand {
   @Option(
@@ -66,13 +68,17 @@ final class DemoCommand extends JobCommand {
 
   @Override
   void run(JobContext ctx) {
-    var s = ctx.summary();
-    s.stage("generate sample data", () -> LoanRawData.write(ctx, date));
-    s.stage("feature pipeline", () -> FeaturePipelines.run(ctx, LoanCatalog.pipelines(), date));
-    LoanTrainingPipeline.Result trained = s.stage("training pipeline", () -> LoanTrainingPipeline.run(ctx, date));
-    LoanInferencePipeline.Result scored = s.stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
-    TrainCommand.report(ctx, trained);
-    s.fact("predictions", String.format(Locale.ROOT, "%,d loans scored with %s (Delta v%d)", scored.rows(), scored.model().label(), scored.deltaVersion()));
-    s.fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(scored.drift(), dev.lakeline.jobs.loans.LoanMonitoring.thresholds(ctx)).substring("drift: ".length()));
+    // the whole loop: the raw data it writes is read by its feature pipelines, whose groups feed its training and
+    // inference; no other demo or generate rewrites any of it meanwhile
+    try (SampleDataLock lock = SampleDataLock.acquire(ctx, title())) {
+      var s = ctx.summary();
+      s.stage("generate sample data", () -> LoanRawData.write(ctx, date));
+      s.stage("feature pipeline", () -> FeaturePipelines.run(ctx, LoanCatalog.pipelines(), date));
+      LoanTrainingPipeline.Result trained = s.stage("training pipeline", () -> LoanTrainingPipeline.run(ctx, date));
+      LoanInferencePipeline.Result scored = s.stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
+      TrainCommand.report(ctx, trained);
+      s.fact("predictions", String.format(Locale.ROOT, "%,d loans scored with %s (Delta v%d)", scored.rows(), scored.model().label(), scored.deltaVersion()));
+      s.fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(scored.drift(), dev.lakeline.jobs.loans.LoanMonitoring.thresholds(ctx)).substring("drift: ".length()));
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.lakeline.jobs.cli;
 
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.loans.LoanRawData;
+import dev.lakeline.jobs.loans.SampleDataLock;
 import java.time.LocalDate;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "generate",
     mixinStandardHelpOptions = true,
-    description = "Writes seeded sample raw data (loans, credit reports, card transactions) ending at --date to <lakehouse>/raw/.")
+    description = "Writes seeded sample raw data (loans, credit reports, card transactions) ending at --date to <lakehouse>/raw/. "
+        + "One run of generate or demo per lakehouse at a time: another one running there is a conflict (exit 5).")
 final class GenerateCommand extends JobCommand {
   @Option(names = "--date", paramLabel = "YYYY-MM-DD", converter = DateOption.class, defaultValue = DateOption.DEMO_DEFAULT,
       description = "Last day of the generated data. Default: ${DEFAULT-VALUE}.")
@@ -36,6 +38,8 @@ final class GenerateCommand extends JobCommand {
 
   @Override
   void run(JobContext ctx) {
-    ctx.summary().stage("generate sample data", () -> LoanRawData.write(ctx, date));
+    try (SampleDataLock lock = SampleDataLock.acquire(ctx, title())) { // one writer of <lakehouse>/raw/ at a time
+      ctx.summary().stage("generate sample data", () -> LoanRawData.write(ctx, date));
+    }
   }
 }
