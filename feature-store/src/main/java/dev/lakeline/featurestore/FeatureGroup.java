@@ -30,6 +30,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import dev.lakeline.core.storage.StorageLayout;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -138,15 +139,52 @@ public final class FeatureGroup {
     return new FeatureGroup(spark, layout, spec, path, newSchema, defaults);
   }
 
-  /** A new feature's default must be a constant of its type: checked before the table changes. */
+  /**
+   * A new feature's default must be NULL or a constant of its type: checked before the table changes. The cast to the
+   * type must give a value (Spark casts {@code 'abc'} to a double as NULL), and one equal to the default for an
+   * integral or decimal type (not {@code 1.7} truncated to an int's 1, nor 3000000000 wrapped around).
+   */
   private void requireLiteral(NewFeature f, org.apache.spark.sql.types.DataType type) {
+    org.apache.spark.sql.Column given;
+    org.apache.spark.sql.Column cast;
     try {
-      spark.emptyDataFrame().select(org.apache.spark.sql.functions.expr(f.defaultSql()).cast(type)).schema();
+      given = org.apache.spark.sql.functions.expr(f.defaultSql());
+      cast = given.cast(type);
+      spark.emptyDataFrame().select(cast).schema();
     } catch (Exception e) { // Spark's ParseException and AnalysisException are checked, though undeclared
       throw Errors.config(
           "New feature '%s' of %s has the default '%s', which is not a SQL literal of type %s (a string needs quotes: "
               + "'unknown'). Nothing was changed.",
           f.name(), spec.label(), f.defaultSql(), type.simpleString());
+    }
+    if ("NULL".equalsIgnoreCase(f.defaultSql().trim())) {
+      return;
+    }
+    boolean exact = List.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType, DataTypes.LongType).contains(type)
+        || type instanceof org.apache.spark.sql.types.DecimalType;
+    Row value;
+    try {
+      value = spark.range(1).select(
+          cast.isNull(), exact ? given.equalTo(cast) : functions.lit(true), cast.cast("string")).first();
+    } catch (RuntimeException e) { // the value of a default that analyses but cannot be computed, e.g. an ANSI cast error
+      throw Errors.config(e,
+          "New feature '%s' of %s has the default %s, which is not a value of type %s: %s. Give a default of the "
+              + "type (0, 'unknown' for a string, DATE'2024-01-01') or NULL. Nothing was changed.",
+          f.name(), spec.label(), f.defaultSql(), type.simpleString(),
+          String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip());
+    }
+    if (value.getBoolean(0)) {
+      throw Errors.config(
+          "New feature '%s' of %s has the default %s, which is not a value of type %s: cast to %s it is NULL. Give a "
+              + "default of the type (0, 'unknown' for a string, DATE'2024-01-01'), or NULL for no value. Nothing was "
+              + "changed.",
+          f.name(), spec.label(), f.defaultSql(), type.simpleString(), type.simpleString());
+    }
+    if (value.isNullAt(1) || !value.getBoolean(1)) {
+      throw Errors.config(
+          "New feature '%s' of %s has the default %s, which is not a value of type %s: cast to %s it is %s. Give a "
+              + "default that the type holds exactly. Nothing was changed.",
+          f.name(), spec.label(), f.defaultSql(), type.simpleString(), type.simpleString(), value.getString(2));
     }
   }
 

@@ -59,6 +59,51 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void aDefaultMustBeAValueOfItsFeaturesTypeOrNothingIsChanged(SparkSession spark, TestLakehouse lh) {
+    FeatureGroup g = FeatureStore.open(spark, lh.layout()).createFeatureGroup(
+        FeatureGroupSpec.of("g", List.of("id"), "ts"), v1Rows(spark, "('a', '2024-01-01', 1)").schema());
+    g.insert(v1Rows(spark, "('a', '2024-01-01', 1)"), InsertOptions.append("b1"));
+    long version = g.deltaVersion();
+    String[][] refused = { // type, default, what the cast made of it
+      {"double", "'abc'", "NULL"},
+      {"float", "'1,5'", "NULL"},
+      {"int", "'abc'", "NULL"},
+      {"int", "1.7", "1"},
+      {"int", "3000000000", "-1294967296"},
+      {"bigint", "'12x'", "NULL"},
+      {"smallint", "40000", "-25536"},
+      {"decimal(10,2)", "1.234", "1.23"},
+      {"decimal(3,1)", "12345", "NULL"},
+      {"boolean", "'maybe'", "NULL"},
+      {"date", "'2024-13-01'", "NULL"},
+      {"timestamp", "'noon'", "NULL"},
+    };
+    for (String[] c : refused) {
+      var e = assertThrows(LakelineException.ConfigError.class, () -> g.addFeatures(List.of(new NewFeature("f", c[0], c[1]))));
+      assertTrue(e.getMessage().startsWith("New feature 'f' of g v1 has the default " + c[1] + ", which is not a value of type "
+          + org.apache.spark.sql.types.DataType.fromDDL(c[0]).simpleString() + ": cast to"), c[0] + " " + c[1] + ": " + e.getMessage());
+      assertTrue(e.getMessage().contains(" it is " + c[2] + ".") && e.getMessage().endsWith("Nothing was changed."), e.getMessage());
+    }
+    var bare = assertThrows(LakelineException.ConfigError.class, () -> g.addFeatures(List.of(new NewFeature("f", "string", "none"))));
+    assertTrue(bare.getMessage().contains("not a SQL literal of type string (a string needs quotes"), bare.getMessage());
+    var second = assertThrows(LakelineException.ConfigError.class, () -> g.addFeatures(
+        List.of(new NewFeature("ok", "double", "0"), new NewFeature("f", "double", "'abc'"))));
+    assertTrue(second.getMessage().contains("'f'"), "a bad default refuses the whole call: " + second.getMessage());
+    assertEquals(version, g.deltaVersion(), "nothing was written");
+    assertEquals(List.of("id", "ts", "x"), List.of(g.schema().fieldNames()));
+
+    FeatureGroup evolved = g.addFeatures(List.of(
+        new NewFeature("i", "int", "7"), new NewFeature("l", "bigint", "3000000000"), new NewFeature("s", "int", "'5'"),
+        new NewFeature("d", "double", "0.5"), new NewFeature("fl", "float", "0.1"), new NewFeature("b", "boolean", "true"),
+        new NewFeature("dt", "date", "'2024-01-02'"), new NewFeature("t", "timestamp", "TIMESTAMP'2024-01-02 10:00:00'"),
+        new NewFeature("str", "string", "'none'"), new NewFeature("dec", "decimal(10,2)", "1.25"),
+        new NewFeature("n", "double", "NULL")));
+    DataFrameAssertions.assertSameRows(spark.sql("SELECT 'a' AS id, DATE'2024-01-01' AS ts, 1 AS x, 7 AS i, 3000000000L AS l, "
+        + "5 AS s, 0.5D AS d, CAST(0.1 AS FLOAT) AS fl, true AS b, DATE'2024-01-02' AS dt, TIMESTAMP'2024-01-02 10:00:00' AS t, "
+        + "'none' AS str, CAST(1.25 AS DECIMAL(10,2)) AS dec, CAST(NULL AS DOUBLE) AS n"), evolved.read());
+  }
+
+  @Test
   void aBreakingChangeGoesToANewVersionBackfilledFromTheOld(SparkSession spark, TestLakehouse lh) {
     FeatureStore store = FeatureStore.open(spark, lh.layout());
     FeatureGroupSpec spec = FeatureGroupSpec.of("g", List.of("id"), "ts");

@@ -19,6 +19,8 @@ public final class JobSummary {
   private final List<RunOutput> tables = new ArrayList<>();
   private final List<String[]> facts = new ArrayList<>();
   private java.util.function.Consumer<String> stageListener = name -> {};
+  private String rowsHeading = "rows";
+  private String unchangedNote = "(unchanged: same batch already committed)";
 
   public JobSummary(PrintStream out) {
     this.out = out;
@@ -62,6 +64,15 @@ public final class JobSummary {
     tables.add(line);
   }
 
+  /**
+   * What the tables' rows column holds, when not the rows of the job's one batch per table ("rows"): its heading and
+   * the note of a table the job found written already (a backfill: "rows written", the sum over its dates).
+   */
+  public void rowsColumn(String heading, String unchanged) {
+    this.rowsHeading = heading;
+    this.unchangedNote = unchanged;
+  }
+
   public void fact(String key, String value) {
     facts.add(new String[] {key, value});
   }
@@ -94,10 +105,11 @@ public final class JobSummary {
     out.println();
     out.println("── " + title + " " + "─".repeat(Math.max(3, 70 - title.length())));
     if (!tables.isEmpty()) {
-      out.printf(Locale.ROOT, "%-34s %8s %10s  %s%n", "table", "version", "rows", "");
+      int width = Math.max(10, rowsHeading.length());
+      out.printf(Locale.ROOT, "%-34s %8s %" + width + "s  %s%n", "table", "version", rowsHeading, "");
       for (RunOutput t : tables) {
         out.printf(
-            Locale.ROOT, "%-34s %8d %,10d  %s%n", t.name(), t.version(), t.rows(), t.unchanged() ? "(unchanged: same batch already committed)" : "");
+            Locale.ROOT, "%-34s %8d %," + width + "d  %s%n", t.name(), t.version(), t.rows(), t.unchanged() ? unchangedNote : "");
       }
       out.println();
     }

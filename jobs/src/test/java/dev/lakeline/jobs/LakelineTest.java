@@ -182,4 +182,22 @@ class LakelineTest {
     }
     assertTrue(lake.registry().versions("loan_default").isEmpty(), "nothing was trained");
   }
+
+  @Test
+  void aDatasetWithoutTestRowsIsRefusedNotTrainedWithoutAuc(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark).limit(40);
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
+    lake.insert("loans", 1, loans, "b1");
+    lake.insert("credit_reports", 1, creditReports(spark), "b1");
+    lake.createFeatureView(VIEW);
+    TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.001, 7);
+    assertEquals(0L, td.manifest().rowsPerSplit().get("test"), "0.1 % of 40 rows: none for test");
+    TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_default", 7);
+    LakelineException.DataRejected e =
+        assertThrows(LakelineException.DataRejected.class, () -> lake.train("loan_default", td, spec, "2024-06-30"));
+    assertTrue(e.getMessage().contains("The test split has no labelled rows"), e.getMessage());
+    assertTrue(lake.registry().versions("loan_default").isEmpty(), "no version registered");
+  }
 }

@@ -48,6 +48,12 @@ public final class Trainer {
    */
   public record Trained(PipelineModel model, Map<String, Double> metrics, Map<String, String> params, ScoreDistribution scores) {}
 
+  /**
+   * Fits the pipeline on the labelled rows of {@code train} and evaluates it on the labelled rows of {@code test}.
+   *
+   * @throws dev.lakeline.core.LakelineException.DataRejected if either split has no labelled rows: nothing to fit, or
+   *     a model that could not be evaluated (no AUC for the registry, a promotion or monitoring); nothing is fitted
+   */
   public static Trained train(Dataset<Row> train, Dataset<Row> test, TrainingSpec spec) {
     Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -56,6 +62,11 @@ public final class Trainer {
         throw Errors.rejected(
             "The training split has no labelled rows. Check the training window (--date, training.history-days) "
                 + "and that the feature pipeline has run.");
+      }
+      if (test.where(col(spec.label()).isNotNull()).isEmpty()) {
+        throw Errors.rejected(
+            "The test split has no labelled rows, so a model trained on it could not be evaluated (no AUC). Nothing "
+                + "was trained. Give the test split labelled rows: a larger test fraction, or more rows in the dataset.");
       }
       Pipeline pipeline = pipeline(spec);
       PipelineModel model = pipeline.fit(fit);

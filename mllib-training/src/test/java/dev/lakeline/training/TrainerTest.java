@@ -112,6 +112,17 @@ class TrainerTest {
   }
 
   @Test
+  void aTestSplitWithoutLabelledRowsIsARejectionNotMetricsWithoutAuc(SparkSession spark) {
+    Dataset<Row> train = data(spark, 200, 9);
+    Dataset<Row> unlabelled = data(spark, 20, 10).withColumn("label", functions.lit(null).cast("int"));
+    for (Dataset<Row> test : List.of(train.limit(0), unlabelled)) {
+      var e = assertThrows(LakelineException.DataRejected.class, () -> Trainer.train(train, test, SPEC));
+      assertTrue(e.getMessage().startsWith("The test split has no labelled rows, so a model trained on it could not be "
+          + "evaluated (no AUC). Nothing was trained."), e.getMessage());
+    }
+  }
+
+  @Test
   void anUnknownAlgorithmIsAConfigError() {
     assertThrows(LakelineException.ConfigError.class, () -> new TrainingSpec("xgboost", List.of("x"), List.of(), "label", 1));
   }

@@ -102,7 +102,7 @@ public final class FeaturePipelines {
       }
       ctx.summary().progress("[%d/%d] %s %s · %.1f s", done, total, date, String.join(" · ", parts), seconds(start));
     }
-    summarise(ctx, pipelines, lastRuns(runs));
+    summariseBackfill(ctx, pipelines, runs);
     ctx.summary().fact("dates", String.format(Locale.ROOT, "%s … %s (%d dates)", from, to, total));
     return runs;
   }
@@ -226,6 +226,31 @@ public final class FeaturePipelines {
           FeatureGroup group = ctx.featureStore().getFeatureGroup(g.spec().name(), g.spec().version());
           ctx.summary().table(new JobRun.RunOutput(
               "feature group " + g.spec().label(), path, group.deltaVersion(), group.read().count(), true));
+        }
+      }
+    }
+  }
+
+  /**
+   * One table line per group: the rows this backfill wrote to it, summed over its dates, and the group's Delta version
+   * at the end. A group none of whose dates wrote anything (every batch committed before) is unchanged with 0 rows.
+   */
+  private static void summariseBackfill(JobContext ctx, List<FeaturePipeline> pipelines, List<PipelineRun> runs) {
+    Map<String, Long> written = new LinkedHashMap<>();
+    for (PipelineRun r : runs) {
+      for (PipelineRun.GroupRun g : r.groups()) {
+        if (!g.result().skipped()) {
+          written.merge(g.path(), g.result().rows(), Long::sum);
+        }
+      }
+    }
+    ctx.summary().rowsColumn("rows written", "(unchanged: every date's batch already committed)");
+    for (FeaturePipeline p : pipelines) {
+      for (GroupTarget g : p.featureGroups()) {
+        String path = ctx.layout().featureGroup(g.spec().name(), g.spec().version());
+        if (DeltaCommits.exists(ctx.spark(), path)) {
+          ctx.summary().table(new JobRun.RunOutput("feature group " + g.spec().label(), path,
+              DeltaCommits.currentVersion(ctx.spark(), path), written.getOrDefault(path, 0L), !written.containsKey(path)));
         }
       }
     }

@@ -69,6 +69,8 @@ class BackfillTest {
     assertTrue(resumed.out().contains("[2/4] 2024-06-02 cards: unchanged (already committed)"), resumed.out());
     assertTrue(resumed.out().contains("[3/4] 2024-06-03 cards: committed cards v1 @ Delta v3, 2 rows"), resumed.out());
     assertTrue(resumed.out().contains("[4/4] 2024-06-04 cards: committed cards v1 @ Delta v4, 2 rows"), resumed.out());
+    // the summary counts the rows the run wrote over all its dates: two dates of 2 rows (the first two were skipped)
+    assertTrue(resumed.out().matches("(?s).*\ntable +version +rows written *\nfeature group cards v1 +4 +4 *\n.*"), resumed.out());
 
     Map<String, String> rows = new TreeMap<>();
     for (Row r : spark.read().format("delta").load(fx.group("cards")).collectAsList()) {
@@ -85,6 +87,8 @@ class BackfillTest {
     Cli recompute = fx.features(file, "--from", "2024-06-03", "--to", "2024-06-04", "--recompute");
     assertEquals(0, recompute.exitCode(), recompute.err());
     assertTrue(recompute.out().contains("[1/2] 2024-06-03 cards: unchanged cards v1 @ Delta v3, 2 rows"), recompute.out());
+    assertTrue(recompute.out().matches("(?s).*\nfeature group cards v1 +4 +0  \\(unchanged: every date's batch already "
+        + "committed\\)\n.*"), "recomputed, but nothing written:\n" + recompute.out());
     assertEquals(version, DeltaCommits.currentVersion(spark, fx.group("cards")), "reruns commit nothing");
     assertEquals(8, spark.read().format("delta").load(fx.group("cards")).count());
   }
@@ -101,10 +105,14 @@ class BackfillTest {
     // 2024-06-04 was committed before, but the earlier dates rewrote the group since: it is computed again
     assertTrue(back.out().contains("[3/3] 2024-06-04 cards: committed cards v1 @ Delta v4, 8 rows"), back.out());
     assertEquals(8, spark.read().format("delta").load(fx.group("cards")).count());
+    // each date rewrote the group as of that date: 4 + 6 + 8 rows written, though the group holds 8
+    assertTrue(back.out().matches("(?s).*\nfeature group cards v1 +4 +18 *\n.*"), back.out());
 
     Cli again = fx.features(file, "--from", "2024-06-02", "--to", "2024-06-04");
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.out().contains("[3/3] 2024-06-04 cards: unchanged (already committed)"), again.out());
+    assertTrue(again.out().matches("(?s).*\nfeature group cards v1 +4 +0  \\(unchanged: every date's batch already committed\\)\n.*"),
+        "every date skipped: nothing written, not the group's 8 rows:\n" + again.out());
     assertEquals(4, DeltaCommits.currentVersion(spark, fx.group("cards")));
   }
 

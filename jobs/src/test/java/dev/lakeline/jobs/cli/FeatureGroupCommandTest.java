@@ -119,6 +119,9 @@ class FeatureGroupCommandTest {
       {"tx", "risk:flaot", "2", "unknown type 'flaot'"},
       {"tx", "amount:string", "5", "already has a column 'amount' (double)"},
       {"tx", "risk:double=abc", "2", "not a SQL literal of type double"},
+      {"tx", "score:double='abc'", "2", "New feature 'score' of tx v1 has the default 'abc', which is not a value of type double: "
+          + "cast to double it is NULL"},
+      {"tx", "n:int=1.5", "2", "New feature 'n' of tx v1 has the default 1.5, which is not a value of type int: cast to int it is 1"},
       {"tx", "risk", "2", "--feature 'risk' is not NAME:TYPE[=DEFAULT]"},
       {"nope", "risk:double", "4", "nope"},
     };
