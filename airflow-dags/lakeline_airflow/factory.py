@@ -66,7 +66,15 @@ def pipelines(conf_dir):
                 raise ValueError(f"Pipeline file {path} is not valid YAML: {e}") from e
         if not isinstance(doc, dict) or not doc.get("feature_groups"):
             raise ValueError(f"Pipeline file {path} names no feature_groups: see docs/feature-pipelines.md.")
-        name = doc.get("name") or os.path.splitext(os.path.basename(path))[0]
+        stem = os.path.splitext(os.path.basename(path))[0]
+        name = doc.get("name") or stem
+        if name != stem:
+            # a job finds its pipeline by file name (conf/pipelines/<name>.yaml in the jar's working folder, else the
+            # bundled one): another name would run another file, or none
+            raise ValueError(
+                f"Pipeline file {path} is named '{name}' but its file is {os.path.basename(path)}: a job is given "
+                f"--pipeline <name> and runs conf/pipelines/<name>.yaml, so rename the file to {name}.yaml or set "
+                f"name: {stem}.")
         groups = [g.get("name") for g in doc.get("feature_groups", [])]
         found.append((name, path, groups))
     return found

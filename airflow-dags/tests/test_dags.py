@@ -168,7 +168,7 @@ def test_every_databricks_try_has_its_own_idempotency_token_of_at_most_64_charac
     conf = tmp_path / "conf"
     (conf / "pipelines").mkdir(parents=True)
     long_name = "a_pipeline_with_a_name_long_enough_to_push_any_readable_token_past_sixty_four_characters"
-    (conf / "pipelines" / "long.yaml").write_text(f"name: {long_name}\nfeature_groups: [{{name: g}}]\n")
+    (conf / "pipelines" / f"{long_name}.yaml").write_text(f"name: {long_name}\nfeature_groups: [{{name: g}}]\n")
     dags = factory.build_dags(Settings(mode="databricks", profile="databricks", conf_dir=str(conf), jar="/Volumes/main/lakeline/lakeline.jar"))
     dag = dags[factory.features_dag_id(long_name)]
     task = job_task(dag)
@@ -300,3 +300,15 @@ def test_a_pipeline_file_without_groups_is_an_import_error(tmp_path, monkeypatch
     monkeypatch.setenv("LAKELINE_CONF_DIR", str(tmp_path))
     bag = DagBag(dag_folder=os.path.join(DAGS, "lakeline_dags.py"))
     assert "broken.yaml names no feature_groups" in "\n".join(bag.import_errors.values())
+
+
+def test_a_pipeline_named_unlike_its_file_is_an_import_error(tmp_path, monkeypatch):
+    # the job would be given --pipeline card_spend and run conf/pipelines/card_spend.yaml (or the bundled one)
+    (tmp_path / "pipelines").mkdir()
+    (tmp_path / "pipelines" / "my_loans.yaml").write_text("name: card_spend\nfeature_groups: [{name: g}]\n")
+    monkeypatch.setenv("LAKELINE_CONF_DIR", str(tmp_path))
+    bag = DagBag(dag_folder=os.path.join(DAGS, "lakeline_dags.py"))
+    assert not bag.dag_ids
+    errors = "\n".join(bag.import_errors.values())
+    assert "my_loans.yaml is named 'card_spend' but its file is my_loans.yaml" in errors, errors
+    assert "rename the file to card_spend.yaml or set name: my_loans" in errors, errors

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -87,6 +88,7 @@ public final class FeatureStore {
     String path = layout.featureGroup(spec.name(), spec.version());
     dev.lakeline.validation.ValidationReports.open(spark, layout).ensureTable(); // where every batch's report goes
     if (!DeltaCommits.exists(spark, path)) {
+      requireEventTimeType(spec, schema);
       DeltaTableBuilder builder = withColumnMappingIfNeeded(
           DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema)).property(SPEC_PROPERTY, Json.write(spec)),
           schema);
@@ -116,7 +118,11 @@ public final class FeatureStore {
     StructType schema = batch.schema();
     checkDefinition(spec, schema);
     String path = layout.featureGroup(spec.name(), spec.version());
-    FeatureGroup group = DeltaCommits.exists(spark, path)
+    boolean exists = DeltaCommits.exists(spark, path);
+    if (!exists) {
+      requireEventTimeType(spec, schema);
+    }
+    FeatureGroup group = exists
         ? sameDefinition(getFeatureGroup(spec.name(), spec.version()), spec, schema)
         : new FeatureGroup(spark, layout, spec, path, nullable(schema), Map.of());
     group.check(batch, options);
@@ -382,6 +388,25 @@ public final class FeatureStore {
       throw Errors.notFound("Feature view %s v%d does not exist (%s). Create it first.", name, version, path);
     }
     return new FeatureView(this, Json.read(files.read(path), FeatureViewSpec.class, path));
+  }
+
+  /**
+   * A new group's event time is a TIMESTAMP or a DATE: what point-in-time joins compare (as instants, a DATE at its
+   * midnight UTC) and what {@code --as-of} reads by. Groups created before the rule keep their definition.
+   */
+  private static void requireEventTimeType(FeatureGroupSpec spec, StructType schema) {
+    if (spec.eventTime() == null) {
+      return;
+    }
+    DataType t = schema.apply(spec.eventTime()).dataType();
+    if (!(t instanceof org.apache.spark.sql.types.TimestampType || t instanceof org.apache.spark.sql.types.DateType)) {
+      throw Errors.config(
+          "Feature group %s: the event time column '%s' is %s; an event time must be a TIMESTAMP or a DATE, which is what "
+              + "point-in-time joins compare. Cast it where the rows are made (epoch seconds: timestamp_seconds(%s); "
+              + "TIMESTAMP_NTZ: cast(%s AS TIMESTAMP), read as UTC), or leave event_time out for a group whose rows do "
+              + "not change over time.",
+          spec.label(), spec.eventTime(), t.simpleString(), spec.eventTime(), spec.eventTime());
+    }
   }
 
   private static void requireColumn(FeatureGroupSpec spec, StructType schema, String column, String role) {

@@ -230,7 +230,25 @@ public final class FeatureView {
         java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(versions)));
   }
 
-  /** Checks that every group and column exists and that joined groups have an event time. */
+  /**
+   * The point-in-time join compares the base group's event time with {@code g}'s: both TIMESTAMP or both DATE, as the
+   * join itself requires, found when the view is created rather than when it is first read.
+   */
+  private void requireSameTimeType(FeatureGroup base, FeatureGroup g) {
+    DataType bt = base.schema().apply(base.spec().eventTime()).dataType();
+    DataType gt = g.schema().apply(g.spec().eventTime()).dataType();
+    boolean time = gt instanceof org.apache.spark.sql.types.TimestampType || gt instanceof org.apache.spark.sql.types.DateType;
+    if (!time || !gt.sameType(bt)) {
+      throw Errors.config(
+          "Feature view %s: group %s has the event time '%s' of type %s, but the base group %s's event time '%s' is %s. "
+              + "A point-in-time join compares times of one type: both TIMESTAMP or both DATE. Cast one of them in the "
+              + "pipeline that writes it (as a new version of the group: a DATE as a TIMESTAMP is its midnight UTC).",
+          spec.name(), g.spec().label(), g.spec().eventTime(), gt.simpleString(), spec.base(), base.spec().eventTime(),
+          bt.simpleString());
+    }
+  }
+
+  /** Checks that every group and column exists and that joined groups have an event time of the base's type. */
   void check() {
     FeatureGroup base = group(spec.base());
     if (base.spec().eventTime() == null) {
@@ -258,6 +276,9 @@ public final class FeatureView {
                 + "join would leak later rows). Remove static: true from the join (in Java: new FeatureViewSpec.Join(...) "
                 + "instead of Join.onKey(...)).",
             spec.name(), j.group(), g.spec().eventTime());
+      }
+      if (!j.staticJoin()) {
+        requireSameTimeType(base, g);
       }
       if (j.baseKeys().size() != g.spec().primaryKey().size()) {
         throw Errors.config(

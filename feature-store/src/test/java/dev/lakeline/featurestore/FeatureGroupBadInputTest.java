@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -144,6 +145,21 @@ class FeatureGroupBadInputTest {
         () -> store.createFeatureGroup(FeatureGroupSpec.of("sensors", List.of("id"), "ts").withSuite(suite), noReadings(spark).schema()));
     assertTrue(e.getMessage().contains("'temperature'") && e.getMessage().contains("reading"), e.getMessage());
     assertThrows(LakelineException.NotFound.class, () -> store.getFeatureGroup("sensors", 1));
+  }
+
+  @Test
+  void anEventTimeThatIsNotATimestampOrADateFailsAtCreationAndCreatesNothing(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    for (String type : List.of("double", "bigint", "string", "timestamp_ntz")) {
+      StructType schema = StructType.fromDDL("id string, ts " + type + ", reading double");
+      var e = assertThrows(LakelineException.ConfigError.class,
+          () -> store.createFeatureGroup(FeatureGroupSpec.of("sensors", List.of("id"), "ts"), schema));
+      assertTrue(e.getMessage().contains("Feature group sensors v1: the event time column 'ts' is " + type
+          + "; an event time must be a TIMESTAMP or a DATE"), e.getMessage());
+      assertThrows(LakelineException.NotFound.class, () -> store.getFeatureGroup("sensors", 1));
+    }
+    StructType dated = StructType.fromDDL("id string, ts date, reading double");
+    assertEquals(1, store.createFeatureGroup(FeatureGroupSpec.of("sensors", List.of("id"), "ts"), dated).spec().version());
   }
 
   @Test

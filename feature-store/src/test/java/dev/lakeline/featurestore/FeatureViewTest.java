@@ -344,6 +344,25 @@ class FeatureViewTest {
   }
 
   @Test
+  void aViewJoiningAGroupWhoseEventTimeHasAnotherTypeIsAConfigError(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    StructType daily = new StructType()
+        .add("applicant_id", DataTypes.StringType).add("day", DataTypes.DateType).add("visits", DataTypes.IntegerType);
+    s.store().createFeatureGroup(FeatureGroupSpec.of("visits", List.of("applicant_id"), "day"), daily);
+
+    // found when the view is made, not by the first read of it (the join compares times of one type)
+    assertConfigError(
+        s,
+        new FeatureViewSpec(
+            "v", 1, LOANS_V1, List.of("amount"), List.of(),
+            List.of(new FeatureViewSpec.Join(new FeatureViewSpec.GroupRef("visits", 1), List.of("applicant_id"),
+                List.of("visits"), "", false)), ""),
+        "group visits v1 has the event time 'day' of type date, but the base group loans v1's event time 'issue_ts' is "
+            + "timestamp",
+        "both TIMESTAMP or both DATE");
+  }
+
+  @Test
   void aGroupWithoutEventTimeDeclaredStaticIsJoinedOnKeyAlone(SparkSession spark, TestLakehouse lake) {
     Store s = store(spark, lake);
     FeatureGroup profile =
