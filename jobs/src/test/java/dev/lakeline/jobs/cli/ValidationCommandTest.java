@@ -89,4 +89,23 @@ class ValidationCommandTest {
     Cli missing = run(lh, "suggest", "--input", dir.resolve("nope").toString());
     assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode());
   }
+
+  @Test
+  void suggestKeepsAnExistingSuiteFileUnlessForced(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
+    String data = dir.resolve("sample").toString();
+    spark.sql("SELECT CAST(id AS STRING) AS id FROM range(20)").write().parquet(data);
+    Path out = dir.resolve("edited.yaml");
+    String edited = "# reviewed and edited by hand\nexpectation_suite_name: mine\nexpectations: []\n";
+    Files.writeString(out, edited);
+
+    Cli refused = run(lh, "suggest", "--input", data, "--output", out.toString());
+    assertEquals(ExitCode.CONFLICT.code(), refused.exitCode(), refused.err());
+    assertTrue(refused.err().contains(out.toString()) && refused.err().contains("--force"), refused.err());
+    assertFalse(refused.hasStackTrace(), refused.err());
+    assertEquals(edited, Files.readString(out), "the edited file is kept");
+
+    Cli forced = run(lh, "suggest", "--input", data, "--name", "sample", "--output", out.toString(), "--force");
+    assertEquals(0, forced.exitCode(), forced.err());
+    assertEquals("sample", SuiteFiles.load(out.toString()).name());
+  }
 }
