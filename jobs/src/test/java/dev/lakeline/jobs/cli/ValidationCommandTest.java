@@ -70,9 +70,26 @@ class ValidationCommandTest {
         + "<td class=\"fail\"[^>]*>✗</td></tr>.*"), html);
     assertTrue(html.contains("<summary>#2 batch 2 — REJECTED, 1 failed</summary>"), "bad-1's failure, listed");
 
+    Files.writeString(dir.resolve("empty.yaml"), """
+        name: nothing_here
+        primary_key: [txn_id]
+        suite: suite.yaml
+        schema: {txn_id: string, amount: double}
+        """);
+    assertEquals(0, run(lh, "fg", "create", "--file", dir.resolve("empty.yaml").toString()).exitCode());
     Cli none = run(lh, "validation", "history", "nothing_here", "--report", dir.resolve("none.html").toString());
+    assertEquals(0, none.exitCode(), "a group without reports is no error: " + none.err());
     assertTrue(none.out().contains("No validation reports") && none.out().contains("no report written"), none.out());
     assertFalse(Files.exists(dir.resolve("none.html")));
+  }
+
+  @Test
+  void historyOfAGroupThatDoesNotExistIsNotFound(TestLakehouse lh) {
+    Cli missing = run(lh, "validation", "history", "nosuch");
+    assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode(), missing.out() + missing.err());
+    assertTrue(missing.err().contains("'nosuch'") && missing.err().contains("lakeline fg list"), missing.err());
+    assertFalse(missing.hasStackTrace(), missing.err());
+    assertEquals("", missing.out());
   }
 
   @Test
