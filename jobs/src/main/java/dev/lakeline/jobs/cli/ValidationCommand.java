@@ -36,6 +36,7 @@ final class ValidationCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      requireLimit(limit, "reports");
       List<ValidationReport> reports = ValidationReports.open(ctx.spark(), ctx.layout()).history(group, limit);
       if (reports.isEmpty()) {
         if (ctx.featureStore().listFeatureGroups().stream().noneMatch(g -> g.spec().name().equals(group))) {

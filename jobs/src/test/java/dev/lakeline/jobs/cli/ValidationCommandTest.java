@@ -93,6 +93,16 @@ class ValidationCommandTest {
   }
 
   @Test
+  void historyRefusesALimitBelowOne(TestLakehouse lh) {
+    for (String limit : new String[] {"0", "-1"}) {
+      Cli r = run(lh, "validation", "history", "nosuch", "--limit", limit);
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), r.out() + r.err());
+      assertTrue(r.err().contains("--limit must be 1 or more") && r.err().contains(limit), r.err());
+      assertEquals("", r.out());
+    }
+  }
+
+  @Test
   void suggestWritesAnEditableSuite(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     String data = dir.resolve("sample").toString();
     spark.sql("SELECT CAST(id AS STRING) AS id, id % 3 AS bucket, CAST(id AS DOUBLE) * 1.5 AS amount FROM range(200)")
