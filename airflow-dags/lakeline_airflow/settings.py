@@ -1,7 +1,8 @@
 """Where the jar, the pipeline files and the lakehouse are, and how jobs are launched: environment variables.
 
 LAKELINE_LAUNCH_MODE      spark_submit (default) | databricks | emr | emr_serverless
-LAKELINE_JAR              the job jar: a path for spark_submit, dbfs:/, /Volumes/ or s3:// elsewhere
+LAKELINE_JAR              the job jar: a path for spark_submit; databricks: a /Volumes/, /Workspace/, dbfs:/, s3://,
+                          abfss:// or gs:// path; emr, emr_serverless: an s3:// path
                           (default: jobs/target/lakeline-<version>-spark35-with-delta.jar of this repository)
 LAKELINE_CONF_DIR         the folder with pipelines/*.yaml the DAGs are made from (default: conf/ of this repository)
 LAKELINE_PIPELINE_DIR     where the job's driver finds those files, if not by name: by default a job gets

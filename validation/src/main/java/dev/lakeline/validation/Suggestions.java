@@ -22,6 +22,8 @@ import org.apache.spark.sql.types.IntegralType;
  *   <li>the schema: {@code expect_table_columns_to_match_set} and {@code expect_column_values_to_be_of_type};
  *   <li>complete → {@code expect_column_values_to_not_be_null}; mostly complete → the same with {@code mostly};
  *   <li>categorical range → {@code expect_column_values_to_be_in_set} (with {@code mostly} for most values);
+ *   <li>a {@code mostly} is Deequ's lower bound for the share, in (0, 1]; where that bound is 0 or below (small
+ *       samples with nulls) the expectation is left out, as it would assert nothing;
  *   <li>non-negative → {@code expect_column_values_to_be_between} with {@code min_value: 0} (never Deequ's
  *       {@code isNonNegative}, which misses large negatives in 2.0.7);
  *   <li>approximately unique → {@code expect_column_values_to_be_unique};
@@ -74,11 +76,11 @@ public final class Suggestions {
   private static Expectation map(Suggestion s, String column, DataType type) {
     return switch (s.rule()) {
       case "CompleteIfCompleteRule" -> Expectation.of("expect_column_values_to_not_be_null", kw("column", column));
-      case "RetainCompletenessRule" -> s.fraction() == null ? null
-          : Expectation.of("expect_column_values_to_not_be_null", kw("column", column, "mostly", s.fraction()));
+      case "RetainCompletenessRule" -> mostly(s) == null ? null
+          : Expectation.of("expect_column_values_to_not_be_null", kw("column", column, "mostly", mostly(s)));
       case "CategoricalRangeRule" -> Expectation.of("expect_column_values_to_be_in_set", kw("column", column, "value_set", values(s, type)));
-      case "FractionalCategoricalRangeRule" -> s.fraction() == null ? null
-          : Expectation.of("expect_column_values_to_be_in_set", kw("column", column, "value_set", values(s, type), "mostly", s.fraction()));
+      case "FractionalCategoricalRangeRule" -> mostly(s) == null ? null
+          : Expectation.of("expect_column_values_to_be_in_set", kw("column", column, "value_set", values(s, type), "mostly", mostly(s)));
       case "NonNegativeNumbersRule" -> Expectation.of("expect_column_values_to_be_between", kw("column", column, "min_value", 0));
       case "UniqueIfApproximatelyUniqueRule" -> Expectation.of("expect_column_values_to_be_unique", kw("column", column));
       case "RetainTypeRule" -> TYPE_PATTERNS.containsKey(s.currentValue())
@@ -86,6 +88,15 @@ public final class Suggestions {
           : null;
       default -> null;
     };
+  }
+
+  /**
+   * The suggestion's lower bound as {@code mostly}, or null (no expectation) when the bound is not above 0: Deequ
+   * subtracts a confidence margin from the share it saw, which on a small sample goes to 0 or below, and a
+   * {@code mostly} of 0 or less would assert nothing (and a negative one is not a valid suite).
+   */
+  private static Double mostly(Suggestion s) {
+    return s.fraction() == null || s.fraction() <= 0 ? null : Math.min(1.0, s.fraction());
   }
 
   /** Deequ's categories are strings; an integer column gets numbers back. */

@@ -71,6 +71,20 @@ class SuggestionsTest {
   }
 
   @Test
+  void aSmallSampleWithNullsGetsAValidSuiteWithoutTheNullCheckItsBoundRulesOut(SparkSession spark) {
+    // 1 of 3 values present: Deequ's completeness lower bound is 0.33 - 1.96 * sqrt(0.33 * 0.67 / 3) = -0.2
+    Dataset<Row> small = spark.sql("SELECT * FROM VALUES (1, 'a'), (2, CAST(NULL AS STRING)), (3, NULL) AS t(id, x)");
+    ExpectationSuite suite = Suggestions.suggest(small, "small");
+    String yaml = SuiteFiles.toYaml(suite);
+    assertEquals(suite, SuiteFiles.parse("small.yaml", yaml), "the suggestion is a valid suite file");
+    assertTrue(suite.expectations().stream().noneMatch(x -> x.kwargs().get("mostly") instanceof Number m && m.doubleValue() <= 0), yaml);
+    assertFalse(suite.expectations().stream().anyMatch(x -> x.type().equals("expect_column_values_to_not_be_null")
+        && x.kwargs().get("column").equals("x")), "a bound of 0 or below asserts nothing, so there is no null check on x:\n" + yaml);
+    assertTrue(has(suite, e("expect_column_values_to_not_be_null", "column", "id")), yaml);
+    assertTrue(Validator.validate(small, suite).success());
+  }
+
+  @Test
   void writtenSuggestionsLoadBackUnchanged(SparkSession spark) {
     ExpectationSuite suite = Suggestions.suggest(sample(spark), "loans");
     Path file = dir.resolve("suites/loans.yaml");

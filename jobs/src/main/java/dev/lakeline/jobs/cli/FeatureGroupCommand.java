@@ -279,8 +279,10 @@ final class FeatureGroupCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      requireLimit(limit, "commits");
+      FeatureGroup g = group(ctx); // not found before the header is printed
       out.printf("%7s  %-19s  %-14s %9s %9s %9s  %s%n", "version", "committed (UTC)", "operation", "added", "updated", "deleted", "batch / run");
-      for (CommitInfo c : group(ctx).history(limit)) {
+      for (CommitInfo c : g.history(limit)) {
         out.printf(Locale.ROOT, "%7d  %-19s  %-14s %,9d %,9d %,9d  %s%s%n", c.version(), c.timestamp().toString().substring(0, 19), c.operation(),
             c.rowsAdded(), c.rowsUpdated(), c.rowsDeleted(), c.batchId() == null ? "" : c.batchId(), c.runId() == null ? "" : " / " + c.runId());
       }
@@ -300,6 +302,7 @@ final class FeatureGroupCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      requireLimit(limit, "rows");
       FeatureGroup g = group(ctx);
       Dataset<Row> rows = asOfVersion != null ? g.readVersion(asOfVersion) : asOf != null ? g.readAsOf(asOf) : g.read();
       out.println(rows.showString(limit, 40, false).stripTrailing());

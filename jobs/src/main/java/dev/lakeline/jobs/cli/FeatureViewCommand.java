@@ -158,8 +158,8 @@ final class FeatureViewCommand extends ParentCommand {
       if (output == null && spec.commandLine().getParseResult().hasMatchedOption("--format")) {
         throw Errors.config("--format is the format of --output; give --output PATH too, or leave --format out to print rows.");
       }
-      if (output == null && limit < 1) {
-        throw Errors.config("--limit must be 1 or more (the rows to print); got %d.", limit);
+      if (output == null) {
+        requireLimit(limit, "rows");
       }
       if (output != null && LakeFiles.of(ctx.spark()).exists(output)) {
         throw Errors.conflict("%s already exists: give --output a new path, or delete it first.", output);

@@ -55,6 +55,7 @@ final class RunsCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      requireLimit(limit, "runs");
       if (command != null) {
         // the jobs that record runs: the lakeline commands that are jobs
         List<String> jobs = spec.root().subcommands().values().stream()

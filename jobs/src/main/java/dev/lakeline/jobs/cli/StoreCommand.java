@@ -1,5 +1,6 @@
 package dev.lakeline.jobs.cli;
 
+import dev.lakeline.core.Errors;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.JobSummary;
 import java.io.PrintStream;
@@ -18,6 +19,13 @@ abstract class StoreCommand implements Callable<Integer> {
   /** Whether the lakehouse must exist already ({@link JobContext#requireLakehouse}); false for commands that make one. */
   boolean readsLakehouse() {
     return true;
+  }
+
+  /** A {@code --limit} below 1 would print nothing, or a table's header alone: a usage error that names the option. */
+  static void requireLimit(int limit, String what) {
+    if (limit < 1) {
+      throw Errors.config("--limit must be 1 or more (the %s to print); got %d.", what, limit);
+    }
   }
 
   @Override

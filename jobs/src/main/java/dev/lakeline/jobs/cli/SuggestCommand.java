@@ -6,6 +6,7 @@ import dev.lakeline.jobs.JobContext;
 import dev.lakeline.validation.ExpectationSuite;
 import dev.lakeline.validation.SuiteFiles;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -28,8 +29,12 @@ final class SuggestCommand extends StoreCommand {
   @Option(names = "--name", defaultValue = "suggested", paramLabel = "NAME", description = "The suite's name (default ${DEFAULT-VALUE}).")
   String name;
 
-  @Option(names = "--output", paramLabel = "FILE", description = "Where to write the suite (YAML). Default: print it.")
+  @Option(names = "--output", paramLabel = "FILE",
+      description = "Where to write the suite (YAML). Default: print it. An existing file (which may hold your edits) is not overwritten unless --force.")
   Path output;
+
+  @Option(names = "--force", description = "Overwrite the --output file if it exists (its edits are lost).")
+  boolean force;
 
   @Override
   boolean readsLakehouse() {
@@ -38,6 +43,10 @@ final class SuggestCommand extends StoreCommand {
 
   @Override
   void run(JobContext ctx, PrintStream out) {
+    if (output != null && !force && Files.exists(output)) {
+      throw Errors.conflict("%s already exists and may hold your edits; nothing was written. Give --output a new file, "
+          + "or add --force to overwrite it.", output);
+    }
     if (!LakeFiles.of(ctx.spark()).exists(input)) {
       throw Errors.notFound("The input %s does not exist.", input);
     }

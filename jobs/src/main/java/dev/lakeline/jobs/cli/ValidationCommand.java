@@ -1,5 +1,6 @@
 package dev.lakeline.jobs.cli;
 
+import dev.lakeline.core.Errors;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.reports.ReportPages;
 import dev.lakeline.jobs.reports.ValidationHistoryReport;
@@ -35,8 +36,12 @@ final class ValidationCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      requireLimit(limit, "reports");
       List<ValidationReport> reports = ValidationReports.open(ctx.spark(), ctx.layout()).history(group, limit);
       if (reports.isEmpty()) {
+        if (ctx.featureStore().listFeatureGroups().stream().noneMatch(g -> g.spec().name().equals(group))) {
+          throw Errors.notFound("There is no feature group '%s' under %s. List the groups with 'lakeline fg list'.", group, ctx.layout().root());
+        }
         out.printf("No validation reports for feature group '%s' under %s%s.%n", group, ctx.layout().root(),
             report == null ? "" : "; no report written");
         return;

@@ -146,6 +146,22 @@ class FeatureGroupCommandTest {
   }
 
   @Test
+  void historyOfAMissingGroupPrintsNothingAndALimitBelowOneIsAUsageError(TestLakehouse lh) {
+    Cli missing = fg(lh, "history", "nosuch");
+    assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode(), missing.err());
+    assertTrue(missing.err().contains("nosuch"), missing.err());
+    assertEquals("", missing.out(), "no table header before the error");
+    for (String command : new String[] {"history", "read"}) {
+      for (String limit : new String[] {"0", "-1"}) {
+        Cli r = fg(lh, command, "nosuch", "--limit", limit);
+        assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), command + " --limit " + limit + ": " + r.out() + r.err());
+        assertTrue(r.err().contains("--limit must be 1 or more") && r.err().contains(limit), r.err());
+        assertEquals("", r.out());
+      }
+    }
+  }
+
+  @Test
   void textInputIsMatchedByColumnNameAndBadValuesAreRejected(TestLakehouse lh, @TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("g.yaml"), """
         name: named

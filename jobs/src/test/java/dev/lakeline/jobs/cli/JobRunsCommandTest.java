@@ -119,6 +119,16 @@ class JobRunsCommandTest {
   }
 
   @Test
+  void listRefusesALimitBelowOne(TestLakehouse lh) {
+    for (String limit : new String[] {"0", "-1"}) {
+      Cli r = Cli.inLakehouse(lh, "runs", "list", "--limit", limit);
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), r.out() + r.err());
+      assertTrue(r.err().contains("--limit must be 1 or more") && r.err().contains(limit), r.err());
+      assertEquals("", r.out());
+    }
+  }
+
+  @Test
   void aMistypedLakehouseIsNotFoundAndNothingIsWrittenThere(TestLakehouse lh, @TempDir Path dir) throws Exception {
     Path missing = dir.resolve("lakehous");
     Cli monitor = Cli.run("monitor", "--date", "2024-06-30", "--lakehouse", missing.toString());

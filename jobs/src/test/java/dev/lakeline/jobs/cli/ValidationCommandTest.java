@@ -70,9 +70,36 @@ class ValidationCommandTest {
         + "<td class=\"fail\"[^>]*>✗</td></tr>.*"), html);
     assertTrue(html.contains("<summary>#2 batch 2 — REJECTED, 1 failed</summary>"), "bad-1's failure, listed");
 
+    Files.writeString(dir.resolve("empty.yaml"), """
+        name: nothing_here
+        primary_key: [txn_id]
+        suite: suite.yaml
+        schema: {txn_id: string, amount: double}
+        """);
+    assertEquals(0, run(lh, "fg", "create", "--file", dir.resolve("empty.yaml").toString()).exitCode());
     Cli none = run(lh, "validation", "history", "nothing_here", "--report", dir.resolve("none.html").toString());
+    assertEquals(0, none.exitCode(), "a group without reports is no error: " + none.err());
     assertTrue(none.out().contains("No validation reports") && none.out().contains("no report written"), none.out());
     assertFalse(Files.exists(dir.resolve("none.html")));
+  }
+
+  @Test
+  void historyOfAGroupThatDoesNotExistIsNotFound(TestLakehouse lh) {
+    Cli missing = run(lh, "validation", "history", "nosuch");
+    assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode(), missing.out() + missing.err());
+    assertTrue(missing.err().contains("'nosuch'") && missing.err().contains("lakeline fg list"), missing.err());
+    assertFalse(missing.hasStackTrace(), missing.err());
+    assertEquals("", missing.out());
+  }
+
+  @Test
+  void historyRefusesALimitBelowOne(TestLakehouse lh) {
+    for (String limit : new String[] {"0", "-1"}) {
+      Cli r = run(lh, "validation", "history", "nosuch", "--limit", limit);
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), r.out() + r.err());
+      assertTrue(r.err().contains("--limit must be 1 or more") && r.err().contains(limit), r.err());
+      assertEquals("", r.out());
+    }
   }
 
   @Test
@@ -88,5 +115,24 @@ class ValidationCommandTest {
     assertTrue(suite.expectations().stream().anyMatch(e -> e.type().equals("expect_column_values_to_not_be_null")), suite.toString());
     Cli missing = run(lh, "suggest", "--input", dir.resolve("nope").toString());
     assertEquals(ExitCode.NOT_FOUND.code(), missing.exitCode());
+  }
+
+  @Test
+  void suggestKeepsAnExistingSuiteFileUnlessForced(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
+    String data = dir.resolve("sample").toString();
+    spark.sql("SELECT CAST(id AS STRING) AS id FROM range(20)").write().parquet(data);
+    Path out = dir.resolve("edited.yaml");
+    String edited = "# reviewed and edited by hand\nexpectation_suite_name: mine\nexpectations: []\n";
+    Files.writeString(out, edited);
+
+    Cli refused = run(lh, "suggest", "--input", data, "--output", out.toString());
+    assertEquals(ExitCode.CONFLICT.code(), refused.exitCode(), refused.err());
+    assertTrue(refused.err().contains(out.toString()) && refused.err().contains("--force"), refused.err());
+    assertFalse(refused.hasStackTrace(), refused.err());
+    assertEquals(edited, Files.readString(out), "the edited file is kept");
+
+    Cli forced = run(lh, "suggest", "--input", data, "--name", "sample", "--output", out.toString(), "--force");
+    assertEquals(0, forced.exitCode(), forced.err());
+    assertEquals("sample", SuiteFiles.load(out.toString()).name());
   }
 }
