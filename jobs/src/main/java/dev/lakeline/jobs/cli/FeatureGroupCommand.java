@@ -154,7 +154,10 @@ final class FeatureGroupCommand extends ParentCommand {
         Dataset<Row> batch = read(ctx, g);
         r = g.insert(batch, new InsertOptions(id, null, writeMode, null, date == null ? null : date.toString()));
       } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
-        Optional<RuntimeException> rejected = unreadable(e, g);
+        Optional<? extends RuntimeException> rejected = InputErrors.of(e, input, format);
+        if (rejected.isEmpty()) {
+          rejected = unreadable(e, g);
+        }
         if (rejected.isPresent()) {
           throw rejected.get();
         }
@@ -174,6 +177,7 @@ final class FeatureGroupCommand extends ParentCommand {
       if (!dev.lakeline.core.storage.LakeFiles.of(ctx.spark()).exists(input)) {
         throw Errors.notFound("The input %s does not exist.", input);
       }
+      InputErrors.requireDeltaTable(ctx.spark(), input, format);
       var reader = ctx.spark().read();
       return switch (format.toLowerCase(Locale.ROOT)) {
         case "parquet" -> reader.parquet(input);

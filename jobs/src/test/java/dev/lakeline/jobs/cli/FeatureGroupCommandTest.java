@@ -187,4 +187,47 @@ class FeatureGroupCommandTest {
     assertEquals(1, malformed.err().strip().lines().count(), malformed.err());
     assertTrue(fg(lh, "show", "named").out().contains("rows           2"));
   }
+
+  private static void createTx(TestLakehouse lh, Path dir) throws IOException {
+    Files.writeString(dir.resolve("tx.yaml"), "name: tx\nprimary_key: [txn_id]\nevent_time: txn_ts\n"
+        + "schema: {txn_id: string, txn_ts: timestamp, amount: double}\n");
+    assertEquals(0, fg(lh, "create", "--file", dir.resolve("tx.yaml").toString()).exitCode());
+  }
+
+  /** The error output is one line holding every part, without a stack trace, and the group has no rows. */
+  private static void assertOneLineRejection(TestLakehouse lh, Cli r, int exitCode, String... parts) {
+    assertEquals(exitCode, r.exitCode(), r.err());
+    for (String part : parts) {
+      assertTrue(r.err().contains(part), "'" + part + "' in:\n" + r.err());
+    }
+    assertFalse(r.hasStackTrace(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(fg(lh, "show", "tx").out().contains("rows           0"), "nothing was written");
+  }
+
+  @Test
+  void anInputOfAnotherFormatOrAMalformedJsonLineIsRejectedInOneLineNamingTheInput(TestLakehouse lh, @TempDir Path dir)
+      throws IOException {
+    createTx(lh, dir);
+    String csv = dir.resolve("tx.csv").toString();
+    Files.writeString(dir.resolve("tx.csv"), "txn_id,txn_ts,amount\nt1,2024-01-01 10:00:00,5.5\n");
+    String truncated = dir.resolve("truncated.json").toString();
+    Files.writeString(dir.resolve("truncated.json"), "{\"txn_id\": \"t1\", \"txn_ts\": \"2024-01-01 10:00:00\", \"amount\": 5.5}\n"
+        + "{\"txn_id\": \"t2\", \"txn_ts\": \"2024-01-01 11:00:00\", \"amount\": 6.5\n");
+    String folder = dir.resolve("files").toString();
+    Files.createDirectories(dir.resolve("files"));
+    Files.copy(dir.resolve("tx.csv"), dir.resolve("files/part-0.csv"));
+
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", truncated, "--format", "json", "--date", "2024-01-01"),
+        ExitCode.DATA_REJECTED.code(), "The input " + truncated + " cannot be read as JSON", "Unexpected end-of-input",
+        "\"t2\"", "Nothing was written");
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", csv, "--date", "2024-01-01"),
+        ExitCode.DATA_REJECTED.code(), "The input " + csv + " cannot be read as Parquet", "is not a Parquet file",
+        "Pass --format csv|json", "Nothing was written");
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", csv, "--format", "json", "--date", "2024-01-01"),
+        ExitCode.DATA_REJECTED.code(), "The input " + csv + " cannot be read as JSON", "Unrecognized token 'txn_id'",
+        "pass --format csv|parquet", "Nothing was written");
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", folder, "--format", "delta", "--date", "2024-01-01"),
+        ExitCode.NOT_FOUND.code(), "The input " + folder + " is not a Delta table", "--format parquet|csv|json");
+  }
 }
