@@ -230,4 +230,25 @@ class FeatureGroupCommandTest {
     assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", folder, "--format", "delta", "--date", "2024-01-01"),
         ExitCode.NOT_FOUND.code(), "The input " + folder + " is not a Delta table", "--format parquet|csv|json");
   }
+
+  @Test
+  void aValueThatDoesNotParseNamesTheInputTheColumnTheValueAndItsType(TestLakehouse lh, @TempDir Path dir) throws IOException {
+    createTx(lh, dir);
+    Files.writeString(dir.resolve("amount.csv"), "txn_id,txn_ts,amount\nt1,2024-01-01 10:00:00,5.5\nt2,2024-01-01 11:00:00,not_a_number\n");
+    Files.writeString(dir.resolve("ts.csv"), "txn_id,txn_ts,amount\nt1,yesterday,5.5\n");
+    Files.writeString(dir.resolve("amount.json"), "{\"txn_id\": \"t1\", \"txn_ts\": \"2024-01-01 10:00:00\", \"amount\": \"abc\"}\n");
+    Files.writeString(dir.resolve("ts.json"), "{\"txn_id\": \"t1\", \"txn_ts\": \"2024-13-01\", \"amount\": 1.0}\n");
+    String[][] cases = {
+      {"amount.csv", "csv", "column 'amount' has the value 'not_a_number', which is not a double"},
+      {"ts.csv", "csv", "column 'txn_ts' has the value 'yesterday', which is not a timestamp (write it as yyyy-MM-dd HH:mm:ss"},
+      {"amount.json", "json", "column 'amount' has the value 'abc', which is not a double"},
+      {"ts.json", "json", "column 'txn_ts' has the value '2024-13-01', which is not a timestamp (write it as yyyy-MM-dd HH:mm:ss"},
+    };
+    for (String[] c : cases) {
+      String input = dir.resolve(c[0]).toString();
+      Cli r = fg(lh, "insert", "tx", "--input", input, "--format", c[1], "--date", "2024-01-01");
+      assertOneLineRejection(lh, r, ExitCode.DATA_REJECTED.code(), "The input " + input, c[2], "Nothing was written");
+      assertFalse(r.err().contains("try_cast") || r.err().contains("ansi") || r.err().contains(".."), "no Spark advice: " + r.err());
+    }
+  }
 }
