@@ -177,6 +177,7 @@ class FeatureGroupCommandTest {
       Cli r = fg(lh, "insert", "named", "--input", dir.resolve(c[0]).toString(), "--format", c[1], "--batch-id", c[0]);
       assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), c[0] + ": " + r.err());
       assertTrue(r.err().contains(c[2]) && r.err().contains("Nothing was written"), c[0] + ": " + r.err());
+      assertTrue(r.err().contains("the input file's columns") && !r.err().contains("[]"), "only what is wrong, advice for a file: " + r.err());
       assertFalse(r.hasStackTrace(), r.err());
     }
     Cli malformed = fg(lh, "insert", "named", "--input", dir.resolve("malformed.csv").toString(), "--format", "csv", "--batch-id", "m");
