@@ -56,6 +56,10 @@ class FeatureGroupCommandTest {
     assertTrue(insert.out().contains("committed: 2 rows, Delta v1"), insert.out());
     Cli replay = fg(lh, "insert", "tx", "--input", good, "--format", "csv", "--date", "2024-01-01");
     assertTrue(replay.out().contains("unchanged, batch already committed"), replay.out());
+    Cli other = fg(lh, "insert", "tx", "--input", dir.resolve("fix.csv").toString(), "--format", "csv", "--date", "2024-01-01");
+    assertEquals(ExitCode.CONFLICT.code(), other.exitCode(), "the same batch id with other content: " + other.err());
+    assertTrue(other.err().contains("--mode overwrite|upsert") && other.err().contains("--batch-id"), other.err());
+    assertFalse(other.hasStackTrace(), other.err());
 
     Cli bad = fg(lh, "insert", "tx", "--input", dir.resolve("bad.csv").toString(), "--format", "csv", "--date", "2024-01-02");
     assertEquals(ExitCode.DATA_REJECTED.code(), bad.exitCode(), bad.err());
