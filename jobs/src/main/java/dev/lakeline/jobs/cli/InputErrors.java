@@ -42,7 +42,9 @@ final class InputErrors {
         return Optional.empty();
       }
       Matcher notParquet = c.getMessage() == null ? null : NOT_PARQUET.matcher(c.getMessage());
-      if (fmt.equals("parquet") && notParquet != null && notParquet.find()) {
+      // a file named .parquet is a damaged one, which UnreadableFiles tells as such, not a file of another format
+      if (fmt.equals("parquet") && notParquet != null && notParquet.find()
+          && !notParquet.group(1).toLowerCase(Locale.ROOT).endsWith(".parquet")) {
         return Optional.of(Errors.rejected(
             "The input %s cannot be read as Parquet (--format parquet, the default): %s is not a Parquet file. Nothing "
                 + "was written. Is it CSV or JSON? Pass --format csv|json (or --format delta for a Delta table); if it "

@@ -234,6 +234,10 @@ class FeatureGroupCommandTest {
         "pass --format csv|parquet", "Nothing was written");
     assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", folder, "--format", "delta", "--date", "2024-01-01"),
         ExitCode.NOT_FOUND.code(), "The input " + folder + " is not a Delta table", "--format parquet|csv|json");
+    Files.createDirectories(dir.resolve("damaged"));
+    Files.write(dir.resolve("damaged/part-0.parquet"), new byte[0]);
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", dir.resolve("damaged").toString(), "--date", "2024-01-01"),
+        ExitCode.DATA_REJECTED.code(), "part-0.parquet cannot be read", "remove or replace it");
   }
 
   @Test
