@@ -577,10 +577,21 @@ public final class FeatureGroup {
     List<String> extra = new ArrayList<>(have);
     extra.removeAll(Arrays.asList(schema.fieldNames()));
     if (!missing.isEmpty() || !wrongType.isEmpty() || !extra.isEmpty()) {
+      List<String> parts = new ArrayList<>();
+      if (!missing.isEmpty()) {
+        parts.add("missing columns " + missing);
+      }
+      if (!extra.isEmpty()) {
+        parts.add("unexpected columns " + extra);
+      }
+      if (!wrongType.isEmpty()) {
+        parts.add("wrong types " + wrongType);
+      }
       throw Errors.rejected(
-          "The batch does not match the schema of feature group %s: missing columns %s, unexpected columns %s, "
-              + "wrong types %s. Nothing was written. Change the pipeline's output, or create a new version of the group.",
-          spec.label(), missing, extra, wrongType);
+          "The batch does not match the schema of feature group %s: %s. Nothing was written. Give the batch the group's "
+              + "columns and types (change the pipeline's output, or for 'lakeline fg insert' the input file's columns), "
+              + "or create a new version of the group.",
+          spec.label(), String.join(", ", parts));
     }
     return batch.selectExpr(
         Arrays.stream(schema.fieldNames()).map(n -> "`" + n.replace("`", "``") + "`").toArray(String[]::new));

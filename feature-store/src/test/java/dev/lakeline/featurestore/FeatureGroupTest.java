@@ -354,11 +354,11 @@ class FeatureGroupTest {
     long version = group.deltaVersion();
     Dataset<Row> good = goodBatch(spark);
 
-    assertRejectedAndUntouched(group, good.drop("grade"), good, version, "missing columns [grade]");
+    assertRejectedAndUntouched(group, good.drop("grade"), good, version, "feature group credit v1: missing columns [grade]. Nothing");
     assertRejectedAndUntouched(
-        group, good.withColumn("debug", org.apache.spark.sql.functions.lit(1)), good, version, "unexpected columns [debug]");
+        group, good.withColumn("debug", org.apache.spark.sql.functions.lit(1)), good, version, ": unexpected columns [debug]. Nothing");
     assertRejectedAndUntouched(
-        group, good.withColumn("score", good.col("score").cast("long")), good, version, "score is bigint, expected int");
+        group, good.withColumn("score", good.col("score").cast("long")), good, version, ": wrong types [score is bigint, expected int]. Nothing");
     assertRejectedAndUntouched(group, good.withColumnRenamed("score", "Score"), good, version, "score", "Score");
   }
 

@@ -235,7 +235,8 @@ public final class DeltaCommits {
       if (request.mode() == WriteMode.APPEND) {
         throw Errors.conflict(
             "Batch %s was already appended to %s (version %d) with different content. Appending it again would "
-                + "duplicate rows: replace the batch's slice instead, or give the new batch another id.",
+                + "duplicate rows: replace the batch instead (overwrite, upsert or REPLACE_WHERE its slice; on the command "
+                + "line --mode overwrite|upsert), or give the new batch another id (--batch-id).",
             request.batchId(), request.path(), version);
       }
       return null;

@@ -154,7 +154,10 @@ final class FeatureGroupCommand extends ParentCommand {
         Dataset<Row> batch = read(ctx, g);
         r = g.insert(batch, new InsertOptions(id, null, writeMode, null, date == null ? null : date.toString()));
       } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
-        Optional<RuntimeException> rejected = unreadable(e, g);
+        Optional<? extends RuntimeException> rejected = InputErrors.of(e, input, format);
+        if (rejected.isEmpty()) {
+          rejected = unreadable(ctx, e, g);
+        }
         if (rejected.isPresent()) {
           throw rejected.get();
         }
@@ -174,6 +177,7 @@ final class FeatureGroupCommand extends ParentCommand {
       if (!dev.lakeline.core.storage.LakeFiles.of(ctx.spark()).exists(input)) {
         throw Errors.notFound("The input %s does not exist.", input);
       }
+      InputErrors.requireDeltaTable(ctx.spark(), input, format);
       var reader = ctx.spark().read();
       return switch (format.toLowerCase(Locale.ROOT)) {
         case "parquet" -> reader.parquet(input);
@@ -207,13 +211,15 @@ final class FeatureGroupCommand extends ParentCommand {
 
     /**
      * A read of the input that failed on its content (a value that does not parse as its column's type, a
-     * malformed line, a CSV file whose header differs from the first one's), as rejected data naming the input.
+     * malformed line, a CSV file whose header differs from the first one's), as rejected data naming the input and,
+     * for a value, its column, the value and the type expected.
      */
-    private Optional<RuntimeException> unreadable(Exception e, FeatureGroup g) {
+    private Optional<RuntimeException> unreadable(JobContext ctx, Exception e, FeatureGroup g) {
       boolean bad = false;
       String why = null;
       for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-        bad |= c instanceof SparkThrowable st && st.getErrorClass() != null && st.getErrorClass().startsWith("MALFORMED_RECORD")
+        bad |= c instanceof SparkThrowable st && st.getErrorClass() != null
+                && (st.getErrorClass().startsWith("MALFORMED_RECORD") || st.getErrorClass().equals("CAST_INVALID_INPUT"))
             || c.getClass().getSimpleName().equals("BadRecordException")
             || c.getMessage() != null && c.getMessage().contains("CSV header does not conform to the schema");
         if (bad && c.getMessage() != null && !c.getMessage().isBlank()) {
@@ -223,11 +229,17 @@ final class FeatureGroupCommand extends ParentCommand {
       if (!bad || e instanceof dev.lakeline.core.LakelineException) {
         return Optional.empty();
       }
-      String oneLine = why == null ? "a malformed record" : why.strip().replaceAll("\\s*\\R\\s*", "; ");
+      Optional<BadValue> value = BadValue.find(ctx.spark(), input, format, g.schema());
+      if (value.isPresent()) {
+        return Optional.of(Errors.rejected(
+            "The input %s cannot be read as %s with the columns of feature group %s: column '%s' has the value '%s', "
+                + "which is not a %s. Nothing was written. Fix the value in the file and rerun.",
+            input, format, g.spec().label(), value.get().column(), value.get().value(), value.get().expected()));
+      }
       return Optional.of(Errors.rejected(
           "The input %s cannot be read as %s with the columns of feature group %s: %s. Nothing was written. "
               + "Fix the file (each value must parse as its column's type) and rerun.",
-          input, format, g.spec().label(), oneLine));
+          input, format, g.spec().label(), why == null ? "a malformed record" : BadValue.withoutSparkAdvice(why)));
     }
   }
 

@@ -50,15 +50,25 @@ final class SuggestCommand extends StoreCommand {
     if (!LakeFiles.of(ctx.spark()).exists(input)) {
       throw Errors.notFound("The input %s does not exist.", input);
     }
+    InputErrors.requireDeltaTable(ctx.spark(), input, format);
     var reader = ctx.spark().read();
-    Dataset<Row> sample = switch (format.toLowerCase(Locale.ROOT)) {
-      case "parquet" -> reader.parquet(input);
-      case "delta" -> reader.format("delta").load(input);
-      case "csv" -> reader.option("header", "true").option("inferSchema", "true").csv(input);
-      case "json" -> reader.json(input);
-      default -> throw Errors.config("Unknown --format '%s': use parquet, delta, csv or json.", format);
-    };
-    ExpectationSuite suite = dev.lakeline.validation.Suggestions.suggest(sample, name);
+    ExpectationSuite suite;
+    try {
+      Dataset<Row> sample = switch (format.toLowerCase(Locale.ROOT)) {
+        case "parquet" -> reader.parquet(input);
+        case "delta" -> reader.format("delta").load(input);
+        case "csv" -> reader.option("header", "true").option("inferSchema", "true").csv(input);
+        case "json" -> reader.json(input);
+        default -> throw Errors.config("Unknown --format '%s': use parquet, delta, csv or json.", format);
+      };
+      suite = dev.lakeline.validation.Suggestions.suggest(sample, name);
+    } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
+      java.util.Optional<dev.lakeline.core.LakelineException> wrongFormat = InputErrors.of(e, input, format);
+      if (wrongFormat.isPresent()) {
+        throw wrongFormat.get();
+      }
+      throw e;
+    }
     if (output == null) {
       out.print(SuiteFiles.toYaml(suite));
     } else {

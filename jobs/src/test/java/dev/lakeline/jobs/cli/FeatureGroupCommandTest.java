@@ -56,6 +56,10 @@ class FeatureGroupCommandTest {
     assertTrue(insert.out().contains("committed: 2 rows, Delta v1"), insert.out());
     Cli replay = fg(lh, "insert", "tx", "--input", good, "--format", "csv", "--date", "2024-01-01");
     assertTrue(replay.out().contains("unchanged, batch already committed"), replay.out());
+    Cli other = fg(lh, "insert", "tx", "--input", dir.resolve("fix.csv").toString(), "--format", "csv", "--date", "2024-01-01");
+    assertEquals(ExitCode.CONFLICT.code(), other.exitCode(), "the same batch id with other content: " + other.err());
+    assertTrue(other.err().contains("--mode overwrite|upsert") && other.err().contains("--batch-id"), other.err());
+    assertFalse(other.hasStackTrace(), other.err());
 
     Cli bad = fg(lh, "insert", "tx", "--input", dir.resolve("bad.csv").toString(), "--format", "csv", "--date", "2024-01-02");
     assertEquals(ExitCode.DATA_REJECTED.code(), bad.exitCode(), bad.err());
@@ -193,6 +197,7 @@ class FeatureGroupCommandTest {
       Cli r = fg(lh, "insert", "named", "--input", dir.resolve(c[0]).toString(), "--format", c[1], "--batch-id", c[0]);
       assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), c[0] + ": " + r.err());
       assertTrue(r.err().contains(c[2]) && r.err().contains("Nothing was written"), c[0] + ": " + r.err());
+      assertTrue(r.err().contains("the input file's columns") && !r.err().contains("[]"), "only what is wrong, advice for a file: " + r.err());
       assertFalse(r.hasStackTrace(), r.err());
     }
     Cli malformed = fg(lh, "insert", "named", "--input", dir.resolve("malformed.csv").toString(), "--format", "csv", "--batch-id", "m");
@@ -202,5 +207,73 @@ class FeatureGroupCommandTest {
     assertFalse(malformed.hasStackTrace(), malformed.err());
     assertEquals(1, malformed.err().strip().lines().count(), malformed.err());
     assertTrue(fg(lh, "show", "named").out().contains("rows           2"));
+  }
+
+  private static void createTx(TestLakehouse lh, Path dir) throws IOException {
+    Files.writeString(dir.resolve("tx.yaml"), "name: tx\nprimary_key: [txn_id]\nevent_time: txn_ts\n"
+        + "schema: {txn_id: string, txn_ts: timestamp, amount: double}\n");
+    assertEquals(0, fg(lh, "create", "--file", dir.resolve("tx.yaml").toString()).exitCode());
+  }
+
+  /** The error output is one line holding every part, without a stack trace, and the group has no rows. */
+  private static void assertOneLineRejection(TestLakehouse lh, Cli r, int exitCode, String... parts) {
+    assertEquals(exitCode, r.exitCode(), r.err());
+    for (String part : parts) {
+      assertTrue(r.err().contains(part), "'" + part + "' in:\n" + r.err());
+    }
+    assertFalse(r.hasStackTrace(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(fg(lh, "show", "tx").out().contains("rows           0"), "nothing was written");
+  }
+
+  @Test
+  void anInputOfAnotherFormatOrAMalformedJsonLineIsRejectedInOneLineNamingTheInput(TestLakehouse lh, @TempDir Path dir)
+      throws IOException {
+    createTx(lh, dir);
+    String csv = dir.resolve("tx.csv").toString();
+    Files.writeString(dir.resolve("tx.csv"), "txn_id,txn_ts,amount\nt1,2024-01-01 10:00:00,5.5\n");
+    String truncated = dir.resolve("truncated.json").toString();
+    Files.writeString(dir.resolve("truncated.json"), "{\"txn_id\": \"t1\", \"txn_ts\": \"2024-01-01 10:00:00\", \"amount\": 5.5}\n"
+        + "{\"txn_id\": \"t2\", \"txn_ts\": \"2024-01-01 11:00:00\", \"amount\": 6.5\n");
+    String folder = dir.resolve("files").toString();
+    Files.createDirectories(dir.resolve("files"));
+    Files.copy(dir.resolve("tx.csv"), dir.resolve("files/part-0.csv"));
+
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", truncated, "--format", "json", "--date", "2024-01-01"),
+        ExitCode.DATA_REJECTED.code(), "The input " + truncated + " cannot be read as JSON", "Unexpected end-of-input",
+        "\"t2\"", "Nothing was written");
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", csv, "--date", "2024-01-01"),
+        ExitCode.DATA_REJECTED.code(), "The input " + csv + " cannot be read as Parquet", "is not a Parquet file",
+        "Pass --format csv|json", "Nothing was written");
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", csv, "--format", "json", "--date", "2024-01-01"),
+        ExitCode.DATA_REJECTED.code(), "The input " + csv + " cannot be read as JSON", "Unrecognized token 'txn_id'",
+        "pass --format csv|parquet", "Nothing was written");
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", folder, "--format", "delta", "--date", "2024-01-01"),
+        ExitCode.NOT_FOUND.code(), "The input " + folder + " is not a Delta table", "--format parquet|csv|json");
+    Files.createDirectories(dir.resolve("damaged"));
+    Files.write(dir.resolve("damaged/part-0.parquet"), new byte[0]);
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", dir.resolve("damaged").toString(), "--date", "2024-01-01"),
+        ExitCode.DATA_REJECTED.code(), "part-0.parquet cannot be read", "remove or replace it");
+  }
+
+  @Test
+  void aValueThatDoesNotParseNamesTheInputTheColumnTheValueAndItsType(TestLakehouse lh, @TempDir Path dir) throws IOException {
+    createTx(lh, dir);
+    Files.writeString(dir.resolve("amount.csv"), "txn_id,txn_ts,amount\nt1,2024-01-01 10:00:00,5.5\nt2,2024-01-01 11:00:00,not_a_number\n");
+    Files.writeString(dir.resolve("ts.csv"), "txn_id,txn_ts,amount\nt1,yesterday,5.5\n");
+    Files.writeString(dir.resolve("amount.json"), "{\"txn_id\": \"t1\", \"txn_ts\": \"2024-01-01 10:00:00\", \"amount\": \"abc\"}\n");
+    Files.writeString(dir.resolve("ts.json"), "{\"txn_id\": \"t1\", \"txn_ts\": \"2024-13-01\", \"amount\": 1.0}\n");
+    String[][] cases = {
+      {"amount.csv", "csv", "column 'amount' has the value 'not_a_number', which is not a double"},
+      {"ts.csv", "csv", "column 'txn_ts' has the value 'yesterday', which is not a timestamp (write it as yyyy-MM-dd HH:mm:ss"},
+      {"amount.json", "json", "column 'amount' has the value 'abc', which is not a double"},
+      {"ts.json", "json", "column 'txn_ts' has the value '2024-13-01', which is not a timestamp (write it as yyyy-MM-dd HH:mm:ss"},
+    };
+    for (String[] c : cases) {
+      String input = dir.resolve(c[0]).toString();
+      Cli r = fg(lh, "insert", "tx", "--input", input, "--format", c[1], "--date", "2024-01-01");
+      assertOneLineRejection(lh, r, ExitCode.DATA_REJECTED.code(), "The input " + input, c[2], "Nothing was written");
+      assertFalse(r.err().contains("try_cast") || r.err().contains("ansi") || r.err().contains(".."), "no Spark advice: " + r.err());
+    }
   }
 }

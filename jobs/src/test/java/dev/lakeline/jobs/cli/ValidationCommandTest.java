@@ -135,4 +135,27 @@ class ValidationCommandTest {
     assertEquals(0, forced.exitCode(), forced.err());
     assertEquals("sample", SuiteFiles.load(out.toString()).name());
   }
+
+  @Test
+  void suggestOnAnInputOfAnotherFormatSaysWhichFormatToPass(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Path csv = dir.resolve("sample.csv");
+    Files.writeString(csv, "id,amount\nk1,1.5\n");
+    String parquet = dir.resolve("parquet").toString();
+    spark.sql("SELECT 'k1' AS id, 1.5 AS amount").write().parquet(parquet);
+    Path out = dir.resolve("suggested.yaml");
+
+    Cli noFormat = run(lh, "suggest", "--input", csv.toString(), "--output", out.toString());
+    assertEquals(ExitCode.DATA_REJECTED.code(), noFormat.exitCode(), noFormat.err());
+    assertTrue(noFormat.err().contains("The input " + csv + " cannot be read as Parquet") && noFormat.err().contains("is not a Parquet file")
+        && noFormat.err().contains("Pass --format csv|json"), noFormat.err());
+    Cli notDelta = run(lh, "suggest", "--input", parquet, "--format", "delta", "--output", out.toString());
+    assertEquals(ExitCode.NOT_FOUND.code(), notDelta.exitCode(), notDelta.err());
+    assertTrue(notDelta.err().contains("The input " + parquet + " is not a Delta table") && notDelta.err().contains("--format parquet"),
+        notDelta.err());
+    for (Cli r : new Cli[] {noFormat, notDelta}) {
+      assertFalse(r.hasStackTrace(), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+    assertFalse(Files.exists(out), "no suite was written");
+  }
 }
