@@ -177,7 +177,7 @@ final class FeatureGroupCommand extends ParentCommand {
       if (!dev.lakeline.core.storage.LakeFiles.of(ctx.spark()).exists(input)) {
         throw Errors.notFound("The input %s does not exist.", input);
       }
-      InputErrors.requireDeltaTable(ctx.spark(), input, format);
+      InputErrors.requireDeltaTableOnlyAsDelta(ctx.spark(), input, format);
       var reader = ctx.spark().read();
       return switch (format.toLowerCase(Locale.ROOT)) {
         case "parquet" -> reader.parquet(input);

@@ -22,12 +22,26 @@ final class InputErrors {
 
   private InputErrors() {}
 
-  /** Refuses {@code --format delta} for an input that is not a Delta table (Delta's own error is an internal one). */
-  static void requireDeltaTable(SparkSession spark, String input, String format) {
-    if (format.toLowerCase(Locale.ROOT).equals("delta") && !LakeFiles.of(spark).exists(input.replaceAll("/+$", "") + "/_delta_log")) {
+  /**
+   * Refuses {@code --format delta} for an input that is not a Delta table (Delta's own error is an internal one), and
+   * {@code --format parquet} for one that is: its folder holds the Parquet files of every version, including those
+   * Delta has removed, so reading them as plain Parquet gives rows the table does not have.
+   */
+  static void requireDeltaTableOnlyAsDelta(SparkSession spark, String input, String format) {
+    String fmt = format.toLowerCase(Locale.ROOT);
+    if (!fmt.equals("delta") && !fmt.equals("parquet")) {
+      return;
+    }
+    boolean delta = LakeFiles.of(spark).exists(input.replaceAll("/+$", "") + "/_delta_log");
+    if (fmt.equals("delta") && !delta) {
       throw Errors.notFound(
           "The input %s is not a Delta table (it has no _delta_log). Nothing was written. For Parquet, CSV or JSON files "
               + "pass --format parquet|csv|json instead of --format delta.", input);
+    }
+    if (fmt.equals("parquet") && delta) {
+      throw Errors.config(
+          "The input %s is a Delta table (it has a _delta_log): read as plain Parquet files it would include the files "
+              + "of old versions and removed rows. Nothing was written. Pass --format delta.", input);
     }
   }
 

@@ -50,7 +50,7 @@ final class SuggestCommand extends StoreCommand {
     if (!LakeFiles.of(ctx.spark()).exists(input)) {
       throw Errors.notFound("The input %s does not exist.", input);
     }
-    InputErrors.requireDeltaTable(ctx.spark(), input, format);
+    InputErrors.requireDeltaTableOnlyAsDelta(ctx.spark(), input, format);
     var reader = ctx.spark().read();
     ExpectationSuite suite;
     try {

@@ -250,6 +250,11 @@ class FeatureGroupCommandTest {
         "pass --format csv|parquet", "Nothing was written");
     assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", folder, "--format", "delta", "--date", "2024-01-01"),
         ExitCode.NOT_FOUND.code(), "The input " + folder + " is not a Delta table", "--format parquet|csv|json");
+    // a Delta table's folder read as Parquet would take the files of old versions and removed rows too
+    String table = dir.resolve("table").toString();
+    Files.createDirectories(dir.resolve("table/_delta_log"));
+    assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", table, "--date", "2024-01-01"),
+        ExitCode.USAGE_OR_CONFIG.code(), "The input " + table + " is a Delta table (it has a _delta_log)", "Pass --format delta");
     Files.createDirectories(dir.resolve("damaged"));
     Files.write(dir.resolve("damaged/part-0.parquet"), new byte[0]);
     assertOneLineRejection(lh, fg(lh, "insert", "tx", "--input", dir.resolve("damaged").toString(), "--date", "2024-01-01"),
