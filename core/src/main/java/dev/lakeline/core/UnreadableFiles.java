@@ -41,6 +41,15 @@ public final class UnreadableFiles {
     return null;
   }
 
+  /**
+   * The file that {@code t}'s own message says is not a Parquet file (of another format, or a damaged Parquet file
+   * without the magic number at its end), or null.
+   */
+  public static String notParquet(Throwable t) {
+    Matcher m = t.getMessage() == null ? null : NOT_PARQUET.matcher(t.getMessage());
+    return m != null && m.find() ? m.group(1) : null;
+  }
+
   /** The file {@code t} itself says it could not read, or null. */
   private static String file(Throwable t) {
     if (t instanceof SparkThrowable st && st.getErrorClass() != null) {
@@ -72,17 +81,7 @@ public final class UnreadableFiles {
 
   /** The most specific message below (or at) {@code t}: its first line, shortened. */
   private static String reason(Throwable t) {
-    String reason = null;
-    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      String m = c.getMessage();
-      if (m != null && !m.isBlank()) {
-        reason = m.strip().lines().findFirst().orElse(m.strip());
-      }
-    }
-    if (reason == null) {
-      reason = t.getClass().getSimpleName();
-    }
-    reason = reason.replaceAll("\\.$", "");
+    String reason = Messages.innermost(t).replaceAll("\\.$", "");
     return reason.length() <= MAX_REASON ? reason : reason.substring(0, MAX_REASON) + "…";
   }
 }

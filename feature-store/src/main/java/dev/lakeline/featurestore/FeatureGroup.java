@@ -1,6 +1,7 @@
 package dev.lakeline.featurestore;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Messages;
 import dev.lakeline.core.UnreadableFiles;
 import dev.lakeline.core.delta.ColumnAddition;
 import dev.lakeline.core.delta.CommitRequest;
@@ -9,8 +10,9 @@ import dev.lakeline.core.delta.ContentFingerprint;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.delta.StagedAppend;
 import dev.lakeline.core.delta.WriteMode;
-import dev.lakeline.validation.Expectation;
+import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.validation.Decision;
+import dev.lakeline.validation.Expectation;
 import dev.lakeline.validation.Gate;
 import dev.lakeline.validation.GateResult;
 import dev.lakeline.validation.Staging;
@@ -29,7 +31,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import dev.lakeline.core.storage.StorageLayout;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -171,7 +172,7 @@ public final class FeatureGroup {
           "New feature '%s' of %s has the default %s, which is not a value of type %s: %s. Give a default of the "
               + "type (0, 'unknown' for a string, DATE'2024-01-01') or NULL. Nothing was changed.",
           f.name(), spec.label(), f.defaultSql(), type.simpleString(),
-          String.valueOf(e.getMessage()).lines().findFirst().orElse("").strip());
+          Messages.firstLine(e));
     }
     if (value.getBoolean(0)) {
       throw Errors.config(

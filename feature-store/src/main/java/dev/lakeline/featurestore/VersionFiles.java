@@ -1,5 +1,6 @@
 package dev.lakeline.featurestore;
 
+import dev.lakeline.core.Messages;
 import java.util.Arrays;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
@@ -31,7 +32,7 @@ record VersionFiles(long files, long missing, String unreadable) {
           || e instanceof IllegalStateException)) {
         throw e;
       }
-      return new VersionFiles(0, 0, firstLine(e));
+      return new VersionFiles(0, 0, Messages.firstLine(e));
     }
     long missing = Arrays.stream(needed).filter(f -> !present.contains(new Path(f).toUri().getPath())).count();
     return new VersionFiles(needed.length, missing, null);
@@ -40,11 +41,5 @@ record VersionFiles(long files, long missing, String unreadable) {
   /** Whether the version can be read. */
   boolean readable() {
     return unreadable == null && missing == 0;
-  }
-
-  static String firstLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }

@@ -1,6 +1,7 @@
 package dev.lakeline.validation;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Messages;
 import java.util.Arrays;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
@@ -25,7 +26,7 @@ final class SqlConditions {
       throw Errors.config(
           "%s: '%s' is not valid Spark SQL: %s Write a boolean expression over the batch's columns, e.g. \"amount >= fee\" "
               + "(quote odd column names with backticks).",
-          where, name, firstLine(e.getMessage()));
+          where, name, Messages.firstLine(e.getMessage()));
     }
   }
 
@@ -44,7 +45,7 @@ final class SqlConditions {
       }
       throw Errors.config(
           "%s: the condition \"%s\" does not fit the batch: %s The batch has columns %s.",
-          where, condition, firstLine(e.getMessage()), Arrays.toString(batch.columns()));
+          where, condition, Messages.firstLine(e.getMessage()), Arrays.toString(batch.columns()));
     }
     if (!type.equals(DataTypes.BooleanType)) {
       throw Errors.config(
@@ -52,11 +53,5 @@ final class SqlConditions {
           where, condition, type.simpleString());
     }
     return c;
-  }
-
-  private static String firstLine(String message) {
-    String m = message == null ? "" : message.strip();
-    int nl = m.indexOf('\n');
-    return (nl < 0 ? m : m.substring(0, nl)).strip();
   }
 }

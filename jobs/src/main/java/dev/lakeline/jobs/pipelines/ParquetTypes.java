@@ -1,6 +1,7 @@
 package dev.lakeline.jobs.pipelines;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Messages;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ final class ParquetTypes {
     return Errors.rejected(
         "Pipeline '%s': the Parquet files of %s at %s do not agree on the types of their columns (Spark: %s). A source "
             + "is read with one type per column, so its rows cannot be read together. %s",
-        pipeline, s.label(), location, innermost(e), fix);
+        pipeline, s.label(), location, Messages.innermost(e), fix);
   }
 
   private static String declared(SourceSpec s, String column) {
@@ -77,15 +78,5 @@ final class ParquetTypes {
     }
     DataType t = s.schema().apply(column).dataType();
     return " (source.schema declares " + t.simpleString() + ")";
-  }
-
-  private static String innermost(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    String m = String.valueOf(t.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
   }
 }
