@@ -3,6 +3,7 @@ package dev.lakeline.jobs.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.UnreadableFiles;
 import dev.lakeline.core.storage.LakeFiles;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,7 +17,6 @@ import org.apache.spark.sql.SparkSession;
  * Used by the commands that read files given on the command line ({@code fg insert}, {@code suggest}).
  */
 final class InputErrors {
-  private static final Pattern NOT_PARQUET = Pattern.compile("(\\S+) is not a Parquet file");
   private static final Pattern JSON_SOURCE = Pattern.compile("\\(byte\\[\\]\\)\"(.*?)\"; line: \\d+", Pattern.DOTALL);
   private static final int MAX_LINE = 80;
 
@@ -55,14 +55,13 @@ final class InputErrors {
       if (c instanceof LakelineException) {
         return Optional.empty();
       }
-      Matcher notParquet = c.getMessage() == null ? null : NOT_PARQUET.matcher(c.getMessage());
+      String notParquet = fmt.equals("parquet") ? UnreadableFiles.notParquet(c) : null;
       // a file named .parquet is a damaged one, which UnreadableFiles tells as such, not a file of another format
-      if (fmt.equals("parquet") && notParquet != null && notParquet.find()
-          && !notParquet.group(1).toLowerCase(Locale.ROOT).endsWith(".parquet")) {
+      if (notParquet != null && !notParquet.toLowerCase(Locale.ROOT).endsWith(".parquet")) {
         return Optional.of(Errors.rejected(
             "The input %s cannot be read as Parquet (--format parquet, the default): %s is not a Parquet file. Nothing "
                 + "was written. Is it CSV or JSON? Pass --format csv|json (or --format delta for a Delta table); if it "
-                + "is a damaged Parquet file, replace it. Then rerun.", input, notParquet.group(1)));
+                + "is a damaged Parquet file, replace it. Then rerun.", input, notParquet));
       }
       if (fmt.equals("json") && c instanceof JsonProcessingException json) {
         return Optional.of(Errors.rejected(
