@@ -16,8 +16,6 @@ import java.util.Optional;
 import org.apache.spark.SparkThrowable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -151,7 +149,7 @@ final class FeatureGroupCommand extends ParentCommand {
       };
       InsertResult r;
       try {
-        Dataset<Row> batch = read(ctx, g);
+        Dataset<Row> batch = InputFiles.read(ctx.spark(), input, format, g.schema());
         r = g.insert(batch, new InsertOptions(id, null, writeMode, null, date == null ? null : date.toString()));
       } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
         Optional<? extends RuntimeException> rejected = InputErrors.of(e, input, format);
@@ -171,42 +169,6 @@ final class FeatureGroupCommand extends ParentCommand {
       if (!r.validation().success()) {
         out.print("failed expectations:\n" + r.validation().failureSummary());
       }
-    }
-
-    private Dataset<Row> read(JobContext ctx, FeatureGroup g) {
-      if (!dev.lakeline.core.storage.LakeFiles.of(ctx.spark()).exists(input)) {
-        throw Errors.notFound("The input %s does not exist.", input);
-      }
-      InputErrors.requireDeltaTableOnlyAsDelta(ctx.spark(), input, format);
-      var reader = ctx.spark().read();
-      return switch (format.toLowerCase(Locale.ROOT)) {
-        case "parquet" -> reader.parquet(input);
-        case "delta" -> reader.format("delta").load(input);
-        // text formats: the columns the file names, with the group's types (the gate then rejects a missing or
-        // extra column by name); never the group's schema by position, which would put one column's values in another
-        case "csv" -> {
-          String[] header = ctx.spark().read().option("header", "true").csv(input).columns();
-          yield reader.schema(typed(g, header, new StructType())).option("header", "true").option("enforceSchema", "false")
-              .option("mode", "FAILFAST").csv(input);
-        }
-        case "json" -> {
-          StructType found = ctx.spark().read().option("mode", "FAILFAST").json(input).schema();
-          yield reader.schema(typed(g, found.fieldNames(), found)).option("mode", "FAILFAST").json(input);
-        }
-        default -> throw Errors.config("Unknown --format '%s': use parquet, csv, json or delta.", format);
-      };
-    }
-
-    /** The named columns with the group's type where the group has the column, else as {@code found} (or string). */
-    private static StructType typed(FeatureGroup g, String[] names, StructType found) {
-      java.util.List<String> known = java.util.Arrays.asList(g.schema().fieldNames());
-      java.util.List<String> inFile = java.util.Arrays.asList(found.fieldNames());
-      StructType out = new StructType();
-      for (String n : names) {
-        out = out.add(n, known.contains(n) ? g.schema().apply(n).dataType()
-            : inFile.contains(n) ? found.apply(n).dataType() : DataTypes.StringType);
-      }
-      return out;
     }
 
     /**

@@ -1,14 +1,12 @@
 package dev.lakeline.jobs.cli;
 
 import dev.lakeline.core.Errors;
-import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.validation.ExpectationSuite;
 import dev.lakeline.validation.SuiteFiles;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -43,24 +41,17 @@ final class SuggestCommand extends StoreCommand {
 
   @Override
   void run(JobContext ctx, PrintStream out) {
+    if (force && output == null) {
+      throw Errors.config("--force overwrites the --output file, and no --output was given (the suite is printed). Give "
+          + "--output FILE with --force, or leave --force out.");
+    }
     if (output != null && !force && Files.exists(output)) {
       throw Errors.conflict("%s already exists and may hold your edits; nothing was written. Give --output a new file, "
           + "or add --force to overwrite it.", output);
     }
-    if (!LakeFiles.of(ctx.spark()).exists(input)) {
-      throw Errors.notFound("The input %s does not exist.", input);
-    }
-    InputErrors.requireDeltaTableOnlyAsDelta(ctx.spark(), input, format);
-    var reader = ctx.spark().read();
     ExpectationSuite suite;
     try {
-      Dataset<Row> sample = switch (format.toLowerCase(Locale.ROOT)) {
-        case "parquet" -> reader.parquet(input);
-        case "delta" -> reader.format("delta").load(input);
-        case "csv" -> reader.option("header", "true").option("inferSchema", "true").csv(input);
-        case "json" -> reader.json(input);
-        default -> throw Errors.config("Unknown --format '%s': use parquet, delta, csv or json.", format);
-      };
+      Dataset<Row> sample = InputFiles.read(ctx.spark(), input, format, null);
       suite = dev.lakeline.validation.Suggestions.suggest(sample, name);
     } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
       java.util.Optional<dev.lakeline.core.LakelineException> wrongFormat = InputErrors.of(e, input, format);

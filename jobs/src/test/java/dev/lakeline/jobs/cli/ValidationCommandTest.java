@@ -134,6 +134,11 @@ class ValidationCommandTest {
     Cli forced = run(lh, "suggest", "--input", data, "--name", "sample", "--output", out.toString(), "--force");
     assertEquals(0, forced.exitCode(), forced.err());
     assertEquals("sample", SuiteFiles.load(out.toString()).name());
+
+    Cli forceAlone = run(lh, "suggest", "--input", data, "--force");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), forceAlone.exitCode(), forceAlone.err());
+    assertTrue(forceAlone.err().contains("no --output was given"), forceAlone.err());
+    assertEquals("", forceAlone.out(), "no suite printed");
   }
 
   @Test
@@ -152,7 +157,14 @@ class ValidationCommandTest {
     assertEquals(ExitCode.NOT_FOUND.code(), notDelta.exitCode(), notDelta.err());
     assertTrue(notDelta.err().contains("The input " + parquet + " is not a Delta table") && notDelta.err().contains("--format parquet"),
         notDelta.err());
-    for (Cli r : new Cli[] {noFormat, notDelta}) {
+    // a truncated JSON line fails the sample's read: read leniently, it became a row of nulls that only lowered
+    // the suggested completeness, so the suite described data the file does not hold
+    Path json = dir.resolve("sample.json");
+    Files.writeString(json, "{\"id\": \"k1\", \"amount\": 1.5}\n{\"id\": \"k2\", \"amo\n{\"id\": \"k3\", \"amount\": 2.5}\n");
+    Cli truncated = run(lh, "suggest", "--input", json.toString(), "--format", "json", "--output", out.toString());
+    assertEquals(ExitCode.DATA_REJECTED.code(), truncated.exitCode(), truncated.err());
+    assertTrue(truncated.err().contains("The input " + json + " cannot be read as JSON"), truncated.err());
+    for (Cli r : new Cli[] {noFormat, notDelta, truncated}) {
       assertFalse(r.hasStackTrace(), r.err());
       assertEquals(1, r.err().strip().lines().count(), r.err());
     }
