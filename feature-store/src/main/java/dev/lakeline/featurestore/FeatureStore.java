@@ -1,6 +1,8 @@
 package dev.lakeline.featurestore;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.Spelling;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.core.storage.StorageLayout;
@@ -234,10 +236,7 @@ public final class FeatureStore {
   public FeatureGroup getFeatureGroup(String name, int version) {
     String path = layout.featureGroup(name, version);
     if (!DeltaCommits.exists(spark, path)) {
-      throw Errors.notFound(
-          "Feature group %s v%d does not exist under %s. Run the feature pipeline that creates it first "
-              + "(lakeline features --date <day>).",
-          name, version, layout.root());
+      throw noSuchGroup(name, version);
     }
     Row detail = DeltaTable.forPath(spark, path).detail().select("properties").head();
     Map<String, String> properties = detail.getJavaMap(0);
@@ -316,6 +315,28 @@ public final class FeatureStore {
    */
   public Dataset<Row> recreateTrainingDataset(String view, int version, int number) {
     return getFeatureView(view, version).recreateTrainingDataset(getTrainingDataset(view, version, number).manifest());
+  }
+
+  /**
+   * Not found, with what there is: the versions the group has, or the name of the group that {@code name} likely
+   * misspells, or how to make one.
+   */
+  private LakelineException.NotFound noSuchGroup(String name, int version) {
+    LakeFiles files = LakeFiles.of(spark);
+    List<Integer> versions = versions(files.list(layout.featureGroups() + "/" + name), "").stream()
+        .filter(v -> DeltaCommits.exists(spark, layout.featureGroup(name, v)))
+        .toList();
+    if (!versions.isEmpty()) {
+      return Errors.notFound("Feature group %s v%d does not exist under %s; it has version%s %s. Use one of those, or "
+              + "create v%d from a definition file (lakeline fg create --file <file>).",
+          name, version, layout.root(), versions.size() == 1 ? "" : "s",
+          versions.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")), version);
+    }
+    String close = Spelling.closest(name, sorted(files.list(layout.featureGroups())));
+    return Errors.notFound("Feature group %s v%d does not exist under %s.%s Create it from a definition file (lakeline "
+            + "fg create --file <file>) or run the feature pipeline that writes it (lakeline features --date <day>); "
+            + "lakeline fg list shows the groups there.",
+        name, version, layout.root(), close == null ? "" : " Did you mean '" + close + "'?");
   }
 
   /** Every feature group of the lakehouse, by name, then version. */

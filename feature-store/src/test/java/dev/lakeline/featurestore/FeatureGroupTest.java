@@ -231,8 +231,18 @@ class FeatureGroupTest {
         assertThrows(LakelineException.NotFound.class, () -> store.getFeatureGroup("loans", 1));
     assertTrue(e.getMessage().contains("loans v1"), e.getMessage());
     assertTrue(e.getMessage().contains(lake.layout().root()), e.getMessage());
-    assertTrue(e.getMessage().contains("Run the feature pipeline"), e.getMessage());
-    assertThrows(LakelineException.NotFound.class, () -> store.getFeatureGroup("credit", 2));
+    assertTrue(e.getMessage().contains("run the feature pipeline") && e.getMessage().contains("lakeline fg list"),
+        e.getMessage());
+    assertFalse(e.getMessage().contains("Did you mean"), "nothing is close to 'loans': " + e.getMessage());
+
+    LakelineException.NotFound misspelt =
+        assertThrows(LakelineException.NotFound.class, () -> store.getFeatureGroup("credt", 1));
+    assertTrue(misspelt.getMessage().contains("Did you mean 'credit'?"), misspelt.getMessage());
+
+    LakelineException.NotFound otherVersion =
+        assertThrows(LakelineException.NotFound.class, () -> store.getFeatureGroup("credit", 2));
+    assertTrue(otherVersion.getMessage().contains("credit v2 does not exist")
+        && otherVersion.getMessage().contains("it has version 1."), otherVersion.getMessage());
   }
 
   @Test
