@@ -140,6 +140,21 @@ public final class FeatureGroup {
     return new FeatureGroup(spark, layout, spec, path, newSchema, defaults);
   }
 
+  /** Whether {@code e} is the same value whenever it is computed: deterministic, foldable and not the clock's. */
+  private static boolean constant(org.apache.spark.sql.catalyst.expressions.Expression e) {
+    if (!e.deterministic() || e instanceof org.apache.spark.sql.catalyst.expressions.Nondeterministic
+        || e.getClass().getSimpleName().matches("Current.*|Now|LocalTimestamp")) {
+      return false;
+    }
+    var children = e.children().iterator();
+    while (children.hasNext()) {
+      if (!constant(children.next())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * A new feature's default must be NULL or a constant of its type: checked before the table changes. The cast to the
    * type must give a value (Spark casts {@code 'abc'} to a double as NULL), and one equal to the default for an
@@ -160,6 +175,13 @@ public final class FeatureGroup {
     }
     if ("NULL".equalsIgnoreCase(f.defaultSql().trim())) {
       return;
+    }
+    if (!constant(spark.emptyDataFrame().select(given).queryExecution().analyzed().expressions().head())) {
+      throw Errors.config(
+          "New feature '%s' of %s has the default %s, which is not a constant: it would give the existing rows, and "
+              + "each later batch without the column, a value of its own (random, or the clock's at the time). Give a "
+              + "literal of type %s (0, 'unknown', DATE'2024-01-01') or NULL. Nothing was changed.",
+          f.name(), spec.label(), f.defaultSql(), type.simpleString());
     }
     boolean exact = List.of(DataTypes.ByteType, DataTypes.ShortType, DataTypes.IntegerType, DataTypes.LongType).contains(type)
         || type instanceof org.apache.spark.sql.types.DecimalType;

@@ -86,6 +86,11 @@ class SchemaEvolutionTest {
     }
     var bare = assertThrows(LakelineException.ConfigError.class, () -> g.addFeatures(List.of(new NewFeature("f", "string", "none"))));
     assertTrue(bare.getMessage().contains("not a SQL literal of type string (a string needs quotes"), bare.getMessage());
+    for (String[] c : new String[][] {{"double", "rand()"}, {"date", "current_date()"}, {"string", "uuid()"},
+        {"timestamp", "now()"}, {"double", "round(rand() * 10, 1)"}}) {
+      var e = assertThrows(LakelineException.ConfigError.class, () -> g.addFeatures(List.of(new NewFeature("f", c[0], c[1]))));
+      assertTrue(e.getMessage().contains("has the default " + c[1] + ", which is not a constant"), e.getMessage());
+    }
     var second = assertThrows(LakelineException.ConfigError.class, () -> g.addFeatures(
         List.of(new NewFeature("ok", "double", "0"), new NewFeature("f", "double", "'abc'"))));
     assertTrue(second.getMessage().contains("'f'"), "a bad default refuses the whole call: " + second.getMessage());
