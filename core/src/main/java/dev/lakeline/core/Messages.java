@@ -19,6 +19,22 @@ public final class Messages {
   }
 
   /**
+   * A YAML or JSON parser's message in one line: SnakeYAML's (through Jackson) spans several, each problem on a line
+   * of its own followed by indented lines that quote the file and point at the column; only the problems are kept
+   * ("while parsing a flow sequence: expected ',' or ']', but got <block mapping start>").
+   */
+  public static String parserProblem(String originalMessage) {
+    if (originalMessage == null || originalMessage.isBlank()) {
+      return "";
+    }
+    String problems = originalMessage.lines()
+        .filter(l -> !l.isBlank() && !Character.isWhitespace(l.charAt(0)))
+        .map(String::strip)
+        .collect(java.util.stream.Collectors.joining(": "));
+    return problems.isEmpty() ? firstLine(originalMessage) : problems;
+  }
+
+  /**
    * The first line of the most specific message in {@code t}'s cause chain: that of the innermost cause with a
    * message, or {@code t}'s class's simple name when none has one.
    */

@@ -21,6 +21,15 @@ class MessagesTest {
   }
 
   @Test
+  void aParsersProblemsAreKeptAndItsQuotesOfTheFileLeftOut() {
+    String snakeYaml = "while parsing a flow sequence\n in 'reader', line 2, column 14:\n    primary_key: [id\n                 ^\n"
+        + "expected ',' or ']', but got <block mapping start>\n in 'reader', line 3, column 1:\n    event_time: ts\n    ^\n";
+    assertEquals("while parsing a flow sequence: expected ',' or ']', but got <block mapping start>", Messages.parserProblem(snakeYaml));
+    assertEquals("Duplicate field 'name'", Messages.parserProblem("Duplicate field 'name'"));
+    assertEquals("", Messages.parserProblem(null));
+  }
+
+  @Test
   void theInnermostMessageIsTheDeepestCauseThatHasOne() {
     Throwable chain = new RuntimeException("Job aborted\nstage 3",
         new IOException("file:/x/part-1.parquet is not a Parquet file\nexpected magic", new NullPointerException()));

@@ -1,9 +1,13 @@
 package dev.lakeline.featurestore;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Messages;
+import dev.lakeline.core.Spelling;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,15 +34,22 @@ final class YamlFiles {
     JsonNode root;
     try {
       root = YAML.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw Errors.config(e, "%s is not valid YAML%s: %s", file,
+          at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr(),
+          Messages.parserProblem(e.getOriginalMessage()));
     } catch (IOException e) {
-      throw Errors.config(e, "%s is not valid YAML: %s", file, e.getMessage());
+      throw Errors.config(e, "%s cannot be read: %s", file, Messages.firstLine(e));
     }
     if (root == null || !root.isObject()) {
       throw Errors.config("%s must be a mapping with %s.", file, expected);
     }
     root.fieldNames().forEachRemaining(f -> {
       if (!fields.contains(f)) {
-        throw Errors.config("%s: unknown field '%s'. Known fields: %s.", file, f, fields.stream().sorted().toList());
+        String close = Spelling.closest(f, fields);
+        throw Errors.config("%s: unknown field '%s'.%s Known fields: %s.", file, f,
+            close == null ? "" : " Did you mean '" + close + "'?", fields.stream().sorted().toList());
       }
     });
     return root;

@@ -199,6 +199,19 @@ class FeatureGroupBadInputTest {
   }
 
   @Test
+  void aMalformedDefinitionIsOneLineNamingItsLineAndAMisspeltFieldGetsADidYouMean(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("g.yaml"), "name: g\nprimary_key: [id\nevent_time: ts\nschema: {id: string}\n");
+    var malformed = assertThrows(LakelineException.ConfigError.class, () -> FeatureGroupFiles.load(file));
+    assertTrue(malformed.getMessage().startsWith(file + " is not valid YAML at line "), malformed.getMessage());
+    assertTrue(malformed.getMessage().contains("while parsing a flow sequence"), malformed.getMessage());
+    assertFalse(malformed.getMessage().contains("\n"), "one line, without the parser's quotes of the file: " + malformed.getMessage());
+
+    Files.writeString(file, "name: g\nprimary_keys: [id]\nevent_time: ts\nschema: {id: string}\n");
+    var misspelt = assertThrows(LakelineException.ConfigError.class, () -> FeatureGroupFiles.load(file));
+    assertTrue(misspelt.getMessage().contains("unknown field 'primary_keys'. Did you mean 'primary_key'?"), misspelt.getMessage());
+  }
+
+  @Test
   void aVersionThatIsNotAWholeNumberIsAConfigErrorNamingIt(@TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("g.yaml"), "name: g\nversion: v2\nprimary_key: [id]\nschema: {id: string}\n");
     var e = assertThrows(LakelineException.ConfigError.class, () -> FeatureGroupFiles.load(dir.resolve("g.yaml")));

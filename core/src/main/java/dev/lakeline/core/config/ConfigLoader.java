@@ -135,7 +135,7 @@ public final class ConfigLoader {
           file,
           e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
           e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
-          e.getOriginalMessage());
+          dev.lakeline.core.Messages.parserProblem(e.getOriginalMessage()));
     } catch (IOException e) {
       throw Errors.config(e, "Cannot read configuration file %s: %s", file, e.getMessage());
     }
