@@ -63,8 +63,11 @@ final class FeatureGroupCommand extends ParentCommand {
     @Override
     void run(JobContext ctx, PrintStream out) {
       FeatureGroupFiles.Definition d = FeatureGroupFiles.load(file);
+      boolean existed = dev.lakeline.core.delta.DeltaCommits.exists(
+          ctx.spark(), ctx.featureStore().layout().featureGroup(d.spec().name(), d.spec().version()));
       FeatureGroup g = ctx.featureStore().createFeatureGroup(d.spec(), d.schema());
-      out.printf("feature group %s at %s (Delta v%d)%n", g.spec().label(), g.path(), g.deltaVersion());
+      out.printf(existed ? "feature group %s exists at %s with this definition, unchanged (Delta v%d)%n"
+          : "created feature group %s at %s (Delta v%d)%n", g.spec().label(), g.path(), g.deltaVersion());
     }
   }
 

@@ -48,7 +48,10 @@ class FeatureGroupCommandTest {
 
     Cli create = fg(lh, "create", "--file", dir.resolve("tx.yaml").toString());
     assertEquals(0, create.exitCode(), create.err());
-    assertTrue(create.out().contains("feature group tx v1"), create.out());
+    assertTrue(create.out().startsWith("created feature group tx v1 at "), create.out());
+    Cli again = fg(lh, "create", "--file", dir.resolve("tx.yaml").toString());
+    assertEquals(0, again.exitCode(), again.err());
+    assertTrue(again.out().startsWith("feature group tx v1 exists at ") && again.out().contains("unchanged (Delta v0)"), again.out());
 
     String good = dir.resolve("good.csv").toString();
     Cli insert = fg(lh, "insert", "tx", "--input", good, "--format", "csv", "--date", "2024-01-01");
