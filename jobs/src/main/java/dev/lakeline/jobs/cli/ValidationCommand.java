@@ -1,6 +1,8 @@
 package dev.lakeline.jobs.cli;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Spelling;
+import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.reports.ReportPages;
 import dev.lakeline.jobs.reports.ValidationHistoryReport;
@@ -39,8 +41,12 @@ final class ValidationCommand extends ParentCommand {
       requireLimit(limit, "reports");
       List<ValidationReport> reports = ValidationReports.open(ctx.spark(), ctx.layout()).history(group, limit);
       if (reports.isEmpty()) {
-        if (ctx.featureStore().listFeatureGroups().stream().noneMatch(g -> g.spec().name().equals(group))) {
-          throw Errors.notFound("There is no feature group '%s' under %s. List the groups with 'lakeline fg list'.", group, ctx.layout().root());
+        // the group's folder, not every group's definition: this runs only when the group has no reports
+        LakeFiles files = LakeFiles.of(ctx.spark());
+        if (!files.exists(ctx.layout().featureGroups() + "/" + group)) {
+          String close = Spelling.closest(group, files.list(ctx.layout().featureGroups()));
+          throw Errors.notFound("There is no feature group '%s' under %s.%s List the groups with 'lakeline fg list'.", group,
+              ctx.layout().root(), close == null ? "" : " Did you mean '" + close + "'?");
         }
         out.printf("No validation reports for feature group '%s' under %s%s.%n", group, ctx.layout().root(),
             report == null ? "" : "; no report written");

@@ -81,6 +81,9 @@ class ValidationCommandTest {
     assertEquals(0, none.exitCode(), "a group without reports is no error: " + none.err());
     assertTrue(none.out().contains("No validation reports") && none.out().contains("no report written"), none.out());
     assertFalse(Files.exists(dir.resolve("none.html")));
+    Cli misspelt = run(lh, "validation", "history", "nothing_her");
+    assertEquals(ExitCode.NOT_FOUND.code(), misspelt.exitCode(), misspelt.out() + misspelt.err());
+    assertTrue(misspelt.err().contains("Did you mean 'nothing_here'?"), misspelt.err());
   }
 
   @Test
