@@ -37,8 +37,9 @@ public final class Errors {
   /** A required column is missing from a DataFrame that Lakeline was handed. */
   public static LakelineException.ConfigError missingColumn(
       String where, String column, Collection<String> available) {
+    String close = Spelling.closest(column, available);
     return config(
-        "%s needs column '%s', but the input has only %s. Add or rename the column before this step.",
-        where, column, available);
+        "%s needs column '%s', but the input has only %s.%s Add or rename the column before this step.",
+        where, column, available, close == null ? "" : " Did you mean '" + close + "'?");
   }
 }

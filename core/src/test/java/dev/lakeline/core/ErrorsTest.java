@@ -1,6 +1,7 @@
 package dev.lakeline.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -93,5 +94,8 @@ class ErrorsTest {
     assertEquals(ExitCode.USAGE_OR_CONFIG, e.exitCode());
     assertTrue(e.getMessage().contains("The PIT join needs column 'event_time'"), e.getMessage());
     assertTrue(e.getMessage().contains("[id, ts]"), e.getMessage());
+    assertFalse(e.getMessage().contains("Did you mean"), e.getMessage());
+    LakelineException misspelt = Errors.missingColumn("The PIT join", "evnt_ts", List.of("id", "event_ts"));
+    assertTrue(misspelt.getMessage().contains("Did you mean 'event_ts'?"), misspelt.getMessage());
   }
 }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Spelling;
 import dev.lakeline.validation.internal.deequ.Measure;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -55,8 +56,9 @@ final class Compiler {
     if (kind != ExpectationTypes.Kind.SCHEMA || e.type().equals("expect_column_values_to_be_of_type")) {
       for (String c : refs) {
         if (!columns.contains(c)) {
-          throw Errors.config(
-              "%s: the batch has no column '%s' (it has %s). Fix the column name in the suite, or the data.", where, c, columns);
+          String close = Spelling.closest(c, columns);
+          throw Errors.config("%s: the batch has no column '%s' (it has %s).%s Fix the column name in the suite, or the data.",
+              where, c, columns, close == null ? "" : " Did you mean '" + close + "'?");
         }
       }
     }

@@ -295,6 +295,9 @@ class ValidatorTest {
               e.type());
       assertTrue(error.getMessage().contains("'loan_amount'"), error.getMessage());
     }
+    LakelineException.ConfigError misspelt = assertThrows(LakelineException.ConfigError.class,
+        () -> Validator.validate(batch, new ExpectationSuite("s", List.of(Expectation.of(NOT_NULL, kw("column", "vv"))))));
+    assertTrue(misspelt.getMessage().contains("Did you mean 'v'?"), misspelt.getMessage());
   }
 
   @Test
