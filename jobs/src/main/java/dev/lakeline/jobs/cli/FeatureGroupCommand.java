@@ -260,10 +260,22 @@ final class FeatureGroupCommand extends ParentCommand {
       FeatureGroup g = group(ctx); // not found before the header is printed
       out.printf("%7s  %-19s  %-14s %9s %9s %9s  %s%n", "version", "committed (UTC)", "operation", "added", "updated", "deleted", "batch / run");
       for (CommitInfo c : g.history(limit)) {
-        out.printf(Locale.ROOT, "%7d  %-19s  %-14s %,9d %,9d %,9d  %s%s%n", c.version(), c.timestamp().toString().substring(0, 19), c.operation(),
+        String when = c.timestamp().toString().substring(0, 19);
+        if (ROWS_UNCHANGED.contains(c.operation())) { // Delta records 0 rows for them, or none, which reads as "nothing"
+          out.printf(Locale.ROOT, "%7d  %-19s  %-14s %9s %9s %9s  %s%n", c.version(), when, c.operation(), "-", "-", "-",
+              "(rows unchanged" + (REWRITES_FILES.contains(c.operation()) ? ", files rewritten)" : ")"));
+          continue;
+        }
+        out.printf(Locale.ROOT, "%7d  %-19s  %-14s %,9d %,9d %,9d  %s%s%n", c.version(), when, c.operation(),
             c.rowsAdded(), c.rowsUpdated(), c.rowsDeleted(), c.batchId() == null ? "" : c.batchId(), c.runId() == null ? "" : " / " + c.runId());
       }
     }
+
+    /** Delta operations that change the table's files or metadata, never its rows (maintenance, schema, properties). */
+    private static final java.util.Set<String> ROWS_UNCHANGED = java.util.Set.of("CREATE TABLE", "OPTIMIZE", "VACUUM START",
+        "VACUUM END", "SET TBLPROPERTIES", "UNSET TBLPROPERTIES", "ADD COLUMNS", "CHANGE COLUMN", "UPGRADE PROTOCOL",
+        "ADD CONSTRAINT", "DROP CONSTRAINT");
+    private static final java.util.Set<String> REWRITES_FILES = java.util.Set.of("OPTIMIZE", "ADD COLUMNS");
   }
 
   @Command(name = "read", description = "Prints rows of the group, latest or as of a Delta version or a time.")

@@ -116,6 +116,10 @@ class FeatureGroupCommandTest {
     assertEquals(0, rerun.exitCode(), rerun.err());
     assertTrue(rerun.out().contains("tx v1 unchanged: it has risk already (Delta v3)"), rerun.out());
     assertTrue(fg(lh, "show", "tx").out().contains("Delta version  3"), "the rerun wrote nothing");
+    Cli history = fg(lh, "history", "tx");
+    assertTrue(history.out().matches("(?s).*\\n\\s*2\\s+\\S+ \\S+\\s+ADD COLUMNS\\s+-\\s+-\\s+-\\s+\\(rows unchanged, files rewritten\\)\\n.*"),
+        "the addition changed no row's count, whatever Delta records: " + history.out());
+    assertTrue(history.out().matches("(?s).*\\n\\s*0\\s+\\S+ \\S+\\s+CREATE TABLE\\s+-\\s+-\\s+-\\s+\\(rows unchanged\\)\\n.*"), history.out());
   }
 
   @Test
