@@ -120,16 +120,34 @@ final class SourceReader {
       if (!have.contains(f.name())) {
         missing.add(f.name());
       } else if (!df.schema().apply(f.name()).dataType().sameType(f.dataType())) {
-        wrongType.add(f.name() + " is " + df.schema().apply(f.name()).dataType().simpleString() + ", declared " + f.dataType().simpleString());
+        wrongType.add("'" + f.name() + "' is " + df.schema().apply(f.name()).dataType().simpleString()
+            + ", declared " + f.dataType().simpleString());
       }
     }
     if (!missing.isEmpty() || !wrongType.isEmpty()) {
       throw Errors.rejected(
-          "Pipeline '%s': %s at %s does not have the declared schema: missing columns %s, wrong types %s (it has %s). "
-              + "Nothing was written. Fix the source or the pipeline's source.schema.",
-          pipeline, s.label(), location, missing, wrongType, df.schema().simpleString());
+          "Pipeline '%s': %s does not have the declared schema: %s (it has %s). Nothing was written. Fix the "
+              + "source, or make source.schema of the pipeline file match it.",
+          pipeline, s.name() != null ? s.label() + " at " + location : s.label(), mismatch(missing, wrongType),
+          df.schema().simpleString());
     }
     return df.select(Arrays.stream(s.schema().fieldNames()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new));
+  }
+
+  /** "it lacks the columns [a, b]; column 'c' is int, declared double": only the parts that have something to say. */
+  static String mismatch(List<String> missing, List<String> wrongType) {
+    List<String> parts = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      parts.add((missing.size() == 1 ? "it lacks the column " : "it lacks the columns ") + String.join(", ", quoted(missing)));
+    }
+    if (!wrongType.isEmpty()) {
+      parts.add((wrongType.size() == 1 ? "column " : "columns ") + String.join("; ", wrongType));
+    }
+    return String.join("; ", parts);
+  }
+
+  private static List<String> quoted(List<String> names) {
+    return names.stream().map(n -> "'" + n + "'").toList();
   }
 
   /** A text source as typed columns plus the reason a row cannot be read (null when it can), its text and file. */
