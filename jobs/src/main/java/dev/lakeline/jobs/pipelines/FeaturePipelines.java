@@ -131,12 +131,17 @@ public final class FeaturePipelines {
     }
   }
 
-  /** "committed loans v1 @ Delta v5, 1,000 rows" for each group, plus the bad rows kept. */
-  private static String describe(PipelineRun r) {
+  /**
+   * "committed loans v1 @ Delta v5, 1,000 rows" for each group, or "unchanged loans v1 @ Delta v5 (batch already
+   * committed, nothing written)" when its batch was found committed with the same content, plus the bad rows kept.
+   */
+  static String describe(PipelineRun r) {
     List<String> out = new ArrayList<>();
     for (PipelineRun.GroupRun g : r.groups()) {
-      out.add(String.format(Locale.ROOT, "%s %s @ Delta v%d, %,d rows",
-          g.result().skipped() ? "unchanged" : "committed", g.group(), g.result().deltaVersion(), g.result().rows()));
+      InsertResult ir = g.result();
+      out.add(ir.skipped()
+          ? String.format(Locale.ROOT, "unchanged %s @ Delta v%d (batch already committed, nothing written)", g.group(), ir.deltaVersion())
+          : String.format(Locale.ROOT, "committed %s @ Delta v%d, %,d rows", g.group(), ir.deltaVersion(), ir.rows()));
     }
     if (r.badRows() > 0) {
       out.add(String.format(Locale.ROOT, "%,d bad rows kept", r.badRows()));
