@@ -59,17 +59,7 @@ public final class FeaturePipelines {
    */
   public static List<PipelineRun> backfill(
       JobContext ctx, List<FeaturePipeline> pipelines, LocalDate from, LocalDate to, boolean recompute) {
-    if (to.isBefore(from)) {
-      throw Errors.config("The backfill range is empty: --from %s is after --to %s.", from, to);
-    }
-    for (FeaturePipeline p : pipelines) {
-      if (!p.dated()) {
-        throw Errors.config(
-            "%s: pipeline '%s' reads every row whatever the date (no source.date_column), so every date of a backfill "
-                + "would compute the same batch. Run it with --date, or give its source a date_column.",
-            p.location(), p.name());
-      }
-    }
+    checkBackfill(pipelines, from, to);
     validateAll(ctx, pipelines);
     Map<String, Committed> committed = recompute ? Map.of() : committedBatches(ctx, pipelines);
     Set<String> computed = new HashSet<>();
@@ -105,6 +95,24 @@ public final class FeaturePipelines {
     summariseBackfill(ctx, pipelines, runs);
     ctx.summary().fact("dates", String.format(Locale.ROOT, "%s … %s (%d dates)", from, to, total));
     return runs;
+  }
+
+  /**
+   * Throws a ConfigError unless a backfill of {@code pipelines} from {@code from} to {@code to} makes sense: a
+   * non-empty range, and pipelines that select rows by date. Needs no Spark, so {@code --dry-run} checks it too.
+   */
+  public static void checkBackfill(List<FeaturePipeline> pipelines, LocalDate from, LocalDate to) {
+    if (to.isBefore(from)) {
+      throw Errors.config("The backfill range is empty: --from %s is after --to %s.", from, to);
+    }
+    for (FeaturePipeline p : pipelines) {
+      if (!p.dated()) {
+        throw Errors.config(
+            "%s: pipeline '%s' reads every row whatever the date (no source.date_column), so every date of a backfill "
+                + "would compute the same batch. Run it with --date, or give its source a date_column.",
+            p.location(), p.name());
+      }
+    }
   }
 
   /** The {@code --pipeline} options that name {@code pipelines} again; none for the bundled ones (the default). */

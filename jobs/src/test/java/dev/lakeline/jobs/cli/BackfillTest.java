@@ -130,6 +130,21 @@ class BackfillTest {
   }
 
   @Test
+  void aDryRunRefusesABackfillOfAnUndatedPipelineAndARecomputeWithoutARange(TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path undated = fx.pipeline("cards", fx.csv("txns.csv", DAYS), "", "", ""); // no date_column: every row, every date
+    Cli backfill = fx.features(undated, "--from", "2024-06-01", "--to", "2024-06-02", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), backfill.exitCode(), backfill.err() + backfill.out());
+    assertTrue(backfill.err().contains("pipeline 'cards' reads every row whatever the date (no source.date_column)"), backfill.err());
+    assertFalse(backfill.out().contains("nothing was run") || backfill.hasStackTrace(), backfill.out() + backfill.err());
+
+    Path dated = fx.pipeline("dated", fx.csv("txns.csv", DAYS), "date_column: txn_ts", "", "");
+    Cli recompute = fx.features(dated, "--date", "2024-06-01", "--recompute", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), recompute.exitCode(), recompute.err() + recompute.out());
+    assertTrue(recompute.err().contains("--recompute is for a backfill (--from and --to)"), recompute.err());
+  }
+
+  @Test
   void theDateArgumentsAreCheckedBeforeAnythingRuns() {
     Cli both = Cli.run("features", "--date", "2024-06-01", "--from", "2024-06-01", "--to", "2024-06-02");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), both.exitCode());
