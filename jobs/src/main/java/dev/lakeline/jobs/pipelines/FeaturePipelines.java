@@ -169,10 +169,15 @@ public final class FeaturePipelines {
   /** A group's committed batch ids, and the batch of its latest commit. */
   private record Committed(Set<String> batches, String latest) {}
 
-  /** The batch ids in each group's commit history, by group path: one history read per group. */
+  /**
+   * The batch ids in each group's commit history, by group path: one history read per group. An {@code on_date}
+   * batch committed without a row (a date whose source rows had not landed yet) does not count: the backfill computes
+   * that date again, so rows that arrived since are loaded rather than skipped as "already committed".
+   */
   private static Map<String, Committed> committedBatches(JobContext ctx, List<FeaturePipeline> pipelines) {
     Map<String, Committed> out = new LinkedHashMap<>();
     for (FeaturePipeline p : pipelines) {
+      boolean slices = p.source().rows() == SourceSpec.Rows.ON_DATE;
       for (GroupTarget g : p.featureGroups()) {
         String path = ctx.layout().featureGroup(g.spec().name(), g.spec().version());
         Set<String> ids = new HashSet<>();
@@ -181,7 +186,9 @@ public final class FeaturePipelines {
           for (CommitInfo c : ctx.featureStore().getFeatureGroup(g.spec().name(), g.spec().version()).history(Integer.MAX_VALUE)) {
             if (c.batchId() != null) {
               latest = latest == null ? c.batchId() : latest; // history is newest first
-              ids.add(c.batchId());
+              if (!(slices && c.rowsAdded() == 0 && c.rowsUpdated() == 0 && c.rowsDeleted() == 0)) {
+                ids.add(c.batchId());
+              }
             }
           }
         }

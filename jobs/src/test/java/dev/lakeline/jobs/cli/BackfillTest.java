@@ -120,6 +120,24 @@ class BackfillTest {
   }
 
   @Test
+  void aDateCommittedEmptyBeforeItsRowsLandedIsComputedAgainByTheBackfill(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String[] early = java.util.Arrays.copyOf(DAYS, 6); // the rows of 2024-06-04 have not landed yet
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", early), ON_DATE, WEEK, "");
+    Cli first = fx.features(file, "--from", "2024-06-03", "--to", "2024-06-04");
+    assertEquals(0, first.exitCode(), first.err() + first.out());
+    assertTrue(first.out().contains("[2/2] 2024-06-04 cards: committed cards v1 @ Delta v2, 0 rows"), first.out());
+
+    fx.csv("txns.csv", DAYS); // they land
+    Cli again = fx.features(file, "--from", "2024-06-03", "--to", "2024-06-04");
+    assertEquals(0, again.exitCode(), again.err() + again.out());
+    assertTrue(again.out().contains("[1/2] 2024-06-03 cards: unchanged (already committed)"), again.out());
+    // the empty batch of 2024-06-04 is not "already committed": the date is computed again and its rows loaded
+    assertTrue(again.out().contains("[2/2] 2024-06-04 cards: committed cards v1 @ Delta v3, 2 rows"), again.out());
+    assertEquals(4, spark.read().format("delta").load(fx.group("cards")).count());
+  }
+
+  @Test
   void aPipelineFileGivenAsConfigIsThePipeline(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
     Path file = fx.pipeline("cards", fx.csv("txns.csv", DAYS), ON_DATE, WEEK, "");
