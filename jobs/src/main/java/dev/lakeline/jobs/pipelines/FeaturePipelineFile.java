@@ -60,11 +60,11 @@ public final class FeaturePipelineFile {
       root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
       throw Errors.config(
-          "%s is not valid YAML at line %d, column %d: %s",
+          "%s is not valid YAML at line %d, column %d: %s. Fix the file's syntax there.",
           location,
           e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
           e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
-          e.getOriginalMessage());
+          oneLine(e.getOriginalMessage()));
     }
     if (root == null || !root.isObject()) {
       throw Errors.config("%s must be a YAML mapping with name, source, steps and feature_groups.", location);
@@ -125,6 +125,23 @@ public final class FeaturePipelineFile {
     }
   }
 
+  /**
+   * The YAML parser's message on one line: its sentences, without the " in 'reader', line 3, column 1:" lines and the
+   * excerpt with a caret under the spot (the message gives the line and column already).
+   */
+  static String oneLine(String parserMessage) {
+    List<String> lines = String.valueOf(parserMessage).lines().map(String::strip).toList();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      boolean caret = lines.get(i).matches("\\^+");
+      boolean excerpt = i + 1 < lines.size() && lines.get(i + 1).matches("\\^+");
+      if (!caret && !excerpt && !lines.get(i).isEmpty() && !lines.get(i).startsWith("in 'reader'")) {
+        out.add(lines.get(i));
+      }
+    }
+    return String.join("; ", out);
+  }
+
   static String read(String location) {
     if (location.startsWith(ConfigLoader.CLASSPATH)) {
       String resource = location.substring(ConfigLoader.CLASSPATH.length());
@@ -138,6 +155,10 @@ public final class FeaturePipelineFile {
       }
     }
     Path file = Path.of(location);
+    if (Files.isDirectory(file)) {
+      throw Errors.config("Feature pipeline %s is a folder: pass the pipeline file itself (%s<name>.yaml).",
+          location, location.endsWith("/") ? location : location + "/");
+    }
     if (!Files.isRegularFile(file)) {
       throw Errors.notFound("Feature pipeline file %s does not exist.", location);
     }
