@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -122,6 +124,20 @@ public final class FeaturePipelineFile {
       return root != null && root.isObject() && (root.has("feature_groups") || root.has("source"));
     } catch (IOException | RuntimeException e) {
       return false;
+    }
+  }
+
+  /** A {@code name: <SQL expression>} column whose expression does not parse: found as the file loads (so by --dry-run). */
+  private static void requireExpression(YamlFields g, String field, OutputColumn column) {
+    try {
+      CatalystSqlParser$.MODULE$.parseExpression(column.expression());
+    } catch (Exception e) { // Spark's ParseException is checked in Java's eyes but not declared
+      if (!(e instanceof ParseException)) {
+        throw e;
+      }
+      String reason = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+      throw g.error(field, "'%s: %s' is not a SQL expression: %s Fix the expression (a SQL expression over the steps' "
+          + "output columns, e.g. 'amount > 500').", column.name(), column.expression(), reason);
     }
   }
 
@@ -280,6 +296,7 @@ public final class FeaturePipelineFile {
           throw g.error(field, "'%s' has an empty expression. Write 'name: <SQL expression>', or the name alone.", e.getKey());
         }
         column = new OutputColumn(e.getKey(), e.getValue().asText());
+        requireExpression(g, field, column);
       } else {
         throw g.error(field, "must be a column name or one 'name: <SQL expression>' entry, not %s.", YamlFields.kind(c));
       }

@@ -57,6 +57,14 @@ class FeaturePipelineFileTest {
   }
 
   @Test
+  void aColumnExpressionThatDoesNotParseIsFoundAsTheFileLoads() {
+    LakelineException.ConfigError e = error(VALID.replace("{big: \"amount > 100\"}", "{big: \"amount >> > 100\"}"));
+    assertMessage(e, "p.yaml: feature_groups[1].columns[5]: 'big: amount >> > 100' is not a SQL expression: ",
+        "Syntax error at or near '>'", "Fix the expression");
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
+  @Test
   void brokenYamlAndAFolderAreOneLineMessages(@TempDir Path dir) {
     LakelineException.ConfigError yaml = error("name: x\nsource: [\n");
     assertMessage(yaml, "p.yaml is not valid YAML at line 2, column 10: ", "expected the node content, but found '<stream end>'",
