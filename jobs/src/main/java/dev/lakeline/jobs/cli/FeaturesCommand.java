@@ -83,6 +83,10 @@ final class FeaturesCommand extends JobCommand {
     if (range && (from == null || to == null)) {
       throw Errors.config("A backfill needs both --from and --to (both dates included).");
     }
+    if (recompute && !range) {
+      throw Errors.config("--recompute is for a backfill (--from and --to): it recomputes the dates already committed. "
+          + "A --date run always computes its date; drop --recompute.");
+    }
     if (range && to.isBefore(from)) {
       throw Errors.config("The backfill range is empty: --from %s is after --to %s.", from, to);
     }
@@ -90,6 +94,9 @@ final class FeaturesCommand extends JobCommand {
     loaded = pipelines.isEmpty()
         ? LoanCatalog.pipelines()
         : pipelines.stream().map(FeaturePipelineFile::resolve).map(FeaturePipeline::load).toList();
+    if (range) {
+      FeaturePipelines.checkBackfill(loaded, from, to); // so that --dry-run finds an undated pipeline too
+    }
   }
 
   @Override

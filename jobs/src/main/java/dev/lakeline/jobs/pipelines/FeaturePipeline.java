@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.Spelling;
+import dev.lakeline.core.delta.WriteMode;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureStore;
@@ -133,6 +134,7 @@ public record FeaturePipeline(
       if (batch.badCount() > 0 && source.badRows() == BadRows.REJECT) {
         throw BadRowsTable.rejection(this, ctx.layout(), batch.bad(), batch.badCount(), date);
       }
+      refuseAnEmptySnapshot(ctx.layout(), batch.rows(), date);
       String badRowsPath = source.badRows() == BadRows.REPORT && batch.bad() != null
           ? BadRowsTable.write(spark, ctx.layout(), this, batch.bad(), batch.badCount(), date, ctx.commitMetadata())
           : null;
@@ -169,6 +171,30 @@ public record FeaturePipeline(
         }
       }
     }
+  }
+
+  /**
+   * A run that rewrites its groups as of the date ({@code up_to_date} or {@code all} into an {@code overwrite} group)
+   * from a source with no rows for it would replace the groups with empty tables: a date before the source's first
+   * row (a typo'd year) is refused, with nothing written, rather than emptying the groups. {@code on_date} batches
+   * are slices, and an empty day changes nothing else.
+   */
+  private void refuseAnEmptySnapshot(StorageLayout layout, Dataset<Row> rows, LocalDate date) {
+    List<String> overwritten = featureGroups.stream()
+        .filter(g -> g.mode() == WriteMode.OVERWRITE)
+        .map(g -> g.spec().label())
+        .toList();
+    if (source.rows() == Rows.ON_DATE || overwritten.isEmpty() || !rows.isEmpty()) {
+      return;
+    }
+    String where = source.name() != null ? source.label() + " at " + source.location(layout) : source.label();
+    throw Errors.rejected(
+        "Pipeline '%s': %s has no rows %s, so the run would replace %s (mode: overwrite) with an empty table. Nothing "
+            + "was written. Check the date%s.",
+        name, where,
+        source.rows() == Rows.ALL ? "at all" : "dated " + date + " or earlier (source.date_column " + source.dateColumn() + ")",
+        String.join(", ", overwritten),
+        source.rows() == Rows.ALL ? " and the source" : " (--date, or --from of a backfill: the source's rows start later)");
   }
 
   /**

@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.catalyst.parser.CatalystSqlParser$;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -60,11 +62,11 @@ public final class FeaturePipelineFile {
       root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
       throw Errors.config(
-          "%s is not valid YAML at line %d, column %d: %s",
+          "%s is not valid YAML at line %d, column %d: %s. Fix the file's syntax there.",
           location,
           e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
           e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
-          e.getOriginalMessage());
+          oneLine(e.getOriginalMessage()));
     }
     if (root == null || !root.isObject()) {
       throw Errors.config("%s must be a YAML mapping with name, source, steps and feature_groups.", location);
@@ -125,6 +127,37 @@ public final class FeaturePipelineFile {
     }
   }
 
+  /** A {@code name: <SQL expression>} column whose expression does not parse: found as the file loads (so by --dry-run). */
+  private static void requireExpression(YamlFields g, String field, OutputColumn column) {
+    try {
+      CatalystSqlParser$.MODULE$.parseExpression(column.expression());
+    } catch (Exception e) { // Spark's ParseException is checked in Java's eyes but not declared
+      if (!(e instanceof ParseException)) {
+        throw e;
+      }
+      String reason = String.valueOf(e.getMessage()).lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst().orElse("");
+      throw g.error(field, "'%s: %s' is not a SQL expression: %s Fix the expression (a SQL expression over the steps' "
+          + "output columns, e.g. 'amount > 500').", column.name(), column.expression(), reason);
+    }
+  }
+
+  /**
+   * The YAML parser's message on one line: its sentences, without the " in 'reader', line 3, column 1:" lines and the
+   * excerpt with a caret under the spot (the message gives the line and column already).
+   */
+  static String oneLine(String parserMessage) {
+    List<String> lines = String.valueOf(parserMessage).lines().map(String::strip).toList();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      boolean caret = lines.get(i).matches("\\^+");
+      boolean excerpt = i + 1 < lines.size() && lines.get(i + 1).matches("\\^+");
+      if (!caret && !excerpt && !lines.get(i).isEmpty() && !lines.get(i).startsWith("in 'reader'")) {
+        out.add(lines.get(i));
+      }
+    }
+    return String.join("; ", out);
+  }
+
   static String read(String location) {
     if (location.startsWith(ConfigLoader.CLASSPATH)) {
       String resource = location.substring(ConfigLoader.CLASSPATH.length());
@@ -138,6 +171,10 @@ public final class FeaturePipelineFile {
       }
     }
     Path file = Path.of(location);
+    if (Files.isDirectory(file)) {
+      throw Errors.config("Feature pipeline %s is a folder: pass the pipeline file itself (%s<name>.yaml).",
+          location, location.endsWith("/") ? location : location + "/");
+    }
     if (!Files.isRegularFile(file)) {
       throw Errors.notFound("Feature pipeline file %s does not exist.", location);
     }
@@ -259,6 +296,7 @@ public final class FeaturePipelineFile {
           throw g.error(field, "'%s' has an empty expression. Write 'name: <SQL expression>', or the name alone.", e.getKey());
         }
         column = new OutputColumn(e.getKey(), e.getValue().asText());
+        requireExpression(g, field, column);
       } else {
         throw g.error(field, "must be a column name or one 'name: <SQL expression>' entry, not %s.", YamlFields.kind(c));
       }

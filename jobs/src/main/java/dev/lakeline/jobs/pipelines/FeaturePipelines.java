@@ -59,17 +59,7 @@ public final class FeaturePipelines {
    */
   public static List<PipelineRun> backfill(
       JobContext ctx, List<FeaturePipeline> pipelines, LocalDate from, LocalDate to, boolean recompute) {
-    if (to.isBefore(from)) {
-      throw Errors.config("The backfill range is empty: --from %s is after --to %s.", from, to);
-    }
-    for (FeaturePipeline p : pipelines) {
-      if (!p.dated()) {
-        throw Errors.config(
-            "%s: pipeline '%s' reads every row whatever the date (no source.date_column), so every date of a backfill "
-                + "would compute the same batch. Run it with --date, or give its source a date_column.",
-            p.location(), p.name());
-      }
-    }
+    checkBackfill(pipelines, from, to);
     validateAll(ctx, pipelines);
     Map<String, Committed> committed = recompute ? Map.of() : committedBatches(ctx, pipelines);
     Set<String> computed = new HashSet<>();
@@ -107,6 +97,24 @@ public final class FeaturePipelines {
     return runs;
   }
 
+  /**
+   * Throws a ConfigError unless a backfill of {@code pipelines} from {@code from} to {@code to} makes sense: a
+   * non-empty range, and pipelines that select rows by date. Needs no Spark, so {@code --dry-run} checks it too.
+   */
+  public static void checkBackfill(List<FeaturePipeline> pipelines, LocalDate from, LocalDate to) {
+    if (to.isBefore(from)) {
+      throw Errors.config("The backfill range is empty: --from %s is after --to %s.", from, to);
+    }
+    for (FeaturePipeline p : pipelines) {
+      if (!p.dated()) {
+        throw Errors.config(
+            "%s: pipeline '%s' reads every row whatever the date (no source.date_column), so every date of a backfill "
+                + "would compute the same batch. Run it with --date, or give its source a date_column.",
+            p.location(), p.name());
+      }
+    }
+  }
+
   /** The {@code --pipeline} options that name {@code pipelines} again; none for the bundled ones (the default). */
   static String pipelineOptions(List<FeaturePipeline> pipelines) {
     StringBuilder out = new StringBuilder();
@@ -131,12 +139,17 @@ public final class FeaturePipelines {
     }
   }
 
-  /** "committed loans v1 @ Delta v5, 1,000 rows" for each group, plus the bad rows kept. */
-  private static String describe(PipelineRun r) {
+  /**
+   * "committed loans v1 @ Delta v5, 1,000 rows" for each group, or "unchanged loans v1 @ Delta v5 (batch already
+   * committed, nothing written)" when its batch was found committed with the same content, plus the bad rows kept.
+   */
+  static String describe(PipelineRun r) {
     List<String> out = new ArrayList<>();
     for (PipelineRun.GroupRun g : r.groups()) {
-      out.add(String.format(Locale.ROOT, "%s %s @ Delta v%d, %,d rows",
-          g.result().skipped() ? "unchanged" : "committed", g.group(), g.result().deltaVersion(), g.result().rows()));
+      InsertResult ir = g.result();
+      out.add(ir.skipped()
+          ? String.format(Locale.ROOT, "unchanged %s @ Delta v%d (batch already committed, nothing written)", g.group(), ir.deltaVersion())
+          : String.format(Locale.ROOT, "committed %s @ Delta v%d, %,d rows", g.group(), ir.deltaVersion(), ir.rows()));
     }
     if (r.badRows() > 0) {
       out.add(String.format(Locale.ROOT, "%,d bad rows kept", r.badRows()));
@@ -156,10 +169,15 @@ public final class FeaturePipelines {
   /** A group's committed batch ids, and the batch of its latest commit. */
   private record Committed(Set<String> batches, String latest) {}
 
-  /** The batch ids in each group's commit history, by group path: one history read per group. */
+  /**
+   * The batch ids in each group's commit history, by group path: one history read per group. An {@code on_date}
+   * batch committed without a row (a date whose source rows had not landed yet) does not count: the backfill computes
+   * that date again, so rows that arrived since are loaded rather than skipped as "already committed".
+   */
   private static Map<String, Committed> committedBatches(JobContext ctx, List<FeaturePipeline> pipelines) {
     Map<String, Committed> out = new LinkedHashMap<>();
     for (FeaturePipeline p : pipelines) {
+      boolean slices = p.source().rows() == SourceSpec.Rows.ON_DATE;
       for (GroupTarget g : p.featureGroups()) {
         String path = ctx.layout().featureGroup(g.spec().name(), g.spec().version());
         Set<String> ids = new HashSet<>();
@@ -168,7 +186,9 @@ public final class FeaturePipelines {
           for (CommitInfo c : ctx.featureStore().getFeatureGroup(g.spec().name(), g.spec().version()).history(Integer.MAX_VALUE)) {
             if (c.batchId() != null) {
               latest = latest == null ? c.batchId() : latest; // history is newest first
-              ids.add(c.batchId());
+              if (!(slices && c.rowsAdded() == 0 && c.rowsUpdated() == 0 && c.rowsDeleted() == 0)) {
+                ids.add(c.batchId());
+              }
             }
           }
         }

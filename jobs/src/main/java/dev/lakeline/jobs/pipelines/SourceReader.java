@@ -97,6 +97,9 @@ final class SourceReader {
       long badCount = CsvHeaders.translated(() -> bad.count(), pipeline, s);
       Column[] declared = Arrays.stream(s.schema().fieldNames()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new);
       Dataset<Row> rows = parsed.where(col(BAD_REASON).isNull().and(keep)).select(declared);
+      if (s.format() == Format.JSON) {
+        requireJsonFields(spark, s, pipeline, parsed.where(col(BAD_REASON).isNull().and(keep)));
+      }
       return new Batch(rows, bad, badCount, parsed);
     } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
       parsed.unpersist();
@@ -120,16 +123,70 @@ final class SourceReader {
       if (!have.contains(f.name())) {
         missing.add(f.name());
       } else if (!df.schema().apply(f.name()).dataType().sameType(f.dataType())) {
-        wrongType.add(f.name() + " is " + df.schema().apply(f.name()).dataType().simpleString() + ", declared " + f.dataType().simpleString());
+        wrongType.add("'" + f.name() + "' is " + df.schema().apply(f.name()).dataType().simpleString()
+            + ", declared " + f.dataType().simpleString());
       }
     }
     if (!missing.isEmpty() || !wrongType.isEmpty()) {
       throw Errors.rejected(
-          "Pipeline '%s': %s at %s does not have the declared schema: missing columns %s, wrong types %s (it has %s). "
-              + "Nothing was written. Fix the source or the pipeline's source.schema.",
-          pipeline, s.label(), location, missing, wrongType, df.schema().simpleString());
+          "Pipeline '%s': %s does not have the declared schema: %s (it has %s). Nothing was written. Fix the "
+              + "source, or make source.schema of the pipeline file match it.",
+          pipeline, s.name() != null ? s.label() + " at " + location : s.label(), mismatch(missing, wrongType),
+          df.schema().simpleString());
     }
     return df.select(Arrays.stream(s.schema().fieldNames()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new));
+  }
+
+  /**
+   * A declared field that no readable JSON record of the run has reads as NULL in every row, silently (a field renamed
+   * upstream): when a declared column is null in every record of the run, the files that hold them are asked for their
+   * fields, and a declared field none of them has rejects the run, as a CSV header without a declared column does.
+   * Explicit {@code null}s are values, and only cost the look at the files.
+   */
+  private static void requireJsonFields(SparkSession spark, SourceSpec s, String pipeline, Dataset<Row> records) {
+    String[] names = s.schema().fieldNames();
+    Column[] counts = new Column[names.length + 1];
+    for (int i = 0; i < names.length; i++) {
+      counts[i] = functions.count(col(GroupTarget.quote(names[i])));
+    }
+    counts[names.length] = functions.count(lit(1));
+    Row n = records.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).first();
+    List<String> allNull = new ArrayList<>();
+    for (int i = 0; i < names.length; i++) {
+      if (n.getLong(i) == 0) {
+        allNull.add(names[i]);
+      }
+    }
+    if (n.getLong(names.length) == 0 || allNull.isEmpty()) {
+      return;
+    }
+    String[] files = records.select(col(BAD_FILE)).distinct().limit(10_000).as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList().toArray(String[]::new);
+    List<String> fields = Arrays.stream(reader(spark, s).json(files).schema().fieldNames()).filter(f -> !f.equals(CORRUPT)).toList();
+    List<String> absent = allNull.stream().filter(c -> !fields.contains(c)).toList();
+    if (!absent.isEmpty()) {
+      throw Errors.rejected(
+          "Pipeline '%s': no JSON record of %s for this run has the declared %s %s (its records have %s), so %s be NULL "
+              + "in every row. Nothing was written. Fix the source, or make source.schema of the pipeline file match it.",
+          pipeline, s.label(), absent.size() == 1 ? "field" : "fields", String.join(", ", quoted(absent)),
+          fields, absent.size() == 1 ? "it would" : "they would");
+    }
+  }
+
+  /** "it lacks the columns [a, b]; column 'c' is int, declared double": only the parts that have something to say. */
+  static String mismatch(List<String> missing, List<String> wrongType) {
+    List<String> parts = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      parts.add((missing.size() == 1 ? "it lacks the column " : "it lacks the columns ") + String.join(", ", quoted(missing)));
+    }
+    if (!wrongType.isEmpty()) {
+      parts.add((wrongType.size() == 1 ? "column " : "columns ") + String.join("; ", wrongType));
+    }
+    return String.join("; ", parts);
+  }
+
+  private static List<String> quoted(List<String> names) {
+    return names.stream().map(n -> "'" + n + "'").toList();
   }
 
   /** A text source as typed columns plus the reason a row cannot be read (null when it can), its text and file. */

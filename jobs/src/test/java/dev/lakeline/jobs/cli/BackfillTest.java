@@ -86,7 +86,10 @@ class BackfillTest {
     assertTrue(rerun.out().contains("cards v1             unchanged at v2, 2 rows"), rerun.out());
     Cli recompute = fx.features(file, "--from", "2024-06-03", "--to", "2024-06-04", "--recompute");
     assertEquals(0, recompute.exitCode(), recompute.err());
-    assertTrue(recompute.out().contains("[1/2] 2024-06-03 cards: unchanged cards v1 @ Delta v3, 2 rows"), recompute.out());
+    // a recomputed date whose batch was committed before wrote nothing: its line says so, with no batch size
+    assertTrue(recompute.out().contains("[1/2] 2024-06-03 cards: unchanged cards v1 @ Delta v3 (batch already committed, "
+        + "nothing written) · "), recompute.out());
+    assertFalse(recompute.out().contains("Delta v3, 2 rows"), recompute.out());
     assertTrue(recompute.out().matches("(?s).*\nfeature group cards v1 +4 +0  \\(unchanged: every date's batch already "
         + "committed\\)\n.*"), "recomputed, but nothing written:\n" + recompute.out());
     assertEquals(version, DeltaCommits.currentVersion(spark, fx.group("cards")), "reruns commit nothing");
@@ -117,6 +120,24 @@ class BackfillTest {
   }
 
   @Test
+  void aDateCommittedEmptyBeforeItsRowsLandedIsComputedAgainByTheBackfill(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String[] early = java.util.Arrays.copyOf(DAYS, 6); // the rows of 2024-06-04 have not landed yet
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", early), ON_DATE, WEEK, "");
+    Cli first = fx.features(file, "--from", "2024-06-03", "--to", "2024-06-04");
+    assertEquals(0, first.exitCode(), first.err() + first.out());
+    assertTrue(first.out().contains("[2/2] 2024-06-04 cards: committed cards v1 @ Delta v2, 0 rows"), first.out());
+
+    fx.csv("txns.csv", DAYS); // they land
+    Cli again = fx.features(file, "--from", "2024-06-03", "--to", "2024-06-04");
+    assertEquals(0, again.exitCode(), again.err() + again.out());
+    assertTrue(again.out().contains("[1/2] 2024-06-03 cards: unchanged (already committed)"), again.out());
+    // the empty batch of 2024-06-04 is not "already committed": the date is computed again and its rows loaded
+    assertTrue(again.out().contains("[2/2] 2024-06-04 cards: committed cards v1 @ Delta v3, 2 rows"), again.out());
+    assertEquals(4, spark.read().format("delta").load(fx.group("cards")).count());
+  }
+
+  @Test
   void aPipelineFileGivenAsConfigIsThePipeline(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
     Path file = fx.pipeline("cards", fx.csv("txns.csv", DAYS), ON_DATE, WEEK, "");
@@ -124,6 +145,21 @@ class BackfillTest {
     Cli r = Cli.run("features", "--config", file.toString(), "--date", "2024-06-04", "--lakehouse", lh.uri());
     assertEquals(0, r.exitCode(), r.err() + r.out());
     assertTrue(r.out().contains("cards v1             committed v1, 2 rows"), r.out());
+  }
+
+  @Test
+  void aDryRunRefusesABackfillOfAnUndatedPipelineAndARecomputeWithoutARange(TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path undated = fx.pipeline("cards", fx.csv("txns.csv", DAYS), "", "", ""); // no date_column: every row, every date
+    Cli backfill = fx.features(undated, "--from", "2024-06-01", "--to", "2024-06-02", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), backfill.exitCode(), backfill.err() + backfill.out());
+    assertTrue(backfill.err().contains("pipeline 'cards' reads every row whatever the date (no source.date_column)"), backfill.err());
+    assertFalse(backfill.out().contains("nothing was run") || backfill.hasStackTrace(), backfill.out() + backfill.err());
+
+    Path dated = fx.pipeline("dated", fx.csv("txns.csv", DAYS), "date_column: txn_ts", "", "");
+    Cli recompute = fx.features(dated, "--date", "2024-06-01", "--recompute", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), recompute.exitCode(), recompute.err() + recompute.out());
+    assertTrue(recompute.err().contains("--recompute is for a backfill (--from and --to)"), recompute.err());
   }
 
   @Test

@@ -262,6 +262,24 @@ class FeaturePipelineBadInputTest {
   }
 
   @Test
+  void aDateBeforeTheSourcesFirstRowDoesNotEmptyAnOverwriteGroup(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", "t1,c1,2024-06-01 10:00:00,1.0", "t2,c2,2024-06-01 11:00:00,2.0"),
+        DATED, "", ""); // up_to_date into an overwrite group: each run rewrites the group as of its date
+    assertEquals(0, fx.features(file, "--date", DAY).exitCode());
+    long version = DeltaCommits.currentVersion(spark, fx.group("cards"));
+
+    // a typo'd year: no row is dated on or before it, so the run would replace the group with an empty table
+    Cli early = fx.features(file, "--date", "2014-06-01");
+    assertEquals(ExitCode.DATA_REJECTED.code(), early.exitCode(), early.err() + early.out());
+    assertMessage(early, "Pipeline 'cards': source " + dir.resolve("txns.csv") + " has no rows dated 2014-06-01 or earlier "
+        + "(source.date_column txn_ts), so the run would replace cards v1 (mode: overwrite) with an empty table. Nothing "
+        + "was written. Check the date");
+    assertEquals(version, DeltaCommits.currentVersion(spark, fx.group("cards")), "nothing committed");
+    assertEquals(2, spark.read().format("delta").load(fx.group("cards")).count(), "the group keeps its rows");
+  }
+
+  @Test
   void aSourceWithoutADeclaredColumnIsRejected(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
     Path csv = fx.write("txns.csv", "txn_id,card_id,txn_ts\nt1,c1,2024-06-01 10:00:00\n");

@@ -66,6 +66,40 @@ class FeaturePipelineSourcesTest {
   }
 
   @Test
+  void aJsonSourceWhoseRecordsLackADeclaredFieldIsRejectedRatherThanReadAsNulls(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    // 'amount' renamed upstream to 'amt': read with the declared schema, every amount would be a silent NULL
+    Path json = fx.write("txns.json", """
+        {"txn_id": "j1", "card_id": "c1", "txn_ts": "2024-06-01T10:00:00Z", "amt": 1.5}
+        {"txn_id": "j2", "card_id": "c2", "txn_ts": "2024-06-01T11:00:00Z", "amt": 2}
+        {"txn_id": "j3", "card_id": null, "txn_ts": "2024-06-01T12:00:00Z", "amt": 3}
+        """);
+    String source = """
+        name: txns
+        source:
+          path: %s
+          format: json
+          schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: double}
+          date_column: txn_ts
+          rows: on_date
+        """.formatted(json);
+    Cli r = fx.features(fx.write("txns.yaml", source + GROUP), "--date", "2024-06-01");
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    assertTrue(r.err().contains("Pipeline 'txns': no JSON record of source " + json + " for this run has the declared field "
+        + "'amount' (its records have [amt, card_id, txn_id, txn_ts]), so it would be NULL in every row. Nothing was written."),
+        r.err());
+    assertFalse(r.hasStackTrace(), r.err());
+    assertFalse(DeltaCommits.exists(spark, fx.group("txns")), "nothing was written");
+
+    // a field that is there with explicit nulls in every record is a value: the run goes on
+    fx.write("txns.json", """
+        {"txn_id": "j1", "card_id": "c1", "txn_ts": "2024-06-01T10:00:00Z", "amount": null}
+        """);
+    Cli nulls = fx.features(fx.write("txns.yaml", source + GROUP), "--date", "2024-06-01");
+    assertEquals(0, nulls.exitCode(), nulls.err() + nulls.out());
+  }
+
+  @Test
   void parquetFilesThatDisagreeOnAColumnsTypeAreRejectedNamingTheColumnTheTypesAndTheFiles(
       SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
@@ -156,7 +190,16 @@ class FeaturePipelineSourcesTest {
     Path contract = fx.write("contract.yaml", source.replace("format: delta", "format: delta\n  schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: int}") + GROUP);
     Cli mismatch = fx.features(contract, "--date", "2024-06-02");
     assertEquals(ExitCode.DATA_REJECTED.code(), mismatch.exitCode(), mismatch.err() + mismatch.out());
-    assertTrue(mismatch.err().contains("does not have the declared schema: missing columns [], wrong types [amount is double, declared int]"),
-        mismatch.err());
+    // one line with only what differs, no empty lists ("missing columns []"), and what to change
+    assertTrue(mismatch.err().contains("source " + table + " does not have the declared schema: column 'amount' is double, "
+        + "declared int (it has struct<"), mismatch.err());
+    assertTrue(mismatch.err().contains("Fix the source, or make source.schema of the pipeline file match it."), mismatch.err());
+    assertFalse(mismatch.err().contains("[]") || mismatch.err().contains("lacks") || mismatch.hasStackTrace(), mismatch.err());
+
+    Path lacking = fx.write("lacking.yaml", source.replace("format: delta", "format: delta\n  schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: double, fee: double}") + GROUP);
+    Cli missing = fx.features(lacking, "--date", "2024-06-02");
+    assertEquals(ExitCode.DATA_REJECTED.code(), missing.exitCode(), missing.err() + missing.out());
+    assertTrue(missing.err().contains("does not have the declared schema: it lacks the column 'fee' (it has struct<"), missing.err());
+    assertFalse(missing.err().contains("[]") || missing.err().contains("declared double"), missing.err());
   }
 }

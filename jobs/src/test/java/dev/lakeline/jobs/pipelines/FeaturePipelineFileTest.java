@@ -57,6 +57,27 @@ class FeaturePipelineFileTest {
   }
 
   @Test
+  void aColumnExpressionThatDoesNotParseIsFoundAsTheFileLoads() {
+    LakelineException.ConfigError e = error(VALID.replace("{big: \"amount > 100\"}", "{big: \"amount >> > 100\"}"));
+    assertMessage(e, "p.yaml: feature_groups[1].columns[5]: 'big: amount >> > 100' is not a SQL expression: ",
+        "Syntax error at or near '>'", "Fix the expression");
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
+  @Test
+  void brokenYamlAndAFolderAreOneLineMessages(@TempDir Path dir) {
+    LakelineException.ConfigError yaml = error("name: x\nsource: [\n");
+    assertMessage(yaml, "p.yaml is not valid YAML at line 2, column 10: ", "expected the node content, but found '<stream end>'",
+        "Fix the file's syntax there.");
+    assertTrue(yaml.getMessage().lines().count() == 1 && !yaml.getMessage().contains("^") && !yaml.getMessage().contains("'reader'"),
+        "one line, without the parser's excerpt and caret:\n" + yaml.getMessage());
+
+    LakelineException.ConfigError folder = assertThrows(LakelineException.ConfigError.class,
+        () -> FeaturePipeline.load(dir.toString()));
+    assertMessage(folder, "Feature pipeline " + dir + " is a folder: pass the pipeline file itself (" + dir + "/<name>.yaml).");
+  }
+
+  @Test
   void aPipelineFileReadsIntoItsParts() {
     FeaturePipeline p = FeaturePipelineFile.parse("p.yaml", VALID);
     assertEquals("cards", p.name());
