@@ -222,6 +222,13 @@ class FeatureViewCommandTest {
     assertEquals(ExitCode.NOT_FOUND.code(), missingView.exitCode());
     assertFalse(missingView.hasStackTrace(), missingView.err());
 
+    for (String command : new String[] {"show", "recreate"}) {
+      Cli zero = Cli.inLakehouse(lh, "td", command, "loans_cli", "0");
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), zero.exitCode(), zero.err());
+      assertTrue(zero.err().contains("Training dataset numbers start at 1 (td1, td2, …; 'lakeline td list loans_cli' shows them); got 0."),
+          "a dataset number, not a version: " + zero.err());
+    }
+
     Cli badSplit = Cli.inLakehouse(lh, "td", "create", "no_such_view", "--split", "sideways");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
     assertTrue(badSplit.err().contains("sideways"), badSplit.err());
