@@ -197,6 +197,16 @@ final class TrainingDatasetCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      // options that would be ignored, or fail after the manifest was printed, are refused before anything is read
+      if (json && report != null) {
+        throw Errors.config("--json prints the manifest alone and writes no report: leave out --json or --report.");
+      }
+      if (report == null && spec.commandLine().getParseResult().hasMatchedOption("--bins")) {
+        throw Errors.config("--bins is the number of bins of --report's histograms; give --report FILE too, or leave --bins out.");
+      }
+      if (report != null && bins < 1) {
+        throw Errors.config("--bins must be 1 or more (bins per histogram of --report); got %d.", bins);
+      }
       TrainingDataset td = dataset(ctx);
       TrainingDatasetManifest m = td.manifest();
       if (json) {
