@@ -250,6 +250,13 @@ class FeatureViewCommandTest {
       assertFalse(Files.exists(dir.resolve("td1.html")));
     }
 
+    // --limit with --output would write every row, not the first N: refused, nothing written
+    Path limited = dir.resolve("first-5");
+    Cli limit = Cli.inLakehouse(lh, "fv", "read", "no_such_view", "--filter", "true", "--limit", "5", "--output", limited.toString());
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), limit.exitCode(), limit.err());
+    assertTrue(limit.err().contains("--limit is the number of rows to print; --output writes every row."), limit.err());
+    assertFalse(Files.exists(limited));
+
     Cli badSplit = Cli.inLakehouse(lh, "td", "create", "no_such_view", "--split", "sideways");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
     assertTrue(badSplit.err().contains("sideways"), badSplit.err());
