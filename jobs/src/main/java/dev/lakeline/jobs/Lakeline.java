@@ -235,7 +235,8 @@ public final class Lakeline {
     String date = checkDate(logicalDate);
     ModelRegistry registry = registry();
     String runKey = runKey(dataset, spec);
-    Optional<ModelVersion> existing = registry.findByRunKey(model, runKey);
+    Optional<ModelVersion> existing = registry.findByRunKey(model, runKey)
+        .or(() -> registry.findByRunKey(model, runKey(dataset.path(), dataset, spec)));
     if (existing.isPresent()) {
       return existing.get();
     }
@@ -322,9 +323,17 @@ public final class Lakeline {
     }
   }
 
-  /** A digest of what determines the trained model: the dataset, its identity, the spec and Lakeline's version. */
+  /**
+   * A digest of what determines the trained model: the dataset (by its label, not its path, so a copied lakehouse or
+   * another URI of it reuses the version), its identity, the spec and Lakeline's version.
+   */
   private static String runKey(TrainingDataset dataset, TrainingSpec spec) {
-    String material = "notebook|" + dataset.path() + "|" + dataset.manifest().identity() + "|" + spec + "|" + Versions.lakeline();
+    return runKey(dataset.label(), dataset, spec);
+  }
+
+  /** The key with the dataset named by {@code name}; earlier keys named it by its path (still matched on a rerun). */
+  private static String runKey(String name, TrainingDataset dataset, TrainingSpec spec) {
+    String material = "notebook|" + name + "|" + dataset.manifest().identity() + "|" + spec + "|" + Versions.lakeline();
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 16);

@@ -333,7 +333,7 @@ public final class ModelRegistry {
     }
     Map<String, Double> heldMetrics = holder.card().metrics();
     Double held = heldMetrics == null ? null : heldMetrics.get(metric);
-    if (held != null && !held.isNaN() && (lower ? value >= held : value <= held)) {
+    if (held != null && !held.isNaN() && !beats(value, held, lower)) {
       return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f does not beat v%d's %.4f",
           stays, label, metric, value, current, held));
     }
@@ -341,6 +341,19 @@ public final class ModelRegistry {
         ? String.format(java.util.Locale.ROOT, "%s %.4f; v%d has no %s", metric, value, current, metric)
         : String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f", metric, value, current, held));
   }
+
+  /**
+   * Whether {@code value} is better than {@code held} by more than floating-point noise: retraining on the same rows
+   * can give a metric that differs in its last bits (0.769207596353063 and 0.7692075963530632), which is a tie, and a
+   * tie keeps the current version.
+   */
+  static boolean beats(double value, double held, boolean lowerIsBetter) {
+    double noise = METRIC_NOISE * Math.max(1.0, Math.abs(held));
+    return lowerIsBetter ? value < held - noise : value > held + noise;
+  }
+
+  /** Metric differences up to this (relative to values above 1) are floating-point noise, not an improvement. */
+  static final double METRIC_NOISE = 1e-9;
 
   /** Removes {@code alias} and logs it; not found when it is not set. Returns the log entry. */
   public AliasMove removeAlias(String name, String alias, String reason) {

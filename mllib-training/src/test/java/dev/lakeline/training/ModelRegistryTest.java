@@ -206,6 +206,25 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aRetrainingWhoseMetricDiffersOnlyInItsLastBitsIsATieAndKeepsTheAlias(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    // the demo's model trained twice from the same rows: the same AUC but for the floating-point noise of the fit
+    double[] auc = {0.769207596353063, 0.7692075963530632};
+    double[] rmse = {0.4000000000000001, 0.4};
+    for (int i = 0; i < auc.length; i++) {
+      registry.register("m", model, card("r" + i, Map.of("areaUnderROC", auc[i], "rmse", rmse[i])));
+    }
+    assertTrue(registry.promoteIfBetter("m", "champion", 1, "areaUnderROC", 0.6).promoted());
+    Promotion same = registry.promoteIfBetter("m", "champion", 2, "areaUnderROC", 0.6);
+    assertFalse(same.promoted(), same.reason());
+    assertEquals("champion stays v1: v2's areaUnderROC 0.7692 does not beat v1's 0.7692", same.reason());
+    assertTrue(registry.promoteIfBetter("m", "lowest-rmse", 1, "rmse", 0.5).promoted());
+    assertFalse(registry.promoteIfBetter("m", "lowest-rmse", 2, "rmse", 0.5).promoted(), "an error metric: noise is a tie too");
+    assertEquals(Map.of("champion", 1, "lowest-rmse", 1), registry.aliases("m"));
+  }
+
+  @Test
   void latestAndBestForADateChooseAmongTheVersionsTrainedByThen(SparkSession spark, TestLakehouse lh) {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);

@@ -139,7 +139,8 @@ final class FeatureViewCommand extends ParentCommand {
         description = "--output's format: parquet (default), delta, csv (with a header) or json.")
     String format;
 
-    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Rows to print without --output (default ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+        description = "Rows to print (default ${DEFAULT-VALUE}); not with --output, which writes every row.")
     int limit;
 
     @Override
@@ -157,6 +158,10 @@ final class FeatureViewCommand extends ParentCommand {
       }
       if (output == null && spec.commandLine().getParseResult().hasMatchedOption("--format")) {
         throw Errors.config("--format is the format of --output; give --output PATH too, or leave --format out to print rows.");
+      }
+      if (output != null && spec.commandLine().getParseResult().hasMatchedOption("--limit")) {
+        throw Errors.config("--limit is the number of rows to print; --output writes every row. Leave out --limit, or --output "
+            + "to print the first rows.");
       }
       if (output == null) {
         requireLimit(limit, "rows");

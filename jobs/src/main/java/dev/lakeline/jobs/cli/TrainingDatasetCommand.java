@@ -173,6 +173,14 @@ final class TrainingDatasetCommand extends ParentCommand {
   abstract static class OnDataset extends OnView {
     @Parameters(index = "1", paramLabel = "N", description = "The dataset's number (td<N>).")
     int number;
+
+    /** The dataset; a number below 1 is a usage error naming the dataset number (not a "version"). */
+    TrainingDataset dataset(JobContext ctx) {
+      if (number < 1) {
+        throw Errors.config("Training dataset numbers start at 1 (td1, td2, …; 'lakeline td list %s' shows them); got %d.", view, number);
+      }
+      return ctx.featureStore().getTrainingDataset(view, version, number);
+    }
   }
 
   @Command(name = "show", description = "Shows a training dataset's manifest: sources and their Delta versions, the split, rows and statistics.")
@@ -189,7 +197,17 @@ final class TrainingDatasetCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
-      TrainingDataset td = ctx.featureStore().getTrainingDataset(view, version, number);
+      // options that would be ignored, or fail after the manifest was printed, are refused before anything is read
+      if (json && report != null) {
+        throw Errors.config("--json prints the manifest alone and writes no report: leave out --json or --report.");
+      }
+      if (report == null && spec.commandLine().getParseResult().hasMatchedOption("--bins")) {
+        throw Errors.config("--bins is the number of bins of --report's histograms; give --report FILE too, or leave --bins out.");
+      }
+      if (report != null && bins < 1) {
+        throw Errors.config("--bins must be 1 or more (bins per histogram of --report); got %d.", bins);
+      }
+      TrainingDataset td = dataset(ctx);
       TrainingDatasetManifest m = td.manifest();
       if (json) {
         out.println(m.toJson());
@@ -220,7 +238,7 @@ final class TrainingDatasetCommand extends ParentCommand {
   static final class Recreate extends OnDataset {
     @Override
     void run(JobContext ctx, PrintStream out) {
-      TrainingDataset td = ctx.featureStore().getTrainingDataset(view, version, number);
+      TrainingDataset td = dataset(ctx);
       Dataset<Row> stored = td.read();
       Dataset<Row> rebuilt = ctx.featureStore().recreateTrainingDataset(view, version, number);
       String[] columns = stored.columns();

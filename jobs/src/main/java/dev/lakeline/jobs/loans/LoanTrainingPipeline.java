@@ -91,7 +91,8 @@ public final class LoanTrainingPipeline {
     String modelName = conf.get(LakelineKeys.MODEL_NAME);
     String runKey = runKey(td, spec);
     ModelRegistry registry = ctx.registry();
-    Optional<ModelVersion> existing = registry.findByRunKey(modelName, runKey);
+    Optional<ModelVersion> existing = registry.findByRunKey(modelName, runKey)
+        .or(() -> registry.findByRunKey(modelName, runKey(td.path(), td, spec)));
     if (existing.isPresent()) {
       ctx.summary().progress("model %s was already trained from these inputs; reusing it", existing.get().label());
       return new Result(existing.get(), td, true, promoteReused(ctx, existing.get()));
@@ -189,9 +190,18 @@ public final class LoanTrainingPipeline {
     return all;
   }
 
-  /** A digest of everything that determines the trained model, the on-demand steps included. */
+  /**
+   * A digest of everything that determines the trained model, the on-demand steps included. The dataset is named by
+   * its label ("loan_default v1 td1"), not by its path: a rerun in a lakehouse copied elsewhere, or reached by another
+   * URI ({@code file:/lake} for {@code /lake}, {@code s3a://} for {@code s3://}), has the same inputs and reuses the version.
+   */
   static String runKey(TrainingDataset td, TrainingSpec spec) {
-    String material = td.path() + "|" + td.manifest().identity() + "|" + spec + "|" + PipelineSteps.toYaml(LoanCatalog.onDemand())
+    return runKey(td.label(), td, spec);
+  }
+
+  /** The key with the dataset named by {@code dataset}; earlier keys named it by its path (still matched on a rerun). */
+  private static String runKey(String dataset, TrainingDataset td, TrainingSpec spec) {
+    String material = dataset + "|" + td.manifest().identity() + "|" + spec + "|" + PipelineSteps.toYaml(LoanCatalog.onDemand())
         + "|" + Versions.lakeline();
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));

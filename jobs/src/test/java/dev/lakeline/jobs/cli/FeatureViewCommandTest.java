@@ -222,6 +222,41 @@ class FeatureViewCommandTest {
     assertEquals(ExitCode.NOT_FOUND.code(), missingView.exitCode());
     assertFalse(missingView.hasStackTrace(), missingView.err());
 
+    for (String command : new String[] {"show", "recreate"}) {
+      Cli zero = Cli.inLakehouse(lh, "td", command, "loans_cli", "0");
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), zero.exitCode(), zero.err());
+      assertTrue(zero.err().contains("Training dataset numbers start at 1 (td1, td2, …; 'lakeline td list loans_cli' shows them); got 0."),
+          "a dataset number, not a version: " + zero.err());
+    }
+
+    // td show's options that would be ignored (or fail after the manifest was printed) are refused first
+    String[][] unused = {
+        {"--json", "--report", dir.resolve("td1.html").toString()},
+        {"--bins", "5"},
+        {"--report", dir.resolve("td1.html").toString(), "--bins", "0"},
+    };
+    String[] refusals = {
+        "--json prints the manifest alone and writes no report: leave out --json or --report.",
+        "--bins is the number of bins of --report's histograms; give --report FILE too, or leave --bins out.",
+        "--bins must be 1 or more (bins per histogram of --report); got 0.",
+    };
+    for (int i = 0; i < unused.length; i++) {
+      String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("td", "show", "no_such_view", "1"),
+          java.util.Arrays.stream(unused[i])).toArray(String[]::new);
+      Cli refused = Cli.inLakehouse(lh, args);
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), refused.exitCode(), String.join(" ", args) + ": " + refused.err());
+      assertTrue(refused.err().contains(refusals[i]), refused.err());
+      assertEquals("", refused.out(), "nothing printed before the refusal");
+      assertFalse(Files.exists(dir.resolve("td1.html")));
+    }
+
+    // --limit with --output would write every row, not the first N: refused, nothing written
+    Path limited = dir.resolve("first-5");
+    Cli limit = Cli.inLakehouse(lh, "fv", "read", "no_such_view", "--filter", "true", "--limit", "5", "--output", limited.toString());
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), limit.exitCode(), limit.err());
+    assertTrue(limit.err().contains("--limit is the number of rows to print; --output writes every row."), limit.err());
+    assertFalse(Files.exists(limited));
+
     Cli badSplit = Cli.inLakehouse(lh, "td", "create", "no_such_view", "--split", "sideways");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
     assertTrue(badSplit.err().contains("sideways"), badSplit.err());

@@ -1,0 +1,54 @@
+package dev.lakeline.jobs.loans;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import dev.lakeline.core.storage.StorageLayout;
+import dev.lakeline.featurestore.FeatureStore;
+import dev.lakeline.featurestore.TrainingDataset;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What makes a training run "the same inputs" again: never where the lakehouse is, or how it is reached. */
+@SparkTest
+class LoanTrainingRunKeyTest {
+  /** The demo's td1 manifest, its statistics left out. */
+  private static final String MANIFEST = """
+      {"identity":{"view":"loan_default","viewVersion":1,"filter":"issue_date >= DATE'2023-06-01' AND issue_date < DATE'2024-05-31' AND is_default IS NOT NULL",
+      "sourceVersions":{"card_spend v1":1,"credit_reports v1":1,"loans v1":1},"split":{"kind":"RANDOM","validationFraction":0.0,
+      "testFraction":0.2,"validationStart":null,"testStart":null,"gapSeconds":0,"entityColumns":[]},"seed":7},"number":1,
+      "features":["applicant_id","loan_amount","int_rate"],"labels":["is_default"],"keys":["loan_id","issue_date"],
+      "spine":{"group":"loans v1","deltaVersion":1,"filter":"issue_date >= DATE'2023-06-01' AND issue_date < DATE'2024-05-31' AND is_default IS NOT NULL",
+      "eventTime":"issue_date","keys":["loan_id"]},"joins":[{"group":"credit_reports v1","deltaVersion":1,"baseKeys":["applicant_id"],
+      "groupKeys":["applicant_id"],"eventTime":"report_date","strict":false,"staticJoin":false,"features":["annual_income","revol_util"],
+      "prefix":"","maxAge":null,"defaults":{},"inner":false}],"rowsPerSplit":{"test":1772,"train":6906},"statistics":{}}
+      """;
+
+  @Test
+  void aLakehouseCopiedOrReachedByAnotherUriHasTheSameRunKey(SparkSession spark, TestLakehouse lh, @TempDir Path copy)
+      throws IOException {
+    String td1 = "training_datasets/loan_default/v1/td1/manifest.json";
+    for (Path root : new Path[] {lh.root(), copy}) {
+      Files.createDirectories(root.resolve(td1).getParent());
+      Files.writeString(root.resolve(td1), MANIFEST);
+    }
+    var spec = LoanCatalog.trainingSpec("logistic_regression", 7L);
+    String here = LoanTrainingPipeline.runKey(dataset(spark, lh.root().toString()), spec);
+
+    assertEquals(here, LoanTrainingPipeline.runKey(dataset(spark, copy.toString()), spec),
+        "a copy of the lakehouse: the same inputs, so a rerun there reuses the version instead of training another");
+    assertEquals(here, LoanTrainingPipeline.runKey(dataset(spark, "file:" + lh.root()), spec), "file:/lake is /lake");
+    assertNotEquals(here, LoanTrainingPipeline.runKey(dataset(spark, copy.toString()), LoanCatalog.trainingSpec("gbt", 7L)),
+        "another algorithm is another run");
+  }
+
+  private static TrainingDataset dataset(SparkSession spark, String root) {
+    return FeatureStore.open(spark, new StorageLayout(root)).getTrainingDataset("loan_default", 1, 1);
+  }
+}
