@@ -466,6 +466,27 @@ class DemoEndToEndTest {
     assertTrue(negative.err().contains("--retain-hours must be a number of hours, 0 or more"), negative.err());
   }
 
+  @Test
+  @Order(13)
+  void anInferenceForADateTheFeaturesHaveNotReachedIsRejectedNotScoredInPart() {
+    // the groups were written for the demo's date: a run for two weeks later would score the first half of its window
+    // alone, and write that as the date's predictions and drift
+    Map<String, Long> before = snapshot();
+    Cli later = Cli.run("infer", "--date", "2024-07-15", "--model-version", "1", "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
+    assertEquals(ExitCode.DATA_REJECTED.code(), later.exitCode(), later.err() + later.out());
+    assertTrue(later.err().startsWith("error: Feature group loans was last written for " + DATE + ", before 2024-07-15: "), later.err());
+    assertTrue(later.err().contains("Nothing was written. Run the feature pipelines for that date first (lakeline features --date "
+        + "2024-07-15)"), later.err());
+    assertFalse(later.hasStackTrace(), later.err());
+    assertEquals(before, snapshot(), "nothing written");
+    assertEquals(0, spark.read().format("delta").load(layout.predictions("loan_default")).where("run_date = DATE'2024-07-15'").count());
+    // the dates the groups hold are scored as before, whatever was inserted by hand since (maintenance's fix-1 upsert)
+    Cli same = Cli.run("infer", "--date", DATE, "--model-version", "1", "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
+    assertEquals(0, same.exitCode(), same.err() + same.out());
+  }
+
   /** The end-of-job summary a run printed, from its title on. */
   private static String summary(Cli run) {
     int at = run.out().indexOf(" summary ──");
