@@ -64,6 +64,13 @@ final class MonitorCommand extends JobCommand {
   }
 
   @Override
+  void checkArguments() {
+    if (report != null) {
+      ReportPages.checkWritable(report); // before Spark starts: not after the performance table is written
+    }
+  }
+
+  @Override
   boolean readsLakehouse() {
     return true;
   }

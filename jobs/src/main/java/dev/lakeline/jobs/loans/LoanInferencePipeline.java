@@ -63,6 +63,45 @@ public final class LoanInferencePipeline {
     ModelRegistry.checkReference(config.get(LakelineKeys.INFERENCE_MODEL_VERSION));
   }
 
+  /** How far back the loans group's history is searched for the date of its latest dated batch. */
+  private static final int DATED_BATCH_LOOKBACK = 50;
+
+  /** A batch id that ends in a date, as a feature pipeline's ({@code features:loans:loans:2024-06-30}). */
+  private static final java.util.regex.Pattern DATED_BATCH = java.util.regex.Pattern.compile(".*:(\\d{4}-\\d{2}-\\d{2})");
+
+  /**
+   * The logical date of the newest batch of the loans group whose id ends in a date (a feature pipeline's run, {@code
+   * features:loans:loans:2024-06-30}), or null when none of its recent commits has such an id (rows inserted by hand).
+   */
+  static LocalDate loansWrittenFor(JobContext ctx) {
+    for (dev.lakeline.featurestore.CommitInfo c : ctx.featureStore().getFeatureGroup(LoanCatalog.LOANS, 1).history(DATED_BATCH_LOOKBACK)) {
+      java.util.regex.Matcher m = c.batchId() == null ? null : DATED_BATCH.matcher(c.batchId());
+      if (m != null && m.matches()) {
+        try {
+          return LocalDate.parse(m.group(1));
+        } catch (java.time.format.DateTimeParseException notADate) {
+          // an id that only looks dated: go on to an older batch
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Rejects a run for a date after the one the loans group was last written for: the window's latest loans would be
+   * missing, and the partial batch would be written as the date's predictions, and its drift measured, as if whole.
+   */
+  private static void requireLoansWrittenFor(JobContext ctx, LocalDate date) {
+    LocalDate writtenFor = loansWrittenFor(ctx);
+    if (writtenFor != null && writtenFor.isBefore(date)) {
+      throw Errors.rejected(
+          "Feature group %s was last written for %s, before %s: the loans issued after %s are not in it, so the batch "
+              + "would be incomplete. Nothing was written. Run the feature pipelines for that date first "
+              + "(lakeline features --date %s).",
+          LoanCatalog.LOANS, writtenFor, date, writtenFor, date);
+    }
+  }
+
   public static Result run(JobContext ctx, LocalDate date) {
     checkConfig(ctx.config());
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
@@ -88,6 +127,7 @@ public final class LoanInferencePipeline {
                 + "a feature run for an earlier date rewrites the groups as of that date.",
             date, LoanCatalog.LOANS, date.minusDays(window), date, latest.isNullAt(0) ? "none" : latest.get(0), date);
       }
+      requireLoansWrittenFor(ctx, date);
       ValidationResult validation = Validator.validate(predictions, SuiteFiles.load(LoanCatalog.PREDICTIONS_SUITE));
       if (!validation.errors().isEmpty()) {
         throw Errors.rejected(

@@ -277,7 +277,7 @@ public final class LoanMonitoring {
         .where(col("issue_date").lt(lit(Date.valueOf(knownBefore))))
         .select(col("loan_id").as("__loan_id"), col(LoanCatalog.LABEL).as("__label"));
     Dataset<Row> joined = predictions.join(labels, predictions.col("loan_id").equalTo(labels.col("__loan_id")), "left");
-    Dataset<Row> seen = trainingLoans(ctx, modelName, predictions);
+    Dataset<Row> seen = trainingLoans(ctx, modelName, predictions, ctx.spark().read().format("delta").load(predictionsPath).where(window));
     if (seen != null) {
       joined = joined.join(seen, joined.col("model_version").equalTo(seen.col("__seen_version"))
           .and(joined.col("loan_id").equalTo(seen.col("__seen_id"))), "left");
@@ -367,22 +367,49 @@ public final class LoanMonitoring {
 
   /**
    * The loans of the training datasets of the versions that scored runs in the window, as (__seen_version, __seen_id);
-   * null when none of those versions names a training dataset that is there. A version judged on its own training
-   * rows would look as good as its test split says, or better.
+   * null when there are none. A version judged on its own training rows would look as good as its test split says, or
+   * better. A version whose training dataset is gone (its folder deleted) cannot say which loans it was trained on:
+   * every loan of its runs issued before the date it was trained for ({@code again}: the runs' predictions, read anew
+   * for the self-join) counts as in training, and the summary says so; with no such date, none can be left out, and the
+   * summary says that.
    */
-  private static Dataset<Row> trainingLoans(JobContext ctx, String modelName, Dataset<Row> predictions) {
+  private static Dataset<Row> trainingLoans(JobContext ctx, String modelName, Dataset<Row> predictions, Dataset<Row> again) {
     Dataset<Row> seen = null;
     List<TrainingDataset> datasets = ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1);
-    for (Row r : predictions.select("model_version").distinct().collectAsList()) {
+    for (Row r : predictions.select("model_version").distinct().orderBy("model_version").collectAsList()) {
       int version = r.getInt(0);
-      java.util.Optional<TrainingDataset> td = trainingDatasetOf(ctx.registry().get(modelName, version), datasets);
-      if (td.isEmpty()) {
-        continue;
+      ModelVersion model = ctx.registry().get(modelName, version);
+      java.util.Optional<TrainingDataset> td = trainingDatasetOf(model, datasets);
+      Dataset<Row> ids;
+      if (td.isPresent()) {
+        ids = td.get().read().select(lit(version).as("__seen_version"), col("loan_id").as("__seen_id")).distinct();
+      } else {
+        LocalDate trainedFor = trainedFor(model);
+        if (trainedFor == null) {
+          ctx.summary().fact("training loans of v" + version, String.format(
+              "not left out: its training dataset %s is gone and its card has no training date, so they cannot be told "
+                  + "apart; its runs are judged on every labelled loan", model.card().trainingDataset()));
+          continue;
+        }
+        ctx.summary().fact("training loans of v" + version, String.format(
+            "its training dataset %s is gone: every loan issued before %s (the date it was trained for) counts as in "
+                + "training", model.card().trainingDataset(), trainedFor));
+        ids = again.where(col("model_version").equalTo(version).and(col("issue_date").lt(lit(Date.valueOf(trainedFor)))))
+            .select(lit(version).as("__seen_version"), col("loan_id").as("__seen_id")).distinct();
       }
-      Dataset<Row> ids = td.get().read().select(lit(version).as("__seen_version"), col("loan_id").as("__seen_id")).distinct();
       seen = seen == null ? ids : seen.unionByName(ids);
     }
     return seen;
+  }
+
+  /** The logical date the version was trained for, from its card; null when it has none (trained outside a job). */
+  private static LocalDate trainedFor(ModelVersion model) {
+    String date = model.card().logicalDate();
+    try {
+      return date == null || date.isBlank() ? null : LocalDate.parse(date.trim());
+    } catch (java.time.format.DateTimeParseException notADate) {
+      return null;
+    }
   }
 
   /** The runs' drift; each status from the PSI and this job's thresholds (they may have changed since inference). */

@@ -72,6 +72,29 @@ public final class ReportPages {
   }
 
   /**
+   * Checks, before a job runs, that {@link #write} will be able to write {@code file}: it is not a folder, and its
+   * nearest existing folder is one that can be written to. A configuration error naming it otherwise, so that a
+   * mistyped --report stops the job before it writes its tables, not after.
+   */
+  public static void checkWritable(Path file) {
+    Path target = file.toAbsolutePath();
+    if (Files.isDirectory(target)) {
+      throw Errors.config("Cannot write the report to %s: it is a folder. Give --report a file name, for example %s.",
+          file, target.resolve("report.html"));
+    }
+    Path existing = target.getParent();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    boolean writable = existing != null && Files.isDirectory(existing) && Files.isWritable(existing)
+        && (!Files.exists(target) || Files.isWritable(target));
+    if (!writable) {
+      throw Errors.config("Cannot write the report to %s: %s is not a folder you can write to. Give --report a file in "
+          + "a folder you can write to.", file, existing == null ? target.getParent() : existing);
+    }
+  }
+
+  /**
    * Writes the page to {@code file}, making its folder; a file that cannot be written is a configuration error naming
    * it. Returns the file's absolute path.
    */

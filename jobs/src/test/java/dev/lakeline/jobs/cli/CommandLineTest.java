@@ -317,4 +317,27 @@ class CommandLineTest {
     // the version as models list shows it
     assertEquals(0, Cli.run("infer", "--date", "2024-06-30", "--model-version", "v2", "--dry-run").exitCode());
   }
+
+  /** monitor's --report is written last: a path it cannot write is a usage error before Spark starts, not after the commit. */
+  @Test
+  void aMonitoringReportThatCannotBeWrittenIsAUsageErrorBeforeTheJobRuns(@TempDir Path dir) throws IOException {
+    Path lakehouse = dir.resolve("lake");
+    Path file = Files.writeString(dir.resolve("notes.txt"), "a file, not a folder");
+    for (Path report : new Path[] {file.resolve("monitoring.html"), dir}) {
+      for (boolean dryRun : new boolean[] {true, false}) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+            "monitor", "--date", "2024-06-30", "--report", report.toString(), "--lakehouse", lakehouse.toString()));
+        if (dryRun) {
+          args.add("--dry-run");
+        }
+        Cli r = Cli.run(args.toArray(String[]::new));
+        assertEquals(ExitCode.USAGE_OR_CONFIG.code(), r.exitCode(), report + " " + args + ": " + r.out() + r.err());
+        assertTrue(r.err().startsWith("error: Cannot write the report to " + report), r.err());
+        assertTrue(r.err().contains("Give --report a file"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+        assertFalse(r.out().contains("Lakeline monitor ·"), "no Spark session, no run: " + r.out());
+      }
+    }
+    assertFalse(Files.exists(lakehouse), "nothing was written, not even a job-runs record");
+  }
 }

@@ -466,6 +466,57 @@ class DemoEndToEndTest {
     assertTrue(negative.err().contains("--retain-hours must be a number of hours, 0 or more"), negative.err());
   }
 
+  @Test
+  @Order(13)
+  void anInferenceForADateTheFeaturesHaveNotReachedIsRejectedNotScoredInPart() {
+    // the groups were written for the demo's date: a run for two weeks later would score the first half of its window
+    // alone, and write that as the date's predictions and drift
+    Map<String, Long> before = snapshot();
+    Cli later = Cli.run("infer", "--date", "2024-07-15", "--model-version", "1", "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
+    assertEquals(ExitCode.DATA_REJECTED.code(), later.exitCode(), later.err() + later.out());
+    assertTrue(later.err().startsWith("error: Feature group loans was last written for " + DATE + ", before 2024-07-15: "), later.err());
+    assertTrue(later.err().contains("Nothing was written. Run the feature pipelines for that date first (lakeline features --date "
+        + "2024-07-15)"), later.err());
+    assertFalse(later.hasStackTrace(), later.err());
+    assertEquals(before, snapshot(), "nothing written");
+    assertEquals(0, spark.read().format("delta").load(layout.predictions("loan_default")).where("run_date = DATE'2024-07-15'").count());
+    // the dates the groups hold are scored as before, whatever was inserted by hand since (maintenance's fix-1 upsert)
+    Cli same = Cli.run("infer", "--date", DATE, "--model-version", "1", "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
+    assertEquals(0, same.exitCode(), same.err() + same.out());
+  }
+
+  @Test
+  @Order(14)
+  void aVersionWhoseTrainingDatasetIsGoneIsNotJudgedOnTheLoansItMayHaveBeenTrainedOn(@TempDir Path dir) throws java.io.IOException {
+    // docs/maintenance.md: delete the training datasets you no longer need. v1's April run (order 8) scored the loans of
+    // its own training dataset; without that dataset monitor must not start judging v1 on them
+    Path td = Path.of(layout.trainingDataset("loan_default", 1, 1));
+    Path aside = dir.resolve("td1");
+    Dataset<Row> performance = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
+    Row mayBefore = performance.where("run_date = DATE'2024-05-31'").first();
+    java.nio.file.Files.move(td, aside);
+    try {
+      Cli monitor = Cli.run("monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+      assertEquals(0, monitor.exitCode(), monitor.err() + monitor.out());
+      long aprilLoans = spark.read().format("delta").load(layout.predictions("loan_default")).where("run_date = DATE'2024-04-30'").count();
+      Dataset<Row> after = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
+      Row april = after.where("run_date = DATE'2024-04-30'").first();
+      assertEquals(0, april.getLong(april.fieldIndex("labelled")), "v1 is not judged on loans issued before it was trained");
+      assertTrue(april.isNullAt(april.fieldIndex("auc")));
+      assertTrue(monitor.out().matches(String.format("(?s).*\\n2024-04-30 +v1 +%,d +0 +%,d +- .*", aprilLoans, aprilLoans)), monitor.out());
+      assertTrue(summary(monitor).contains("\ntraining loans of v1:  its training dataset ") && summary(monitor).contains(
+          " is gone: every loan issued before " + DATE + " (the date it was trained for) counts as in training"), monitor.out());
+      Row may = after.where("run_date = DATE'2024-05-31'").first();
+      assertEquals(mayBefore.getLong(mayBefore.fieldIndex("labelled")), may.getLong(may.fieldIndex("labelled")),
+          "v2's training dataset is there: its run is judged as before");
+      assertFalse(summary(monitor).contains("training loans of v2"), monitor.out());
+    } finally {
+      java.nio.file.Files.move(aside, td);
+    }
+  }
+
   /** The end-of-job summary a run printed, from its title on. */
   private static String summary(Cli run) {
     int at = run.out().indexOf(" summary ──");
