@@ -1,6 +1,7 @@
 package dev.lakeline.featurestore;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Messages;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.core.storage.StorageLayout;
@@ -230,7 +231,7 @@ public final class Maintenance {
       try {
         r = maintain(table, options, protections);
       } catch (Exception e) { // Delta's exceptions are checked ones to Java
-        r = new TableResult(table, kind(table), -1, -1, 0, 0, 0, 0, null, null, null, firstLine(e));
+        r = new TableResult(table, kind(table), -1, -1, 0, 0, 0, 0, null, null, null, Messages.firstLine(e));
       }
       results.add(r);
       progress.accept(r);
@@ -409,7 +410,7 @@ public final class Maintenance {
           mine.add(String.format("%d of the %d files of %s at version %d were deleted", v.missing(), v.files(), p.table(), p.version()));
         }
       } catch (Exception e) { // any other failure to read it
-        mine.add(String.format("%s at version %d cannot be read: %s", p.table(), p.version(), firstLine(e)));
+        mine.add(String.format("%s at version %d cannot be read: %s", p.table(), p.version(), Messages.firstLine(e)));
       }
     }
     List<DatasetCheck> out = new ArrayList<>();
@@ -462,11 +463,6 @@ public final class Maintenance {
     return relative.isEmpty() ? layout.root() : layout.root() + "/" + relative;
   }
 
-  private static String firstLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
-  }
 
   /**
    * Runs a Delta call with Scala's console output dropped: {@code VACUUM} prints "Deleted N files and directories in

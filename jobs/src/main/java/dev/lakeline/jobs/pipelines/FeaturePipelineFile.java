@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lakeline.core.Durations;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.core.Messages;
 import dev.lakeline.core.Names;
 import dev.lakeline.core.config.ConfigLoader;
 import dev.lakeline.core.delta.WriteMode;
@@ -66,7 +67,7 @@ public final class FeaturePipelineFile {
           location,
           e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
           e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
-          oneLine(e.getOriginalMessage()));
+          Messages.parserProblem(e.getOriginalMessage()));
     }
     if (root == null || !root.isObject()) {
       throw Errors.config("%s must be a YAML mapping with name, source, steps and feature_groups.", location);
@@ -139,23 +140,6 @@ public final class FeaturePipelineFile {
       throw g.error(field, "'%s: %s' is not a SQL expression: %s Fix the expression (a SQL expression over the steps' "
           + "output columns, e.g. 'amount > 500').", column.name(), column.expression(), reason);
     }
-  }
-
-  /**
-   * The YAML parser's message on one line: its sentences, without the " in 'reader', line 3, column 1:" lines and the
-   * excerpt with a caret under the spot (the message gives the line and column already).
-   */
-  static String oneLine(String parserMessage) {
-    List<String> lines = String.valueOf(parserMessage).lines().map(String::strip).toList();
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < lines.size(); i++) {
-      boolean caret = lines.get(i).matches("\\^+");
-      boolean excerpt = i + 1 < lines.size() && lines.get(i + 1).matches("\\^+");
-      if (!caret && !excerpt && !lines.get(i).isEmpty() && !lines.get(i).startsWith("in 'reader'")) {
-        out.add(lines.get(i));
-      }
-    }
-    return String.join("; ", out);
   }
 
   static String read(String location) {

@@ -1,6 +1,7 @@
 package dev.lakeline.jobs.pipelines;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.Messages;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.CommitInfo;
@@ -83,7 +84,7 @@ public final class FeaturePipelines {
           reportBadRows(ctx, r);
         }
       } catch (RuntimeException e) {
-        ctx.summary().progress("[%d/%d] %s ✘ failed after %.1f s: %s", done, total, date, seconds(start), firstLine(e));
+        ctx.summary().progress("[%d/%d] %s ✘ failed after %.1f s: %s", done, total, date, seconds(start), Messages.firstLine(e));
         ctx.summary().progress(
             "Backfill stopped at %s; the dates before it are committed. Resume from it: lakeline features%s --from %s --to %s "
                 + "(with the same other options; dates already committed are skipped).",
@@ -278,11 +279,5 @@ public final class FeaturePipelines {
 
   private static double seconds(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  private static String firstLine(Throwable e) {
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl) + " …";
   }
 }
