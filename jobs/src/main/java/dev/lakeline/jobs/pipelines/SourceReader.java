@@ -20,10 +20,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
@@ -70,6 +72,11 @@ final class SourceReader {
   static Batch read(SparkSession spark, StorageLayout layout, SourceSpec s, String pipeline, LocalDate date) {
     if (!s.format().text()) {
       Dataset<Row> df = typed(spark, layout, s, pipeline);
+      if (s.format() == Format.PARQUET && s.schema() != null) {
+        Column d = s.dateColumn() == null ? lit(true) : inRead(s, col(GroupTarget.quote(s.dateColumn())), df.schema(), date);
+        requireFields(s, pipeline, "Parquet file", df.where(d).withColumn(BAD_FILE, input_file_name()),
+            files -> Arrays.asList(spark.read().option("mergeSchema", "true").parquet(files).schema().fieldNames()));
+      }
       if (s.dateColumn() == null) {
         return new Batch(df, null, 0, null);
       }
@@ -98,7 +105,8 @@ final class SourceReader {
       Column[] declared = Arrays.stream(s.schema().fieldNames()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new);
       Dataset<Row> rows = parsed.where(col(BAD_REASON).isNull().and(keep)).select(declared);
       if (s.format() == Format.JSON) {
-        requireJsonFields(spark, s, pipeline, parsed.where(col(BAD_REASON).isNull().and(keep)));
+        requireFields(s, pipeline, "JSON record", parsed.where(col(BAD_REASON).isNull().and(keep)),
+            files -> Arrays.stream(reader(spark, s).json(files).schema().fieldNames()).filter(f -> !f.equals(CORRUPT)).toList());
       }
       return new Batch(rows, bad, badCount, parsed);
     } catch (Exception e) { // Spark's SparkException is checked in Java's eyes but not declared
@@ -138,12 +146,13 @@ final class SourceReader {
   }
 
   /**
-   * A declared field that no readable JSON record of the run has reads as NULL in every row, silently (a field renamed
-   * upstream): when a declared column is null in every record of the run, the files that hold them are asked for their
-   * fields, and a declared field none of them has rejects the run, as a CSV header without a declared column does.
-   * Explicit {@code null}s are values, and only cost the look at the files.
+   * A declared field that none of the run's records has reads as NULL in every row, silently (a field renamed
+   * upstream in the newer JSON records or Parquet files): when a declared column is null in every record of the run,
+   * the files that hold them are asked for their fields, and a declared field none of them has rejects the run, as a
+   * CSV header without a declared column does. Explicit nulls are values, and only cost the look at the files.
    */
-  private static void requireJsonFields(SparkSession spark, SourceSpec s, String pipeline, Dataset<Row> records) {
+  private static void requireFields(
+      SourceSpec s, String pipeline, String what, Dataset<Row> records, Function<String[], List<String>> fieldsOf) {
     String[] names = s.schema().fieldNames();
     Column[] counts = new Column[names.length + 1];
     for (int i = 0; i < names.length; i++) {
@@ -160,16 +169,16 @@ final class SourceReader {
     if (n.getLong(names.length) == 0 || allNull.isEmpty()) {
       return;
     }
-    String[] files = records.select(col(BAD_FILE)).distinct().limit(10_000).as(org.apache.spark.sql.Encoders.STRING())
+    String[] files = records.select(col(BAD_FILE)).distinct().limit(10_000).as(Encoders.STRING())
         .collectAsList().toArray(String[]::new);
-    List<String> fields = Arrays.stream(reader(spark, s).json(files).schema().fieldNames()).filter(f -> !f.equals(CORRUPT)).toList();
+    List<String> fields = fieldsOf.apply(files);
     List<String> absent = allNull.stream().filter(c -> !fields.contains(c)).toList();
     if (!absent.isEmpty()) {
       throw Errors.rejected(
-          "Pipeline '%s': no JSON record of %s for this run has the declared %s %s (its records have %s), so %s be NULL "
-              + "in every row. Nothing was written. Fix the source, or make source.schema of the pipeline file match it.",
-          pipeline, s.label(), absent.size() == 1 ? "field" : "fields", String.join(", ", quoted(absent)),
-          fields, absent.size() == 1 ? "it would" : "they would");
+          "Pipeline '%s': no %s of %s for this run has the declared %s %s (%s have %s), so %s be NULL in every row. "
+              + "Nothing was written. Fix the source, or make source.schema of the pipeline file match it.",
+          pipeline, what, s.label(), absent.size() == 1 ? "field" : "fields", String.join(", ", quoted(absent)),
+          what.equals("JSON record") ? "its records" : "its files", fields, absent.size() == 1 ? "it would" : "they would");
     }
   }
 

@@ -100,6 +100,34 @@ class FeaturePipelineSourcesTest {
   }
 
   @Test
+  void parquetFilesWithoutADeclaredColumnAreRejectedRatherThanReadAsNulls(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String folder = dir.resolve("txns_parquet").toString();
+    spark.sql("SELECT 'p1' AS txn_id, 'c1' AS card_id, TIMESTAMP'2024-06-01 10:00:00' AS txn_ts, CAST(1.5 AS DOUBLE) AS amount")
+        .coalesce(1).write().parquet(folder);
+    // from 2024-06-02 the export calls it 'amt': merged with the older files, 'amount' would be NULL in the new rows
+    spark.sql("SELECT 'p2' AS txn_id, 'c1' AS card_id, TIMESTAMP'2024-06-02 11:00:00' AS txn_ts, CAST(2.5 AS DOUBLE) AS amt")
+        .coalesce(1).write().mode("append").parquet(folder);
+    Path file = fx.write("txns.yaml", """
+        name: txns
+        source:
+          path: %s
+          format: parquet
+          schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: double}
+          date_column: txn_ts
+          rows: on_date
+        """.formatted(folder) + GROUP);
+    Cli old = fx.features(file, "--date", "2024-06-01");
+    assertEquals(0, old.exitCode(), old.err() + old.out());
+    Cli renamed = fx.features(file, "--date", "2024-06-02");
+    assertEquals(ExitCode.DATA_REJECTED.code(), renamed.exitCode(), renamed.err() + renamed.out());
+    assertTrue(renamed.err().contains("Pipeline 'txns': no Parquet file of source " + folder + " for this run has the declared "
+        + "field 'amount' (its files have [txn_id, card_id, txn_ts, amt]), so it would be NULL in every row. Nothing was written."),
+        renamed.err());
+    assertEquals(1, spark.read().format("delta").load(fx.group("txns")).count(), "only the first date's row");
+  }
+
+  @Test
   void parquetFilesThatDisagreeOnAColumnsTypeAreRejectedNamingTheColumnTheTypesAndTheFiles(
       SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
