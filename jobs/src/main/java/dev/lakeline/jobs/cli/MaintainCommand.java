@@ -141,6 +141,10 @@ final class MaintainCommand extends JobCommand {
 
   private void print(PrintStream out, Maintenance.Result result) {
     out.println();
+    if (result.tables().isEmpty()) {
+      out.println("No Delta tables in this lakehouse yet: nothing to maintain ('lakeline demo' or 'lakeline features' make them).");
+      return;
+    }
     TextTable table = new TextTable("table", "kind", ">version", ">files", ">compacted", check ? ">would delete" : ">deleted",
         ">retained", "history", "kept for");
     for (Maintenance.TableResult t : result.tables()) {

@@ -58,6 +58,15 @@ class BadInputTest {
   }
 
   @Test
+  void maintainOnALakehouseWithoutTablesSaysThereIsNothingToMaintain(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    // an empty folder is a lakehouse nothing has been written to yet: no error, but a line saying so, not a bare header
+    Cli maintain = Cli.run("maintain", "--lakehouse", dir.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+    assertEquals(0, maintain.exitCode(), maintain.err());
+    assertTrue(maintain.out().contains("\nNo Delta tables in this lakehouse yet: nothing to maintain"), maintain.out());
+    assertFalse(maintain.out().contains("table   kind"), maintain.out());
+  }
+
+  @Test
   void anInvalidModelReferenceIsAUsageError(TestLakehouse lh) {
     Cli r = Cli.run(args(lh, "infer", "--date", "2024-06-30", "--model-version", "newest"));
     assertTrue(r.exitCode() == ExitCode.USAGE_OR_CONFIG.code() || r.exitCode() == ExitCode.NOT_FOUND.code(), r.err());
