@@ -257,6 +257,18 @@ class FeatureViewCommandTest {
     assertTrue(limit.err().contains("--limit is the number of rows to print; --output writes every row."), limit.err());
     assertFalse(Files.exists(limited));
 
+    // an --output that cannot be a folder is a usage error in one line, before anything is read (was a stack trace)
+    Path aFile = Files.writeString(dir.resolve("notes.txt"), "not a folder");
+    Cli underAFile = Cli.inLakehouse(lh, "fv", "read", "no_such_view", "--filter", "true", "--output", aFile.resolve("batch").toString());
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), underAFile.exitCode(), underAFile.err());
+    assertTrue(underAFile.err().contains("Cannot write --output " + aFile.resolve("batch") + ": " + aFile + " is a file, not a folder."),
+        underAFile.err());
+    assertFalse(underAFile.hasStackTrace(), underAFile.err());
+    Cli empty = Cli.inLakehouse(lh, "fv", "read", "no_such_view", "--filter", "true", "--output", "");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), empty.exitCode(), empty.err());
+    assertTrue(empty.err().contains("--output is empty: give the path of a new folder or table."), empty.err());
+    assertFalse(empty.hasStackTrace(), empty.err());
+
     Cli badSplit = Cli.inLakehouse(lh, "td", "create", "no_such_view", "--split", "sideways");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
     assertTrue(badSplit.err().contains("sideways"), badSplit.err());
