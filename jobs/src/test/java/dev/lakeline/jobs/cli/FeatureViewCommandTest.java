@@ -280,6 +280,7 @@ class FeatureViewCommandTest {
         {"--split", "entity", "--entity", "applicant_id", "--validation-start", "2024-03-01"},
         {"--split", "time", "--test-start", "2024-04-15", "--test-fraction", "0.2"},
         {"--split", "time", "--test-start", "2024-04-15", "--entity", "applicant_id"},
+        {"--split", "time", "--test-start", "2024-04-15", "--seed", "7"},
     };
     String[] says = {
         "--entity is an option of --split entity, not of --split random (the default): leave it out, or choose --split entity.",
@@ -287,6 +288,7 @@ class FeatureViewCommandTest {
         "--validation-start is an option of --split time, not of --split entity",
         "--test-fraction is an option of --split random or entity, not of --split time",
         "--entity is an option of --split entity, not of --split time",
+        "--seed is an option of --split random or entity, not of --split time (a time split is not random)",
     };
     for (int i = 0; i < misfits.length; i++) {
       String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("td", "create", "no_such_view"),
