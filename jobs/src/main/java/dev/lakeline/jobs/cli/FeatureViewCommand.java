@@ -166,8 +166,14 @@ final class FeatureViewCommand extends ParentCommand {
       if (output == null) {
         requireLimit(limit, "rows");
       }
+      if (output != null && output.isBlank()) {
+        throw Errors.config("--output is empty: give the path of a new folder or table.");
+      }
       if (output != null && LakeFiles.of(ctx.spark()).exists(output)) {
         throw Errors.conflict("%s already exists: give --output a new path, or delete it first.", output);
+      }
+      if (output != null) {
+        requireLocalFolderFor(output);
       }
       FeatureView v = ctx.featureStore().getFeatureView(name, version);
       String base = v.spec().base().name();
@@ -210,6 +216,33 @@ final class FeatureViewCommand extends ParentCommand {
         throw new IllegalStateException("Interrupted while waiting for the count of the rows written to " + output, e);
       }
       out.printf("wrote %,d rows (%s) to %s%n", count, String.join(", ", data.columns()), output);
+    }
+
+    /**
+     * For a local {@code --output}: its nearest existing ancestor must be a folder, so that a path under a file fails
+     * here, in one line, and not in the middle of the Spark write (remote stores are left to the write itself).
+     */
+    private static void requireLocalFolderFor(String output) {
+      Path target;
+      try {
+        target = output.startsWith("file:") ? Path.of(java.net.URI.create(output))
+            : output.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? null : Path.of(output);
+      } catch (IllegalArgumentException e) { // a bad URI, or an InvalidPathException
+        throw Errors.config("--output '%s' is not a path: give the path of a new folder or table.", output);
+      }
+      if (target == null) {
+        return;
+      }
+      Path folder = target.toAbsolutePath().getParent();
+      while (folder != null && !java.nio.file.Files.exists(folder)) {
+        folder = folder.getParent();
+      }
+      if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
+        throw Errors.config("Cannot write --output %s: %s is a file, not a folder. Give --output a path under a folder.", output, folder);
+      }
+      if (folder != null && !java.nio.file.Files.isWritable(folder)) {
+        throw Errors.config("Cannot write --output %s: the folder %s is not writable. Give --output a path you can write to.", output, folder);
+      }
     }
 
     /** A UTC time: a date (its midnight), a date and time, or an ISO-8601 instant. */

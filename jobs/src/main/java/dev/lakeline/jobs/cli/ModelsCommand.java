@@ -115,6 +115,9 @@ final class ModelsCommand extends ParentCommand {
     @Override
     void run(JobContext ctx, PrintStream out) {
       ModelRegistry registry = ctx.registry();
+      if (registry.versions(model).isEmpty()) {
+        throw noSuchModel(registry, model, ctx);
+      }
       ModelVersion v = registry.resolve(model, ref);
       ModelCard c = v.card();
       List<String> aliases = byVersion(registry.aliases(model)).getOrDefault(v.version(), List.of());
@@ -167,6 +170,9 @@ final class ModelsCommand extends ParentCommand {
             + "'lakeline models alias %s %s 3' or 'lakeline models alias %s %s --remove'.", model, alias, model, alias);
       }
       ModelRegistry registry = ctx.registry();
+      if (registry.versions(model).isEmpty()) {
+        throw noSuchModel(registry, model, ctx);
+      }
       if (remove) {
         out.printf("%s %s%n", model, registry.removeAlias(model, alias, reason).describe());
         return;

@@ -97,7 +97,7 @@ final class TrainingDatasetCommand extends ParentCommand {
     @Option(names = "--gap-days", paramLabel = "N", description = "time: days before each boundary whose rows are dropped (default 0).")
     Integer gapDays;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "The seed of a random or entity split (default ${DEFAULT-VALUE}); a time split does not use it.")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "The seed of a random or entity split (default ${DEFAULT-VALUE}); not with --split time.")
     long seed;
 
     @Override
@@ -135,6 +135,10 @@ final class TrainingDatasetCommand extends ParentCommand {
           throw Errors.config("%s is an option of --split %s, not of --split %s%s: leave it out, or choose --split %s.",
               option.getKey(), String.join(" or ", kinds), kind, split == null ? " (the default)" : "", String.join(" or ", kinds));
         }
+      }
+      if (kind.equals("time") && this.spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+        throw Errors.config("--seed is an option of --split random or entity, not of --split time (a time split is not "
+            + "random): leave it out, or choose --split random or entity.");
       }
       double test = testFraction == null ? 0.2 : testFraction;
       double validation = validationFraction == null ? 0 : validationFraction;

@@ -91,8 +91,7 @@ public final class LoanTrainingPipeline {
     String modelName = conf.get(LakelineKeys.MODEL_NAME);
     String runKey = runKey(td, spec);
     ModelRegistry registry = ctx.registry();
-    Optional<ModelVersion> existing = registry.findByRunKey(modelName, runKey)
-        .or(() -> registry.findByRunKey(modelName, runKey(td.path(), td, spec)));
+    Optional<ModelVersion> existing = trainedBefore(registry, modelName, td, spec);
     if (existing.isPresent()) {
       ctx.summary().progress("model %s was already trained from these inputs; reusing it", existing.get().label());
       return new Result(existing.get(), td, true, promoteReused(ctx, existing.get()));
@@ -199,8 +198,20 @@ public final class LoanTrainingPipeline {
     return runKey(td.label(), td, spec);
   }
 
-  /** The key with the dataset named by {@code dataset}; earlier keys named it by its path (still matched on a rerun). */
-  private static String runKey(String dataset, TrainingDataset td, TrainingSpec spec) {
+  /**
+   * The version trained before from the same inputs, if any: by its run key, or, for a version whose key still named
+   * the dataset by its path (as keys did before), by that key recomputed with the path in its card, when the card's
+   * dataset is this one wherever the lakehouse was then.
+   */
+  static Optional<ModelVersion> trainedBefore(ModelRegistry registry, String model, TrainingDataset td, TrainingSpec spec) {
+    return registry.findByRunKey(model, runKey(td, spec)).or(() -> registry.versions(model).stream()
+        .filter(v -> LoanMonitoring.sameTrainingDataset(v.card().trainingDataset(), td.path())
+            && runKey(v.card().trainingDataset(), td, spec).equals(v.card().runKey()))
+        .findFirst());
+  }
+
+  /** The key with the dataset named by {@code dataset}; earlier keys named it by its path. */
+  static String runKey(String dataset, TrainingDataset td, TrainingSpec spec) {
     String material = dataset + "|" + td.manifest().identity() + "|" + spec + "|" + PipelineSteps.toYaml(LoanCatalog.onDemand())
         + "|" + Versions.lakeline();
     try {

@@ -257,6 +257,18 @@ class FeatureViewCommandTest {
     assertTrue(limit.err().contains("--limit is the number of rows to print; --output writes every row."), limit.err());
     assertFalse(Files.exists(limited));
 
+    // an --output that cannot be a folder is a usage error in one line, before anything is read (was a stack trace)
+    Path aFile = Files.writeString(dir.resolve("notes.txt"), "not a folder");
+    Cli underAFile = Cli.inLakehouse(lh, "fv", "read", "no_such_view", "--filter", "true", "--output", aFile.resolve("batch").toString());
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), underAFile.exitCode(), underAFile.err());
+    assertTrue(underAFile.err().contains("Cannot write --output " + aFile.resolve("batch") + ": " + aFile + " is a file, not a folder."),
+        underAFile.err());
+    assertFalse(underAFile.hasStackTrace(), underAFile.err());
+    Cli empty = Cli.inLakehouse(lh, "fv", "read", "no_such_view", "--filter", "true", "--output", "");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), empty.exitCode(), empty.err());
+    assertTrue(empty.err().contains("--output is empty: give the path of a new folder or table."), empty.err());
+    assertFalse(empty.hasStackTrace(), empty.err());
+
     Cli badSplit = Cli.inLakehouse(lh, "td", "create", "no_such_view", "--split", "sideways");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badSplit.exitCode());
     assertTrue(badSplit.err().contains("sideways"), badSplit.err());
@@ -268,6 +280,7 @@ class FeatureViewCommandTest {
         {"--split", "entity", "--entity", "applicant_id", "--validation-start", "2024-03-01"},
         {"--split", "time", "--test-start", "2024-04-15", "--test-fraction", "0.2"},
         {"--split", "time", "--test-start", "2024-04-15", "--entity", "applicant_id"},
+        {"--split", "time", "--test-start", "2024-04-15", "--seed", "7"},
     };
     String[] says = {
         "--entity is an option of --split entity, not of --split random (the default): leave it out, or choose --split entity.",
@@ -275,6 +288,7 @@ class FeatureViewCommandTest {
         "--validation-start is an option of --split time, not of --split entity",
         "--test-fraction is an option of --split random or entity, not of --split time",
         "--entity is an option of --split entity, not of --split time",
+        "--seed is an option of --split random or entity, not of --split time (a time split is not random)",
     };
     for (int i = 0; i < misfits.length; i++) {
       String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("td", "create", "no_such_view"),

@@ -97,6 +97,15 @@ class ModelsCommandTest {
     assertEquals(ExitCode.NOT_FOUND.code(), unknown.exitCode(), unknown.out());
     assertTrue(unknown.err().contains("There is no model scorr under ") && unknown.err().contains("Its models: scorer."), unknown.err());
     assertEquals(ExitCode.NOT_FOUND.code(), Cli.inLakehouse(lh, "models", "aliases", "scorr").exitCode());
+    // a misspelt model is named as such, with the models there are, by every subcommand
+    String[][] misspelt = {{"show", "scorr"}, {"alias", "scorr", "champion", "1"}, {"alias", "scorr", "champion", "--remove"}};
+    for (String[] args : misspelt) {
+      Cli typo = Cli.inLakehouse(lh, java.util.stream.Stream.concat(java.util.stream.Stream.of("models"),
+          java.util.Arrays.stream(args)).toArray(String[]::new));
+      assertEquals(ExitCode.NOT_FOUND.code(), typo.exitCode(), typo.err());
+      assertTrue(typo.err().contains("There is no model scorr under ") && typo.err().contains("Its models: scorer."),
+          String.join(" ", args) + ": " + typo.err());
+    }
     Cli asListed = Cli.inLakehouse(lh, "models", "show", "scorer", "v2");
     assertTrue(asListed.out().startsWith("model scorer v2 → "), asListed.out() + asListed.err());
     Cli noAlias = Cli.inLakehouse(lh, "models", "show", "scorer", "@challenger");

@@ -2,6 +2,7 @@ package dev.lakeline.jobs.loans;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.featurestore.FeatureStore;
@@ -11,6 +12,14 @@ import dev.lakeline.testkit.TestLakehouse;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import dev.lakeline.training.ModelCard;
+import dev.lakeline.training.ModelRegistry;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.feature.SQLTransformer;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +55,26 @@ class LoanTrainingRunKeyTest {
     assertEquals(here, LoanTrainingPipeline.runKey(dataset(spark, "file:" + lh.root()), spec), "file:/lake is /lake");
     assertNotEquals(here, LoanTrainingPipeline.runKey(dataset(spark, copy.toString()), LoanCatalog.trainingSpec("gbt", 7L)),
         "another algorithm is another run");
+  }
+
+  @Test
+  void aVersionKeyedByItsDatasetsOldPathIsFoundFromACopyOfTheLakehouse(SparkSession spark, TestLakehouse lh, @TempDir Path copy)
+      throws IOException {
+    String td1 = "training_datasets/loan_default/v1/td1/manifest.json";
+    Files.createDirectories(copy.resolve(td1).getParent());
+    Files.writeString(copy.resolve(td1), MANIFEST);
+    TrainingDataset here = dataset(spark, copy.toString());
+    var spec = LoanCatalog.trainingSpec("logistic_regression", 7L);
+    // registered by an earlier build in the lakehouse's first place: its key named the dataset by that path
+    String then = "/data/old-lake/training_datasets/loan_default/v1/td1";
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = new Pipeline().setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT * FROM __THIS__")})
+        .fit(spark.range(1).toDF("x"));
+    registry.register("loan_default", model, new ModelCard(LoanTrainingPipeline.runKey(then, here, spec), "logistic_regression",
+        Map.of(), Map.of("areaUnderROC", 0.77), then, Map.of("loans v1", 1L), List.of("x"), "is_default", "2024-06-30", Map.of()));
+    assertEquals(1, LoanTrainingPipeline.trainedBefore(registry, "loan_default", here, spec).orElseThrow().version(),
+        "the same inputs: reused, not trained again");
+    assertTrue(LoanTrainingPipeline.trainedBefore(registry, "loan_default", here, LoanCatalog.trainingSpec("gbt", 7L)).isEmpty());
   }
 
   private static TrainingDataset dataset(SparkSession spark, String root) {
