@@ -67,9 +67,13 @@ final class FeatureViewCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
-      FeatureView v = ctx.featureStore().createFeatureView(FeatureViewFiles.load(file));
-      out.printf("feature view %s v%d: %d features, labels %s%n",
-          v.spec().name(), v.spec().version(), v.featureColumns().size(), v.spec().labels());
+      var spec = FeatureViewFiles.load(file);
+      boolean existed = dev.lakeline.core.storage.LakeFiles.of(ctx.spark()).exists(
+          ctx.featureStore().layout().featureView(spec.name(), spec.version()));
+      FeatureView v = ctx.featureStore().createFeatureView(spec);
+      out.printf("%sfeature view %s v%d: %d features, labels %s%s%n", existed ? "" : "created ",
+          v.spec().name(), v.spec().version(), v.featureColumns().size(), v.spec().labels(),
+          existed ? " (exists with this definition, unchanged)" : "");
     }
   }
 

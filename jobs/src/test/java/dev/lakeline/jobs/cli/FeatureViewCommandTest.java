@@ -50,7 +50,11 @@ class FeatureViewCommandTest {
 
     Cli create = Cli.inLakehouse(lh, "fv", "create", "--file", file.toString());
     assertEquals(0, create.exitCode(), create.err());
-    assertTrue(create.out().contains("feature view loans_cli v1: 4 features, labels [is_default]"), create.out());
+    assertTrue(create.out().startsWith("created feature view loans_cli v1: 4 features, labels [is_default]\n"), create.out());
+    Cli createdBefore = Cli.inLakehouse(lh, "fv", "create", "--file", file.toString());
+    assertEquals(0, createdBefore.exitCode(), createdBefore.err());
+    assertTrue(createdBefore.out().startsWith(
+        "feature view loans_cli v1: 4 features, labels [is_default] (exists with this definition, unchanged)"), createdBefore.out());
 
     Cli views = Cli.inLakehouse(lh, "fv", "list");
     assertEquals(0, views.exitCode(), views.err());
