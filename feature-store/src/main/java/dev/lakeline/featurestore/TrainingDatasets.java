@@ -39,6 +39,7 @@ final class TrainingDatasets {
    * first ({@link #claim}), so writers running at once each get their own, and a dataset's table is never overwritten.
    */
   TrainingDataset create(TrainingDatasetOptions options) {
+    refuseALabelAsEntity(options.split());
     FeatureViewSpec spec = view.spec();
     Map<String, Long> versions = view.currentVersions();
     TrainingDatasetManifest.Identity identity =
@@ -214,6 +215,21 @@ final class TrainingDatasets {
               + "are intact; create a new training dataset to have one that can be recreated. `lakeline maintain` keeps "
               + "the versions training datasets read, where a plain VACUUM or a shorter log retention does not.",
           spec.name(), spec.version(), manifest.number(), g, version, why);
+    }
+  }
+
+  /**
+   * An entity split by a label column puts each value of the label in one split only (a test split of one class):
+   * refused when a dataset is created (one made before is still recreated as it was), before anything is read.
+   */
+  private void refuseALabelAsEntity(SplitSpec split) {
+    for (String c : split.kind() == SplitSpec.Kind.ENTITY ? split.entityColumns() : List.<String>of()) {
+      if (view.spec().labels().contains(c)) {
+        throw Errors.config(
+            "The entity split uses the label column '%s' of the view %s: each value of the label would be in one split "
+                + "only (a test split of one class). Split by an entity the rows belong to, such as a base key (%s).",
+            c, view.spec().name(), view.identityColumns());
+      }
     }
   }
 

@@ -291,6 +291,11 @@ class FeatureViewTrainingDatasetTest {
             LakelineException.ConfigError.class,
             () -> s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.byEntity(List.of("customer"), 0, 0.5), 3L)));
     assertTrue(e.getMessage().contains("'customer'"), e.getMessage());
+    LakelineException.ConfigError byLabel =
+        assertThrows(
+            LakelineException.ConfigError.class,
+            () -> s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.byEntity(List.of("defaulted"), 0, 0.5), 3L)));
+    assertTrue(byLabel.getMessage().contains("uses the label column 'defaulted'"), byLabel.getMessage());
   }
 
   @Test

@@ -98,7 +98,9 @@ final class MaintainCommand extends JobCommand {
   void run(JobContext ctx) {
     PrintStream out = ctx.summary().out();
     Maintenance maintenance = Maintenance.of(ctx.featureStore());
-    Maintenance.Options options = new Maintenance.Options(optimize, vacuum, retainHours, check, tables);
+    // as a shell completes a folder: feature_groups/loans/ or ./feature_groups/loans names feature_groups/loans
+    List<String> only = tables.stream().map(t -> t.strip().replaceAll("^(\\./)+", "").replaceAll("/+$", "")).toList();
+    Maintenance.Options options = new Maintenance.Options(optimize, vacuum, retainHours, check, only);
     Maintenance.Result result = ctx.summary().stage(check ? "check" : "maintenance", () -> maintenance.run(options,
         t -> ctx.summary().progress("%s %s", t.error() == null ? "✔" : "✘", t.table())));
     print(out, result);

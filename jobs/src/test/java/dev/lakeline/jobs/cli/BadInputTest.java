@@ -67,6 +67,20 @@ class BadInputTest {
   }
 
   @Test
+  void maintainTakesATableAsAShellCompletesItsFolder(TestLakehouse lh, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws java.io.IOException {
+    java.nio.file.Files.writeString(dir.resolve("g.yaml"), "name: g\nprimary_key: [id]\nevent_time: ts\nschema: {id: string, ts: timestamp}\n");
+    assertEquals(0, Cli.run(args(lh, "fg", "create", "--file", dir.resolve("g.yaml").toString())).exitCode());
+    for (String table : new String[] {"feature_groups/g/", "./feature_groups/g/v1"}) {
+      Cli r = Cli.run(args(lh, "maintain", "--check", "--table", table));
+      assertEquals(0, r.exitCode(), table + ": " + r.err());
+      assertTrue(r.out().contains("feature_groups/g/v1"), r.out());
+    }
+    Cli none = Cli.run(args(lh, "maintain", "--check", "--table", "feature_groups/h/"));
+    assertEquals(ExitCode.NOT_FOUND.code(), none.exitCode(), none.err());
+  }
+
+  @Test
   void anInvalidModelReferenceIsAUsageError(TestLakehouse lh) {
     Cli r = Cli.run(args(lh, "infer", "--date", "2024-06-30", "--model-version", "newest"));
     assertTrue(r.exitCode() == ExitCode.USAGE_OR_CONFIG.code() || r.exitCode() == ExitCode.NOT_FOUND.code(), r.err());
