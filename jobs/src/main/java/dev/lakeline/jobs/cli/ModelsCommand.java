@@ -114,6 +114,9 @@ final class ModelsCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      if (report != null) {
+        ReportPages.checkWritable(report); // before anything is read or printed
+      }
       ModelRegistry registry = ctx.registry();
       if (registry.versions(model).isEmpty()) {
         throw noSuchModel(registry, model, ctx);

@@ -55,6 +55,9 @@ final class RunsCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      if (report != null) {
+        ReportPages.checkWritable(report); // before anything is read or printed
+      }
       requireLimit(limit, "runs");
       if (command != null) {
         // the jobs that record runs: the lakeline commands that are jobs

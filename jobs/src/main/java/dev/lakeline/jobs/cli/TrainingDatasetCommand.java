@@ -208,6 +208,9 @@ final class TrainingDatasetCommand extends ParentCommand {
       if (report == null && spec.commandLine().getParseResult().hasMatchedOption("--bins")) {
         throw Errors.config("--bins is the number of bins of --report's histograms; give --report FILE too, or leave --bins out.");
       }
+      if (report != null) {
+        ReportPages.checkWritable(report); // before anything is read or printed
+      }
       if (report != null && bins < 1) {
         throw Errors.config("--bins must be 1 or more (bins per histogram of --report); got %d.", bins);
       }

@@ -38,6 +38,9 @@ final class ValidationCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
+      if (report != null) {
+        ReportPages.checkWritable(report); // before anything is read or printed
+      }
       requireLimit(limit, "reports");
       List<ValidationReport> reports = ValidationReports.open(ctx.spark(), ctx.layout()).history(group, limit);
       if (reports.isEmpty()) {

@@ -77,6 +77,9 @@ public final class ReportPages {
    * mistyped --report stops the job before it writes its tables, not after.
    */
   public static void checkWritable(Path file) {
+    if (file.toString().isBlank()) {
+      throw Errors.config("--report needs a file name, and was given an empty one: for example --report report.html.");
+    }
     Path target = file.toAbsolutePath();
     if (Files.isDirectory(target)) {
       throw Errors.config("Cannot write the report to %s: it is a folder. Give --report a file name, for example %s.",

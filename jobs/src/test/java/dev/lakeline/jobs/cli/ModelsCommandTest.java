@@ -80,6 +80,15 @@ class ModelsCommandTest {
     Cli cardOnly = Cli.inLakehouse(lh, "models", "show", "scorer", "1", "--report", dir.resolve("v1.html").toString());
     assertTrue(cardOnly.out().contains("(the card only: this version has no stored test scores)"), cardOnly.out());
     assertEquals(List.of(), HtmlCharts.of(Files.readString(dir.resolve("v1.html"))));
+    // a report that cannot be written stops the command before the card is printed
+    Files.writeString(dir.resolve("a-file"), "");
+    for (String bad : new String[] {"", dir.resolve("a-file").resolve("v1.html").toString()}) {
+      Cli unwritable = Cli.inLakehouse(lh, "models", "show", "scorer", "1", "--report", bad);
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), unwritable.exitCode(), "'" + bad + "': " + unwritable.err());
+      assertEquals("", unwritable.out(), "'" + bad + "'");
+      assertTrue(unwritable.err().contains(bad.isEmpty() ? "--report needs a file name" : "Cannot write the report to " + bad),
+          unwritable.err());
+    }
 
     Cli log = Cli.inLakehouse(lh, "models", "aliases", "scorer");
     assertEquals(0, log.exitCode(), log.err());
