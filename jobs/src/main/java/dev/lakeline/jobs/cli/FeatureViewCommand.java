@@ -237,10 +237,7 @@ final class FeatureViewCommand extends ParentCommand {
       if (target == null) {
         return;
       }
-      Path folder = target.toAbsolutePath().getParent();
-      while (folder != null && !java.nio.file.Files.exists(folder)) {
-        folder = folder.getParent();
-      }
+      Path folder = dev.lakeline.jobs.reports.ReportPages.nearestExisting(target.toAbsolutePath().getParent());
       if (folder != null && !java.nio.file.Files.isDirectory(folder)) {
         throw Errors.config("Cannot write --output %s: %s is a file, not a folder. Give --output a path under a folder.", output, folder);
       }

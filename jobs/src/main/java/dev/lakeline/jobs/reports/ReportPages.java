@@ -85,16 +85,25 @@ public final class ReportPages {
       throw Errors.config("Cannot write the report to %s: it is a folder. Give --report a file name, for example %s.",
           file, target.resolve("report.html"));
     }
-    Path existing = target.getParent();
-    while (existing != null && !Files.exists(existing)) {
-      existing = existing.getParent();
-    }
+    Path existing = nearestExisting(target.getParent());
     boolean writable = existing != null && Files.isDirectory(existing) && Files.isWritable(existing)
         && (!Files.exists(target) || Files.isWritable(target));
     if (!writable) {
       throw Errors.config("Cannot write the report to %s: %s is not a folder you can write to. Give --report a file in "
           + "a folder you can write to.", file, existing == null ? target.getParent() : existing);
     }
+  }
+
+  /**
+   * {@code path} or its nearest ancestor that exists (what a write there would create its folders under), or null:
+   * where a local output is checked before a job writes it.
+   */
+  public static Path nearestExisting(Path path) {
+    Path existing = path;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    return existing;
   }
 
   /**
