@@ -415,12 +415,17 @@ public final class FeatureStore {
    * A new group's event time is a TIMESTAMP or a DATE: what point-in-time joins compare (as instants, a DATE at its
    * midnight UTC) and what {@code --as-of} reads by. Groups created before the rule keep their definition.
    */
+  /** A type an event time can have: TIMESTAMP or DATE, what point-in-time joins compare. */
+  static boolean isEventTimeType(DataType t) {
+    return t instanceof org.apache.spark.sql.types.TimestampType || t instanceof org.apache.spark.sql.types.DateType;
+  }
+
   private static void requireEventTimeType(FeatureGroupSpec spec, StructType schema) {
     if (spec.eventTime() == null) {
       return;
     }
     DataType t = schema.apply(spec.eventTime()).dataType();
-    if (!(t instanceof org.apache.spark.sql.types.TimestampType || t instanceof org.apache.spark.sql.types.DateType)) {
+    if (!isEventTimeType(t)) {
       throw Errors.config(
           "Feature group %s: the event time column '%s' is %s; an event time must be a TIMESTAMP or a DATE, which is what "
               + "point-in-time joins compare. Cast it where the rows are made (epoch seconds: timestamp_seconds(%s); "

@@ -237,8 +237,7 @@ public final class FeatureView {
   private void requireSameTimeType(FeatureGroup base, FeatureGroup g) {
     DataType bt = base.schema().apply(base.spec().eventTime()).dataType();
     DataType gt = g.schema().apply(g.spec().eventTime()).dataType();
-    boolean time = gt instanceof org.apache.spark.sql.types.TimestampType || gt instanceof org.apache.spark.sql.types.DateType;
-    if (!time || !gt.sameType(bt)) {
+    if (!FeatureStore.isEventTimeType(gt) || !gt.sameType(bt)) {
       throw Errors.config(
           "Feature view %s: group %s has the event time '%s' of type %s, but the base group %s's event time '%s' is %s. "
               + "A point-in-time join compares times of one type: both TIMESTAMP or both DATE. Cast one of them in the "
