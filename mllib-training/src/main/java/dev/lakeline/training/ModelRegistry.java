@@ -197,6 +197,23 @@ public final class ModelRegistry {
     }
   }
 
+  /**
+   * Checks a new alias's name: a valid name ({@link Names}) that does not read as a version reference. {@code latest},
+   * {@code 3} or {@code v3} would be an alias that {@code models alias M latest 1} (arguments swapped) creates by
+   * mistake, and that every reader of {@code @latest} next to {@code latest} must tell apart.
+   *
+   * @throws dev.lakeline.core.LakelineException.ConfigError naming the problem and the usual names
+   */
+  public static String checkAliasName(String alias) {
+    Names.check("alias", alias);
+    if (alias.equalsIgnoreCase("latest") || alias.matches("[vV]?[0-9]+")) {
+      throw Errors.config(
+          "'%s' cannot be an alias: it reads as a version reference (a number, v3 or latest). "
+              + "Use a name such as champion or challenger; the arguments are MODEL ALIAS VERSION.", alias);
+    }
+    return alias;
+  }
+
   /** The versions trained for {@code date} or before (all when it is null), oldest first. */
   private List<ModelVersion> candidates(String name, java.time.LocalDate date) {
     List<ModelVersion> all = versions(name);
@@ -262,7 +279,7 @@ public final class ModelRegistry {
    * Returns the log entry, or null when the alias already pointed there (nothing is logged then).
    */
   public AliasMove setAlias(String name, String alias, int version, String reason) {
-    Names.check("alias", alias);
+    checkAliasName(alias);
     get(name, version);
     Integer previous = aliases(name).get(alias);
     if (previous != null && previous == version) {
@@ -280,7 +297,7 @@ public final class ModelRegistry {
    * alias's version (a backfill) never takes the alias.
    */
   public Promotion promoteIfBetter(String name, String alias, int version, String metric, double minimum) {
-    Names.check("alias", alias);
+    checkAliasName(alias);
     ModelVersion candidate = get(name, version);
     for (int attempt = 0; attempt < 100; attempt++) {
       List<AliasMove> log = aliasLog(name);

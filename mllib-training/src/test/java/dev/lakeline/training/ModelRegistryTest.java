@@ -158,6 +158,13 @@ class ModelRegistryTest {
     assertThrows(LakelineException.NotFound.class, () -> registry.setAlias("m", "champion", 9, ""), "an unregistered version");
     assertThrows(LakelineException.NotFound.class, () -> registry.removeAlias("m", "nobody", ""));
     assertThrows(LakelineException.ConfigError.class, () -> registry.setAlias("m", "../x", 1, ""));
+    // `models alias m latest 1` (arguments swapped) would make an alias that reads as a version reference
+    for (String reference : List.of("latest", "Latest", "2", "v2")) {
+      var swapped = assertThrows(LakelineException.ConfigError.class, () -> registry.setAlias("m", reference, 1, ""));
+      assertTrue(swapped.getMessage().contains("'" + reference + "' cannot be an alias: it reads as a version reference"),
+          swapped.getMessage());
+      assertThrows(LakelineException.ConfigError.class, () -> registry.promoteIfBetter("m", reference, 1, "auc", 0));
+    }
     assertEquals(Map.of("champion", 3), registry.aliases("m"), "failed moves changed nothing");
   }
 

@@ -54,7 +54,7 @@ public final class LoanTrainingPipeline {
     String alias = config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
     if (alias != null && !alias.isBlank()) {
       try {
-        Names.check("alias", alias.trim());
+        ModelRegistry.checkAliasName(alias.trim());
       } catch (LakelineException.ConfigError e) {
         throw Errors.config("training.promote-alias: %s", e.getMessage());
       }
