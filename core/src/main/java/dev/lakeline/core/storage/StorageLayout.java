@@ -91,6 +91,33 @@ public final class StorageLayout {
     return under(trainingDatasets(view, version), "td" + checkVersion(number));
   }
 
+  private static final java.util.regex.Pattern TRAINING_DATASET =
+      java.util.regex.Pattern.compile(".*training_datasets/([^/]+)/v([0-9]+)/td([0-9]+)/?");
+
+  /** A training dataset named by its folder: the view, the view's version and the dataset's number. */
+  public record DatasetFolder(String view, int version, int number) {
+    /** "view v1 td3". */
+    public String label() {
+      return view + " v" + version + " td" + number;
+    }
+  }
+
+  /**
+   * The training dataset whose folder {@code path} is, wherever the lakehouse lies (a model card records the absolute
+   * path of the lakehouse it was trained in); empty when it is not a dataset's folder.
+   */
+  public static java.util.Optional<DatasetFolder> trainingDatasetFolder(String path) {
+    java.util.regex.Matcher m = TRAINING_DATASET.matcher(path == null ? "" : path);
+    return m.matches()
+        ? java.util.Optional.of(new DatasetFolder(m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))))
+        : java.util.Optional.empty();
+  }
+
+  /** {@link #trainingDatasetFolder}'s label, or the path itself when it is not a dataset's folder. */
+  public static String trainingDatasetLabel(String path) {
+    return trainingDatasetFolder(path).map(DatasetFolder::label).orElse(path == null ? "-" : path);
+  }
+
   /** The folder that holds every model ({@code <name>/v<version>} under it). */
   public String models() {
     return join("models");

@@ -92,6 +92,16 @@ class StorageLayoutTest {
     assertEquals("/Volumes/a/b/c/predictions/m", new StorageLayout("/Volumes/a/b/c").predictions("m"));
   }
 
+  @Test
+  void aTrainingDatasetIsNamedByItsFolderWhereverTheLakehouseLies() {
+    String here = new StorageLayout("s3a://bucket/lake").trainingDataset("loans", 2, 7);
+    assertEquals(java.util.Optional.of(new StorageLayout.DatasetFolder("loans", 2, 7)), StorageLayout.trainingDatasetFolder(here));
+    assertEquals("loans v2 td7", StorageLayout.trainingDatasetLabel("/old/lake/training_datasets/loans/v2/td7/"));
+    assertEquals(StorageLayout.trainingDatasetFolder(here), StorageLayout.trainingDatasetFolder("file:/copy/training_datasets/loans/v2/td7"));
+    assertEquals("td7", StorageLayout.trainingDatasetLabel("td7"), "not a dataset's folder: as it is");
+    assertEquals(java.util.Optional.empty(), StorageLayout.trainingDatasetFolder("/lake/training_datasets/loans/v2/td7/data"));
+  }
+
   private static void assertConfigError(String expectedText, Executable call) {
     LakelineException.ConfigError e = assertThrows(LakelineException.ConfigError.class, call);
     assertEquals(ExitCode.USAGE_OR_CONFIG, e.exitCode());

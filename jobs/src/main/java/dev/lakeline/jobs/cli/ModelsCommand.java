@@ -1,5 +1,6 @@
 package dev.lakeline.jobs.cli;
 
+import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.reports.ModelReport;
 import dev.lakeline.jobs.reports.ReportPages;
@@ -89,7 +90,7 @@ final class ModelsCommand extends ParentCommand {
         List<Object> row = new ArrayList<>(List.of("v" + v.version(), v.card().algorithm(), v.card().logicalDate()));
         metrics.forEach(m -> row.add(metric(v.card(), m)));
         row.add(String.join(", ", aliases.getOrDefault(v.version(), List.of())));
-        row.add(v.card().trainingDataset());
+        row.add(StorageLayout.trainingDatasetLabel(v.card().trainingDataset()));
         table.row(row.toArray());
       }
       table.print(out);
@@ -128,7 +129,7 @@ final class ModelsCommand extends ParentCommand {
       out.printf("  aliases     %s%n", aliases.isEmpty() ? "none" : String.join(", ", aliases));
       out.printf("  algorithm   %s%n", c.algorithm());
       out.printf("  trained for %s (logical date) · label %s%n", c.logicalDate(), c.label());
-      out.printf("  dataset     %s%n", c.trainingDataset());
+      out.printf("  dataset     %s%n", dataset(ctx, c.trainingDataset()));
       out.printf("  read        %s%n", c.sourceVersions() == null ? "" : new TreeMap<>(c.sourceVersions()));
       out.printf("  features    %s%n", c.features());
       out.printf("  stack       %s%n", c.versions());
@@ -214,6 +215,22 @@ final class ModelsCommand extends ParentCommand {
       }
       table.print(out);
     }
+  }
+
+  /**
+   * The card's training dataset as "view v1 td3" and how to look at it, or that it is gone; the card's own path when
+   * it names no dataset folder. The card holds the absolute path of the lakehouse it was trained in, which is stale in
+   * a copied or moved lakehouse, so the dataset is looked up by its name here.
+   */
+  static String dataset(JobContext ctx, String cardPath) {
+    return StorageLayout.trainingDatasetFolder(cardPath).map(d -> {
+      try {
+        ctx.featureStore().getTrainingDataset(d.view(), d.version(), d.number());
+        return String.format("%s (lakeline td show %s %d --version %d)", d.label(), d.view(), d.number(), d.version());
+      } catch (dev.lakeline.core.LakelineException.NotFound e) {
+        return d.label() + " (no longer in this lakehouse)";
+      }
+    }).orElse(cardPath);
   }
 
   /** Not found: {@code model} has no versions; names the models there are. */

@@ -11,6 +11,7 @@ import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.TrainingDataset;
+import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.Drift;
@@ -201,18 +202,10 @@ public final class LoanMonitoring {
     if (cardPath == null || path == null) {
       return false;
     }
-    String marker = "training_datasets/";
-    int a = cardPath.lastIndexOf(marker);
-    int b = path.lastIndexOf(marker);
-    if (a < 0 || b < 0) {
-      return cardPath.equals(path);
-    }
-    return trimSlash(cardPath.substring(a)).equals(trimSlash(path.substring(b)));
+    var card = StorageLayout.trainingDatasetFolder(cardPath);
+    return card.isPresent() ? card.equals(StorageLayout.trainingDatasetFolder(path)) : cardPath.equals(path);
   }
 
-  private static String trimSlash(String s) {
-    return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-  }
 
   /** One run's predictions against the labels known later. */
   /**

@@ -43,7 +43,7 @@ public final class ModelReport {
     ReportPages.row(h, "algorithm", c.algorithm());
     ReportPages.row(h, "label", c.label());
     ReportPages.row(h, "trained for", c.logicalDate() + " (logical date)");
-    ReportPages.row(h, "training dataset", c.trainingDataset());
+    ReportPages.row(h, "training dataset", dev.lakeline.core.storage.StorageLayout.trainingDatasetLabel(c.trainingDataset()));
     ReportPages.row(h, "read", c.sourceVersions() == null ? "" : new TreeMap<>(c.sourceVersions()).toString());
     ReportPages.row(h, "features", c.features() == null ? "" : String.join(", ", c.features()));
     ReportPages.row(h, "stack", c.versions() == null ? "" : c.versions().toString());

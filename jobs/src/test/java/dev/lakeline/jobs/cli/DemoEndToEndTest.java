@@ -143,6 +143,8 @@ class DemoEndToEndTest {
     assertFalse(td.unchanged());
     Cli show = Cli.run("models", "show", "loan_default", "1", "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
     assertTrue(show.out().contains("trained by  run " + demoRun.runId()), show.out());
+    // the dataset by its name, found in the lakehouse as it is now, not the card's absolute path
+    assertTrue(show.out().contains("  dataset     loan_default v1 td1 (lakeline td show loan_default 1 --version 1)\n"), show.out());
   }
 
   @Test

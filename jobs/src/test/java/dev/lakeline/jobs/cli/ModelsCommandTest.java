@@ -43,7 +43,7 @@ class ModelsCommandTest {
         new long[] {1, 2, 3, 4, 5, 6, 8, 10, 12, 20});
     for (int i = 0; i < auc.length; i++) {
       registry.register("scorer", model, new ModelCard("run" + i, "logistic_regression", Map.of("regParam", "0.01"),
-          Map.of("areaUnderROC", auc[i], "test_rows", 500.0), "td" + (i + 1), Map.of("loans v1", (long) i), List.of("x"),
+          Map.of("areaUnderROC", auc[i], "test_rows", 500.0), (i == 1 ? "/old-lake/training_datasets/scorer_view/v1/" : "") + "td" + (i + 1), Map.of("loans v1", (long) i), List.of("x"),
           "label", "2024-06-0" + (i + 1), Map.of("Spark", "3.5.7")), i == 1 ? scores : null);
     }
 
@@ -60,12 +60,14 @@ class ModelsCommandTest {
     assertTrue(all.out().matches("(?s)model +versions +latest +aliases\nscorer +3 +v3 +@challenger → v3, @champion → v2\n"), all.out());
     Cli versions = Cli.inLakehouse(lh, "models", "list", "scorer");
     assertEquals(0, versions.exitCode(), versions.err());
-    assertTrue(versions.out().matches("(?s).*\nv2 +logistic_regression +2024-06-02 +0\\.9300 +@champion +td2\n.*"), versions.out());
+    // v2's card names a dataset in the lakehouse it was trained in (since moved): listed by its name
+    assertTrue(versions.out().matches("(?s).*\nv2 +logistic_regression +2024-06-02 +0\\.9300 +@champion +scorer_view v1 td2\n.*"), versions.out());
 
     Cli show = Cli.inLakehouse(lh, "models", "show", "scorer", "@champion");
     assertEquals(0, show.exitCode(), show.err());
     assertTrue(show.out().startsWith("model scorer v2 → "), show.out());
     assertTrue(show.out().contains("  aliases     @champion\n"), show.out());
+    assertTrue(show.out().contains("  dataset     scorer_view v1 td2 (no longer in this lakehouse)\n"), show.out());
     assertTrue(show.out().contains("    areaUnderROC           0.9300\n") && show.out().contains("    test_rows              500\n"), show.out());
 
     Path page = dir.resolve("v2.html");
