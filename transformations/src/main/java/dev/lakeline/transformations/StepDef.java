@@ -19,7 +19,10 @@ record StepDef(String name, List<Params.Spec> params, Function<Params, Step> fac
     try {
       return factory.apply(p);
     } catch (LakelineException.ConfigError e) {
-      throw Errors.config(e, "%s: %s", where, e.getMessage());
+      // the step's own message starts "Transformation 'name'" (what a Java caller sees); here `where` names it
+      String own = "Transformation '" + name + "'";
+      String message = e.getMessage();
+      throw Errors.config(e, "%s%s", where, message.startsWith(own) ? message.substring(own.length()) : ": " + message);
     }
   }
 

@@ -154,6 +154,12 @@ class PipelineStepsTest {
     assertError(rolling + "    windows: 5\n", "parameter 'windows' must be a string or a list of strings",
         "the number 5");
     assertError(rolling + "    windows: [1h, 0h]\n", "'0h' is zero");
+    // the step is named once, by its place in the file, not again by the step's own "Transformation '…'" prefix
+    var once = assertThrows(LakelineException.ConfigError.class, () -> PipelineSteps.fromYaml(rolling + "    windows: [1h, 0h]\n"));
+    assertTrue(once.getMessage().contains("step 1 'rolling_aggregates': window '0h' is zero") && !once.getMessage().contains("Transformation '"),
+        once.getMessage());
+    var clip = assertThrows(LakelineException.ConfigError.class, () -> PipelineSteps.fromYaml("steps:\n  - step: clip\n    column: x\n"));
+    assertTrue(clip.getMessage().contains("step 1 'clip' needs 'min', 'max' or both."), clip.getMessage());
     assertError(rolling + "    windows: [-1h]\n", "'-1h'", "cannot be negative");
     assertError(rolling + "    windows: [1h]\n    aggregates: [cnt]\n", "unknown aggregate 'cnt'", "'count'");
     assertError("steps:\n  - step: bucketize\n    column: x\n    boundaries: [1, two]\n    output: b\n",
