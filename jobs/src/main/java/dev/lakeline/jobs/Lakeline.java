@@ -235,8 +235,8 @@ public final class Lakeline {
     String date = checkDate(logicalDate);
     ModelRegistry registry = registry();
     String runKey = runKey(dataset, spec);
-    Optional<ModelVersion> existing = registry.findByRunKey(model, runKey)
-        .or(() -> registry.findByRunKey(model, runKey(dataset.path(), dataset, spec)));
+    Optional<ModelVersion> existing =
+        registry.findTrainedFrom(model, runKey, dataset.path(), path -> runKey(path, dataset, spec));
     if (existing.isPresent()) {
       return existing.get();
     }

@@ -545,6 +545,21 @@ public final class ModelRegistry {
     return versions(name).stream().filter(v -> runKey.equals(v.card().runKey())).findFirst();
   }
 
+  /**
+   * The version trained from the same inputs: the one registered under {@code runKey}, or one registered under a key
+   * that named its training dataset by the absolute path the card records (keys before 2026-12-05 did; the path is
+   * stale in a copied or moved lakehouse): among the versions whose card names the same dataset as {@code datasetPath}
+   * (view, version and number, wherever the lakehouse lies), the one whose key {@code keyByPath} computes again from
+   * the card's own path.
+   */
+  public Optional<ModelVersion> findTrainedFrom(String name, String runKey, String datasetPath,
+      java.util.function.UnaryOperator<String> keyByPath) {
+    return findByRunKey(name, runKey).or(() -> versions(name).stream()
+        .filter(v -> StorageLayout.sameTrainingDataset(v.card().trainingDataset(), datasetPath)
+            && keyByPath.apply(v.card().trainingDataset()).equals(v.card().runKey()))
+        .findFirst());
+  }
+
   private int claimVersion(String name) {
     String claims = layout.models(name) + "/_claims";
     // past claims and any version folder (even one a crashed training left without a claim) are never reused

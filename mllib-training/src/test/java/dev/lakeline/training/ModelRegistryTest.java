@@ -169,6 +169,22 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aVersionIsFoundByItsRunKeyOrByTheKeyItsCardsOwnDatasetPathGives(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    String then = "/old-lake/training_datasets/v/v1/td1";
+    registry.register("m", tinyModel(spark), new ModelCard("key " + then, "test", Map.of(), Map.of(), then, Map.of(),
+        List.of("x"), "label", "2024-06-30", Map.of()));
+    registry.register("m", tinyModel(spark), card("by-label"));
+    java.util.function.UnaryOperator<String> keyByPath = path -> "key " + path;
+    assertEquals(2, registry.findTrainedFrom("m", "by-label", "/lake/training_datasets/v/v1/td1", keyByPath).orElseThrow().version());
+    assertEquals(1, registry.findTrainedFrom("m", "new", "/copy/training_datasets/v/v1/td1", keyByPath).orElseThrow().version(),
+        "keyed by the dataset's path in the lakehouse it was trained in, found from a copy of it");
+    assertTrue(registry.findTrainedFrom("m", "new", "/copy/training_datasets/v/v1/td2", keyByPath).isEmpty(), "another dataset");
+    assertTrue(registry.findTrainedFrom("m", "new", "/copy/training_datasets/v/v1/td1", path -> "other " + path).isEmpty(),
+        "other inputs");
+  }
+
+  @Test
   void bestByMetricTakesTheHighestOrForErrorsTheLowest(SparkSession spark, TestLakehouse lh) {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);

@@ -113,6 +113,19 @@ public final class StorageLayout {
         : java.util.Optional.empty();
   }
 
+  /**
+   * Whether two paths name the same training dataset: the same view, version and number under
+   * {@code training_datasets/}, wherever the lakehouse root is (a lakehouse copied or moved, or reached through another
+   * URI scheme); paths that name no dataset folder must be equal.
+   */
+  public static boolean sameTrainingDataset(String a, String b) {
+    if (a == null || b == null) {
+      return false;
+    }
+    var folder = trainingDatasetFolder(a);
+    return folder.isPresent() ? folder.equals(trainingDatasetFolder(b)) : a.equals(b);
+  }
+
   /** {@link #trainingDatasetFolder}'s label, or the path itself when it is not a dataset's folder. */
   public static String trainingDatasetLabel(String path) {
     return trainingDatasetFolder(path).map(DatasetFolder::label).orElse(path == null ? "-" : path);

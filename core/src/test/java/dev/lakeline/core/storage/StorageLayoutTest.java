@@ -102,6 +102,19 @@ class StorageLayoutTest {
     assertEquals(java.util.Optional.empty(), StorageLayout.trainingDatasetFolder("/lake/training_datasets/loans/v2/td7/data"));
   }
 
+  @Test
+  void aCardsTrainingDatasetIsFoundInALakehouseCopiedOrReachedOtherwise() {
+    String card = "/tmp/lh/training_datasets/loan_default/v1/td1";
+    assertTrue(StorageLayout.sameTrainingDataset(card, card));
+    assertTrue(StorageLayout.sameTrainingDataset(card, "/tmp/lh-copy/training_datasets/loan_default/v1/td1"), "a copied lakehouse");
+    assertTrue(StorageLayout.sameTrainingDataset("s3://bucket/lake/training_datasets/loan_default/v1/td1/",
+        "s3a://bucket/lake/training_datasets/loan_default/v1/td1"), "another scheme, a trailing slash");
+    assertFalse(StorageLayout.sameTrainingDataset(card, "/tmp/lh/training_datasets/loan_default/v1/td11"));
+    assertFalse(StorageLayout.sameTrainingDataset(card, "/tmp/lh/training_datasets/loan_default/v2/td1"));
+    assertFalse(StorageLayout.sameTrainingDataset(null, card));
+    assertFalse(StorageLayout.sameTrainingDataset("elsewhere", card));
+  }
+
   private static void assertConfigError(String expectedText, Executable call) {
     LakelineException.ConfigError e = assertThrows(LakelineException.ConfigError.class, call);
     assertEquals(ExitCode.USAGE_OR_CONFIG, e.exitCode());

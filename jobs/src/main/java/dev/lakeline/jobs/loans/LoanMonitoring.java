@@ -190,22 +190,8 @@ public final class LoanMonitoring {
   /** The training dataset the version's card names among {@code datasets}. */
   private static java.util.Optional<TrainingDataset> trainingDatasetOf(ModelVersion model, List<TrainingDataset> datasets) {
     String named = model.card().trainingDataset();
-    return datasets.stream().filter(d -> sameTrainingDataset(named, d.path())).findFirst();
+    return datasets.stream().filter(d -> StorageLayout.sameTrainingDataset(named, d.path())).findFirst();
   }
-
-  /**
-   * Whether a card's training dataset path and a dataset's path name the same dataset: the same view, version and
-   * number under {@code training_datasets/}, wherever the lakehouse root is now (a lakehouse copied or moved, or
-   * reached through another URI scheme, keeps its cards).
-   */
-  static boolean sameTrainingDataset(String cardPath, String path) {
-    if (cardPath == null || path == null) {
-      return false;
-    }
-    var card = StorageLayout.trainingDatasetFolder(cardPath);
-    return card.isPresent() ? card.equals(StorageLayout.trainingDatasetFolder(path)) : cardPath.equals(path);
-  }
-
 
   /** One run's predictions against the labels known later. */
   /**

@@ -204,10 +204,7 @@ public final class LoanTrainingPipeline {
    * dataset is this one wherever the lakehouse was then.
    */
   static Optional<ModelVersion> trainedBefore(ModelRegistry registry, String model, TrainingDataset td, TrainingSpec spec) {
-    return registry.findByRunKey(model, runKey(td, spec)).or(() -> registry.versions(model).stream()
-        .filter(v -> LoanMonitoring.sameTrainingDataset(v.card().trainingDataset(), td.path())
-            && runKey(v.card().trainingDataset(), td, spec).equals(v.card().runKey()))
-        .findFirst());
+    return registry.findTrainedFrom(model, runKey(td, spec), td.path(), path -> runKey(path, td, spec));
   }
 
   /** The key with the dataset named by {@code dataset}; earlier keys named it by its path. */
