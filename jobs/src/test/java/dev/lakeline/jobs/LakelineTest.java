@@ -200,4 +200,32 @@ class LakelineTest {
     assertTrue(e.getMessage().contains("The test split has no labelled rows"), e.getMessage());
     assertTrue(lake.registry().versions("loan_default").isEmpty(), "no version registered");
   }
+
+  @Test
+  void columnsMissingForTrainingOrScoringAreClearErrors(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark);
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
+    lake.insert("loans", 1, loans, "b1");
+    lake.insert("credit_reports", 1, creditReports(spark), "b1");
+    lake.createFeatureView(VIEW);
+    TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);
+    // a misspelt feature or label is the same one-line error as any missing column, not MLlib's or Spark's
+    LakelineException.ConfigError feature = assertThrows(LakelineException.ConfigError.class, () -> lake.train("loan_default", td,
+        new TrainingSpec("logistic_regression", List.of("loan_amountx"), List.of(), "is_default", 7), "2024-06-30"));
+    assertTrue(feature.getMessage().contains("'loan_amountx'") && feature.getMessage().contains("Did you mean 'loan_amount'"),
+        feature.getMessage());
+    LakelineException.ConfigError label = assertThrows(LakelineException.ConfigError.class, () -> lake.train("loan_default", td,
+        new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_defaultx", 7), "2024-06-30"));
+    assertTrue(label.getMessage().contains("'is_defaultx'"), label.getMessage());
+    assertTrue(lake.registry().versions("loan_default").isEmpty(), "nothing was trained");
+
+    ModelVersion model = lake.train("loan_default", td,
+        new TrainingSpec("logistic_regression", List.of("loan_amount", "annual_income"), List.of(), "is_default", 7), "2024-06-30");
+    Dataset<Row> withoutIncome = lake.batchData("loan_default", 1, null).drop("annual_income");
+    LakelineException.ConfigError input = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.score(model, withoutIncome, List.of("loan_id")));
+    assertTrue(input.getMessage().contains("Scoring with loan_default v1 needs column 'annual_income'"), input.getMessage());
+  }
 }

@@ -53,8 +53,19 @@ public final class Trainer {
    *
    * @throws dev.lakeline.core.LakelineException.DataRejected if either split has no labelled rows: nothing to fit, or
    *     a model that could not be evaluated (no AUC for the registry, a promotion or monitoring); nothing is fitted
+   * @throws dev.lakeline.core.LakelineException.ConfigError if a feature or the label of {@code spec} is not a column
+   *     of {@code train}
    */
   public static Trained train(Dataset<Row> train, Dataset<Row> test, TrainingSpec spec) {
+    List<String> columns = List.of(train.columns());
+    List<String> needed = new ArrayList<>(spec.numericFeatures());
+    needed.addAll(spec.categoricalFeatures());
+    needed.add(spec.label());
+    for (String c : needed) {
+      if (!columns.contains(c)) {
+        throw Errors.missingColumn("The training spec", c, columns);
+      }
+    }
     Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long rows = fit.count();
