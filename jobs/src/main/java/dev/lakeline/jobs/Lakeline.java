@@ -204,6 +204,9 @@ public final class Lakeline {
 
   /** As above with any split ({@code SplitSpec.random}, {@code byTime} or {@code byEntity}). */
   public TrainingDataset createTrainingDataset(String view, int version, TrainingDatasetOptions options) {
+    if (options == null) {
+      throw Errors.config("createTrainingDataset needs its options: new TrainingDatasetOptions(filter, testFraction, seed), got null.");
+    }
     return featureView(view, version).createTrainingDataset(options);
   }
 
@@ -298,6 +301,11 @@ public final class Lakeline {
   public Dataset<Row> score(ModelVersion model, Dataset<Row> features, List<String> keep) {
     if (model == null) {
       throw Errors.config("score needs a model version: lake.model(name, \"latest\").");
+    }
+    if (features == null || keep == null) {
+      throw Errors.config("score needs %s, got null.", features == null
+          ? "the features to score: a DataFrame such as lake.batchData(view, version, filter)"
+          : "keepColumns: the list of columns to keep beside the score (an empty list for none)");
     }
     List<String> columns = List.of(features.columns());
     for (String c : keep) {

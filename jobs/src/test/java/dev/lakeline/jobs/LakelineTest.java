@@ -228,4 +228,29 @@ class LakelineTest {
         () -> lake.score(model, withoutIncome, List.of("loan_id")));
     assertTrue(input.getMessage().contains("Scoring with loan_default v1 needs column 'annual_income'"), input.getMessage());
   }
+
+  @Test
+  void nullArgumentsAreClearErrorsNamingTheArgument(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark).limit(10);
+    LakelineException.ConfigError key = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.createFeatureGroup("loans", 1, null, "issue_ts", loans.schema()));
+    assertTrue(key.getMessage().contains("needs a primary key"), key.getMessage());
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    LakelineException.ConfigError batch = assertThrows(LakelineException.ConfigError.class, () -> lake.insert("loans", 1, null, "b1"));
+    assertTrue(batch.getMessage().contains("batch"), batch.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> lake.upsert("loans", 1, null, "b1"));
+    LakelineException.ConfigError lists = assertThrows(LakelineException.ConfigError.class,
+        () -> new TrainingSpec("logistic_regression", null, null, "is_default", 7));
+    assertTrue(lists.getMessage().contains("numericFeatures"), lists.getMessage());
+    LakelineException.ConfigError noLabel = assertThrows(LakelineException.ConfigError.class,
+        () -> new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), null, 7));
+    assertTrue(noLabel.getMessage().contains("label"), noLabel.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> lake.createTrainingDataset("loan_default", 1, null));
+    ModelVersion model = new ModelVersion("m", 1, lh.uri() + "/models/m/v1", null);
+    LakelineException.ConfigError features = assertThrows(LakelineException.ConfigError.class, () -> lake.score(model, null, List.of()));
+    assertTrue(features.getMessage().contains("features"), features.getMessage());
+    LakelineException.ConfigError keep = assertThrows(LakelineException.ConfigError.class, () -> lake.score(model, loans, null));
+    assertTrue(keep.getMessage().contains("keepColumns"), keep.getMessage());
+  }
 }
