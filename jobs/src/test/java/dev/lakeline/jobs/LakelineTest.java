@@ -253,4 +253,21 @@ class LakelineTest {
     LakelineException.ConfigError keep = assertThrows(LakelineException.ConfigError.class, () -> lake.score(model, loans, null));
     assertTrue(keep.getMessage().contains("keepColumns"), keep.getMessage());
   }
+
+  @Test
+  void aLabelWithOneClassIsRefusedNotASparkStackTrace(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark).limit(40); // the first 40 loans all have is_default = 0
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
+    lake.insert("loans", 1, loans, "b1");
+    lake.insert("credit_reports", 1, creditReports(spark), "b1");
+    lake.createFeatureView(VIEW);
+    TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);
+    TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_default", 7);
+    LakelineException.DataRejected e =
+        assertThrows(LakelineException.DataRejected.class, () -> lake.train("loan_default", td, spec, "2024-06-30"));
+    assertTrue(e.getMessage().contains("is_default") && e.getMessage().contains("one value"), e.getMessage());
+    assertTrue(lake.registry().versions("loan_default").isEmpty(), "no version registered");
+  }
 }
