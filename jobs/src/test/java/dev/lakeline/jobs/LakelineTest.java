@@ -158,6 +158,11 @@ class LakelineTest {
     LakelineException.ConfigError noView =
         assertThrows(LakelineException.ConfigError.class, () -> lake.createFeatureView("version: 1\n"));
     assertTrue(noView.getMessage().contains("base"), noView.getMessage());
+    // the messages speak of the definition the notebook passed, not of the temporary file it was staged in
+    assertTrue(noView.getMessage().startsWith("The feature view definition: "), noView.getMessage());
+    LakelineException.ConfigError notYaml =
+        assertThrows(LakelineException.ConfigError.class, () -> lake.createFeatureView("name: v\nversion: [1\n"));
+    assertTrue(notYaml.getMessage().startsWith("The feature view definition is not valid YAML at line 2"), notYaml.getMessage());
     Dataset<Row> loans = loans(spark);
     LakelineException.ConfigError badSuite = assertThrows(LakelineException.ConfigError.class,
         () -> lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema(), "expectations: 3"));
