@@ -232,6 +232,12 @@ class LakelineTest {
     LakelineException.ConfigError input = assertThrows(LakelineException.ConfigError.class,
         () -> lake.score(model, withoutIncome, List.of("loan_id")));
     assertTrue(input.getMessage().contains("Scoring with loan_default v1 needs column 'annual_income'"), input.getMessage());
+    // a batch scored before already has the columns the model writes: named, not MLlib's "Column prediction already exists"
+    Dataset<Row> features = lake.batchData("loan_default", 1, null);
+    Dataset<Row> scored = lake.score(model, features, List.of(features.columns()));
+    LakelineException.ConfigError twice = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.score(model, scored, List.of("loan_id")));
+    assertTrue(twice.getMessage().contains("already has the column(s) [prediction]"), twice.getMessage());
   }
 
   @Test
