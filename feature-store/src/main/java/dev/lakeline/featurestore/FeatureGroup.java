@@ -322,6 +322,10 @@ public final class FeatureGroup {
    *     to the group (the report is)
    */
   public InsertResult insert(Dataset<Row> batch, InsertOptions options) {
+    if (batch == null || options == null) {
+      throw Errors.config("An insert into feature group %s needs %s, got null.", spec.label(),
+          batch == null ? "the batch: a DataFrame (df._jdf from PySpark)" : "its options: InsertOptions.append(batchId) or upsert(batchId)");
+    }
     requireNoQuarantineColumn(spec, Arrays.asList(schema.fieldNames()));
     // every attempt leaves its own report (a rejected try and the rerun that succeeds are both evidence)
     String reportId = newReportId(options);

@@ -31,7 +31,7 @@ public record FeatureGroupSpec(
     if (version < 1) {
       throw Errors.config("Feature group '%s': versions start at 1, got %d.", name, version);
     }
-    primaryKey = List.copyOf(primaryKey);
+    primaryKey = List.copyOf(primaryKey == null ? List.of() : primaryKey);
     if (primaryKey.isEmpty()) {
       throw Errors.config("Feature group '%s' needs a primary key: name the column(s) that identify an entity.", name);
     }

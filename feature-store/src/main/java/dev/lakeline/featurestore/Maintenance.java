@@ -329,7 +329,7 @@ public final class Maintenance {
    * retention shorter than the table's own is the caller's decision, which Delta would otherwise refuse.
    */
   private SparkSession vacuumSession(boolean explicitRetention) {
-    SparkSession session = spark.newSession();
+    SparkSession session = spark.cloneSession(); // the caller's settings (storage credentials among them), changed here alone
     String key = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
     int current = Integer.parseInt(spark.conf().get(key, "10000"));
     int parallelism = Math.max(2, 4 * spark.sparkContext().defaultParallelism());

@@ -1,6 +1,7 @@
 package dev.lakeline.jobs;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.Versions;
 import dev.lakeline.core.spark.SparkSessions;
 import dev.lakeline.core.storage.StorageLayout;
@@ -9,6 +10,7 @@ import dev.lakeline.featurestore.FeatureGroupSpec;
 import dev.lakeline.featurestore.FeatureStore;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.FeatureViewFiles;
+import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.featurestore.InsertOptions;
 import dev.lakeline.featurestore.InsertResult;
 import dev.lakeline.featurestore.TrainingDataset;
@@ -180,7 +182,15 @@ public final class Lakeline {
     try {
       dir = Files.createTempDirectory("lakeline-");
       Path file = Files.writeString(dir.resolve("feature-view.yaml"), definitionYaml, StandardCharsets.UTF_8);
-      return featureStore().createFeatureView(FeatureViewFiles.load(file));
+      FeatureViewSpec spec;
+      try {
+        spec = FeatureViewFiles.load(file);
+      } catch (LakelineException.ConfigError e) {
+        // the messages name the file they read: here a temporary copy the notebook never saw
+        String message = e.getMessage().replace(file.toString(), "the feature view definition");
+        throw Errors.config(e, "%s", Character.toUpperCase(message.charAt(0)) + message.substring(1));
+      }
+      return featureStore().createFeatureView(spec);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot stage the feature view definition in a temporary file", e);
     } finally {
@@ -204,6 +214,9 @@ public final class Lakeline {
 
   /** As above with any split ({@code SplitSpec.random}, {@code byTime} or {@code byEntity}). */
   public TrainingDataset createTrainingDataset(String view, int version, TrainingDatasetOptions options) {
+    if (options == null) {
+      throw Errors.config("createTrainingDataset needs its options: new TrainingDatasetOptions(filter, testFraction, seed), got null.");
+    }
     return featureView(view, version).createTrainingDataset(options);
   }
 
@@ -298,6 +311,11 @@ public final class Lakeline {
   public Dataset<Row> score(ModelVersion model, Dataset<Row> features, List<String> keep) {
     if (model == null) {
       throw Errors.config("score needs a model version: lake.model(name, \"latest\").");
+    }
+    if (features == null || keep == null) {
+      throw Errors.config("score needs %s, got null.", features == null
+          ? "the features to score: a DataFrame such as lake.batchData(view, version, filter)"
+          : "keepColumns: the list of columns to keep beside the score (an empty list for none)");
     }
     List<String> columns = List.of(features.columns());
     for (String c : keep) {

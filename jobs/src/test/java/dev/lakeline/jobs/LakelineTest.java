@@ -158,6 +158,11 @@ class LakelineTest {
     LakelineException.ConfigError noView =
         assertThrows(LakelineException.ConfigError.class, () -> lake.createFeatureView("version: 1\n"));
     assertTrue(noView.getMessage().contains("base"), noView.getMessage());
+    // the messages speak of the definition the notebook passed, not of the temporary file it was staged in
+    assertTrue(noView.getMessage().startsWith("The feature view definition: "), noView.getMessage());
+    LakelineException.ConfigError notYaml =
+        assertThrows(LakelineException.ConfigError.class, () -> lake.createFeatureView("name: v\nversion: [1\n"));
+    assertTrue(notYaml.getMessage().startsWith("The feature view definition is not valid YAML at line 2"), notYaml.getMessage());
     Dataset<Row> loans = loans(spark);
     LakelineException.ConfigError badSuite = assertThrows(LakelineException.ConfigError.class,
         () -> lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema(), "expectations: 3"));
@@ -198,6 +203,82 @@ class LakelineTest {
     LakelineException.DataRejected e =
         assertThrows(LakelineException.DataRejected.class, () -> lake.train("loan_default", td, spec, "2024-06-30"));
     assertTrue(e.getMessage().contains("The test split has no labelled rows"), e.getMessage());
+    assertTrue(lake.registry().versions("loan_default").isEmpty(), "no version registered");
+  }
+
+  @Test
+  void columnsMissingForTrainingOrScoringAreClearErrors(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark);
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
+    lake.insert("loans", 1, loans, "b1");
+    lake.insert("credit_reports", 1, creditReports(spark), "b1");
+    lake.createFeatureView(VIEW);
+    TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);
+    // a misspelt feature or label is the same one-line error as any missing column, not MLlib's or Spark's
+    LakelineException.ConfigError feature = assertThrows(LakelineException.ConfigError.class, () -> lake.train("loan_default", td,
+        new TrainingSpec("logistic_regression", List.of("loan_amountx"), List.of(), "is_default", 7), "2024-06-30"));
+    assertTrue(feature.getMessage().contains("'loan_amountx'") && feature.getMessage().contains("Did you mean 'loan_amount'"),
+        feature.getMessage());
+    LakelineException.ConfigError label = assertThrows(LakelineException.ConfigError.class, () -> lake.train("loan_default", td,
+        new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_defaultx", 7), "2024-06-30"));
+    assertTrue(label.getMessage().contains("'is_defaultx'"), label.getMessage());
+    assertTrue(lake.registry().versions("loan_default").isEmpty(), "nothing was trained");
+
+    ModelVersion model = lake.train("loan_default", td,
+        new TrainingSpec("logistic_regression", List.of("loan_amount", "annual_income"), List.of(), "is_default", 7), "2024-06-30");
+    Dataset<Row> withoutIncome = lake.batchData("loan_default", 1, null).drop("annual_income");
+    LakelineException.ConfigError input = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.score(model, withoutIncome, List.of("loan_id")));
+    assertTrue(input.getMessage().contains("Scoring with loan_default v1 needs column 'annual_income'"), input.getMessage());
+    // a batch scored before already has the columns the model writes: named, not MLlib's "Column prediction already exists"
+    Dataset<Row> features = lake.batchData("loan_default", 1, null);
+    Dataset<Row> scored = lake.score(model, features, List.of(features.columns()));
+    LakelineException.ConfigError twice = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.score(model, scored, List.of("loan_id")));
+    assertTrue(twice.getMessage().contains("already has the column(s) [prediction]"), twice.getMessage());
+  }
+
+  @Test
+  void nullArgumentsAreClearErrorsNamingTheArgument(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark).limit(10);
+    LakelineException.ConfigError key = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.createFeatureGroup("loans", 1, null, "issue_ts", loans.schema()));
+    assertTrue(key.getMessage().contains("needs a primary key"), key.getMessage());
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    LakelineException.ConfigError batch = assertThrows(LakelineException.ConfigError.class, () -> lake.insert("loans", 1, null, "b1"));
+    assertTrue(batch.getMessage().contains("batch"), batch.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> lake.upsert("loans", 1, null, "b1"));
+    LakelineException.ConfigError lists = assertThrows(LakelineException.ConfigError.class,
+        () -> new TrainingSpec("logistic_regression", null, null, "is_default", 7));
+    assertTrue(lists.getMessage().contains("numericFeatures"), lists.getMessage());
+    LakelineException.ConfigError noLabel = assertThrows(LakelineException.ConfigError.class,
+        () -> new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), null, 7));
+    assertTrue(noLabel.getMessage().contains("label"), noLabel.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> lake.createTrainingDataset("loan_default", 1, null));
+    ModelVersion model = new ModelVersion("m", 1, lh.uri() + "/models/m/v1", null);
+    LakelineException.ConfigError features = assertThrows(LakelineException.ConfigError.class, () -> lake.score(model, null, List.of()));
+    assertTrue(features.getMessage().contains("features"), features.getMessage());
+    LakelineException.ConfigError keep = assertThrows(LakelineException.ConfigError.class, () -> lake.score(model, loans, null));
+    assertTrue(keep.getMessage().contains("keepColumns"), keep.getMessage());
+  }
+
+  @Test
+  void aLabelWithOneClassIsRefusedNotASparkStackTrace(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> loans = loans(spark).limit(40); // the first 40 loans all have is_default = 0
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
+    lake.insert("loans", 1, loans, "b1");
+    lake.insert("credit_reports", 1, creditReports(spark), "b1");
+    lake.createFeatureView(VIEW);
+    TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);
+    TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_default", 7);
+    LakelineException.DataRejected e =
+        assertThrows(LakelineException.DataRejected.class, () -> lake.train("loan_default", td, spec, "2024-06-30"));
+    assertTrue(e.getMessage().contains("is_default") && e.getMessage().contains("one value"), e.getMessage());
     assertTrue(lake.registry().versions("loan_default").isEmpty(), "no version registered");
   }
 }

@@ -52,9 +52,21 @@ public final class Trainer {
    * Fits the pipeline on the labelled rows of {@code train} and evaluates it on the labelled rows of {@code test}.
    *
    * @throws dev.lakeline.core.LakelineException.DataRejected if either split has no labelled rows: nothing to fit, or
-   *     a model that could not be evaluated (no AUC for the registry, a promotion or monitoring); nothing is fitted
+   *     a model that could not be evaluated (no AUC for the registry, a promotion or monitoring); or if the train
+   *     split's label has one value only (MLlib would fit a one-class model that cannot be evaluated); nothing is fitted
+   * @throws dev.lakeline.core.LakelineException.ConfigError if a feature or the label of {@code spec} is not a column
+   *     of {@code train}
    */
   public static Trained train(Dataset<Row> train, Dataset<Row> test, TrainingSpec spec) {
+    List<String> columns = List.of(train.columns());
+    List<String> needed = new ArrayList<>(spec.numericFeatures());
+    needed.addAll(spec.categoricalFeatures());
+    needed.add(spec.label());
+    for (String c : needed) {
+      if (!columns.contains(c)) {
+        throw Errors.missingColumn("The training spec", c, columns);
+      }
+    }
     Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long rows = fit.count();
@@ -67,6 +79,13 @@ public final class Trainer {
         throw Errors.rejected(
             "The test split has no labelled rows, so a model trained on it could not be evaluated (no AUC). Nothing "
                 + "was trained. Give the test split labelled rows: a larger test fraction, or more rows in the dataset.");
+      }
+      List<Row> classes = fit.select(col(spec.label())).distinct().limit(2).collectAsList();
+      if (classes.size() < 2) {
+        throw Errors.rejected(
+            "The label '%s' has one value only (%s) in the training split's %d rows: a classifier needs rows of both "
+                + "outcomes. Nothing was trained. Train on a dataset where both occur (a longer window, more rows).",
+            spec.label(), classes.get(0).get(0), rows);
       }
       Pipeline pipeline = pipeline(spec);
       PipelineModel model = pipeline.fit(fit);

@@ -28,6 +28,13 @@ public record TrainingSpec(
     long seed,
     Map<String, ModelTransformation> transformations) {
   public TrainingSpec {
+    if (numericFeatures == null || categoricalFeatures == null) {
+      throw Errors.config("TrainingSpec needs %s as a list of columns, got null: pass an empty list ([] from Python, "
+          + "List.of() from Java) for none.", numericFeatures == null ? "numericFeatures" : "categoricalFeatures");
+    }
+    if (label == null || label.isBlank()) {
+      throw Errors.config("TrainingSpec needs a label: the 0/1 column to learn, such as 'is_default'.");
+    }
     numericFeatures = List.copyOf(numericFeatures);
     categoricalFeatures = List.copyOf(categoricalFeatures);
     transformations =

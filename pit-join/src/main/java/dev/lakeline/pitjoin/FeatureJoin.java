@@ -41,9 +41,9 @@ public record FeatureJoin(
     String tieBreak) {
 
   public FeatureJoin {
-    spineKeys = List.copyOf(spineKeys);
-    featureKeys = List.copyOf(featureKeys);
-    features = List.copyOf(features);
+    spineKeys = List.copyOf(spineKeys == null ? List.of() : spineKeys); // null (None from Python): refused below
+    featureKeys = List.copyOf(featureKeys == null ? List.of() : featureKeys);
+    features = List.copyOf(features == null ? List.of() : features);
     prefix = prefix == null ? "" : prefix;
     defaults = defaults == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(defaults));
     if (spineKeys.isEmpty() || spineKeys.size() != featureKeys.size()) {

@@ -28,6 +28,9 @@ import java.util.Map;
  */
 public record PitJoinSpec(String spineTime, List<FeatureJoin> joins, PitJoinStrategy strategy, long hotKeyRows) {
   public PitJoinSpec {
+    if (joins == null) {
+      throw Errors.config("A PitJoinSpec needs its joins: a list of FeatureJoin, got null.");
+    }
     joins = List.copyOf(joins);
     strategy = strategy == null ? PitJoinStrategy.SORT_MERGE : strategy;
     Map<String, String> outputs = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.lakeline.pitjoin;
 
+import dev.lakeline.core.Errors;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,10 @@ public final class PointInTimeJoin {
    * @throws dev.lakeline.core.LakelineException.ConfigError when a column is missing, types differ, names collide
    */
   public static Dataset<Row> join(Dataset<Row> spine, PitJoinSpec spec, Map<String, Dataset<Row>> sources) {
+    if (spine == null || spec == null || sources == null) {
+      throw Errors.config("PointInTimeJoin.join needs %s, got null.", spine == null ? "the spine: a DataFrame of keys and times"
+          : spec == null ? "the spec: a PitJoinSpec" : "the sources: a map from each join's source name to its DataFrame");
+    }
     return join(spine, spec, sources, SortMergeJoin.Plan.AUTO);
   }
 

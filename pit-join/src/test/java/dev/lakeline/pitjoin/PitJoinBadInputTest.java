@@ -114,4 +114,18 @@ class PitJoinBadInputTest {
     assertConfigError(() -> join(engine, spark, "ts", fj("fts", "other").withTieBreak("commit_version")), "'commit_version'");
     assertConfigError(() -> join(engine, spark, "ts", fj("fts", "other").withTieBreak("tags")), "'tags'", "map");
   }
+
+  @Test
+  void nullArgumentsAreConfigErrorsNamingThem(SparkSession spark) {
+    // from PySpark, None for a spec's list or a join's argument: named, not a NullPointerException
+    Dataset<Row> spine = spark.createDataFrame(List.of(), SPINE);
+    Dataset<Row> features = spark.createDataFrame(List.of(), FEATURES);
+    PitJoinSpec spec = new PitJoinSpec("ts", List.of(fj("fts", "other")));
+    assertConfigError(() -> PointInTimeJoin.join(null, spec, Map.of("f", features)), "spine");
+    assertConfigError(() -> PointInTimeJoin.join(spine, null, Map.of("f", features)), "spec");
+    assertConfigError(() -> PointInTimeJoin.join(spine, spec, null), "sources");
+    assertConfigError(() -> new PitJoinSpec("ts", null), "joins");
+    assertConfigError(() -> new FeatureJoin("f", List.of("id"), List.of("id"), "fts", null, "", false), "'f'", "no features");
+    assertConfigError(() -> new FeatureJoin("f", null, List.of("id"), "fts", List.of("other"), "", false), "'f'", "spine keys");
+  }
 }

@@ -32,6 +32,9 @@ public record Pipeline(List<Step> steps) implements Transformation {
 
   /** The schema the pipeline produces from {@code input}, or a ConfigError naming the first step that cannot run. */
   public StructType validate(StructType input) {
+    if (input == null) {
+      throw Errors.config("Pipeline.validate needs the input's schema (df.schema()), got null.");
+    }
     StructType schema = input;
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
@@ -56,6 +59,9 @@ public record Pipeline(List<Step> steps) implements Transformation {
 
   @Override
   public Dataset<Row> apply(Dataset<Row> input) {
+    if (input == null) {
+      throw Errors.config("Pipeline.apply needs the input DataFrame (df._jdf from PySpark), got null.");
+    }
     validate(input.schema());
     Dataset<Row> df = input;
     for (Step step : steps) {

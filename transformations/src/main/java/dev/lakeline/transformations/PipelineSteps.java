@@ -45,6 +45,9 @@ public final class PipelineSteps {
 
   /** The pipeline in YAML text. */
   public static Pipeline fromYaml(String yaml) {
+    if (yaml == null) {
+      throw Errors.config("PipelineSteps.fromYaml needs the pipeline's YAML text (steps: [...]), got null.");
+    }
     return parse("pipeline", yaml);
   }
 

@@ -194,4 +194,15 @@ class PipelineStepsTest {
       assertTrue(e.getMessage().contains(p), "'" + p + "' not in: " + e.getMessage());
     }
   }
+
+  @Test
+  void nullInputsAreConfigErrorsNamingThem() {
+    // from PySpark, None for the YAML text or the DataFrame: named, not Jackson's or a NullPointerException
+    LakelineException.ConfigError yaml = assertThrows(LakelineException.ConfigError.class, () -> PipelineSteps.fromYaml((String) null));
+    assertTrue(yaml.getMessage().contains("YAML"), yaml.getMessage());
+    Pipeline pipeline = Pipeline.of(Steps.build("ratio", Map.of("numerator", "a", "denominator", "b", "output", "r")));
+    LakelineException.ConfigError apply = assertThrows(LakelineException.ConfigError.class, () -> pipeline.apply(null));
+    assertTrue(apply.getMessage().contains("DataFrame"), apply.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> pipeline.validate(null));
+  }
 }

@@ -170,10 +170,12 @@ public final class DeltaCommits {
 
   /**
    * MERGE on the request's keys. Delta's MERGE takes commit metadata and transaction ids only from session
-   * settings, so it runs in a child session (same SparkContext and cache) that carries them for this commit alone.
+   * settings, so it runs in a copy of the caller's session (same SparkContext and cache, and the caller's settings:
+   * storage credentials set with {@code spark.conf.set}, codecs, Delta options) that carries them for this commit
+   * alone; the caller's session is not changed.
    */
   private static void merge(SparkSession spark, CommitRequest request, String userMetadata, String appId, long txnVersion) {
-    SparkSession session = spark.newSession();
+    SparkSession session = spark.cloneSession();
     session.conf().set("spark.databricks.delta.commitInfo.userMetadata", userMetadata);
     session.conf().set("spark.databricks.delta.write.txnAppId", appId);
     session.conf().set("spark.databricks.delta.write.txnVersion", Long.toString(txnVersion));

@@ -42,6 +42,27 @@ class DeltaCommitsMergeTest {
   }
 
   @Test
+  void mergeWritesWithTheCallersSessionSettings(SparkSession spark, TestLakehouse lh) throws Exception {
+    // a notebook's session settings (storage credentials set with spark.conf.set, a compression codec, ...) apply to
+    // an upsert as they do to an append: the merge's own session starts from the caller's, not from a blank one
+    String path = lh.root().resolve("t").toString();
+    DeltaCommits.commit(spark, CommitRequest.append(path, Batches.rows(spark, "('d1', 1, 1.0)"), "load:1"));
+    String key = "spark.sql.parquet.compression.codec";
+    String before = spark.conf().get(key);
+    spark.conf().set(key, "gzip");
+    try {
+      DeltaCommits.commit(spark, CommitRequest.merge(path, Batches.rows(spark, "('d1', 1, 10.0)"), List.of("day", "id"), "upsert:gz"));
+    } finally {
+      spark.conf().set(key, before);
+    }
+    List<String> gzip;
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of(path))) {
+      gzip = files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".gz.parquet")).toList();
+    }
+    assertEquals(1, gzip.size(), "the merge's file is written with the session's codec");
+  }
+
+  @Test
   void twoWritersOfTheSameBatchCommitItOnce(SparkSession spark, TestLakehouse lh) throws Exception {
     String path = lh.root().resolve("t").toString();
     DeltaCommits.commit(spark, CommitRequest.append(path, Batches.rows(spark, "('d0', 0, 0.0)"), "seed"));
