@@ -1,6 +1,8 @@
 package dev.lakeline.featurestore;
 
 import java.sql.Timestamp;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * One entry of a feature group's activity: a Delta commit with what it did.
@@ -24,4 +26,14 @@ public record CommitInfo(
     long rowsDeleted,
     String batchId,
     String runId,
-    String reportId) {}
+    String reportId) {
+  private static final DateTimeFormatter UTC_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  /**
+   * The commit time as {@code YYYY-MM-DD HH:MM:SS} in UTC, what {@code FeatureGroup.readAsOf} takes. (A {@code
+   * Timestamp}'s own {@code toString()} is the JVM's zone's wall-clock time.)
+   */
+  public String committedUtc() {
+    return UTC_SECONDS.format(timestamp.toInstant());
+  }
+}

@@ -260,7 +260,7 @@ final class FeatureGroupCommand extends ParentCommand {
       FeatureGroup g = group(ctx); // not found before the header is printed
       out.printf("%7s  %-19s  %-14s %9s %9s %9s  %s%n", "version", "committed (UTC)", "operation", "added", "updated", "deleted", "batch / run");
       for (CommitInfo c : g.history(limit)) {
-        String when = c.timestamp().toString().substring(0, 19);
+        String when = c.committedUtc();
         if (ROWS_UNCHANGED.contains(c.operation())) { // Delta records 0 rows for them, or none, which reads as "nothing"
           out.printf(Locale.ROOT, "%7d  %-19s  %-14s %9s %9s %9s  %s%n", c.version(), when, c.operation(), "-", "-", "-",
               "(rows unchanged" + (REWRITES_FILES.contains(c.operation()) ? ", files rewritten)" : ")"));

@@ -76,6 +76,14 @@ class FeatureGroupCommandTest {
     assertEquals(0, history.exitCode(), history.err());
     assertTrue(history.out().matches("(?s).*2\\s+\\S+ \\S+\\s+MERGE\\s+0\\s+1\\s+0\\s+fix-1.*"), history.out());
     assertTrue(history.out().matches("(?s).*1\\s+\\S+ \\S+\\s+WRITE\\s+2\\s+0\\s+0\\s+insert:tx:2024-01-01.*"), history.out());
+    // "committed (UTC)" is UTC in a JVM whose zone is not (a Databricks or EMR driver): the time fg read --as-of takes
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+    try {
+      assertEquals(history.out(), fg(lh, "history", "tx").out(), "the same times under America/New_York");
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
 
     Cli show = fg(lh, "show", "tx");
     assertTrue(show.out().contains("primary key    [txn_id]") && show.out().contains("rows           2"), show.out());
