@@ -130,6 +130,14 @@ class ColumnMapExpectationsTest {
       Expectation inSet = e("expect_column_values_to_be_in_set", "column", "t", "value_set", List.of("2024-01-01 02:00:00"));
       assertTrue(TestSpark.inZone(spark, zone, () -> one(ts, inSet).success()), zone);
     }
+    // the report's unexpected values are instants, whatever the JVM's zone (a Timestamp's toString() is its wall clock)
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+    try {
+      assertEquals(List.of("2024-01-01T02:00:00Z"), one(ts, between.withKwarg("max_value", "2024-01-01 01:59:59")).partialUnexpectedList());
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
   }
 
   @Test
