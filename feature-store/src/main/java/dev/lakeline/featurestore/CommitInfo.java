@@ -27,13 +27,14 @@ public record CommitInfo(
     String batchId,
     String runId,
     String reportId) {
-  private static final DateTimeFormatter UTC_SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
 
   /**
-   * The commit time as {@code YYYY-MM-DD HH:MM:SS} in UTC, what {@code FeatureGroup.readAsOf} takes. (A {@code
-   * Timestamp}'s own {@code toString()} is the JVM's zone's wall-clock time.)
+   * The commit time as {@code YYYY-MM-DD HH:MM:SS.mmm} in UTC, what {@code FeatureGroup.readAsOf} takes: to the
+   * millisecond, as Delta records it, so that reading as of it reads this version (to the second, it would be the one
+   * before). A {@code Timestamp}'s own {@code toString()} is the JVM's zone's wall-clock time.
    */
   public String committedUtc() {
-    return UTC_SECONDS.format(timestamp.toInstant());
+    return UTC_MILLIS.format(timestamp.toInstant());
   }
 }

@@ -274,7 +274,7 @@ public final class FeatureGroup {
           ? java.time.LocalDate.parse(t).atStartOfDay().toInstant(java.time.ZoneOffset.UTC)
           : java.time.LocalDateTime.parse(t.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
     } catch (java.time.format.DateTimeParseException e) {
-      throw Errors.config("'%s' is not a timestamp: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS' (UTC).", timestamp);
+      throw Errors.config("'%s' is not a timestamp: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS[.mmm]' (UTC), as fg history prints it.", timestamp);
     }
   }
 

@@ -86,7 +86,7 @@ class FeatureGroupActivityTest {
     try {
       var gap = assertThrows(LakelineException.NotFound.class, () -> g.readAsOf("2024-03-10 02:30:00"));
       assertTrue(gap.getMessage().contains("did not exist at 2024-03-10 02:30:00 UTC: its first commit is from "
-          + g.history(10).get(2).timestamp().toInstant().toString().substring(0, 19).replace('T', ' ') + " UTC"), gap.getMessage());
+          + g.history(10).get(2).committedUtc() + " UTC"), gap.getMessage());
       assertEquals(1, g.readAsOf(afterFirst).count(), "UTC whatever the JVM's zone");
     } finally {
       java.util.TimeZone.setDefault(jvmZone);

@@ -84,6 +84,12 @@ class FeatureGroupCommandTest {
     } finally {
       java.util.TimeZone.setDefault(jvmZone);
     }
+    // the time printed for a version, given to --as-of, reads that version (to the second it read the one before)
+    java.util.regex.Matcher v1 = java.util.regex.Pattern.compile("(?m)^\\s+1\\s+(\\S+ \\S+)\\s+WRITE").matcher(history.out());
+    assertTrue(v1.find(), history.out());
+    Cli asOfV1 = fg(lh, "read", "tx", "--as-of", v1.group(1));
+    assertEquals(0, asOfV1.exitCode(), asOfV1.err());
+    assertTrue(asOfV1.out().contains("7.25") && !asOfV1.out().contains("8.0"), v1.group(1) + ":\n" + asOfV1.out());
 
     Cli show = fg(lh, "show", "tx");
     assertTrue(show.out().contains("primary key    [txn_id]") && show.out().contains("rows           2"), show.out());
