@@ -248,23 +248,34 @@ public final class FeatureGroup {
    * or before it.
    */
   public Dataset<Row> readAsOf(String timestamp) {
-    java.time.Instant instant;
-    try {
-      // the wall-clock fields as written, read as UTC: neither the JVM's zone nor the session's
-      String t = timestamp.trim().length() == 10 ? timestamp.trim() + " 00:00:00" : timestamp.trim();
-      instant = Timestamp.valueOf(t).toLocalDateTime().toInstant(java.time.ZoneOffset.UTC);
-    } catch (IllegalArgumentException e) {
-      throw Errors.config("'%s' is not a timestamp: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS' (UTC).", timestamp);
-    }
+    java.time.Instant instant = utcTime(timestamp);
     Timestamp at = Timestamp.from(instant);
     List<CommitInfo> history = history(Integer.MAX_VALUE);
     CommitInfo first = history.get(history.size() - 1);
     if (at.before(first.timestamp())) {
       throw Errors.notFound(
-          "Feature group %s did not exist at %s: its first commit is from %s.", spec.label(), timestamp, first.timestamp());
+          "Feature group %s did not exist at %s UTC: its first commit is from %s UTC.", spec.label(),
+          UTC_SECONDS.format(instant), first.committedUtc());
     }
     // an instant with its zone: Delta casts the option's string in the session's zone otherwise
     return spark.read().format("delta").option("timestampAsOf", instant.toString()).load(path);
+  }
+
+  private static final java.time.format.DateTimeFormatter UTC_SECONDS =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC);
+
+  /** {@code YYYY-MM-DD[ HH:MM:SS[.f]]} ({@code T} may separate them) as a UTC time: neither the JVM's zone nor the session's. */
+  static java.time.Instant utcTime(String timestamp) {
+    String t = timestamp.trim();
+    try {
+      // parsed by java.time, never through java.sql.Timestamp, which reads the fields in the JVM's zone and moves a
+      // time in its daylight-saving gap (02:30 on 2024-03-10 in New York) an hour on
+      return t.length() == 10
+          ? java.time.LocalDate.parse(t).atStartOfDay().toInstant(java.time.ZoneOffset.UTC)
+          : java.time.LocalDateTime.parse(t.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Errors.config("'%s' is not a timestamp: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS[.mmm]' (UTC), as fg history prints it.", timestamp);
+    }
   }
 
   /** The group's activity, newest first: every commit with its operation, row counts and Lakeline ids. */

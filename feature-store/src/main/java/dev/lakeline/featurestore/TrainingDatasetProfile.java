@@ -3,12 +3,14 @@ package dev.lakeline.featurestore;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.date_trunc;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
 import java.time.DayOfWeek;
@@ -26,6 +28,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 
 /**
@@ -97,7 +101,7 @@ public record TrainingDatasetProfile(
     }
     Map<String, List<Long>> rowsPerPeriod = new LinkedHashMap<>();
     splits.forEach(s -> rowsPerPeriod.put(s, new ArrayList<>(Collections.nCopies(periods.size(), 0L))));
-    Column bucket = date_trunc(period, col(q(time)).cast("timestamp")).cast("date");
+    Column bucket = period.equals("day") ? utcDate(data, time) : trunc(utcDate(data, time), period);
     for (Row r : data.where(col(q(time)).isNotNull()).groupBy(col(FeatureView.SPLIT), bucket.as("p")).count().collectAsList()) {
       int at = periods.indexOf(r.getDate(1).toLocalDate());
       List<Long> counts = rowsPerPeriod.get(r.getString(0));
@@ -206,6 +210,19 @@ public record TrainingDatasetProfile(
       }
     }
     return out;
+  }
+
+  /**
+   * The event time's UTC date, as the manifest's times and the splits count it: a date as it is, a timestamp by its
+   * instant. (A cast to date or {@code date_trunc} would count it in the session's zone.)
+   */
+  private static Column utcDate(Dataset<Row> data, String time) {
+    DataType type = data.schema().apply(time).dataType();
+    Column c = col(q(time));
+    if (type.equals(DataTypes.TimestampType)) {
+      return date_from_unix_date(floor(unix_micros(c).divide(86_400_000_000L)).cast("int"));
+    }
+    return type.equals(DataTypes.DateType) ? c : c.cast("date"); // a TIMESTAMP_NTZ: its own wall-clock date
   }
 
   private static LocalDate day(String isoDateOrInstant) {

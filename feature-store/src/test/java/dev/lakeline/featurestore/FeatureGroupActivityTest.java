@@ -78,5 +78,18 @@ class FeatureGroupActivityTest {
     assertEquals(1, inZone(spark, "America/New_York", () -> g.readAsOf(afterFirst).count()), "UTC whatever the session's zone");
     assertThrows(LakelineException.NotFound.class, () -> g.readAsOf("2001-01-01"));
     assertThrows(LakelineException.ConfigError.class, () -> g.readAsOf("yesterday"));
+
+    // the JVM's zone does not move the time either: 02:30 on 2024-03-10 is in New York's daylight-saving gap, which
+    // java.sql.Timestamp's parsing moved to 03:30
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+    try {
+      var gap = assertThrows(LakelineException.NotFound.class, () -> g.readAsOf("2024-03-10 02:30:00"));
+      assertTrue(gap.getMessage().contains("did not exist at 2024-03-10 02:30:00 UTC: its first commit is from "
+          + g.history(10).get(2).committedUtc() + " UTC"), gap.getMessage());
+      assertEquals(1, g.readAsOf(afterFirst).count(), "UTC whatever the JVM's zone");
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
   }
 }

@@ -148,6 +148,12 @@ class FeatureViewTrainingDatasetTest {
         assertEquals(name.equals(expected) ? 2L : 0L, p.rowsPerPeriod().get(name).get(day - 1), name + " on Jan " + day);
       }
     }
+    // the days are UTC days whatever the session's zone (the loans are at midnight UTC: New York's day before, Kolkata's same day)
+    for (String zone : List.of("America/New_York", "Asia/Kolkata")) {
+      TrainingDatasetProfile there = dev.lakeline.testkit.TestSpark.inZone(spark, zone, () -> td.profile(4));
+      assertEquals(p.periods(), there.periods(), zone);
+      assertEquals(p.rowsPerPeriod(), there.rowsPerPeriod(), zone);
+    }
     // amount 100 … 5600 in 4 bins of 1375: train 100 … 2400, validation 2900 … 3800, test 4300 … 5600
     TrainingDatasetProfile.Histogram amount = p.histograms().get(0);
     assertEquals("amount", amount.feature());

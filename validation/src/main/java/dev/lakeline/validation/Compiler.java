@@ -10,6 +10,9 @@ import dev.lakeline.core.Spelling;
 import dev.lakeline.validation.internal.deequ.Measure;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
@@ -77,16 +81,16 @@ final class Compiler {
         DataType type = batch.schema().apply(col).dataType();
         boolean floating = type instanceof org.apache.spark.sql.types.DoubleType || type instanceof org.apache.spark.sql.types.FloatType;
         // NaN is a value (not a null) and lies within no bounds; Spark would order it above every number
-        Column inBounds = floating ? bounds(c, e).and(not(functions.isnan(c))) : bounds(c, e);
+        Column inBounds = floating ? bounds(c, type, e).and(not(functions.isnan(c))) : bounds(c, type, e);
         yield mapped(i, e, label, kind, refs, c, inBounds);
       }
       case "expect_column_values_to_be_in_set", "expect_column_distinct_values_to_be_in_set" ->
-          mapped(i, e, label, kind, refs, c, inSet(c, e));
-      case "expect_column_values_to_not_be_in_set" -> mapped(i, e, label, kind, refs, c, not(inSet(c, e)));
+          mapped(i, e, label, kind, refs, c, inSet(c, typeOf(batch, col), e));
+      case "expect_column_values_to_not_be_in_set" -> mapped(i, e, label, kind, refs, c, not(inSet(c, typeOf(batch, col), e)));
       case "expect_column_values_to_match_regex" -> mapped(i, e, label, kind, refs, c, c.cast("string").rlike(string(e, "regex")));
       case "expect_column_values_to_not_match_regex" ->
           mapped(i, e, label, kind, refs, c, not(c.cast("string").rlike(string(e, "regex"))));
-      case "expect_column_value_lengths_to_be_between" -> mapped(i, e, label, kind, refs, c, bounds(length(c.cast("string")), e));
+      case "expect_column_value_lengths_to_be_between" -> mapped(i, e, label, kind, refs, c, bounds(length(c.cast("string")), DataTypes.IntegerType, e));
       case "expect_row_values_to_satisfy_sql" -> {
         Column condition = SqlConditions.resolve(batch, where, string(e, "condition"));
         yield new Compiled(i, e, label, kind, List.of(), condition.isNotNull(), coalesce(condition, lit(false)), compliance);
@@ -189,26 +193,40 @@ final class Compiler {
   }
 
   /** {@code min_value <= c <= max_value}, with GE's strict flags; an absent bound is open. */
-  private static Column bounds(Column c, Expectation e) {
+  private static Column bounds(Column c, DataType type, Expectation e) {
     Column p = lit(true);
     Object lo = e.kwargs().get("min_value");
     Object hi = e.kwargs().get("max_value");
     if (lo != null) {
-      p = p.and(Boolean.TRUE.equals(e.kwargs().get("strict_min")) ? c.gt(literal(lo)) : c.geq(literal(lo)));
+      p = p.and(Boolean.TRUE.equals(e.kwargs().get("strict_min")) ? c.gt(literal(lo, type)) : c.geq(literal(lo, type)));
     }
     if (hi != null) {
-      p = p.and(Boolean.TRUE.equals(e.kwargs().get("strict_max")) ? c.lt(literal(hi)) : c.leq(literal(hi)));
+      p = p.and(Boolean.TRUE.equals(e.kwargs().get("strict_max")) ? c.lt(literal(hi, type)) : c.leq(literal(hi, type)));
     }
     return p;
   }
 
   /** {@code c IN (value_set)}; nulls in the set are dropped (a null value is never evaluated), an empty set is false. */
-  private static Column inSet(Column c, Expectation e) {
-    Object[] values = ((List<?>) e.kwargs().get("value_set")).stream().filter(Objects::nonNull).map(Compiler::literal).toArray();
+  private static Column inSet(Column c, DataType type, Expectation e) {
+    Object[] values = ((List<?>) e.kwargs().get("value_set")).stream().filter(Objects::nonNull).map(v -> literal(v, type)).toArray();
     return values.length == 0 ? lit(false) : c.isin(values);
   }
 
-  private static Object literal(Object v) {
+  private static DataType typeOf(Dataset<Row> batch, String col) {
+    return batch.schema().apply(col).dataType();
+  }
+
+  /**
+   * A kwarg as a value to compare with a column of {@code type}. An ISO date or date-time compared with a TIMESTAMP is
+   * a time in UTC (a date its midnight UTC), as every time Lakeline reads: Spark would cast the string in the session's
+   * zone, so that a suite would pass or fail the same batch depending on the notebook or cluster it runs in.
+   */
+  private static Object literal(Object v, DataType type) {
+    if (v instanceof String s && type instanceof TimestampType && KwargType.isIsoDate(s)) {
+      return s.length() == 10
+          ? LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC)
+          : LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+    }
     return v instanceof BigInteger b ? new BigDecimal(b) : v;
   }
 

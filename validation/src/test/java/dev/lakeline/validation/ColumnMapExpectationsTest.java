@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestSpark;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -116,6 +117,27 @@ class ColumnMapExpectationsTest {
     ExpectationResult r = one(dates, e("expect_column_values_to_be_between", "column", "d", "min_value", "2024-02-01"));
     assertFalse(r.success());
     assertEquals(List.of("2024-01-01"), r.partialUnexpectedList());
+  }
+
+  @Test
+  void betweenOnTimestampsReadsIsoBoundsAsUtcWhateverTheSessionZone(SparkSession spark) {
+    // 02:00 UTC on 1 January: within [the day's midnight UTC, 03:00 UTC] in every session, as Lakeline's times are
+    Dataset<Row> ts = frame(spark, "t TIMESTAMP", row(java.sql.Timestamp.from(java.time.Instant.parse("2024-01-01T02:00:00Z"))));
+    Expectation between = e("expect_column_values_to_be_between", "column", "t", "min_value", "2024-01-01", "max_value", "2024-01-01 03:00:00");
+    for (String zone : List.of("UTC", "America/New_York", "Asia/Kolkata")) {
+      assertTrue(TestSpark.inZone(spark, zone, () -> one(ts, between).success()), zone);
+      assertFalse(TestSpark.inZone(spark, zone, () -> one(ts, between.withKwarg("max_value", "2024-01-01 01:59:59")).success()), zone);
+      Expectation inSet = e("expect_column_values_to_be_in_set", "column", "t", "value_set", List.of("2024-01-01 02:00:00"));
+      assertTrue(TestSpark.inZone(spark, zone, () -> one(ts, inSet).success()), zone);
+    }
+    // the report's unexpected values are instants, whatever the JVM's zone (a Timestamp's toString() is its wall clock)
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+    try {
+      assertEquals(List.of("2024-01-01T02:00:00Z"), one(ts, between.withKwarg("max_value", "2024-01-01 01:59:59")).partialUnexpectedList());
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
   }
 
   @Test

@@ -258,15 +258,15 @@ final class FeatureGroupCommand extends ParentCommand {
     void run(JobContext ctx, PrintStream out) {
       requireLimit(limit, "commits");
       FeatureGroup g = group(ctx); // not found before the header is printed
-      out.printf("%7s  %-19s  %-14s %9s %9s %9s  %s%n", "version", "committed (UTC)", "operation", "added", "updated", "deleted", "batch / run");
+      out.printf("%7s  %-23s  %-14s %9s %9s %9s  %s%n", "version", "committed (UTC)", "operation", "added", "updated", "deleted", "batch / run");
       for (CommitInfo c : g.history(limit)) {
-        String when = c.timestamp().toString().substring(0, 19);
+        String when = c.committedUtc();
         if (ROWS_UNCHANGED.contains(c.operation())) { // Delta records 0 rows for them, or none, which reads as "nothing"
-          out.printf(Locale.ROOT, "%7d  %-19s  %-14s %9s %9s %9s  %s%n", c.version(), when, c.operation(), "-", "-", "-",
+          out.printf(Locale.ROOT, "%7d  %-23s  %-14s %9s %9s %9s  %s%n", c.version(), when, c.operation(), "-", "-", "-",
               "(rows unchanged" + (REWRITES_FILES.contains(c.operation()) ? ", files rewritten)" : ")"));
           continue;
         }
-        out.printf(Locale.ROOT, "%7d  %-19s  %-14s %,9d %,9d %,9d  %s%s%n", c.version(), when, c.operation(),
+        out.printf(Locale.ROOT, "%7d  %-23s  %-14s %,9d %,9d %,9d  %s%s%n", c.version(), when, c.operation(),
             c.rowsAdded(), c.rowsUpdated(), c.rowsDeleted(), c.batchId() == null ? "" : c.batchId(), c.runId() == null ? "" : " / " + c.runId());
       }
     }
@@ -283,7 +283,7 @@ final class FeatureGroupCommand extends ParentCommand {
     @Option(names = "--as-of-version", paramLabel = "N", description = "Read this Delta version.")
     Long asOfVersion;
 
-    @Option(names = "--as-of", paramLabel = "TIME", description = "Read the group as it was at this UTC time ('YYYY-MM-DD [HH:MM:SS]').")
+    @Option(names = "--as-of", paramLabel = "TIME", description = "Read the group as it was at this UTC time ('YYYY-MM-DD [HH:MM:SS[.mmm]]', as fg history prints it).")
     String asOf;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Rows to print (default ${DEFAULT-VALUE}).")

@@ -2,6 +2,7 @@ package dev.lakeline.jobs.loans;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.date_from_unix_date;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.element_at;
@@ -162,8 +163,10 @@ public final class LoanDataGenerator {
     Dataset<Row> txns =
         people
             .withColumn("txn_no", explode(sequence(lit(1), floor(u("txns", idx).multiply(40)).cast("int").plus(5))))
-            .withColumn("txn_ts", timestamp_seconds(lit(end).minus(floor(u("ts", idx, col("txn_no")).multiply(400L * 86_400)))))
-            .withColumn("r", riskAt(col("txn_ts").cast("date")));
+            .withColumn("txn_s", lit(end).minus(floor(u("ts", idx, col("txn_no")).multiply(400L * 86_400))))
+            .withColumn("txn_ts", timestamp_seconds(col("txn_s")))
+            // the transaction's UTC date: a cast to date would take the session's zone, and make other amounts
+            .withColumn("r", riskAt(date_from_unix_date(floor(col("txn_s").divide(86_400)).cast("int"))));
     Column n = col("txn_no");
     return txns.select(
         concat(col("applicant_id"), lit("-T"), lpad(n.cast("string"), 3, "0")).as("txn_id"),

@@ -76,6 +76,20 @@ class FeatureGroupCommandTest {
     assertEquals(0, history.exitCode(), history.err());
     assertTrue(history.out().matches("(?s).*2\\s+\\S+ \\S+\\s+MERGE\\s+0\\s+1\\s+0\\s+fix-1.*"), history.out());
     assertTrue(history.out().matches("(?s).*1\\s+\\S+ \\S+\\s+WRITE\\s+2\\s+0\\s+0\\s+insert:tx:2024-01-01.*"), history.out());
+    // "committed (UTC)" is UTC in a JVM whose zone is not (a Databricks or EMR driver): the time fg read --as-of takes
+    java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
+    java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));
+    try {
+      assertEquals(history.out(), fg(lh, "history", "tx").out(), "the same times under America/New_York");
+    } finally {
+      java.util.TimeZone.setDefault(jvmZone);
+    }
+    // the time printed for a version, given to --as-of, reads that version (to the second it read the one before)
+    java.util.regex.Matcher v1 = java.util.regex.Pattern.compile("(?m)^\\s+1\\s+(\\S+ \\S+)\\s+WRITE").matcher(history.out());
+    assertTrue(v1.find(), history.out());
+    Cli asOfV1 = fg(lh, "read", "tx", "--as-of", v1.group(1));
+    assertEquals(0, asOfV1.exitCode(), asOfV1.err());
+    assertTrue(asOfV1.out().contains("7.25") && !asOfV1.out().contains("8.0"), v1.group(1) + ":\n" + asOfV1.out());
 
     Cli show = fg(lh, "show", "tx");
     assertTrue(show.out().contains("primary key    [txn_id]") && show.out().contains("rows           2"), show.out());

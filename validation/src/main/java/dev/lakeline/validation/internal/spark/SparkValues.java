@@ -25,6 +25,9 @@ public final class SparkValues {
     if (v instanceof BigDecimal d) {
       return d;
     }
+    if (v instanceof java.sql.Timestamp ts) { // an instant: its toString() would be the JVM zone's wall clock, unmarked
+      return ts.toInstant().toString();
+    }
     if (v instanceof java.util.Date || v instanceof Temporal) {
       return v.toString();
     }
