@@ -27,6 +27,8 @@ final class TrainingDatasets {
   /** The file that reserves a dataset's number ({@code td<n>/_claim}). */
   static final String CLAIM = "_claim";
   private static final int MAX_CLAIMS = 100;
+  /** The folder of the identity files ({@link #firstOfIdentity}). */
+  static final String IDENTITIES = "_identities";
 
   private final FeatureView view;
 
@@ -60,6 +62,24 @@ final class TrainingDatasets {
       }
     }
     requireSpineRows(options.filter(), options.split(), versions);
+    return createNew(identity, options);
+  }
+
+  /**
+   * Writes the dataset of {@code identity} as the next {@code td<n>}: what {@link #create} does once it found no
+   * completed dataset of that identity (a writer running at the same time may have begun one).
+   */
+  TrainingDataset createNew(TrainingDatasetManifest.Identity identity, TrainingDatasetOptions options) {
+    FeatureViewSpec spec = view.spec();
+    FeatureStore store = view.store();
+    LakeFiles files = LakeFiles.of(store.spark());
+    Map<String, Long> versions = identity.sourceVersions();
+    int next = 1;
+    for (String entry : files.list(store.layout().trainingDatasets(spec.name(), spec.version()))) {
+      if (entry.matches("td[0-9]+")) {
+        next = Math.max(next, Integer.parseInt(entry.substring(2)) + 1);
+      }
+    }
     Dataset<Row> rows = build(identity);
     int number = claim(next, Json.write(identity));
     String dir = store.layout().trainingDataset(spec.name(), spec.version(), number);
@@ -84,8 +104,64 @@ final class TrainingDatasets {
             view.joinRecords(versions),
             counts,
             stats);
+    TrainingDataset first = firstOfIdentity(identity, number);
+    if (first != null) { // an equal dataset was completed meanwhile: this copy is dropped, its number stays claimed
+      files.delete(dataPath);
+      return first;
+    }
     files.createExclusive(dir + "/" + TrainingDataset.MANIFEST, Json.write(manifest));
     return TrainingDataset.written(store.spark(), dir, manifest);
+  }
+
+  /** The folder of the files that say which dataset holds each identity ({@code _identities/<sha-256>}). */
+  private String identityFile(TrainingDatasetManifest.Identity identity) {
+    TrainingDatasetManifest.Identity rows = identity.split().kind() == SplitSpec.Kind.TIME // its seed changes nothing
+        ? new TrainingDatasetManifest.Identity(identity.view(), identity.viewVersion(), identity.filter(),
+            identity.sourceVersions(), identity.split(), 0L)
+        : identity;
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(Json.write(rows).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return view.store().layout().trainingDatasets(view.spec().name(), view.spec().version()) + "/" + IDENTITIES + "/"
+          + java.util.HexFormat.of().formatHex(digest);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Null when {@code number} is the dataset of {@code identity}: it took the identity's file (created exclusively, so of
+   * writers of the same inputs finishing at once exactly one does). Otherwise the dataset another writer completed
+   * first, which every writer of these inputs returns — two {@code train} runs at once train on one dataset, not on two
+   * copies. Should that writer have been stopped between taking the file and writing its manifest (a moment), this one
+   * is kept after all.
+   */
+  private TrainingDataset firstOfIdentity(TrainingDatasetManifest.Identity identity, int number) {
+    LakeFiles files = LakeFiles.of(view.store().spark());
+    String file = identityFile(identity);
+    try {
+      files.createExclusive(file, "td" + number);
+      return null;
+    } catch (LakelineException.Conflict taken) {
+      String holder = files.read(file).trim();
+      if (!holder.matches("td[0-9]+")) {
+        return null;
+      }
+      int first = Integer.parseInt(holder.substring(2));
+      for (int wait = 0; wait < 50; wait++) { // its manifest follows the file at once
+        TrainingDataset done = openIfReadable(first);
+        if (done != null && sameRows(done.manifest().identity(), identity)) {
+          return done;
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+      return null;
+    }
   }
 
   /** Whether datasets of these identities have the same rows: equal, or time splits that differ only by the seed. */

@@ -251,6 +251,60 @@ class FeatureViewTrainingDatasetTest {
     }
   }
 
+  /**
+   * Two creations with the same options at the same time (two {@code train} or {@code td create} runs): each looked
+   * before the other had completed its dataset, so each builds one, but only the first to complete is kept and both
+   * return it — never two datasets (and so two model versions) of the same inputs.
+   */
+  @Test
+  void aWriterThatBeganBeforeAnEqualDatasetWasCompletedReturnsThatOneInsteadOfASecondCopy(SparkSession spark, TestLakehouse lake)
+      throws Exception {
+    Store s = store(spark, lake);
+    TrainingDatasetOptions options = new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 7L);
+    TrainingDataset first = s.view().createTrainingDataset(options);
+    // the second writer found no completed dataset when it looked, while the first was being written
+    TrainingDataset second = new TrainingDatasets(s.view()).createNew(first.manifest().identity(), options);
+    assertEquals(1, second.manifest().number());
+    assertTrue(second.existed(), "the dataset is the first writer's");
+    assertEquals(List.of(1), s.store().listTrainingDatasets("loan_view", 1).stream().map(td -> td.manifest().number()).toList());
+    java.nio.file.Path td2 = java.nio.file.Path.of(s.store().layout().trainingDataset("loan_view", 1, 2));
+    assertEquals(List.of(TrainingDatasets.CLAIM), java.nio.file.Files.list(td2).map(p -> p.getFileName().toString()).toList(),
+        "the second copy's rows are deleted; its number stays claimed");
+    // a time split's seed changes nothing: the same rows, the same dataset
+    SplitSpec byTime = SplitSpec.byTime(null, java.time.Instant.parse("2024-01-20T00:00:00Z"), java.time.Duration.ZERO);
+    TrainingDataset timed = s.view().createTrainingDataset(new TrainingDatasetOptions(null, byTime, 1L));
+    TrainingDataset timedAgain =
+        new TrainingDatasets(s.view()).createNew(
+            new TrainingDatasetManifest.Identity("loan_view", 1, null, timed.manifest().identity().sourceVersions(), byTime, 2L),
+            new TrainingDatasetOptions(null, byTime, 2L));
+    assertEquals(timed.manifest().number(), timedAgain.manifest().number());
+    // other options still make their own
+    assertEquals(5, s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 8L)).manifest().number());
+
+    // and for real: three writers with the same options at once all get the one dataset
+    TrainingDatasetOptions same = new TrainingDatasetOptions(null, SplitSpec.random(0, 0.4), 9L);
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      List<java.util.concurrent.Future<TrainingDataset>> futures = new ArrayList<>();
+      for (int w = 0; w < 3; w++) {
+        futures.add(pool.submit(() -> {
+          start.await();
+          return s.view().createTrainingDataset(same);
+        }));
+      }
+      start.countDown();
+      Set<Integer> numbers = new TreeSet<>();
+      for (java.util.concurrent.Future<TrainingDataset> f : futures) {
+        numbers.add(f.get().manifest().number());
+      }
+      assertEquals(1, numbers.size(), "one dataset for one set of inputs: " + numbers);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(4, s.store().listTrainingDatasets("loan_view", 1).size(), "seeds 7, 8 and 9 and the time split");
+  }
+
   @Test
   void aNumberAnotherWriterHasClaimedIsSkippedAndItsTableNeverOverwritten(SparkSession spark, TestLakehouse lake)
       throws Exception {

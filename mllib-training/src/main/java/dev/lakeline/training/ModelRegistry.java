@@ -81,6 +81,11 @@ public final class ModelRegistry {
       if (baseline != null) {
         files.createExclusive(dir + "/" + BASELINE, JSON.writeValueAsString(baseline));
       }
+      ModelVersion first = firstOfRunKey(name, card.runKey(), version);
+      if (first != null) { // the same inputs were registered meanwhile: this copy is dropped, its number stays claimed
+        files.delete(dir);
+        return first;
+      }
       files.createExclusive(dir + "/" + CARD, JSON.writeValueAsString(card));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
@@ -537,6 +542,43 @@ public final class ModelRegistry {
       return baseline(version).orElseThrow(() -> e);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Null when {@code version} is the version of {@code runKey}: it took the key's file ({@code _runs/<sha-256 of the
+   * key>}, created exclusively, so of trainings of the same inputs finishing at once exactly one does). Otherwise the
+   * version another training registered first, which every training of these inputs returns. Should that training have
+   * been stopped between taking the file and writing its card (a moment), this one is registered after all.
+   */
+  private ModelVersion firstOfRunKey(String name, String runKey, int version) {
+    if (runKey == null || runKey.isEmpty()) {
+      return null;
+    }
+    String file;
+    try {
+      file = layout.models(name) + "/_runs/" + java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(runKey.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    try {
+      files.createExclusive(file, "v" + version);
+      return null;
+    } catch (LakelineException.Conflict taken) {
+      for (int wait = 0; wait < 50; wait++) { // its card follows the file at once
+        Optional<ModelVersion> first = findByRunKey(name, runKey);
+        if (first.isPresent()) {
+          return first.get();
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+      return null;
     }
   }
 

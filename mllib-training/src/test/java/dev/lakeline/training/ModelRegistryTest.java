@@ -105,6 +105,39 @@ class ModelRegistryTest {
     assertEquals(6, registry.versions("m").size());
   }
 
+  /**
+   * Two trainings of the same inputs at once (two {@code train} runs for one date): each looked for a version of its run
+   * key before the other had registered one, so each trained, but only one version is registered and both get it.
+   */
+  @Test
+  void trainingsOfTheSameInputsAtOnceRegisterOneVersion(SparkSession spark, TestLakehouse lh) throws Exception {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    ModelVersion first = registry.register("m", model, card("same"));
+    ModelVersion second = registry.register("m", model, card("same"));
+    assertEquals(1, second.version(), "the version registered first");
+    assertEquals(List.of(1), registry.versions("m").stream().map(ModelVersion::version).toList());
+    assertFalse(Files.exists(Path.of(lh.layout().model("m", 2))), "the second copy is dropped");
+    assertEquals(3, registry.register("m", model, card("other")).version(), "its number stays claimed");
+    assertEquals(first.card(), second.card());
+
+    Set<Integer> versions = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(3);
+    try {
+      List<Future<?>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        futures.add(pool.submit(() -> versions.add(registry.register("m", model, card("at once")).version())));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(1, versions.size(), "one version for one set of inputs: " + versions);
+    assertEquals(3, registry.versions("m").size());
+  }
+
   @Test
   void theDriftBaselineIsKeptWithTheVersionAndNeverReplaced(SparkSession spark, TestLakehouse lh) {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());

@@ -93,7 +93,8 @@ class TrainerTest {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     ModelCard card = new ModelCard("k", SPEC.algorithm(), trained.params(), trained.metrics(), "td", Map.of(), List.of("x"), "label", "2024-01-01", Map.of());
     ModelVersion with = registry.register("m", trained.model(), card, scores);
-    ModelVersion without = registry.register("m", trained.model(), card);
+    ModelVersion without = registry.register("m", trained.model(), new ModelCard("k2", SPEC.algorithm(), trained.params(),
+        trained.metrics(), "td", Map.of(), List.of("x"), "label", "2024-01-01", Map.of()));
     assertEquals(scores, registry.scores(with).orElseThrow(), "read back as written");
     assertTrue(registry.scores(without).isEmpty());
   }

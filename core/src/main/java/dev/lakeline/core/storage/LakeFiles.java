@@ -261,6 +261,22 @@ public final class LakeFiles {
     }
   }
 
+  /**
+   * Moves the file {@code from} to the new name {@code to}; false when {@code from} does not exist (another process moved
+   * or removed it first). Atomic where the store's rename is (local disk, HDFS, ABFS): of processes moving one file,
+   * exactly one succeeds.
+   */
+  public boolean rename(String from, String to) {
+    Path src = new Path(from);
+    try {
+      return fs(src).rename(src, new Path(to));
+    } catch (java.io.FileNotFoundException gone) {
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot rename " + from + " to " + to, e);
+    }
+  }
+
   /** Deletes a path recursively (clean-up of an incomplete write). */
   public void delete(String path) {
     Path p = new Path(path);

@@ -85,16 +85,25 @@ abstract class JobCommand implements Callable<Integer> {
       if (logicalDate() != null) {
         summary.fact("logical date", logicalDate()); // first, in every job's summary: what the run was for
       }
-      try {
-        run(ctx);
-      } catch (RuntimeException | Error e) {
-        log.failed(ctx, e, LakelineCli.stderr(spec));
-        throw e;
+      try (Interruption signal = Interruption.watch(ctx.spark())) {
+        try {
+          run(ctx);
+        } catch (Throwable e) { // also Spark's SparkException, checked to Java yet thrown undeclared
+          if (signal.stopped()) { // Spark's jobs were cancelled for a Ctrl-C or kill: recorded as that, not as a bug
+            log.stopped(ctx, Interruption.MESSAGE, LakelineCli.stderr(spec));
+            LakelineCli.stderr(spec).println("error: " + Interruption.MESSAGE); // now: the JVM exits once this returns
+            LakelineCli.stderr(spec).flush();
+            throw new Interruption.Stopped(e);
+          } else {
+            log.failed(ctx, e, LakelineCli.stderr(spec));
+          }
+          throw e;
+        }
+        summary.fact("lakehouse", ctx.layout().root());
+        summary.fact("run", log.runId() + " (lakeline runs show " + log.runId() + ")");
+        summary.print(title() + " summary");
+        log.succeeded(ctx, LakelineCli.stderr(spec));
       }
-      summary.fact("lakehouse", ctx.layout().root());
-      summary.fact("run", log.runId() + " (lakeline runs show " + log.runId() + ")");
-      summary.print(title() + " summary");
-      log.succeeded(ctx, LakelineCli.stderr(spec));
     }
     return 0;
   }

@@ -77,6 +77,13 @@ public final class LakelineCli extends ParentCommand {
         (ex, commandLine, parseResult) -> {
           LakelineException user = userError(ex);
           PrintWriter w = commandLine.getErr();
+          if (ex instanceof Interruption.Stopped) { // told and recorded
+            return ExitCode.INTERNAL_FAILURE.code();
+          }
+          if (Interruption.shuttingDown()) { // a Ctrl-C or kill stopped the run: Spark's errors say only that
+            w.println("error: " + Interruption.MESSAGE);
+            return ExitCode.INTERNAL_FAILURE.code();
+          }
           if (user != null) {
             w.println("error: " + user.getMessage());
             return user.exitCode().code();

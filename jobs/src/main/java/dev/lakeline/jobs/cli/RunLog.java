@@ -83,6 +83,11 @@ final class RunLog {
         user != null ? user.getMessage() : failure.toString(), err);
   }
 
+  /** A run stopped by a signal ({@link Interruption}): failed, with {@code message} as its error. */
+  void stopped(JobContext ctx, String message, PrintStream err) {
+    write(ctx, ExitCode.INTERNAL_FAILURE.code(), message, err);
+  }
+
   private void write(JobContext ctx, int exitCode, String error, PrintStream err) {
     String table = ctx.layout().system(JobRuns.TABLE);
     try {

@@ -113,6 +113,11 @@ public final class LoanTrainingPipeline {
             ctx.runId());
     DriftBaseline baseline = baseline(td, spec, trained.scores());
     ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores(), baseline);
+    if (!java.util.Objects.equals(version.card().runId(), ctx.runId())) { // another run of the same inputs registered it first
+      ctx.summary().progress("model %s was trained from these inputs by run %s at the same time; reusing it, not registering a "
+          + "second version", version.label(), version.card().runId());
+      return new Result(version, td, true, promoteReused(ctx, version));
+    }
     ctx.summary().progress("registered %s: AUC %.3f on %d test rows", version.label(), trained.metrics().get("areaUnderROC"), trained.metrics().get("test_rows").longValue());
     return new Result(version, td, false, promote(ctx, version));
   }

@@ -88,6 +88,71 @@ class JobRunsCommandTest {
     assertEquals(2, JobRuns.open(spark, lh.layout()).list(RunFilter.any(), 10).size(), "'runs' and 'fg' are not jobs: not recorded");
   }
 
+  /**
+   * A run whose Spark job fails (Spark's SparkException, a checked exception thrown undeclared) is recorded like any
+   * other failure: it used to escape the record and leave no trace in the log.
+   */
+  @Test
+  void aRunThatFailsInsideASparkJobIsRecorded(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws Exception {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path folder = dir.resolve("txns_parquet");
+    spark.sql("SELECT 'p1' AS txn_id, 'c1' AS card_id, TIMESTAMP'2024-06-01 10:00:00' AS txn_ts, CAST(1.5 AS DOUBLE) AS amount")
+        .coalesce(1).write().parquet(folder.toString());
+    java.nio.file.Files.createFile(folder.resolve("part-00001-empty.parquet")); // Spark fails reading its footer
+    Path pipeline = fx.write("txns.yaml", """
+        name: txns
+        source:
+          path: %s
+          format: parquet
+          date_column: txn_ts
+        feature_groups:
+          - name: txns
+            primary_key: [txn_id]
+            event_time: txn_ts
+            columns: [txn_id, card_id, txn_ts, amount]
+        """.formatted(folder));
+    Cli r = fx.features(pipeline, "--date", "2024-06-01", "--run-id", "spark-job-fails");
+    assertEquals(ExitCode.DATA_REJECTED.code(), r.exitCode(), r.err() + r.out());
+    Cli show = Cli.inLakehouse(lh, "runs", "show", "spark-job-fails", "--json");
+    assertEquals(0, show.exitCode(), show.err() + show.out());
+    assertTrue(show.out().contains("\"status\" : \"rejected\"") || show.out().contains("\"status\":\"rejected\""), show.out());
+    assertTrue(show.out().contains("part-00001-empty.parquet cannot be read"), show.out());
+  }
+
+  /**
+   * A run stopped by SIGTERM (Ctrl-C, {@code kill}, Airflow ending a task) in the middle of its Spark work says so in one
+   * line, instead of "internal error ... please report it with this trace", and is recorded as stopped: it used to leave
+   * no record. The command runs in a JVM of its own, which the test stops as a scheduler would.
+   */
+  @Test
+  void aRunStoppedBySigtermSaysSoAndIsRecorded(SparkSession spark, TestLakehouse lh) throws Exception {
+    List<String> command = new java.util.ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-") || a.startsWith("-Xmx") || a.startsWith("-Duser.timezone")).forEach(command::add);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), LakelineCli.class.getName(), "generate",
+        "--date", "2024-06-30", "--scale", "2", "--lakehouse", lh.uri(), "--run-id", "stopped-by-sigterm"));
+    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+    StringBuilder out = new StringBuilder();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        out.append(line).append('\n');
+        if (line.startsWith("▶")) { // the Spark work has begun
+          Thread.sleep(2000);
+          child.toHandle().destroy(); // SIGTERM, leaving its output open (Process.destroy closes it)
+        }
+      }
+    }
+    assertEquals(143, child.waitFor(), out.toString());
+    assertTrue(out.toString().contains("error: The run was stopped by a signal (Ctrl-C, kill, or the scheduler ending its task)."),
+        out.toString());
+    assertFalse(out.toString().contains("internal error"), out.toString());
+    Cli show = Cli.inLakehouse(lh, "runs", "show", "stopped-by-sigterm");
+    assertEquals(0, show.exitCode(), show.err() + show.out());
+    assertTrue(show.out().contains("failed") && show.out().contains("stopped by a signal"), show.out());
+  }
+
   @Test
   void aRunWithoutAnIdGetsOneAndBadIdsOrUnknownRunsAreClearErrors(SparkSession spark, TestLakehouse lh) {
     Cli generated = Cli.inLakehouse(lh, "generate", "--date", "2024-06-30", "--scale", "0.01");

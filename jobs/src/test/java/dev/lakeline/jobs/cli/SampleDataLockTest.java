@@ -49,4 +49,38 @@ class SampleDataLockTest {
     assertTrue(spark.read().parquet(loans).count() > rows);
     assertFalse(Files.exists(lock));
   }
+
+  /**
+   * A run killed with {@code kill -9} leaves its lock; the next run on the same host sees that the lock's process is
+   * gone and takes the lock over (instead of stopping every later run until someone removes the file), while a lock of a
+   * process still running there stays a conflict.
+   */
+  @Test
+  void aLockLeftByAKilledRunOnThisHostIsTakenOverAndOneOfALiveRunIsNot(SparkSession spark, TestLakehouse lh)
+      throws Exception {
+    String host = java.net.InetAddress.getLocalHost().getHostName();
+    Path lock = lh.root().resolve("raw").resolve("_lakeline_sample_data.lock");
+    Files.createDirectories(lock.getParent());
+    Process live = new ProcessBuilder("sleep", "300").start();
+    try {
+      Files.writeString(lock, "run live-run of lakeline demo (process " + live.pid() + " on " + host + ")\n");
+      Cli refused = Cli.inLakehouse(lh, "generate", "--date", "2024-06-30", "--scale", "0.02");
+      assertEquals(ExitCode.CONFLICT.code(), refused.exitCode(), refused.err() + refused.out());
+      assertTrue(Files.exists(lock), "a live run's lock is left alone");
+    } finally {
+      live.destroyForcibly().waitFor();
+    }
+    // the process is gone now: its run was killed outright and left the lock
+    String stale = "run killed-run of lakeline generate (process " + live.pid() + " on " + host + ")\n";
+    Files.writeString(lock, stale);
+    Cli next = Cli.inLakehouse(lh, "generate", "--date", "2024-06-30", "--scale", "0.02");
+    assertEquals(0, next.exitCode(), next.err() + next.out());
+    assertTrue(next.out().contains("took over the lock file " + lock + " left by " + stale.trim()), next.out());
+    assertTrue(next.out().contains("process " + live.pid() + " is no longer running on " + host), next.out());
+    assertTrue(spark.read().parquet(lh.layout().raw("loans")).count() > 0);
+    assertFalse(Files.exists(lock), "the run removed its own lock when it ended");
+    try (var left = Files.list(lock.getParent())) {
+      assertTrue(left.noneMatch(f -> f.getFileName().toString().contains(".stale")), "no moved-aside lock is left");
+    }
+  }
 }
