@@ -137,6 +137,10 @@ final class TrainingDatasets {
    * is kept after all.
    */
   private TrainingDataset firstOfIdentity(TrainingDatasetManifest.Identity identity, int number) {
+    return firstOfIdentity(identity, number, true);
+  }
+
+  private TrainingDataset firstOfIdentity(TrainingDatasetManifest.Identity identity, int number, boolean replaceStale) {
     LakeFiles files = LakeFiles.of(view.store().spark());
     String file = identityFile(identity);
     try {
@@ -148,6 +152,15 @@ final class TrainingDatasets {
         return null;
       }
       int first = Integer.parseInt(holder.substring(2));
+      if (first == number) { // its own number: the dataset that held it was deleted, and its number is this one again
+        return null;
+      }
+      if (replaceStale && !files.exists(view.store().layout().trainingDataset(view.spec().name(), view.spec().version(), first))) {
+        // that dataset was deleted since (by hand, or maintain's clean-up of an incomplete one): the file is stale, and
+        // this dataset takes its place without waiting for a manifest that will never come
+        files.delete(file);
+        return firstOfIdentity(identity, number, false);
+      }
       for (int wait = 0; wait < 50; wait++) { // its manifest follows the file at once
         TrainingDataset done = openIfReadable(first);
         if (done != null && sameRows(done.manifest().identity(), identity)) {

@@ -306,6 +306,29 @@ class FeatureViewTrainingDatasetTest {
   }
 
   @Test
+  void aDatasetDeletedSinceLeavesNoStaleIdentityBehind(SparkSession spark, TestLakehouse lake) throws Exception {
+    Store s = store(spark, lake);
+    TrainingDatasetOptions seven = new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 7L);
+    s.view().createTrainingDataset(seven);
+    s.view().createTrainingDataset(new TrainingDatasetOptions(null, SplitSpec.random(0, 0.5), 8L));
+    // td1 deleted by hand (as old datasets are to save space): the same inputs make a new dataset, which its
+    // identity's file names from then on (it named td1, whose manifest would never come)
+    try (var walk = java.nio.file.Files.walk(java.nio.file.Path.of(s.store().layout().trainingDataset("loan_view", 1, 1)))) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    assertEquals(3, s.view().createTrainingDataset(seven).manifest().number());
+    java.nio.file.Path identities = java.nio.file.Path.of(s.store().layout().trainingDatasets("loan_view", 1), TrainingDatasets.IDENTITIES);
+    List<String> holders = new ArrayList<>();
+    try (var files = java.nio.file.Files.list(identities)) {
+      for (java.nio.file.Path f : files.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+        holders.add(java.nio.file.Files.readString(f).trim());
+      }
+    }
+    java.util.Collections.sort(holders);
+    assertEquals(List.of("td2", "td3"), holders);
+  }
+
+  @Test
   void aNumberAnotherWriterHasClaimedIsSkippedAndItsTableNeverOverwritten(SparkSession spark, TestLakehouse lake)
       throws Exception {
     Store s = store(spark, lake);
