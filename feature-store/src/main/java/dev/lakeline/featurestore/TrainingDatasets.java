@@ -137,44 +137,14 @@ final class TrainingDatasets {
    * is kept after all.
    */
   private TrainingDataset firstOfIdentity(TrainingDatasetManifest.Identity identity, int number) {
-    return firstOfIdentity(identity, number, true);
-  }
-
-  private TrainingDataset firstOfIdentity(TrainingDatasetManifest.Identity identity, int number, boolean replaceStale) {
     LakeFiles files = LakeFiles.of(view.store().spark());
-    String file = identityFile(identity);
-    try {
-      files.createExclusive(file, "td" + number);
-      return null;
-    } catch (LakelineException.Conflict taken) {
-      String holder = files.read(file).trim();
-      if (!holder.matches("td[0-9]+")) {
-        return null;
-      }
-      int first = Integer.parseInt(holder.substring(2));
-      if (first == number) { // its own number: the dataset that held it was deleted, and its number is this one again
-        return null;
-      }
-      if (replaceStale && !files.exists(view.store().layout().trainingDataset(view.spec().name(), view.spec().version(), first))) {
-        // that dataset was deleted since (by hand, or maintain's clean-up of an incomplete one): the file is stale, and
-        // this dataset takes its place without waiting for a manifest that will never come
-        files.delete(file);
-        return firstOfIdentity(identity, number, false);
-      }
-      for (int wait = 0; wait < 50; wait++) { // its manifest follows the file at once
-        TrainingDataset done = openIfReadable(first);
-        if (done != null && sameRows(done.manifest().identity(), identity)) {
-          return done;
-        }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return null;
-        }
-      }
-      return null;
-    }
+    return files.takeOrFind(identityFile(identity), "td" + number,
+        holder -> java.util.Optional.ofNullable(openIfReadable(Integer.parseInt(holder.substring(2))))
+            .filter(done -> sameRows(done.manifest().identity(), identity)),
+        // deleted since (by hand, or maintain's clean-up of an incomplete one): its manifest will never come
+        holder -> !holder.matches("td[0-9]+") || !files.exists(
+            view.store().layout().trainingDataset(view.spec().name(), view.spec().version(), Integer.parseInt(holder.substring(2)))))
+        .orElse(null);
   }
 
   /** Whether datasets of these identities have the same rows: equal, or time splits that differ only by the seed. */

@@ -562,24 +562,10 @@ public final class ModelRegistry {
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-    try {
-      files.createExclusive(file, "v" + version);
-      return null;
-    } catch (LakelineException.Conflict taken) {
-      for (int wait = 0; wait < 50; wait++) { // its card follows the file at once
-        Optional<ModelVersion> first = findByRunKey(name, runKey);
-        if (first.isPresent()) {
-          return first.get();
-        }
-        try {
-          Thread.sleep(200);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return null;
-        }
-      }
-      return null;
-    }
+    return files.takeOrFind(file, "v" + version, holder -> findByRunKey(name, runKey),
+        // deleted since: its card will never come
+        holder -> !holder.matches("v[0-9]+") || !files.exists(layout.model(name, Integer.parseInt(holder.substring(1)))))
+        .orElse(null);
   }
 
   /** The version trained from the same inputs ({@link ModelCard#runKey()}), if any. */

@@ -139,6 +139,29 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aVersionDeletedSinceLeavesNoStaleRunFileBehind(SparkSession spark, TestLakehouse lh) throws Exception {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    registry.register("m", model, card("same"));
+    try (var walk = Files.walk(Path.of(lh.layout().model("m", 1)))) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    // the same inputs again: registered as v2 without waiting for v1's card, and the run's file names v2 from then on
+    assertEquals(2, registry.register("m", model, card("same")).version());
+    List<String> holders;
+    try (var runs = Files.list(Path.of(lh.layout().models("m"), "_runs"))) {
+      holders = runs.filter(f -> !f.getFileName().toString().startsWith(".")).map(f -> {
+        try {
+          return Files.readString(f).trim();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+    }
+    assertEquals(List.of("v2"), holders);
+  }
+
+  @Test
   void theDriftBaselineIsKeptWithTheVersionAndNeverReplaced(SparkSession spark, TestLakehouse lh) {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);

@@ -1,6 +1,7 @@
 package dev.lakeline.core.storage;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.LakelineException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -274,6 +275,47 @@ public final class LakeFiles {
       return false;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot rename " + from + " to " + to, e);
+    }
+  }
+
+  /**
+   * Takes {@code path}, a file that says which writer makes the one thing of some inputs (a training dataset, a model
+   * version), for {@code owner}, of writers of the same inputs finishing at once exactly one (where
+   * {@link #createExclusive} is exclusive). Empty when {@code owner} holds it: the caller completes its thing. Otherwise
+   * what the holder made, as {@code madeBy} finds it from the holder's name (polled for up to 10 s: the holder completes
+   * its thing right after taking the file); empty too when it never appears (the holder was stopped in that moment),
+   * and the caller completes its own. A holder that {@code gone} says no longer exists (deleted since, or the file's
+   * content is not a holder's name) is replaced by {@code owner} at once.
+   */
+  public <T> java.util.Optional<T> takeOrFind(String path, String owner,
+      java.util.function.Function<String, java.util.Optional<T>> madeBy, java.util.function.Predicate<String> gone) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        createExclusive(path, owner);
+        return java.util.Optional.empty();
+      } catch (LakelineException.Conflict taken) {
+        String holder = read(path).trim();
+        if (holder.equals(owner)) { // its own name: what held it was deleted, and the name is this writer's again
+          return java.util.Optional.empty();
+        }
+        if (attempt == 0 && gone.test(holder)) {
+          delete(path);
+          continue;
+        }
+        for (int wait = 0; wait < 50; wait++) {
+          java.util.Optional<T> made = madeBy.apply(holder);
+          if (made.isPresent()) {
+            return made;
+          }
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+          }
+        }
+        return java.util.Optional.empty();
+      }
     }
   }
 

@@ -50,6 +50,21 @@ class LakeFilesTest {
   }
 
   @Test
+  void theFileThatSaysWhoMakesAThingIsTakenOnceAndAStaleHolderReplaced() {
+    String file = dir + "/_runs/abc";
+    java.util.Optional<String> none = java.util.Optional.empty();
+    assertEquals(none, files.takeOrFind(file, "v1", holder -> java.util.Optional.of("made by " + holder), holder -> false));
+    assertEquals("v1", files.read(file), "taken");
+    assertEquals(java.util.Optional.of("made by v1"),
+        files.takeOrFind(file, "v2", holder -> java.util.Optional.of("made by " + holder), holder -> false), "v1's thing");
+    assertEquals(none, files.takeOrFind(file, "v1", holder -> java.util.Optional.of("made by " + holder), holder -> false),
+        "its own name: nothing to wait for");
+    assertEquals(none, files.takeOrFind(file, "v3", holder -> java.util.Optional.of("made by " + holder), "v1"::equals),
+        "v1 is gone: v3 takes its place at once");
+    assertEquals("v3", files.read(file));
+  }
+
+  @Test
   void whileTheContentIsWrittenTheNameDoesNotExistYet() {
     String card = dir + "/card.json";
     List<String> seen = new ArrayList<>();
