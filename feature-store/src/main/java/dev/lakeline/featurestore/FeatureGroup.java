@@ -266,13 +266,10 @@ public final class FeatureGroup {
 
   /** {@code YYYY-MM-DD[ HH:MM:SS[.f]]} ({@code T} may separate them) as a UTC time: neither the JVM's zone nor the session's. */
   static java.time.Instant utcTime(String timestamp) {
-    String t = timestamp.trim();
     try {
-      // parsed by java.time, never through java.sql.Timestamp, which reads the fields in the JVM's zone and moves a
-      // time in its daylight-saving gap (02:30 on 2024-03-10 in New York) an hour on
-      return t.length() == 10
-          ? java.time.LocalDate.parse(t).atStartOfDay().toInstant(java.time.ZoneOffset.UTC)
-          : java.time.LocalDateTime.parse(t.replace(' ', 'T')).toInstant(java.time.ZoneOffset.UTC);
+      // never through java.sql.Timestamp, which moves a time in the JVM zone's daylight-saving gap (02:30 on 2024-03-10
+      // in New York) an hour on
+      return dev.lakeline.core.UtcTimes.parse(timestamp);
     } catch (java.time.format.DateTimeParseException e) {
       throw Errors.config("'%s' is not a timestamp: use 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM:SS[.mmm]' (UTC), as fg history prints it.", timestamp);
     }

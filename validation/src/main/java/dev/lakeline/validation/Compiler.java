@@ -10,9 +10,6 @@ import dev.lakeline.core.Spelling;
 import dev.lakeline.validation.internal.deequ.Measure;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -223,9 +220,7 @@ final class Compiler {
    */
   private static Object literal(Object v, DataType type) {
     if (v instanceof String s && type instanceof TimestampType && KwargType.isIsoDate(s)) {
-      return s.length() == 10
-          ? LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC)
-          : LocalDateTime.parse(s.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+      return dev.lakeline.core.UtcTimes.parse(s);
     }
     return v instanceof BigInteger b ? new BigDecimal(b) : v;
   }

@@ -14,10 +14,6 @@ import dev.lakeline.jobs.reports.TrainingDatasetReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.apache.spark.sql.DataFrameWriter;
@@ -248,15 +244,8 @@ final class FeatureViewCommand extends ParentCommand {
 
     /** A UTC time: a date (its midnight), a date and time, or an ISO-8601 instant. */
     private static Instant utc(String option, String value) {
-      String t = value.trim();
       try {
-        if (t.length() == 10) {
-          return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
-        }
-        if (t.endsWith("Z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
-          return OffsetDateTime.parse(t).toInstant();
-        }
-        return LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+        return dev.lakeline.core.UtcTimes.parse(value);
       } catch (DateTimeParseException e) {
         throw Errors.config("%s '%s' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM:SS' (UTC) or an ISO-8601 instant.", option, value);
       }
