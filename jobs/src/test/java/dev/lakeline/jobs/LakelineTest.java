@@ -171,13 +171,7 @@ class LakelineTest {
 
   @Test
   void trainingNeedsAnExplicitLogicalDate(SparkSession spark, TestLakehouse lh) {
-    Lakeline lake = Lakeline.open(spark, lh.uri());
-    Dataset<Row> loans = loans(spark).limit(40);
-    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
-    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
-    lake.insert("loans", 1, loans, "b1");
-    lake.insert("credit_reports", 1, creditReports(spark), "b1");
-    lake.createFeatureView(VIEW);
+    Lakeline lake = withLoanView(spark, lh, loans(spark).limit(40));
     TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);
     TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_default", 7);
     for (String date : new String[] {null, "yesterday", "2024-13-01"}) {
@@ -190,13 +184,7 @@ class LakelineTest {
 
   @Test
   void aDatasetWithoutTestRowsIsRefusedNotTrainedWithoutAuc(SparkSession spark, TestLakehouse lh) {
-    Lakeline lake = Lakeline.open(spark, lh.uri());
-    Dataset<Row> loans = loans(spark).limit(40);
-    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
-    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
-    lake.insert("loans", 1, loans, "b1");
-    lake.insert("credit_reports", 1, creditReports(spark), "b1");
-    lake.createFeatureView(VIEW);
+    Lakeline lake = withLoanView(spark, lh, loans(spark).limit(40));
     TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.001, 7);
     assertEquals(0L, td.manifest().rowsPerSplit().get("test"), "0.1 % of 40 rows: none for test");
     TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_default", 7);
@@ -208,13 +196,7 @@ class LakelineTest {
 
   @Test
   void columnsMissingForTrainingOrScoringAreClearErrors(SparkSession spark, TestLakehouse lh) {
-    Lakeline lake = Lakeline.open(spark, lh.uri());
-    Dataset<Row> loans = loans(spark);
-    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
-    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
-    lake.insert("loans", 1, loans, "b1");
-    lake.insert("credit_reports", 1, creditReports(spark), "b1");
-    lake.createFeatureView(VIEW);
+    Lakeline lake = withLoanView(spark, lh, loans(spark));
     TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);
     // a misspelt feature or label is the same one-line error as any missing column, not MLlib's or Spark's
     LakelineException.ConfigError feature = assertThrows(LakelineException.ConfigError.class, () -> lake.train("loan_default", td,
@@ -267,18 +249,23 @@ class LakelineTest {
 
   @Test
   void aLabelWithOneClassIsRefusedNotASparkStackTrace(SparkSession spark, TestLakehouse lh) {
-    Lakeline lake = Lakeline.open(spark, lh.uri());
-    Dataset<Row> loans = loans(spark).limit(40); // the first 40 loans all have is_default = 0
-    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
-    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
-    lake.insert("loans", 1, loans, "b1");
-    lake.insert("credit_reports", 1, creditReports(spark), "b1");
-    lake.createFeatureView(VIEW);
+    Lakeline lake = withLoanView(spark, lh, loans(spark).limit(40)); // the first 40 loans all have is_default = 0
     TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);
     TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("loan_amount"), List.of(), "is_default", 7);
     LakelineException.DataRejected e =
         assertThrows(LakelineException.DataRejected.class, () -> lake.train("loan_default", td, spec, "2024-06-30"));
     assertTrue(e.getMessage().contains("is_default") && e.getMessage().contains("one value"), e.getMessage());
     assertTrue(lake.registry().versions("loan_default").isEmpty(), "no version registered");
+  }
+
+  /** A lakehouse with the loans and credit_reports groups, {@code loans} and the credit reports inserted, and VIEW. */
+  private static Lakeline withLoanView(SparkSession spark, TestLakehouse lh, Dataset<Row> loans) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    lake.createFeatureGroup("loans", 1, List.of("loan_id"), "issue_ts", loans.schema());
+    lake.createFeatureGroup("credit_reports", 1, List.of("applicant_id"), "report_ts", creditReports(spark).schema());
+    lake.insert("loans", 1, loans, "b1");
+    lake.insert("credit_reports", 1, creditReports(spark), "b1");
+    lake.createFeatureView(VIEW);
+    return lake;
   }
 }
