@@ -155,7 +155,7 @@ public final class ModelRegistry {
           .max(java.util.Comparator.comparing((ModelVersion v) -> trainedFor(v, date)).thenComparingInt(ModelVersion::version))
           .orElseThrow();
     }
-    if (ref.matches("[vV]?[0-9]+")) {
+    if (ref.matches(VERSION_NUMBER)) {
       int version;
       try {
         version = Integer.parseInt(ref.replaceFirst("^[vV]", ""));
@@ -193,7 +193,7 @@ public final class ModelRegistry {
    */
   public static void checkReference(String reference) {
     String ref = reference == null ? "" : reference.trim();
-    boolean valid = ref.equals("latest") || ref.matches("[vV]?[0-9]+") || ref.matches("@[A-Za-z0-9][A-Za-z0-9_-]*")
+    boolean valid = ref.equals("latest") || ref.matches(VERSION_NUMBER) || ref.matches("@[A-Za-z0-9][A-Za-z0-9_-]*")
         || ref.startsWith("best:") && !ref.substring("best:".length()).isBlank();
     if (!valid) {
       throw Errors.config(
@@ -211,7 +211,7 @@ public final class ModelRegistry {
    */
   public static String checkAliasName(String alias) {
     Names.check("alias", alias);
-    if (alias.equalsIgnoreCase("latest") || alias.matches("[vV]?[0-9]+")) {
+    if (alias.equalsIgnoreCase("latest") || alias.matches(VERSION_NUMBER)) {
       throw Errors.config(
           "'%s' cannot be an alias: it reads as a version reference (a number, v3 or latest). "
               + "Use a name such as champion or challenger; the arguments are MODEL ALIAS VERSION.", alias);
@@ -373,6 +373,9 @@ public final class ModelRegistry {
     double noise = METRIC_NOISE * Math.max(1.0, Math.abs(held));
     return lowerIsBetter ? value < held - noise : value > held + noise;
   }
+
+  /** A version by its number, as {@code models list} shows it ({@code v3}) or bare ({@code 3}). */
+  private static final String VERSION_NUMBER = "[vV]?[0-9]+";
 
   /** Metric differences up to this (relative to values above 1) are floating-point noise, not an improvement. */
   static final double METRIC_NOISE = 1e-9;
