@@ -24,6 +24,12 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FeatureStore {
   static final String SPEC_PROPERTY = "lakeline.feature_group.spec";
+
+  /**
+   * Delta's row tracking, on for every feature group: each row's commit version ({@code _metadata.row_commit_version})
+   * lets a view take the later commit's row of two with the same key and event time ({@link CommitOrder}).
+   */
+  static final String ROW_TRACKING = "delta.enableRowTracking";
   static final String DEFAULTS_PROPERTY = "lakeline.feature_group.defaults";
 
   /**
@@ -92,7 +98,8 @@ public final class FeatureStore {
     if (!DeltaCommits.exists(spark, path)) {
       requireEventTimeType(spec, schema);
       DeltaTableBuilder builder = withColumnMappingIfNeeded(
-          DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema)).property(SPEC_PROPERTY, Json.write(spec)),
+          DeltaTable.createIfNotExists(spark).location(path).addColumns(nullable(schema)).property(SPEC_PROPERTY, Json.write(spec))
+              .property(ROW_TRACKING, "true"),
           schema);
       for (Map.Entry<String, String> p : new java.util.TreeMap<>(retentionProperties(historyRetentionDays)).entrySet()) {
         builder = builder.property(p.getKey(), p.getValue());

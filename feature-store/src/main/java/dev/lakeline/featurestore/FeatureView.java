@@ -103,12 +103,18 @@ public final class FeatureView {
     Column time = col(quote(base.eventTime()));
     Column[] key = base.primaryKey().stream().map(k -> col(quote(k))).toArray(Column[]::new);
     DataType type = rowsTimeType(base);
-    return assemble(rows -> rows.where(EventTimes.atOrBefore(time, type, asOf))
-        .withColumn("_lakeline_latest", row_number().over(Window.partitionBy(key).orderBy(time.desc())))
-        .where(col("_lakeline_latest").equalTo(1))
-        .drop("_lakeline_latest")
-        .withColumn(base.eventTime(), EventTimes.value(type, asOf).cast(type)),
-        false, currentVersions());
+    return assemble(rows -> {
+      // of two rows with the entity's latest time (two appended batches), the later commit's, then by value
+      Dataset<Row> ranked = CommitOrder.withCommitVersion(rows).where(EventTimes.atOrBefore(time, type, asOf));
+      List<Column> order = new ArrayList<>(List.of(time.desc()));
+      order.addAll(CommitOrder.latestFirst(ranked.schema()));
+      return ranked
+          .withColumn("_lakeline_latest",
+              row_number().over(Window.partitionBy(key).orderBy(order.toArray(Column[]::new))))
+          .where(col("_lakeline_latest").equalTo(1))
+          .drop("_lakeline_latest", CommitOrder.COLUMN)
+          .withColumn(base.eventTime(), EventTimes.value(type, asOf).cast(type));
+    }, false, currentVersions());
   }
 
   private DataType rowsTimeType(FeatureGroupSpec base) {
@@ -202,8 +208,9 @@ public final class FeatureView {
       joins.add(
           new FeatureJoin(
               j.group().toString(), j.baseKeys(), g.spec().primaryKey(), g.spec().eventTime(), j.features(), j.prefix(),
-              j.strict(), j.maxAge(), j.defaults(), j.inner(), null));
-      data.put(j.group().toString(), g.readVersion(versions.get(j.group().toString())));
+              j.strict(), j.maxAge(), j.defaults(), j.inner(), CommitOrder.COLUMN));
+      // ties on key and event time (two appended batches) go to the later commit, then by value (CommitOrder)
+      data.put(j.group().toString(), CommitOrder.withCommitVersion(g.readVersion(versions.get(j.group().toString()))));
     }
     Dataset<Row> joined =
         joins.isEmpty() ? spine : PointInTimeJoin.join(spine, new PitJoinSpec(base.spec().eventTime(), joins), data);

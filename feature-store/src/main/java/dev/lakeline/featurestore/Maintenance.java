@@ -289,6 +289,7 @@ public final class Maintenance {
     long before = detail.getLong(0);
     Map<String, String> properties = new java.util.HashMap<>(detail.<String, String>getJavaMap(1));
     String history = history(table, path, properties, options.check()); // updates properties to the retention set
+    history = rowTracking(table, path, properties, options.check(), history);
     long compacted = 0;
     if (options.optimize() && !options.check()) {
       Row metrics = DeltaTable.forPath(spark, path).optimize().executeCompaction().select("metrics.numFilesRemoved").head();
@@ -363,6 +364,22 @@ public final class Maintenance {
     }
     spark.sql("ALTER TABLE " + DeltaCommits.sqlName(path) + " SET TBLPROPERTIES (" + set + ")");
     return target + " (set; was " + shown + ")";
+  }
+
+  /**
+   * A feature group created before Lakeline turned row tracking on gets it, so that its views take the later commit's
+   * row of two with the same key and event time ({@link CommitOrder}); its earlier versions, and the training datasets
+   * that read them, stay as they were. Said after the history retention: {@code 365 days; row tracking turned on}.
+   */
+  private String rowTracking(String table, String path, Map<String, String> properties, boolean check, String history) {
+    if (!kind(table).equals("feature group") || "true".equalsIgnoreCase(properties.get(FeatureStore.ROW_TRACKING))) {
+      return history;
+    }
+    if (check) {
+      return history + "; would turn on row tracking";
+    }
+    spark.sql("ALTER TABLE " + DeltaCommits.sqlName(path) + " SET TBLPROPERTIES ('" + FeatureStore.ROW_TRACKING + "' = 'true')");
+    return history + "; row tracking turned on";
   }
 
   private record Hold(double hours, String datasets) {}

@@ -240,6 +240,61 @@ class FeatureViewTest {
     assertEquals(0, joined.count());
   }
 
+  private static int score(FeatureView view, long loan) {
+    return view.batchData("loan_id = " + loan).data().select("score").as(org.apache.spark.sql.Encoders.INT()).first();
+  }
+
+  @Test
+  void rowsWithTheSameKeyAndEventTimeGoToTheLaterCommitAlsoAfterCompaction(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    // a later batch repeats p1's score at t(15) (loan 2's answer) with a higher value: by value alone 710 would win
+    s.credit().insert(rows(spark, CREDIT, r("p1", t(15), 790)), InsertOptions.append("credit:late"));
+    FeatureView view = s.store().createFeatureView(viewSpec());
+    TrainingDataset td = view.createTrainingDataset(OPTIONS);
+    assertEquals(790, td.read().where("loan_id = 2").select("score").as(org.apache.spark.sql.Encoders.INT()).first());
+
+    // and a batch after that one, with a lower value: now that commit's row wins
+    s.credit().insert(rows(spark, CREDIT, r("p1", t(15), 705)), InsertOptions.append("credit:later"));
+    assertEquals(705, score(view, 2));
+    // compaction rewrites every file of the group; each row keeps the commit that wrote it
+    io.delta.tables.DeltaTable.forPath(spark, s.credit().path()).optimize().executeCompaction();
+    assertEquals(1, io.delta.tables.DeltaTable.forPath(spark, s.credit().path()).detail().first().<Long>getAs("numFiles"));
+    assertEquals(705, score(view, 2));
+    assertEquals(700, score(view, 1), "the rows without a tie are as before");
+
+    // the dataset rebuilt from its manifest reads the versions it was made from: 790 again
+    Dataset<Row> again = view.recreateTrainingDataset(td.manifest());
+    assertSameRows(td.read(), again);
+  }
+
+  @Test
+  void theLatestFeaturesOfAnEntityTakeTheLaterCommitOfTwoRowsAtItsLatestTime(SparkSession spark, TestLakehouse lake) {
+    Store s = store(spark, lake);
+    // loan 2 appended again at its time with another amount: the later commit is the entity's latest row
+    s.loans().insert(rows(spark, LOANS, r(2L, "p1", t(20), 2500.0, 1)), InsertOptions.append("loans:late"));
+    FeatureView view = s.store().createFeatureView(viewSpec());
+
+    Dataset<Row> latest = view.latestFeatures(t(30).toInstant()).data().where("loan_id = 2");
+
+    assertEquals(List.of(2500.0), latest.select("amount").as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList());
+    s.loans().insert(rows(spark, LOANS, r(2L, "p1", t(20), 1900.0, 1)), InsertOptions.append("loans:later"));
+    assertEquals(List.of(1900.0), view.latestFeatures(t(30).toInstant()).data().where("loan_id = 2")
+        .select("amount").as(org.apache.spark.sql.Encoders.DOUBLE()).collectAsList());
+  }
+
+  @Test
+  void aTableWithoutRowTrackingHasNoCommitPerRowSoItsTiesGoByValue(SparkSession spark, TestLakehouse lake) {
+    String path = lake.layout().root() + "/plain";
+    spark.sql("SELECT 'p1' AS k, 1 AS v").write().format("delta").save(path);
+    Dataset<Row> plain = CommitOrder.withCommitVersion(spark.read().format("delta").load(path));
+    assertEquals(1, plain.where(org.apache.spark.sql.functions.col(CommitOrder.COLUMN).isNull()).count());
+
+    Store s = store(spark, lake);
+    Dataset<Row> tracked = CommitOrder.withCommitVersion(s.credit().read());
+    assertEquals(5, tracked.where(org.apache.spark.sql.functions.col(CommitOrder.COLUMN).equalTo(s.credit().deltaVersion())).count(),
+        "a group's rows carry the version that wrote them");
+  }
+
   @Test
   void batchDataLeavesOutLabels(SparkSession spark, TestLakehouse lake) {
     Store s = store(spark, lake);

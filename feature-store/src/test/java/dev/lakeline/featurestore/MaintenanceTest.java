@@ -231,6 +231,45 @@ class MaintenanceTest {
   }
 
   @Test
+  void aGroupMadeWithoutRowTrackingGetsItAndItsNewRowsTheirCommitVersions(SparkSession spark, TestLakehouse lakehouse) {
+    FeatureStore store = FeatureStore.open(spark, lakehouse.layout());
+    FeatureGroupSpec spec = FeatureGroupSpec.of("old", List.of("id"), "ts");
+    org.apache.spark.sql.types.StructType schema =
+        new org.apache.spark.sql.types.StructType().add("id", "string").add("ts", "timestamp").add("x", "int");
+    String path = lakehouse.layout().featureGroup("old", 1);
+    // as groups were created before row tracking: the definition in the properties, nothing else
+    DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
+        .property(FeatureStore.SPEC_PROPERTY, Json.write(spec)).execute();
+    FeatureGroup old = store.getFeatureGroup("old", 1);
+    old.insert(spark.sql("SELECT 'a' AS id, TIMESTAMP'2024-01-01 00:00:00Z' AS ts, 5 AS x"), InsertOptions.append("b1"));
+    long before = old.deltaVersion();
+    List<String> only = List.of("feature_groups/old/v1");
+
+    Maintenance.TableResult checked =
+        Maintenance.of(store).run(new Maintenance.Options(false, false, null, true, only), r -> {}).tables().get(0);
+    assertNull(checked.error(), checked.toString());
+    assertTrue(checked.history().endsWith("; would turn on row tracking"), checked.history());
+    assertFalse(properties(spark, path).containsKey(FeatureStore.ROW_TRACKING), "a check changes nothing");
+
+    Maintenance.TableResult done =
+        Maintenance.of(store).run(new Maintenance.Options(false, false, null, false, only), r -> {}).tables().get(0);
+    assertNull(done.error(), done.toString());
+    assertTrue(done.history().endsWith("; row tracking turned on"), done.history());
+    assertEquals("true", properties(spark, path).get(FeatureStore.ROW_TRACKING));
+    assertTrue(done.changed());
+
+    old.insert(spark.sql("SELECT 'a' AS id, TIMESTAMP'2024-01-01 00:00:00Z' AS ts, 3 AS x"), InsertOptions.append("b2"));
+    Dataset<Row> rows = CommitOrder.withCommitVersion(old.read())
+        .orderBy(org.apache.spark.sql.functions.col(CommitOrder.COLUMN).desc_nulls_last());
+    assertEquals(3, rows.first().<Integer>getAs("x"), "the later commit's row comes first");
+    assertEquals(2, rows.count());
+    assertEquals(1, CommitOrder.withCommitVersion(old.readVersion(before))
+        .where(org.apache.spark.sql.functions.col(CommitOrder.COLUMN).isNull()).count(), "earlier versions as they were");
+    assertEquals("", Maintenance.of(store).run(new Maintenance.Options(false, false, null, true, only), r -> {})
+        .tables().get(0).history().replaceAll("^[^;]*", ""), "done once");
+  }
+
+  @Test
   void itFindsLakelinesTablesAndRefusesNamesThatAreNotThere(SparkSession spark, TestLakehouse lakehouse) {
     Lake lake = lake(spark, lakehouse);
     List<String> tables = Maintenance.of(lake.store()).tables();
