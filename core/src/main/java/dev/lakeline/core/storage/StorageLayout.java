@@ -65,6 +65,14 @@ public final class StorageLayout {
     return join("raw", Names.check("raw source", source));
   }
 
+  /**
+   * Where {@code lakeline generate} writes the sample sources before they replace those of {@link #raw}: a run stopped
+   * while writing leaves the old sources whole. Spark's file listing skips names starting with {@code _}.
+   */
+  public String rawStaging() {
+    return join("raw", "_generating");
+  }
+
   /** The folder that holds every feature group ({@code <name>/v<version>} under it). */
   public String featureGroups() {
     return join("feature_groups");

@@ -73,6 +73,7 @@ class StorageLayoutTest {
   @Test
   void everyKindOfDataHasItsPlaceUnderTheRoot() {
     assertEquals("/lake/raw/loans", LAYOUT.raw("loans"));
+    assertEquals("/lake/raw/_generating", LAYOUT.rawStaging());
     assertEquals("/lake/feature_groups/loans/v1", LAYOUT.featureGroup("loans", 1));
     assertEquals("/lake/feature_views/loan_view/v2.json", LAYOUT.featureView("loan_view", 2));
     assertEquals("/lake/training_datasets/loan_view/v2", LAYOUT.trainingDatasets("loan_view", 2));
