@@ -67,6 +67,20 @@ public final class Maintenance {
     public static Options all() {
       return new Options(true, true, null, false, List.of());
     }
+
+    /**
+     * How long the files of a creation that never finished (a training dataset without manifest, a model version
+     * without card) must be idle before they are deleted: the vacuum's retention ({@code retainHours}, else Delta's
+     * default of 7 days), at least {@link #MARGIN_HOURS}, so a creation still running is left alone.
+     */
+    public double incompleteIdleHours() {
+      return Math.max(MARGIN_HOURS, retainHours != null ? retainHours : DEFAULT_FILE_RETENTION_HOURS);
+    }
+
+    /** Whether incomplete creations idle for {@link #incompleteIdleHours()} are deleted (not with a check or without vacuum). */
+    public boolean deletesIncomplete() {
+      return vacuum && !check;
+    }
   }
 
   /**
@@ -251,8 +265,7 @@ public final class Maintenance {
   }
 
   private List<IncompleteDataset> incomplete(Options options, List<FeatureView> views) {
-    // a shorter retention asked for the vacuum still leaves a day to a creation that may be running
-    double retention = Math.max(MARGIN_HOURS, options.retainHours() != null ? options.retainHours() : DEFAULT_FILE_RETENTION_HOURS);
+    double retention = options.incompleteIdleHours();
     long now = System.currentTimeMillis();
     List<IncompleteDataset> out = new ArrayList<>();
     for (FeatureView view : views) {
@@ -272,7 +285,7 @@ public final class Maintenance {
           continue; // a claim alone: nothing to delete
         }
         double idle = (now - written.values().stream().mapToLong(Long::longValue).max().orElse(now)) / 3_600_000.0;
-        boolean delete = options.vacuum() && !options.check() && idle > retention;
+        boolean delete = options.deletesIncomplete() && idle > retention;
         if (delete) {
           files.list(dir).stream().filter(e -> !e.equals(TrainingDatasets.CLAIM)).forEach(e -> files.delete(dir + "/" + e));
         }

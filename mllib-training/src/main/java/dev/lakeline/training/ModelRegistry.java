@@ -30,6 +30,9 @@ import org.apache.spark.sql.SparkSession;
 public final class ModelRegistry {
   static final String MODEL_DIR = "model";
   static final String CARD = "model.json";
+
+  /** The card's file name: a version folder without it is not (yet) a version. */
+  public static final String CARD_FILE = CARD;
   static final String ALIASES = "_aliases";
   static final String SCORES = "scores.json";
   static final String BASELINE = "baseline.json";
@@ -489,6 +492,56 @@ public final class ModelRegistry {
 
   private static String entryName(int sequence) {
     return String.format(java.util.Locale.ROOT, "%08d.json", sequence);
+  }
+
+  /**
+   * A model version whose registration never finished: its number claimed and maybe its model saved, but no card (the
+   * training was stopped or failed between the two). Nothing lists or loads it.
+   *
+   * @param version "loan_default v3"
+   * @param idleHours hours since a file under it was last written
+   * @param files the files under it
+   * @param deleted whether they were deleted; its number stays claimed ({@code _claims/v<n>})
+   */
+  public record IncompleteVersion(String version, double idleHours, long files, boolean deleted) {}
+
+  /**
+   * The version folders without a card, of every model; those whose files have not been written for {@code idleHours}
+   * are deleted when {@code delete} (the number stays claimed, so it is never given to another version). Counted back
+   * from the clock, as Delta's VACUUM does: for {@code lakeline maintain}.
+   */
+  public List<IncompleteVersion> incomplete(double idleHours, boolean delete) {
+    long now = System.currentTimeMillis();
+    List<IncompleteVersion> out = new ArrayList<>();
+    for (String model : new java.util.TreeSet<>(files.list(layout.models()))) {
+      String root;
+      try {
+        root = layout.models(model);
+      } catch (LakelineException.ConfigError notAModelName) {
+        continue; // a folder Lakeline did not make
+      }
+      List<Integer> numbers = new ArrayList<>();
+      for (String entry : files.list(root)) {
+        if (entry.matches("v[0-9]+")) {
+          numbers.add(Integer.parseInt(entry.substring(1)));
+        }
+      }
+      numbers.sort(Comparator.naturalOrder());
+      for (int v : numbers) {
+        String dir = layout.model(model, v);
+        if (files.exists(dir + "/" + CARD)) {
+          continue;
+        }
+        java.util.Map<String, Long> written = files.modifiedUnder(dir);
+        double idle = (now - written.values().stream().mapToLong(Long::longValue).max().orElse(0L)) / 3_600_000.0;
+        boolean deleted = delete && idle > idleHours;
+        if (deleted) {
+          files.delete(dir);
+        }
+        out.add(new IncompleteVersion(model + " v" + v, idle, written.size(), deleted));
+      }
+    }
+    return out;
   }
 
   /** Every model with at least one visible version, by name. */

@@ -84,6 +84,36 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aVersionLeftWithoutItsCardIsDeletedOnceIdleAndItsNumberStaysClaimed(SparkSession spark, TestLakehouse lh)
+      throws Exception {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    registry.register("m", tinyModel(spark), card("a"));
+    registry.register("m", tinyModel(spark), card("b"));
+    // a training stopped while saving v3's model: its claim and part of the model, no card
+    Path left = Path.of(lh.layout().model("m", 3), "model", "metadata", "part-00000");
+    Files.createDirectories(left.getParent());
+    Files.writeString(left, "{}");
+    Files.writeString(Path.of(lh.layout().models("m"), "_claims", "v3"), "claimed");
+    Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 50 * 3_600_000L));
+    Files.createDirectories(Path.of(lh.layout().models(), "not a model")); // a folder Lakeline did not make
+
+    List<ModelRegistry.IncompleteVersion> recent = registry.incomplete(100, true);
+    assertEquals(1, recent.size());
+    assertEquals("m v3", recent.get(0).version());
+    assertEquals(1, recent.get(0).files());
+    assertTrue(recent.get(0).idleHours() > 49 && recent.get(0).idleHours() < 51, recent.toString());
+    assertFalse(recent.get(0).deleted(), "written within the retention: a training may still be running");
+    assertFalse(registry.incomplete(24, false).get(0).deleted(), "a check deletes nothing");
+    assertTrue(Files.exists(left));
+
+    assertTrue(registry.incomplete(24, true).get(0).deleted());
+    assertFalse(Files.exists(Path.of(lh.layout().model("m", 3))));
+    assertEquals(List.of(), registry.incomplete(24, true));
+    assertEquals(List.of(1, 2), registry.versions("m").stream().map(ModelVersion::version).toList());
+    assertEquals(4, registry.register("m", tinyModel(spark), card("c")).version(), "v3's number stays claimed");
+  }
+
+  @Test
   void concurrentRegistrationsNeverShareAVersion(SparkSession spark, TestLakehouse lh) throws Exception {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);

@@ -6,6 +6,7 @@ import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.Maintenance;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.training.ModelRegistry;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,6 +105,15 @@ final class MaintainCommand extends JobCommand {
     Maintenance.Result result = ctx.summary().stage(check ? "check" : "maintenance", () -> maintenance.run(options,
         t -> ctx.summary().progress("%s %s", t.error() == null ? "✔" : "✘", t.table())));
     print(out, result);
+    // model versions whose training stopped before their card (with --table only the tables named are looked at)
+    List<ModelRegistry.IncompleteVersion> models = only.isEmpty()
+        ? ctx.registry().incomplete(options.incompleteIdleHours(), options.deletesIncomplete()) : List.of();
+    for (ModelRegistry.IncompleteVersion m : models) {
+      out.printf("incomplete model version %s (no %s: its training stopped, or is still running; %d files, last written %s ago): %s%n",
+          m.version(), ModelRegistry.CARD_FILE, m.files(), hours(m.idleHours()), m.deleted() ? "files deleted, its number stays claimed"
+              : check || !vacuum ? "left as it is (" + (check ? "--check" : "--no-vacuum") + ")"
+              : "kept: a training may still be running; deleted once idle for the vacuum's retention");
+    }
     recordChanged(ctx, result);
     long compacted = result.tables().stream().mapToLong(Maintenance.TableResult::filesCompacted).sum();
     long vacuumed = result.tables().stream().mapToLong(Maintenance.TableResult::filesVacuumed).sum();
@@ -117,6 +127,10 @@ final class MaintainCommand extends JobCommand {
     if (!result.incomplete().isEmpty()) {
       long deleted = result.incomplete().stream().filter(Maintenance.IncompleteDataset::deleted).count();
       ctx.summary().fact("incomplete datasets", result.incomplete().size() + (check || !vacuum ? "" : ", " + deleted + " deleted"));
+    }
+    if (!models.isEmpty()) {
+      long deleted = models.stream().filter(ModelRegistry.IncompleteVersion::deleted).count();
+      ctx.summary().fact("incomplete model versions", models.size() + (check || !vacuum ? "" : ", " + deleted + " deleted"));
     }
     if (!result.failed().isEmpty()) {
       StringBuilder why = new StringBuilder();

@@ -403,7 +403,7 @@ class DemoEndToEndTest {
 
   @Test
   @Order(12)
-  void maintenanceCompactsAndVacuumsWhileTheTrainingDatasetStaysRecreatable(@TempDir Path dir) {
+  void maintenanceCompactsAndVacuumsWhileTheTrainingDatasetStaysRecreatable(@TempDir Path dir) throws java.io.IOException {
     String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
     String loans = layout.featureGroup("loans", 1);
     assertEquals("interval 365 days", io.delta.tables.DeltaTable.forPath(spark, loans).detail().select("properties").head()
@@ -417,9 +417,19 @@ class DemoEndToEndTest {
     List<Row> before = spark.read().format("delta").load(loans).orderBy("loan_id").collectAsList();
     int runsBefore = Cli.run(concat(new String[] {"runs", "list", "--limit", "1000", "--json"}, lake)).out().split("\"recordId\"").length;
 
+    // a training stopped while saving its model two days ago left a version folder without its card
+    java.nio.file.Path stopped = java.nio.file.Path.of(layout.model("loan_default", 99), "model", "metadata", "part-00000");
+    java.nio.file.Files.createDirectories(stopped.getParent());
+    java.nio.file.Files.writeString(stopped, "{}");
+    java.nio.file.Files.setLastModifiedTime(stopped,
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 50 * 3_600_000L));
+
     Cli check = Cli.run(concat(new String[] {"maintain", "--check", "--retain-hours", "0"}, lake));
     assertEquals(0, check.exitCode(), check.err() + check.out());
     assertTrue(check.out().contains("would delete") && check.out().contains("feature_groups/loans/v1"), check.out());
+    assertTrue(check.out().contains("incomplete model version loan_default v99 (no model.json: its training stopped, or is "
+        + "still running; 1 files, last written 2 d ago): left as it is (--check)"), check.out());
+    assertTrue(java.nio.file.Files.exists(stopped));
     assertEquals(before.size(), spark.read().format("delta").load(loans).count());
 
     long loansBefore = version(loans);
@@ -447,6 +457,10 @@ class DemoEndToEndTest {
       assertTrue(out.contains(expected), "lacks '" + expected + "':\n" + out);
     }
     assertFalse(out.contains("NOT recreatable"), out);
+    assertTrue(out.contains("incomplete model version loan_default v99 (no model.json: its training stopped, or is still "
+        + "running; 1 files, last written 2 d ago): files deleted, its number stays claimed"), out);
+    assertTrue(out.contains("incomplete model versions: 1, 1 deleted"), out);
+    assertFalse(java.nio.file.Files.exists(java.nio.file.Path.of(layout.model("loan_default", 99))));
     String loansLine = out.lines().filter(l -> l.startsWith("feature_groups/loans/v1")).findFirst().orElseThrow();
     assertTrue(loansLine.contains("loan_default v1 td1"), "the vacuum kept loans' files for the training dataset: " + loansLine);
     String runsLine = out.lines().filter(l -> l.startsWith("_lakeline/job_runs")).findFirst().orElseThrow();
