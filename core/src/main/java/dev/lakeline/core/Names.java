@@ -20,7 +20,7 @@ public final class Names {
    */
   public static String check(String kind, String name) {
     if (name == null || name.isEmpty()) {
-      throw Errors.config("A %s name must not be empty. Choose a name such as 'loans' or 'credit_reports'.", kind);
+      throw Errors.config("A %s name must not be empty. Choose a name such as %s.", kind, examples(kind));
     }
     if (name.contains("..") || name.contains("/") || name.contains("\\")) {
       throw Errors.config(
@@ -39,5 +39,16 @@ public final class Names {
           kind, name);
     }
     return name;
+  }
+
+  /** Names of the kind in the demo, for the message. */
+  private static String examples(String kind) {
+    return switch (kind) {
+      case "model" -> "'loan_default'";
+      case "feature view" -> "'loan_default' or 'loan_view'";
+      case "alias" -> "'champion' or 'challenger'";
+      case "feature pipeline" -> "'loans' or 'card_spend'";
+      default -> "'loans' or 'credit_reports'";
+    };
   }
 }

@@ -39,6 +39,16 @@ class NamesTest {
     assertTrue(message.contains("must not be empty"), message);
   }
 
+  @Test
+  void anEmptyNameIsAnsweredWithNamesOfItsKind() {
+    String model = assertThrows(LakelineException.ConfigError.class, () -> Names.check("model", "")).getMessage();
+    assertTrue(model.endsWith("Choose a name such as 'loan_default'."), model);
+    String alias = assertThrows(LakelineException.ConfigError.class, () -> Names.check("alias", " ".trim())).getMessage();
+    assertTrue(alias.contains("'champion'"), alias);
+    String group = assertThrows(LakelineException.ConfigError.class, () -> Names.check("feature group", "")).getMessage();
+    assertTrue(group.contains("'loans' or 'credit_reports'"), group);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"..", "a/b", "a\\b", "../etc", "a..b", "/abs"})
   void pathSeparatorsAndParentReferencesAreRejected(String name) {

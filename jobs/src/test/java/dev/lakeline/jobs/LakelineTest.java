@@ -220,6 +220,14 @@ class LakelineTest {
     LakelineException.ConfigError twice = assertThrows(LakelineException.ConfigError.class,
         () -> lake.score(model, scored, List.of("loan_id")));
     assertTrue(twice.getMessage().contains("already has the column(s) [prediction]"), twice.getMessage());
+    // keeping a column named as one the scoring adds would give two columns of that name
+    Dataset<Row> named = features.withColumnRenamed("loan_amount", "score");
+    LakelineException.ConfigError clash = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.score(model, named.withColumn("loan_amount", named.col("score")), List.of("loan_id", "score")));
+    assertTrue(clash.getMessage().contains("the column(s) [score] to keep have the names of columns the scoring adds"),
+        clash.getMessage());
+    assertEquals(List.of("loan_id", "score", "prediction", "model_name", "model_version"),
+        List.of(lake.score(model, features, List.of("loan_id", "loan_id")).columns()), "a column named twice is kept once");
   }
 
   @Test

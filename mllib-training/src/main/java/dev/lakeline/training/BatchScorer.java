@@ -30,7 +30,8 @@ public final class BatchScorer {
    *
    * @throws dev.lakeline.core.LakelineException.ConfigError if {@code features} lacks an input of the model (the
    *     features its card lists), or already has a column the model writes ({@code prediction}, {@code probability},
-   *     ...: a batch scored before)
+   *     ...: a batch scored before), or {@code keep} names a column the scoring adds ({@code score}, {@code
+   *     model_name}, ...); a column named twice in {@code keep} is kept once
    */
   public static Dataset<Row> score(ModelVersion model, Dataset<Row> features, List<String> keep) {
     List<String> columns = List.of(features.columns());
@@ -49,9 +50,16 @@ public final class BatchScorer {
               + "(to score a scored batch again, score the features it was scored from).",
           model.label(), clashes);
     }
+    List<String> added = List.of(SCORE, PREDICTION, "model_name", "model_version");
+    List<String> named = keep.stream().filter(added::contains).distinct().toList();
+    if (!named.isEmpty()) {
+      throw Errors.config(
+          "Scoring with %s: the column(s) %s to keep have the names of columns the scoring adds %s. Rename them in the "
+              + "batch first, or leave them out of the columns to keep.", model.label(), named, added);
+    }
     Dataset<Row> scored = pipeline.transform(features);
     List<Column> out = new ArrayList<>();
-    keep.forEach(c -> out.add(col("`" + c + "`")));
+    keep.stream().distinct().forEach(c -> out.add(col("`" + c + "`")));
     out.add(functions.vector_to_array(col("probability"), "float64").getItem(1).as(SCORE));
     out.add(col("prediction").cast("int").as(PREDICTION));
     out.add(lit(model.name()).as("model_name"));
