@@ -217,7 +217,8 @@ public final class FeatureView {
     for (FeatureViewSpec.Join j : spec.joins()) {
       if (j.staticJoin()) {
         FeatureGroup g = group(j.group());
-        joined = StaticJoin.join(joined, j, g.spec().primaryKey(), g.readVersion(versions.get(j.group().toString())));
+        joined = StaticJoin.join(joined, j, g.spec().primaryKey(),
+            CommitOrder.withCommitVersion(g.readVersion(versions.get(j.group().toString()))));
       }
     }
     List<String> out = new ArrayList<>(identityColumns());

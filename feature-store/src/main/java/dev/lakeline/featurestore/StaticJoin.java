@@ -13,19 +13,22 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The join of a static group (no event time) on key alone. If a key has several rows, the one whose features come
- * last in ascending order is taken whole, so the result never depends on chance. A null key matches nothing. A left
- * join unless the join is inner; a miss takes the join's defaults.
+ * The join of a static group (no event time) on key alone. If a key has several rows (appended by two batches), the
+ * later commit's is taken whole ({@link CommitOrder}), then the one whose features come last in ascending order, so
+ * the result never depends on chance. A null key matches nothing. A left join unless the join is inner; a miss takes
+ * the join's defaults.
  */
 final class StaticJoin {
   private StaticJoin() {}
 
+  /** {@code group}: the group's rows with their commit versions ({@link CommitOrder#withCommitVersion}). */
   static Dataset<Row> join(Dataset<Row> spine, FeatureViewSpec.Join join, List<String> groupKeys, Dataset<Row> group) {
     List<Column> keys = new ArrayList<>();
     for (int i = 0; i < groupKeys.size(); i++) {
       keys.add(col(quote(groupKeys.get(i))).as(keyAlias(i)));
     }
     List<Column> values = new ArrayList<>();
+    values.add(col(CommitOrder.COLUMN).as("__commit")); // first: the largest struct is the later commit's row
     for (String f : join.features()) {
       values.add(col(quote(f)).as(join.prefix() + f));
     }

@@ -455,6 +455,10 @@ class FeatureViewTest {
     assertTrue(recorded.staticJoin());
     assertEquals(null, recorded.eventTime());
     assertEquals("profile v1", recorded.group());
+    // a later batch gives p1 another segment: the later commit's row is taken, though "gold" sorts after "bronze"
+    profile.insert(rows(spark, PROFILE, r("p1", "bronze")), InsertOptions.append("profile:2"));
+    assertEquals(List.of("bronze", "bronze"), view.batchData("loan_id IN (1, 2)").data().select("pr_segment")
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
 
     // a group with an event time cannot be declared static: that would leak later rows
     assertConfigError(
