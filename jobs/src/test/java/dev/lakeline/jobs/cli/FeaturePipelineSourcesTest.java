@@ -99,6 +99,41 @@ class FeaturePipelineSourcesTest {
     assertEquals(0, nulls.exitCode(), nulls.err() + nulls.out());
   }
 
+  /**
+   * Parquet written by pandas from naive datetimes holds wall-clock times without a zone, which Spark 3.5 reads as
+   * TIMESTAMP_NTZ: they are read as UTC, whatever the session's zone, with or without a declared schema.
+   */
+  @Test
+  void naiveTimestampsAsPandasWritesThemAreReadAsUtc(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    String folder = dir.resolve("naive").toString();
+    spark.sql("SELECT * FROM VALUES ('n1', 'c1', TIMESTAMP_NTZ'2024-06-01 23:30:00.123456', 1.5D), "
+            + "('n2', 'c1', TIMESTAMP_NTZ'2024-06-02 00:30:00', 2.5D) AS t(txn_id, card_id, txn_ts, amount)")
+        .coalesce(1).write().parquet(folder);
+    assertEquals("timestamp_ntz", spark.read().parquet(folder).schema().apply("txn_ts").dataType().simpleString());
+    String inferred = """
+        name: txns
+        source:
+          path: %s
+          format: parquet
+          date_column: txn_ts
+          rows: on_date
+        """.formatted(folder);
+    Cli r = dev.lakeline.testkit.TestSpark.inZone(spark, "America/New_York",
+        () -> fx.features(fx.write("txns.yaml", inferred + GROUP), "--date", "2024-06-01"));
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    List<Row> rows = spark.read().format("delta").load(fx.group("txns")).select("txn_id", "txn_ts").collectAsList();
+    assertEquals(List.of(RowFactory.create("n1", Timestamp.from(Instant.parse("2024-06-01T23:30:00.123456Z")))), rows,
+        "the wall-clock time in UTC; 00:30 on the next day belongs to 2024-06-02");
+
+    Cli declared = fx.features(fx.write("txns.yaml", inferred.replace("format: parquet",
+        "format: parquet\n  schema: {txn_id: string, card_id: string, txn_ts: timestamp, amount: double}") + GROUP),
+        "--date", "2024-06-02");
+    assertEquals(0, declared.exitCode(), declared.err() + declared.out());
+    assertEquals(1, spark.read().format("delta").load(fx.group("txns"))
+        .where("txn_id = 'n2' AND txn_ts = TIMESTAMP'2024-06-02 00:30:00Z'").count());
+  }
+
   @Test
   void parquetFilesWithoutADeclaredColumnAreRejectedRatherThanReadAsNulls(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
