@@ -2,6 +2,7 @@ package dev.lakeline.jobs.cli;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.storage.LakeFiles;
+import dev.lakeline.jobs.pipelines.NaiveTimes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +16,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The files a command is given with {@code --input} and {@code --format} ({@code fg insert}, {@code suggest}), read
  * after the checks both need: the input exists, and a Delta table is read only as one ({@link InputErrors}). A
- * malformed JSON line fails the read in both (never a row of nulls that would only lower a completeness).
+ * malformed JSON line fails the read in both (never a row of nulls that would only lower a completeness). Naive
+ * times of Parquet and Delta ({@code timestamp_ntz}) are read as UTC ({@link NaiveTimes}).
  */
 final class InputFiles {
   private InputFiles() {}
@@ -32,8 +34,8 @@ final class InputFiles {
     InputErrors.requireDeltaTableOnlyAsDelta(spark, input, format);
     DataFrameReader reader = spark.read();
     return switch (format.toLowerCase(Locale.ROOT)) {
-      case "parquet" -> reader.parquet(input);
-      case "delta" -> reader.format("delta").load(input);
+      case "parquet" -> NaiveTimes.asUtc(reader.parquet(input), types);
+      case "delta" -> NaiveTimes.asUtc(reader.format("delta").load(input), types);
       case "csv" -> {
         if (types == null) {
           yield reader.option("header", "true").option("inferSchema", "true").csv(input);

@@ -118,7 +118,7 @@ final class SourceReader {
   /** Parquet or Delta, checked against the declared schema when there is one. */
   private static Dataset<Row> typed(SparkSession spark, StorageLayout layout, SourceSpec s, String pipeline) {
     String location = requireExists(spark, layout, s, pipeline);
-    Dataset<Row> df = naiveTimesAsUtc(s.format() == Format.DELTA
+    Dataset<Row> df = NaiveTimes.asUtc(s.format() == Format.DELTA
         ? spark.read().format("delta").load(location)
         : ParquetTypes.read(spark, location, s, pipeline), s.schema());
     if (s.schema() == null) {
@@ -143,31 +143,6 @@ final class SourceReader {
           df.schema().simpleString());
     }
     return df.select(Arrays.stream(s.schema().fieldNames()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new));
-  }
-
-  /**
-   * Every TIMESTAMP_NTZ column (a wall-clock time without a zone: what pandas writes for naive datetimes, and what Spark
-   * 3.5 reads such Parquet columns as) as a TIMESTAMP of that wall-clock time in UTC, Lakeline's time everywhere,
-   * whatever the session's zone (a cast would read it in the session's zone); unless the pipeline file declares the
-   * column {@code timestamp_ntz}. Top-level columns only.
-   */
-  static Dataset<Row> naiveTimesAsUtc(Dataset<Row> df, StructType declared) {
-    List<Column> out = new ArrayList<>();
-    boolean any = false;
-    for (StructField f : df.schema().fields()) {
-      String c = GroupTarget.quote(f.name());
-      boolean keep = declared != null && Arrays.asList(declared.fieldNames()).contains(f.name())
-          && declared.apply(f.name()).dataType() instanceof org.apache.spark.sql.types.TimestampNTZType;
-      if (f.dataType() instanceof org.apache.spark.sql.types.TimestampNTZType && !keep) {
-        // the fields of the wall-clock time, seconds with their microseconds, made into an instant in UTC
-        out.add(functions.expr("make_timestamp(year(%1$s), month(%1$s), day(%1$s), hour(%1$s), minute(%1$s), "
-            .formatted(c) + "date_part('SECOND', %s), 'UTC')".formatted(c)).as(f.name()));
-        any = true;
-      } else {
-        out.add(col(c));
-      }
-    }
-    return any ? df.select(out.toArray(Column[]::new)) : df;
   }
 
   /**

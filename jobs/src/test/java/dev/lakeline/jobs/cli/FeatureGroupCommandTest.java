@@ -24,6 +24,29 @@ class FeatureGroupCommandTest {
   }
 
   @Test
+  void aParquetBatchOfNaiveTimesAsPandasWritesThemIsInsertedWithItsTimesInUtc(
+      org.apache.spark.sql.SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("tx.yaml"), """
+        name: tx
+        primary_key: [txn_id]
+        event_time: txn_ts
+        schema:
+          txn_id: string
+          txn_ts: timestamp
+          amount: double
+        """);
+    assertEquals(0, fg(lh, "create", "--file", dir.resolve("tx.yaml").toString()).exitCode());
+    String batch = dir.resolve("naive").toString();
+    spark.sql("SELECT 't1' AS txn_id, TIMESTAMP_NTZ'2024-01-01 23:30:00' AS txn_ts, 5.5D AS amount").write().parquet(batch);
+
+    Cli insert = fg(lh, "insert", "tx", "--input", batch, "--date", "2024-01-01");
+
+    assertEquals(0, insert.exitCode(), insert.err());
+    assertEquals(1, spark.read().format("delta").load(lh.layout().featureGroup("tx", 1))
+        .where("txn_ts = TIMESTAMP'2024-01-01 23:30:00Z'").count());
+  }
+
+  @Test
   void aFeatureGroupsLifeOnTheCommandLine(TestLakehouse lh, @TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("suite.yaml"), """
         expectation_suite_name: tx
