@@ -35,11 +35,13 @@ final class CommitOrder {
    * rows at the version read; null for every row when it does not.
    */
   static Column of(Dataset<Row> rows) {
-    Column meta = rows.metadataColumn("_metadata");
-    StructType fields = (StructType) rows.select(meta).schema().fields()[0].dataType();
-    return Arrays.asList(fields.fieldNames()).contains("row_commit_version")
-        ? meta.getField("row_commit_version")
-        : lit(null).cast(DataTypes.LongType);
+    return tracked(rows) ? rows.metadataColumn("_metadata").getField("row_commit_version") : lit(null).cast(DataTypes.LongType);
+  }
+
+  /** Whether {@code rows} (a read of a group's Delta table) carry their commit versions (row tracking). */
+  static boolean tracked(Dataset<Row> rows) {
+    StructType fields = (StructType) rows.select(rows.metadataColumn("_metadata")).schema().fields()[0].dataType();
+    return Arrays.asList(fields.fieldNames()).contains("row_commit_version");
   }
 
   /** The rows with their commit version as {@link #COLUMN}. */

@@ -229,6 +229,14 @@ public final class FeatureGroup {
   }
 
   /** The latest rows. */
+  /**
+   * Whether the table tracks its rows' commits (Delta's row tracking, on for groups Lakeline creates): then a view
+   * takes the later commit's row of two with the same key and event time, else the one whose values sort first.
+   */
+  public boolean tracksRowCommits() {
+    return CommitOrder.tracked(read());
+  }
+
   public Dataset<Row> read() {
     return spark.read().format("delta").load(path);
   }

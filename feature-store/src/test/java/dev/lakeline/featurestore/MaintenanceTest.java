@@ -241,6 +241,7 @@ class MaintenanceTest {
     DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
         .property(FeatureStore.SPEC_PROPERTY, Json.write(spec)).execute();
     FeatureGroup old = store.getFeatureGroup("old", 1);
+    assertFalse(old.tracksRowCommits());
     old.insert(spark.sql("SELECT 'a' AS id, TIMESTAMP'2024-01-01 00:00:00Z' AS ts, 5 AS x"), InsertOptions.append("b1"));
     long before = old.deltaVersion();
     List<String> only = List.of("feature_groups/old/v1");
@@ -256,6 +257,7 @@ class MaintenanceTest {
     assertNull(done.error(), done.toString());
     assertTrue(done.history().endsWith("; row tracking turned on"), done.history());
     assertEquals("true", properties(spark, path).get(FeatureStore.ROW_TRACKING));
+    assertTrue(store.getFeatureGroup("old", 1).tracksRowCommits());
     assertTrue(done.changed());
 
     old.insert(spark.sql("SELECT 'a' AS id, TIMESTAMP'2024-01-01 00:00:00Z' AS ts, 3 AS x"), InsertOptions.append("b2"));

@@ -241,6 +241,9 @@ final class FeatureGroupCommand extends ParentCommand {
       out.printf("partitions     %s%n", s.partitionColumns());
       out.printf("suite          %s (%d expectations)%n", s.suite().name(), s.suite().expectations().size());
       out.printf("Delta version  %d%n", g.deltaVersion());
+      out.printf("ties           %s%n", g.tracksRowCommits()
+          ? "a view takes the later commit's row of two with the same key and event time (row tracking)"
+          : "by value, not by commit: row tracking is off ('lakeline maintain' turns it on)");
       out.printf("rows           %,d%n", g.read().count());
       out.println("schema");
       for (var f : g.schema().fields()) {

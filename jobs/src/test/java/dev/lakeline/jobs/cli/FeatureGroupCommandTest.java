@@ -116,6 +116,7 @@ class FeatureGroupCommandTest {
 
     Cli show = fg(lh, "show", "tx");
     assertTrue(show.out().contains("primary key    [txn_id]") && show.out().contains("rows           2"), show.out());
+    assertTrue(show.out().contains("ties           a view takes the later commit's row"), show.out());
     Cli read = fg(lh, "read", "tx", "--as-of-version", "1");
     assertTrue(read.out().contains("7.25") && !read.out().contains("8.0"), read.out());
     Cli latest = fg(lh, "read", "tx");
