@@ -234,6 +234,20 @@ public final class Lakeline {
   }
 
   /**
+   * Applies the transformation library's steps to {@code rows}: {@code stepsYaml} is YAML text with a top-level
+   * {@code steps} list, as in a feature pipeline's file or {@code conf/on_demand/} ({@code PipelineSteps}). The steps
+   * are checked against the rows' schema first; a step that names a missing column is a ConfigError naming it.
+   */
+  public Dataset<Row> transform(Dataset<Row> rows, String stepsYaml) {
+    if (rows == null || stepsYaml == null) {
+      throw Errors.config("transform needs %s, got null.", rows == null
+          ? "the rows to transform: a DataFrame"
+          : "the steps: YAML text with a top-level 'steps' list (see docs/transformations.md)");
+    }
+    return dev.lakeline.transformations.PipelineSteps.fromYaml(stepsYaml).apply(rows);
+  }
+
+  /**
    * Trains {@code spec} on the dataset's train split, evaluates it on its test split and registers it as the next
    * version of {@code model}. Training again from the same dataset and spec returns the version trained the first
    * time instead of registering another.

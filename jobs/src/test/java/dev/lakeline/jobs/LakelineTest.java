@@ -231,6 +231,32 @@ class LakelineTest {
   }
 
   @Test
+  void theTransformationLibrarysStepsApplyToANotebooksDataFrame(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    Dataset<Row> txns = spark.sql("SELECT * FROM VALUES ('c1', TIMESTAMP'2024-01-01 10:00:00Z', 5.0D), "
+        + "('c1', TIMESTAMP'2024-01-01 12:00:00Z', 7.0D), ('c2', TIMESTAMP'2024-01-01 11:00:00Z', 1.0D) AS t(card, ts, amount)");
+    String steps = """
+        steps:
+          - step: rolling_aggregates
+            entity: card
+            time: ts
+            value: amount
+            windows: [4h]
+            aggregates: [count, sum]
+        """;
+
+    Dataset<Row> out = lake.transform(txns, steps);
+
+    assertEquals(List.of("c1 1 5.0", "c1 2 12.0", "c2 1 1.0"), out.orderBy("card", "ts")
+        .selectExpr("concat_ws(' ', card, amount_count_4h, amount_sum_4h)").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList());
+    LakelineException.ConfigError missing = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.transform(txns.drop("amount"), steps));
+    assertTrue(missing.getMessage().contains("'amount'"), missing.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> lake.transform(txns, null));
+  }
+
+  @Test
   void nullArgumentsAreClearErrorsNamingTheArgument(SparkSession spark, TestLakehouse lh) {
     Lakeline lake = Lakeline.open(spark, lh.uri());
     Dataset<Row> loans = loans(spark).limit(10);
