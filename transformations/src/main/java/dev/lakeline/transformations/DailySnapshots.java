@@ -80,6 +80,21 @@ public record DailySnapshots(
         List.of(entity), time, value, Arrays.asList(windows), Aggregate.DEFAULT, value, "day", List.of(), null, null);
   }
 
+  /** {@link #of(String, String, String, String...)} with the windows as a list (what PySpark's gateway passes). */
+  public static DailySnapshots of(String entity, String time, String value, List<String> windows) {
+    return of(entity, time, value, windows.toArray(String[]::new));
+  }
+
+  /** {@link #withEntity(String...)} with a list. */
+  public DailySnapshots withEntity(List<String> columns) {
+    return withEntity(columns.toArray(String[]::new));
+  }
+
+  /** {@link #withAggregates(Aggregate...)} with a list. */
+  public DailySnapshots withAggregates(List<Aggregate> list) {
+    return withAggregates(list.toArray(Aggregate[]::new));
+  }
+
   public DailySnapshots withEntity(String... columns) {
     return new DailySnapshots(Arrays.asList(columns), time, value, windows, aggregates, prefix, dayColumn, dates, from, to);
   }

@@ -23,6 +23,11 @@ public record Pipeline(List<Step> steps) implements Transformation {
     return new Pipeline(Arrays.asList(steps));
   }
 
+  /** {@link #of(Step...)} with a list (what PySpark's gateway passes). */
+  public static Pipeline of(List<Step> steps) {
+    return new Pipeline(steps);
+  }
+
   /** This pipeline followed by {@code step}. */
   public Pipeline then(Step step) {
     List<Step> more = new ArrayList<>(steps);

@@ -42,12 +42,27 @@ public record RollingAggregates(
     return new RollingAggregates(List.of(entity), time, value, Arrays.asList(windows), Aggregate.DEFAULT, value);
   }
 
+  /** {@link #of(String, String, String, String...)} with the windows as a list (what PySpark's gateway passes). */
+  public static RollingAggregates of(String entity, String time, String value, List<String> windows) {
+    return of(entity, time, value, windows.toArray(String[]::new));
+  }
+
   public RollingAggregates withEntity(String... columns) {
     return new RollingAggregates(Arrays.asList(columns), time, value, windows, aggregates, prefix);
   }
 
+  /** {@link #withEntity(String...)} with a list. */
+  public RollingAggregates withEntity(List<String> columns) {
+    return withEntity(columns.toArray(String[]::new));
+  }
+
   public RollingAggregates withAggregates(Aggregate... list) {
     return new RollingAggregates(entity, time, value, windows, Arrays.asList(list), prefix);
+  }
+
+  /** {@link #withAggregates(Aggregate...)} with a list. */
+  public RollingAggregates withAggregates(List<Aggregate> list) {
+    return withAggregates(list.toArray(Aggregate[]::new));
   }
 
   public RollingAggregates withPrefix(String columnPrefix) {

@@ -40,6 +40,20 @@ class RollingAggregatesTest {
   }
 
   @Test
+  void listsServeWhereVarargsDoSoThatPythonCanBuildSteps() {
+    // PySpark's gateway turns a Python list into a java.util.List, never into a String... array
+    assertEquals(RollingAggregates.of("card", "ts", "amount", "1h", "1d").withEntity("card", "bank")
+            .withAggregates(Aggregate.SUM, Aggregate.COUNT),
+        RollingAggregates.of("card", "ts", "amount", List.of("1h", "1d")).withEntity(List.of("card", "bank"))
+            .withAggregates(List.of(Aggregate.SUM, Aggregate.COUNT)));
+    assertEquals(DailySnapshots.of("card", "ts", "amount", "7d").withEntity("card", "bank").withAggregates(Aggregate.MAX),
+        DailySnapshots.of("card", "ts", "amount", List.of("7d")).withEntity(List.of("card", "bank"))
+            .withAggregates(List.of(Aggregate.MAX)));
+    Step step = RollingAggregates.of("card", "ts", "amount", "1h");
+    assertEquals(Pipeline.of(step), Pipeline.of(List.of(step)));
+  }
+
+  @Test
   void windowIsHalfOpenExactlyOneWindowBackIsOutTiesSeeEachOther(SparkSession spark) {
     RollingAggregates step = RollingAggregates.of("card", "t", "v", "1h").withAggregates(
         Aggregate.COUNT, Aggregate.EVENTS, Aggregate.SUM, Aggregate.MIN, Aggregate.MAX);
