@@ -228,7 +228,6 @@ public final class FeatureGroup {
     return DeltaCommits.currentVersion(spark, path);
   }
 
-  /** The latest rows. */
   /**
    * Whether the table tracks its rows' commits (Delta's row tracking, on for groups Lakeline creates): then a view
    * takes the later commit's row of two with the same key and event time, else the one whose values sort first.
@@ -237,6 +236,7 @@ public final class FeatureGroup {
     return CommitOrder.tracked(read());
   }
 
+  /** The latest rows. */
   public Dataset<Row> read() {
     return spark.read().format("delta").load(path);
   }
