@@ -59,6 +59,13 @@ public final class FeatureGroup {
     this.featureDefaults = Map.copyOf(featureDefaults);
   }
 
+  /** Each added feature's value in the rows written before it was added: its default (for a replay's comparison). */
+  private Map<String, org.apache.spark.sql.Column> addedFeatureValues() {
+    Map<String, org.apache.spark.sql.Column> values = new java.util.LinkedHashMap<>();
+    featureDefaults.forEach((name, sql) -> values.put(name, org.apache.spark.sql.functions.expr(sql)));
+    return values;
+  }
+
   /** Features added after creation, with the SQL default that batches without them get. */
   public Map<String, String> featureDefaults() {
     return featureDefaults;
@@ -360,7 +367,7 @@ public final class FeatureGroup {
         }
       }
       try (GateResult gate = Gate.evaluate(staging.rows(), keyContract(), spec.suite(), spec.policy())) {
-        return record(gate, options, reportId, metadata, pending, null, accepted -> DeltaCommits.commit(spark, request(accepted, options, metadata), gate.acceptedFingerprint()));
+        return record(gate, options, reportId, metadata, pending, null, accepted -> DeltaCommits.commit(spark, request(accepted, options, metadata), gate.acceptedFingerprint(), addedFeatureValues()));
       }
     }
   }

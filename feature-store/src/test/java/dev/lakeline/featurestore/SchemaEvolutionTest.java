@@ -58,6 +58,27 @@ class SchemaEvolutionTest {
     assertTrue(breaking.getMessage().contains("createNextVersion"), breaking.getMessage());
   }
 
+  /** A replay of a batch committed before features were added: the same rows are a no-op, other rows a conflict. */
+  @Test
+  void aBatchCommittedBeforeFeaturesWereAddedReplaysAsUnchanged(SparkSession spark, TestLakehouse lh) {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    FeatureGroupSpec spec = FeatureGroupSpec.of("g", List.of("id"), "ts");
+    FeatureGroup g = store.createFeatureGroup(spec, v1Rows(spark, "('a', '2024-01-01', 1)").schema());
+    g.insert(v1Rows(spark, "('a', '2024-01-01', 1), ('b', '2024-01-02', 2)"), InsertOptions.append("b1"));
+    FeatureGroup evolved = g.addFeatures(List.of(new NewFeature("y", "double", "0.5"), new NewFeature("tag", "string", "NULL")));
+    long version = evolved.deltaVersion();
+
+    InsertResult replay = evolved.insert(v1Rows(spark, "('a', '2024-01-01', 1), ('b', '2024-01-02', 2)"), InsertOptions.append("b1"));
+    assertTrue(replay.skipped(), "the old pipeline's rerun of its batch is unchanged");
+    assertEquals(version, evolved.deltaVersion());
+    assertThrows(LakelineException.Conflict.class,
+        () -> evolved.insert(v1Rows(spark, "('a', '2024-01-01', 1), ('b', '2024-01-02', 3)"), InsertOptions.append("b1")));
+    assertThrows(LakelineException.Conflict.class, () -> evolved.insert(
+        spark.sql("SELECT id, ts, x, 9.0D AS y, CAST(NULL AS STRING) AS tag FROM VALUES ('a', DATE'2024-01-01', 1), ('b', DATE'2024-01-02', 2) AS t(id, ts, x)"),
+        InsertOptions.append("b1")), "a new value of an added feature is other content");
+    assertEquals(2, evolved.read().count());
+  }
+
   @Test
   void aDefaultMustBeAValueOfItsFeaturesTypeOrNothingIsChanged(SparkSession spark, TestLakehouse lh) {
     FeatureGroup g = FeatureStore.open(spark, lh.layout()).createFeatureGroup(

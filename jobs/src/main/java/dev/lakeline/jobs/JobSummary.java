@@ -106,10 +106,17 @@ public final class JobSummary {
     out.println("── " + title + " " + "─".repeat(Math.max(3, 70 - title.length())));
     if (!tables.isEmpty()) {
       int width = Math.max(10, rowsHeading.length());
-      out.printf(Locale.ROOT, "%-34s %8s %" + width + "s  %s%n", "table", "version", rowsHeading, "");
+      // as wide as the longest name ("training dataset loan_default v1 td1" is 36), so the numbers stay in their columns
+      int names = Math.max(34, tables.stream().mapToInt(t -> t.name().length()).max().orElse(0));
+      out.printf(Locale.ROOT, "%-" + names + "s %8s %" + width + "s  %s%n", "table", "version", rowsHeading, "");
       for (RunOutput t : tables) {
         out.printf(
-            Locale.ROOT, "%-34s %8d %," + width + "d  %s%n", t.name(), t.version(), t.rows(), t.unchanged() ? unchangedNote : "");
+            Locale.ROOT,
+            "%-" + names + "s %8d %," + width + "d  %s%n",
+            t.name(),
+            t.version(),
+            t.rows(),
+            t.unchanged() ? unchangedNote : "");
       }
       out.println();
     }

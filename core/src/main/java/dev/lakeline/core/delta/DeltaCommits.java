@@ -93,11 +93,23 @@ public final class DeltaCommits {
    * saving the pass over the data that computes it; null computes it.
    */
   public static CommitResult commit(SparkSession spark, CommitRequest request, ContentFingerprint known) {
+    return commit(spark, request, known, Map.of());
+  }
+
+  /**
+   * Commits the batch as {@link #commit(SparkSession, CommitRequest, ContentFingerprint)} does, for a table that got
+   * columns after some of its commits: {@code addedColumns} gives each such column's value in the rows written
+   * before it existed (a feature group's added feature and its default), so that a replay of an earlier batch is
+   * compared with that batch's rows as the table holds them. A column neither the earlier commit nor this map has is
+   * NULL there.
+   */
+  public static CommitResult commit(
+      SparkSession spark, CommitRequest request, ContentFingerprint known, Map<String, Column> addedColumns) {
     ContentFingerprint fp = known != null ? known : ContentFingerprint.compute(request.data());
     for (int attempt = 1; ; attempt++) {
       // one look at the table per attempt: its version (-1 when absent) serves the replay check and the txn id
       long readVersion = exists(spark, request.path()) ? currentVersion(spark, request.path()) : -1;
-      Long earlier = readVersion < 0 ? null : previousCommit(spark, request, fp, readVersion);
+      Long earlier = readVersion < 0 ? null : previousCommit(spark, request, fp, readVersion, addedColumns);
       if (earlier != null) {
         return new CommitResult(request.path(), earlier, fp.rows(), true);
       }
@@ -211,7 +223,8 @@ public final class DeltaCommits {
    * a slice replacement is in effect while the slice still holds exactly the batch's rows ({@link #sliceUnchanged}),
    * which another batch replacing an overlapping slice since then may have changed.
    */
-  private static Long previousCommit(SparkSession spark, CommitRequest request, ContentFingerprint fp, long latest) {
+  private static Long previousCommit(
+      SparkSession spark, CommitRequest request, ContentFingerprint fp, long latest, Map<String, Column> addedColumns) {
     List<Row> history =
         DeltaTable.forPath(spark, request.path())
             .history()
@@ -233,7 +246,7 @@ public final class DeltaCommits {
       }
       return computed[0];
     };
-    if (!sameContent(spark, request, fp, batch, version, meta.path("lakeline.fingerprint").asText())) {
+    if (!sameContent(spark, request, fp, batch, version, meta.path("lakeline.fingerprint").asText(), addedColumns)) {
       if (request.mode() == WriteMode.APPEND) {
         throw Errors.conflict(
             "Batch %s was already appended to %s (version %d) with different content. Appending it again would "
@@ -293,7 +306,7 @@ public final class DeltaCommits {
    */
   private static boolean sameContent(
       SparkSession spark, CommitRequest request, ContentFingerprint fp, java.util.function.Supplier<ContentFingerprint> batch,
-      long version, String recorded) {
+      long version, String recorded, Map<String, Column> addedColumns) {
     if (!ContentFingerprint.isDeferred(recorded) && !fp.isDeferred()) {
       return fp.value().equals(recorded);
     }
@@ -312,7 +325,15 @@ public final class DeltaCommits {
               + "cannot be compared with this batch's. Give the batch another id if it is new data.",
           request.batchId(), request.path(), version);
     }
-    Column[] columns = java.util.Arrays.stream(schema.fieldNames()).map(c -> col(quote(c))).toArray(Column[]::new);
+    // a column added to the table after that commit is not in its files: its rows hold the column's added value
+    Set<String> written = new HashSet<>();
+    for (String c : committed.columns()) {
+      written.add(c.toLowerCase(Locale.ROOT));
+    }
+    Column[] columns = Arrays.stream(schema.fields())
+        .map(f -> written.contains(f.name().toLowerCase(Locale.ROOT)) ? col(quote(f.name()))
+            : addedColumns.getOrDefault(f.name(), org.apache.spark.sql.functions.lit(null)).cast(f.dataType()).as(f.name()))
+        .toArray(Column[]::new);
     return mine.value().equals(ContentFingerprint.compute(committed.select(columns), schema).value());
   }
 

@@ -37,6 +37,15 @@ final class GenerateCommand extends JobCommand {
   }
 
   @Override
+  java.util.List<String> plan(dev.lakeline.core.config.LakelineConfig config) {
+    return java.util.List.of(
+        "logical date: " + date + " (the generated data ends on it)",
+        "sample data: scale " + config.get(dev.lakeline.core.config.LakelineKeys.DEMO_SCALE) + ", seed "
+            + config.get(dev.lakeline.core.config.LakelineKeys.DEMO_SEED)
+            + " → <lakehouse>/raw/ (loans, credit_reports, card_transactions)");
+  }
+
+  @Override
   void run(JobContext ctx) {
     try (SampleDataLock lock = SampleDataLock.acquire(ctx, title())) { // one writer of <lakehouse>/raw/ at a time
       ctx.summary().stage("generate sample data", () -> LoanRawData.write(ctx, date));

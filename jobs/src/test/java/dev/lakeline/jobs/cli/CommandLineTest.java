@@ -277,6 +277,12 @@ class CommandLineTest {
     assertEquals(0, demo.exitCode(), demo.err());
     assertTrue(demo.out().contains("then: features (loans, credit_reports, card_spend)"), demo.out());
 
+    Cli generate = Cli.run("generate", "--date", "2024-05-31", "--scale", "0.5", "--seed", "3", "--lakehouse", lakehouse.toString(),
+        "--dry-run");
+    assertEquals(0, generate.exitCode(), generate.err());
+    assertTrue(generate.out().contains("logical date: 2024-05-31"), "the plan names the date, as every job's does: " + generate.out());
+    assertTrue(generate.out().contains("sample data: scale 0.5, seed 3"), generate.out());
+
     assertFalse(Files.exists(lakehouse), "a dry run creates no lakehouse");
   }
 
