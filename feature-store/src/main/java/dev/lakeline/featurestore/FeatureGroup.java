@@ -367,7 +367,9 @@ public final class FeatureGroup {
         }
       }
       try (GateResult gate = Gate.evaluate(staging.rows(), keyContract(), spec.suite(), spec.policy())) {
-        return record(gate, options, reportId, metadata, pending, null, accepted -> DeltaCommits.commit(spark, request(accepted, options, metadata), gate.acceptedFingerprint(), addedFeatureValues()));
+        // the validation built the cache: the write's files follow the batch's size, not the shuffle partitions
+        return record(gate, options, reportId, metadata, pending, null, accepted -> DeltaCommits.commit(
+            spark, request(staging.forWrite(accepted), options, metadata), gate.acceptedFingerprint(), addedFeatureValues()));
       }
     }
   }

@@ -24,6 +24,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -401,5 +402,27 @@ class FeatureGroupTest {
     assertFalse(corrected.skipped());
     assertEquals(first.deltaVersion() + 1, group.deltaVersion());
     assertSameRows(changed, group.read());
+  }
+
+  @Test
+  void aCachedBatchIsWrittenInFilesForItsSizeNotOnePerShufflePartition(SparkSession spark, TestLakehouse lake) {
+    // spark-submit's and the platforms' default is 200 shuffle partitions; an insert caches a costly batch, and the
+    // cache keeps its last shuffle's partitions (adaptive execution does not coalesce a cached plan's final stage)
+    String partitions = spark.conf().get("spark.sql.shuffle.partitions");
+    spark.conf().set("spark.sql.shuffle.partitions", "24");
+    try {
+      FeatureGroup group = FeatureStore.open(spark, lake.layout()).createFeatureGroup(creditSpec(), CREDIT);
+      Dataset<Row> aggregated = spark.range(480).groupBy(functions.expr("id % 240").as("i")).count()
+          .selectExpr("concat('p', i) AS applicant_id", "TIMESTAMP'2024-01-01 00:00:00' AS as_of", "700 AS score", "'A' AS grade");
+
+      InsertResult r = group.overwrite(aggregated, "b1");
+
+      assertEquals(240, r.rows());
+      long files = io.delta.tables.DeltaTable.forPath(spark, group.path()).detail().select("numFiles").head().getLong(0);
+      assertEquals(1, files, "240 rows of a few kB are one file, not one per shuffle partition (24)");
+      assertSameRows(aggregated, group.read());
+    } finally {
+      spark.conf().set("spark.sql.shuffle.partitions", partitions);
+    }
   }
 }

@@ -14,6 +14,9 @@ import org.apache.spark.storage.StorageLevel;
  * (memory and disk) until {@link #close()}.
  */
 public final class Staging implements AutoCloseable {
+  /** The bytes in Spark's cache per partition (so per file) of a write ({@link #forWrite}). */
+  static final long WRITE_PARTITION_BYTES = 128L << 20;
+
   private final Dataset<Row> rows;
   private final boolean cached;
 
@@ -32,6 +35,24 @@ public final class Staging implements AutoCloseable {
   /** The staged rows: validate and commit these. */
   public Dataset<Row> rows() {
     return rows;
+  }
+
+  /**
+   * {@code accepted} (the staged rows, or rows filtered from them) for the write, in as few partitions as their
+   * size in Spark's cache needs ({@link #WRITE_PARTITION_BYTES} each): a write makes a file per partition, and a
+   * cached batch keeps the partitions of its last shuffle ({@code spark.sql.shuffle.partitions}, 200 under
+   * spark-submit and on the platforms: adaptive execution does not coalesce a cached plan's final stage), which
+   * wrote a group of 10 MB as 200 files. Unchanged when the batch is not cached, or its cache was not built by an
+   * earlier job (the validation), or it needs every partition, or the caller partitioned it ({@code repartition} or
+   * {@code coalesce} last). No shuffle: the partitions are merged.
+   */
+  public Dataset<Row> forWrite(Dataset<Row> accepted) {
+    long[] size = cached && !Plans.partitionedByCaller(rows) ? Plans.cachedSize(rows) : null;
+    if (size == null) {
+      return accepted;
+    }
+    long needed = Math.max(1, (size[0] + WRITE_PARTITION_BYTES - 1) / WRITE_PARTITION_BYTES);
+    return needed < size[1] ? accepted.coalesce((int) needed) : accepted;
   }
 
   /** Whether the rows are held in Spark's cache (else they are read again from their files or memory). */

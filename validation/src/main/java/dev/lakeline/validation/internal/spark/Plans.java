@@ -8,6 +8,9 @@ import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.Range;
+import org.apache.spark.sql.catalyst.plans.logical.RepartitionOperation;
+import org.apache.spark.sql.execution.CachedData;
+import org.apache.spark.sql.execution.columnar.InMemoryRelation;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 
@@ -41,5 +44,29 @@ public final class Plans {
       return format.contains("Parquet") || format.contains("Orc");
     }
     return false;
+  }
+
+  /**
+   * The cached (persisted) {@code data}'s size in Spark's cache and its partitions, as {@code {bytes, partitions}},
+   * once a job has built the cache; null when {@code data} is not cached or its cache is not built yet.
+   */
+  public static long[] cachedSize(Dataset<Row> data) {
+    // asked of the cache manager: the DataFrame's own plan may have been planned before it was persisted
+    scala.Option<CachedData> entry = data.sparkSession().sharedState().cacheManager().lookupCachedData(data);
+    if (entry.isEmpty() || !entry.get().cachedRepresentation().cacheBuilder().isCachedColumnBuffersLoaded()) {
+      return null;
+    }
+    InMemoryRelation cached = entry.get().cachedRepresentation();
+    long bytes = cached.cacheBuilder().sizeInBytesStats().value();
+    return bytes <= 0 ? null : new long[] {bytes, cached.cacheBuilder().cachedColumnBuffers().getNumPartitions()};
+  }
+
+  /** Whether {@code data} ends in the caller's own repartitioning ({@code repartition}, {@code coalesce}), below projections. */
+  public static boolean partitionedByCaller(Dataset<Row> data) {
+    LogicalPlan plan = data.queryExecution().analyzed();
+    while (plan instanceof Project p) {
+      plan = p.child();
+    }
+    return plan instanceof RepartitionOperation;
   }
 }
