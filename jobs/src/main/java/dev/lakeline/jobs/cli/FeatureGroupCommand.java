@@ -138,18 +138,27 @@ final class FeatureGroupCommand extends ParentCommand {
     java.time.LocalDate date;
 
     @Override
-    void run(JobContext ctx, PrintStream out) {
-      FeatureGroup g = group(ctx);
+    void checkArguments() {
       if (batchId == null && date == null) {
         throw Errors.config("Give --batch-id or --date, so that a replay of this batch is recognised and never duplicated.");
       }
-      String id = batchId != null ? batchId : "insert:" + name + ":" + date;
-      WriteMode writeMode = switch (mode.toLowerCase(Locale.ROOT)) {
+      writeMode();
+    }
+
+    private WriteMode writeMode() {
+      return switch (mode.toLowerCase(Locale.ROOT)) {
         case "append" -> WriteMode.APPEND;
         case "upsert" -> WriteMode.MERGE;
         case "overwrite" -> WriteMode.OVERWRITE;
         default -> throw Errors.config("Unknown --mode '%s': use append, upsert or overwrite.", mode);
       };
+    }
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      FeatureGroup g = group(ctx);
+      String id = batchId != null ? batchId : "insert:" + name + ":" + date;
+      WriteMode writeMode = writeMode();
       InsertResult r;
       try {
         Dataset<Row> batch = InputFiles.read(ctx.spark(), input, format, g.schema());

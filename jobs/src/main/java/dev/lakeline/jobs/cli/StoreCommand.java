@@ -28,8 +28,12 @@ abstract class StoreCommand implements Callable<Integer> {
     }
   }
 
+  /** Checks of the arguments alone, made before the configuration is loaded and the session started. */
+  void checkArguments() {}
+
   @Override
   public Integer call() {
+    checkArguments();
     PrintStream out = LakelineCli.stdout(spec);
     try (JobContext ctx = JobContext.open(common.load(java.util.Map.of()), new JobSummary(out))) {
       if (readsLakehouse()) {

@@ -24,6 +24,20 @@ class FeatureGroupCommandTest {
   }
 
   @Test
+  void insertsArgumentsAreCheckedBeforeTheLakehouseIsOpened(@TempDir Path dir) {
+    String nowhere = dir.resolve("no-lakehouse-here").toString();
+    Cli noId = Cli.run("fg", "insert", "tx", "--input", "x.parquet", "--lakehouse", nowhere);
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), noId.exitCode(), noId.err());
+    assertTrue(noId.err().contains("Give --batch-id or --date"), noId.err());
+    Cli mode = Cli.run("fg", "insert", "tx", "--input", "x.parquet", "--date", "2024-01-01", "--mode", "sideways",
+        "--lakehouse", nowhere);
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), mode.exitCode(), mode.err());
+    assertTrue(mode.err().contains("Unknown --mode 'sideways': use append, upsert or overwrite."), mode.err());
+    assertFalse(mode.hasStackTrace(), mode.err());
+    assertFalse(java.nio.file.Files.exists(Path.of(nowhere)), "nothing made");
+  }
+
+  @Test
   void aParquetBatchOfNaiveTimesAsPandasWritesThemIsInsertedWithItsTimesInUtc(
       org.apache.spark.sql.SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
     Files.writeString(dir.resolve("tx.yaml"), """
