@@ -53,8 +53,9 @@ public final class LakelineConfig {
   /** The effective configuration, one key per line with its value and source. */
   public String describe() {
     StringBuilder b = new StringBuilder("profile: ").append(profile).append('\n');
+    String line = "  %-" + LakelineKeys.longestName() + "s %-30s (%s)%n";
     for (ConfigKey<?> key : LakelineKeys.ALL) {
-      b.append(String.format("  %-28s %-30s (%s)%n", key.name(), values.get(key), sources.get(key)));
+      b.append(String.format(line, key.name(), values.get(key), sources.get(key)));
     }
     return b.toString();
   }

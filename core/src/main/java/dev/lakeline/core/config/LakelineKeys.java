@@ -146,4 +146,9 @@ public final class LakelineKeys {
           MONITORING_PSI_ALERT,
           MONITORING_MIN_ROWS,
           MONITORING_LOOKBACK_DAYS);
+
+  /** The length of the longest key's name: the width of the key column where keys are listed. */
+  public static int longestName() {
+    return ALL.stream().mapToInt(k -> k.name().length()).max().orElse(0);
+  }
 }

@@ -26,7 +26,7 @@ final class ConfigCommand implements Callable<Integer> {
     PrintStream out = LakelineCli.stdout(spec);
     if (keys) {
       for (ConfigKey<?> k : LakelineKeys.ALL) {
-        out.printf("%-28s %-10s default %-22s %s%n    env %s%n", k.name(), k.type().name().toLowerCase(java.util.Locale.ROOT),
+        out.printf("%-" + LakelineKeys.longestName() + "s %-10s default %-22s %s%n    env %s%n", k.name(), k.type().name().toLowerCase(java.util.Locale.ROOT),
             k.required() ? "(required)" : String.valueOf(k.defaultValue()), k.doc(), k.environmentVariable());
       }
       return 0;

@@ -190,6 +190,18 @@ class CommandLineTest {
     assertTrue(r.out().matches("(?s).*training\\.seed\\s+9\\s+\\(command line\\).*"), r.out());
     assertTrue(r.out().matches("(?s).*lakehouse\\.root\\s+/data/lh\\s+\\(command line\\).*"), r.out());
     assertTrue(r.out().matches("(?s).*spark\\.shuffle-partitions\\s+4\\s+\\(default\\).*"), r.out());
+    // one column for the values and one for their sources, however long a key is (the longest:
+    // lakehouse.history-retention-days); with --keys one for the types
+    java.util.function.ToIntFunction<String> secondColumn = l -> {
+      int at = l.indexOf(' ', l.length() - l.stripLeading().length()); // the end of the first word
+      while (l.charAt(at) == ' ') {
+        at++;
+      }
+      return at;
+    };
+    assertEquals(1, r.out().lines().filter(l -> l.startsWith("  ")).mapToInt(l -> l.indexOf(" (")).distinct().count(), r.out());
+    String keys = Cli.run("config", "--keys").out();
+    assertEquals(1, keys.lines().filter(l -> !l.startsWith(" ")).mapToInt(secondColumn).distinct().count(), keys);
   }
 
   @Test
