@@ -266,7 +266,7 @@ public final class Maintenance {
 
   private List<IncompleteDataset> incomplete(Options options, List<FeatureView> views) {
     double retention = options.incompleteIdleHours();
-    long now = System.currentTimeMillis();
+    long now = now();
     List<IncompleteDataset> out = new ArrayList<>();
     for (FeatureView view : views) {
       String name = view.spec().name();
@@ -395,6 +395,14 @@ public final class Maintenance {
     return history + "; row tracking turned on";
   }
 
+  /**
+   * The clock's time, in milliseconds: the one place Lakeline reads it. Maintenance counts retentions back from now,
+   * as Delta's {@code VACUUM} does (and so do the clean-ups of incomplete datasets and model versions).
+   */
+  public static long now() {
+    return System.currentTimeMillis();
+  }
+
   private record Hold(double hours, String datasets) {}
 
   /**
@@ -419,7 +427,7 @@ public final class Maintenance {
       return new Hold(0, null); // its successor's commit has left the log: the version cannot be read anyway
     }
     long since = ((Timestamp) next.get(0).get(0)).getTime();
-    double hours = (System.currentTimeMillis() - since) / 3_600_000.0 + MARGIN_HOURS;
+    double hours = (now() - since) / 3_600_000.0 + MARGIN_HOURS;
     Set<String> datasets = new TreeSet<>();
     mine.forEach(p -> datasets.add(p.dataset()));
     return new Hold(hours, String.join(", ", datasets));

@@ -74,7 +74,7 @@ class ArchitectureTest {
   void noJobReadsTheWallClock() throws IOException {
     Pattern now = Pattern.compile("(LocalDate|LocalDateTime|Instant|ZonedDateTime|OffsetDateTime)\\.now\\(|new java\\.util\\.Date\\(\\)"
         + "|System\\.currentTimeMillis\\(|current_date\\(|current_timestamp\\(");
-    // the one exception: a vacuum's retention counts back from now, as Delta's own VACUUM does (docs/maintenance.md)
+    // the one exception: maintenance counts retentions back from now (Maintenance.now), as Delta's own VACUUM does
     Path maintenance = ROOT.resolve("feature-store/src/main/java/dev/lakeline/featurestore/Maintenance.java");
     assertTrue(now.matcher(Files.readString(maintenance)).find(), "the exception is still needed");
     List<String> violations = new ArrayList<>();

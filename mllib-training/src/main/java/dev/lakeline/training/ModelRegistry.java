@@ -508,10 +508,10 @@ public final class ModelRegistry {
   /**
    * The version folders without a card, of every model; those whose files have not been written for {@code idleHours}
    * are deleted when {@code delete} (the number stays claimed, so it is never given to another version). Counted back
-   * from the clock, as Delta's VACUUM does: for {@code lakeline maintain}.
+   * from {@code nowMillis}, as Delta's VACUUM counts back from now: for {@code lakeline maintain}, which gives the
+   * clock's time (the one place Lakeline reads it).
    */
-  public List<IncompleteVersion> incomplete(double idleHours, boolean delete) {
-    long now = System.currentTimeMillis();
+  public List<IncompleteVersion> incomplete(double idleHours, boolean delete, long nowMillis) {
     List<IncompleteVersion> out = new ArrayList<>();
     for (String model : new java.util.TreeSet<>(files.list(layout.models()))) {
       String root;
@@ -533,7 +533,7 @@ public final class ModelRegistry {
           continue;
         }
         java.util.Map<String, Long> written = files.modifiedUnder(dir);
-        double idle = (now - written.values().stream().mapToLong(Long::longValue).max().orElse(0L)) / 3_600_000.0;
+        double idle = (nowMillis - written.values().stream().mapToLong(Long::longValue).max().orElse(0L)) / 3_600_000.0;
         boolean deleted = delete && idle > idleHours;
         if (deleted) {
           files.delete(dir);

@@ -97,18 +97,18 @@ class ModelRegistryTest {
     Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 50 * 3_600_000L));
     Files.createDirectories(Path.of(lh.layout().models(), "not a model")); // a folder Lakeline did not make
 
-    List<ModelRegistry.IncompleteVersion> recent = registry.incomplete(100, true);
+    List<ModelRegistry.IncompleteVersion> recent = registry.incomplete(100, true, System.currentTimeMillis());
     assertEquals(1, recent.size());
     assertEquals("m v3", recent.get(0).version());
     assertEquals(1, recent.get(0).files());
     assertTrue(recent.get(0).idleHours() > 49 && recent.get(0).idleHours() < 51, recent.toString());
     assertFalse(recent.get(0).deleted(), "written within the retention: a training may still be running");
-    assertFalse(registry.incomplete(24, false).get(0).deleted(), "a check deletes nothing");
+    assertFalse(registry.incomplete(24, false, System.currentTimeMillis()).get(0).deleted(), "a check deletes nothing");
     assertTrue(Files.exists(left));
 
-    assertTrue(registry.incomplete(24, true).get(0).deleted());
+    assertTrue(registry.incomplete(24, true, System.currentTimeMillis()).get(0).deleted());
     assertFalse(Files.exists(Path.of(lh.layout().model("m", 3))));
-    assertEquals(List.of(), registry.incomplete(24, true));
+    assertEquals(List.of(), registry.incomplete(24, true, System.currentTimeMillis()));
     assertEquals(List.of(1, 2), registry.versions("m").stream().map(ModelVersion::version).toList());
     assertEquals(4, registry.register("m", tinyModel(spark), card("c")).version(), "v3's number stays claimed");
   }

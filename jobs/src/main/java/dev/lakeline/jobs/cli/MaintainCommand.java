@@ -107,7 +107,7 @@ final class MaintainCommand extends JobCommand {
     print(out, result);
     // model versions whose training stopped before their card (with --table only the tables named are looked at)
     List<ModelRegistry.IncompleteVersion> models = only.isEmpty()
-        ? ctx.registry().incomplete(options.incompleteIdleHours(), options.deletesIncomplete()) : List.of();
+        ? ctx.registry().incomplete(options.incompleteIdleHours(), options.deletesIncomplete(), Maintenance.now()) : List.of();
     for (ModelRegistry.IncompleteVersion m : models) {
       out.printf("incomplete model version %s (no %s: its training stopped, or is still running; %d files, last written %s ago): %s%n",
           m.version(), ModelRegistry.CARD_FILE, m.files(), hours(m.idleHours()), m.deleted() ? "files deleted, its number stays claimed"
