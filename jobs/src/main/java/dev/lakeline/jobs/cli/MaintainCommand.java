@@ -110,9 +110,7 @@ final class MaintainCommand extends JobCommand {
         ? ctx.registry().incomplete(options.incompleteIdleHours(), options.deletesIncomplete(), Maintenance.now()) : List.of();
     for (ModelRegistry.IncompleteVersion m : models) {
       out.printf("incomplete model version %s (no %s: its training stopped, or is still running; %d files, last written %s ago): %s%n",
-          m.version(), ModelRegistry.CARD_FILE, m.files(), hours(m.idleHours()), m.deleted() ? "files deleted, its number stays claimed"
-              : check || !vacuum ? "left as it is (" + (check ? "--check" : "--no-vacuum") + ")"
-              : "kept: a training may still be running; deleted once idle for the vacuum's retention");
+          m.version(), ModelRegistry.CARD_FILE, m.files(), hours(m.idleHours()), fate(m.deleted(), "a training"));
     }
     recordChanged(ctx, result);
     long compacted = result.tables().stream().mapToLong(Maintenance.TableResult::filesCompacted).sum();
@@ -126,11 +124,11 @@ final class MaintainCommand extends JobCommand {
         + result.datasets().size() + " recreatable");
     if (!result.incomplete().isEmpty()) {
       long deleted = result.incomplete().stream().filter(Maintenance.IncompleteDataset::deleted).count();
-      ctx.summary().fact("incomplete datasets", result.incomplete().size() + (check || !vacuum ? "" : ", " + deleted + " deleted"));
+      ctx.summary().fact("incomplete datasets", incompleteCount(result.incomplete().size(), deleted));
     }
     if (!models.isEmpty()) {
       long deleted = models.stream().filter(ModelRegistry.IncompleteVersion::deleted).count();
-      ctx.summary().fact("incomplete model versions", models.size() + (check || !vacuum ? "" : ", " + deleted + " deleted"));
+      ctx.summary().fact("incomplete model versions", incompleteCount(models.size(), deleted));
     }
     if (!result.failed().isEmpty()) {
       StringBuilder why = new StringBuilder();
@@ -184,10 +182,20 @@ final class MaintainCommand extends JobCommand {
     for (Maintenance.IncompleteDataset d : result.incomplete()) {
       String idle = hours(d.idleHours());
       out.printf("incomplete training dataset %s (no manifest: its creation stopped, or is still running; %d files, last written %s ago): %s%n",
-          d.dataset(), d.files(), idle, d.deleted() ? "files deleted, its number stays claimed"
-              : check || !vacuum ? "left as it is (" + (check ? "--check" : "--no-vacuum") + ")"
-              : "kept: a creation may still be running; deleted once idle for the vacuum's retention");
+          d.dataset(), d.files(), idle, fate(d.deleted(), "a creation"));
     }
+  }
+
+  /** What became of an incomplete dataset or model version's files; {@code writer}: what may still be writing them. */
+  private String fate(boolean deleted, String writer) {
+    return deleted ? "files deleted, its number stays claimed"
+        : check || !vacuum ? "left as it is (" + (check ? "--check" : "--no-vacuum") + ")"
+        : "kept: " + writer + " may still be running; deleted once idle for the vacuum's retention";
+  }
+
+  /** The summary's count of incomplete datasets or model versions, with how many were deleted when that was possible. */
+  private String incompleteCount(int found, long deleted) {
+    return found + (check || !vacuum ? "" : ", " + deleted + " deleted");
   }
 
   private static String hours(Double h) {
