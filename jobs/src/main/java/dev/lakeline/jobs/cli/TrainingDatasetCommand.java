@@ -1,5 +1,10 @@
 package dev.lakeline.jobs.cli;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
 import dev.lakeline.core.Errors;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.SplitSpec;
@@ -21,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import picocli.CommandLine.Command;
@@ -248,16 +254,34 @@ final class TrainingDatasetCommand extends ParentCommand {
       TrainingDataset td = dataset(ctx);
       Dataset<Row> stored = td.read();
       Dataset<Row> rebuilt = ctx.featureStore().recreateTrainingDataset(view, version, number);
-      String[] columns = stored.columns();
-      Dataset<Row> again = rebuilt.selectExpr(Arrays.stream(columns).map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new));
-      long missing = stored.exceptAll(again).count();
-      long extra = again.exceptAll(stored).count();
-      if (missing + extra > 0) {
+      Comparison c = compare(stored, rebuilt);
+      if (c.missing() + c.extra() > 0) {
         throw Errors.conflict("Recreating %s gave different rows: %,d stored rows missing, %,d extra. Were its sources' "
-            + "Delta versions vacuumed or rewritten?", td.label(), missing, extra);
+            + "Delta versions vacuumed or rewritten?", td.label(), c.missing(), c.extra());
       }
-      out.printf("training dataset %s recreated from its manifest: %,d rows, identical to the stored ones%n", td.label(), stored.count());
+      out.printf("training dataset %s recreated from its manifest: %,d rows, identical to the stored ones%n", td.label(), c.stored());
     }
+  }
+
+  /** The stored rows, and the rows each side holds more often than the other (as {@code EXCEPT ALL} counts them). */
+  record Comparison(long stored, long missing, long extra) {}
+
+  /**
+   * Compares two row multisets in one pass: the rebuilt rows (which a point-in-time join computes) are read once,
+   * not once per {@code exceptAll}. Each row counts +1 stored, -1 rebuilt; grouped by every column (nulls equal, as in
+   * {@code EXCEPT ALL}), a positive sum is stored rows the rebuild lacks, a negative one rebuilt rows not stored.
+   */
+  static Comparison compare(Dataset<Row> stored, Dataset<Row> rebuilt) {
+    String side = "__lakeline_side";
+    Column[] columns = Arrays.stream(stored.columns()).map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
+    Dataset<Row> both = stored.select(columns).withColumn(side, lit(1))
+        .unionAll(rebuilt.select(columns).withColumn(side, lit(-1)));
+    Column d = col("__lakeline_d");
+    Row r = both.groupBy(columns)
+        .agg(sum(side).as("__lakeline_d"), sum(when(col(side).gt(0), 1).otherwise(0)).as("__lakeline_n"))
+        .agg(sum(when(d.gt(0), d).otherwise(0)), sum(when(d.lt(0), d.multiply(-1)).otherwise(0)), sum("__lakeline_n"))
+        .first();
+    return new Comparison(r.isNullAt(2) ? 0 : r.getLong(2), r.isNullAt(0) ? 0 : r.getLong(0), r.isNullAt(1) ? 0 : r.getLong(1));
   }
 
   /** The splits in train, validation, test order: rows and event-time range. */

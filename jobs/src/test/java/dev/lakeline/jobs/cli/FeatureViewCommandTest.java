@@ -191,6 +191,20 @@ class FeatureViewCommandTest {
     Cli recreate = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "1");
     assertEquals(0, recreate.exitCode(), recreate.err());
     assertTrue(recreate.out().contains("identical to the stored ones"), recreate.out());
+    long td1Rows = m.at("/rowsPerSplit/train").asLong() + m.at("/rowsPerSplit/validation").asLong() + m.at("/rowsPerSplit/test").asLong();
+    assertTrue(recreate.out().contains(String.format("%,d rows, identical", td1Rows)), td1Rows + ": " + recreate.out());
+
+    // a stored dataset changed behind Lakeline's back: one row deleted (the rebuild has 1 extra), one stored twice
+    // (1 stored row missing from the rebuild), counted as EXCEPT ALL would
+    String td2 = lh.layout().trainingDataset("loans_cli", 1, 2) + "/data";
+    String loanId = spark.read().format("delta").load(td2).orderBy("loan_id").select("loan_id").first().getString(0);
+    spark.sql("DELETE FROM delta.`" + td2 + "` WHERE loan_id = '" + loanId + "'");
+    spark.read().format("delta").load(td2).orderBy("loan_id").limit(1).write().format("delta").mode("append").save(td2);
+    Cli changed = Cli.inLakehouse(lh, "td", "recreate", "loans_cli", "2");
+    assertEquals(ExitCode.CONFLICT.code(), changed.exitCode(), changed.err());
+    assertTrue(changed.err().contains("Recreating loans_cli v1 td2 gave different rows: 1 stored rows missing, 1 extra."),
+        changed.err());
+    assertFalse(changed.hasStackTrace(), changed.err());
 
     // once a data file of a source's recorded version is gone (as after a plain VACUUM), recreating is a conflict
     long creditVersion = m.at("/identity/sourceVersions/credit_reports v1").asLong();
