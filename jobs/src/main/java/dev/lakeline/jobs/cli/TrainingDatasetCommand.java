@@ -235,7 +235,7 @@ final class TrainingDatasetCommand extends ParentCommand {
         out.printf("  joined    %s @ Delta v%d on %s, %s%n", j.group(), j.deltaVersion(), j.baseKeys(),
             TrainingDatasetReport.joinKind(j.staticJoin(), j.strict()));
       }
-      out.printf("  split     %s · seed %d%n", m.identity().split().describe(), m.identity().seed());
+      out.printf("  split     %s%n", TrainingDatasetReport.splitText(m));
       out.printf("  features  %s · labels %s%n", m.features(), m.labels());
       printSplits(out, m);
       printStatistics(out, m);

@@ -1,5 +1,6 @@
 package dev.lakeline.jobs.reports;
 
+import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.SplitStatistics;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetManifest;
@@ -62,7 +63,7 @@ public final class TrainingDatasetReport {
       ReportPages.row(h, "joined", j.group() + " @ Delta v" + j.deltaVersion() + " on " + j.baseKeys() + ", "
           + joinKind(j.staticJoin(), j.strict()));
     }
-    ReportPages.row(h, "split", m.identity().split().describe() + " · seed " + m.identity().seed());
+    ReportPages.row(h, "split", splitText(m));
     ReportPages.row(h, "features", String.join(", ", m.features()));
     ReportPages.row(h, "labels", String.join(", ", m.labels()));
     ReportPages.row(h, "stored at", td.path());
@@ -186,6 +187,15 @@ public final class TrainingDatasetReport {
   /** How a group is joined, in words: static, or point-in-time at or strictly before the base time. */
   public static String joinKind(boolean staticJoin, boolean strict) {
     return staticJoin ? "static (key alone)" : strict ? "point-in-time, strictly before" : "point-in-time, at or before";
+  }
+
+  /**
+   * The split in words, with its seed when it has one: a time split is not random, and its manifest's seed (the
+   * default, recorded for every dataset) played no part.
+   */
+  public static String splitText(TrainingDatasetManifest m) {
+    SplitSpec split = m.identity().split();
+    return split.describe() + (split.kind() == SplitSpec.Kind.TIME ? "" : " · seed " + m.identity().seed());
   }
 
   /** Which base rows a dataset holds, in words: "all rows", or "rows where" and the filter. */
