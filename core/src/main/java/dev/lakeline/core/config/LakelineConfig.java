@@ -50,13 +50,38 @@ public final class LakelineConfig {
     return get(LakelineKeys.LAKEHOUSE_ROOT);
   }
 
-  /** The effective configuration, one key per line with its value and source. */
+  /**
+   * The effective configuration, one key per line with its value and source. The values of secret-looking settings
+   * ({@link #isSecret}: an S3 secret key in {@code spark.conf}, say) are shown as {@code ****}, since this text ends
+   * up in terminals, CI and Airflow task logs.
+   */
   public String describe() {
     StringBuilder b = new StringBuilder("profile: ").append(profile).append('\n');
     String line = "  %-" + LakelineKeys.longestName() + "s %-30s (%s)%n";
     for (ConfigKey<?> key : LakelineKeys.ALL) {
-      b.append(String.format(line, key.name(), values.get(key), sources.get(key)));
+      b.append(String.format(line, key.name(), shown(key.name(), values.get(key)), sources.get(key)));
     }
     return b.toString();
+  }
+
+  private static final java.util.regex.Pattern SECRET =
+      java.util.regex.Pattern.compile("(?i).*(password|passwd|secret|token|credential|access.?key|account.?key|private.?key).*");
+
+  /**
+   * Whether a setting's name says its value is a secret: a password, secret, token, credential, or an access,
+   * account or private key ({@code spark.hadoop.fs.s3a.secret.key}, {@code fs.azure.account.key.<account>…}).
+   */
+  public static boolean isSecret(String name) {
+    return SECRET.matcher(name).matches();
+  }
+
+  /** {@code value} as printed: masked when {@code name} is secret, and so are the secret entries of a map. */
+  private static Object shown(String name, Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put(k, shown(String.valueOf(k), v)));
+      return out;
+    }
+    return value != null && isSecret(name) ? "****" : value;
   }
 }

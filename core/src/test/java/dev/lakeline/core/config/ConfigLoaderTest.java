@@ -3,6 +3,8 @@ package dev.lakeline.core.config;
 import static dev.lakeline.core.config.Configs.load;
 import static dev.lakeline.core.config.Configs.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -29,6 +31,29 @@ class ConfigLoaderTest {
     assertEquals(4, config.get(LakelineKeys.SPARK_SHUFFLE_PARTITIONS));
     assertEquals(Map.of(), config.get(LakelineKeys.SPARK_CONF));
     assertEquals("logistic_regression", config.get(LakelineKeys.TRAINING_ALGORITHM));
+  }
+
+  @Test
+  void theDescriptionMasksSecretSparkSettingsButUsesThemAsGiven() {
+    String file = write(dir, """
+        model:
+          name: loan_default
+        spark:
+          conf:
+            spark.hadoop.fs.s3a.secret.key: s3-SECRET-value
+            spark.hadoop.fs.s3a.access.key: AKIA-ACCESS
+            spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net: azure-KEY
+            spark.sql.shuffle.partitions: "8"
+        """);
+
+    LakelineConfig config = load(file);
+    String shown = config.describe();
+
+    for (String secret : new String[] {"s3-SECRET-value", "AKIA-ACCESS", "azure-KEY"}) {
+      assertFalse(shown.contains(secret), secret + " printed: " + shown);
+    }
+    assertTrue(shown.contains("spark.hadoop.fs.s3a.secret.key=****") && shown.contains("spark.sql.shuffle.partitions=8"), shown);
+    assertEquals("s3-SECRET-value", config.get(LakelineKeys.SPARK_CONF).get("spark.hadoop.fs.s3a.secret.key"), "the session gets the value");
   }
 
   @Test

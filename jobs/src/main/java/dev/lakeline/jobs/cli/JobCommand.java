@@ -90,9 +90,10 @@ abstract class JobCommand implements Callable<Integer> {
           run(ctx);
         } catch (Throwable e) { // also Spark's SparkException, checked to Java yet thrown undeclared
           if (signal.stopped()) { // Spark's jobs were cancelled for a Ctrl-C or kill: recorded as that, not as a bug
-            log.stopped(ctx, Interruption.MESSAGE, LakelineCli.stderr(spec));
-            LakelineCli.stderr(spec).println("error: " + Interruption.MESSAGE); // now: the JVM exits once this returns
+            // said first: the hook waits for the record only so long, and the JVM exits once this block ends
+            LakelineCli.stderr(spec).println("error: " + Interruption.MESSAGE);
             LakelineCli.stderr(spec).flush();
+            log.stopped(ctx, Interruption.MESSAGE, LakelineCli.stderr(spec));
             throw new Interruption.Stopped(e);
           } else {
             log.failed(ctx, e, LakelineCli.stderr(spec));

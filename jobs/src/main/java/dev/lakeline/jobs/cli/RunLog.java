@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -24,8 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
  * whether it succeeded or failed. A record that cannot be written is a warning, never the job's failure.
  */
 final class RunLog {
-  /** {@code --set} keys whose values are masked in the recorded arguments. */
-  private static final Pattern SECRET = Pattern.compile("(?i).*(password|secret|token|credential|access.?key).*");
   /**
    * Environment variables Airflow sets in a task's process and what the record calls them, in the record's order
    * (Airflow 3's logical date first; Airflow 2's execution date only where there is none).
@@ -136,7 +133,7 @@ final class RunLog {
       if (setValue || a.startsWith("--set=")) {
         String kv = setValue ? a : a.substring("--set=".length());
         int eq = kv.indexOf('=');
-        String masked = eq > 0 && SECRET.matcher(kv.substring(0, eq)).matches() ? kv.substring(0, eq + 1) + "****" : kv;
+        String masked = eq > 0 && LakelineConfig.isSecret(kv.substring(0, eq)) ? kv.substring(0, eq + 1) + "****" : kv;
         out.add(setValue ? masked : "--set=" + masked);
         setValue = false;
       } else {
