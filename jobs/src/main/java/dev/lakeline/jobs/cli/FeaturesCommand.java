@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
           + "groups, each batch through its expectation suite. A pipeline file says all of it (docs/feature-pipelines.md).",
       "Runs the --pipeline files (default: the demo's bundled loans, credit_reports and card_spend) for the logical "
           + "date --date, or for every date from --from to --to: a backfill that prints a line per date, stops at the "
-          + "first failure and resumes with --from <that date>, skipping the dates already committed.",
+          + "first failure and resumes with --from <that date>, skipping the dates already committed (and, for an "
+          + "up_to_date pipeline whose groups are all mode overwrite, every date but the last, whose batch replaces "
+          + "theirs).",
       "Rerunning a date changes nothing: its batches are already committed (reported as unchanged).",
       ""
     },
