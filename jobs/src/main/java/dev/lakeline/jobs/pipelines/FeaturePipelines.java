@@ -225,7 +225,7 @@ public final class FeaturePipelines {
    * pipeline one of whose groups is the source of a pipeline of the backfill (its own included) runs every date: that
    * reader sees the group as of each date.
    */
-  private static Set<String> lastDateOnly(StorageLayout layout, List<FeaturePipeline> pipelines) {
+  public static Set<String> lastDateOnly(StorageLayout layout, List<FeaturePipeline> pipelines) {
     Set<String> out = new HashSet<>();
     for (FeaturePipeline p : pipelines) {
       boolean overwritten = p.source().rows() != SourceSpec.Rows.ON_DATE
