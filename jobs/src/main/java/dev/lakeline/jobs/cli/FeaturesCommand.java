@@ -2,6 +2,7 @@ package dev.lakeline.jobs.cli;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.config.LakelineConfig;
+import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.jobs.pipelines.FeaturePipeline;
@@ -10,6 +11,7 @@ import dev.lakeline.jobs.pipelines.FeaturePipelines;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -21,7 +23,9 @@ import picocli.CommandLine.Option;
           + "groups, each batch through its expectation suite. A pipeline file says all of it (docs/feature-pipelines.md).",
       "Runs the --pipeline files (default: the demo's bundled loans, credit_reports and card_spend) for the logical "
           + "date --date, or for every date from --from to --to: a backfill that prints a line per date, stops at the "
-          + "first failure and resumes with --from <that date>, skipping the dates already committed.",
+          + "first failure and resumes with --from <that date>, skipping the dates already committed (and, for an "
+          + "up_to_date pipeline whose groups are all mode overwrite, every date but the last, whose batch replaces "
+          + "theirs).",
       "Rerunning a date changes nothing: its batches are already committed (reported as unchanged).",
       ""
     },
@@ -104,12 +108,17 @@ final class FeaturesCommand extends JobCommand {
     List<String> lines = new ArrayList<>();
     lines.add(date != null ? "logical date: " + date
         : "backfill: " + from + " to " + to + (recompute ? ", recomputing committed dates" : ", skipping committed dates"));
+    Set<String> lastDateOnly = date != null
+        ? Set.of()
+        : FeaturePipelines.lastDateOnly(new StorageLayout(config.lakehouseRoot()), loaded);
     for (FeaturePipeline p : loaded) {
       lines.add("pipeline " + p.name() + " (" + p.location() + "): " + p.source().format().name().toLowerCase(java.util.Locale.ROOT)
           + " " + (p.source().path() != null ? p.source().path() : "<lakehouse>/raw/" + p.source().name()) + " → " + p.steps().steps().size() + " steps ("
           + String.join(", ", p.steps().steps().stream().map(dev.lakeline.transformations.Step::name).toList()) + ") → "
           + String.join(", ", p.featureGroups().stream().map(g -> g.spec().name() + " v" + g.spec().version()
-              + " (" + g.modeName() + ")").toList()));
+              + " (" + g.modeName() + ")").toList())
+          + (lastDateOnly.contains(p.name()) ? "; computed for " + to + " only (each date's batch replaces the whole "
+              + (p.featureGroups().size() == 1 ? "group)" : "groups)") : ""));
     }
     return lines;
   }

@@ -3,11 +3,15 @@ package dev.lakeline.jobs.pipelines;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.Messages;
 import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.delta.WriteMode;
 import dev.lakeline.core.runs.JobRun;
+import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.featurestore.CommitInfo;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.InsertResult;
 import dev.lakeline.jobs.JobContext;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -25,7 +29,9 @@ import java.util.Set;
  * <p>A backfill runs the dates in order, printing a line per date, and stops at the first failure with the command
  * that resumes from that date. Dates whose batches are all in their groups' commit history are reported as
  * unchanged without being computed (unless {@code recompute}), so a resumed backfill skips the work already done;
- * groups rewritten as of each date ({@code up_to_date}) always end as of the range's last date.
+ * groups rewritten as of each date ({@code up_to_date}) always end as of the range's last date. A pipeline whose
+ * groups are all replaced by each date's batch (mode overwrite) computes only the last date: the earlier dates'
+ * batches would be thrown away.
  */
 public final class FeaturePipelines {
   private FeaturePipelines() {}
@@ -56,13 +62,15 @@ public final class FeaturePipelines {
 
   /**
    * Runs the pipelines for every date from {@code from} to {@code to} (both included), date by date. With {@code
-   * recompute} false, a date whose batches were all committed before is skipped and reported as unchanged.
+   * recompute} false, a date whose batches were all committed before is skipped and reported as unchanged. A {@link
+   * #lastDateOnly} pipeline skips every date before {@code to}, whatever {@code recompute}.
    */
   public static List<PipelineRun> backfill(
       JobContext ctx, List<FeaturePipeline> pipelines, LocalDate from, LocalDate to, boolean recompute) {
     checkBackfill(pipelines, from, to);
     validateAll(ctx, pipelines);
     Map<String, Committed> committed = recompute ? Map.of() : committedBatches(ctx, pipelines);
+    Set<String> lastDateOnly = lastDateOnly(ctx.layout(), pipelines);
     Set<String> computed = new HashSet<>();
     long total = ChronoUnit.DAYS.between(from, to) + 1;
     List<PipelineRun> runs = new ArrayList<>();
@@ -73,6 +81,10 @@ public final class FeaturePipelines {
       List<String> parts = new ArrayList<>();
       try {
         for (FeaturePipeline p : pipelines) {
+          if (lastDateOnly.contains(p.name()) && date.isBefore(to)) {
+            parts.add(p.name() + ": " + skippedBeforeTheLastDate(p, to));
+            continue;
+          }
           if (!recompute && canSkip(ctx, p, date, to, committed, computed.contains(p.name()))) {
             parts.add(p.name() + ": unchanged (already committed)");
             continue;
@@ -197,6 +209,62 @@ public final class FeaturePipelines {
       }
     }
     return out;
+  }
+
+  /** Why a date before {@code last} of a {@link #lastDateOnly} pipeline is not computed. */
+  private static String skippedBeforeTheLastDate(FeaturePipeline p, LocalDate last) {
+    return p.featureGroups().size() == 1
+        ? "skipped — each date's batch replaces the whole group (mode overwrite); the last date, " + last + ", writes it"
+        : "skipped — each date's batches replace its groups whole (mode overwrite); the last date, " + last + ", writes them";
+  }
+
+  /**
+   * The names of the pipelines whose dates before the range's last a backfill does not compute: their source's rows
+   * are a snapshot ({@code up_to_date}; {@code all} is refused for backfills) and every one of their groups is written
+   * with mode overwrite, so each date's batch replaces the whole group and only the last date's would remain. A
+   * pipeline one of whose groups is the source of a pipeline of the backfill (its own included) runs every date: that
+   * reader sees the group as of each date.
+   */
+  public static Set<String> lastDateOnly(StorageLayout layout, List<FeaturePipeline> pipelines) {
+    Set<String> out = new HashSet<>();
+    for (FeaturePipeline p : pipelines) {
+      boolean overwritten = p.source().rows() != SourceSpec.Rows.ON_DATE
+          && p.featureGroups().stream().allMatch(g -> g.mode() == WriteMode.OVERWRITE);
+      if (overwritten && p.featureGroups().stream().noneMatch(g -> readByAnyOf(pipelines, layout, g))) {
+        out.add(p.name());
+      }
+    }
+    return out;
+  }
+
+  /** Whether the source of one of {@code pipelines} is {@code group}'s table or under it. */
+  private static boolean readByAnyOf(List<FeaturePipeline> pipelines, StorageLayout layout, GroupTarget group) {
+    String table = comparable(layout.featureGroup(group.spec().name(), group.spec().version()));
+    for (FeaturePipeline q : pipelines) {
+      String source = comparable(q.source().location(layout));
+      if (source.equals(table) || source.startsWith(table + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A location in one spelling: {@code file:} URIs and relative local paths as absolute paths, no trailing slash. */
+  private static String comparable(String location) {
+    String s = location.trim();
+    try {
+      if (s.regionMatches(true, 0, "file:", 0, 5)) {
+        s = URI.create(s.replace(" ", "%20")).getPath();
+      } else if (!s.contains(":/")) {
+        s = Path.of(s).toAbsolutePath().normalize().toString();
+      }
+    } catch (IllegalArgumentException e) {
+      // a glob or another spelling Path and URI do not take: compared as written
+    }
+    while (s.length() > 1 && s.endsWith("/")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    return s;
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.lakeline.testkit.TestLakehouse;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -97,26 +98,95 @@ class BackfillTest {
   }
 
   @Test
-  void aBackfillOfSnapshotsLeavesTheGroupAsOfItsLastDate(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+  void aBackfillOfOverwrittenSnapshotsComputesOnlyItsLastDate(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
     PipelineFixture fx = new PipelineFixture(dir, lh);
-    Path file = fx.pipeline("cards", fx.csv("txns.csv", DAYS), "date_column: txn_ts", "", ""); // up_to_date, overwrite
-    assertEquals(0, fx.features(file, "--date", "2024-06-04").exitCode());
+    Path csv = fx.csv("txns.csv", DAYS);
+    Path file = fx.pipeline("cards", csv, "date_column: txn_ts", "", ""); // up_to_date, overwrite
 
-    Cli back = fx.features(file, "--from", "2024-06-02", "--to", "2024-06-04");
+    Cli back = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-04");
     assertEquals(0, back.exitCode(), back.err() + back.out());
-    assertTrue(back.out().contains("[1/3] 2024-06-02 cards: committed cards v1 @ Delta v2, 4 rows"), back.out());
-    // 2024-06-04 was committed before, but the earlier dates rewrote the group since: it is computed again
-    assertTrue(back.out().contains("[3/3] 2024-06-04 cards: committed cards v1 @ Delta v4, 8 rows"), back.out());
-    assertEquals(8, spark.read().format("delta").load(fx.group("cards")).count());
-    // each date rewrote the group as of that date: 4 + 6 + 8 rows written, though the group holds 8
-    assertTrue(back.out().matches("(?s).*\nfeature group cards v1 +4 +18 *\n.*"), back.out());
+    // each date's batch would replace the whole group: the earlier dates' work would be thrown away
+    for (String date : new String[] {"[1/4] 2024-06-01", "[2/4] 2024-06-02", "[3/4] 2024-06-03"}) {
+      assertTrue(back.out().contains(date + " cards: skipped — each date's batch replaces the whole group (mode overwrite); "
+          + "the last date, 2024-06-04, writes it · "), back.out());
+    }
+    assertTrue(back.out().contains("[4/4] 2024-06-04 cards: committed cards v1 @ Delta v1, 8 rows"), back.out());
+    assertEquals(1, DeltaCommits.currentVersion(spark, fx.group("cards")), "the group's creation and one batch");
+    // the summary and the job-runs log count the rows written: the last date's batch alone
+    assertTrue(back.out().matches("(?s).*\ntable +version +rows written *\nfeature group cards v1 +1 +8 *\n.*"), back.out());
 
-    Cli again = fx.features(file, "--from", "2024-06-02", "--to", "2024-06-04");
+    // the group is what a run for the last date alone writes
+    Path solo = fx.pipeline("solo", csv, "date_column: txn_ts", "", "");
+    assertEquals(0, fx.features(solo, "--date", "2024-06-04").exitCode());
+    Dataset<Row> cards = spark.read().format("delta").load(fx.group("cards"));
+    Dataset<Row> alone = spark.read().format("delta").load(fx.group("solo"));
+    assertEquals(8, cards.count());
+    assertTrue(cards.exceptAll(alone).isEmpty() && alone.exceptAll(cards).isEmpty(), "the same rows");
+
+    Cli again = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-04");
     assertEquals(0, again.exitCode(), again.err());
-    assertTrue(again.out().contains("[3/3] 2024-06-04 cards: unchanged (already committed)"), again.out());
-    assertTrue(again.out().matches("(?s).*\nfeature group cards v1 +4 +0  \\(unchanged: every date's batch already committed\\)\n.*"),
+    assertTrue(again.out().contains("[1/4] 2024-06-01 cards: skipped — each date's batch replaces"), again.out());
+    assertTrue(again.out().contains("[4/4] 2024-06-04 cards: unchanged (already committed)"), again.out());
+    assertTrue(again.out().matches("(?s).*\nfeature group cards v1 +1 +0  \\(unchanged: every date's batch already committed\\)\n.*"),
         "every date skipped: nothing written, not the group's 8 rows:\n" + again.out());
-    assertEquals(4, DeltaCommits.currentVersion(spark, fx.group("cards")));
+    assertEquals(1, DeltaCommits.currentVersion(spark, fx.group("cards")), "a rerun commits nothing");
+
+    // a run for an earlier date rewinds the group: the last date's batch is committed, but no longer the latest
+    assertEquals(0, fx.features(file, "--date", "2024-06-02").exitCode());
+    Cli rewound = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-04");
+    assertEquals(0, rewound.exitCode(), rewound.err());
+    assertTrue(rewound.out().contains("[4/4] 2024-06-04 cards: committed cards v1 @ Delta v3, 8 rows"), rewound.out());
+    assertEquals(8, spark.read().format("delta").load(fx.group("cards")).count());
+
+    // --recompute computes the last date again (a no-op when nothing changed), and still not the earlier ones
+    Cli recompute = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-04", "--recompute");
+    assertEquals(0, recompute.exitCode(), recompute.err());
+    assertTrue(recompute.out().contains("[3/4] 2024-06-03 cards: skipped — each date's batch replaces"), recompute.out());
+    assertTrue(recompute.out().contains("[4/4] 2024-06-04 cards: unchanged cards v1 @ Delta v3 (batch already committed, "
+        + "nothing written)"), recompute.out());
+    assertEquals(3, DeltaCommits.currentVersion(spark, fx.group("cards")));
+  }
+
+  @Test
+  void aBackfillOfUpsertedSnapshotsCommitsEveryDate(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    // each date's snapshot is merged: a row an earlier snapshot had stays, so every date is computed
+    Path file = fx.pipeline("cards", fx.csv("txns.csv", DAYS), "date_column: txn_ts", "", "mode: upsert");
+    Cli back = fx.features(file, "--from", "2024-06-01", "--to", "2024-06-03");
+    assertEquals(0, back.exitCode(), back.err() + back.out());
+    assertTrue(back.out().contains("[1/3] 2024-06-01 cards: committed cards v1 @ Delta v1, 2 rows"), back.out());
+    assertTrue(back.out().contains("[2/3] 2024-06-02 cards: committed cards v1 @ Delta v2, 4 rows"), back.out());
+    assertTrue(back.out().contains("[3/3] 2024-06-03 cards: committed cards v1 @ Delta v3, 6 rows"), back.out());
+    assertFalse(back.out().contains("skipped"), back.out());
+    assertEquals(6, spark.read().format("delta").load(fx.group("cards")).count());
+  }
+
+  @Test
+  void anOverwrittenGroupThatAnotherPipelineReadsIsWrittenForEveryDate(SparkSession spark, TestLakehouse lh, @TempDir Path dir) {
+    PipelineFixture fx = new PipelineFixture(dir, lh);
+    Path cards = fx.pipeline("cards", fx.csv("txns.csv", DAYS), "date_column: txn_ts", "", ""); // up_to_date, overwrite
+    assertEquals(0, fx.features(cards, "--date", "2024-06-01").exitCode());
+    // a second pipeline reads each date's rows of the cards group: it must see the group as of that date
+    Path daily = fx.write("daily.yaml", """
+        name: daily
+        source:
+          path: %s
+          format: delta
+          date_column: txn_ts
+          rows: on_date
+        feature_groups:
+          - name: daily
+            primary_key: [txn_id]
+            event_time: txn_ts
+        """.formatted(fx.group("cards")));
+    Cli back = Cli.inLakehouse(lh, "features", "--pipeline", cards.toString(), "--pipeline", daily.toString(),
+        "--from", "2024-06-01", "--to", "2024-06-03");
+    assertEquals(0, back.exitCode(), back.err() + back.out());
+    assertTrue(back.out().contains("[2/3] 2024-06-02 cards: committed cards v1 @ Delta v2, 4 rows · daily: committed daily v1 "
+        + "@ Delta v2, 2 rows"), back.out());
+    assertTrue(back.out().contains("[3/3] 2024-06-03 cards: committed cards v1 @ Delta v3, 6 rows · daily: committed daily v1 "
+        + "@ Delta v3, 2 rows"), back.out());
+    assertEquals(6, spark.read().format("delta").load(fx.group("daily")).count());
   }
 
   @Test

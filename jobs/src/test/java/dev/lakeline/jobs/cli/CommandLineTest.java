@@ -269,6 +269,9 @@ class CommandLineTest {
     Cli backfill = Cli.run("features", "--from", "2024-06-01", "--to", "2024-06-03", "--lakehouse", lakehouse.toString(), "--dry-run");
     assertEquals(0, backfill.exitCode(), backfill.err());
     assertTrue(backfill.out().contains("backfill: 2024-06-01 to 2024-06-03"), backfill.out());
+    // the demo's groups are rewritten as of each date: the plan says that only the last date is computed
+    assertTrue(backfill.out().contains("→ loans v1 (overwrite); computed for 2024-06-03 only (each date's batch replaces the "
+        + "whole group)"), backfill.out());
 
     Cli train = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
         "--set", "training.label-delay-days=30", "--set", "training.history-days=100");
