@@ -82,7 +82,8 @@ public final class FeaturePipelines {
       try {
         for (FeaturePipeline p : pipelines) {
           if (lastDateOnly.contains(p.name()) && date.isBefore(to)) {
-            parts.add(p.name() + ": " + skippedBeforeTheLastDate(p, to));
+            // why, the first time; then briefly, so that a long backfill's lines stay short
+            parts.add(p.name() + ": " + (date.equals(from) ? skippedBeforeTheLastDate(p, to) : "skipped (computed for " + to + " only)"));
             continue;
           }
           if (!recompute && canSkip(ctx, p, date, to, committed, computed.contains(p.name()))) {
