@@ -183,7 +183,8 @@ public final class Maintenance {
 
   /**
    * Lakeline's Delta tables under the root, relative to it and sorted: feature groups, predictions, quarantine and
-   * Lakeline's own tables ({@code _lakeline/…}). Not training datasets (immutable), raw data, models or views.
+   * Lakeline's own tables ({@code _lakeline/…}). Not training datasets (immutable), raw data, models or views, nor a
+   * folder whose log holds no commit yet (a first write that was stopped before its commit).
    */
   public List<String> tables() {
     List<String> out = new ArrayList<>();
@@ -194,7 +195,11 @@ public final class Maintenance {
   private void walk(String relative, int depth, List<String> out) {
     List<String> entries = files.list(absolute(relative));
     if (!relative.isEmpty() && entries.contains("_delta_log")) {
-      out.add(relative);
+      // a log without a commit is a table whose first write was stopped before its commit (a killed first infer or
+      // monitor): not a table yet, and nothing to maintain; the job's rerun creates it
+      if (DeltaCommits.exists(spark, absolute(relative))) {
+        out.add(relative);
+      }
       return;
     }
     if (depth >= 4) {

@@ -291,6 +291,28 @@ class MaintenanceTest {
     assertThrows(LakelineException.ConfigError.class, () -> new Maintenance.Options(true, true, -1.0, false, List.of()));
   }
 
+  @Test
+  void aTableWhoseFirstCommitWasKilledIsNotATableYetAndStopsNothing(SparkSession spark, TestLakehouse lakehouse) throws Exception {
+    FeatureStore store = FeatureStore.open(spark, lakehouse.layout());
+    FeatureGroup credit = store.createFeatureGroup(FeatureGroupSpec.of("credit", List.of("applicant_id"), "as_of"), FeatureViewTest.CREDIT);
+    credit.overwrite(credit(spark, 600), "credit:1");
+    // what a first monitor run killed at its table's first commit leaves: a data file and a log folder without a commit
+    Path killed = lakehouse.root().resolve("_lakeline/monitoring_performance");
+    java.nio.file.Files.createDirectories(killed.resolve("_delta_log/_commits"));
+    java.nio.file.Files.write(killed.resolve("part-00000-killed.snappy.parquet"), new byte[] {1, 2, 3});
+
+    for (Maintenance.Options options : List.of(CHECK_NOW, VACUUM_ALL_NOW)) {
+      Maintenance.Result result = Maintenance.of(store).run(options, r -> {});
+      assertEquals(List.of(), result.failed(), "nothing failed: " + result.failed());
+      assertTrue(byTable(result).containsKey("feature_groups/credit/v1"), result.tables().toString());
+    }
+    assertFalse(Maintenance.of(store).tables().contains("_lakeline/monitoring_performance"), Maintenance.of(store).tables().toString());
+
+    // the rerun creates the table: from then on it is maintained
+    spark.range(3).write().format("delta").mode("append").save(killed.toString());
+    assertTrue(Maintenance.of(store).tables().contains("_lakeline/monitoring_performance"));
+  }
+
   private static Map<String, String> properties(SparkSession spark, String path) {
     return DeltaTable.forPath(spark, path).detail().select("properties").head().getJavaMap(0);
   }

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakeline.featurestore.CommitInfo;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureGroupFiles;
+import dev.lakeline.featurestore.FeatureGroupSpec;
 import dev.lakeline.featurestore.FeatureStore;
+import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.featurestore.InsertOptions;
+import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.jobs.faults.HaltingFileSystem;
 import dev.lakeline.jobs.faults.HaltingFs;
 import dev.lakeline.testkit.SparkTest;
@@ -22,9 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills {@code lakeline fg insert} (the packaged jar under spark-submit, each run in its own JVM) at the worst
- * moments of a commit and checks what a reader sees afterwards: nothing of the killed attempt, and exactly one
- * commit of the batch after a rerun. The kill is {@link HaltingFileSystem}: {@code Runtime.halt} when the job
+ * Kills {@code lakeline fg insert} and {@code lakeline td create} (the packaged jar under spark-submit, each run in its
+ * own JVM) at the worst moments of a commit and checks what a reader sees afterwards: nothing of the killed attempt,
+ * and exactly one commit of the batch (one dataset) after a rerun. The kill is {@link HaltingFileSystem}: {@code Runtime.halt} when the job
  * creates a chosen file, so the moment is exact, not a race against a timer.
  */
 @SparkTest
@@ -46,6 +49,18 @@ class FaultToleranceIT {
     return SparkSubmitProcess.run(dir, jvm, Path.of("target", "test-classes").toAbsolutePath().toString(), submit,
         System.getProperty("lakeline.jar.bundled"),
         "fg", "insert", "tx", "--input", input.toString(), "--format", "csv", "--batch-id", "tx:2024-01-02", "--lakehouse", lh.uri());
+  }
+
+  /** {@code lakeline ARGS} under spark-submit with the halting file systems; {@code haltOn} null for none. */
+  private static SparkSubmitProcess.Run lakeline(Path dir, String haltOn, int haltAt, String... args) throws Exception {
+    List<String> jvm = haltOn == null ? List.of()
+        : List.of("-Dlakeline.fault.halt-on=" + haltOn, "-Dlakeline.fault.halt-at=" + haltAt);
+    List<String> submit = List.of(
+        "--conf", "spark.hadoop.fs.file.impl=" + HaltingFileSystem.class.getName(),
+        "--conf", "spark.hadoop.fs.file.impl.disable.cache=true",
+        "--conf", "spark.hadoop.fs.AbstractFileSystem.file.impl=" + HaltingFs.class.getName());
+    return SparkSubmitProcess.run(dir, jvm, Path.of("target", "test-classes").toAbsolutePath().toString(), submit,
+        System.getProperty("lakeline.jar.bundled"), args);
   }
 
   private static long dataFiles(FeatureGroup g) throws IOException {
@@ -118,5 +133,37 @@ class FaultToleranceIT {
     assertEquals(100, commits.get(0).rowsAdded());
     assertTrue(g.validationHistory(10).stream().anyMatch(r -> r.batchId().equals("tx:2024-01-02") && Long.valueOf(before + 1).equals(r.deltaVersion())),
         "the rerun leaves the report the killed run could not write");
+  }
+
+  @Test
+  void aTrainingDatasetKilledBetweenItsTableAndItsManifestIsInvisibleAndItsRerunMakesOneWholeDataset(
+      SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws Exception {
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    FeatureGroup loans = store.createFeatureGroup(FeatureGroupSpec.of("loans", List.of("loan_id"), "issue_ts"),
+        new org.apache.spark.sql.types.StructType().add("loan_id", "long").add("issue_ts", "timestamp")
+            .add("amount", "double").add("defaulted", "int"));
+    loans.insert(spark.sql("SELECT id AS loan_id, TIMESTAMP'2024-01-01 00:00:00' + make_interval(0, 0, 0, CAST(id AS INT)) AS issue_ts, "
+        + "id * 10.0D AS amount, CAST(id % 3 = 0 AS INT) AS defaulted FROM range(40)"), InsertOptions.append("loans:1"));
+    store.createFeatureView(new FeatureViewSpec("lv", 1, new FeatureViewSpec.GroupRef("loans", 1), List.of("amount"),
+        List.of("defaulted"), List.of(), ""));
+    Path td1 = lh.root().resolve("training_datasets/lv/v1/td1");
+
+    // killed once td1's table is committed (Delta writes the commit's checksum after it), before its manifest
+    SparkSubmitProcess.Run killed = lakeline(dir, ".*/training_datasets/lv/v1/td1/data/_delta_log/[^/]*0+\\.crc[^/]*", 1,
+        "td", "create", "lv", "--seed", "3", "--lakehouse", lh.uri());
+    assertEquals(HaltingFileSystem.EXIT_CODE, killed.exitCode(), killed.err());
+    assertTrue(killed.err().contains("FAULT INJECTED"), killed.err());
+    assertTrue(Files.exists(td1.resolve("data/_delta_log/00000000000000000000.json")), "the table was committed");
+    assertTrue(Files.notExists(td1.resolve("manifest.json")));
+    assertEquals(List.of(), store.listTrainingDatasets("lv", 1), "a dataset without its manifest is listed nowhere");
+
+    SparkSubmitProcess.Run rerun = lakeline(dir, null, 0, "td", "create", "lv", "--seed", "3", "--lakehouse", lh.uri());
+    assertEquals(0, rerun.exitCode(), rerun.err() + rerun.out());
+    List<TrainingDataset> made = store.listTrainingDatasets("lv", 1);
+    assertEquals(1, made.size(), made.toString());
+    assertEquals(2, made.get(0).manifest().number(), "the killed run's number stays claimed (maintenance.md)");
+    assertEquals(3L, made.get(0).manifest().identity().seed());
+    assertEquals(40, spark.read().format("delta").load(made.get(0).dataPath()).count(), "every row once");
+    assertEquals(40L, made.get(0).manifest().rowsPerSplit().values().stream().mapToLong(Long::longValue).sum());
   }
 }
