@@ -157,8 +157,13 @@ class FaultToleranceIT {
     assertTrue(Files.notExists(td1.resolve("manifest.json")));
     assertEquals(List.of(), store.listTrainingDatasets("lv", 1), "a dataset without its manifest is listed nowhere");
 
-    SparkSubmitProcess.Run rerun = lakeline(dir, null, 0, "td", "create", "lv", "--seed", "3", "--lakehouse", lh.uri());
-    assertEquals(0, rerun.exitCode(), rerun.err() + rerun.out());
+    // the rerun in this JVM (the same command; a second spark-submit would only add its start-up)
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    int rerun = dev.lakeline.jobs.cli.LakelineCli.execute(new String[] {"td", "create", "lv", "--seed", "3", "--lakehouse", lh.uri()},
+        new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+        new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(0, rerun, err + "\n" + out);
     List<TrainingDataset> made = store.listTrainingDatasets("lv", 1);
     assertEquals(1, made.size(), made.toString());
     assertEquals(2, made.get(0).manifest().number(), "the killed run's number stays claimed (maintenance.md)");
