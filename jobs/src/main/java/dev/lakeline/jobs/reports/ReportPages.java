@@ -108,16 +108,32 @@ public final class ReportPages {
 
   /**
    * Writes the page to {@code file}, making its folder; a file that cannot be written is a configuration error naming
-   * it. Returns the file's absolute path.
+   * it. Returns the file's absolute path. The page is written beside the file first and then moved over it, so a run
+   * stopped while writing leaves the previous page whole, never half of the new one.
    */
   public static Path write(Path file, String html) {
+    Path temporary = null;
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      Files.writeString(file, html);
+      // a plain new file (not createTempFile's owner-only one), so the page gets the permissions any file would
+      temporary = file.toAbsolutePath().resolveSibling("." + file.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+      Files.writeString(temporary, html, java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+      try {
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+        Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
     } catch (IOException e) {
+      if (temporary != null) {
+        try {
+          Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+          // the error below is the one to report
+        }
+      }
       throw Errors.config(e, "Cannot write the report to %s: %s. Give --report a file in a folder you can write to.", file, e.getMessage());
     }
     return file.toAbsolutePath();
