@@ -86,6 +86,29 @@ class AggregateAndSchemaExpectationsTest {
     }
   }
 
+  /**
+   * A NaN is a value, not a null: it makes the mean, sum and standard deviation NaN, and the maximum too (Spark
+   * orders NaN above every number), as on Spark in GE. The expectation fails observing NaN; it must not claim the
+   * column has no values (Deequ's metric is NaN, which is also what it gives for a filter that matched no row).
+   */
+  @Test
+  void aNanValueFailsTheStatisticsItMakesNanAndIsReportedAsObserved(SparkSession spark) {
+    Dataset<Row> batch = column(spark, "v", DataTypes.DoubleType, 1.0, Double.NaN, 3.0, null);
+    for (String stat : List.of("max", "mean", "stdev", "sum")) {
+      ExpectationResult r = one(batch, e("expect_column_" + stat + "_to_be_between", "column", "v", "max_value", 100));
+      assertFalse(r.success(), stat);
+      assertFalse(r.raisedException(), stat + ": " + r.exceptionMessage());
+      assertTrue(r.observedValue() instanceof Double d && d.isNaN(), stat + ": observed " + r.observedValue());
+      assertTrue(r.detail().contains("NaN") && !r.detail().contains("no non-null values"), stat + ": " + r.detail());
+    }
+    // the minimum skips NaN unless every value is NaN
+    assertEquals(1.0, observed(one(batch, e("expect_column_min_to_be_between", "column", "v", "max_value", 100))));
+    ExpectationResult allNan = one(column(spark, "v", DataTypes.DoubleType, Double.NaN, Double.NaN),
+        e("expect_column_min_to_be_between", "column", "v", "max_value", 100));
+    assertFalse(allNan.success());
+    assertTrue(allNan.detail().contains("NaN"), allNan.detail());
+  }
+
   @Test
   void aggregatesWithoutBoundsOnlyRecord(SparkSession spark) {
     ExpectationResult r = one(ints(spark, 4, 8), e("expect_column_mean_to_be_between", "column", "v"));
