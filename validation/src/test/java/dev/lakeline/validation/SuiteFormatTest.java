@@ -133,6 +133,15 @@ class SuiteFormatTest {
   void kwargsThatContradictEachOther() {
     assertMentions(errorFor("expect_column_values_to_be_between", "{column: x}"), "expectation #2", "'min_value', 'max_value' or both");
     assertMentions(errorFor("expect_column_values_to_be_between", "{column: x, min_value: 5, max_value: 1}"), "greater than", "Swap");
+    assertMentions(errorFor("expect_column_values_to_be_between", "{column: d, min_value: '2024-12-31', max_value: '2024-01-01'}"),
+        "'min_value' (2024-12-31) is greater than 'max_value' (2024-01-01)", "Swap");
+    assertMentions(errorFor("expect_column_values_to_be_between", "{column: d, min_value: '2024-01-01 12:00:00', max_value: '2024-01-01'}"),
+        "greater than", "Swap");
+    assertMentions(errorFor("expect_column_mean_to_be_between", "{column: x, min_value: 5, max_value: 5, strict_max: true}"),
+        "no value can pass", "strict_max");
+    assertMentions(errorFor("expect_column_values_to_be_between", "{column: d, min_value: '2024-01-01', max_value: '2024-01-01', strict_min: true}"),
+        "no value can pass", "strict_min");
+    parse(HEAD + "  - expectation_type: expect_column_values_to_be_between\n    kwargs: {column: x, min_value: 5, max_value: 5}\n");
     assertMentions(errorFor("expect_column_values_to_not_be_in_set", "{column: x, value_set: [a, null]}"), "contains null");
     assertMentions(errorFor("expect_compound_columns_to_be_unique", "{column_list: [a, a]}"), "twice");
   }
