@@ -114,6 +114,15 @@ class SuiteFormatTest {
     assertMentions(errorFor("expect_column_values_to_match_regex", "{column: x, regx: a}"), "expectation #2", "'regx'", "Did you mean 'regex'?");
   }
 
+  /** GE's row_condition would silently widen an expectation to every row if ignored: refused, saying what to do instead. */
+  @Test
+  void greatExpectationsRowConditionsAreRefusedWithTheAlternative() {
+    for (String kwarg : List.of("row_condition: 'kind = \"a\"', condition_parser: spark", "condition_parser: spark")) {
+      assertMentions(errorFor("expect_column_values_to_be_between", "{column: x, min_value: 0, " + kwarg + "}"),
+          "expectation #2", "not supported", "expect_row_values_to_satisfy_sql");
+    }
+  }
+
   @Test
   void wrongKwargTypesNameTheFix() {
     assertMentions(errorFor("expect_column_values_to_be_of_type", "{column: x, type_: integr}"), "expectation #2", "'type_'", "Spark SQL type name");
