@@ -99,6 +99,24 @@ class ValidationHistoryReportTest {
     assertTrue(one.contains("appear from the second batch on"), "and the page says why");
   }
 
+  /**
+   * A batch where the mean failed with no value (no non-null values, a NaN) is not a point of the trend: the page
+   * must not draw the line on through it as if the batches around it were all there was.
+   */
+  @Test
+  void aBatchThatFailedWithNoValueIsMarkedInTheTrendNotLeftOut() {
+    ExpectationResult noMean = new ExpectationResult(MEAN, "mean(amount)", false, 10, null, null, null, Double.NaN, null,
+        "observed NaN: column 'amount' holds NaN values");
+    String html = page(List.of(
+        report(1, Decision.INGESTED, notNull(0), mean(12.5)),
+        report(2, Decision.REJECTED, notNull(0), noMean),
+        report(3, Decision.INGESTED, notNull(0), mean(20.0))));
+    assertTrue(HtmlCharts.of(html).contains("mean(amount) over batches"));
+    assertTrue(html.contains("failed with no value to draw") && html.contains("mean(amount) in batch #2."), html);
+    String clean = page(history());
+    assertFalse(clean.contains("no value to draw"), "nothing to mark when every failure has a value");
+  }
+
   @Test
   void failuresAreListedNewestFirstTheNewestOpen() {
     String html = page(history());
