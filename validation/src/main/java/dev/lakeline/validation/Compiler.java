@@ -196,10 +196,18 @@ final class Compiler {
 
   /**
    * A DATE column compares with dates: Spark casts '2024-01-01 12:00:00' to the date 2024-01-01, dropping the time,
-   * so that the date would pass a minimum of noon that day. A time of day other than midnight is a config error.
+   * so that the date would pass a minimum of noon that day. A time of day other than midnight is a config error, and
+   * so is an instant (a UTC offset) against a DATE or TIMESTAMP_NTZ column, which has no time zone to place it in.
    */
   private static void requireNoTimeOfDay(String where, String kwarg, String col, DataType type, Object v) {
-    if (!(type instanceof DateType) || !(v instanceof String s) || !KwargType.isIsoDate(s)) {
+    if (!(type instanceof DateType || type instanceof TimestampNTZType) || !(v instanceof String s) || !KwargType.isIsoDate(s)) {
+      return;
+    }
+    if (KwargType.hasOffset(s)) {
+      throw Errors.config("%s: '%s' value '%s' has a UTC offset, but column '%s' is %s, which has no time zone. Give a local "
+          + "%s without the offset.", where, kwarg, s, col, type.simpleString(), type instanceof DateType ? "date" : "date and time");
+    }
+    if (!(type instanceof DateType)) {
       return;
     }
     LocalDateTime t;

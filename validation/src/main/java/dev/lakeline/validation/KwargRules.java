@@ -1,9 +1,7 @@
 package dev.lakeline.validation;
 
 import dev.lakeline.core.Errors;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeParseException;
+import dev.lakeline.core.UtcTimes;
 import java.util.HashSet;
 import java.util.List;
 
@@ -43,22 +41,15 @@ final class KwargRules {
     }
   }
 
-  /** How two bounds compare: both numbers, or both ISO dates or date-times (a date is its midnight); else null. */
+  /** How two bounds compare: both numbers, or both ISO dates or times (read as {@link UtcTimes#parse} does); else null. */
   private static Integer compare(Object lo, Object hi) {
     if (lo instanceof Number a && hi instanceof Number b) {
       return Double.compare(a.doubleValue(), b.doubleValue());
     }
     if (lo instanceof String a && hi instanceof String b && KwargType.isIsoDate(a) && KwargType.isIsoDate(b)) {
-      return dateTime(a).compareTo(dateTime(b));
+      return UtcTimes.parse(a).compareTo(UtcTimes.parse(b));
     }
     return null;
   }
 
-  private static LocalDateTime dateTime(String iso) {
-    try {
-      return LocalDate.parse(iso).atStartOfDay();
-    } catch (DateTimeParseException e) {
-      return LocalDateTime.parse(iso.replace(' ', 'T'));
-    }
-  }
 }
