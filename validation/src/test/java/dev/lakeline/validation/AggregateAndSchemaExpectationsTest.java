@@ -218,5 +218,16 @@ class AggregateAndSchemaExpectationsTest {
         LakelineException.ConfigError.class,
         () -> Validator.validate(batch, Frames.suite(e("expect_row_values_to_satisfy_sql", "condition", "amount + 1"))));
     assertTrue(notBoolean.getMessage().contains("not a boolean"), notBoolean.getMessage());
+    // a row condition judges each row alone: an aggregate failed deep in Spark (exit 1, a stack trace), a window
+    // broke the write's observed metrics, a random one would count and split rows differently
+    for (String[] c : new String[][] {
+        {"sum(amount) > 0", "an aggregate"}, {"amount > avg(amount) OVER ()", "a window function"},
+        {"amount > rand()", "not deterministic"}}) {
+      LakelineException.ConfigError notPerRow = assertThrows(
+          LakelineException.ConfigError.class,
+          () -> Validator.check(spark, batch.schema(), Frames.suite(e("expect_row_values_to_satisfy_sql", "condition", c[0]))), c[0]);
+      assertTrue(notPerRow.getMessage().contains("expectation #1") && notPerRow.getMessage().contains(c[1])
+          && notPerRow.getMessage().contains("each row alone"), c[0] + ": " + notPerRow.getMessage());
+    }
   }
 }
