@@ -325,11 +325,11 @@ public final class ValidationHistoryReport {
     boolean any = false;
     for (int i = batches.size() - 1; i >= 0; i--) {
       ValidationReport r = batches.get(i);
-      if (r.result().success()) {
-        continue;
+      if (r.result().success() && r.decision() != Decision.QUARANTINED) {
+        continue; // a QUARANTINED batch held rows back even when every expectation passed (within mostly): its summary says which
       }
       if (!any) {
-        h.append("<h2>Failed expectations, newest batch first</h2>\n");
+        h.append("<h2>Failed expectations and quarantined rows, newest batch first</h2>\n");
       }
       h.append("<details").append(any ? "" : " open").append("><summary>#").append(i + 1).append(' ')
           .append(ReportPages.esc(names.get(i))).append(" — ").append(r.decision()).append(", ")
