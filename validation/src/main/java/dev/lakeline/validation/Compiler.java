@@ -10,6 +10,9 @@ import dev.lakeline.core.Spelling;
 import dev.lakeline.validation.internal.deequ.Measure;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -82,8 +85,9 @@ final class Compiler {
         yield mapped(i, e, label, kind, refs, c, inBounds);
       }
       case "expect_column_values_to_be_in_set", "expect_column_distinct_values_to_be_in_set" ->
-          mapped(i, e, label, kind, refs, c, inSet(c, typeOf(batch, col), e));
-      case "expect_column_values_to_not_be_in_set" -> mapped(i, e, label, kind, refs, c, not(inSet(c, typeOf(batch, col), e)));
+          mapped(i, e, label, kind, refs, c, inSet(where, col, c, typeOf(batch, col), e));
+      case "expect_column_values_to_not_be_in_set" ->
+          mapped(i, e, label, kind, refs, c, not(inSet(where, col, c, typeOf(batch, col), e)));
       case "expect_column_values_to_match_regex" -> mapped(i, e, label, kind, refs, c, c.cast("string").rlike(string(e, "regex")));
       case "expect_column_values_to_not_match_regex" ->
           mapped(i, e, label, kind, refs, c, not(c.cast("string").rlike(string(e, "regex"))));
@@ -186,6 +190,35 @@ final class Compiler {
       if (e.kwargs().get(bound) instanceof String s && !temporal) {
         throw Errors.config("%s: '%s' is the date '%s', but column '%s' is %s. Give a number.", where, bound, s, col, type.simpleString());
       }
+      requireNoTimeOfDay(where, bound, col, type, e.kwargs().get(bound));
+    }
+  }
+
+  /**
+   * A DATE column compares with dates: Spark casts '2024-01-01 12:00:00' to the date 2024-01-01, dropping the time,
+   * so that the date would pass a minimum of noon that day. A time of day other than midnight is a config error, and
+   * so is an instant (a UTC offset) against a DATE or TIMESTAMP_NTZ column, which has no time zone to place it in.
+   */
+  private static void requireNoTimeOfDay(String where, String kwarg, String col, DataType type, Object v) {
+    if (!(type instanceof DateType || type instanceof TimestampNTZType) || !(v instanceof String s) || !KwargType.isIsoDate(s)) {
+      return;
+    }
+    if (KwargType.hasOffset(s)) {
+      throw Errors.config("%s: '%s' value '%s' has a UTC offset, but column '%s' is %s, which has no time zone. Give a local "
+          + "%s without the offset.", where, kwarg, s, col, type.simpleString(), type instanceof DateType ? "date" : "date and time");
+    }
+    if (!(type instanceof DateType)) {
+      return;
+    }
+    LocalDateTime t;
+    try {
+      t = LocalDateTime.parse(s.replace(' ', 'T'));
+    } catch (DateTimeParseException notATime) {
+      return; // a plain date
+    }
+    if (!t.toLocalTime().equals(LocalTime.MIDNIGHT)) {
+      throw Errors.config("%s: '%s' value '%s' has a time of day, but column '%s' is a date, which Spark would compare with "
+          + "the date alone. Give a date such as '%s'.", where, kwarg, s, col, t.toLocalDate());
     }
   }
 
@@ -204,8 +237,10 @@ final class Compiler {
   }
 
   /** {@code c IN (value_set)}; nulls in the set are dropped (a null value is never evaluated), an empty set is false. */
-  private static Column inSet(Column c, DataType type, Expectation e) {
-    Object[] values = ((List<?>) e.kwargs().get("value_set")).stream().filter(Objects::nonNull).map(v -> literal(v, type)).toArray();
+  private static Column inSet(String where, String col, Column c, DataType type, Expectation e) {
+    List<?> set = (List<?>) e.kwargs().get("value_set");
+    set.forEach(v -> requireNoTimeOfDay(where, "value_set", col, type, v));
+    Object[] values = set.stream().filter(Objects::nonNull).map(v -> literal(v, type)).toArray();
     return values.length == 0 ? lit(false) : c.isin(values);
   }
 

@@ -149,6 +149,13 @@ final class ExpectationTypes {
         if (COMMON.contains(kw.getKey())) {
           continue;
         }
+        if (kw.getKey().equals("row_condition") || kw.getKey().equals("condition_parser")) {
+          throw Errors.config(
+              "%s: '%s' (Great Expectations' row filter) is not supported: every expectation judges the whole batch. Filter "
+                  + "the batch in the pipeline, or write the rule as expect_row_values_to_satisfy_sql with a condition such as "
+                  + "\"NOT (<row_condition>) OR <the check>\".",
+              where, kw.getKey());
+        }
         String near = Spelling.closest(kw.getKey(), spec.kwargs().keySet());
         throw Errors.config(
             "%s: unknown kwarg '%s'.%s This expectation takes %s.",

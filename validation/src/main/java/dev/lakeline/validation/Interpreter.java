@@ -81,6 +81,11 @@ final class Interpreter {
     if (value == null && proportion) {
       value = 0.0; // GE: no non-null values → proportion 0
     }
+    if (value != null && value.isNaN()) {
+      // a NaN is a value, not a null: it makes a mean, sum, deviation or maximum NaN, which lies within no bounds
+      return result(c, false, rows, null, null, value,
+          "observed NaN: column '" + c.columns().get(0) + "' holds NaN values (a NaN is a value, not a null, and lies within no bounds)");
+    }
     if (value != null && c.measure() instanceof Measure.Statistic s && s.stat() == Measure.Stat.STDDEV_POP) {
       long n = m.count() == null ? 0 : m.count();
       // Deequ computes the population standard deviation; GE the sample one: s = σ·√(n/(n−1)).

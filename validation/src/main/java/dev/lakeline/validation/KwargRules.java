@@ -1,6 +1,7 @@
 package dev.lakeline.validation;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.UtcTimes;
 import java.util.HashSet;
 import java.util.List;
 
@@ -15,9 +16,20 @@ final class KwargRules {
     if (needsBound && k.get("min_value") == null && k.get("max_value") == null) {
       throw Errors.config("%s: give 'min_value', 'max_value' or both; without a bound the expectation checks nothing.", where);
     }
-    if (k.get("min_value") instanceof Number lo && k.get("max_value") instanceof Number hi
-        && lo.doubleValue() > hi.doubleValue()) {
+    Object lo = k.get("min_value");
+    Object hi = k.get("max_value");
+    Integer order = compare(lo, hi);
+    if (order != null && order > 0) {
       throw Errors.config("%s: 'min_value' (%s) is greater than 'max_value' (%s). Swap them.", where, lo, hi);
+    }
+    if (order != null && order == 0) {
+      for (String strict : List.of("strict_min", "strict_max")) {
+        if (Boolean.TRUE.equals(k.get(strict))) {
+          throw Errors.config(
+              "%s: 'min_value' and 'max_value' are both %s and '%s' excludes that bound: no value can pass. Drop '%s', or "
+                  + "widen the bounds.", where, lo, strict, strict);
+        }
+      }
     }
     if (e.type().equals("expect_column_values_to_not_be_in_set") && ((List<?>) k.get("value_set")).contains(null)) {
       throw Errors.config(
@@ -28,4 +40,16 @@ final class KwargRules {
       throw Errors.config("%s: 'column_list' names a column twice (%s). List each column once.", where, cols);
     }
   }
+
+  /** How two bounds compare: both numbers, or both ISO dates or times (read as {@link UtcTimes#parse} does); else null. */
+  private static Integer compare(Object lo, Object hi) {
+    if (lo instanceof Number a && hi instanceof Number b) {
+      return Double.compare(a.doubleValue(), b.doubleValue());
+    }
+    if (lo instanceof String a && hi instanceof String b && KwargType.isIsoDate(a) && KwargType.isIsoDate(b)) {
+      return UtcTimes.parse(a).compareTo(UtcTimes.parse(b));
+    }
+    return null;
+  }
+
 }

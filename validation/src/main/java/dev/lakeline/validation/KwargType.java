@@ -1,6 +1,7 @@
 package dev.lakeline.validation;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.UtcTimes;
 import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -50,13 +51,13 @@ enum KwargType {
     }
   },
   /** A bound of a value comparison: a number, or an ISO date/timestamp for date and timestamp columns. */
-  BOUND("a number or an ISO date") {
+  BOUND("a number or an ISO date or time") {
     @Override
     void check(String where, String name, Object v) {
       if (v == null || v instanceof Number || v instanceof String s && isIsoDate(s)) {
         return;
       }
-      throw bad(where, name, v, "must be a number (or an ISO date like 2024-01-31 for a date column)", name + ": 10");
+      throw bad(where, name, v, "must be a number (or an ISO date or time like 2024-01-31, 2024-01-31 12:00:00 or 2024-01-31T12:00:00Z for a date or timestamp column)", name + ": 10");
     }
   },
   COUNT("a whole number >= 0") {
@@ -141,16 +142,30 @@ enum KwargType {
   /** Throws a config error naming {@code where} and the fix when {@code v} is not of this type. */
   abstract void check(String where, String name, Object v);
 
+  /** An ISO date, date-time, or instant (with {@code Z} or an offset): what {@link UtcTimes#parse} reads. */
   static boolean isIsoDate(String s) {
     try {
-      LocalDate.parse(s);
+      UtcTimes.parse(s);
       return true;
     } catch (DateTimeParseException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code s} is an ISO instant (with {@code Z} or an offset) rather than a local date or date-time. */
+  static boolean hasOffset(String s) {
+    if (!isIsoDate(s)) {
+      return false;
+    }
+    try {
+      LocalDate.parse(s.trim());
+      return false;
+    } catch (DateTimeParseException e) {
       try {
-        LocalDateTime.parse(s.replace(' ', 'T'));
-        return true;
-      } catch (DateTimeParseException e2) {
+        LocalDateTime.parse(s.trim().replace(' ', 'T'));
         return false;
+      } catch (DateTimeParseException e2) {
+        return true;
       }
     }
   }

@@ -2,6 +2,7 @@ package dev.lakeline.validation;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.Messages;
+import dev.lakeline.validation.internal.spark.Plans;
 import java.util.Arrays;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Column;
@@ -46,6 +47,14 @@ final class SqlConditions {
       throw Errors.config(
           "%s: the condition \"%s\" does not fit the batch: %s The batch has columns %s.",
           where, condition, Messages.firstLine(e.getMessage()), Arrays.toString(batch.columns()));
+    }
+    String notPerRow = Plans.notPerRow(batch, c);
+    if (notPerRow != null) {
+      throw Errors.config(
+          "%s: the condition \"%s\" is %s, but it is evaluated on each row alone (the rows it fails are counted and "
+              + "quarantined one by one). Write it over the row's own columns; for a statistic of the whole batch use a column "
+              + "aggregate expectation (expect_column_sum_to_be_between, …), and compute windowed values in the pipeline.",
+          where, condition, notPerRow);
     }
     if (!type.equals(DataTypes.BooleanType)) {
       throw Errors.config(

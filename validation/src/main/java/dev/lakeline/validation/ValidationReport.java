@@ -2,6 +2,8 @@ package dev.lakeline.validation;
 
 import dev.lakeline.core.Errors;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -69,7 +71,10 @@ public record ValidationReport(
     return result.rowCount();
   }
 
-  /** A readable summary: what was validated, the decision, the statistics and one line per failed expectation. */
+  /**
+   * A readable summary: what was validated, the decision, the statistics, one line per failed expectation and, for a
+   * QUARANTINED batch, the expectations whose rows were held back (also those that passed thanks to {@code mostly}).
+   */
   public String summary() {
     ValidationResult.Statistics s = result.statistics();
     StringBuilder b = new StringBuilder();
@@ -86,6 +91,24 @@ public record ValidationReport(
         if (!r.success()) {
           b.append("    - ").append(Summaries.line(r)).append(System.lineSeparator());
         }
+      }
+    }
+    if (decision == Decision.QUARANTINED) {
+      // a row is held back for breaking an error-severity row expectation, also one that passed thanks to mostly
+      List<String> held = new ArrayList<>();
+      for (ExpectationResult r : result.results()) {
+        if (!r.rowLevel() || r.expectation().severity() != Severity.ERROR) {
+          continue;
+        }
+        if (r.raisedException()) {
+          held.add(r.label() + " (every row: it could not be evaluated)");
+        } else if (r.unexpectedCount() != null && r.unexpectedCount() > 0) {
+          long n = r.unexpectedCount();
+          held.add(r.label() + " (" + n + (n == 1 ? " row" : " rows") + (r.success() ? ", within its mostly" : "") + ")");
+        }
+      }
+      if (!held.isEmpty()) {
+        b.append("  held back in quarantine: the rows that broke ").append(String.join("; ", held)).append(System.lineSeparator());
       }
     }
     return b.toString();

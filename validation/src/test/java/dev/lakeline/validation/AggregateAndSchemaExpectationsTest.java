@@ -86,6 +86,29 @@ class AggregateAndSchemaExpectationsTest {
     }
   }
 
+  /**
+   * A NaN is a value, not a null: it makes the mean, sum and standard deviation NaN, and the maximum too (Spark
+   * orders NaN above every number), as on Spark in GE. The expectation fails observing NaN; it must not claim the
+   * column has no values (Deequ's metric is NaN, which is also what it gives for a filter that matched no row).
+   */
+  @Test
+  void aNanValueFailsTheStatisticsItMakesNanAndIsReportedAsObserved(SparkSession spark) {
+    Dataset<Row> batch = column(spark, "v", DataTypes.DoubleType, 1.0, Double.NaN, 3.0, null);
+    for (String stat : List.of("max", "mean", "stdev", "sum")) {
+      ExpectationResult r = one(batch, e("expect_column_" + stat + "_to_be_between", "column", "v", "max_value", 100));
+      assertFalse(r.success(), stat);
+      assertFalse(r.raisedException(), stat + ": " + r.exceptionMessage());
+      assertTrue(r.observedValue() instanceof Double d && d.isNaN(), stat + ": observed " + r.observedValue());
+      assertTrue(r.detail().contains("NaN") && !r.detail().contains("no non-null values"), stat + ": " + r.detail());
+    }
+    // the minimum skips NaN unless every value is NaN
+    assertEquals(1.0, observed(one(batch, e("expect_column_min_to_be_between", "column", "v", "max_value", 100))));
+    ExpectationResult allNan = one(column(spark, "v", DataTypes.DoubleType, Double.NaN, Double.NaN),
+        e("expect_column_min_to_be_between", "column", "v", "max_value", 100));
+    assertFalse(allNan.success());
+    assertTrue(allNan.detail().contains("NaN"), allNan.detail());
+  }
+
   @Test
   void aggregatesWithoutBoundsOnlyRecord(SparkSession spark) {
     ExpectationResult r = one(ints(spark, 4, 8), e("expect_column_mean_to_be_between", "column", "v"));
@@ -195,5 +218,16 @@ class AggregateAndSchemaExpectationsTest {
         LakelineException.ConfigError.class,
         () -> Validator.validate(batch, Frames.suite(e("expect_row_values_to_satisfy_sql", "condition", "amount + 1"))));
     assertTrue(notBoolean.getMessage().contains("not a boolean"), notBoolean.getMessage());
+    // a row condition judges each row alone: an aggregate failed deep in Spark (exit 1, a stack trace), a window
+    // broke the write's observed metrics, a random one would count and split rows differently
+    for (String[] c : new String[][] {
+        {"sum(amount) > 0", "an aggregate"}, {"amount > avg(amount) OVER ()", "a window function"},
+        {"amount > rand()", "not deterministic"}}) {
+      LakelineException.ConfigError notPerRow = assertThrows(
+          LakelineException.ConfigError.class,
+          () -> Validator.check(spark, batch.schema(), Frames.suite(e("expect_row_values_to_satisfy_sql", "condition", c[0]))), c[0]);
+      assertTrue(notPerRow.getMessage().contains("expectation #1") && notPerRow.getMessage().contains(c[1])
+          && notPerRow.getMessage().contains("each row alone"), c[0] + ": " + notPerRow.getMessage());
+    }
   }
 }

@@ -8,8 +8,10 @@ import static dev.lakeline.validation.Frames.row;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakeline.core.LakelineException;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestSpark;
 import java.util.Arrays;
@@ -117,6 +119,19 @@ class ColumnMapExpectationsTest {
     ExpectationResult r = one(dates, e("expect_column_values_to_be_between", "column", "d", "min_value", "2024-02-01"));
     assertFalse(r.success());
     assertEquals(List.of("2024-01-01"), r.partialUnexpectedList());
+    // Spark would cast '2024-01-01 12:00:00' to the date 2024-01-01, dropping the time: 2024-01-01 would pass a
+    // minimum of noon that day, and match that time in a set. A time of day on a DATE column is refused instead.
+    for (Expectation timed : List.of(
+        e("expect_column_values_to_be_between", "column", "d", "min_value", "2024-01-01 12:00:00"),
+        e("expect_column_values_to_be_in_set", "column", "d", "value_set", List.of("2024-06-30", "2024-01-01 12:00:00")))) {
+      LakelineException.ConfigError error = assertThrows(LakelineException.ConfigError.class, () -> one(dates, timed));
+      assertTrue(error.getMessage().contains("value '2024-01-01 12:00:00' has a time of day, but column 'd' is a date"), error.getMessage());
+    }
+    assertTrue(one(dates, e("expect_column_values_to_be_between", "column", "d", "min_value", "2024-01-01 00:00:00")).success(),
+        "midnight is the date itself");
+    LakelineException.ConfigError zoned = assertThrows(LakelineException.ConfigError.class,
+        () -> one(dates, e("expect_column_values_to_be_between", "column", "d", "min_value", "2024-01-01T00:00:00Z")));
+    assertTrue(zoned.getMessage().contains("has a UTC offset, but column 'd' is date"), zoned.getMessage());
   }
 
   @Test
@@ -130,6 +145,10 @@ class ColumnMapExpectationsTest {
       Expectation inSet = e("expect_column_values_to_be_in_set", "column", "t", "value_set", List.of("2024-01-01 02:00:00"));
       assertTrue(TestSpark.inZone(spark, zone, () -> one(ts, inSet).success()), zone);
     }
+    // an instant with Z or an offset, the form reports print timestamps in, is a bound too (GE users write them)
+    assertTrue(one(ts, between.withKwarg("max_value", "2024-01-01T02:00:00Z")).success());
+    assertFalse(one(ts, between.withKwarg("max_value", "2024-01-01T02:59:59+01:00")).success(), "01:59:59 UTC");
+    assertTrue(one(ts, e("expect_column_values_to_be_in_set", "column", "t", "value_set", List.of("2024-01-01T03:00:00+01:00"))).success());
     // the report's unexpected values are instants, whatever the JVM's zone (a Timestamp's toString() is its wall clock)
     java.util.TimeZone jvmZone = java.util.TimeZone.getDefault();
     java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("America/New_York"));

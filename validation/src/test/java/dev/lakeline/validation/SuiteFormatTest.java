@@ -114,6 +114,15 @@ class SuiteFormatTest {
     assertMentions(errorFor("expect_column_values_to_match_regex", "{column: x, regx: a}"), "expectation #2", "'regx'", "Did you mean 'regex'?");
   }
 
+  /** GE's row_condition would silently widen an expectation to every row if ignored: refused, saying what to do instead. */
+  @Test
+  void greatExpectationsRowConditionsAreRefusedWithTheAlternative() {
+    for (String kwarg : List.of("row_condition: 'kind = \"a\"', condition_parser: spark", "condition_parser: spark")) {
+      assertMentions(errorFor("expect_column_values_to_be_between", "{column: x, min_value: 0, " + kwarg + "}"),
+          "expectation #2", "not supported", "expect_row_values_to_satisfy_sql");
+    }
+  }
+
   @Test
   void wrongKwargTypesNameTheFix() {
     assertMentions(errorFor("expect_column_values_to_be_of_type", "{column: x, type_: integr}"), "expectation #2", "'type_'", "Spark SQL type name");
@@ -133,6 +142,15 @@ class SuiteFormatTest {
   void kwargsThatContradictEachOther() {
     assertMentions(errorFor("expect_column_values_to_be_between", "{column: x}"), "expectation #2", "'min_value', 'max_value' or both");
     assertMentions(errorFor("expect_column_values_to_be_between", "{column: x, min_value: 5, max_value: 1}"), "greater than", "Swap");
+    assertMentions(errorFor("expect_column_values_to_be_between", "{column: d, min_value: '2024-12-31', max_value: '2024-01-01'}"),
+        "'min_value' (2024-12-31) is greater than 'max_value' (2024-01-01)", "Swap");
+    assertMentions(errorFor("expect_column_values_to_be_between", "{column: d, min_value: '2024-01-01 12:00:00', max_value: '2024-01-01'}"),
+        "greater than", "Swap");
+    assertMentions(errorFor("expect_column_mean_to_be_between", "{column: x, min_value: 5, max_value: 5, strict_max: true}"),
+        "no value can pass", "strict_max");
+    assertMentions(errorFor("expect_column_values_to_be_between", "{column: d, min_value: '2024-01-01', max_value: '2024-01-01', strict_min: true}"),
+        "no value can pass", "strict_min");
+    parse(HEAD + "  - expectation_type: expect_column_values_to_be_between\n    kwargs: {column: x, min_value: 5, max_value: 5}\n");
     assertMentions(errorFor("expect_column_values_to_not_be_in_set", "{column: x, value_set: [a, null]}"), "contains null");
     assertMentions(errorFor("expect_compound_columns_to_be_unique", "{column_list: [a, a]}"), "twice");
   }

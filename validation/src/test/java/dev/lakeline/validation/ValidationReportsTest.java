@@ -131,9 +131,33 @@ class ValidationReportsTest {
     assertTrue(lines.get(0).contains("loans v1, batch b9, run run-1, date 2024-05-01"), summary);
     assertTrue(lines.get(1).contains("decision QUARANTINED under QUARANTINE; Delta version 12"), summary);
     assertTrue(lines.get(2).contains("1 of 2 expectations passed (50.00%) on 3 rows"), summary);
-    assertEquals(5, lines.size(), summary);
+    assertEquals(6, lines.size(), summary);
     assertTrue(lines.get(4).contains("[ERROR] expect_column_values_to_be_between(amount): 2 of 3")
         && lines.get(4).contains("unexpected values: -3, -4"), summary);
+    assertTrue(lines.get(5).contains("held back in quarantine: the rows that broke expect_column_values_to_be_between(amount) (2 rows)"), summary);
+  }
+
+  /**
+   * Under QUARANTINE a row that breaks an expectation is held back even when the expectation passes thanks to
+   * {@code mostly}: the summary must say which expectation held rows back, or a QUARANTINED batch whose
+   * expectations all passed would come with no reason at all.
+   */
+  @Test
+  void summaryOfAQuarantinedBatchNamesWhatHeldRowsBackAlsoWithinMostly(SparkSession spark) {
+    ExpectationSuite suite = new ExpectationSuite("loans", List.of(
+        e("expect_column_values_to_be_between", "column", "amount", "min_value", 0, "mostly", 0.5),
+        e("expect_column_values_to_not_be_null", "column", "id")), IngestionPolicy.QUARANTINE);
+    try (GateResult g = Gate.evaluate(frame(spark, "id INT, amount INT", row(1, 5), row(2, 6), row(3, -4)), suite)) {
+      assertEquals(Decision.QUARANTINED, g.decision());
+      assertTrue(g.validation().success());
+      String summary = ValidationReport.of(g, "loans", 1, "run-1", "b1", null).withDeltaVersion(3L).summary();
+      List<String> lines = summary.lines().toList();
+      assertTrue(lines.get(2).contains("2 of 2 expectations passed"), summary);
+      assertEquals(4, lines.size(), summary);
+      assertTrue(lines.get(3).contains("held back in quarantine") && lines.get(3).contains("expect_column_values_to_be_between(amount)")
+          && lines.get(3).contains("1 row") && lines.get(3).contains("within its mostly"), summary);
+      assertFalse(lines.get(3).contains("not_be_null"), summary);
+    }
   }
 
   @Test

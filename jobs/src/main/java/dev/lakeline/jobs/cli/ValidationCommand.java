@@ -6,6 +6,7 @@ import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.reports.ReportPages;
 import dev.lakeline.jobs.reports.ValidationHistoryReport;
+import dev.lakeline.validation.Decision;
 import dev.lakeline.validation.ValidationReport;
 import dev.lakeline.validation.ValidationReports;
 import java.io.PrintStream;
@@ -64,7 +65,7 @@ final class ValidationCommand extends ParentCommand {
             r.batchId(), r.reportId());
       }
       ValidationReport latest = reports.get(0);
-      if (!latest.result().success()) {
+      if (!latest.result().success() || latest.decision() == Decision.QUARANTINED) {
         out.println();
         out.println("latest report: " + latest.reportId());
         out.print(latest.summary());

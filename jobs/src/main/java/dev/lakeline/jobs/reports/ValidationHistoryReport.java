@@ -199,6 +199,8 @@ public final class ValidationHistoryReport {
     Map<String, List<Point>> observed = new LinkedHashMap<>();
     Map<String, List<Point>> unexpected = new LinkedHashMap<>();
     Map<String, ExpectationResult> last = new LinkedHashMap<>();
+    // batches where an expectation failed with nothing to draw (no values, NaN, could not be evaluated)
+    Map<String, List<Integer>> noValue = new LinkedHashMap<>();
     for (int i = 0; i < batches.size(); i++) {
       for (ExpectationResult e : batches.get(i).result().results()) {
         if (e.observedValue() instanceof Number n && Double.isFinite(n.doubleValue())) {
@@ -207,23 +209,31 @@ public final class ValidationHistoryReport {
         } else if (e.unexpectedPercent() != null) {
           unexpected.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(new Point(i + 1, e.unexpectedPercent(), e.success()));
           last.put(e.label(), e);
+        } else if (!e.success()) {
+          noValue.computeIfAbsent(e.label(), k -> new ArrayList<>()).add(i + 1);
         }
       }
     }
     List<String> charts = new ArrayList<>();
+    List<String> gaps = new ArrayList<>();
     int skipped = 0;
     for (Map.Entry<String, ExpectationResult> e : last.entrySet()) {
       String label = e.getKey();
       boolean isObserved = observed.containsKey(label);
       List<Point> points = isObserved ? observed.get(label) : unexpected.get(label);
-      if (points.size() < 2 || !isObserved && points.stream().allMatch(p -> p.value() == 0)) {
+      List<Integer> missing = isObserved ? noValue.getOrDefault(label, List.of()) : List.of();
+      if (points.size() + missing.size() < 2 || !isObserved && points.stream().allMatch(p -> p.value() == 0)) {
         continue; // one point is no trend; a share of unexpected rows that was always 0 is in the grid
       }
       if (charts.size() == MAX_TRENDS) {
         skipped++;
         continue;
       }
-      charts.add(ReportPages.img(trend(label, points, isObserved, e.getValue().expectation().kwargs()), 480, 240, label + " over batches"));
+      charts.add(ReportPages.img(trend(label, points, missing, isObserved, e.getValue().expectation().kwargs()), 480, 240,
+          label + " over batches"));
+      if (!missing.isEmpty()) {
+        gaps.add(ReportPages.esc(label) + " in batch " + String.join(", ", missing.stream().map(b -> "#" + b).toList()));
+      }
     }
     if (charts.isEmpty()) {
       if (batches.size() < 2) {
@@ -234,18 +244,24 @@ public final class ValidationHistoryReport {
     h.append("<h2>Measured values over the batches</h2>\n<p>Green points passed, red failed; dashed lines are the "
         + "expectation's bounds (for a share of unexpected rows, what <code>mostly</code> allows).")
         .append(skipped > 0 ? " The first " + MAX_TRENDS + " expectations are drawn; " + skipped + " more are in the grid." : "")
+        .append(gaps.isEmpty() ? "" : " A red dashed vertical line marks a batch where the expectation failed with no value to "
+            + "draw (no values, NaN, or it could not be evaluated): " + String.join("; ", gaps) + ".")
         .append("</p>\n<div class=\"charts\">");
     charts.forEach(h::append);
     h.append("</div>\n");
   }
 
-  private static JFreeChart trend(String label, List<Point> points, boolean observedValue, Map<String, Object> kwargs) {
-    XYSeries all = new XYSeries("value", false, true);
+  private static JFreeChart trend(
+      String label, List<Point> points, List<Integer> missing, boolean observedValue, Map<String, Object> kwargs) {
+    XYSeries all = new XYSeries("value", true, true);
     XYSeries passed = new XYSeries("passed", false, true);
     XYSeries failed = new XYSeries("failed", false, true);
     for (Point p : points) {
       all.add(p.batch(), p.value());
       (p.passed() ? passed : failed).add(p.batch(), p.value());
+    }
+    for (int b : missing) {
+      all.add(b, null); // the line breaks there, rather than joining its neighbours as if nothing had happened
     }
     XYSeriesCollection ds = new XYSeriesCollection();
     ds.addSeries(all);
@@ -267,6 +283,14 @@ public final class ValidationHistoryReport {
     plot.setRenderer(r);
     plot.getDomainAxis().setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     ((NumberAxis) plot.getRangeAxis()).setAutoRangeIncludesZero(false);
+    for (int b : missing) {
+      ValueMarker m = new ValueMarker(b, FAILED, ReportPages.DASHED);
+      m.setLabel("no value");
+      m.setLabelAnchor(RectangleAnchor.BOTTOM);
+      m.setLabelTextAnchor(TextAnchor.BOTTOM_CENTER);
+      m.setLabelBackgroundColor(new Color(255, 255, 255, 0));
+      plot.addDomainMarker(m);
+    }
     if (observedValue) {
       bound(plot, kwargs.get("min_value"), "min");
       bound(plot, kwargs.get("max_value"), "max");
@@ -301,11 +325,11 @@ public final class ValidationHistoryReport {
     boolean any = false;
     for (int i = batches.size() - 1; i >= 0; i--) {
       ValidationReport r = batches.get(i);
-      if (r.result().success()) {
-        continue;
+      if (r.result().success() && r.decision() != Decision.QUARANTINED) {
+        continue; // a QUARANTINED batch held rows back even when every expectation passed (within mostly): its summary says which
       }
       if (!any) {
-        h.append("<h2>Failed expectations, newest batch first</h2>\n");
+        h.append("<h2>Failed expectations and quarantined rows, newest batch first</h2>\n");
       }
       h.append("<details").append(any ? "" : " open").append("><summary>#").append(i + 1).append(' ')
           .append(ReportPages.esc(names.get(i))).append(" — ").append(r.decision()).append(", ")

@@ -86,6 +86,33 @@ class ValidationCommandTest {
     assertTrue(misspelt.err().contains("Did you mean 'nothing_here'?"), misspelt.err());
   }
 
+  /** A QUARANTINED batch whose expectations all passed (thanks to mostly) still says what held its rows back. */
+  @Test
+  void historyOfAQuarantinedBatchSaysWhatHeldRowsBack(TestLakehouse lh, @TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("suite.yaml"), """
+        expectation_suite_name: tq
+        policy: quarantine
+        expectations:
+          - expectation_type: expect_column_values_to_be_between
+            kwargs: {column: amount, min_value: 0, mostly: 0.5}
+        """);
+    Files.writeString(dir.resolve("tq.yaml"), """
+        name: tq
+        primary_key: [txn_id]
+        suite: suite.yaml
+        schema: {txn_id: string, amount: double}
+        """);
+    Files.writeString(dir.resolve("b.csv"), "txn_id,amount\nt1,5.5\nt2,6\nt3,-3\n");
+    assertEquals(0, run(lh, "fg", "create", "--file", dir.resolve("tq.yaml").toString()).exitCode());
+    assertEquals(0, run(lh, "fg", "insert", "tq", "--input", dir.resolve("b.csv").toString(), "--format", "csv", "--batch-id", "b-1").exitCode());
+
+    Cli history = run(lh, "validation", "history", "tq");
+    assertEquals(0, history.exitCode(), history.err());
+    assertTrue(history.out().contains("QUARANTINED") && history.out().contains("3/3"), history.out());
+    assertTrue(history.out().contains("held back in quarantine: the rows that broke expect_column_values_to_be_between(amount) "
+        + "(1 row, within its mostly)"), history.out());
+  }
+
   @Test
   void historyOfAGroupThatDoesNotExistIsNotFound(TestLakehouse lh) {
     Cli missing = run(lh, "validation", "history", "nosuch");

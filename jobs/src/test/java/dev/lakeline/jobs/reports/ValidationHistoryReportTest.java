@@ -99,6 +99,37 @@ class ValidationHistoryReportTest {
     assertTrue(one.contains("appear from the second batch on"), "and the page says why");
   }
 
+  /**
+   * A batch where the mean failed with no value (no non-null values, a NaN) is not a point of the trend: the page
+   * must not draw the line on through it as if the batches around it were all there was.
+   */
+  @Test
+  void aBatchThatFailedWithNoValueIsMarkedInTheTrendNotLeftOut() {
+    ExpectationResult noMean = new ExpectationResult(MEAN, "mean(amount)", false, 10, null, null, null, Double.NaN, null,
+        "observed NaN: column 'amount' holds NaN values");
+    String html = page(List.of(
+        report(1, Decision.INGESTED, notNull(0), mean(12.5)),
+        report(2, Decision.REJECTED, notNull(0), noMean),
+        report(3, Decision.INGESTED, notNull(0), mean(20.0))));
+    assertTrue(HtmlCharts.of(html).contains("mean(amount) over batches"));
+    assertTrue(html.contains("failed with no value to draw") && html.contains("mean(amount) in batch #2."), html);
+    String clean = page(history());
+    assertFalse(clean.contains("no value to draw"), "nothing to mark when every failure has a value");
+  }
+
+  /** A QUARANTINED batch held rows back even when every expectation passed (within mostly): it is listed, saying why. */
+  @Test
+  void aQuarantinedBatchIsListedWithWhatHeldRowsBackEvenWhenEveryExpectationPassed() {
+    ExpectationResult withinMostly = new ExpectationResult(IN_SET.withSeverity(Severity.ERROR), "in_set(channel)", true, 10, 0L, 1L,
+        null, null, null, "1 of 10 values are unexpected; mostly=0.9 allows 10.00%");
+    String html = page(List.of(
+        report(1, Decision.INGESTED, notNull(0), mean(12.5)),
+        report(2, Decision.QUARANTINED, notNull(0), mean(20.0), withinMostly)));
+    assertTrue(html.contains("<summary>#2 2024-06-02 — QUARANTINED, 0 failed</summary>"), html);
+    assertTrue(html.contains("held back in quarantine: the rows that broke in_set(channel) (1 row, within its mostly)"), html);
+    assertFalse(html.contains("<summary>#1 "), "a batch that passed everything and was ingested whole is not listed");
+  }
+
   @Test
   void failuresAreListedNewestFirstTheNewestOpen() {
     String html = page(history());

@@ -274,8 +274,12 @@ public final class DeequRunner {
       return Measurement.failed(Failures.describe(t));
     }
     double v = ((Number) value.get()).doubleValue();
+    if (Double.isNaN(v) && measure instanceof Measure.Statistic) {
+      // a statistic over no value is an empty state (above); NaN is what the data holds (a NaN makes a mean NaN)
+      return new Measurement(v, null, null, false, null);
+    }
     if (Double.isNaN(v)) {
-      return new Measurement(null, 0L, 0L, true, null);
+      return new Measurement(null, 0L, 0L, true, null); // a ratio over no rows: all filtered away
     }
     Analyzer analyzer = check.requiredAnalyzers().head();
     Option<?> state = states.load(analyzer);

@@ -1,7 +1,10 @@
 package dev.lakeline.validation.internal.spark;
 
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
 import org.apache.spark.sql.catalyst.plans.logical.Filter;
 import org.apache.spark.sql.catalyst.plans.logical.LocalRelation;
 import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
@@ -9,6 +12,7 @@ import org.apache.spark.sql.catalyst.plans.logical.OneRowRelation;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.catalyst.plans.logical.Range;
 import org.apache.spark.sql.catalyst.plans.logical.RepartitionOperation;
+import org.apache.spark.sql.catalyst.plans.logical.Window;
 import org.apache.spark.sql.execution.CachedData;
 import org.apache.spark.sql.execution.columnar.InMemoryRelation;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
@@ -59,6 +63,28 @@ public final class Plans {
     InMemoryRelation cached = entry.get().cachedRepresentation();
     long bytes = cached.cacheBuilder().sizeInBytesStats().value();
     return bytes <= 0 ? null : new long[] {bytes, cached.cacheBuilder().cachedColumnBuffers().getNumPartitions()};
+  }
+
+  /**
+   * Why {@code condition} is no per-row expression over {@code batch}: "an aggregate", "a window function" or "not
+   * deterministic"; null when each row's value depends on that row alone, the same every time it is computed.
+   */
+  public static String notPerRow(Dataset<Row> batch, Column condition) {
+    LogicalPlan plan = batch.select(condition).queryExecution().analyzed();
+    if (plan instanceof Aggregate) {
+      return "an aggregate";
+    }
+    // the nodes the select added on top of the batch's own plan: a window function brings a Window among them
+    LogicalPlan own = batch.queryExecution().analyzed();
+    for (LogicalPlan node = plan; !node.equals(own) && node.children().size() == 1; node = node.children().head()) {
+      if (node instanceof Window) {
+        return "a window function";
+      }
+    }
+    if (plan instanceof Project p && !((Expression) p.projectList().head()).deterministic()) {
+      return "not deterministic";
+    }
+    return null;
   }
 
   /** Whether {@code data} ends in the caller's own repartitioning ({@code repartition}, {@code coalesce}), below projections. */
