@@ -176,7 +176,7 @@ final class FeatureGroupCommand extends ParentCommand {
       out.printf("%s %s: %,d rows, Delta v%d (batch %s, %s, report %s)%n", g.spec().label(),
           r.skipped() ? "unchanged, batch already committed" : "committed", r.rows(), r.deltaVersion(), id, r.decision(), r.reportId());
       if (r.quarantinedRows() > 0) {
-        out.printf("%,d rows held back in quarantine: %s%n", r.quarantinedRows(), g.quarantinePath());
+        out.printf("%,d row%s held back in quarantine: %s%n", r.quarantinedRows(), r.quarantinedRows() == 1 ? "" : "s", g.quarantinePath());
       }
       if (!r.validation().success()) {
         out.print("failed expectations:\n" + r.validation().failureSummary());

@@ -104,7 +104,9 @@ class ValidationCommandTest {
         """);
     Files.writeString(dir.resolve("b.csv"), "txn_id,amount\nt1,5.5\nt2,6\nt3,-3\n");
     assertEquals(0, run(lh, "fg", "create", "--file", dir.resolve("tq.yaml").toString()).exitCode());
-    assertEquals(0, run(lh, "fg", "insert", "tq", "--input", dir.resolve("b.csv").toString(), "--format", "csv", "--batch-id", "b-1").exitCode());
+    Cli insert = run(lh, "fg", "insert", "tq", "--input", dir.resolve("b.csv").toString(), "--format", "csv", "--batch-id", "b-1");
+    assertEquals(0, insert.exitCode(), insert.err());
+    assertTrue(insert.out().contains("\n1 row held back in quarantine: "), insert.out());
 
     Cli history = run(lh, "validation", "history", "tq");
     assertEquals(0, history.exitCode(), history.err());
