@@ -506,10 +506,10 @@ public final class ModelRegistry {
   public record IncompleteVersion(String version, double idleHours, long files, boolean deleted) {}
 
   /**
-   * The version folders without a card, of every model; those whose files have not been written for {@code idleHours}
-   * are deleted when {@code delete} (the number stays claimed, so it is never given to another version). Counted back
-   * from {@code nowMillis}, as Delta's VACUUM counts back from now: for {@code lakeline maintain}, which gives the
-   * clock's time (the one place Lakeline reads it).
+   * The version folders without a card that hold files, of every model; those whose files have not been written for
+   * {@code idleHours} are deleted when {@code delete} (the number stays claimed, so it is never given to another
+   * version). Counted back from {@code nowMillis}, as Delta's VACUUM counts back from now: for {@code lakeline
+   * maintain}, which gives the clock's time (the one place Lakeline reads it). A folder without a file is left alone.
    */
   public List<IncompleteVersion> incomplete(double idleHours, boolean delete, long nowMillis) {
     List<IncompleteVersion> out = new ArrayList<>();
@@ -533,7 +533,10 @@ public final class ModelRegistry {
           continue;
         }
         java.util.Map<String, Long> written = files.modifiedUnder(dir);
-        double idle = (nowMillis - written.values().stream().mapToLong(Long::longValue).max().orElse(0L)) / 3_600_000.0;
+        if (written.isEmpty()) {
+          continue; // no file yet: a training that has just claimed the number may be about to write its model here
+        }
+        double idle = (nowMillis - written.values().stream().mapToLong(Long::longValue).max().getAsLong()) / 3_600_000.0;
         boolean deleted = delete && idle > idleHours;
         if (deleted) {
           files.delete(dir);

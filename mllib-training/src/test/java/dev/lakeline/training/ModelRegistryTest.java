@@ -96,6 +96,9 @@ class ModelRegistryTest {
     Files.writeString(Path.of(lh.layout().models("m"), "_claims", "v3"), "claimed");
     Files.setLastModifiedTime(left, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 50 * 3_600_000L));
     Files.createDirectories(Path.of(lh.layout().models(), "not a model")); // a folder Lakeline did not make
+    // v4's number just claimed and its folder made, its model not written yet: not incomplete, whatever the time
+    Files.createDirectories(Path.of(lh.layout().model("m", 4)));
+    Files.writeString(Path.of(lh.layout().models("m"), "_claims", "v4"), "claimed");
 
     List<ModelRegistry.IncompleteVersion> recent = registry.incomplete(100, true, System.currentTimeMillis());
     assertEquals(1, recent.size());
@@ -110,7 +113,8 @@ class ModelRegistryTest {
     assertFalse(Files.exists(Path.of(lh.layout().model("m", 3))));
     assertEquals(List.of(), registry.incomplete(24, true, System.currentTimeMillis()));
     assertEquals(List.of(1, 2), registry.versions("m").stream().map(ModelVersion::version).toList());
-    assertEquals(4, registry.register("m", tinyModel(spark), card("c")).version(), "v3's number stays claimed");
+    assertTrue(Files.isDirectory(Path.of(lh.layout().model("m", 4))), "a folder without a file yet is left to its training");
+    assertEquals(5, registry.register("m", tinyModel(spark), card("c")).version(), "v3's and v4's numbers stay claimed");
   }
 
   @Test
