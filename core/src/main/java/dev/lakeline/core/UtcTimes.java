@@ -27,9 +27,18 @@ public final class UtcTimes {
     if (t.length() == 10) {
       return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC);
     }
-    if (t.endsWith("Z") || t.endsWith("z") || t.matches(".*[+-]\\d\\d:\\d\\d$")) {
+    if (hasOffset(t)) {
       return OffsetDateTime.parse(t.replace(' ', 'T')).toInstant();
     }
     return LocalDateTime.parse(t.replace(' ', 'T')).toInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * Whether {@code text} is written as an instant ({@code …Z}, {@code …+02:00}) rather than a UTC date or wall-clock
+   * time: the form {@link #parse} reads as the instant it names. Says nothing of whether it parses.
+   */
+  public static boolean hasOffset(String text) {
+    String t = text == null ? "" : text.trim();
+    return t.length() != 10 && (t.endsWith("Z") || t.endsWith("z") || t.matches(".*[+-]\\d\\d:\\d\\d$"));
   }
 }

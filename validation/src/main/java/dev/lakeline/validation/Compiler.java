@@ -12,7 +12,6 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -210,12 +209,8 @@ final class Compiler {
     if (!(type instanceof DateType)) {
       return;
     }
-    LocalDateTime t;
-    try {
-      t = LocalDateTime.parse(s.replace(' ', 'T'));
-    } catch (DateTimeParseException notATime) {
-      return; // a plain date
-    }
+    // a plain date reads as its midnight; a date and time as that wall-clock time (UTC, no offset: checked above)
+    LocalDateTime t = LocalDateTime.ofInstant(dev.lakeline.core.UtcTimes.parse(s), java.time.ZoneOffset.UTC);
     if (!t.toLocalTime().equals(LocalTime.MIDNIGHT)) {
       throw Errors.config("%s: '%s' value '%s' has a time of day, but column '%s' is a date, which Spark would compare with "
           + "the date alone. Give a date such as '%s'.", where, kwarg, s, col, t.toLocalDate());

@@ -3,8 +3,6 @@ package dev.lakeline.validation;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.UtcTimes;
 import java.math.BigInteger;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
@@ -154,21 +152,9 @@ enum KwargType {
 
   /** Whether {@code s} is an ISO instant (with {@code Z} or an offset) rather than a local date or date-time. */
   static boolean hasOffset(String s) {
-    if (!isIsoDate(s)) {
-      return false;
-    }
-    try {
-      LocalDate.parse(s.trim());
-      return false;
-    } catch (DateTimeParseException e) {
-      try {
-        LocalDateTime.parse(s.trim().replace(' ', 'T'));
-        return false;
-      } catch (DateTimeParseException e2) {
-        return true;
-      }
-    }
+    return isIsoDate(s) && UtcTimes.hasOffset(s);
   }
+
 
   private static RuntimeException bad(String where, String name, Object v, String rule, String example) {
     String got = v == null ? "nothing (null)" : v instanceof String ? "'" + v + "' (a string)" : "'" + v + "'";

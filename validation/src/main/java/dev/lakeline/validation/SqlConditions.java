@@ -37,9 +37,11 @@ final class SqlConditions {
    */
   static Column resolve(Dataset<Row> batch, String where, String condition) {
     Column c = functions.expr(condition);
+    Dataset<Row> selected;
     DataType type;
     try {
-      type = batch.select(c).schema().fields()[0].dataType();
+      selected = batch.select(c); // analysed here (a Dataset is analysed as it is made)
+      type = selected.schema().fields()[0].dataType();
     } catch (Exception e) {
       if (!(e instanceof AnalysisException)) {
         throw e;
@@ -48,7 +50,7 @@ final class SqlConditions {
           "%s: the condition \"%s\" does not fit the batch: %s The batch has columns %s.",
           where, condition, Messages.firstLine(e.getMessage()), Arrays.toString(batch.columns()));
     }
-    String notPerRow = Plans.notPerRow(batch, c);
+    String notPerRow = Plans.notPerRow(batch, selected); // the analysis above, not a second one
     if (notPerRow != null) {
       throw Errors.config(
           "%s: the condition \"%s\" is %s, but it is evaluated on each row alone (the rows it fails are counted and "

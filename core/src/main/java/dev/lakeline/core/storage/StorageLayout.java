@@ -39,6 +39,28 @@ public final class StorageLayout {
     return Path.of(r).toAbsolutePath().normalize().toString();
   }
 
+  /**
+   * {@code location} in one spelling, to tell whether two locations name the same place: a {@code file:} URI as its
+   * path and a local folder absolute (as {@link #normalise} makes the root), without a trailing slash. Other stores'
+   * URIs are compared as written.
+   */
+  public static String comparable(String location) {
+    String s = location.trim();
+    if (s.regionMatches(true, 0, "file:", 0, 5)) {
+      try {
+        String path = URI.create(s.replace(" ", "%20")).getPath();
+        s = path == null ? s : path;
+      } catch (IllegalArgumentException e) {
+        // not a URI Java reads: compared as written
+      }
+    }
+    try {
+      return normalise(s);
+    } catch (java.nio.file.InvalidPathException e) {
+      return s; // a glob or another spelling a local path cannot take
+    }
+  }
+
   private static boolean hasScheme(String r) {
     int colon = r.indexOf(':');
     if (colon < 2) {

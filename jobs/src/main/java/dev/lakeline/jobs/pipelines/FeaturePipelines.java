@@ -10,8 +10,6 @@ import dev.lakeline.featurestore.CommitInfo;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.InsertResult;
 import dev.lakeline.jobs.JobContext;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -240,32 +238,14 @@ public final class FeaturePipelines {
 
   /** Whether the source of one of {@code pipelines} is {@code group}'s table or under it. */
   private static boolean readByAnyOf(List<FeaturePipeline> pipelines, StorageLayout layout, GroupTarget group) {
-    String table = comparable(layout.featureGroup(group.spec().name(), group.spec().version()));
+    String table = StorageLayout.comparable(layout.featureGroup(group.spec().name(), group.spec().version()));
     for (FeaturePipeline q : pipelines) {
-      String source = comparable(q.source().location(layout));
+      String source = StorageLayout.comparable(q.source().location(layout));
       if (source.equals(table) || source.startsWith(table + "/")) {
         return true;
       }
     }
     return false;
-  }
-
-  /** A location in one spelling: {@code file:} URIs and relative local paths as absolute paths, no trailing slash. */
-  private static String comparable(String location) {
-    String s = location.trim();
-    try {
-      if (s.regionMatches(true, 0, "file:", 0, 5)) {
-        s = URI.create(s.replace(" ", "%20")).getPath();
-      } else if (!s.contains(":/")) {
-        s = Path.of(s).toAbsolutePath().normalize().toString();
-      }
-    } catch (IllegalArgumentException e) {
-      // a glob or another spelling Path and URI do not take: compared as written
-    }
-    while (s.length() > 1 && s.endsWith("/")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    return s;
   }
 
   /**

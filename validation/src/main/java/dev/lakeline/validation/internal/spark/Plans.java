@@ -1,6 +1,5 @@
 package dev.lakeline.validation.internal.spark;
 
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -66,11 +65,12 @@ public final class Plans {
   }
 
   /**
-   * Why {@code condition} is no per-row expression over {@code batch}: "an aggregate", "a window function" or "not
-   * deterministic"; null when each row's value depends on that row alone, the same every time it is computed.
+   * Why the one column {@code selected} selects from {@code batch} is no per-row expression: "an aggregate", "a window
+   * function" or "not deterministic"; null when each row's value depends on that row alone, the same every time it is
+   * computed.
    */
-  public static String notPerRow(Dataset<Row> batch, Column condition) {
-    LogicalPlan plan = batch.select(condition).queryExecution().analyzed();
+  public static String notPerRow(Dataset<Row> batch, Dataset<Row> selected) {
+    LogicalPlan plan = selected.queryExecution().analyzed();
     if (plan instanceof Aggregate) {
       return "an aggregate";
     }
