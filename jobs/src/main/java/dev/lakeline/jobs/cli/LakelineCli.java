@@ -78,11 +78,11 @@ public final class LakelineCli extends ParentCommand {
           LakelineException user = userError(ex);
           PrintWriter w = commandLine.getErr();
           if (ex instanceof Interruption.Stopped) { // told and recorded
-            return ExitCode.INTERNAL_FAILURE.code();
+            return Interruption.exitCode();
           }
           if (Interruption.shuttingDown()) { // a Ctrl-C or kill stopped the run: Spark's errors say only that
             w.println("error: " + Interruption.MESSAGE);
-            return ExitCode.INTERNAL_FAILURE.code();
+            return Interruption.exitCode();
           }
           if (user != null) {
             w.println("error: " + user.getMessage());

@@ -80,9 +80,12 @@ final class RunLog {
         user != null ? user.getMessage() : failure.toString(), err);
   }
 
-  /** A run stopped by a signal ({@link Interruption}): failed, with {@code message} as its error. */
+  /**
+   * A run stopped by a signal ({@link Interruption}): stopped, with the signal's exit code (130, 143) and {@code message}
+   * as its error.
+   */
   void stopped(JobContext ctx, String message, PrintStream err) {
-    write(ctx, ExitCode.INTERNAL_FAILURE.code(), message, err);
+    write(ctx, Interruption.exitCode(), message, err);
   }
 
   private void write(JobContext ctx, int exitCode, String error, PrintStream err) {

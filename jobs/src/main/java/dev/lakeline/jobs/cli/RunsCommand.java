@@ -40,7 +40,7 @@ final class RunsCommand extends ParentCommand {
         description = "Only runs for this logical date (and backfills whose range holds it).")
     LocalDate date;
 
-    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs that ended so: succeeded, rejected or failed.")
+    @Option(names = "--status", paramLabel = "STATUS", description = "Only runs that ended so: succeeded, rejected, failed or stopped.")
     String status;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "How many runs (default ${DEFAULT-VALUE}).")

@@ -24,7 +24,7 @@ public final class RunsReport {
   /** {@code runs}: newest first, as {@code JobRuns.list} gives them; {@code scope} says which runs they are. */
   public static String html(List<JobRun> runs, String scope, String table) {
     StringBuilder h = ReportPages.start("Lakeline job runs",
-        "td.succeeded{background:#e8f5e9}td.rejected{background:#fff3cd}td.failed{background:#f8d7da}td.err{color:#a00;max-width:420px}");
+        "td.succeeded{background:#e8f5e9}td.rejected{background:#fff3cd}td.failed{background:#f8d7da}td.stopped{background:#e2e3e5}td.err{color:#a00;max-width:420px}");
     h.append("<h1>Job runs</h1>\n<table>");
     ReportPages.row(h, "runs", runs.size() + " · " + scope);
     ReportPages.row(h, "table", table);

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeline.core.ExitCode;
+import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.core.runs.JobRuns;
 import dev.lakeline.core.runs.RunFilter;
+import dev.lakeline.core.runs.RunStatus;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import java.nio.file.Files;
@@ -150,7 +152,10 @@ class JobRunsCommandTest {
     assertFalse(out.toString().contains("internal error"), out.toString());
     Cli show = Cli.inLakehouse(lh, "runs", "show", "stopped-by-sigterm");
     assertEquals(0, show.exitCode(), show.err() + show.out());
-    assertTrue(show.out().contains("failed") && show.out().contains("stopped by a signal"), show.out());
+    assertTrue(show.out().contains("stopped by a signal"), show.out());
+    JobRun stopped = JobRuns.open(spark, lh.layout()).find("stopped-by-sigterm").get(0);
+    assertEquals(RunStatus.STOPPED, stopped.status(), "recorded as the signal stopped it, not as a failure");
+    assertEquals(143, stopped.exitCode(), "recorded with the exit code the process ended with");
   }
 
   @Test
@@ -174,7 +179,7 @@ class JobRunsCommandTest {
 
     Cli status = Cli.inLakehouse(lh, "runs", "list", "--status", "done");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), status.exitCode());
-    assertTrue(status.err().contains("use succeeded, rejected or failed"), status.err());
+    assertTrue(status.err().contains("use succeeded, rejected, failed or stopped"), status.err());
 
     Cli command = Cli.inLakehouse(lh, "runs", "list", "--command", "inference");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), command.exitCode(), command.out());

@@ -106,9 +106,14 @@ class JobRunsTest {
     for (int code : new int[] {1, 2, 4, 5}) {
       assertEquals(RunStatus.FAILED, RunStatus.of(code));
     }
+    for (int code : new int[] {129, 130, 143}) {
+      assertEquals(RunStatus.STOPPED, RunStatus.of(code), "128 + SIGHUP, SIGINT, SIGTERM");
+    }
+    assertEquals(RunStatus.FAILED, RunStatus.of(137), "kill -9 runs no code; a code of 137 is not one Lakeline records");
     assertEquals(RunStatus.REJECTED, RunStatus.parse("Rejected"));
+    assertEquals(RunStatus.STOPPED, RunStatus.parse("stopped"));
     LakelineException e = assertThrows(LakelineException.class, () -> RunStatus.parse("done"));
-    assertTrue(e.getMessage().contains("use succeeded, rejected or failed"), e.getMessage());
+    assertTrue(e.getMessage().contains("use succeeded, rejected, failed or stopped"), e.getMessage());
   }
 
   private static List<String> ids(List<JobRun> runs) {
