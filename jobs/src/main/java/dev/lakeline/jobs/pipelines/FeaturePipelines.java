@@ -97,9 +97,9 @@ public final class FeaturePipelines {
       } catch (RuntimeException e) {
         ctx.summary().progress("[%d/%d] %s ✘ failed after %.1f s: %s", done, total, date, seconds(start), Messages.firstLine(e));
         ctx.summary().progress(
-            "Backfill stopped at %s; the dates before it are committed. Resume from it: lakeline features%s --from %s --to %s "
+            "Backfill stopped at %s; %s. Resume from it: lakeline features%s --from %s --to %s "
                 + "(with the same other options; dates already committed are skipped).",
-            date, pipelineOptions(pipelines), date, to);
+            date, committedBefore(pipelines, lastDateOnly, computed, date, from), pipelineOptions(pipelines), date, to);
         throw e;
       }
       ctx.summary().progress("[%d/%d] %s %s · %.1f s", done, total, date, String.join(" · ", parts), seconds(start));
@@ -107,6 +107,27 @@ public final class FeaturePipelines {
     summariseBackfill(ctx, pipelines, runs);
     ctx.summary().fact("dates", String.format(Locale.ROOT, "%s … %s (%d dates)", from, to, total));
     return runs;
+  }
+
+  /**
+   * What a backfill that failed at {@code date} had committed: the dates before it ("the dates before it are
+   * committed"), none when it is the first; and which pipelines committed nothing because they compute only the last
+   * date and had not yet run.
+   */
+  static String committedBefore(
+      List<FeaturePipeline> pipelines, Set<String> lastDateOnly, Set<String> computed, LocalDate date, LocalDate from) {
+    List<String> waiting = pipelines.stream().map(FeaturePipeline::name)
+        .filter(n -> lastDateOnly.contains(n) && !computed.contains(n)).toList();
+    String before = date.isAfter(from) ? "the dates before it are committed" : "it is the range's first date";
+    if (waiting.isEmpty()) {
+      return before;
+    }
+    boolean all = waiting.size() == pipelines.size();
+    String names = String.join(", ", waiting);
+    String why = (waiting.size() == 1 ? "computes" : "compute") + " the last date only";
+    return all
+        ? "nothing of the range was committed: " + names + " " + why
+        : before + ", except by " + names + ", which " + why + " and committed nothing";
   }
 
   /**

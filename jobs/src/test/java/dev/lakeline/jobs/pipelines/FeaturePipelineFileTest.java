@@ -265,4 +265,22 @@ class FeaturePipelineFileTest {
     assertTrue(FeaturePipelineFile.isPipelineFile(file.toString()));
     assertTrue(!FeaturePipelineFile.isPipelineFile("classpath:lakeline-conf/lakeline.yaml"));
   }
+  @Test
+  void aFailedBackfillSaysWhatItCommittedAlsoForPipelinesThatComputeOnlyTheLastDate() {
+    List<FeaturePipeline> demo = LoanCatalog.pipelines(); // loans, credit_reports, card_spend
+    java.time.LocalDate from = java.time.LocalDate.parse("2024-06-01");
+    java.time.LocalDate to = java.time.LocalDate.parse("2024-06-04");
+    assertEquals("the dates before it are committed",
+        FeaturePipelines.committedBefore(demo, java.util.Set.of(), java.util.Set.of("loans"), to, from));
+    assertEquals("it is the range's first date", FeaturePipelines.committedBefore(demo, java.util.Set.of(), java.util.Set.of(), from, from));
+    // card_spend skipped every date before the last, and the last failed before it ran
+    assertEquals("the dates before it are committed, except by card_spend, which computes the last date only and committed nothing",
+        FeaturePipelines.committedBefore(demo, java.util.Set.of("card_spend"), java.util.Set.of("loans"), to, from));
+    // once it ran on the last date, its batch is committed like the others'
+    assertEquals("the dates before it are committed",
+        FeaturePipelines.committedBefore(demo, java.util.Set.of("card_spend"), java.util.Set.of("loans", "card_spend"), to, from));
+    List<FeaturePipeline> one = List.of(demo.get(2));
+    assertEquals("nothing of the range was committed: card_spend computes the last date only",
+        FeaturePipelines.committedBefore(one, java.util.Set.of("card_spend"), java.util.Set.of(), to, from));
+  }
 }
