@@ -118,7 +118,7 @@ def build_dags(settings=None):
     training = _dag(
         TRAINING_DAG, "Training: point-in-time training dataset → MLlib model → new model version", WEEKLY_TRAINING, "training")
     with training:
-        job_tasks(settings, "train", job_arguments(settings, "train"))
+        job_tasks(settings, "train", job_arguments(settings, "train", *settings.model_options()))
     dags[training.dag_id] = training
 
     inference = _dag(
@@ -128,8 +128,9 @@ def build_dags(settings=None):
         "inference",
     )
     with inference:
-        first, last = job_tasks(settings, "infer", job_arguments(settings, "infer"))
-        monitor, _ = job_tasks(settings, "monitor", job_arguments(settings, "monitor", *settings.monitor_options()))
+        first, last = job_tasks(settings, "infer", job_arguments(settings, "infer", *settings.model_options()))
+        monitor, _ = job_tasks(
+            settings, "monitor", job_arguments(settings, "monitor", *settings.monitor_options(), *settings.model_options()))
         last >> monitor
         for name, _, _ in found:
             wait = ExternalTaskSensor(

@@ -20,6 +20,9 @@ LAKELINE_EMR_WAIT_HOURS   emr, emr_serverless: how long a task waits for its ste
                           longest job
 LAKELINE_MONITOR_FAIL_ON_ALERT   true: the inference DAG's monitor task gets --fail-on-alert, so drift at alert
                           fails it (exit code 3); default false: drift is reported, the DAG run succeeds
+LAKELINE_MODEL_FILE       --model-file for train, infer and monitor: your own model's file, a path the job's driver
+                          reads (default: none, the jar's model.file, the demo's loan model)
+LAKELINE_MODEL_NAME       --set model.name=<name> for train, infer and monitor: its name in the registry
 """
 
 import glob
@@ -55,6 +58,8 @@ class Settings:
     emr_role_arn: str = "{{ var.value.lakeline_emr_role_arn }}"
     monitor_fail_on_alert: bool = False
     emr_wait_hours: float = 6.0
+    model_file: str = None
+    model_name: str = None
 
     def check(self):
         """Fails at parse time, naming the setting, when the DAGs could only fail later (at 3 a.m.)."""
@@ -96,6 +101,11 @@ class Settings:
         """The monitor job's options: --fail-on-alert only when asked for (drift is reported, not a failed DAG run)."""
         return ["--fail-on-alert"] if self.monitor_fail_on_alert else []
 
+    def model_options(self):
+        """The options of train, infer and monitor that name the model: its file and its name, when set."""
+        options = ["--model-file", self.model_file] if self.model_file else []
+        return options + (["--set", "model.name=" + self.model_name] if self.model_name else [])
+
     @staticmethod
     def from_env(env=None):
         env = os.environ if env is None else env
@@ -127,4 +137,6 @@ class Settings:
             emr_role_arn=env.get("LAKELINE_EMR_ROLE_ARN", defaults.emr_role_arn),
             monitor_fail_on_alert=FLAGS[fail_on_alert.strip().lower()],
             emr_wait_hours=wait_hours,
+            model_file=env.get("LAKELINE_MODEL_FILE") or None,
+            model_name=env.get("LAKELINE_MODEL_NAME") or None,
         )

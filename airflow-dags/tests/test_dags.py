@@ -253,8 +253,14 @@ def spark_jars():
     return os.path.join(os.path.dirname(pyspark.__file__), "jars", "*")
 
 
+OWN_MODEL = {"model_file": os.path.join(REPO, "conf", "models", "loan_default.yaml"), "model_name": "loans_v2"}
+
+
 @pytest.mark.parametrize("dag_id, task_id, settings", [(d, t, {}) for d, t in JOBS] + [
-    (factory.INFERENCE_DAG, "monitor", {"monitor_fail_on_alert": True})])
+    (factory.INFERENCE_DAG, "monitor", {"monitor_fail_on_alert": True}),
+    (factory.TRAINING_DAG, "train", OWN_MODEL),
+    (factory.INFERENCE_DAG, "infer", OWN_MODEL),
+    (factory.INFERENCE_DAG, "monitor", OWN_MODEL)])
 def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_path):
     dags = factory.build_dags(Settings(lakehouse=str(tmp_path / "lake"), **settings))
     task = job_task(dags[dag_id], task_id)
@@ -268,6 +274,9 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_p
     assert f"run id: {dag_id}/{task_id}/{RUN_ID}/2," in result.stdout, result.stdout
     if settings.get("monitor_fail_on_alert"):
         assert "(an alert fails the job)" in result.stdout, result.stdout
+    if settings.get("model_name"):  # LAKELINE_MODEL_FILE and LAKELINE_MODEL_NAME reach the job
+        assert "model " + settings["model_name"] in result.stdout.replace("model: ", "model "), result.stdout
+        assert settings["model_file"] in result.stdout, result.stdout
     assert not (tmp_path / "lake").exists(), "a dry run writes nothing"
 
 

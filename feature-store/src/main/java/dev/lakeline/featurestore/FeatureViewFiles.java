@@ -52,7 +52,27 @@ public final class FeatureViewFiles {
   private FeatureViewFiles() {}
 
   public static FeatureViewSpec load(Path file) {
-    JsonNode root = YamlFiles.readMapping(file, "Feature view definition", "name, base, features and joins", FIELDS);
+    return spec(file.toString(), YamlFiles.readMapping(file, "Feature view definition", "name, base, features and joins", FIELDS));
+  }
+
+  /** The definition at {@code location}: a file path, or {@code classpath:<resource>} for one bundled in the jar. */
+  public static FeatureViewSpec load(String location) {
+    if (!location.startsWith("classpath:")) {
+      return load(Path.of(location));
+    }
+    String resource = location.substring("classpath:".length());
+    try (java.io.InputStream in = FeatureViewFiles.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw Errors.notFound("Feature view definition %s is not bundled in this jar.", location);
+      }
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      return spec(location, YamlFiles.readMapping(location, text, "name, base, features and joins", FIELDS));
+    } catch (java.io.IOException e) {
+      throw Errors.config(e, "Cannot read feature view definition %s: %s", location, e.getMessage());
+    }
+  }
+
+  private static FeatureViewSpec spec(String file, JsonNode root) {
     JsonNode base = root.path("base");
     if (!base.isObject() || !base.hasNonNull("group")) {
       throw Errors.config("%s: 'base' must name the base group: base: {group: loans, version: 1}.", file);
@@ -105,7 +125,7 @@ public final class FeatureViewFiles {
         transformations(file, root.path("transformations")));
   }
 
-  private static Map<String, Object> defaults(Path file, String where, JsonNode node) {
+  private static Map<String, Object> defaults(String file, String where, JsonNode node) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (node.isMissingNode() || node.isNull()) {
       return out;
@@ -131,7 +151,7 @@ public final class FeatureViewFiles {
     return out;
   }
 
-  private static Map<String, ModelTransformation> transformations(Path file, JsonNode node) {
+  private static Map<String, ModelTransformation> transformations(String file, JsonNode node) {
     Map<String, ModelTransformation> out = new LinkedHashMap<>();
     if (node.isMissingNode() || node.isNull()) {
       return out;
@@ -150,7 +170,7 @@ public final class FeatureViewFiles {
     return out;
   }
 
-  private static void known(Path file, String where, JsonNode node, Set<String> fields) {
+  private static void known(String file, String where, JsonNode node, Set<String> fields) {
     node.fieldNames().forEachRemaining(f -> {
       if (!fields.contains(f)) {
         throw Errors.config("%s: %s has the unknown field '%s'. Known fields: %s.", file, where, f, fields.stream().sorted().toList());
@@ -158,7 +178,7 @@ public final class FeatureViewFiles {
     });
   }
 
-  private static List<String> list(Path file, String where, JsonNode node, String field, boolean required) {
+  private static List<String> list(String file, String where, JsonNode node, String field, boolean required) {
     JsonNode n = node.path(field);
     List<String> out = new ArrayList<>();
     if (n.isMissingNode() || n.isNull()) {

@@ -31,9 +31,20 @@ final class YamlFiles {
     if (!Files.isRegularFile(file)) {
       throw Errors.notFound("%s %s does not exist.", what, file);
     }
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw Errors.config(e, "%s cannot be read: %s", file, Messages.firstLine(e));
+    }
+    return readMapping(file.toString(), text, expected, fields);
+  }
+
+  /** The mapping in {@code text}, read from {@code file} (a path or a {@code classpath:} location, for messages). */
+  static JsonNode readMapping(String file, String text, String expected, Set<String> fields) {
     JsonNode root;
     try {
-      root = YAML.readTree(file.toFile());
+      root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       throw Errors.config(e, "%s is not valid YAML%s: %s", file,
@@ -61,7 +72,7 @@ final class YamlFiles {
    *
    * @param where the part of the file, for messages ("join 1 ('credit')"), or null for the top level
    */
-  static int intField(Path file, String where, JsonNode node, String field, int absent) {
+  static int intField(Object file, String where, JsonNode node, String field, int absent) {
     JsonNode n = node.path(field);
     if (n.isMissingNode() || n.isNull()) {
       return absent;
@@ -73,7 +84,7 @@ final class YamlFiles {
   }
 
   /** The boolean at {@code field} of {@code node}, or {@code absent} when missing or empty; see {@link #intField}. */
-  static boolean booleanField(Path file, String where, JsonNode node, String field, boolean absent) {
+  static boolean booleanField(Object file, String where, JsonNode node, String field, boolean absent) {
     JsonNode n = node.path(field);
     if (n.isMissingNode() || n.isNull()) {
       return absent;

@@ -57,10 +57,11 @@ public final class LakelineConfig {
    */
   public String describe() {
     StringBuilder b = new StringBuilder("profile: ").append(profile).append('\n');
-    String line = "  %-" + LakelineKeys.longestName() + "s %-30s (%s)%n";
-    for (ConfigKey<?> key : LakelineKeys.ALL) {
-      b.append(String.format(line, key.name(), shown(key.name(), values.get(key)), sources.get(key)));
-    }
+    Map<ConfigKey<?>, String> shown = new java.util.LinkedHashMap<>();
+    LakelineKeys.ALL.forEach(key -> shown.put(key, String.valueOf(shown(key.name(), values.get(key)))));
+    int width = Math.max(30, shown.values().stream().mapToInt(String::length).max().orElse(0)); // the sources in one column
+    String line = "  %-" + LakelineKeys.longestName() + "s %-" + width + "s (%s)%n";
+    shown.forEach((key, value) -> b.append(String.format(line, key.name(), value, sources.get(key))));
     return b.toString();
   }
 

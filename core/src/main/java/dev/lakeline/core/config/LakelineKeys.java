@@ -49,6 +49,13 @@ public final class LakelineKeys {
   public static final ConfigKey<String> MODEL_NAME =
       ConfigKey.string("model.name", null, "Name of the model in the registry (required).");
 
+  public static final ConfigKey<String> MODEL_FILE =
+      ConfigKey.string(
+          "model.file",
+          "classpath:lakeline-conf/models/loan_default.yaml",
+          "Model file: the feature view, label, ids and features that train, infer and monitor use (docs/model-registry.md); "
+              + "default: the demo's loan model, bundled in the jar.");
+
   public static final ConfigKey<String> TRAINING_ALGORITHM =
       ConfigKey.oneOf(
           "training.algorithm",
@@ -57,14 +64,14 @@ public final class LakelineKeys {
           "MLlib classifier to train.");
 
   public static final ConfigKey<Integer> TRAINING_HISTORY_DAYS =
-      ConfigKey.integer("training.history-days", 365, "Days of labelled loans before the cutoff to train on.")
+      ConfigKey.integer("training.history-days", 365, "Days of labelled rows (the demo: loans) before the cutoff to train on.")
           .withRange(1, 36_500);
 
   public static final ConfigKey<Integer> TRAINING_LABEL_DELAY_DAYS =
       ConfigKey.integer(
           "training.label-delay-days",
           30,
-          "Days a loan's outcome needs to be known: training uses loans issued before --date minus this.")
+          "Days a row's outcome needs to be known (a loan's, in the demo): training uses the rows dated before --date minus this.")
           .withRange(0, 3650);
 
   public static final ConfigKey<Double> TRAINING_TEST_FRACTION =
@@ -94,7 +101,7 @@ public final class LakelineKeys {
 
   public static final ConfigKey<Integer> INFERENCE_WINDOW_DAYS =
       ConfigKey.integer(
-          "inference.window-days", 30, "Days of loan applications, ending at --date, that one inference run scores.")
+          "inference.window-days", 30, "Days of rows (the demo: loan applications), ending at --date, that one inference run scores.")
           .withRange(1, 3650);
 
   public static final ConfigKey<Double> MONITORING_PSI_WARN =
@@ -133,6 +140,7 @@ public final class LakelineKeys {
           DEMO_SCALE,
           DEMO_SEED,
           MODEL_NAME,
+          MODEL_FILE,
           TRAINING_ALGORITHM,
           TRAINING_HISTORY_DAYS,
           TRAINING_LABEL_DELAY_DAYS,

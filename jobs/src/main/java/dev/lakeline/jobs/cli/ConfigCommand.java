@@ -25,14 +25,19 @@ final class ConfigCommand implements Callable<Integer> {
   public Integer call() {
     PrintStream out = LakelineCli.stdout(spec);
     if (keys) {
+      int width = Math.max(22, LakelineKeys.ALL.stream().mapToInt(k -> defaultShown(k).length()).max().orElse(0));
       for (ConfigKey<?> k : LakelineKeys.ALL) {
-        out.printf("%-" + LakelineKeys.longestName() + "s %-10s default %-22s %s%n    env %s%n", k.name(), k.type().name().toLowerCase(java.util.Locale.ROOT),
-            k.required() ? "(required)" : String.valueOf(k.defaultValue()), k.doc(), k.environmentVariable());
+        out.printf("%-" + LakelineKeys.longestName() + "s %-10s default %-" + width + "s %s%n    env %s%n", k.name(),
+            k.type().name().toLowerCase(java.util.Locale.ROOT), defaultShown(k), k.doc(), k.environmentVariable());
       }
       return 0;
     }
     out.println("file: " + common.configLocation());
     out.print(common.load(java.util.Map.of()).describe());
     return 0;
+  }
+
+  private static String defaultShown(ConfigKey<?> k) {
+    return k.required() ? "(required)" : String.valueOf(k.defaultValue());
   }
 }

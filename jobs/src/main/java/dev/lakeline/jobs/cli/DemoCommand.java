@@ -37,7 +37,10 @@ final class DemoCommand extends JobCommand {
 
   @Override
   Map<String, String> overrides() {
-    return sample.overrides();
+    Map<String, String> m = new java.util.LinkedHashMap<>(sample.overrides());
+    // the demo's data is loans: its model is the bundled loan model, whatever model.file the configuration names
+    m.put(dev.lakeline.core.config.LakelineKeys.MODEL_FILE.name(), dev.lakeline.jobs.pipelines.ModelDefinition.BUNDLED);
+    return m;
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.lakeline.jobs.cli;
 import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.loans.LoanCatalog;
+import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.jobs.loans.LoanInferencePipeline;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -24,11 +24,19 @@ final class InferCommand extends JobCommand {
   @Option(names = "--model-version", paramLabel = "REF", description = "Model version: a number, latest, @alias (e.g. @champion) or best:<metric> (default from inference.model-version).")
   String modelVersion;
 
+  @Option(names = "--model-file", paramLabel = "FILE",
+      description = "Model file: the feature view, label, ids and features of the model (default from model.file: the demo's "
+          + "loan model). See docs/model-registry.md.")
+  String modelFile;
+
   @Override
   Map<String, String> overrides() {
     Map<String, String> m = new LinkedHashMap<>();
     if (modelVersion != null) {
       m.put("inference.model-version", modelVersion);
+    }
+    if (modelFile != null) {
+      m.put("model.file", modelFile);
     }
     return m;
   }
@@ -58,8 +66,8 @@ final class InferCommand extends JobCommand {
     int window = config.get(LakelineKeys.INFERENCE_WINDOW_DAYS);
     return List.of(
         "logical date: " + date,
-        "loans issued after " + date.minusDays(window) + " up to " + date + " (" + window + " days), features from feature view "
-            + LoanCatalog.VIEW,
+        "rows of feature view " + ModelFile.load(config.get(LakelineKeys.MODEL_FILE)).viewLabel() + " dated after "
+            + date.minusDays(window) + " up to " + date + " (" + window + " days), model file " + config.get(LakelineKeys.MODEL_FILE),
         "model: " + config.get(LakelineKeys.MODEL_NAME) + " version " + config.get(LakelineKeys.INFERENCE_MODEL_VERSION),
         "then: the batch's drift against the model's training data (PSI " + config.get(LakelineKeys.MONITORING_PSI_WARN) + " warn, "
             + config.get(LakelineKeys.MONITORING_PSI_ALERT) + " alert) → _lakeline/monitoring_drift");

@@ -23,9 +23,9 @@ import picocli.CommandLine.Option;
     name = "monitor",
     mixinStandardHelpOptions = true,
     description = {
-      "Monitoring of the batch predictions: joins the labels known at --date (loans issued more than "
-          + "training.label-delay-days before it) to the predictions of the runs up to that date, leaves out the loans each "
-          + "version was trained on, measures each run's AUC, accuracy, precision and recall (the monitoring_performance "
+      "Monitoring of the batch predictions: joins the labels known at --date (rows of the view's base group dated more "
+          + "than training.label-delay-days before it; the demo: loans) to the predictions of the runs up to that date, leaves "
+          + "out the rows each version was trained on, measures each run's AUC, accuracy, precision and recall (the monitoring_performance "
           + "table), and shows each "
           + "run's drift against the model's training data (recorded by infer in the monitoring_drift table).",
       "Exit code 3 with --fail-on-alert when a run's features or scores drifted past monitoring.psi-alert."
@@ -44,11 +44,19 @@ final class MonitorCommand extends JobCommand {
   @Option(names = "--fail-on-alert", description = "Fail (exit code 3, data rejected) when any run in the window has a feature or its scores at alert, after writing everything.")
   boolean failOnAlert;
 
+  @Option(names = "--model-file", paramLabel = "FILE",
+      description = "Model file: the feature view, label, ids and features of the model (default from model.file: the demo's "
+          + "loan model). See docs/model-registry.md.")
+  String modelFile;
+
   @Override
   Map<String, String> overrides() {
     Map<String, String> m = new LinkedHashMap<>();
     if (lookbackDays != null) {
       m.put("monitoring.lookback-days", String.valueOf(lookbackDays));
+    }
+    if (modelFile != null) {
+      m.put("model.file", modelFile);
     }
     return m;
   }
@@ -86,7 +94,9 @@ final class MonitorCommand extends JobCommand {
     return List.of(
         "logical date: " + date,
         "runs after " + date.minusDays(days) + " up to " + date + " (" + days + " days) of model " + config.get(LakelineKeys.MODEL_NAME)
-            + ", labels from feature group loans as it is now",
+            + ", labels from the base group of feature view "
+            + dev.lakeline.jobs.pipelines.ModelFile.load(config.get(LakelineKeys.MODEL_FILE)).viewLabel() + " as it is now (model file "
+            + config.get(LakelineKeys.MODEL_FILE) + ")",
         "drift thresholds: PSI " + config.get(LakelineKeys.MONITORING_PSI_WARN) + " warn, " + config.get(LakelineKeys.MONITORING_PSI_ALERT)
             + " alert, judged from " + config.get(LakelineKeys.MONITORING_MIN_ROWS) + " rows" + (failOnAlert ? " (an alert fails the job)" : ""),
         report == null ? "no report" : "report: " + report);
@@ -139,8 +149,8 @@ final class MonitorCommand extends JobCommand {
     }
     out.println();
     t.print(out);
-    out.println("AUC, accuracy: over the labelled rows (outcomes known at " + r.date() + ": loans issued before "
-        + r.labelsKnownBefore() + "), not counting those in the version's own training dataset (in training); "
+    out.println("AUC, accuracy: over the labelled rows (outcomes known at " + r.date() + ": " + r.labelRows()
+        + "), not counting those in the version's own training dataset (in training); "
         + "'-': no labels yet, or one class only.");
   }
 

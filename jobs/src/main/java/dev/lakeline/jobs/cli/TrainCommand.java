@@ -3,7 +3,8 @@ package dev.lakeline.jobs.cli;
 import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.loans.LoanCatalog;
+import dev.lakeline.jobs.pipelines.ModelDefinition;
+import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.jobs.loans.LoanTrainingPipeline;
 import java.time.LocalDate;
 import java.util.List;
@@ -18,8 +19,19 @@ import picocli.CommandLine.Option;
     description = "Training pipeline: point-in-time training dataset of the labelled loans before --date → MLlib pipeline → new model version.")
 final class TrainCommand extends JobCommand {
   @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateOption.class,
-      description = "Logical date of the run (Airflow: {{ ds }}); training uses loans issued before it minus training.label-delay-days.")
+      description = "Logical date of the run (Airflow: {{ ds }}); training uses the labelled rows (the demo: loans) dated before "
+          + "it minus training.label-delay-days.")
   LocalDate date;
+
+  @Option(names = "--model-file", paramLabel = "FILE",
+      description = "Model file: the feature view, label, ids and features of the model (default from model.file: the demo's "
+          + "loan model). See docs/model-registry.md.")
+  String modelFile;
+
+  @Override
+  Map<String, String> overrides() {
+    return modelFile == null ? Map.of() : Map.of("model.file", modelFile);
+  }
 
   @Override
   String logicalDate() {
@@ -45,9 +57,12 @@ final class TrainCommand extends JobCommand {
   List<String> plan(LakelineConfig config) {
     int delay = config.get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS);
     int history = config.get(LakelineKeys.TRAINING_HISTORY_DAYS);
+    ModelDefinition model = ModelFile.load(config.get(LakelineKeys.MODEL_FILE));
     return List.of(
         "logical date: " + date,
-        "training dataset: feature view " + LoanCatalog.VIEW + ", loans issued from " + date.minusDays(delay + history)
+        "model file: " + config.get(LakelineKeys.MODEL_FILE) + " (feature view " + model.viewLabel() + ", label " + model.label() + ", "
+            + (model.numericFeatures().size() + model.categoricalFeatures().size()) + " features)",
+        "training dataset: feature view " + model.viewLabel() + ", labelled rows dated from " + date.minusDays(delay + history)
             + " to before " + date.minusDays(delay) + " (label delay " + delay + " days, history " + history + " days), test fraction "
             + config.get(LakelineKeys.TRAINING_TEST_FRACTION) + ", seed " + config.get(LakelineKeys.TRAINING_SEED),
         "model: " + config.get(LakelineKeys.MODEL_NAME) + ", algorithm " + config.get(LakelineKeys.TRAINING_ALGORITHM)

@@ -9,13 +9,15 @@ import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
+import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.pipelines.ModelDefinition;
+import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
-import dev.lakeline.validation.SuiteFiles;
 import dev.lakeline.validation.ValidationResult;
 import dev.lakeline.validation.Validator;
 import java.time.LocalDate;
@@ -26,7 +28,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The batch-inference pipeline: the loan applications of the window ending at the logical date, their features
+ * The batch-inference pipeline: the model file's view rows of the window ending at the logical date (the demo: loan
+ * applications), their features
  * from the same feature view as training, scored by the configured model version, validated, and written to the
  * predictions table as the slice of that date (a rerun replaces the slice, or changes nothing); the batch's drift
  * against the model's training data goes to the monitoring table ({@link LoanMonitoring#recordDrift}).
@@ -35,24 +38,34 @@ public final class LoanInferencePipeline {
   private LoanInferencePipeline() {}
 
   /**
-   * What the model scores: the feature view's rows for the loans of the window ending at {@code date}, with the
-   * view's on-demand features computed by the same configured steps as at training time ({@link
-   * LoanCatalog#onDemand}).
+   * What the model scores: the feature view's rows whose base event time falls in the window of
+   * inference.window-days ending with {@code date} (its UTC days), with the on-demand features computed by the same
+   * steps as at training time (the model file's {@code on_demand}).
    */
   public static Dataset<Row> features(JobContext ctx, LocalDate date) {
-    FeatureView view = ctx.featureStore().getFeatureView(LoanCatalog.VIEW, 1);
+    ModelDefinition model = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
+    return features(ctx, model, view(ctx, model), date);
+  }
+
+  private static Dataset<Row> features(JobContext ctx, ModelDefinition model, FeatureView view, LocalDate date) {
     int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
-    String filter =
-        String.format("issue_date > DATE'%s' AND issue_date <= DATE'%s'", date.minusDays(window), date);
-    return LoanCatalog.onDemand().apply(view.batchData(filter).data());
+    java.time.Instant start = date.minusDays(window - 1L).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    java.time.Instant end = date.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+    return model.onDemand().apply(view.batchData(start, end).data());
+  }
+
+  /** The model's feature view, which training made; not found, naming the model file, before the first training. */
+  private static FeatureView view(JobContext ctx, ModelDefinition model) {
+    try {
+      return ctx.featureStore().getFeatureView(model.viewName(), model.viewVersion());
+    } catch (dev.lakeline.core.LakelineException.NotFound e) {
+      throw Errors.notFound("%s %s Train a model version first (lakeline train --date <day>), which creates it from the "
+          + "model file, or create it (lakeline fv create --file <view>.yaml).", model.location() + ":", e.getMessage());
+    }
   }
 
   /** What was written, and the batch's drift against the model's training data. */
   public record Result(ModelVersion model, String path, long deltaVersion, long rows, boolean skipped, List<FeatureDrift> drift) {}
-
-  /** The predictions table's columns before {@code run_date}. */
-  static final List<String> PREDICTION_COLUMNS = List.of(
-      "loan_id", "applicant_id", "issue_date", BatchScorer.SCORE, BatchScorer.PREDICTION, "model_name", "model_version");
 
   /**
    * Checks what inference reads from {@code config} before anything runs: the model's name, the form of
@@ -73,8 +86,8 @@ public final class LoanInferencePipeline {
    * The logical date of the newest batch of the loans group whose id ends in a date (a feature pipeline's run, {@code
    * features:loans:loans:2024-06-30}), or null when none of its recent commits has such an id (rows inserted by hand).
    */
-  static LocalDate loansWrittenFor(JobContext ctx) {
-    for (dev.lakeline.featurestore.CommitInfo c : ctx.featureStore().getFeatureGroup(LoanCatalog.LOANS, 1).history(DATED_BATCH_LOOKBACK)) {
+  static LocalDate writtenFor(FeatureGroup base) {
+    for (dev.lakeline.featurestore.CommitInfo c : base.history(DATED_BATCH_LOOKBACK)) {
       java.util.regex.Matcher m = c.batchId() == null ? null : DATED_BATCH.matcher(c.batchId());
       if (m != null && m.matches()) {
         try {
@@ -88,51 +101,55 @@ public final class LoanInferencePipeline {
   }
 
   /**
-   * Rejects a run for a date after the one the loans group was last written for: the window's latest loans would be
+   * Rejects a run for a date after the one the base group was last written for: the window's latest rows would be
    * missing, and the partial batch would be written as the date's predictions, and its drift measured, as if whole.
    */
-  private static void requireLoansWrittenFor(JobContext ctx, LocalDate date) {
-    LocalDate writtenFor = loansWrittenFor(ctx);
+  private static void requireWrittenFor(FeatureGroup base, LocalDate date) {
+    LocalDate writtenFor = writtenFor(base);
     if (writtenFor != null && writtenFor.isBefore(date)) {
       throw Errors.rejected(
-          "Feature group %s was last written for %s, before %s: the loans issued after %s are not in it, so the batch "
+          "Feature group %s was last written for %s, before %s: its rows after %s are not in it, so the batch "
               + "would be incomplete. Nothing was written. Run the feature pipelines for that date first "
               + "(lakeline features --date %s).",
-          LoanCatalog.LOANS, writtenFor, date, writtenFor, date);
+          base.spec().name(), writtenFor, date, writtenFor, date);
     }
   }
 
   public static Result run(JobContext ctx, LocalDate date) {
     checkConfig(ctx.config());
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
+    ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
+    FeatureView view = view(ctx, definition);
+    FeatureGroup base = ctx.featureStore().getFeatureGroup(view.spec().base().name(), view.spec().base().version());
+    definition.check(view, base.spec(), base.schema());
     // latest and best: among the versions trained for this date or before, so a rerun scores with the same model
     ModelVersion model = ctx.registry().resolveAsOf(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION), date);
-    Dataset<Row> features = features(ctx, date);
+    Dataset<Row> features = features(ctx, definition, view, date);
     // the scores beside every input column: the predictions are a projection, the drift is measured on the inputs
     Dataset<Row> scored =
         BatchScorer.score(model, features, List.of(features.columns())).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> predictions =
-        scored.select(PREDICTION_COLUMNS.stream().map(c -> col("`" + c + "`")).toArray(Column[]::new))
+        scored.select(definition.predictionColumns(base.spec()).stream().map(c -> col("`" + c + "`")).toArray(Column[]::new))
             .withColumn("run_date", lit(java.sql.Date.valueOf(date)));
     try {
       if (predictions.isEmpty()) {
         // nothing to score is never a result: the features of the date have not run, or a backfill rewound the groups
         // to an earlier date; committing it would replace the date's predictions with none
         int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
-        Row latest = ctx.featureStore().getFeatureGroup(LoanCatalog.LOANS, 1).read()
-            .agg(org.apache.spark.sql.functions.max("issue_date")).first();
+        String time = base.spec().eventTime();
+        Row latest = base.read().agg(org.apache.spark.sql.functions.max(col("`" + time + "`"))).first();
         throw Errors.rejected(
-            "No loans to score for %s: feature group %s holds none issued in (%s, %s] (its latest issue date: %s). "
+            "Nothing to score for %s: feature group %s holds no rows with %s in (%s, %s] (its latest %s: %s). "
                 + "Nothing was written. Run the feature pipelines for that date first (lakeline features --date %s): "
                 + "a feature run for an earlier date rewrites the groups as of that date.",
-            date, LoanCatalog.LOANS, date.minusDays(window), date, latest.isNullAt(0) ? "none" : latest.get(0), date);
+            date, base.spec().name(), time, date.minusDays(window), date, time, latest.isNullAt(0) ? "none" : latest.get(0), date);
       }
-      requireLoansWrittenFor(ctx, date);
-      ValidationResult validation = Validator.validate(predictions, SuiteFiles.load(LoanCatalog.PREDICTIONS_SUITE));
+      requireWrittenFor(base, date);
+      ValidationResult validation = Validator.validate(predictions, definition.suite(base.spec()));
       if (!validation.errors().isEmpty()) {
         throw Errors.rejected(
-            "Predictions of %s for %s were rejected by suite 'predictions'; nothing was written.%n%s",
-            model.label(), date, validation.failureSummary());
+            "Predictions of %s for %s were rejected by suite '%s'; nothing was written.%n%s",
+            model.label(), date, definition.suite(base.spec()).name(), validation.failureSummary());
       }
       String path = ctx.layout().predictions(modelName);
       CommitResult commit =
@@ -141,7 +158,7 @@ public final class LoanInferencePipeline {
               CommitRequest.replaceWhere(path, predictions, "run_date = DATE'" + date + "'", "infer:" + modelName + ":" + date)
                   .withPartitionColumns(List.of("run_date")).withMetadata(ctx.commitMetadata()));
       ctx.summary()
-          .progress("scored %,d loans with %s → %s (Delta v%d)%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
+          .progress("scored %,d rows with %s → %s (Delta v%d)%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
       List<FeatureDrift> drift = LoanMonitoring.recordDrift(ctx, model, scored, date);
       return new Result(model, path, commit.version(), commit.rows(), commit.skipped(), drift);

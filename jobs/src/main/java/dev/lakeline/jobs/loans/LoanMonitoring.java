@@ -2,6 +2,7 @@ package dev.lakeline.jobs.loans;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 
 import dev.lakeline.core.Errors;
@@ -10,9 +11,13 @@ import dev.lakeline.core.delta.CommitRequest;
 import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
+import dev.lakeline.featurestore.FeatureGroup;
+import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.pipelines.ModelDefinition;
+import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.Drift;
 import dev.lakeline.training.DriftBaseline;
@@ -30,6 +35,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -101,11 +107,13 @@ public final class LoanMonitoring {
   }
 
   /**
-   * Checks what monitoring reads from {@code config} before anything runs: the model's name and the thresholds.
+   * Checks what monitoring reads from {@code config} before anything runs: the model's name, its model file and the
+   * thresholds.
    * Called by the commands before Spark starts (and by {@code --dry-run}).
    */
   public static void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
     dev.lakeline.core.Names.check("model", config.get(LakelineKeys.MODEL_NAME));
+    ModelFile.load(config.get(LakelineKeys.MODEL_FILE));
     thresholds(config);
   }
 
@@ -175,16 +183,18 @@ public final class LoanMonitoring {
           .orElseThrow(() -> Errors.notFound(
               "Model %s has no drift baseline and its training dataset %s is gone, so there is nothing to measure drift against. "
                   + "Train a new version (lakeline train --date <day>).", model.label(), model.card().trainingDataset()));
-      TrainingSpec spec = LoanCatalog.trainingSpec(model.card().algorithm(), 0);
+      ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
+      TrainingSpec spec = definition.trainingSpec(model.card().algorithm(), 0);
       ctx.summary().progress("model %s has no drift baseline yet; profiling its training dataset %s", model.label(), td.label());
       return ctx.registry().keepBaseline(
-          model, LoanTrainingPipeline.baseline(td, spec, ctx.registry().scores(model).orElse(null)));
+          model, LoanTrainingPipeline.baseline(td, spec, definition.onDemand(), ctx.registry().scores(model).orElse(null)));
     });
   }
 
   /** The training dataset the version's card names, if it is still there. */
   static java.util.Optional<TrainingDataset> trainingDatasetOf(JobContext ctx, ModelVersion model) {
-    return trainingDatasetOf(model, ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1));
+    ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
+    return trainingDatasetOf(model, ctx.featureStore().listTrainingDatasets(definition.viewName(), definition.viewVersion()));
   }
 
   /** The training dataset the version's card names among {@code datasets}. */
@@ -212,10 +222,13 @@ public final class LoanMonitoring {
     }
   }
 
-  /** What {@code monitor} found: the performance and drift of every run in the window, oldest first. */
+  /**
+   * What {@code monitor} found: the performance and drift of every run in the window, oldest first; {@code labelRows}
+   * says whose labels were known ("loans with issue_date before 2024-05-31").
+   */
   public record Result(
       String modelName, LocalDate date, LocalDate from, List<RunPerformance> performance, List<RunDrift> drift, String performancePath,
-      String driftPath, DriftThresholds thresholds, LocalDate labelsKnownBefore) {
+      String driftPath, DriftThresholds thresholds, LocalDate labelsKnownBefore, String labelRows) {
 
     /** The drift rows at {@code alert}, as "2024-06-30 loan_amount PSI 0.412". */
     public List<String> alerts() {
@@ -252,16 +265,25 @@ public final class LoanMonitoring {
     // an outcome is known label-delay-days after the loan's issue: the same rule as training's, so a rerun for the same
     // date judges the same rows whatever has been added to the loans group since
     LocalDate knownBefore = date.minusDays(ctx.config().get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS));
-    Dataset<Row> labels = ctx.featureStore().getFeatureGroup(LoanCatalog.LOANS, 1).read()
-        .where(col("issue_date").lt(lit(Date.valueOf(knownBefore))))
-        .select(col("loan_id").as("__loan_id"), col(LoanCatalog.LABEL).as("__label"));
-    Dataset<Row> joined = predictions.join(labels, predictions.col("loan_id").equalTo(labels.col("__loan_id")), "left");
-    Dataset<Row> seen = trainingLoans(ctx, modelName, predictions, ctx.spark().read().format("delta").load(predictionsPath).where(window));
+    ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
+    FeatureViewSpec viewSpec = ctx.featureStore().getFeatureView(definition.viewName(), definition.viewVersion()).spec();
+    FeatureGroup base = ctx.featureStore().getFeatureGroup(viewSpec.base().name(), viewSpec.base().version());
+    List<String> ids = definition.ids(base.spec());
+    String before = ModelDefinition.sql(base.spec().eventTime()) + " < " + definition.timeLiteral(base.spec(), base.schema(), knownBefore);
+    List<Column> labelColumns = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      labelColumns.add(col("`" + ids.get(i) + "`").as("__id" + i));
+    }
+    labelColumns.add(col("`" + definition.label() + "`").as("__label"));
+    Dataset<Row> labels = base.read().where(expr(before)).select(labelColumns.toArray(Column[]::new));
+    Dataset<Row> joined = predictions.join(labels, sameIds(predictions, labels, ids, "__id"), "left");
+    Dataset<Row> seen = trainingRows(
+        ctx, modelName, definition, base, ids, predictions, ctx.spark().read().format("delta").load(predictionsPath).where(window));
     if (seen != null) {
       joined = joined.join(seen, joined.col("model_version").equalTo(seen.col("__seen_version"))
-          .and(joined.col("loan_id").equalTo(seen.col("__seen_id"))), "left");
+          .and(sameIds(joined, seen, ids, "__seen_id")), "left");
     } else {
-      joined = joined.withColumn("__seen_id", lit(null));
+      joined = joined.withColumn("__seen_id0", lit(null));
     }
     int bins = ScoreDistribution.DEFAULT_BINS;
     List<Row> counts = joined
@@ -269,7 +291,7 @@ public final class LoanMonitoring {
             col("run_date"), col("model_version"),
             ScoreDistribution.bin(col(BatchScorer.SCORE), bins).as("bin"),
             col("__label").cast("int").as("label"),
-            col("__seen_id").isNotNull().as("seen"))
+            col("__seen_id0").isNotNull().as("seen"))
         .agg(count(lit(1)).as("n"))
         .collectAsList();
     Map<List<Object>, long[][]> byRun = new TreeMap<>((a, b) -> {
@@ -314,7 +336,8 @@ public final class LoanMonitoring {
     }
     String driftPath = ctx.layout().system(DRIFT_TABLE);
     List<RunDrift> drift = readDrift(ctx, modelName, window, t);
-    return new Result(modelName, date, from, performance, drift, performancePath, driftPath, t, knownBefore);
+    return new Result(modelName, date, from, performance, drift, performancePath, driftPath, t, knownBefore,
+        base.spec().name() + " with " + base.spec().eventTime() + " before " + knownBefore);
   }
 
   /** The run's realised metrics: AUC and the test AUC of its version; accuracy, precision and recall at 0.5. */
@@ -344,39 +367,56 @@ public final class LoanMonitoring {
         inTraining);
   }
 
+  /** The rows of {@code left} whose ids equal those of {@code right} (named {@code <prefix><i>} there). */
+  private static Column sameIds(Dataset<Row> left, Dataset<Row> right, List<String> ids, String prefix) {
+    Column same = null;
+    for (int i = 0; i < ids.size(); i++) {
+      Column c = left.col("`" + ids.get(i) + "`").equalTo(right.col(prefix + i));
+      same = same == null ? c : same.and(c);
+    }
+    return same;
+  }
+
   /**
-   * The loans of the training datasets of the versions that scored runs in the window, as (__seen_version, __seen_id);
-   * null when there are none. A version judged on its own training rows would look as good as its test split says, or
-   * better. A version whose training dataset is gone (its folder deleted) cannot say which loans it was trained on:
-   * every loan of its runs issued before the date it was trained for ({@code again}: the runs' predictions, read anew
-   * for the self-join) counts as in training, and the summary says so; with no such date, none can be left out, and the
-   * summary says that.
+   * The ids of the rows in the training datasets of the versions that scored runs in the window, as (__seen_version,
+   * __seen_id0, …); null when there are none. A version judged on its own training rows would look as good as its test
+   * split says, or better. A version whose training dataset is gone (its folder deleted) cannot say which rows it was
+   * trained on: every row of its runs dated before the date it was trained for ({@code again}: the runs' predictions,
+   * read anew for the self-join) counts as in training, and the summary says so; with no such date, none can be left
+   * out, and the summary says that.
    */
-  private static Dataset<Row> trainingLoans(JobContext ctx, String modelName, Dataset<Row> predictions, Dataset<Row> again) {
+  private static Dataset<Row> trainingRows(JobContext ctx, String modelName, ModelDefinition definition, FeatureGroup base,
+      List<String> ids, Dataset<Row> predictions, Dataset<Row> again) {
     Dataset<Row> seen = null;
-    List<TrainingDataset> datasets = ctx.featureStore().listTrainingDatasets(LoanCatalog.VIEW, 1);
+    List<TrainingDataset> datasets = ctx.featureStore().listTrainingDatasets(definition.viewName(), definition.viewVersion());
     for (Row r : predictions.select("model_version").distinct().orderBy("model_version").collectAsList()) {
       int version = r.getInt(0);
       ModelVersion model = ctx.registry().get(modelName, version);
       java.util.Optional<TrainingDataset> td = trainingDatasetOf(model, datasets);
-      Dataset<Row> ids;
+      Dataset<Row> rows;
       if (td.isPresent()) {
-        ids = td.get().read().select(lit(version).as("__seen_version"), col("loan_id").as("__seen_id")).distinct();
+        rows = td.get().read();
       } else {
         LocalDate trainedFor = trainedFor(model);
         if (trainedFor == null) {
-          ctx.summary().fact("training loans of v" + version, String.format(
+          ctx.summary().fact("training rows of v" + version, String.format(
               "not left out: its training dataset %s is gone and its card has no training date, so they cannot be told "
-                  + "apart; its runs are judged on every labelled loan", model.card().trainingDataset()));
+                  + "apart; its runs are judged on every labelled row", model.card().trainingDataset()));
           continue;
         }
-        ctx.summary().fact("training loans of v" + version, String.format(
-            "its training dataset %s is gone: every loan issued before %s (the date it was trained for) counts as in "
-                + "training", model.card().trainingDataset(), trainedFor));
-        ids = again.where(col("model_version").equalTo(version).and(col("issue_date").lt(lit(Date.valueOf(trainedFor)))))
-            .select(lit(version).as("__seen_version"), col("loan_id").as("__seen_id")).distinct();
+        ctx.summary().fact("training rows of v" + version, String.format(
+            "its training dataset %s is gone: every row with %s before %s (the date it was trained for) counts as in "
+                + "training", model.card().trainingDataset(), base.spec().eventTime(), trainedFor));
+        rows = again.where(col("model_version").equalTo(version)).where(expr(ModelDefinition.sql(base.spec().eventTime()) + " < "
+            + definition.timeLiteral(base.spec(), base.schema(), trainedFor)));
       }
-      seen = seen == null ? ids : seen.unionByName(ids);
+      List<Column> columns = new ArrayList<>();
+      columns.add(lit(version).as("__seen_version"));
+      for (int i = 0; i < ids.size(); i++) {
+        columns.add(col("`" + ids.get(i) + "`").as("__seen_id" + i));
+      }
+      Dataset<Row> idsOf = rows.select(columns.toArray(Column[]::new)).distinct();
+      seen = seen == null ? idsOf : seen.unionByName(idsOf);
     }
     return seen;
   }

@@ -8,11 +8,15 @@ import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
+import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureView;
+import dev.lakeline.featurestore.FeatureViewFiles;
 import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.jobs.pipelines.ModelDefinition;
+import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.training.DriftBaseline;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
@@ -21,6 +25,7 @@ import dev.lakeline.training.Promotion;
 import dev.lakeline.training.ScoreDistribution;
 import dev.lakeline.training.Trainer;
 import dev.lakeline.training.TrainingSpec;
+import dev.lakeline.transformations.Pipeline;
 import dev.lakeline.transformations.PipelineSteps;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -30,6 +35,7 @@ import java.util.HexFormat;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The training pipeline: the feature view's point-in-time training dataset over the labelled window before the
@@ -46,11 +52,12 @@ public final class LoanTrainingPipeline {
   public record Result(ModelVersion model, TrainingDataset dataset, boolean reused, Promotion promotion) {}
 
   /**
-   * Checks what training reads from {@code config} before anything runs: the model's name and training.promote-alias
+   * Checks what training reads from {@code config} before anything runs: the model's name, its model file and training.promote-alias
    * (otherwise found invalid only after a dataset was made and a version registered).
    */
   public static void checkConfig(LakelineConfig config) {
     Names.check("model", config.get(LakelineKeys.MODEL_NAME));
+    ModelFile.load(config.get(LakelineKeys.MODEL_FILE));
     String alias = config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
     if (alias != null && !alias.isBlank()) {
       try {
@@ -64,20 +71,28 @@ public final class LoanTrainingPipeline {
   public static Result run(JobContext ctx, LocalDate date) {
     LakelineConfig conf = ctx.config();
     checkConfig(conf);
-    FeatureView view = ctx.featureStore().createFeatureView(LoanCatalog.view());
+    ModelDefinition model = ModelFile.load(conf.get(LakelineKeys.MODEL_FILE));
+    FeatureView view = view(ctx, model);
+    FeatureGroup base = ctx.featureStore().getFeatureGroup(view.spec().base().name(), view.spec().base().version());
+    StructType baseSchema = base.schema();
+    model.check(view, base.spec(), baseSchema);
     LocalDate end = date.minusDays(conf.get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS));
     LocalDate start = end.minusDays(conf.get(LakelineKeys.TRAINING_HISTORY_DAYS));
-    String filter = String.format("issue_date >= DATE'%s' AND issue_date < DATE'%s' AND %s IS NOT NULL", start, end, LoanCatalog.LABEL);
+    String time = ModelDefinition.sql(base.spec().eventTime());
+    // for the demo: issue_date >= DATE'…' AND issue_date < DATE'…' AND is_default IS NOT NULL (part of the dataset's identity)
+    String filter = String.format("%s >= %s AND %s < %s AND %s IS NOT NULL", time, model.timeLiteral(base.spec(), baseSchema, start),
+        time, model.timeLiteral(base.spec(), baseSchema, end), ModelDefinition.sql(model.label()));
     TrainingDataset td;
     try {
       td = view.createTrainingDataset(
           new TrainingDatasetOptions(filter, conf.get(LakelineKeys.TRAINING_TEST_FRACTION), conf.get(LakelineKeys.TRAINING_SEED)));
     } catch (LakelineException.DataRejected noSpine) { // the only rejection: no base row passes the filter
       throw Errors.rejected(
-          "No labelled loans were issued in [%s, %s) (the %d days before --date %s minus training.label-delay-days), so "
-              + "there is nothing to train on. Nothing was written. Check the date, training.history-days, and that the "
-              + "feature pipelines have run.",
-          start, end, conf.get(LakelineKeys.TRAINING_HISTORY_DAYS), date);
+          "No labelled rows of feature view %s (%s of %s not null) have %s in [%s, %s) (the %d days before --date %s "
+              + "minus training.label-delay-days), so there is nothing to train on. Nothing was written. Check the date, "
+              + "training.history-days, and that the feature pipelines have run.",
+          model.viewLabel(), model.label(), base.spec().name(), base.spec().eventTime(), start, end,
+          conf.get(LakelineKeys.TRAINING_HISTORY_DAYS), date);
     }
     ctx.summary().progress("training dataset %s: %s rows by split%s", td.label(), td.manifest().rowsPerSplit(),
         td.existed() ? " (made before from the same Delta versions)" : "");
@@ -86,18 +101,18 @@ public final class LoanTrainingPipeline {
         DeltaCommits.currentVersion(ctx.spark(), td.dataPath()), tdRows, td.existed()));
     requireTestRows(ctx, td, tdRows);
 
-    TrainingSpec spec = LoanCatalog.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED))
+    TrainingSpec spec = model.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED))
         .withTransformations(view.spec().transformations());
     String modelName = conf.get(LakelineKeys.MODEL_NAME);
-    String runKey = runKey(td, spec);
+    String runKey = runKey(td, spec, model.onDemand());
     ModelRegistry registry = ctx.registry();
-    Optional<ModelVersion> existing = trainedBefore(registry, modelName, td, spec);
+    Optional<ModelVersion> existing = trainedBefore(registry, modelName, td, spec, model.onDemand());
     if (existing.isPresent()) {
       ctx.summary().progress("model %s was already trained from these inputs; reusing it", existing.get().label());
       return new Result(existing.get(), td, true, promoteReused(ctx, existing.get()));
     }
     Trainer.Trained trained =
-        Trainer.train(modelInputs(td.train()), modelInputs(td.test()), spec);
+        Trainer.train(model.onDemand().apply(td.train()), model.onDemand().apply(td.test()), spec);
     ModelCard card =
         new ModelCard(
             runKey,
@@ -111,7 +126,7 @@ public final class LoanTrainingPipeline {
             date.toString(),
             Versions.all(),
             ctx.runId());
-    DriftBaseline baseline = baseline(td, spec, trained.scores());
+    DriftBaseline baseline = baseline(td, spec, model.onDemand(), trained.scores());
     ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores(), baseline);
     if (!java.util.Objects.equals(version.card().runId(), ctx.runId())) { // another run of the same inputs registered it first
       ctx.summary().progress("model %s was trained from these inputs by run %s at the same time; reusing it, not registering a "
@@ -176,16 +191,24 @@ public final class LoanTrainingPipeline {
    * What monitoring measures batches against: the model's inputs on the training split (deciles and top categories),
    * and its scores on the test split.
    */
-  public static DriftBaseline baseline(TrainingDataset td, TrainingSpec spec, ScoreDistribution scores) {
-    return DriftBaseline.of(modelInputs(td.train()), spec.numericFeatures(), spec.categoricalFeatures(), scores);
+  public static DriftBaseline baseline(TrainingDataset td, TrainingSpec spec, Pipeline onDemand, ScoreDistribution scores) {
+    return DriftBaseline.of(onDemand.apply(td.train()), spec.numericFeatures(), spec.categoricalFeatures(), scores);
   }
 
   /**
-   * The training dataset's rows with the view's on-demand features, computed by the same configured steps as batch
-   * inference applies ({@link LoanCatalog#onDemand}).
+   * The model's feature view: created from the model file's view file when it does not exist yet (as {@code lakeline
+   * fv create --file} would; the same definition is kept as it is, another one is a conflict), else the stored one.
    */
-  public static Dataset<Row> modelInputs(Dataset<Row> rows) {
-    return LoanCatalog.onDemand().apply(rows);
+  static FeatureView view(JobContext ctx, ModelDefinition model) {
+    if (model.viewFile() != null) {
+      return ctx.featureStore().createFeatureView(FeatureViewFiles.load(model.viewFile()));
+    }
+    try {
+      return ctx.featureStore().getFeatureView(model.viewName(), model.viewVersion());
+    } catch (LakelineException.NotFound e) {
+      throw Errors.notFound("%s: %s Create it (lakeline fv create --file <view>.yaml), or name its file in the model file "
+          + "(feature_view.file) for training to create it.", model.location(), e.getMessage());
+    }
   }
 
   private static java.util.List<String> concat(TrainingSpec spec) {
@@ -199,8 +222,8 @@ public final class LoanTrainingPipeline {
    * its label ("loan_default v1 td1"), not by its path: a rerun in a lakehouse copied elsewhere, or reached by another
    * URI ({@code file:/lake} for {@code /lake}, {@code s3a://} for {@code s3://}), has the same inputs and reuses the version.
    */
-  static String runKey(TrainingDataset td, TrainingSpec spec) {
-    return runKey(td.label(), td, spec);
+  static String runKey(TrainingDataset td, TrainingSpec spec, Pipeline onDemand) {
+    return runKey(td.label(), td, spec, onDemand);
   }
 
   /**
@@ -208,13 +231,14 @@ public final class LoanTrainingPipeline {
    * the dataset by its path (as keys did before), by that key recomputed with the path in its card, when the card's
    * dataset is this one wherever the lakehouse was then.
    */
-  static Optional<ModelVersion> trainedBefore(ModelRegistry registry, String model, TrainingDataset td, TrainingSpec spec) {
-    return registry.findTrainedFrom(model, runKey(td, spec), td.path(), path -> runKey(path, td, spec));
+  static Optional<ModelVersion> trainedBefore(
+      ModelRegistry registry, String model, TrainingDataset td, TrainingSpec spec, Pipeline onDemand) {
+    return registry.findTrainedFrom(model, runKey(td, spec, onDemand), td.path(), path -> runKey(path, td, spec, onDemand));
   }
 
   /** The key with the dataset named by {@code dataset}; earlier keys named it by its path. */
-  static String runKey(String dataset, TrainingDataset td, TrainingSpec spec) {
-    String material = dataset + "|" + td.manifest().identity() + "|" + spec + "|" + PipelineSteps.toYaml(LoanCatalog.onDemand())
+  static String runKey(String dataset, TrainingDataset td, TrainingSpec spec, Pipeline onDemand) {
+    String material = dataset + "|" + td.manifest().identity() + "|" + spec + "|" + PipelineSteps.toYaml(onDemand)
         + "|" + Versions.lakeline();
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(material.getBytes(StandardCharsets.UTF_8));

@@ -143,33 +143,39 @@ public final class FeaturePipelineFile {
   }
 
   static String read(String location) {
+    return read(location, "Feature pipeline");
+  }
+
+  /** The text at {@code location} (a path or {@code classpath:<resource>}); {@code what} names it in messages. */
+  static String read(String location, String what) {
+    String lower = what.toLowerCase(java.util.Locale.ROOT);
     if (location.startsWith(ConfigLoader.CLASSPATH)) {
       String resource = location.substring(ConfigLoader.CLASSPATH.length());
       try (InputStream in = FeaturePipelineFile.class.getClassLoader().getResourceAsStream(resource)) {
         if (in == null) {
-          throw Errors.notFound("Feature pipeline %s is not bundled in this jar.", location);
+          throw Errors.notFound("%s %s is not bundled in this jar.", what, location);
         }
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw Errors.config(e, "Cannot read feature pipeline %s: %s", location, e.getMessage());
+        throw Errors.config(e, "Cannot read %s %s: %s", lower, location, e.getMessage());
       }
     }
     Path file = Path.of(location);
     if (Files.isDirectory(file)) {
-      throw Errors.config("Feature pipeline %s is a folder: pass the pipeline file itself (%s<name>.yaml).",
-          location, location.endsWith("/") ? location : location + "/");
+      throw Errors.config("%s %s is a folder: pass the %s file itself (%s<name>.yaml).",
+          what, location, lower.replace("feature ", ""), location.endsWith("/") ? location : location + "/");
     }
     if (!Files.isRegularFile(file)) {
-      throw Errors.notFound("Feature pipeline file %s does not exist.", location);
+      throw Errors.notFound("%s file %s does not exist.", what, location);
     }
     try {
       return Files.readString(file);
     } catch (IOException e) {
-      throw Errors.config(e, "Cannot read feature pipeline file %s: %s", location, e.getMessage());
+      throw Errors.config(e, "Cannot read %s file %s: %s", lower, location, e.getMessage());
     }
   }
 
-  private static Pipeline steps(String location, JsonNode node) {
+  static Pipeline steps(String location, JsonNode node) {
     if (node == null) {
       return new Pipeline(List.of());
     }

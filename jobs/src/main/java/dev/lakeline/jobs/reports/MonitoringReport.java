@@ -46,7 +46,7 @@ public final class MonitoringReport {
         "td.ok{background:#e8f5e9}td.warn{background:#fff3cd}td.alert{background:#f8d7da}td.few_rows{color:#888;background:#f4f4f4}td.none{color:#bbb}");
     h.append("<h1>Monitoring of ").append(ReportPages.esc(r.modelName())).append("</h1>\n<table>");
     ReportPages.row(h, "runs", "after " + r.from() + " up to " + r.date());
-    ReportPages.row(h, "labels", "as known at " + r.date() + ": loans issued before " + r.labelsKnownBefore() + " (feature group loans)");
+    ReportPages.row(h, "labels", "as known at " + r.date() + ": feature group " + r.labelRows());
     ReportPages.row(h, "drift thresholds", String.format(Locale.ROOT,
         "PSI %.2f warn, %.2f alert (population stability index against the model version's training data); batches under %,d rows "
             + "are not judged", r.thresholds().warn(), r.thresholds().alert(), r.thresholds().minRows()));

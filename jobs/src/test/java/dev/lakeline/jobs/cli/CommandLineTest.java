@@ -114,7 +114,9 @@ class CommandLineTest {
 
     DemoCommand demo = (DemoCommand) new CommandLine(new LakelineCli()).parseArgs("demo", "--scale", "0.5").subcommand().commandSpec().userObject();
     assertEquals(java.time.LocalDate.parse(DateOption.DEMO_DEFAULT), demo.date, "the demo's date is a constant, never today");
-    assertEquals(java.util.Map.of("demo.scale", "0.5"), demo.overrides());
+    // the demo's data is loans: it runs the bundled loan model whatever model.file the configuration names
+    assertEquals(java.util.Map.of("demo.scale", "0.5", "model.file", "classpath:lakeline-conf/models/loan_default.yaml"),
+        demo.overrides());
   }
 
   @Test
@@ -276,7 +278,10 @@ class CommandLineTest {
     Cli train = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
         "--set", "training.label-delay-days=30", "--set", "training.history-days=100");
     assertEquals(0, train.exitCode(), train.err());
-    assertTrue(train.out().contains("loans issued from 2024-02-21 to before 2024-05-31"), train.out());
+    assertTrue(train.out().contains("feature view loan_default v1, labelled rows dated from 2024-02-21 to before 2024-05-31"),
+        train.out());
+    assertTrue(train.out().contains("model file: classpath:lakeline-conf/models/loan_default.yaml (feature view loan_default v1, "
+        + "label is_default, 12 features)"), train.out());
 
     Cli infer = Cli.run("infer", "--date", "2024-06-30", "--model-version", "3", "--lakehouse", lakehouse.toString(), "--dry-run");
     assertEquals(0, infer.exitCode(), infer.err());

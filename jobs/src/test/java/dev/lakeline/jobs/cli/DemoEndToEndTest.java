@@ -289,7 +289,7 @@ class DemoEndToEndTest {
     assertTrue(latest.isNullAt(latest.fieldIndex("auc")));
     assertTrue(monitor.out().matches("(?s).*\\n2024-05-31 +v2 +[0-9,]+ +" + expectedLabelled + " +0 +0\\.[0-9]{3} +0\\.[0-9]{3} .*"), monitor.out());
     assertTrue(monitor.out().matches(String.format("(?s).*\\n2024-04-30 +v1 +%,d +0 +%,d +- .*", aprilLoans, aprilLoans)), monitor.out());
-    assertTrue(monitor.out().contains("loans issued before 2024-05-31"), monitor.out());
+    assertTrue(monitor.out().contains("outcomes known at 2024-06-30: loans with issue_date before 2024-05-31"), monitor.out());
 
     String html = java.nio.file.Files.readString(page);
     List<String> charts = HtmlCharts.of(html);
@@ -351,8 +351,8 @@ class DemoEndToEndTest {
     Cli empty = Cli.run("infer", "--date", "2023-01-31", "--model-version", "1", "--lakehouse", root.toString(), "--config",
         CommonOptions.BUNDLED_CONFIG);
     assertEquals(3, empty.exitCode(), empty.err() + empty.out());
-    assertTrue(empty.err().contains("No loans to score for 2023-01-31: feature group loans holds none issued in "
-        + "(2023-01-01, 2023-01-31] (its latest issue date: 2024-06-"), empty.err());
+    assertTrue(empty.err().contains("Nothing to score for 2023-01-31: feature group loans holds no rows with issue_date in "
+        + "(2023-01-01, 2023-01-31] (its latest issue_date: 2024-06-"), empty.err());
     assertTrue(empty.err().contains("Nothing was written. Run the feature pipelines for that date first"), empty.err());
     assertEquals(before, snapshot(), "nothing written");
 
@@ -361,7 +361,8 @@ class DemoEndToEndTest {
     java.util.Set<String> tds = java.util.Set.of(datasets.list());
     Cli early = Cli.run("train", "--date", "2023-01-31", "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
     assertEquals(3, early.exitCode(), early.err() + early.out());
-    assertTrue(early.err().contains("No labelled loans were issued in [2022-01-01, 2023-01-01)"), early.err());
+    assertTrue(early.err().contains("No labelled rows of feature view loan_default v1 (is_default of loans not null) have "
+        + "issue_date in [2022-01-01, 2023-01-01)"), early.err());
     assertEquals(tds, java.util.Set.of(datasets.list()), "no training dataset left behind");
 
     // five days of loans (17 at this scale) and 1 % for test: no test rows, so nothing to evaluate a model on
@@ -522,12 +523,12 @@ class DemoEndToEndTest {
       assertEquals(0, april.getLong(april.fieldIndex("labelled")), "v1 is not judged on loans issued before it was trained");
       assertTrue(april.isNullAt(april.fieldIndex("auc")));
       assertTrue(monitor.out().matches(String.format("(?s).*\\n2024-04-30 +v1 +%,d +0 +%,d +- .*", aprilLoans, aprilLoans)), monitor.out());
-      assertTrue(summary(monitor).contains("\ntraining loans of v1:  its training dataset ") && summary(monitor).contains(
-          " is gone: every loan issued before " + DATE + " (the date it was trained for) counts as in training"), monitor.out());
+      assertTrue(summary(monitor).matches("(?s).*\ntraining rows of v1: +its training dataset .*") && summary(monitor).contains(
+          " is gone: every row with issue_date before " + DATE + " (the date it was trained for) counts as in training"), monitor.out());
       Row may = after.where("run_date = DATE'2024-05-31'").first();
       assertEquals(mayBefore.getLong(mayBefore.fieldIndex("labelled")), may.getLong(may.fieldIndex("labelled")),
           "v2's training dataset is there: its run is judged as before");
-      assertFalse(summary(monitor).contains("training loans of v2"), monitor.out());
+      assertFalse(summary(monitor).contains("training rows of v2"), monitor.out());
     } finally {
       java.nio.file.Files.move(aside, td);
     }

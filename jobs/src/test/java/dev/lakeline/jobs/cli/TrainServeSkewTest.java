@@ -53,7 +53,7 @@ class TrainServeSkewTest {
       // a training dataset over the very loans that inference scores (the 200 days up to the date)
       String window = "issue_date > DATE'" + LocalDate.parse(DATE).minusDays(200) + "' AND issue_date <= DATE'" + DATE + "'";
       TrainingDataset td = view.createTrainingDataset(new TrainingDatasetOptions(window, 0.2, 7));
-      Dataset<Row> atTraining = LoanTrainingPipeline.modelInputs(td.read());
+      Dataset<Row> atTraining = LoanCatalog.onDemand().apply(td.read());
       Dataset<Row> atScoring = LoanInferencePipeline.features(ctx, LocalDate.parse(DATE));
 
       TrainingSpec spec = LoanCatalog.trainingSpec("logistic_regression", 7);
