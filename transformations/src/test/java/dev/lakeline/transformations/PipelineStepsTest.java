@@ -165,6 +165,11 @@ class PipelineStepsTest {
     assertError("steps:\n  - step: bucketize\n    column: x\n    boundaries: [1, two]\n    output: b\n",
         "parameter 'boundaries' must be a list of numbers", "'two'");
     assertError("steps:\n  - step: rare_categories\n    column: c\n    min_count: 2.5\n", "'min_count' must be a whole number");
+    // a whole number too large for its parameter is the same one-line error, not an overflow
+    assertError("steps:\n  - step: lag\n    entity: k\n    time: t\n    value: v\n    offsets: [1, 3000000000]\n",
+        "step 1 'lag': parameter 'offsets'", "3000000000", "at most 2147483647");
+    assertError("steps:\n  - step: rare_categories\n    column: c\n    min_count: 99999999999999999999\n",
+        "step 1 'rare_categories': parameter 'min_count'", "99999999999999999999", "at most 9223372036854775807");
     assertError("steps:\n  - step: map_values\n    column: c\n    mapping: {a: 1}\n", "mapping of strings to strings",
         "Quote");
     assertError("steps:\n  - step: age\n    column: d\n    as_of: 30/06/2024\n    output: a\n", "yyyy-mm-dd");
