@@ -136,6 +136,35 @@ class PipelineStepsTest {
     assertTrue(type.getMessage().contains("step 1 'clip'") && type.getMessage().contains("numeric"), type.getMessage());
   }
 
+  /**
+   * Spark and Delta take column names that differ only in case as one column: an output named so beside another
+   * column is an error as the pipeline is validated (no data read), not an ambiguous reference or a duplicate column
+   * when the data is written.
+   */
+  @Test
+  void anOutputNamedLikeAnotherColumnButForCaseIsAnError(SparkSession spark) {
+    String[][] cases = {
+        {"  - {step: ratio, numerator: income, denominator: loan_amount, output: Income}\n", "step 1 'ratio'", "'Income'", "'income'"},
+        {"  - {step: rolling_aggregates, entity: card_id, time: event_time, value: amount, windows: [1h],"
+            + " aggregates: [sum]}\n  - {step: rolling_aggregates, entity: card_id, time: event_time, value: amount,"
+            + " windows: [1h], aggregates: [sum], prefix: AMOUNT}\n", "step 2 'rolling_aggregates'", "'AMOUNT_sum_1h'",
+            "'amount_sum_1h'"},
+        {"  - {step: daily_aggregates, entity: card_id, time: event_time, value: amount, windows: [1d], day_column: Card_ID}\n",
+            "step 1 'daily_aggregates'", "'Card_ID'", "'card_id'"}};
+    for (String[] c : cases) {
+      Pipeline pipeline = PipelineSteps.fromYaml("steps:\n" + c[0]);
+      var e = assertThrows(LakelineException.ConfigError.class, () -> pipeline.validate(INPUT), c[0]);
+      for (int i = 1; i < c.length; i++) {
+        assertTrue(e.getMessage().contains(c[i]) && e.getMessage().contains("only in case"), e.getMessage());
+      }
+      Step last = pipeline.steps().get(pipeline.steps().size() - 1);
+      Dataset<Row> before = pipeline.steps().size() == 1 ? data(spark) : pipeline.steps().get(0).apply(data(spark));
+      assertThrows(LakelineException.ConfigError.class, () -> last.apply(before), c[0]);
+    }
+    // the same name replaces the column in place, as before
+    assertEquals(INPUT.length(), Pipeline.of(NumericFeatures.ratio("income", "loan_amount", "income")).validate(INPUT).length());
+  }
+
   @Test
   void unknownStepsAndParametersGetADidYouMean() {
     assertError("steps:\n  - step: rolling_aggregate\n", "step 1", "unknown step 'rolling_aggregate'",
