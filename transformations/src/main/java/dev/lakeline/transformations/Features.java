@@ -24,7 +24,7 @@ public final class Features {
 
   /**
    * Step {@code positive_flag}: {@code output = 1} (int) when the numeric {@code count} is above 0, {@code 0}
-   * otherwise; null stays null.
+   * otherwise; null and NaN give null.
    */
   public static Transformation positiveFlag(String count, String output) {
     return NumericFeatures.positiveFlag(count, output);

@@ -48,7 +48,7 @@ public final class NumericFeatures {
     return new Haversine(fromLat, fromLon, toLat, toLon, output);
   }
 
-  /** Step {@code positive_flag}: {@code output} = 1 (int) when the value is above 0, else 0; null stays null. */
+  /** Step {@code positive_flag}: {@code output} = 1 (int) when the value is above 0, else 0; null and NaN give null. */
   public static Step positiveFlag(String column, String output) {
     return new PositiveFlag(column, output);
   }

@@ -143,10 +143,11 @@ final class Params {
       case NUMBERS:
         return each(where, s, v, e -> e instanceof Number n ? n.doubleValue() : null);
       case INTEGER:
-        expect(where, s, v, integral(v) != null);
-        return integral(v);
+        expect(where, s, v, v instanceof BigInteger || integral(v) != null);
+        return inRange(where, s, v, Long.MIN_VALUE, Long.MAX_VALUE);
       case INTEGERS:
-        return each(where, s, v, e -> integral(e) == null ? null : Math.toIntExact(integral(e)));
+        return each(where, s, v, e -> e instanceof BigInteger || integral(e) != null
+            ? (Object) Math.toIntExact(inRange(where, s, e, Integer.MIN_VALUE, Integer.MAX_VALUE)) : null);
       case BOOLEAN:
         return expect(where, s, v, v instanceof Boolean);
       case STRING_MAP:
@@ -163,11 +164,22 @@ final class Params {
     }
   }
 
+  /** A whole number {@code v} between {@code min} and {@code max}; one outside is an error naming the parameter. */
+  private static long inRange(String where, Spec s, Object v, long min, long max) {
+    Long n = integral(v);
+    if (n == null || n < min || n > max) {
+      throw Errors.config(
+          "%s: parameter '%s' has the whole number %s, which is out of range: it must be at least %d and at most %d.",
+          where, s.name(), v, min, max);
+    }
+    return n;
+  }
+
   private static Long integral(Object v) {
     if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte) {
       return ((Number) v).longValue();
     }
-    if (v instanceof BigInteger b && b.bitLength() < 32) {
+    if (v instanceof BigInteger b && b.bitLength() < 64) {
       return b.longValue();
     }
     return null;

@@ -54,7 +54,9 @@ public record Pipeline(List<Step> steps) implements Transformation {
         }
       }
       try {
-        schema = step.outputSchema(schema);
+        StructType before = schema;
+        schema = step.outputSchema(before);
+        Schemas.distinctNames(step, before, schema);
       } catch (LakelineException.ConfigError e) {
         throw Errors.config(e, "Pipeline step %d '%s': %s", i + 1, step.name(), e.getMessage());
       }

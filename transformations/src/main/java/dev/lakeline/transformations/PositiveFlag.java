@@ -1,11 +1,14 @@
 package dev.lakeline.transformations;
 
 import static dev.lakeline.transformations.Columns.col;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -41,7 +44,11 @@ record PositiveFlag(String column, String output) implements Step {
 
   @Override
   public Dataset<Row> apply(Dataset<Row> input) {
-    return Schemas.run(this, input, df ->
-        Schemas.with(df, Map.of(output, when(col(column).gt(0), 1).when(col(column).isNotNull(), 0))));
+    return Schemas.run(this, input, df -> {
+      // Spark orders NaN above every number, so NaN > 0 would be true: NaN is no value, and gives null like null.
+      Column x = col(column);
+      Column missing = x.isNull().or(isnan(x.cast("double")));
+      return Schemas.with(df, Map.of(output, when(not(missing), when(x.gt(0), 1).otherwise(0))));
+    });
   }
 }

@@ -1,5 +1,9 @@
 package dev.lakeline.transformations;
 
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,8 +98,8 @@ final class RollingFrames implements Serializable {
   static Dataset<Row> apply(
       Dataset<Row> df, List<String> entity, Column micros, String value, List<Long> windowMicros,
       List<Aggregate> aggregates, StructType out) {
-    Column[] keys = entity.stream().map(Columns::col).toArray(Column[]::new);
-    return apply(df, entity, micros, value, windowMicros, aggregates, out, org.apache.spark.sql.functions.xxhash64(keys));
+    return apply(df, entity, micros, value, windowMicros, aggregates, out,
+        org.apache.spark.sql.functions.xxhash64(keys(df.schema(), entity)));
   }
 
   /** As above with the given entity hash (a test gives every entity the same one to exercise collisions). */
@@ -138,11 +142,33 @@ final class RollingFrames implements Serializable {
    * pass groups each partition's rows by hash itself ({@link HashRuns}) instead of asking Spark to sort them.
    */
   static Dataset<Row> shuffled(Dataset<Row> df, List<String> entity, Column micros, Column entityHash) {
-    Column[] keys = entity.stream().map(Columns::col).toArray(Column[]::new);
     // the helper columns are computed after the shuffle, which so moves 16 bytes less per row
-    return df.repartition(keys)
+    return df.repartition(keys(df.schema(), entity))
         .withColumn(TIME, micros)
         .withColumn(HASH, entityHash);
+  }
+
+  /**
+   * The entity's key columns as Spark's GROUP BY and window partitions compare them: a floating-point key with -0.0
+   * made 0.0 and every NaN one NaN, so that keys equal in value share a partition and a hash (the rows keep their own
+   * values).
+   */
+  static Column[] keys(StructType schema, List<String> entity) {
+    return entity.stream().map(name -> {
+      Column c = Columns.col(name);
+      DataType type = schema.apply(name).dataType();
+      if (!(type instanceof FloatType) && !(type instanceof DoubleType)) {
+        return c;
+      }
+      return when(isnan(c), lit(Double.NaN).cast(type)).when(c.equalTo(0), lit(0.0).cast(type)).otherwise(c);
+    }).toArray(Column[]::new);
+  }
+
+  /** Whether two floating-point keys are one key: equal in value (-0.0 is 0.0), or both NaN. */
+  private static boolean sameFloating(Object a, Object b) {
+    double x = ((Number) a).doubleValue();
+    double y = ((Number) b).doubleValue();
+    return x == y || (Double.isNaN(x) && Double.isNaN(y));
   }
 
   /**
@@ -297,7 +323,9 @@ final class RollingFrames implements Serializable {
         return sameKeyBytes(ua, ub);
       }
       for (int i = 0; i < entity.length; i++) {
-        if (!Objects.deepEquals(a.get(entity[i], entityTypes[i]), b.get(entity[i], entityTypes[i]))) {
+        Object x = a.get(entity[i], entityTypes[i]);
+        Object y = b.get(entity[i], entityTypes[i]);
+        if (floatingKey[i] ? !sameFloating(x, y) : !Objects.deepEquals(x, y)) {
           return false;
         }
       }
@@ -311,8 +339,8 @@ final class RollingFrames implements Serializable {
     private boolean sameKeyBytes(UnsafeRow a, UnsafeRow b) {
       for (int i = 0; i < entity.length; i++) {
         if (floatingKey[i]) {
-          if (!Objects.equals(a.get(entity[i], entityTypes[i]), b.get(entity[i], entityTypes[i]))) {
-            return false; // NaNs with different bits are one key, as for Java's equals
+          if (!sameFloating(a.get(entity[i], entityTypes[i]), b.get(entity[i], entityTypes[i]))) {
+            return false; // -0.0 is 0.0, and NaNs with different bits are one key, as in Spark's GROUP BY
           }
           continue;
         }

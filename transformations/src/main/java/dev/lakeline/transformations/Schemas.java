@@ -85,6 +85,25 @@ final class Schemas {
     return true;
   }
 
+  /**
+   * Checks that {@code step} adds no column whose name differs from another column's only in case: Spark and Delta
+   * take such names as one column, so the output would be an ambiguous reference or a duplicate column when written.
+   */
+  static void distinctNames(Step step, StructType input, StructType output) {
+    List<String> before = Arrays.asList(input.fieldNames());
+    Map<String, String> byLowerCase = new LinkedHashMap<>();
+    for (String name : output.fieldNames()) {
+      String other = byLowerCase.putIfAbsent(name.toLowerCase(java.util.Locale.ROOT), name);
+      if (other != null && !(before.contains(name) && before.contains(other))) {
+        String existing = before.contains(name) ? name : other;
+        throw Errors.config(
+            "Transformation '%s' would write column '%s' beside column '%s': the names differ only in case, and Spark "
+                + "and Delta take them as one column. Give the output another name (or exactly '%s' to replace that "
+                + "column).", step.name(), existing.equals(name) ? other : name, existing, existing);
+      }
+    }
+  }
+
   /** {@code input} with {@code added} columns: an existing name is replaced in place, new names go to the end. */
   static StructType with(StructType input, Map<String, DataType> added) {
     Map<String, DataType> rest = new LinkedHashMap<>(added);
@@ -119,6 +138,7 @@ final class Schemas {
    */
   static Dataset<Row> run(Step step, Dataset<Row> input, UnaryOperator<Dataset<Row>> body) {
     StructType promised = step.outputSchema(input.schema());
+    distinctNames(step, input.schema(), promised);
     Dataset<Row> out = body.apply(input);
     if (!sameNamesAndTypes(promised, out.schema())) {
       throw new IllegalStateException(

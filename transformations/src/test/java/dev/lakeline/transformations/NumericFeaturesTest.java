@@ -95,6 +95,21 @@ class NumericFeaturesTest {
   }
 
   @Test
+  void positiveFlagIsOneAboveZeroZeroOtherwiseAndNullForNullOrNaN(SparkSession spark) {
+    // Spark orders NaN above every number (NaN > 0 is true in Spark SQL), yet NaN is not a positive value: null.
+    Dataset<Row> df = frame(spark, schema("id string", "x double"),
+        row("neg", -5.0), row("negzero", -0.0), row("zero", 0.0), row("tiny", 1e-30), row("inf",
+            Double.POSITIVE_INFINITY), row("-inf", Double.NEGATIVE_INFINITY), row("nan", Double.NaN), row("null", null));
+    Map<String, Object> expected = new HashMap<>(
+        Map.of("neg", 0, "negzero", 0, "zero", 0, "tiny", 1, "inf", 1, "-inf", 0));
+    expected.put("nan", null);
+    expected.put("null", null);
+    assertEquals(expected, column(NumericFeatures.positiveFlag("x", "f").apply(df), "f"));
+    Dataset<Row> floats = df.selectExpr("id", "CAST(x AS FLOAT) AS x");
+    assertEquals(expected, column(NumericFeatures.positiveFlag("x", "f").apply(floats), "f"));
+  }
+
+  @Test
   void nonNumericInputIsAnErrorNamingStepAndColumn(SparkSession spark) {
     Dataset<Row> df = frame(spark, schema("id string", "x double"), row("a", 1.0));
     for (Step step : List.of(NumericFeatures.bucketize("id", "b", 1.0), NumericFeatures.clip("id", 0.0, 1.0, "c"),

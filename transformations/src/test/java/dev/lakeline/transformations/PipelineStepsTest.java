@@ -136,6 +136,35 @@ class PipelineStepsTest {
     assertTrue(type.getMessage().contains("step 1 'clip'") && type.getMessage().contains("numeric"), type.getMessage());
   }
 
+  /**
+   * Spark and Delta take column names that differ only in case as one column: an output named so beside another
+   * column is an error as the pipeline is validated (no data read), not an ambiguous reference or a duplicate column
+   * when the data is written.
+   */
+  @Test
+  void anOutputNamedLikeAnotherColumnButForCaseIsAnError(SparkSession spark) {
+    String[][] cases = {
+        {"  - {step: ratio, numerator: income, denominator: loan_amount, output: Income}\n", "step 1 'ratio'", "'Income'", "'income'"},
+        {"  - {step: rolling_aggregates, entity: card_id, time: event_time, value: amount, windows: [1h],"
+            + " aggregates: [sum]}\n  - {step: rolling_aggregates, entity: card_id, time: event_time, value: amount,"
+            + " windows: [1h], aggregates: [sum], prefix: AMOUNT}\n", "step 2 'rolling_aggregates'", "'AMOUNT_sum_1h'",
+            "'amount_sum_1h'"},
+        {"  - {step: daily_aggregates, entity: card_id, time: event_time, value: amount, windows: [1d], day_column: Card_ID}\n",
+            "step 1 'daily_aggregates'", "'Card_ID'", "'card_id'"}};
+    for (String[] c : cases) {
+      Pipeline pipeline = PipelineSteps.fromYaml("steps:\n" + c[0]);
+      var e = assertThrows(LakelineException.ConfigError.class, () -> pipeline.validate(INPUT), c[0]);
+      for (int i = 1; i < c.length; i++) {
+        assertTrue(e.getMessage().contains(c[i]) && e.getMessage().contains("only in case"), e.getMessage());
+      }
+      Step last = pipeline.steps().get(pipeline.steps().size() - 1);
+      Dataset<Row> before = pipeline.steps().size() == 1 ? data(spark) : pipeline.steps().get(0).apply(data(spark));
+      assertThrows(LakelineException.ConfigError.class, () -> last.apply(before), c[0]);
+    }
+    // the same name replaces the column in place, as before
+    assertEquals(INPUT.length(), Pipeline.of(NumericFeatures.ratio("income", "loan_amount", "income")).validate(INPUT).length());
+  }
+
   @Test
   void unknownStepsAndParametersGetADidYouMean() {
     assertError("steps:\n  - step: rolling_aggregate\n", "step 1", "unknown step 'rolling_aggregate'",
@@ -165,6 +194,11 @@ class PipelineStepsTest {
     assertError("steps:\n  - step: bucketize\n    column: x\n    boundaries: [1, two]\n    output: b\n",
         "parameter 'boundaries' must be a list of numbers", "'two'");
     assertError("steps:\n  - step: rare_categories\n    column: c\n    min_count: 2.5\n", "'min_count' must be a whole number");
+    // a whole number too large for its parameter is the same one-line error, not an overflow
+    assertError("steps:\n  - step: lag\n    entity: k\n    time: t\n    value: v\n    offsets: [1, 3000000000]\n",
+        "step 1 'lag': parameter 'offsets'", "3000000000", "at most 2147483647");
+    assertError("steps:\n  - step: rare_categories\n    column: c\n    min_count: 99999999999999999999\n",
+        "step 1 'rare_categories': parameter 'min_count'", "99999999999999999999", "at most 9223372036854775807");
     assertError("steps:\n  - step: map_values\n    column: c\n    mapping: {a: 1}\n", "mapping of strings to strings",
         "Quote");
     assertError("steps:\n  - step: age\n    column: d\n    as_of: 30/06/2024\n    output: a\n", "yyyy-mm-dd");

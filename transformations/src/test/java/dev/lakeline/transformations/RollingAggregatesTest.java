@@ -155,6 +155,34 @@ class RollingAggregatesTest {
     }
   }
 
+  /**
+   * A floating-point key is one entity per value, as Spark's GROUP BY and window partitions take it: -0.0 and 0.0 are
+   * one key (and so are NaNs), though their bits differ. With a second key column, on many partitions, and with
+   * every entity on one hash.
+   */
+  @Test
+  void floatingPointKeysEqualInValueAreOneEntity(SparkSession spark) {
+    for (String type : List.of("double", "float")) {
+      Dataset<Row> in = spark.sql("SELECT CAST(id AS BIGINT) AS id, CAST(k AS " + type + ") AS k, b, TIMESTAMP_SECONDS(t) AS t, CAST(v AS BIGINT) AS v FROM VALUES"
+          + " (1, 0.0D, 'x', 0, 1), (2, -0.0D, 'x', 60, 2), (3, 0.0D, 'x', 120, 4), (4, -0.0D, 'y', 60, 8),"
+          + " (5, CAST('NaN' AS DOUBLE), 'x', 0, 16), (6, -CAST('NaN' AS DOUBLE), 'x', 60, 32), (7, 1.0D, 'x', 60, 64)"
+          + " AS r(id, k, b, t, v)").repartition(7);
+      RollingAggregates step = RollingAggregates.of("k", "t", "v", "1h").withEntity("k", "b")
+          .withAggregates(Aggregate.EVENTS, Aggregate.SUM);
+      // 0.0 and -0.0 with b = x: one entity of three events (1, 2, 4 → sums 1, 3, 7)
+      Map<Long, Long> sums = new java.util.TreeMap<>();
+      step.apply(in).collectAsList().forEach(r -> sums.put(r.getLong(0), r.getLong(r.fieldIndex("v_sum_1h"))));
+      assertEquals(Map.of(1L, 1L, 2L, 3L, 3L, 7L, 4L, 8L, 5L, 16L, 6L, 48L, 7L, 64L), sums, type);
+      TestData.assertSameRows(step.withWindowFrames(in).orderBy("id").collectAsList(),
+          step.apply(in).orderBy("id").collectAsList(), step.outputSchema(in.schema()).fieldNames());
+      Dataset<Row> collided = RollingFrames.apply(in, step.entity(), Times.micros("t", in.schema().apply("t").dataType()),
+          "v", List.of(Durations.micros(RollingAggregates.NAME, "1h")), step.aggregates(), step.outputSchema(in.schema()),
+          lit(7L));
+      TestData.assertSameRows(step.withWindowFrames(in).orderBy("id").collectAsList(),
+          collided.orderBy("id").collectAsList(), collided.columns());
+    }
+  }
+
   /** Entities whose hashes collide are still told apart by their keys: here every entity has the same hash. */
   @Test
   void entitiesSharingAHashKeepTheirOwnWindows(SparkSession spark) {
