@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "infer",
     mixinStandardHelpOptions = true,
-    description = "Batch inference: loans of the window ending at --date, features from the feature view, scored by a model version, into the predictions table; the batch's drift against the model's training data into the monitoring_drift table.")
+    description = "Batch inference: the rows of the model file's view (the demo: loans) in the window ending at --date, their features, scored by a model version, into the predictions table; the batch's drift against the model's training data into the monitoring_drift table.")
 final class InferCommand extends JobCommand {
   @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateOption.class,
       description = "Logical date of the run (Airflow: {{ ds }}).")

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Training pipeline: point-in-time training dataset of the labelled loans before --date → MLlib pipeline → new model version.")
+    description = "Training pipeline: point-in-time training dataset of the model file's view, its labelled rows before --date "
+        + "(the demo: loans) → MLlib pipeline → new model version.")
 final class TrainCommand extends JobCommand {
   @Option(names = "--date", required = true, paramLabel = "YYYY-MM-DD", converter = DateOption.class,
       description = "Logical date of the run (Airflow: {{ ds }}); training uses the labelled rows (the demo: loans) dated before "
