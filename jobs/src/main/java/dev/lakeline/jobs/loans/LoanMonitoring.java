@@ -266,8 +266,10 @@ public final class LoanMonitoring {
     // date judges the same rows whatever has been added to the loans group since
     LocalDate knownBefore = date.minusDays(ctx.config().get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS));
     ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
-    FeatureViewSpec viewSpec = ctx.featureStore().getFeatureView(definition.viewName(), definition.viewVersion()).spec();
+    dev.lakeline.featurestore.FeatureView view = ctx.featureStore().getFeatureView(definition.viewName(), definition.viewVersion());
+    FeatureViewSpec viewSpec = view.spec();
     FeatureGroup base = ctx.featureStore().getFeatureGroup(viewSpec.base().name(), viewSpec.base().version());
+    definition.check(view, base.spec(), base.schema()); // the label and ids it reads are there
     List<String> ids = definition.ids(base.spec());
     String before = ModelDefinition.sql(base.spec().eventTime()) + " < " + definition.timeLiteral(base.spec(), base.schema(), knownBefore);
     List<Column> labelColumns = new ArrayList<>();
