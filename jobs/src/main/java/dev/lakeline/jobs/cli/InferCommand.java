@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -24,10 +25,7 @@ final class InferCommand extends JobCommand {
   @Option(names = "--model-version", paramLabel = "REF", description = "Model version: a number, latest, @alias (e.g. @champion) or best:<metric> (default from inference.model-version).")
   String modelVersion;
 
-  @Option(names = "--model-file", paramLabel = "FILE",
-      description = "Model file: the feature view, label, ids and features of the model (default from model.file: the demo's "
-          + "loan model). See docs/model-registry.md.")
-  String modelFile;
+  @Mixin ModelFileOption model;
 
   @Override
   Map<String, String> overrides() {
@@ -35,9 +33,7 @@ final class InferCommand extends JobCommand {
     if (modelVersion != null) {
       m.put("inference.model-version", modelVersion);
     }
-    if (modelFile != null) {
-      m.put("model.file", modelFile);
-    }
+    model.addTo(m);
     return m;
   }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -44,10 +45,7 @@ final class MonitorCommand extends JobCommand {
   @Option(names = "--fail-on-alert", description = "Fail (exit code 3, data rejected) when any run in the window has a feature or its scores at alert, after writing everything.")
   boolean failOnAlert;
 
-  @Option(names = "--model-file", paramLabel = "FILE",
-      description = "Model file: the feature view, label, ids and features of the model (default from model.file: the demo's "
-          + "loan model). See docs/model-registry.md.")
-  String modelFile;
+  @Mixin ModelFileOption model;
 
   @Override
   Map<String, String> overrides() {
@@ -55,9 +53,7 @@ final class MonitorCommand extends JobCommand {
     if (lookbackDays != null) {
       m.put("monitoring.lookback-days", String.valueOf(lookbackDays));
     }
-    if (modelFile != null) {
-      m.put("model.file", modelFile);
-    }
+    model.addTo(m);
     return m;
   }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -24,14 +25,13 @@ final class TrainCommand extends JobCommand {
           + "it minus training.label-delay-days.")
   LocalDate date;
 
-  @Option(names = "--model-file", paramLabel = "FILE",
-      description = "Model file: the feature view, label, ids and features of the model (default from model.file: the demo's "
-          + "loan model). See docs/model-registry.md.")
-  String modelFile;
+  @Mixin ModelFileOption model;
 
   @Override
   Map<String, String> overrides() {
-    return modelFile == null ? Map.of() : Map.of("model.file", modelFile);
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    model.addTo(m);
+    return m;
   }
 
   @Override

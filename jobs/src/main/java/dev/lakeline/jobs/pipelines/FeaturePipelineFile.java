@@ -1,13 +1,10 @@
 package dev.lakeline.jobs.pipelines;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lakeline.core.Durations;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
-import dev.lakeline.core.Messages;
 import dev.lakeline.core.Names;
 import dev.lakeline.core.config.ConfigLoader;
 import dev.lakeline.core.delta.WriteMode;
@@ -42,9 +39,7 @@ import org.apache.spark.sql.types.StructType;
  * checks the whole pipeline against the schema the source has.
  */
 public final class FeaturePipelineFile {
-  // a key given twice is an error, never the later value silently winning
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory()).enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectMapper YAML = YamlFields.YAML;
   private static final List<String> TOP = List.of("name", "description", "source", "steps", "feature_groups");
   private static final List<String> GROUP = List.of(
       "name", "version", "primary_key", "event_time", "partition_columns", "description", "suite", "mode", "columns");
@@ -58,21 +53,7 @@ public final class FeaturePipelineFile {
 
   /** Parses pipeline text; {@code location} names it in messages and anchors relative suite paths. */
   public static FeaturePipeline parse(String location, String text) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw Errors.config(
-          "%s is not valid YAML at line %d, column %d: %s. Fix the file's syntax there.",
-          location,
-          e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
-          Messages.parserProblem(e.getOriginalMessage()));
-    }
-    if (root == null || !root.isObject()) {
-      throw Errors.config("%s must be a YAML mapping with name, source, steps and feature_groups.", location);
-    }
-    YamlFields top = new YamlFields(location, "", root);
+    YamlFields top = YamlFields.top(location, text, "name, source, steps and feature_groups");
     top.onlyKnown(TOP);
     String name = top.requiredString("name");
     try {

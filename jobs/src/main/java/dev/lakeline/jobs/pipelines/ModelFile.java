@@ -2,8 +2,6 @@ package dev.lakeline.jobs.pipelines;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.Messages;
@@ -33,9 +31,6 @@ import java.util.List;
  * </pre>
  */
 public final class ModelFile {
-  // a key given twice is an error, never the later value silently winning
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory()).enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final List<String> TOP = List.of(
       "description", "feature_view", "label", "id_columns", "keep_columns", "features", "on_demand", "predictions_suite");
 
@@ -48,21 +43,7 @@ public final class ModelFile {
 
   /** Parses model file text; {@code location} names it in messages and anchors relative paths. */
   public static ModelDefinition parse(String location, String text) {
-    JsonNode root;
-    try {
-      root = YAML.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw Errors.config(
-          "%s is not valid YAML at line %d, column %d: %s. Fix the file's syntax there.",
-          location,
-          e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-          e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
-          Messages.parserProblem(e.getOriginalMessage()));
-    }
-    if (root == null || !root.isObject()) {
-      throw Errors.config("%s must be a YAML mapping with feature_view, label and features (docs/model-registry.md).", location);
-    }
-    YamlFields top = new YamlFields(location, "", root);
+    YamlFields top = YamlFields.top(location, text, "feature_view, label and features (docs/model-registry.md)");
     top.onlyKnown(TOP);
     top.string("description");
 
@@ -128,7 +109,7 @@ public final class ModelFile {
     String file = FeaturePipelineFile.relativeTo(location, node.asText());
     JsonNode steps;
     try {
-      JsonNode root = YAML.readTree(FeaturePipelineFile.read(file, "On-demand steps"));
+      JsonNode root = YamlFields.YAML.readTree(FeaturePipelineFile.read(file, "On-demand steps"));
       if (root == null || !root.isObject() || !root.has("steps")) {
         throw top.error("on_demand", "%s must be a YAML mapping with 'steps: [...]'.", file);
       }

@@ -22,6 +22,33 @@ final class YamlFields {
   private final String path;
   private final JsonNode node;
 
+  // a key given twice is an error, never the later value silently winning
+  static final com.fasterxml.jackson.databind.ObjectMapper YAML =
+      new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+          .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  /**
+   * The top-level mapping of the file at {@code location} with {@code text}; a syntax error names the line and column,
+   * and anything but a mapping says it must hold {@code expected}.
+   */
+  static YamlFields top(String location, String text, String expected) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw Errors.config(
+          "%s is not valid YAML at line %d, column %d: %s. Fix the file's syntax there.",
+          location,
+          e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+          e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
+          dev.lakeline.core.Messages.parserProblem(e.getOriginalMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      throw Errors.config("%s must be a YAML mapping with %s.", location, expected);
+    }
+    return new YamlFields(location, "", root);
+  }
+
   YamlFields(String file, String path, JsonNode node) {
     this.file = file;
     this.path = path;
