@@ -533,6 +533,24 @@ class DemoEndToEndTest {
     }
   }
 
+  @Test
+  @Order(15)
+  void aVersionDeletedByHandAfterItScoredRunsIsMonitoredNotANotFound(@TempDir Path dir) throws java.io.IOException {
+    // the demo's v1 scored the June run; deleting the version (an MLflow habit: no longer wanted) left monitor failing
+    Path v1 = Path.of(layout.model("loan_default", 1));
+    Path aside = dir.resolve("v1");
+    java.nio.file.Files.move(v1, aside);
+    try {
+      Cli monitor = Cli.run("monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+      assertEquals(0, monitor.exitCode(), monitor.err() + monitor.out());
+      assertTrue(summary(monitor).contains("\ntraining loans of v1:  not left out: loan_default v1 is no longer registered"),
+          monitor.out());
+      assertTrue(monitor.out().matches("(?s).*\\n2024-06-30 +v1 +[0-9,]+ +[0-9,]+ +0 +- +- .*"), monitor.out());
+    } finally {
+      java.nio.file.Files.move(aside, v1);
+    }
+  }
+
   /** The end-of-job summary a run printed, from its title on. */
   private static String summary(Cli run) {
     int at = run.out().indexOf(" summary ──");
