@@ -61,7 +61,8 @@ public final class Trainer {
    *     outcome); if the label has a value other than 0 and 1; or if a numeric feature has no value in the train split
    *     (MLlib's imputer has no median for it); nothing is fitted
    * @throws dev.lakeline.core.LakelineException.ConfigError if a feature or the label of {@code spec} is not a column
-   *     of {@code train}, or the label or a numeric feature is not a number
+   *     of {@code train}, the label or a numeric feature is not a number, or a categorical feature is neither a string
+   *     nor a number
    */
   public static Trained train(Dataset<Row> train, Dataset<Row> test, TrainingSpec spec) {
     List<String> columns = List.of(train.columns());
@@ -154,7 +155,10 @@ public final class Trainer {
     return out;
   }
 
-  /** The label and the numeric features must be numbers: MLlib's own refusal comes only after other stages have run. */
+  /**
+   * The label and the numeric features must be numbers, the categorical features strings or numbers: MLlib's own
+   * refusal comes only after other stages have run.
+   */
   private static void checkTypes(Dataset<Row> train, TrainingSpec spec) {
     org.apache.spark.sql.types.StructType schema = train.schema();
     java.util.function.Predicate<String> numeric =
@@ -170,6 +174,15 @@ public final class Trainer {
       throw Errors.config(
           "The numeric feature(s) %s are not numbers. Cast them in the feature pipeline, or list them as categorical "
               + "features of the training spec.", wrong);
+    }
+    List<String> unindexable = spec.categoricalFeatures().stream()
+        .filter(c -> !(schema.apply(c).dataType() instanceof org.apache.spark.sql.types.StringType) && !numeric.test(c))
+        .map(c -> c + " (" + schema.apply(c).dataType().simpleString() + ")").toList();
+    if (!unindexable.isEmpty()) {
+      // MLlib's StringIndexer takes strings and numbers only
+      throw Errors.config(
+          "The categorical feature(s) %s are neither strings nor numbers, which MLlib's encoders take. Cast them in the "
+              + "feature pipeline (a boolean to a string or to 0/1).", unindexable);
     }
   }
 

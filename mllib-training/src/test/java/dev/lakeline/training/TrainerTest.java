@@ -149,6 +149,10 @@ class TrainerTest {
     Dataset<Row> textX = data(spark, 100, 15).withColumn("x", functions.col("x").cast("string"));
     var x = assertThrows(LakelineException.ConfigError.class, () -> Trainer.train(textX, textX, SPEC));
     assertTrue(x.getMessage().startsWith("The numeric feature(s) [x (string)] are not numbers."), x.getMessage());
+    Dataset<Row> flag = data(spark, 100, 15).withColumn("colour", functions.expr("colour = 'red'"));
+    var b = assertThrows(LakelineException.ConfigError.class, () -> Trainer.train(flag, flag, SPEC));
+    assertTrue(b.getMessage().startsWith("The categorical feature(s) [colour (boolean)] are neither strings nor numbers, which MLlib's encoders take."),
+        b.getMessage());
   }
 
   @Test
