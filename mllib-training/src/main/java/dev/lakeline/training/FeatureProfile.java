@@ -62,12 +62,19 @@ public record FeatureProfile(String name, String kind, List<Double> edges, List<
     return out;
   }
 
-  /** Labels of the bins, in order ("≤ 0.25", "(0.25, 0.5]", "> 0.9"; the categories, then "other"). */
+  /**
+   * Labels of the bins, in order ("≤ 0.25", "(0.25, 0.5]", "> 0.9"; the categories, then "other", or "(other)" when a
+   * category is itself named "other", as the default bucket of rare categories is).
+   */
   public List<String> binLabels() {
     List<String> out = new ArrayList<>();
     if (kind.equals(CATEGORICAL)) {
       out.addAll(categories);
-      out.add("other");
+      String rest = "other";
+      while (categories.contains(rest)) {
+        rest = "(" + rest + ")";
+      }
+      out.add(rest);
       return out;
     }
     if (edges.isEmpty()) {

@@ -126,6 +126,12 @@ public final class ModelRegistry {
     return new ModelVersion(name, version, dir, readCard(dir));
   }
 
+  /** An exact version, or null when it is not visible (never registered, or its folder deleted since). */
+  private ModelVersion find(String name, int version) {
+    String dir = layout.model(name, version);
+    return files.exists(dir + "/" + CARD) ? new ModelVersion(name, version, dir, readCard(dir)) : null;
+  }
+
   /**
    * Resolves a reference: a version number, {@code latest}, {@code @alias} (where the alias points now) or {@code
    * best:<metric>} (the version with the best value of that test metric in its card; ties go to the newer version).
@@ -176,7 +182,14 @@ public final class ModelRegistry {
         throw Errors.notFound("Model %s has no alias '%s'. Its aliases: %s. Set one with 'lakeline models alias %s %s <version>'.",
             name, alias, aliases.isEmpty() ? "none yet" : aliases, name, alias);
       }
-      return get(name, version);
+      ModelVersion target = find(name, version);
+      if (target == null) {
+        throw Errors.notFound(
+            "Model %s's alias '%s' points at v%d, which is no longer registered (its folder was deleted). Point the alias at "
+                + "a registered version (%s): 'lakeline models alias %s %s <version>'.",
+            name, alias, version, versions(name).stream().map(v -> "v" + v.version()).toList(), name, alias);
+      }
+      return target;
     }
     if (ref.startsWith("best:")) {
       List<ModelVersion> all = candidates(name, date);
@@ -334,7 +347,11 @@ public final class ModelRegistry {
       return new Decision(false, String.format(java.util.Locale.ROOT, "%s is already %s", alias, label));
     }
     String stays = current == null ? alias + " not set" : alias + " stays v" + current;
-    ModelVersion holder = current == null ? null : get(name, current);
+    // a version deleted by hand leaves the alias pointing at nothing: nothing to compare with, nothing a backfill could
+    // take from; the candidate takes the alias if it reaches the minimum (otherwise every training would fail here)
+    ModelVersion holder = current == null ? null : find(name, current);
+    String gone = current != null && holder == null ? String.format(java.util.Locale.ROOT,
+        "; v%d, where %s pointed, is no longer registered", current, alias) : "";
     if (holder != null) {
       // a backfill (a training for an earlier date than the alias's version's) never takes the alias: later dates'
       // jobs would switch to a model that knows less, and a rerun of them would score differently
@@ -346,15 +363,15 @@ public final class ModelRegistry {
       }
     }
     if (value == null || value.isNaN()) {
-      return new Decision(false, String.format("%s: %s has no %s", stays, label, metric));
+      return new Decision(false, String.format("%s: %s has no %s%s", stays, label, metric, gone));
     }
     if (lower ? value > minimum : value < minimum) {
-      return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f is %s the minimum %.4f",
-          stays, label, metric, value, lower ? "above" : "below", minimum));
+      return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f is %s the minimum %.4f%s",
+          stays, label, metric, value, lower ? "above" : "below", minimum, gone));
     }
-    if (current == null) {
-      return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f; no %s before", metric, value,
-          lower ? "within" : "reaches", minimum, alias));
+    if (holder == null) {
+      return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f%s", metric, value,
+          lower ? "within" : "reaches", minimum, current == null ? "; no " + alias + " before" : gone));
     }
     Map<String, Double> heldMetrics = holder.card().metrics();
     Double held = heldMetrics == null ? null : heldMetrics.get(metric);

@@ -1,6 +1,10 @@
 package dev.lakeline.training;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.featurestore.ModelTransformation;
@@ -52,10 +56,13 @@ public final class Trainer {
    * Fits the pipeline on the labelled rows of {@code train} and evaluates it on the labelled rows of {@code test}.
    *
    * @throws dev.lakeline.core.LakelineException.DataRejected if either split has no labelled rows: nothing to fit, or
-   *     a model that could not be evaluated (no AUC for the registry, a promotion or monitoring); or if the train
-   *     split's label has one value only (MLlib would fit a one-class model that cannot be evaluated); nothing is fitted
+   *     a model that could not be evaluated (no AUC for the registry, a promotion or monitoring); if either split's
+   *     label has one value only (MLlib would fit a one-class model, or report an AUC of 0 or 1 for a test split of one
+   *     outcome); if the label has a value other than 0 and 1; or if a numeric feature has no value in the train split
+   *     (MLlib's imputer has no median for it); nothing is fitted
    * @throws dev.lakeline.core.LakelineException.ConfigError if a feature or the label of {@code spec} is not a column
-   *     of {@code train}
+   *     of {@code train}, the label or a numeric feature is not a number, or a categorical feature is neither a string
+   *     nor a number
    */
   public static Trained train(Dataset<Row> train, Dataset<Row> test, TrainingSpec spec) {
     List<String> columns = List.of(train.columns());
@@ -67,6 +74,7 @@ public final class Trainer {
         throw Errors.missingColumn("The training spec", c, columns);
       }
     }
+    checkTypes(train, spec);
     Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       long rows = fit.count();
@@ -80,12 +88,28 @@ public final class Trainer {
             "The test split has no labelled rows, so a model trained on it could not be evaluated (no AUC). Nothing "
                 + "was trained. Give the test split labelled rows: a larger test fraction, or more rows in the dataset.");
       }
-      List<Row> classes = fit.select(col(spec.label())).distinct().limit(2).collectAsList();
+      List<Double> classes = classes(fit, spec.label());
       if (classes.size() < 2) {
         throw Errors.rejected(
             "The label '%s' has one value only (%s) in the training split's %d rows: a classifier needs rows of both "
                 + "outcomes. Nothing was trained. Train on a dataset where both occur (a longer window, more rows).",
-            spec.label(), classes.get(0).get(0), rows);
+            spec.label(), number(classes.get(0)), rows);
+      }
+      List<Double> tested = classes(test.where(col(spec.label()).isNotNull()), spec.label());
+      if (tested.size() < 2) {
+        // MLlib would report an AUC of 0 (negatives only) or 1 (positives only), and 1 would win every promotion
+        throw Errors.rejected(
+            "The label '%s' has one value only (%s) in the test split, so the model could not be evaluated: its AUC is "
+                + "undefined without rows of both outcomes. Nothing was trained. Give the test split rows of both (a larger "
+                + "test fraction, a longer window, more rows).", spec.label(), number(tested.get(0)));
+      }
+      List<String> empty = emptyFeatures(fit, spec.numericFeatures());
+      if (!empty.isEmpty()) {
+        throw Errors.rejected(
+            "The numeric feature(s) %s have no value in any of the training split's %d labelled rows (all null or NaN), so "
+                + "there is nothing to learn from them nor a median to fill their gaps with. Nothing was trained. Check the "
+                + "feature pipeline that computes them (or their joins' windows), or leave them out of the training spec.",
+            empty, rows);
       }
       Pipeline pipeline = pipeline(spec);
       PipelineModel model = pipeline.fit(fit);
@@ -110,7 +134,88 @@ public final class Trainer {
     }
   }
 
-  /** areaUnderROC, areaUnderPR, accuracy, test_rows and the test base rate. */
+  /**
+   * The label's distinct values in {@code rows} (nulls left out), at most three, in ascending order.
+   *
+   * @throws dev.lakeline.core.LakelineException.DataRejected if one of them is neither 0 nor 1
+   */
+  private static List<Double> classes(Dataset<Row> rows, String label) {
+    List<Double> out = new ArrayList<>();
+    for (Row r : rows.select(col(quoted(label)).cast("double")).where(col(quoted(label)).isNotNull()).distinct().limit(3).collectAsList()) {
+      out.add(r.getDouble(0));
+    }
+    out.sort(Double::compare);
+    for (double v : out) {
+      if (v != 0 && v != 1) {
+        throw Errors.rejected(
+            "The label '%s' has the value %s: a binary classifier learns a 0/1 label (1 for the outcome to predict). "
+                + "Nothing was trained. Map the label to 0 and 1 in the feature pipeline.", label, number(v));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The label and the numeric features must be numbers, the categorical features strings or numbers: MLlib's own
+   * refusal comes only after other stages have run.
+   */
+  private static void checkTypes(Dataset<Row> train, TrainingSpec spec) {
+    org.apache.spark.sql.types.StructType schema = train.schema();
+    java.util.function.Predicate<String> numeric =
+        c -> schema.apply(c).dataType() instanceof org.apache.spark.sql.types.NumericType;
+    if (!numeric.test(spec.label())) {
+      throw Errors.config(
+          "The label '%s' is of type %s: training needs a 0/1 number (int, long or double). Cast it in the feature "
+              + "pipeline (a boolean as 1 for true, 0 for false).", spec.label(), schema.apply(spec.label()).dataType().simpleString());
+    }
+    List<String> wrong = spec.numericFeatures().stream().filter(numeric.negate())
+        .map(c -> c + " (" + schema.apply(c).dataType().simpleString() + ")").toList();
+    if (!wrong.isEmpty()) {
+      throw Errors.config(
+          "The numeric feature(s) %s are not numbers. Cast them in the feature pipeline, or list them as categorical "
+              + "features of the training spec.", wrong);
+    }
+    List<String> unindexable = spec.categoricalFeatures().stream()
+        .filter(c -> !(schema.apply(c).dataType() instanceof org.apache.spark.sql.types.StringType) && !numeric.test(c))
+        .map(c -> c + " (" + schema.apply(c).dataType().simpleString() + ")").toList();
+    if (!unindexable.isEmpty()) {
+      // MLlib's StringIndexer takes strings and numbers only
+      throw Errors.config(
+          "The categorical feature(s) %s are neither strings nor numbers, which MLlib's encoders take. Cast them in the "
+              + "feature pipeline (a boolean to a string or to 0/1).", unindexable);
+    }
+  }
+
+  /** The numeric features without a value (all null or NaN) in {@code rows}: one Spark job. */
+  private static List<String> emptyFeatures(Dataset<Row> rows, List<String> numeric) {
+    if (numeric.isEmpty()) {
+      return List.of();
+    }
+    List<org.apache.spark.sql.Column> counts = numeric.stream()
+        .map(c -> count(when(col(quoted(c)).isNotNull().and(not(isnan(col(quoted(c)).cast("double")))), 1)))
+        .toList();
+    Row values = rows.agg(counts.get(0), counts.subList(1, counts.size()).toArray(org.apache.spark.sql.Column[]::new)).first();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < numeric.size(); i++) {
+      if (values.getLong(i) == 0) {
+        out.add(numeric.get(i));
+      }
+    }
+    return out;
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
+  }
+
+  private static String quoted(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+
+  /**
+   * areaUnderROC, areaUnderPR, accuracy, test_rows and the test base rate; without the two areas when the rows have
+   * one outcome only (they are undefined then: MLlib would give 0 or 1).
+   */
   public static Map<String, Double> evaluate(PipelineModel model, Dataset<Row> test, String label) {
     Dataset<Row> scored = model.transform(test).persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -127,10 +232,13 @@ public final class Trainer {
     if (n == 0) {
       return m;
     }
-    BinaryClassificationEvaluator binary =
-        new BinaryClassificationEvaluator().setLabelCol(label).setRawPredictionCol("rawPrediction");
-    m.put("areaUnderROC", binary.setMetricName("areaUnderROC").evaluate(scored));
-    m.put("areaUnderPR", binary.setMetricName("areaUnderPR").evaluate(scored));
+    long positives = scored.where(col(label).equalTo(1)).count();
+    if (positives > 0 && positives < n) {
+      BinaryClassificationEvaluator binary =
+          new BinaryClassificationEvaluator().setLabelCol(label).setRawPredictionCol("rawPrediction");
+      m.put("areaUnderROC", binary.setMetricName("areaUnderROC").evaluate(scored));
+      m.put("areaUnderPR", binary.setMetricName("areaUnderPR").evaluate(scored));
+    }
     m.put(
         "accuracy",
         new MulticlassClassificationEvaluator()
@@ -138,7 +246,7 @@ public final class Trainer {
             .setPredictionCol("prediction")
             .setMetricName("accuracy")
             .evaluate(scored));
-    m.put("test_positive_rate", scored.where(col(label).equalTo(1)).count() / (double) n);
+    m.put("test_positive_rate", positives / (double) n);
     return m;
   }
 

@@ -45,6 +45,12 @@ public record TrainingSpec(
     if (numericFeatures.isEmpty() && categoricalFeatures.isEmpty()) {
       throw Errors.config("Nothing to train on: the training spec lists no features.");
     }
+    if (numericFeatures.contains(label) || categoricalFeatures.contains(label)) {
+      // the model would learn the answer from itself: a perfect test AUC that no batch to score can have
+      throw Errors.config(
+          "The label '%s' is also listed as a feature of the training spec: the model would learn the outcome from the "
+              + "outcome itself. Leave it out of the features.", label);
+    }
     for (Map.Entry<String, ModelTransformation> t : transformations.entrySet()) {
       List<String> fitting = t.getValue().numeric() ? numericFeatures : categoricalFeatures;
       if (!fitting.contains(t.getKey())) {

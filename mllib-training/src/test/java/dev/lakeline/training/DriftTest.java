@@ -84,6 +84,10 @@ class DriftTest {
         RowFactory.create(4.0, "red"));
     FeatureProfile two = FeatureProfile.measure(spark.createDataFrame(mixed, SCHEMA), List.of(c)).get(0);
     assertEquals(0.2, Drift.compare(c, two, DriftThresholds.DEFAULT).maxGap(), 1e-12);
+    assertEquals(List.of("red", "blue", "green", "other"), c.binLabels());
+    // a category named "other" (rare_categories' default bucket, one of the demo's purposes) is not the pooled bin
+    FeatureProfile named = new FeatureProfile("purpose", FeatureProfile.CATEGORICAL, List.of(), List.of("car", "other"), List.of(5L, 3L, 0L), 0);
+    assertEquals(List.of("car", "other", "(other)"), named.binLabels());
   }
 
   @Test

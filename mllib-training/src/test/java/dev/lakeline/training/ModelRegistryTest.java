@@ -319,6 +319,32 @@ class ModelRegistryTest {
   }
 
   @Test
+  void anAliasWhoseVersionWasDeletedIsNamedAndTheNextGoodVersionTakesIt(SparkSession spark, TestLakehouse lh) throws Exception {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    double[] auc = {0.80, 0.55, 0.70};
+    for (int i = 0; i < auc.length; i++) {
+      registry.register("m", model, card("r" + i, Map.of("areaUnderROC", auc[i])));
+    }
+    assertTrue(registry.promoteIfBetter("m", "champion", 1, "areaUnderROC", 0.6).promoted());
+    try (var walk = Files.walk(Path.of(lh.layout().model("m", 1)))) { // a version deleted by hand
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    var dangling = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@champion"));
+    assertEquals("Model m's alias 'champion' points at v1, which is no longer registered (its folder was deleted). Point the "
+        + "alias at a registered version ([v2, v3]): 'lakeline models alias m champion <version>'.", dangling.getMessage());
+    // the next training's promotion is no NotFound after registering: a version below the minimum still stays out
+    Promotion low = registry.promoteIfBetter("m", "champion", 2, "areaUnderROC", 0.6);
+    assertEquals("champion stays v1: v2's areaUnderROC 0.5500 is below the minimum 0.6000; v1, where champion pointed, is no "
+        + "longer registered", low.reason());
+    Promotion next = registry.promoteIfBetter("m", "champion", 3, "areaUnderROC", 0.6);
+    assertTrue(next.promoted(), next.reason());
+    assertEquals("champion → v3: areaUnderROC 0.7000 reaches the minimum 0.6000; v1, where champion pointed, is no longer "
+        + "registered", next.reason());
+    assertEquals(3, registry.resolve("m", "@champion").version());
+  }
+
+  @Test
   void aRetrainingWhoseMetricDiffersOnlyInItsLastBitsIsATieAndKeepsTheAlias(SparkSession spark, TestLakehouse lh) {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);

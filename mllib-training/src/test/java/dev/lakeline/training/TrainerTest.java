@@ -124,6 +124,69 @@ class TrainerTest {
   }
 
   @Test
+  void aTestSplitOfOneOutcomeIsARejectionNotAnAucOfZeroOrOne(SparkSession spark) {
+    Dataset<Row> train = data(spark, 400, 11);
+    Dataset<Row> test = data(spark, 300, 12);
+    // MLlib gives such a split an AUC of 0 (negatives only) or 1 (positives only): a 1 would win every promotion
+    for (String outcome : List.of("0", "1")) {
+      var e = assertThrows(LakelineException.DataRejected.class, () -> Trainer.train(train, test.where("label = " + outcome), SPEC));
+      assertTrue(e.getMessage().startsWith("The label 'label' has one value only (" + outcome + ") in the test split, so the "
+          + "model could not be evaluated"), e.getMessage());
+    }
+  }
+
+  @Test
+  void aLabelOtherThanZeroOrOneIsRefusedBeforeFitting(SparkSession spark) {
+    Dataset<Row> three = data(spark, 300, 13).withColumn("label", functions.expr("CASE WHEN id LIKE '%7' THEN 2 ELSE label END"));
+    for (String algorithm : List.of("logistic_regression", "gbt")) {
+      TrainingSpec spec = new TrainingSpec(algorithm, List.of("x"), List.of("colour"), "label", 1L);
+      var e = assertThrows(LakelineException.DataRejected.class, () -> Trainer.train(three, three, spec));
+      assertTrue(e.getMessage().startsWith("The label 'label' has the value 2: a binary classifier learns a 0/1 label"), e.getMessage());
+    }
+    Dataset<Row> text = data(spark, 100, 14).withColumn("label", functions.col("label").cast("string"));
+    var e = assertThrows(LakelineException.ConfigError.class, () -> Trainer.train(text, text, SPEC));
+    assertTrue(e.getMessage().startsWith("The label 'label' is of type string: training needs a 0/1 number"), e.getMessage());
+    Dataset<Row> textX = data(spark, 100, 15).withColumn("x", functions.col("x").cast("string"));
+    var x = assertThrows(LakelineException.ConfigError.class, () -> Trainer.train(textX, textX, SPEC));
+    assertTrue(x.getMessage().startsWith("The numeric feature(s) [x (string)] are not numbers."), x.getMessage());
+    Dataset<Row> flag = data(spark, 100, 15).withColumn("colour", functions.expr("colour = 'red'"));
+    var b = assertThrows(LakelineException.ConfigError.class, () -> Trainer.train(flag, flag, SPEC));
+    assertTrue(b.getMessage().startsWith("The categorical feature(s) [colour (boolean)] are neither strings nor numbers, which MLlib's encoders take."),
+        b.getMessage());
+  }
+
+  @Test
+  void aNumericFeatureWithoutAnyValueInTheTrainSplitIsARejectionNotAnImputerCrash(SparkSession spark) {
+    TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("x", "empty"), List.of("colour"), "label", 1L);
+    Dataset<Row> test = data(spark, 200, 17).withColumn("empty", functions.lit(1.0));
+    for (String value : List.of("CAST(NULL AS DOUBLE)", "CAST('NaN' AS DOUBLE)")) {
+      Dataset<Row> train = data(spark, 300, 16).withColumn("empty", functions.expr(value));
+      var e = assertThrows(LakelineException.DataRejected.class, () -> Trainer.train(train, test, spec));
+      assertTrue(e.getMessage().startsWith("The numeric feature(s) [empty] have no value in any of the training split's"),
+          e.getMessage());
+    }
+    // a constant feature is no error: it carries no signal, and its scaler leaves it at 0
+    Dataset<Row> constant = data(spark, 300, 16).withColumn("empty", functions.lit(5.0));
+    assertTrue(Trainer.train(constant, test, spec.withTransformations(Map.of("empty", ModelTransformation.STANDARD_SCALER)))
+        .metrics().get("areaUnderROC") > 0.75);
+  }
+
+  @Test
+  void theLabelCannotAlsoBeAFeature() {
+    var e = assertThrows(LakelineException.ConfigError.class,
+        () -> new TrainingSpec("logistic_regression", List.of("x", "label"), List.of(), "label", 1L));
+    assertTrue(e.getMessage().startsWith("The label 'label' is also listed as a feature"), e.getMessage());
+  }
+
+  @Test
+  void evaluatingRowsOfOneOutcomeGivesNoAreas(SparkSession spark) {
+    Trainer.Trained trained = Trainer.train(data(spark, 400, 18), data(spark, 200, 19), SPEC);
+    Map<String, Double> m = Trainer.evaluate(trained.model(), data(spark, 200, 20).where("label = 1"), "label");
+    assertTrue(!m.containsKey("areaUnderROC") && !m.containsKey("areaUnderPR"), m.toString());
+    assertEquals(1.0, m.get("test_positive_rate"));
+  }
+
+  @Test
   void anUnknownAlgorithmIsAConfigError() {
     assertThrows(LakelineException.ConfigError.class, () -> new TrainingSpec("xgboost", List.of("x"), List.of(), "label", 1));
   }

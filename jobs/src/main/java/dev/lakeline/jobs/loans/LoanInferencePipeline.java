@@ -115,6 +115,26 @@ public final class LoanInferencePipeline {
     }
   }
 
+  /**
+   * Says so when {@code latest} or {@code best:} chose a version other than the one training promoted ({@code
+   * training.promote-alias}): the version that did not pass the promotion, or did not beat the alias's version, scores
+   * the batch, which the summary otherwise never shows. An exact version or an alias is the caller's choice.
+   */
+  private static void warnIfNotPromoted(JobContext ctx, ModelVersion model) {
+    String reference = ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION).trim();
+    String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
+    if (alias == null || alias.isBlank() || !(reference.equals("latest") || reference.startsWith("best:"))) {
+      return;
+    }
+    Integer promoted = ctx.registry().aliases(model.name()).get(alias.trim());
+    if (promoted != null && promoted != model.version()) {
+      ctx.summary().progress(
+          "warning: %s is %s, but training.promote-alias @%s is v%d: this batch is scored by a version that training did "
+              + "not promote. Set inference.model-version to @%s to score only with promoted versions.",
+          reference, model.label(), alias.trim(), promoted, alias.trim());
+    }
+  }
+
   public static Result run(JobContext ctx, LocalDate date) {
     checkConfig(ctx.config());
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
@@ -124,6 +144,7 @@ public final class LoanInferencePipeline {
     definition.check(view, base.spec(), base.schema());
     // latest and best: among the versions trained for this date or before, so a rerun scores with the same model
     ModelVersion model = ctx.registry().resolveAsOf(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION), date);
+    warnIfNotPromoted(ctx, model);
     Dataset<Row> features = features(ctx, definition, view, date);
     // the scores beside every input column: the predictions are a projection, the drift is measured on the inputs
     Dataset<Row> scored =

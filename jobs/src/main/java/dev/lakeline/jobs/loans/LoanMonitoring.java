@@ -320,7 +320,8 @@ public final class LoanMonitoring {
       int version = (Integer) e.getKey().get(1);
       ScoreDistribution s = new ScoreDistribution(bins, e.getValue()[0], e.getValue()[1]);
       RunPerformance p = performance(modelName, version, runDate, s, e.getValue()[2][0], e.getValue()[2][1],
-          testAuc.computeIfAbsent(version, v -> ctx.registry().get(modelName, v).card().metrics().get("areaUnderROC")));
+          testAuc.computeIfAbsent(version, v -> registered(ctx, modelName, v)
+              .map(m -> m.card().metrics() == null ? null : m.card().metrics().get("areaUnderROC")).orElse(null)));
       performance.add(p);
       rows.add(RowFactory.create(
           modelName, version, Date.valueOf(runDate), Date.valueOf(date), p.rows(), p.labelled(), p.positives(), p.auc(), p.testAuc(),
@@ -393,7 +394,14 @@ public final class LoanMonitoring {
     List<TrainingDataset> datasets = ctx.featureStore().listTrainingDatasets(definition.viewName(), definition.viewVersion());
     for (Row r : predictions.select("model_version").distinct().orderBy("model_version").collectAsList()) {
       int version = r.getInt(0);
-      ModelVersion model = ctx.registry().get(modelName, version);
+      java.util.Optional<ModelVersion> found = registered(ctx, modelName, version);
+      if (found.isEmpty()) {
+        ctx.summary().fact("training rows of v" + version, String.format(
+            "not left out: %s v%d is no longer registered (its folder was deleted), so its training dataset is unknown; its "
+                + "runs are judged on every labelled row, with no test AUC beside them", modelName, version));
+        continue;
+      }
+      ModelVersion model = found.get();
       java.util.Optional<TrainingDataset> td = trainingDatasetOf(model, datasets);
       Dataset<Row> rows;
       if (td.isPresent()) {
@@ -421,6 +429,15 @@ public final class LoanMonitoring {
       seen = seen == null ? idsOf : seen.unionByName(idsOf);
     }
     return seen;
+  }
+
+  /** The version, or empty when it is no longer registered (deleted by hand after it scored runs). */
+  private static java.util.Optional<ModelVersion> registered(JobContext ctx, String modelName, int version) {
+    try {
+      return java.util.Optional.of(ctx.registry().get(modelName, version));
+    } catch (dev.lakeline.core.LakelineException.NotFound deleted) {
+      return java.util.Optional.empty();
+    }
   }
 
   /** The logical date the version was trained for, from its card; null when it has none (trained outside a job). */

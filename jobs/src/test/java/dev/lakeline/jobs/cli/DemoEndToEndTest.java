@@ -534,6 +534,42 @@ class DemoEndToEndTest {
     }
   }
 
+  @Test
+  @Order(15)
+  void aVersionDeletedByHandAfterItScoredRunsIsMonitoredNotANotFound(@TempDir Path dir) throws java.io.IOException {
+    // the demo's v1 scored the June run; deleting the version (an MLflow habit: no longer wanted) left monitor failing
+    Path v1 = Path.of(layout.model("loan_default", 1));
+    Path aside = dir.resolve("v1");
+    java.nio.file.Files.move(v1, aside);
+    try {
+      Cli monitor = Cli.run("monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+      assertEquals(0, monitor.exitCode(), monitor.err() + monitor.out());
+      assertTrue(summary(monitor).matches("(?s).*\ntraining rows of v1: +not left out: loan_default v1 is no longer registered.*"),
+          monitor.out());
+      assertTrue(monitor.out().matches("(?s).*\\n2024-06-30 +v1 +[0-9,]+ +[0-9,]+ +0 +- +- .*"), monitor.out());
+    } finally {
+      java.nio.file.Files.move(aside, v1);
+    }
+  }
+
+  @Test
+  @Order(16)
+  void scoringWithAVersionTrainingDidNotPromoteSaysSo() {
+    String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
+    // a retraining for the same date that does not take the champion (here: promotion switched off) is still `latest`
+    Cli train = Cli.run(concat(new String[] {"train", "--date", DATE, "--set", "training.seed=8", "--set", "training.promote-alias="}, lake));
+    assertEquals(0, train.exitCode(), train.err() + train.out());
+    int trained = Integer.parseInt(train.out().replaceFirst("(?s).*\nmodel: +loan_default v([0-9]+) \\(new\\).*", "$1"));
+    int champion = dev.lakeline.training.ModelRegistry.open(spark, layout).aliases("loan_default").get("champion");
+    Cli latest = Cli.run(concat(new String[] {"infer", "--date", DATE}, lake));
+    assertEquals(0, latest.exitCode(), latest.err() + latest.out());
+    assertTrue(latest.out().contains("warning: latest is loan_default v" + trained + ", but training.promote-alias @champion is v"
+        + champion + ": this batch is scored by a version that training did not promote."), latest.out());
+    Cli pinned = Cli.run(concat(new String[] {"infer", "--date", DATE, "--model-version", "@champion"}, lake));
+    assertEquals(0, pinned.exitCode(), pinned.err() + pinned.out());
+    assertFalse(pinned.out().contains("warning: "), pinned.out());
+  }
+
   /** The end-of-job summary a run printed, from its title on. */
   private static String summary(Cli run) {
     int at = run.out().indexOf(" summary ──");
