@@ -2,10 +2,10 @@ package dev.lakeline.jobs.cli;
 
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.loans.LoanCatalog;
-import dev.lakeline.jobs.loans.LoanInferencePipeline;
+import dev.lakeline.jobs.pipelines.InferencePipeline;
 import dev.lakeline.jobs.loans.LoanRawData;
 import dev.lakeline.jobs.loans.SampleDataLock;
-import dev.lakeline.jobs.loans.LoanTrainingPipeline;
+import dev.lakeline.jobs.pipelines.TrainingPipeline;
 import dev.lakeline.jobs.pipelines.FeaturePipelines;
 import java.time.LocalDate;
 import java.util.Locale;
@@ -55,8 +55,8 @@ final class DemoCommand extends JobCommand {
 
   @Override
   void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
-    dev.lakeline.jobs.loans.LoanTrainingPipeline.checkConfig(config);
-    dev.lakeline.jobs.loans.LoanInferencePipeline.checkConfig(config);
+    dev.lakeline.jobs.pipelines.TrainingPipeline.checkConfig(config);
+    dev.lakeline.jobs.pipelines.InferencePipeline.checkConfig(config);
   }
 
   @Override
@@ -77,11 +77,11 @@ final class DemoCommand extends JobCommand {
       var s = ctx.summary();
       s.stage("generate sample data", () -> LoanRawData.write(ctx, date));
       s.stage("feature pipeline", () -> FeaturePipelines.run(ctx, LoanCatalog.pipelines(), date));
-      LoanTrainingPipeline.Result trained = s.stage("training pipeline", () -> LoanTrainingPipeline.run(ctx, date));
-      LoanInferencePipeline.Result scored = s.stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
+      TrainingPipeline.Result trained = s.stage("training pipeline", () -> TrainingPipeline.run(ctx, date));
+      InferencePipeline.Result scored = s.stage("batch inference", () -> InferencePipeline.run(ctx, date));
       TrainCommand.report(ctx, trained);
       s.fact("predictions", String.format(Locale.ROOT, "%,d loans scored with %s (Delta v%d)", scored.rows(), scored.model().label(), scored.deltaVersion()));
-      s.fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(scored.drift(), dev.lakeline.jobs.loans.LoanMonitoring.thresholds(ctx)).substring("drift: ".length()));
+      s.fact("drift", dev.lakeline.jobs.pipelines.ModelMonitoring.driftLine(scored.drift(), dev.lakeline.jobs.pipelines.ModelMonitoring.thresholds(ctx)).substring("drift: ".length()));
     }
   }
 }

@@ -4,7 +4,7 @@ import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.pipelines.ModelFile;
-import dev.lakeline.jobs.loans.LoanInferencePipeline;
+import dev.lakeline.jobs.pipelines.InferencePipeline;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,7 +54,7 @@ final class InferCommand extends JobCommand {
 
   @Override
   void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
-    dev.lakeline.jobs.loans.LoanInferencePipeline.checkConfig(config);
+    dev.lakeline.jobs.pipelines.InferencePipeline.checkConfig(config);
   }
 
   @Override
@@ -71,8 +71,8 @@ final class InferCommand extends JobCommand {
 
   @Override
   void run(JobContext ctx) {
-    LoanInferencePipeline.Result r = ctx.summary().stage("batch inference", () -> LoanInferencePipeline.run(ctx, date));
+    InferencePipeline.Result r = ctx.summary().stage("batch inference", () -> InferencePipeline.run(ctx, date));
     ctx.summary().fact("model", r.model().label());
-    ctx.summary().fact("drift", dev.lakeline.jobs.loans.LoanMonitoring.driftLine(r.drift(), dev.lakeline.jobs.loans.LoanMonitoring.thresholds(ctx)).substring("drift: ".length()));
+    ctx.summary().fact("drift", dev.lakeline.jobs.pipelines.ModelMonitoring.driftLine(r.drift(), dev.lakeline.jobs.pipelines.ModelMonitoring.thresholds(ctx)).substring("drift: ".length()));
   }
 }

@@ -4,7 +4,7 @@ import dev.lakeline.core.Errors;
 import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.loans.LoanMonitoring;
+import dev.lakeline.jobs.pipelines.ModelMonitoring;
 import dev.lakeline.jobs.reports.MonitoringReport;
 import dev.lakeline.jobs.reports.ReportPages;
 import dev.lakeline.training.BatchScorer;
@@ -81,7 +81,7 @@ final class MonitorCommand extends JobCommand {
 
   @Override
   void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
-    dev.lakeline.jobs.loans.LoanMonitoring.checkConfig(config);
+    dev.lakeline.jobs.pipelines.ModelMonitoring.checkConfig(config);
   }
 
   @Override
@@ -100,7 +100,7 @@ final class MonitorCommand extends JobCommand {
 
   @Override
   void run(JobContext ctx) {
-    LoanMonitoring.Result r = ctx.summary().stage("monitoring", () -> LoanMonitoring.run(ctx, date));
+    ModelMonitoring.Result r = ctx.summary().stage("monitoring", () -> ModelMonitoring.run(ctx, date));
     PrintStream out = ctx.summary().out();
     print(out, r);
     ctx.summary().fact("runs", String.format(Locale.ROOT, "%d with predictions after %s up to %s", r.performance().size(), r.from(), r.date()));
@@ -118,17 +118,17 @@ final class MonitorCommand extends JobCommand {
     }
   }
 
-  static void print(PrintStream out, LoanMonitoring.Result r) {
+  static void print(PrintStream out, ModelMonitoring.Result r) {
     if (r.performance().isEmpty()) {
       out.printf("%nNo predictions of %s in runs after %s up to %s.%n", r.modelName(), r.from(), r.date());
       return;
     }
-    Map<String, LoanMonitoring.RunDrift> drift = new LinkedHashMap<>();
+    Map<String, ModelMonitoring.RunDrift> drift = new LinkedHashMap<>();
     r.drift().forEach(d -> drift.put(d.runDate() + "/" + d.modelVersion(), d));
     TextTable t = new TextTable(
         "run", "version", "rows", "labelled", "in training", "AUC", "test AUC", "accuracy", "scores PSI", "features at warn / alert");
-    for (LoanMonitoring.RunPerformance p : r.performance()) {
-      LoanMonitoring.RunDrift d = drift.get(p.runDate() + "/" + p.modelVersion());
+    for (ModelMonitoring.RunPerformance p : r.performance()) {
+      ModelMonitoring.RunDrift d = drift.get(p.runDate() + "/" + p.modelVersion());
       String scores = "-";
       String features = "-";
       if (d != null) {

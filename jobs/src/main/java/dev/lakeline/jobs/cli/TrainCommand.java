@@ -5,7 +5,7 @@ import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.pipelines.ModelDefinition;
 import dev.lakeline.jobs.pipelines.ModelFile;
-import dev.lakeline.jobs.loans.LoanTrainingPipeline;
+import dev.lakeline.jobs.pipelines.TrainingPipeline;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +51,7 @@ final class TrainCommand extends JobCommand {
 
   @Override
   void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
-    dev.lakeline.jobs.loans.LoanTrainingPipeline.checkConfig(config);
+    dev.lakeline.jobs.pipelines.TrainingPipeline.checkConfig(config);
   }
 
   @Override
@@ -74,11 +74,11 @@ final class TrainCommand extends JobCommand {
 
   @Override
   void run(JobContext ctx) {
-    LoanTrainingPipeline.Result r = ctx.summary().stage("training pipeline", () -> LoanTrainingPipeline.run(ctx, date));
+    TrainingPipeline.Result r = ctx.summary().stage("training pipeline", () -> TrainingPipeline.run(ctx, date));
     report(ctx, r);
   }
 
-  static void report(JobContext ctx, LoanTrainingPipeline.Result r) {
+  static void report(JobContext ctx, TrainingPipeline.Result r) {
     Map<String, Double> m = r.model().card().metrics();
     ctx.summary().fact("training dataset", r.dataset().label() + " " + r.dataset().manifest().rowsPerSplit() + " → " + r.dataset().path());
     ctx.summary().fact("model", r.model().label() + (r.reused() ? " (already trained from these inputs)" : " (new)") + " → " + r.model().path());

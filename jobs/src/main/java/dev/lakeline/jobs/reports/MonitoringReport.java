@@ -1,9 +1,9 @@
 package dev.lakeline.jobs.reports;
 
-import dev.lakeline.jobs.loans.LoanMonitoring;
-import dev.lakeline.jobs.loans.LoanMonitoring.DriftRow;
-import dev.lakeline.jobs.loans.LoanMonitoring.RunDrift;
-import dev.lakeline.jobs.loans.LoanMonitoring.RunPerformance;
+import dev.lakeline.jobs.pipelines.ModelMonitoring;
+import dev.lakeline.jobs.pipelines.ModelMonitoring.DriftRow;
+import dev.lakeline.jobs.pipelines.ModelMonitoring.RunDrift;
+import dev.lakeline.jobs.pipelines.ModelMonitoring.RunPerformance;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.FeatureDrift;
 import java.awt.BasicStroke;
@@ -41,7 +41,7 @@ public final class MonitoringReport {
 
   private MonitoringReport() {}
 
-  public static String html(LoanMonitoring.Result r) {
+  public static String html(ModelMonitoring.Result r) {
     StringBuilder h = ReportPages.start("Monitoring " + r.modelName(),
         "td.ok{background:#e8f5e9}td.warn{background:#fff3cd}td.alert{background:#f8d7da}td.few_rows{color:#888;background:#f4f4f4}td.none{color:#bbb}");
     h.append("<h1>Monitoring of ").append(ReportPages.esc(r.modelName())).append("</h1>\n<table>");
@@ -156,7 +156,7 @@ public final class MonitoringReport {
     Map<String, Integer> seen = new LinkedHashMap<>();
     for (int i = 0; i < d.bins().size(); i++) {
       String bin = d.bins().get(i);
-      if (bin.equals(LoanMonitoring.NULL_BIN) && d.baselineCounts().get(i) == 0 && d.counts().get(i) == 0) {
+      if (bin.equals(ModelMonitoring.NULL_BIN) && d.baselineCounts().get(i) == 0 && d.counts().get(i) == 0) {
         continue;
       }
       // category labels must be unique in a dataset

@@ -14,7 +14,7 @@ import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestSpark;
 import dev.lakeline.jobs.loans.LoanCatalog;
-import dev.lakeline.jobs.loans.LoanMonitoring;
+import dev.lakeline.jobs.pipelines.ModelMonitoring;
 import dev.lakeline.jobs.reports.HtmlCharts;
 import dev.lakeline.training.DriftBaseline;
 import dev.lakeline.training.FeatureProfile;
@@ -182,7 +182,7 @@ class DemoEndToEndTest {
     DriftBaseline baseline = registry.baseline(v1).orElseThrow();
     assertEquals(LoanCatalog.trainingSpec("logistic_regression", 7).numericFeatures(),
         baseline.features().stream().filter(f -> f.kind().equals(FeatureProfile.NUMERIC)).map(FeatureProfile::name).toList());
-    Dataset<Row> drift = spark.read().format("delta").load(layout.system(LoanMonitoring.DRIFT_TABLE));
+    Dataset<Row> drift = spark.read().format("delta").load(layout.system(ModelMonitoring.DRIFT_TABLE));
     assertEquals(baseline.features().size() + 1, drift.where("run_date = DATE'2024-06-30' AND model_version = 1").count(),
         "a row per input feature and one for the scores");
     assertTrue(first.out().contains("drift:"), first.out());
@@ -237,7 +237,7 @@ class DemoEndToEndTest {
         .where("run_date = DATE'2024-05-31' AND issue_date < DATE'2024-05-16'")
         .join(spark.read().format("delta").load(layout.featureGroup("loans", 1)).where("is_default IS NOT NULL").select("loan_id"), "loan_id")
         .count();
-    Row mayMidJune = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE))
+    Row mayMidJune = spark.read().format("delta").load(layout.system(ModelMonitoring.PERFORMANCE_TABLE))
         .where("run_date = DATE'2024-05-31'").first();
     assertEquals(knownMidJune, mayMidJune.getLong(mayMidJune.fieldIndex("labelled")));
     assertTrue(knownMidJune > 0, "some of May's loans are old enough by mid-June");
@@ -253,8 +253,8 @@ class DemoEndToEndTest {
     assertTrue(summary(monitor).contains("\nlogical date:          " + DATE + "\n"), monitor.out());
     // each table's history names the run that wrote its latest version
     assertEquals("infer-may", lastRunId(layout.predictions("loan_default")));
-    assertEquals("infer-may", lastRunId(layout.system(LoanMonitoring.DRIFT_TABLE)));
-    assertEquals("monitor-june", lastRunId(layout.system(LoanMonitoring.PERFORMANCE_TABLE)));
+    assertEquals("infer-may", lastRunId(layout.system(ModelMonitoring.DRIFT_TABLE)));
+    assertEquals("monitor-june", lastRunId(layout.system(ModelMonitoring.PERFORMANCE_TABLE)));
 
     // the oracle: May's predictions joined to the outcomes known at the demo's date (loans issued before 05-31), and
     // MLlib's AUC on the raw scores
@@ -271,7 +271,7 @@ class DemoEndToEndTest {
     long may = predictions.where("run_date = DATE'2024-05-31'").count();
     assertTrue(knownMidJune < expectedLabelled, "more outcomes at the end of June: " + knownMidJune + ", " + expectedLabelled);
 
-    Dataset<Row> performance = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
+    Dataset<Row> performance = spark.read().format("delta").load(layout.system(ModelMonitoring.PERFORMANCE_TABLE));
     Row earlier = performance.where("run_date = DATE'2024-05-31'").first();
     assertEquals(2, earlier.getInt(earlier.fieldIndex("model_version")));
     assertEquals(may, earlier.getLong(earlier.fieldIndex("rows")));
@@ -304,7 +304,7 @@ class DemoEndToEndTest {
   @Order(9)
   void driftAtAlertFailsTheJobOnlyWhenAskedAndAfterWritingEverything() {
     String[] base = {"monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
-    long before = version(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
+    long before = version(layout.system(ModelMonitoring.PERFORMANCE_TABLE));
     // the demo's batches (about 70 loans at this scale) are below the default monitoring.min-rows: not judged
     Cli small = Cli.run(concat(base, "--fail-on-alert", "--set", "monitoring.psi-warn=0", "--set", "monitoring.psi-alert=0"));
     assertEquals(0, small.exitCode(), small.out() + small.err());
@@ -314,7 +314,7 @@ class DemoEndToEndTest {
     assertEquals(ExitCode.DATA_REJECTED.code(), strict.exitCode(), strict.out() + strict.err());
     assertTrue(strict.err().contains("Drift at alert") && strict.err().contains("2024-06-30 score PSI"), strict.err());
     assertFalse(strict.hasStackTrace(), strict.err());
-    assertEquals(before, version(layout.system(LoanMonitoring.PERFORMANCE_TABLE)), "the same labels: nothing new to write");
+    assertEquals(before, version(layout.system(ModelMonitoring.PERFORMANCE_TABLE)), "the same labels: nothing new to write");
 
     Cli lenient = Cli.run(concat(base, "--fail-on-alert", "--set", "monitoring.psi-alert=100"));
     assertEquals(0, lenient.exitCode(), lenient.err());
@@ -511,14 +511,14 @@ class DemoEndToEndTest {
     // its own training dataset; without that dataset monitor must not start judging v1 on them
     Path td = Path.of(layout.trainingDataset("loan_default", 1, 1));
     Path aside = dir.resolve("td1");
-    Dataset<Row> performance = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
+    Dataset<Row> performance = spark.read().format("delta").load(layout.system(ModelMonitoring.PERFORMANCE_TABLE));
     Row mayBefore = performance.where("run_date = DATE'2024-05-31'").first();
     java.nio.file.Files.move(td, aside);
     try {
       Cli monitor = Cli.run("monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
       assertEquals(0, monitor.exitCode(), monitor.err() + monitor.out());
       long aprilLoans = spark.read().format("delta").load(layout.predictions("loan_default")).where("run_date = DATE'2024-04-30'").count();
-      Dataset<Row> after = spark.read().format("delta").load(layout.system(LoanMonitoring.PERFORMANCE_TABLE));
+      Dataset<Row> after = spark.read().format("delta").load(layout.system(ModelMonitoring.PERFORMANCE_TABLE));
       Row april = after.where("run_date = DATE'2024-04-30'").first();
       assertEquals(0, april.getLong(april.fieldIndex("labelled")), "v1 is not judged on loans issued before it was trained");
       assertTrue(april.isNullAt(april.fieldIndex("auc")));
@@ -587,7 +587,7 @@ class DemoEndToEndTest {
     Map<String, Long> m = new TreeMap<>();
     List<String> tables = new ArrayList<>(List.of(
         layout.featureGroup("loans", 1), layout.featureGroup("credit_reports", 1), layout.featureGroup("card_spend", 1), layout.predictions("loan_default"),
-        layout.system(LoanMonitoring.DRIFT_TABLE)));
+        layout.system(ModelMonitoring.DRIFT_TABLE)));
     for (String t : tables) {
       m.put(t + "#version", version(t));
       m.put(t + "#rows", rows(t));

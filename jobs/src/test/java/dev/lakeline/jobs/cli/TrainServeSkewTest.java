@@ -12,8 +12,8 @@ import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.JobSummary;
 import dev.lakeline.jobs.loans.LoanCatalog;
-import dev.lakeline.jobs.loans.LoanInferencePipeline;
-import dev.lakeline.jobs.loans.LoanTrainingPipeline;
+import dev.lakeline.jobs.pipelines.InferencePipeline;
+import dev.lakeline.jobs.pipelines.TrainingPipeline;
 import dev.lakeline.testkit.DataFrameAssertions;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
@@ -54,7 +54,7 @@ class TrainServeSkewTest {
       String window = "issue_date > DATE'" + LocalDate.parse(DATE).minusDays(200) + "' AND issue_date <= DATE'" + DATE + "'";
       TrainingDataset td = view.createTrainingDataset(new TrainingDatasetOptions(window, 0.2, 7));
       Dataset<Row> atTraining = LoanCatalog.onDemand().apply(td.read());
-      Dataset<Row> atScoring = LoanInferencePipeline.features(ctx, LocalDate.parse(DATE));
+      Dataset<Row> atScoring = InferencePipeline.features(ctx, LocalDate.parse(DATE));
 
       TrainingSpec spec = LoanCatalog.trainingSpec("logistic_regression", 7);
       List<String> inputs = new ArrayList<>(List.of("loan_id"));

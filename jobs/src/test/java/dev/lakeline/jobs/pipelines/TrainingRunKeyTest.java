@@ -1,10 +1,11 @@
-package dev.lakeline.jobs.loans;
+package dev.lakeline.jobs.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.storage.StorageLayout;
+import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.featurestore.FeatureStore;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.testkit.SparkTest;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What makes a training run "the same inputs" again: never where the lakehouse is, or how it is reached. */
 @SparkTest
-class LoanTrainingRunKeyTest {
+class TrainingRunKeyTest {
   private static final dev.lakeline.transformations.Pipeline ON_DEMAND = LoanCatalog.onDemand();
   /** The demo's td1 manifest, its statistics left out. */
   private static final String MANIFEST = """
@@ -49,12 +50,12 @@ class LoanTrainingRunKeyTest {
       Files.writeString(root.resolve(td1), MANIFEST);
     }
     var spec = LoanCatalog.trainingSpec("logistic_regression", 7L);
-    String here = LoanTrainingPipeline.runKey(dataset(spark, lh.root().toString()), spec, ON_DEMAND);
+    String here = TrainingPipeline.runKey(dataset(spark, lh.root().toString()), spec, ON_DEMAND);
 
-    assertEquals(here, LoanTrainingPipeline.runKey(dataset(spark, copy.toString()), spec, ON_DEMAND),
+    assertEquals(here, TrainingPipeline.runKey(dataset(spark, copy.toString()), spec, ON_DEMAND),
         "a copy of the lakehouse: the same inputs, so a rerun there reuses the version instead of training another");
-    assertEquals(here, LoanTrainingPipeline.runKey(dataset(spark, "file:" + lh.root()), spec, ON_DEMAND), "file:/lake is /lake");
-    assertNotEquals(here, LoanTrainingPipeline.runKey(dataset(spark, copy.toString()), LoanCatalog.trainingSpec("gbt", 7L), ON_DEMAND),
+    assertEquals(here, TrainingPipeline.runKey(dataset(spark, "file:" + lh.root()), spec, ON_DEMAND), "file:/lake is /lake");
+    assertNotEquals(here, TrainingPipeline.runKey(dataset(spark, copy.toString()), LoanCatalog.trainingSpec("gbt", 7L), ON_DEMAND),
         "another algorithm is another run");
   }
 
@@ -71,11 +72,11 @@ class LoanTrainingRunKeyTest {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = new Pipeline().setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT * FROM __THIS__")})
         .fit(spark.range(1).toDF("x"));
-    registry.register("loan_default", model, new ModelCard(LoanTrainingPipeline.runKey(then, here, spec, ON_DEMAND), "logistic_regression",
+    registry.register("loan_default", model, new ModelCard(TrainingPipeline.runKey(then, here, spec, ON_DEMAND), "logistic_regression",
         Map.of(), Map.of("areaUnderROC", 0.77), then, Map.of("loans v1", 1L), List.of("x"), "is_default", "2024-06-30", Map.of()));
-    assertEquals(1, LoanTrainingPipeline.trainedBefore(registry, "loan_default", here, spec, ON_DEMAND).orElseThrow().version(),
+    assertEquals(1, TrainingPipeline.trainedBefore(registry, "loan_default", here, spec, ON_DEMAND).orElseThrow().version(),
         "the same inputs: reused, not trained again");
-    assertTrue(LoanTrainingPipeline.trainedBefore(registry, "loan_default", here, LoanCatalog.trainingSpec("gbt", 7L), ON_DEMAND).isEmpty());
+    assertTrue(TrainingPipeline.trainedBefore(registry, "loan_default", here, LoanCatalog.trainingSpec("gbt", 7L), ON_DEMAND).isEmpty());
   }
 
   private static TrainingDataset dataset(SparkSession spark, String root) {

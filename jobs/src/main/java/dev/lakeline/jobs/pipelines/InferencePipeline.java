@@ -1,4 +1,4 @@
-package dev.lakeline.jobs.loans;
+package dev.lakeline.jobs.pipelines;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -12,8 +12,6 @@ import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.pipelines.ModelDefinition;
-import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.ModelRegistry;
@@ -32,10 +30,10 @@ import org.apache.spark.storage.StorageLevel;
  * applications), their features
  * from the same feature view as training, scored by the configured model version, validated, and written to the
  * predictions table as the slice of that date (a rerun replaces the slice, or changes nothing); the batch's drift
- * against the model's training data goes to the monitoring table ({@link LoanMonitoring#recordDrift}).
+ * against the model's training data goes to the monitoring table ({@link ModelMonitoring#recordDrift}).
  */
-public final class LoanInferencePipeline {
-  private LoanInferencePipeline() {}
+public final class InferencePipeline {
+  private InferencePipeline() {}
 
   /**
    * What the model scores: the feature view's rows whose base event time falls in the window of
@@ -72,18 +70,18 @@ public final class LoanInferencePipeline {
    * inference.model-version, and the drift thresholds (checked only after the predictions' commit otherwise).
    */
   public static void checkConfig(dev.lakeline.core.config.LakelineConfig config) {
-    LoanMonitoring.checkConfig(config);
+    ModelMonitoring.checkConfig(config);
     ModelRegistry.checkReference(config.get(LakelineKeys.INFERENCE_MODEL_VERSION));
   }
 
-  /** How far back the loans group's history is searched for the date of its latest dated batch. */
+  /** How far back the base group's history is searched for the date of its latest dated batch. */
   private static final int DATED_BATCH_LOOKBACK = 50;
 
   /** A batch id that ends in a date, as a feature pipeline's ({@code features:loans:loans:2024-06-30}). */
   private static final java.util.regex.Pattern DATED_BATCH = java.util.regex.Pattern.compile(".*:(\\d{4}-\\d{2}-\\d{2})");
 
   /**
-   * The logical date of the newest batch of the loans group whose id ends in a date (a feature pipeline's run, {@code
+   * The logical date of the newest batch of the base group whose id ends in a date (a feature pipeline's run, {@code
    * features:loans:loans:2024-06-30}), or null when none of its recent commits has such an id (rows inserted by hand).
    */
   static LocalDate writtenFor(FeatureGroup base) {
@@ -181,7 +179,7 @@ public final class LoanInferencePipeline {
       ctx.summary()
           .progress("scored %,d rows with %s → %s (Delta v%d)%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
-      List<FeatureDrift> drift = LoanMonitoring.recordDrift(ctx, model, scored, date);
+      List<FeatureDrift> drift = ModelMonitoring.recordDrift(ctx, model, scored, date);
       return new Result(model, path, commit.version(), commit.rows(), commit.skipped(), drift);
     } finally {
       scored.unpersist();

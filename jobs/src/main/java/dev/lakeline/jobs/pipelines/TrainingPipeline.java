@@ -1,4 +1,4 @@
-package dev.lakeline.jobs.loans;
+package dev.lakeline.jobs.pipelines;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
@@ -15,8 +15,6 @@ import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.pipelines.ModelDefinition;
-import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.training.DriftBaseline;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
@@ -42,8 +40,8 @@ import org.apache.spark.sql.types.StructType;
  * logical date, an MLlib pipeline trained on it, and a new model version in the registry. The same inputs
  * reuse the existing dataset and model version.
  */
-public final class LoanTrainingPipeline {
-  private LoanTrainingPipeline() {}
+public final class TrainingPipeline {
+  private TrainingPipeline() {}
 
   /**
    * The model version and the dataset it was trained on; {@code reused} when nothing new was trained; what was decided

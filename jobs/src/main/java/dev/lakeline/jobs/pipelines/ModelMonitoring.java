@@ -1,4 +1,4 @@
-package dev.lakeline.jobs.loans;
+package dev.lakeline.jobs.pipelines;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -16,8 +16,6 @@ import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.JobContext;
-import dev.lakeline.jobs.pipelines.ModelDefinition;
-import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.Drift;
 import dev.lakeline.training.DriftBaseline;
@@ -43,14 +41,14 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Monitoring of the loan model's batch predictions. Batch inference measures each batch's drift against the model
- * version's training data ({@link #recordDrift}: one row per feature and one for the scores, in the {@code
- * monitoring_drift} table); {@code lakeline monitor} later joins the labels known by its date to the predictions of
+ * Monitoring of a model's batch predictions (the demo's: the loan model's). Batch inference measures each batch's drift
+ * against the model version's training data ({@link #recordDrift}: one row per feature and one for the scores, in the
+ * {@code monitoring_drift} table); {@code lakeline monitor} later joins the labels known by its date to the predictions of
  * the runs before it and measures how well each run's predictions did ({@link #run}: the {@code
  * monitoring_performance} table). Both tables are Delta tables under {@code _lakeline/}; both writes replace the
  * slice of their runs, so a rerun changes nothing or brings the slice up to date.
  */
-public final class LoanMonitoring {
+public final class ModelMonitoring {
   public static final String DRIFT_TABLE = "monitoring_drift";
   public static final String PERFORMANCE_TABLE = "monitoring_performance";
   /** The label of the null bin in the drift table's bins. */
@@ -88,7 +86,7 @@ public final class LoanMonitoring {
       .add("recall", DataTypes.DoubleType, true)
       .add("mean_score", DataTypes.DoubleType, true);
 
-  private LoanMonitoring() {}
+  private ModelMonitoring() {}
 
   /** How drift is judged, from monitoring.psi-warn, monitoring.psi-alert and monitoring.min-rows (checked). */
   public static DriftThresholds thresholds(JobContext ctx) {
@@ -187,7 +185,7 @@ public final class LoanMonitoring {
       TrainingSpec spec = definition.trainingSpec(model.card().algorithm(), 0);
       ctx.summary().progress("model %s has no drift baseline yet; profiling its training dataset %s", model.label(), td.label());
       return ctx.registry().keepBaseline(
-          model, LoanTrainingPipeline.baseline(td, spec, definition.onDemand(), ctx.registry().scores(model).orElse(null)));
+          model, TrainingPipeline.baseline(td, spec, definition.onDemand(), ctx.registry().scores(model).orElse(null)));
     });
   }
 
@@ -245,9 +243,9 @@ public final class LoanMonitoring {
   }
 
   /**
-   * Joins the labels known at {@code date} — those of the loans issued more than training.label-delay-days before it,
-   * as training takes them — to the predictions of the runs in ({@code date} minus monitoring.lookback-days, {@code
-   * date}], leaves out the loans of each version's own training dataset, measures each run's realised metrics, writes
+   * Joins the labels known at {@code date} — those of the base group's rows dated more than training.label-delay-days
+   * before it, as training takes them — to the predictions of the runs in ({@code date} minus monitoring.lookback-days, {@code
+   * date}], leaves out the rows of each version's own training dataset, measures each run's realised metrics, writes
    * them to the performance table (replacing those runs' rows), and reads the runs' drift back.
    */
   public static Result run(JobContext ctx, LocalDate date) {
@@ -262,8 +260,8 @@ public final class LoanMonitoring {
     }
     String window = String.format("run_date > DATE'%s' AND run_date <= DATE'%s'", from, date);
     Dataset<Row> predictions = ctx.spark().read().format("delta").load(predictionsPath).where(window);
-    // an outcome is known label-delay-days after the loan's issue: the same rule as training's, so a rerun for the same
-    // date judges the same rows whatever has been added to the loans group since
+    // an outcome is known label-delay-days after its row's date (a loan's issue): the same rule as training's, so a rerun
+    // for the same date judges the same rows whatever has been added to the base group since
     LocalDate knownBefore = date.minusDays(ctx.config().get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS));
     ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
     dev.lakeline.featurestore.FeatureView view = ctx.featureStore().getFeatureView(definition.viewName(), definition.viewVersion());
