@@ -26,11 +26,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The batch-inference pipeline: the model file's view rows of the window ending at the logical date (the demo: loan
- * applications), their features
- * from the same feature view as training, scored by the configured model version, validated, and written to the
- * predictions table as the slice of that date (a rerun replaces the slice, or changes nothing); the batch's drift
- * against the model's training data goes to the monitoring table ({@link ModelMonitoring#recordDrift}).
+ * The batch-inference pipeline: the rows of the model file's view in the window ending at the logical date (the demo:
+ * loan applications), their features from the same feature view as training, scored by the configured model version,
+ * validated, and written to the predictions table as the slice of that date (a rerun replaces the slice, or changes
+ * nothing); the batch's drift against the model's training data goes to the monitoring table ({@link
+ * ModelMonitoring#recordDrift}).
  */
 public final class InferencePipeline {
   private InferencePipeline() {}
