@@ -57,19 +57,11 @@ public final class FeatureViewFiles {
 
   /** The definition at {@code location}: a file path, or {@code classpath:<resource>} for one bundled in the jar. */
   public static FeatureViewSpec load(String location) {
-    if (!location.startsWith("classpath:")) {
+    if (!location.startsWith(dev.lakeline.core.TextFiles.CLASSPATH)) {
       return load(Path.of(location));
     }
-    String resource = location.substring("classpath:".length());
-    try (java.io.InputStream in = FeatureViewFiles.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw Errors.notFound("Feature view definition %s is not bundled in this jar.", location);
-      }
-      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      return spec(location, YamlFiles.readMapping(location, text, "name, base, features and joins", FIELDS));
-    } catch (java.io.IOException e) {
-      throw Errors.config(e, "Cannot read feature view definition %s: %s", location, e.getMessage());
-    }
+    String text = dev.lakeline.core.TextFiles.read(location, "Feature view definition");
+    return spec(location, YamlFiles.readMapping(location, text, "name, base, features and joins", FIELDS));
   }
 
   private static FeatureViewSpec spec(String file, JsonNode root) {

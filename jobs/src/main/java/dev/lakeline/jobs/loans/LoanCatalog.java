@@ -1,6 +1,5 @@
 package dev.lakeline.jobs.loans;
 
-import dev.lakeline.featurestore.FeatureViewFiles;
 import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.jobs.pipelines.FeaturePipeline;
 import dev.lakeline.jobs.pipelines.ModelDefinition;
@@ -48,7 +47,7 @@ public final class LoanCatalog {
 
   /** Loans joined with the credit report valid at issue and the spending up to the day before issue (conf/views/). */
   public static FeatureViewSpec view() {
-    return FeatureViewFiles.load(model().viewFile());
+    return model().viewDefinition();
   }
 
   /** The demo model's inputs: the view's features plus the on-demand loan_to_income. */

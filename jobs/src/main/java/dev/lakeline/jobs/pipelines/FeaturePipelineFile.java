@@ -129,31 +129,7 @@ public final class FeaturePipelineFile {
 
   /** The text at {@code location} (a path or {@code classpath:<resource>}); {@code what} names it in messages. */
   static String read(String location, String what) {
-    String lower = what.toLowerCase(java.util.Locale.ROOT);
-    if (location.startsWith(ConfigLoader.CLASSPATH)) {
-      String resource = location.substring(ConfigLoader.CLASSPATH.length());
-      try (InputStream in = FeaturePipelineFile.class.getClassLoader().getResourceAsStream(resource)) {
-        if (in == null) {
-          throw Errors.notFound("%s %s is not bundled in this jar.", what, location);
-        }
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw Errors.config(e, "Cannot read %s %s: %s", lower, location, e.getMessage());
-      }
-    }
-    Path file = Path.of(location);
-    if (Files.isDirectory(file)) {
-      throw Errors.config("%s %s is a folder: pass the %s file itself (%s<name>.yaml).",
-          what, location, lower.replace("feature ", ""), location.endsWith("/") ? location : location + "/");
-    }
-    if (!Files.isRegularFile(file)) {
-      throw Errors.notFound("%s file %s does not exist.", what, location);
-    }
-    try {
-      return Files.readString(file);
-    } catch (IOException e) {
-      throw Errors.config(e, "Cannot read %s file %s: %s", lower, location, e.getMessage());
-    }
+    return dev.lakeline.core.TextFiles.read(location, what);
   }
 
   static Pipeline steps(String location, JsonNode node) {

@@ -164,11 +164,12 @@ public final class InferencePipeline {
             date, base.spec().name(), time, date.minusDays(window), date, time, latest.isNullAt(0) ? "none" : latest.get(0), date);
       }
       requireWrittenFor(base, date);
-      ValidationResult validation = Validator.validate(predictions, definition.suite(base.spec()));
+      dev.lakeline.validation.ExpectationSuite suite = definition.suite(base.spec());
+      ValidationResult validation = Validator.validate(predictions, suite);
       if (!validation.errors().isEmpty()) {
         throw Errors.rejected(
             "Predictions of %s for %s were rejected by suite '%s'; nothing was written.%n%s",
-            model.label(), date, definition.suite(base.spec()).name(), validation.failureSummary());
+            model.label(), date, suite.name(), validation.failureSummary());
       }
       String path = ctx.layout().predictions(modelName);
       CommitResult commit =
@@ -179,7 +180,7 @@ public final class InferencePipeline {
       ctx.summary()
           .progress("scored %,d rows with %s → %s (Delta v%d)%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
-      List<FeatureDrift> drift = ModelMonitoring.recordDrift(ctx, model, scored, date);
+      List<FeatureDrift> drift = ModelMonitoring.recordDrift(ctx, definition, model, scored, date);
       return new Result(model, path, commit.version(), commit.rows(), commit.skipped(), drift);
     } finally {
       scored.unpersist();

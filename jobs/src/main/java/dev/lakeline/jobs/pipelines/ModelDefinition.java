@@ -28,6 +28,7 @@ import org.apache.spark.sql.types.StructType;
  * @param viewName the feature view's name
  * @param viewVersion the feature view's version
  * @param viewFile the view's definition file, created by training when the view does not exist yet; null for none
+ * @param viewDefinition the definition in {@code viewFile}, read when the model file was loaded; null for none
  * @param label the view's 0/1 label column
  * @param idColumns the columns that identify a scored row; empty for the base group's primary key
  * @param keepColumns more columns of the view's rows kept in the predictions table
@@ -41,6 +42,7 @@ public record ModelDefinition(
     String viewName,
     int viewVersion,
     String viewFile,
+    FeatureViewSpec viewDefinition,
     String label,
     List<String> idColumns,
     List<String> keepColumns,
@@ -128,8 +130,7 @@ public record ModelDefinition(
             location, id, base.name(), List.of(baseSchema.fieldNames()));
       }
     }
-    List<String> viewColumns = new ArrayList<>(spec.baseFeatures());
-    spec.joins().forEach(j -> j.features().forEach(f -> viewColumns.add(j.prefix() + f)));
+    List<String> viewColumns = view.featureColumns();
     for (String keep : keepColumns) {
       if (!has(baseSchema, keep) && !viewColumns.contains(keep)) {
         throw Errors.config("%s: keep_columns: '%s' is neither a column of the base group %s nor a feature of view %s.",

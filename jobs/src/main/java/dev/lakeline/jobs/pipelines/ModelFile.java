@@ -52,8 +52,8 @@ public final class ModelFile {
     String viewName = view.requiredString("name");
     int viewVersion = view.integer("version", 1);
     String viewFile = view.string("file") == null ? null : FeaturePipelineFile.relativeTo(location, view.string("file"));
+    FeatureViewSpec spec = null;
     if (viewFile != null) {
-      FeatureViewSpec spec;
       try {
         spec = FeatureViewFiles.load(viewFile);
       } catch (LakelineException.ConfigError e) {
@@ -91,7 +91,7 @@ public final class ModelFile {
     }
     Pipeline onDemand = onDemand(location, top);
     ExpectationSuite suite = suite(location, top);
-    return new ModelDefinition(location, viewName, viewVersion, viewFile, label, ids, keep, numeric, categorical, onDemand, suite);
+    return new ModelDefinition(location, viewName, viewVersion, viewFile, spec, label, ids, keep, numeric, categorical, onDemand, suite);
   }
 
   /** The on-demand steps: a list of steps, or the path of a file with {@code steps: [...]}; none when absent. */

@@ -120,9 +120,10 @@ public final class ModelMonitoring {
    * written to the drift table as the slice of ({@code model}'s name, {@code date}). A version registered before
    * baselines were kept gets one from its training dataset first (kept with it, so the next batch reads it).
    */
-  public static List<FeatureDrift> recordDrift(JobContext ctx, ModelVersion model, Dataset<Row> scored, LocalDate date) {
+  public static List<FeatureDrift> recordDrift(
+      JobContext ctx, ModelDefinition definition, ModelVersion model, Dataset<Row> scored, LocalDate date) {
     DriftThresholds t = thresholds(ctx);
-    DriftBaseline baseline = baseline(ctx, model);
+    DriftBaseline baseline = baseline(ctx, definition, model);
     List<FeatureProfile> shapes = baseline.profilesFor(scored);
     List<FeatureProfile> current = FeatureProfile.measure(scored, shapes);
     List<FeatureDrift> drift = new ArrayList<>();
@@ -175,13 +176,12 @@ public final class ModelMonitoring {
   }
 
   /** The version's baseline; for a version that has none, one from its training dataset, then kept with it. */
-  static DriftBaseline baseline(JobContext ctx, ModelVersion model) {
+  static DriftBaseline baseline(JobContext ctx, ModelDefinition definition, ModelVersion model) {
     return ctx.registry().baseline(model).orElseGet(() -> {
-      TrainingDataset td = trainingDatasetOf(ctx, model)
+      TrainingDataset td = trainingDatasetOf(ctx, definition, model)
           .orElseThrow(() -> Errors.notFound(
               "Model %s has no drift baseline and its training dataset %s is gone, so there is nothing to measure drift against. "
                   + "Train a new version (lakeline train --date <day>).", model.label(), model.card().trainingDataset()));
-      ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
       TrainingSpec spec = definition.trainingSpec(model.card().algorithm(), 0);
       ctx.summary().progress("model %s has no drift baseline yet; profiling its training dataset %s", model.label(), td.label());
       return ctx.registry().keepBaseline(
@@ -190,8 +190,7 @@ public final class ModelMonitoring {
   }
 
   /** The training dataset the version's card names, if it is still there. */
-  static java.util.Optional<TrainingDataset> trainingDatasetOf(JobContext ctx, ModelVersion model) {
-    ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
+  static java.util.Optional<TrainingDataset> trainingDatasetOf(JobContext ctx, ModelDefinition definition, ModelVersion model) {
     return trainingDatasetOf(model, ctx.featureStore().listTrainingDatasets(definition.viewName(), definition.viewVersion()));
   }
 

@@ -10,7 +10,6 @@ import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureView;
-import dev.lakeline.featurestore.FeatureViewFiles;
 import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
@@ -198,8 +197,8 @@ public final class TrainingPipeline {
    * fv create --file} would; the same definition is kept as it is, another one is a conflict), else the stored one.
    */
   static FeatureView view(JobContext ctx, ModelDefinition model) {
-    if (model.viewFile() != null) {
-      return ctx.featureStore().createFeatureView(FeatureViewFiles.load(model.viewFile()));
+    if (model.viewDefinition() != null) {
+      return ctx.featureStore().createFeatureView(model.viewDefinition());
     }
     try {
       return ctx.featureStore().getFeatureView(model.viewName(), model.viewVersion());
