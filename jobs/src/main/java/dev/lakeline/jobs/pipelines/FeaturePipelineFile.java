@@ -17,8 +17,6 @@ import dev.lakeline.transformations.Steps;
 import dev.lakeline.validation.ExpectationSuite;
 import dev.lakeline.validation.SuiteFiles;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
