@@ -318,12 +318,28 @@ public final class ModelRegistry {
    * alias's version (a backfill) never takes the alias.
    */
   public Promotion promoteIfBetter(String name, String alias, int version, String metric, double minimum) {
+    return promoteIfBetter(name, alias, version, metric, minimum, null);
+  }
+
+  /**
+   * As {@link #promoteIfBetter(String, String, int, String, double)}, but the candidate must beat the alias's version
+   * on the same rows: {@code onSameRows} measures {@code metric} of both versions, given the alias's version, on rows
+   * that neither was trained on (training measures both on the new version's test split, less the rows the alias's
+   * version was trained on). It is called only when the candidate passes the minimum and the alias points at a
+   * registered version, at most once per such version. When it cannot measure both (it says why), or is null, the
+   * versions' recorded metrics are compared, each from its own test split.
+   */
+  public Promotion promoteIfBetter(String name, String alias, int version, String metric, double minimum,
+      java.util.function.Function<ModelVersion, Comparison> onSameRows) {
     checkAliasName(alias);
     ModelVersion candidate = get(name, version);
+    Map<Integer, Comparison> measured = new java.util.HashMap<>();
+    java.util.function.Function<ModelVersion, Comparison> once = onSameRows == null
+        ? null : holder -> measured.computeIfAbsent(holder.version(), v -> onSameRows.apply(holder));
     for (int attempt = 0; attempt < 100; attempt++) {
       List<AliasMove> log = aliasLog(name);
       Integer current = pointsAt(log, alias);
-      Decision decision = decide(name, alias, candidate, current, metric, minimum);
+      Decision decision = decide(name, alias, candidate, current, metric, minimum, once);
       if (!decision.move()) {
         return new Promotion(alias, false, decision.reason());
       }
@@ -338,7 +354,8 @@ public final class ModelRegistry {
 
   private record Decision(boolean move, String reason) {}
 
-  private Decision decide(String name, String alias, ModelVersion candidate, Integer current, String metric, double minimum) {
+  private Decision decide(String name, String alias, ModelVersion candidate, Integer current, String metric, double minimum,
+      java.util.function.Function<ModelVersion, Comparison> onSameRows) {
     int version = candidate.version();
     boolean lower = LOWER_IS_BETTER.contains(metric);
     Double value = candidate.card().metrics() == null ? null : candidate.card().metrics().get(metric);
@@ -373,15 +390,26 @@ public final class ModelRegistry {
       return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f%s", metric, value,
           lower ? "within" : "reaches", minimum, current == null ? "; no " + alias + " before" : gone));
     }
+    Comparison same = onSameRows == null ? null : onSameRows.apply(holder);
+    if (same != null && same.available()) {
+      if (!beats(same.candidate(), same.holder(), lower)) {
+        return new Decision(false, String.format(java.util.Locale.ROOT, "%s: on %s, %s's %s %.4f does not beat v%d's %.4f",
+            stays, same.rows(), label, metric, same.candidate(), current, same.holder()));
+      }
+      return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f on %s",
+          metric, same.candidate(), current, same.holder(), same.rows()));
+    }
+    // each version's metric from its own test split: the only comparison when the same rows could not be had
+    String own = same == null ? "" : " (each on its own test split: " + same.rows() + ")";
     Map<String, Double> heldMetrics = holder.card().metrics();
     Double held = heldMetrics == null ? null : heldMetrics.get(metric);
     if (held != null && !held.isNaN() && !beats(value, held, lower)) {
-      return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f does not beat v%d's %.4f",
-          stays, label, metric, value, current, held));
+      return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f does not beat v%d's %.4f%s",
+          stays, label, metric, value, current, held, own));
     }
     return new Decision(true, held == null || held.isNaN()
         ? String.format(java.util.Locale.ROOT, "%s %.4f; v%d has no %s", metric, value, current, metric)
-        : String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f", metric, value, current, held));
+        : String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f%s", metric, value, current, held, own));
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -316,6 +317,45 @@ class ModelRegistryTest {
     assertTrue(registry.promoteIfBetter("m", "lowest-rmse", 3, "rmse", 0.5).promoted(), "rmse 0.2 beats 0.38");
     assertFalse(registry.promoteIfBetter("m", "lowest-rmse", 2, "rmse", 0.5).promoted(), "rmse 0.45 is worse");
     assertEquals(3, registry.aliases("m").get("lowest-rmse"));
+  }
+
+  @Test
+  void promotionComparesBothVersionsOnTheSameRowsWhenTheyCanBeMeasured(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    double[] auc = {0.90, 0.75, 0.95, 0.80};
+    for (int i = 0; i < auc.length; i++) {
+      registry.register("m", model, card("r" + i, Map.of("areaUnderROC", auc[i])));
+    }
+    assertTrue(registry.promoteIfBetter("m", "champion", 1, "areaUnderROC", 0.6).promoted());
+    // v2's own test split says 0.75 against v1's 0.90; on the same rows v1 does worse: v2 takes the alias
+    List<Integer> asked = new ArrayList<>();
+    Promotion fair = registry.promoteIfBetter("m", "champion", 2, "areaUnderROC", 0.6, holder -> {
+      asked.add(holder.version());
+      return new Comparison(0.74, 0.61, "the 200 rows of v2's test split that v1 was not trained on");
+    });
+    assertEquals("champion → v2: areaUnderROC 0.7400 beats v1's 0.6100 on the 200 rows of v2's test split that v1 was not "
+        + "trained on", fair.reason());
+    assertEquals(List.of(1), asked, "measured once, against the alias's version");
+    // and the other way round: a higher AUC on its own split does not beat the champion on the same rows
+    Promotion worse = registry.promoteIfBetter("m", "champion", 3, "areaUnderROC", 0.6,
+        holder -> new Comparison(0.70, 0.72, "the 180 rows of v3's test split that v2 was not trained on"));
+    assertEquals("champion stays v2: on the 180 rows of v3's test split that v2 was not trained on, v3's areaUnderROC 0.7000 "
+        + "does not beat v2's 0.7200", worse.reason());
+    // when the same rows cannot be had, each version's own test split decides, and the reason says why
+    Promotion own = registry.promoteIfBetter("m", "champion", 4, "areaUnderROC", 0.6,
+        holder -> Comparison.unavailable("v2's training dataset /lh/td2 is gone"));
+    assertEquals("champion → v4: areaUnderROC 0.8000 beats v2's 0.7500 (each on its own test split: v2's training dataset "
+        + "/lh/td2 is gone)", own.reason());
+    // nothing is measured for a version below the minimum, or when no version holds the alias
+    registry.register("m", model, card("r4", Map.of("areaUnderROC", 0.55)));
+    assertFalse(registry.promoteIfBetter("m", "champion", 5, "areaUnderROC", 0.6, holder -> {
+      throw new AssertionError("measured a version below the minimum");
+    }).promoted());
+    assertTrue(registry.promoteIfBetter("m", "first", 3, "areaUnderROC", 0.6, holder -> {
+      throw new AssertionError("measured against an alias that is not set");
+    }).promoted());
+    assertEquals(Map.of("champion", 4, "first", 3), registry.aliases("m"));
   }
 
   @Test

@@ -368,7 +368,7 @@ public final class ModelMonitoring {
   }
 
   /** The rows of {@code left} whose ids equal those of {@code right} (named {@code <prefix><i>} there). */
-  private static Column sameIds(Dataset<Row> left, Dataset<Row> right, List<String> ids, String prefix) {
+  static Column sameIds(Dataset<Row> left, Dataset<Row> right, List<String> ids, String prefix) {
     Column same = null;
     for (int i = 0; i < ids.size(); i++) {
       Column c = left.col("`" + ids.get(i) + "`").equalTo(right.col(prefix + i));

@@ -106,7 +106,8 @@ public final class TrainingPipeline {
     Optional<ModelVersion> existing = trainedBefore(registry, modelName, td, spec, model.onDemand());
     if (existing.isPresent()) {
       ctx.summary().progress("model %s was already trained from these inputs; reusing it", existing.get().label());
-      return new Result(existing.get(), td, true, promoteReused(ctx, existing.get()));
+      return new Result(existing.get(), td, true,
+          promoteReused(ctx, existing.get(), new SameRows(ctx, model, base.spec(), td, existing.get())));
     }
     Trainer.Trained trained =
         Trainer.train(model.onDemand().apply(td.train()), model.onDemand().apply(td.test()), spec);
@@ -128,10 +129,10 @@ public final class TrainingPipeline {
     if (!java.util.Objects.equals(version.card().runId(), ctx.runId())) { // another run of the same inputs registered it first
       ctx.summary().progress("model %s was trained from these inputs by run %s at the same time; reusing it, not registering a "
           + "second version", version.label(), version.card().runId());
-      return new Result(version, td, true, promoteReused(ctx, version));
+      return new Result(version, td, true, promoteReused(ctx, version, new SameRows(ctx, model, base.spec(), td, version)));
     }
     ctx.summary().progress("registered %s: AUC %.3f on %d test rows", version.label(), trained.metrics().get("areaUnderROC"), trained.metrics().get("test_rows").longValue());
-    return new Result(version, td, false, promote(ctx, version));
+    return new Result(version, td, false, promote(ctx, version, new SameRows(ctx, model, base.spec(), td, version)));
   }
 
   /**
@@ -149,12 +150,11 @@ public final class TrainingPipeline {
     }
   }
 
-  /** Moves {@code training.promote-alias} to the version if its AUC passes and beats the alias's version; null if none. */
   /**
    * A rerun that reuses its version promotes it only if the alias never pointed at it: a first run that stopped before
    * promoting is finished, but an alias moved away from the version since (a rollback by hand) stays where it is.
    */
-  private static Promotion promoteReused(JobContext ctx, ModelVersion version) {
+  private static Promotion promoteReused(JobContext ctx, ModelVersion version, SameRows sameRows) {
     String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
     if (alias == null || alias.isBlank()) {
       return null;
@@ -164,7 +164,7 @@ public final class TrainingPipeline {
         .anyMatch(m -> m.alias().equals(name) && Integer.valueOf(version.version()).equals(m.version()));
     Integer now = ctx.registry().aliases(version.name()).get(name);
     if (!pointedAtIt || (now != null && now == version.version())) {
-      return promote(ctx, version);
+      return promote(ctx, version, sameRows);
     }
     Promotion p = new Promotion(name, false, String.format(
         "%s stays %s: it was moved away from %s after this version was promoted; a rerun does not move it back",
@@ -173,13 +173,18 @@ public final class TrainingPipeline {
     return p;
   }
 
-  private static Promotion promote(JobContext ctx, ModelVersion version) {
+  /**
+   * Moves {@code training.promote-alias} to the version if its test AUC reaches {@code training.min-auc} and beats the
+   * alias's version on the same rows ({@link SameRows}); null if no alias is configured.
+   */
+  private static Promotion promote(JobContext ctx, ModelVersion version, SameRows sameRows) {
     String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
     if (alias == null || alias.isBlank()) {
       return null;
     }
     Promotion p = ctx.registry().promoteIfBetter(
-        version.name(), alias.trim(), version.version(), "areaUnderROC", ctx.config().get(LakelineKeys.TRAINING_MIN_AUC));
+        version.name(), alias.trim(), version.version(), SameRows.METRIC, ctx.config().get(LakelineKeys.TRAINING_MIN_AUC),
+        sameRows);
     ctx.summary().progress("%s", p.reason());
     return p;
   }

@@ -1,0 +1,104 @@
+package dev.lakeline.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.featurestore.FeatureGroupSpec;
+import dev.lakeline.featurestore.FeatureStore;
+import dev.lakeline.featurestore.InsertOptions;
+import dev.lakeline.featurestore.TrainingDataset;
+import dev.lakeline.testkit.SparkTest;
+import dev.lakeline.testkit.TestLakehouse;
+import dev.lakeline.training.ModelRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Promotion measures the new version and the champion on the same rows: the new version's test split less the rows the
+ * champion was trained on. Each version's AUC on its own test split would keep a champion whose world has changed.
+ */
+@SparkTest
+class ChampionChallengeTest {
+  private static final String VIEW = """
+      name: accounts
+      version: 1
+      base: {group: accounts, version: 1}
+      features: [x]
+      labels: [closed]
+      """;
+
+  private static final String MODEL = """
+      feature_view: {name: accounts, version: 1, file: views/accounts.yaml}
+      label: closed
+      features:
+        numeric: [x]
+      """;
+
+  @Test
+  void theChampionIsMeasuredOnTheNewVersionsTestRowsItWasNotTrainedOn(SparkSession spark, TestLakehouse lh, @TempDir Path dir)
+      throws IOException {
+    Files.createDirectories(dir.resolve("views"));
+    Files.writeString(dir.resolve("views/accounts.yaml"), VIEW);
+    Path model = Files.writeString(dir.resolve("accounts.yaml"), MODEL);
+    // 2,400 accounts over 120 days from 2024-01-01: in the first 60 days a high x closes (5 % noise), from then on a low
+    // x does (25 % noise); the relation turned round, as it can after a product or policy change
+    Dataset<Row> accounts = spark.sql("""
+        SELECT concat('a', id) AS account_id, CAST(DATE'2024-01-01' + CAST(id % 120 AS INT) AS DATE) AS opened,
+               ((id * 7919) % 1000) / 1000.0 - 0.5 AS x,
+               CAST(CASE WHEN id % 120 < 60 THEN (((id * 7919) % 1000) >= 500) <> ((id * 104729) % 100 < 5)
+                         ELSE (((id * 7919) % 1000) < 500) <> ((id * 104729) % 100 < 25) END AS INT) AS closed
+        FROM range(2400)""");
+    FeatureStore store = FeatureStore.open(spark, lh.layout());
+    store.createFeatureGroup(FeatureGroupSpec.of("accounts", List.of("account_id"), "opened"), accounts.schema())
+        .insert(accounts, InsertOptions.append("accounts:2024-04-30"));
+    String[] own = {"--model-file", model.toString(), "--set", "model.name=accounts", "--set", "training.label-delay-days=0",
+        "--set", "training.history-days=60", "--set", "training.min-auc=0.6"};
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+
+    Cli first = Cli.inLakehouse(lh, concat(own, "train", "--date", "2024-03-01"));
+    assertEquals(0, first.exitCode(), first.err() + first.out());
+    assertEquals(1, registry.aliases("accounts").get("champion"));
+    double v1Auc = registry.get("accounts", 1).card().metrics().get("areaUnderROC");
+
+    // v2 learns the new relation; on its own test split it scores below v1's on v1's, which kept v1 before
+    Cli second = Cli.inLakehouse(lh, concat(own, "train", "--date", "2024-04-30"));
+    assertEquals(0, second.exitCode(), second.err() + second.out());
+    double v2Auc = registry.get("accounts", 2).card().metrics().get("areaUnderROC");
+    assertTrue(v2Auc < v1Auc && v2Auc > 0.6, v1Auc + " " + v2Auc);
+    assertEquals(2, registry.aliases("accounts").get("champion"), second.out());
+    TrainingDataset td2 = store.listTrainingDatasets("accounts", 1).get(1);
+    long v2Test = td2.test().count();
+    String fair = String.format(Locale.ROOT, "champion → v2: areaUnderROC %.4f beats v1's ", v2Auc);
+    assertTrue(second.out().contains(fair), second.out());
+    assertTrue(second.out().contains(String.format(Locale.ROOT, " on the %,d rows of v2's test split that v1 was not trained "
+        + "on", v2Test)), "v1 was trained on none of the later window's rows: " + second.out());
+    assertEquals(registry.aliasLog("accounts").get(1).reason(), second.out().lines()
+        .filter(l -> l.contains("champion → v2")).findFirst().orElseThrow().replaceAll("^.*champion → v2: ", ""));
+
+    // v3: all 120 days with another seed, so its test split holds rows v2 was trained on; those are left out
+    Cli third = Cli.inLakehouse(lh,
+        concat(own, "train", "--date", "2024-04-30", "--set", "training.history-days=120", "--set", "training.seed=8",
+            "--set", "training.min-auc=0"));
+    assertEquals(0, third.exitCode(), third.err() + third.out());
+    TrainingDataset td3 = store.listTrainingDatasets("accounts", 1).get(2);
+    Dataset<Row> v3Test = td3.test().select("account_id");
+    long unseen = v3Test.except(td2.read().where("split <> 'test'").select("account_id")).count();
+    assertTrue(unseen > 0 && unseen < v3Test.count(), unseen + " of " + v3Test.count());
+    assertTrue(third.out().contains(String.format(Locale.ROOT, "the %,d rows of v3's test split that v2 was not trained on",
+        unseen)), third.out());
+  }
+
+  private static String[] concat(String[] options, String... command) {
+    String[] out = java.util.Arrays.copyOf(command, command.length + options.length);
+    System.arraycopy(options, 0, out, command.length, options.length);
+    return out;
+  }
+}
