@@ -5,7 +5,8 @@ Schedules and run behaviour (docs/airflow.md):
   ``airflow backfill create`` / ``airflow dags backfill``, or with the jar's own resumable ``features --from --to``);
   ``max_active_runs=1`` so dates commit in order; a rerun of a date is a no-op in the jar.
 - training: weekly (Mondays), ``max_active_runs=1``, no catch-up; the jar trains on loans labelled before the date.
-- inference: daily, after the features it reads: one sensor per feature DAG waits for the same logical date; then
+- inference: daily, after the features it reads: one sensor per feature DAG waits for the same logical date; ``infer``
+  scores that day's rows (``--window-days 1``, LAKELINE_INFERENCE_WINDOW_DAYS), so each row is scored once; then
   ``monitor`` joins the labels known at the date to earlier runs' predictions and reports the drift ``infer`` recorded
   (with ``--fail-on-alert`` only when LAKELINE_MONITOR_FAIL_ON_ALERT is set: drift is shown, not a failed run).
 Every task retries twice, ten minutes apart; the jar's exit codes make user errors fail fast and visibly.
@@ -128,7 +129,8 @@ def build_dags(settings=None):
         "inference",
     )
     with inference:
-        first, last = job_tasks(settings, "infer", job_arguments(settings, "infer", *settings.model_options()))
+        first, last = job_tasks(
+            settings, "infer", job_arguments(settings, "infer", *settings.infer_options(), *settings.model_options()))
         monitor, _ = job_tasks(
             settings, "monitor", job_arguments(settings, "monitor", *settings.monitor_options(), *settings.model_options()))
         last >> monitor

@@ -23,6 +23,9 @@ LAKELINE_MONITOR_FAIL_ON_ALERT   true: the inference DAG's monitor task gets --f
 LAKELINE_MODEL_FILE       --model-file for train, infer and monitor: your own model's file, a path the job's driver
                           reads (default: none, the jar's model.file, the demo's loan model)
 LAKELINE_MODEL_NAME       --set model.name=<name> for train, infer and monitor: its name in the registry
+LAKELINE_INFERENCE_WINDOW_DAYS   --window-days for the daily infer: the days of rows, ending with the logical date,
+                          that one run scores; default 1, the run's own day, so that every row is scored once (a
+                          longer window scores each row again on every day it spans)
 """
 
 import glob
@@ -60,6 +63,7 @@ class Settings:
     emr_wait_hours: float = 6.0
     model_file: str = None
     model_name: str = None
+    inference_window_days: int = 1
 
     def check(self):
         """Fails at parse time, naming the setting, when the DAGs could only fail later (at 3 a.m.)."""
@@ -101,6 +105,10 @@ class Settings:
         """The monitor job's options: --fail-on-alert only when asked for (drift is reported, not a failed DAG run)."""
         return ["--fail-on-alert"] if self.monitor_fail_on_alert else []
 
+    def infer_options(self):
+        """The infer job's options: the days it scores (the daily DAG's own day by default)."""
+        return ["--window-days", str(self.inference_window_days)]
+
     def model_options(self):
         """The options of train, infer and monitor that name the model: its file and its name, when set."""
         options = ["--model-file", self.model_file] if self.model_file else []
@@ -120,6 +128,9 @@ class Settings:
             wait_hours = float(wait_hours)
         except ValueError:
             raise ValueError(f"LAKELINE_EMR_WAIT_HOURS={wait_hours!r} is not a number of hours.") from None
+        window = env.get("LAKELINE_INFERENCE_WINDOW_DAYS", "1")
+        if not window.strip().isdigit() or not 1 <= int(window) <= 3650:
+            raise ValueError(f"LAKELINE_INFERENCE_WINDOW_DAYS={window!r} is not a whole number of days from 1 to 3650.")
         defaults = Settings()
         return Settings(
             mode=mode,
@@ -139,4 +150,5 @@ class Settings:
             emr_wait_hours=wait_hours,
             model_file=env.get("LAKELINE_MODEL_FILE") or None,
             model_name=env.get("LAKELINE_MODEL_NAME") or None,
+            inference_window_days=int(window),
         )

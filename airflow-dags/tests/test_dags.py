@@ -260,6 +260,7 @@ OWN_MODEL = {"model_file": os.path.join(REPO, "conf", "models", "loan_default.ya
     (factory.INFERENCE_DAG, "monitor", {"monitor_fail_on_alert": True}),
     (factory.TRAINING_DAG, "train", OWN_MODEL),
     (factory.INFERENCE_DAG, "infer", OWN_MODEL),
+    (factory.INFERENCE_DAG, "infer", {"inference_window_days": 7}),
     (factory.INFERENCE_DAG, "monitor", OWN_MODEL)])
 def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_path):
     dags = factory.build_dags(Settings(lakehouse=str(tmp_path / "lake"), **settings))
@@ -274,6 +275,10 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_p
     assert f"run id: {dag_id}/{task_id}/{RUN_ID}/2," in result.stdout, result.stdout
     if settings.get("monitor_fail_on_alert"):
         assert "(an alert fails the job)" in result.stdout, result.stdout
+    if task_id == "infer":  # the daily run scores its own day's rows, each row once
+        days = settings.get("inference_window_days", 1)
+        first = (datetime.fromisoformat(LOGICAL_DATE).date() - timedelta(days=days)).isoformat()
+        assert f"dated after {first} up to {LOGICAL_DATE} ({days} day{'s' if days > 1 else ''})" in result.stdout, result.stdout
     if settings.get("model_name"):  # LAKELINE_MODEL_FILE and LAKELINE_MODEL_NAME reach the job
         assert "model " + settings["model_name"] in result.stdout.replace("model: ", "model "), result.stdout
         assert settings["model_file"] in result.stdout, result.stdout
@@ -289,6 +294,8 @@ def test_the_jar_accepts_the_rendered_arguments(dag_id, task_id, settings, tmp_p
     ({"LAKELINE_MONITOR_FAIL_ON_ALERT": "maybe"}, "LAKELINE_MONITOR_FAIL_ON_ALERT='maybe' is not true or false"),
     ({"LAKELINE_EMR_WAIT_HOURS": "soon"}, "LAKELINE_EMR_WAIT_HOURS='soon' is not a number of hours"),
     ({"LAKELINE_EMR_WAIT_HOURS": "0"}, "LAKELINE_EMR_WAIT_HOURS=0.0 must be a number of hours above 0"),
+    ({"LAKELINE_INFERENCE_WINDOW_DAYS": "a week"}, "LAKELINE_INFERENCE_WINDOW_DAYS='a week' is not a whole number of days"),
+    ({"LAKELINE_INFERENCE_WINDOW_DAYS": "0"}, "LAKELINE_INFERENCE_WINDOW_DAYS='0' is not a whole number of days from 1"),
     ({"LAKELINE_LAUNCH_MODE": "databricks", "LAKELINE_JAR": "/Volumes/main/lakeline/lakeline.jar"},
      "LAKELINE_LAUNCH_MODE=databricks needs a lakehouse the cluster keeps"),
     ({"LAKELINE_LAUNCH_MODE": "emr", "LAKELINE_JAR": "s3://bucket/lakeline.jar", "LAKELINE_PROFILE": "local"},

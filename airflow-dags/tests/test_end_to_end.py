@@ -155,7 +155,7 @@ def test_every_dag_runs_its_job_with_spark_submit_of_the_jar_for_the_logical_dat
     jobs = {factory.features_dag_id(p): [("features --pipeline " + os.path.join(REPO, "conf", "pipelines", p + ".yaml"),
                                           "feature pipeline")] for p in PIPELINES}
     jobs[factory.TRAINING_DAG] = [("train", "training pipeline")]
-    jobs[factory.INFERENCE_DAG] = [("infer", "batch inference"), ("monitor", "monitoring")]
+    jobs[factory.INFERENCE_DAG] = [("infer --window-days 1", "batch inference"), ("monitor", "monitoring")]
     for dag_id, runs in jobs.items():
         output = outputs[dag_id]
         submitted = re.findall(r"Spark-Submit cmd: (spark-submit --master local\[2\] .*)", output)
@@ -265,15 +265,16 @@ def test_the_lakehouse_holds_the_chains_tables(chain):
     dataset = view(db, "dataset", lakehouse, "training_datasets/loan_default/v1/td1/data")
     assert dataset == model["metrics"]["train_rows"] + model["metrics"]["test_rows"]
 
-    # predictions: the date's run, scored by model version 1, for loans of the window ending at the date
-    window = f"issue_date > DATE '{DATE}' - INTERVAL 30 DAY AND issue_date <= DATE '{DATE}'"
+    # predictions: the date's run, scored by model version 1 (the champion its training promoted), for the loans of
+    # the date: the daily DAG scores its own day (LAKELINE_INFERENCE_WINDOW_DAYS, default 1), so each loan once
+    window = f"issue_date = DATE '{DATE}'"
     scored = view(db, "predictions", lakehouse, "predictions/loan_default")
-    assert scored == one(f"SELECT count(*) FROM loans WHERE {window}")[0] > 0, "every loan of the window is scored once"
+    assert scored == one(f"SELECT count(*) FROM loans WHERE {window}")[0] > 0, "every loan of the date is scored once"
     versions, run_dates, first, last = one(
         "SELECT list(DISTINCT model_version), list(DISTINCT CAST(run_date AS VARCHAR)), min(issue_date),"
         " max(issue_date) FROM predictions")
     assert (versions, run_dates) == ([1], [DATE])
-    assert day - timedelta(days=30) < first and last <= day, (first, last)
+    assert first == last == day, (first, last)
     assert one(f"SELECT count(*) FROM predictions ANTI JOIN (SELECT * FROM loans WHERE {window}) USING (loan_id)")[0] == 0
 
     # monitoring: infer's drift of the date's batch against version 1's training data, one row per model input

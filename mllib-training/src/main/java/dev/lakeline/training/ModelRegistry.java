@@ -144,8 +144,9 @@ public final class ModelRegistry {
    * Resolves a reference for a job of the logical date {@code date}: {@code latest} and {@code best:<metric>} choose
    * among the versions trained for that date or before (a card's {@code logicalDate}; a version trained outside a job,
    * without one, always counts), so that a rerun of a past date scores with the model it had, whatever has been
-   * trained since. An exact version and {@code @alias} are the caller's choice and resolve as {@link #resolve} does.
-   * A null date: every version.
+   * trained since. {@code @alias} is where the alias points now if that version was trained for the date or before,
+   * else where its latest move to such a version took it (the alias's version of that time). An exact version is the
+   * caller's choice and resolves as {@link #resolve} does. A null date: every version, and aliases as they are now.
    */
   public ModelVersion resolveAsOf(String name, String reference, java.time.LocalDate date) {
     checkReference(reference);
@@ -179,8 +180,13 @@ public final class ModelRegistry {
       Map<String, Integer> aliases = aliases(name);
       Integer version = aliases.get(alias);
       if (version == null) {
-        throw Errors.notFound("Model %s has no alias '%s'. Its aliases: %s. Set one with 'lakeline models alias %s %s <version>'.",
-            name, alias, aliases.isEmpty() ? "none yet" : aliases, name, alias);
+        throw Errors.notFound("Model %s has no alias '%s' (its aliases: %s): no version has taken it yet. Training moves "
+                + "training.promote-alias to a version whose test AUC reaches training.min-auc; set it by hand with "
+                + "'lakeline models alias %s %s <version>', or score with another version (--model-version latest).",
+            name, alias, aliases.isEmpty() ? "none" : aliases, name, alias);
+      }
+      if (date != null) {
+        version = aliasAsOf(name, alias, version, date);
       }
       ModelVersion target = find(name, version);
       if (target == null) {
@@ -242,6 +248,33 @@ public final class ModelRegistry {
       return all;
     }
     return all.stream().filter(v -> trainedBy(v, date)).toList();
+  }
+
+  /**
+   * The version {@code alias} stands for in a job of {@code date}: where it points now if that version was trained for
+   * the date or before, else the target of its latest move to such a version (versions deleted since are passed over).
+   * A rerun or backfill of a past date so scores with the alias's version of that time, not with one trained since on
+   * later rows; a rollback by hand to an older version counts for every date after that version's.
+   */
+  private int aliasAsOf(String name, String alias, int now, java.time.LocalDate date) {
+    ModelVersion current = find(name, now);
+    if (current == null || trainedBy(current, date)) {
+      return now;
+    }
+    List<AliasMove> log = aliasLog(name);
+    for (int i = log.size() - 1; i >= 0; i--) {
+      AliasMove move = log.get(i);
+      if (move.alias().equals(alias) && move.version() != null) {
+        ModelVersion then = find(name, move.version());
+        if (then != null && trainedBy(then, date)) {
+          return then.version();
+        }
+      }
+    }
+    throw Errors.notFound("Model %s's alias '%s' points at v%d, trained for %s, and never pointed at a registered version "
+            + "trained for %s or before, so a job of that date has no %s to score with. Score it with a version trained by "
+            + "then (--model-version latest), or by its number.",
+        name, alias, now, trainedFor(current, date), date, alias);
   }
 
   private static boolean trainedBy(ModelVersion v, java.time.LocalDate date) {

@@ -428,6 +428,37 @@ class ModelRegistryTest {
   }
 
   @Test
+  void anAliasForADateIsTheVersionItPointedAtAmongThoseTrainedByThen(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    registry.register("m", model, dated("a", "2024-05-06", 0.70));
+    registry.register("m", model, dated("b", "2024-05-13", 0.80));
+    registry.register("m", model, dated("c", "2024-05-20", 0.90));
+    java.time.LocalDate may15 = java.time.LocalDate.parse("2024-05-15");
+    registry.setAlias("m", "champion", 1, "first");
+    registry.setAlias("m", "champion", 2, "better");
+    registry.setAlias("m", "champion", 3, "better again");
+    assertEquals(3, registry.resolve("m", "@champion").version(), "without a date: where it points now");
+    assertEquals(3, registry.resolveAsOf("m", "@champion", java.time.LocalDate.parse("2024-05-20")).version());
+    // a rerun of 05-15 after v3 (trained for 05-20) took the alias scores with the champion of 05-15, as it did then
+    assertEquals(2, registry.resolveAsOf("m", "@champion", may15).version());
+    assertEquals(1, registry.resolveAsOf("m", "@champion", java.time.LocalDate.parse("2024-05-10")).version());
+    var early = assertThrows(LakelineException.NotFound.class,
+        () -> registry.resolveAsOf("m", "@champion", java.time.LocalDate.parse("2024-05-01")));
+    assertEquals("Model m's alias 'champion' points at v3, trained for 2024-05-20, and never pointed at a registered version "
+        + "trained for 2024-05-01 or before, so a job of that date has no champion to score with. Score it with a version "
+        + "trained by then (--model-version latest), or by its number.", early.getMessage());
+    // a rollback by hand to v1 counts for every date after v1's
+    registry.setAlias("m", "champion", 1, "rollback");
+    assertEquals(1, registry.resolveAsOf("m", "@champion", may15).version());
+    assertEquals(1, registry.resolveAsOf("m", "@champion", java.time.LocalDate.parse("2024-05-31")).version());
+    // an alias never set names what to do
+    var none = assertThrows(LakelineException.NotFound.class, () -> registry.resolveAsOf("m", "@shadow", may15));
+    assertTrue(none.getMessage().startsWith("Model m has no alias 'shadow' (its aliases: {champion=1}): no version has taken "
+        + "it yet.") && none.getMessage().contains("--model-version latest"), none.getMessage());
+  }
+
+  @Test
   void aBackfilledVersionIsNeitherLatestForLaterDatesNorTakesTheAlias(SparkSession spark, TestLakehouse lh) {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);

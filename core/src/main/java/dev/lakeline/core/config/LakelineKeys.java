@@ -84,9 +84,10 @@ public final class LakelineKeys {
   public static final ConfigKey<String> TRAINING_PROMOTE_ALIAS =
       ConfigKey.string(
           "training.promote-alias",
-          "",
-          "Alias (e.g. champion) that training moves to its new version when the version's test AUC reaches "
-              + "training.min-auc and beats the AUC of the version the alias points at; empty: no alias is moved.");
+          "champion",
+          "Alias that training moves to its new version when the version's test AUC reaches training.min-auc and beats "
+              + "the alias's version on the same rows (the new test split less the rows that version was trained on); "
+              + "empty: no alias is moved.");
 
   public static final ConfigKey<Double> TRAINING_MIN_AUC =
       ConfigKey.number(
@@ -96,8 +97,9 @@ public final class LakelineKeys {
   public static final ConfigKey<String> INFERENCE_MODEL_VERSION =
       ConfigKey.string(
           "inference.model-version",
-          "latest",
-          "Model version to score with: a number, 'latest', '@alias' (for example '@champion') or 'best:<metric>' (for example 'best:areaUnderROC').");
+          "@champion",
+          "Model version to score with: '@alias' (the default '@champion': the version training promoted, as of the "
+              + "job's date), a number, 'latest' or 'best:<metric>' (for example 'best:areaUnderROC').");
 
   public static final ConfigKey<Integer> INFERENCE_WINDOW_DAYS =
       ConfigKey.integer(

@@ -25,6 +25,10 @@ final class InferCommand extends JobCommand {
   @Option(names = "--model-version", paramLabel = "REF", description = "Model version: a number, latest, @alias (e.g. @champion) or best:<metric> (default from inference.model-version).")
   String modelVersion;
 
+  @Option(names = "--window-days", paramLabel = "N",
+      description = "Days of rows, ending with --date, to score (default from inference.window-days; the daily DAG: 1).")
+  Integer windowDays;
+
   @Mixin ModelFileOption model;
 
   @Override
@@ -32,6 +36,9 @@ final class InferCommand extends JobCommand {
     Map<String, String> m = new LinkedHashMap<>();
     if (modelVersion != null) {
       m.put("inference.model-version", modelVersion);
+    }
+    if (windowDays != null) {
+      m.put("inference.window-days", windowDays.toString());
     }
     model.addTo(m);
     return m;
@@ -63,7 +70,7 @@ final class InferCommand extends JobCommand {
     return List.of(
         "logical date: " + date,
         "rows of feature view " + ModelFile.load(config.get(LakelineKeys.MODEL_FILE)).viewLabel() + " dated after "
-            + date.minusDays(window) + " up to " + date + " (" + window + " days), model file " + config.get(LakelineKeys.MODEL_FILE),
+            + date.minusDays(window) + " up to " + date + " (" + window + (window == 1 ? " day" : " days") + "), model file " + config.get(LakelineKeys.MODEL_FILE),
         "model: " + config.get(LakelineKeys.MODEL_NAME) + " version " + config.get(LakelineKeys.INFERENCE_MODEL_VERSION),
         "then: the batch's drift against the model's training data (PSI " + config.get(LakelineKeys.MONITORING_PSI_WARN) + " warn, "
             + config.get(LakelineKeys.MONITORING_PSI_ALERT) + " alert) → _lakeline/monitoring_drift");
@@ -73,6 +80,8 @@ final class InferCommand extends JobCommand {
   void run(JobContext ctx) {
     InferencePipeline.Result r = ctx.summary().stage("batch inference", () -> InferencePipeline.run(ctx, date));
     ctx.summary().fact("model", r.model().label());
-    ctx.summary().fact("drift", dev.lakeline.jobs.pipelines.ModelMonitoring.driftLine(r.drift(), dev.lakeline.jobs.pipelines.ModelMonitoring.thresholds(ctx)).substring("drift: ".length()));
+    ctx.summary().fact("drift", r.rows() == 0 && r.drift().isEmpty() ? "not measured: nothing to score"
+        : dev.lakeline.jobs.pipelines.ModelMonitoring.driftLine(r.drift(), dev.lakeline.jobs.pipelines.ModelMonitoring.thresholds(ctx))
+            .substring("drift: ".length()));
   }
 }

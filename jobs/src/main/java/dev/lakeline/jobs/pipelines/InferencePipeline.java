@@ -99,6 +99,21 @@ public final class InferencePipeline {
   }
 
   /**
+   * Whether an empty window is a quiet day, which a daily schedule meets (a day without applications): the base group
+   * was written for the date or later, so the window's rows would be in it, and it holds rows dated before the window,
+   * so the date is not before its data.
+   */
+  private static boolean quietDay(ModelDefinition definition, FeatureGroup base, LocalDate date, int window) {
+    LocalDate writtenFor = writtenFor(base);
+    if (writtenFor == null || writtenFor.isBefore(date)) {
+      return false;
+    }
+    String before = ModelDefinition.sql(base.spec().eventTime()) + " < "
+        + definition.timeLiteral(base.spec(), base.schema(), date.minusDays(window - 1L));
+    return !base.read().where(org.apache.spark.sql.functions.expr(before)).isEmpty();
+  }
+
+  /**
    * Rejects a run for a date after the one the base group was last written for: the window's latest rows would be
    * missing, and the partial batch would be written as the date's predictions, and its drift measured, as if whole.
    */
@@ -118,13 +133,18 @@ public final class InferencePipeline {
    * training.promote-alias}): the version that did not pass the promotion, or did not beat the alias's version, scores
    * the batch, which the summary otherwise never shows. An exact version or an alias is the caller's choice.
    */
-  private static void warnIfNotPromoted(JobContext ctx, ModelVersion model) {
+  private static void warnIfNotPromoted(JobContext ctx, ModelVersion model, LocalDate date) {
     String reference = ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION).trim();
     String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
     if (alias == null || alias.isBlank() || !(reference.equals("latest") || reference.startsWith("best:"))) {
       return;
     }
-    Integer promoted = ctx.registry().aliases(model.name()).get(alias.trim());
+    Integer promoted;
+    try { // the alias's version as of the job's date, as @alias would score
+      promoted = ctx.registry().resolveAsOf(model.name(), "@" + alias.trim(), date).version();
+    } catch (dev.lakeline.core.LakelineException.NotFound none) {
+      promoted = null;
+    }
     if (promoted != null && promoted != model.version()) {
       ctx.summary().progress(
           "warning: %s is %s, but training.promote-alias @%s is v%d: this batch is scored by a version that training did "
@@ -140,9 +160,9 @@ public final class InferencePipeline {
     FeatureView view = view(ctx, definition);
     FeatureGroup base = ctx.featureStore().getFeatureGroup(view.spec().base().name(), view.spec().base().version());
     definition.check(view, base.spec(), base.schema());
-    // latest and best: among the versions trained for this date or before, so a rerun scores with the same model
+    // latest, best: and @alias: as of this date (versions trained for it or before), so a rerun scores with the same model
     ModelVersion model = ctx.registry().resolveAsOf(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION), date);
-    warnIfNotPromoted(ctx, model);
+    warnIfNotPromoted(ctx, model, date);
     Dataset<Row> features = features(ctx, definition, view, date);
     // the scores beside every input column: the predictions are a projection, the drift is measured on the inputs
     Dataset<Row> scored =
@@ -152,10 +172,16 @@ public final class InferencePipeline {
             .withColumn("run_date", lit(java.sql.Date.valueOf(date)));
     try {
       if (predictions.isEmpty()) {
-        // nothing to score is never a result: the features of the date have not run, or a backfill rewound the groups
-        // to an earlier date; committing it would replace the date's predictions with none
         int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
         String time = base.spec().eventTime();
+        if (quietDay(definition, base, date, window)) {
+          ctx.summary().progress("nothing to score for %s: feature group %s, written for %s or later, holds no rows with %s in "
+              + "(%s, %s]; nothing was written", date, base.spec().name(), date, time, date.minusDays(window), date);
+          return new Result(model, ctx.layout().predictions(modelName), -1, 0, true, List.of());
+        }
+        // otherwise nothing to score is no result: the features of the date have not run, a backfill rewound the
+        // groups to an earlier date, or the date is before the group's rows; committing it would replace the date's
+        // predictions with none
         Row latest = base.read().agg(org.apache.spark.sql.functions.max(col("`" + time + "`"))).first();
         throw Errors.rejected(
             "Nothing to score for %s: feature group %s holds no rows with %s in (%s, %s] (its latest %s: %s). "

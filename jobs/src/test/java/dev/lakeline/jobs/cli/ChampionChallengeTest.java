@@ -94,6 +94,26 @@ class ChampionChallengeTest {
     assertTrue(unseen > 0 && unseen < v3Test.count(), unseen + " of " + v3Test.count());
     assertTrue(third.out().contains(String.format(Locale.ROOT, "the %,d rows of v3's test split that v2 was not trained on",
         unseen)), third.out());
+
+    // the daily inference of 04-29 scores that day's accounts with @champion (the default) as of 04-29: the versions
+    // since were trained for 04-30, so it is v1, the champion of that date, and a rerun after today's promotion agrees
+    Cli daily = Cli.inLakehouse(lh, concat(own, "infer", "--date", "2024-04-29", "--window-days", "1"));
+    assertEquals(0, daily.exitCode(), daily.err() + daily.out());
+    Dataset<Row> predictions = spark.read().format("delta").load(lh.layout().predictions("accounts"));
+    assertEquals(accounts.where("opened = DATE'2024-04-29'").count(), predictions.count());
+    assertEquals(List.of(1), predictions.select("model_version").distinct().as(org.apache.spark.sql.Encoders.INT()).collectAsList());
+    // 04-30: the group was written for it and no account opened that day, which a daily schedule meets: not an error
+    Cli quiet = Cli.inLakehouse(lh, concat(own, "infer", "--date", "2024-04-30", "--window-days", "1"));
+    assertEquals(0, quiet.exitCode(), quiet.err() + quiet.out());
+    assertTrue(quiet.out().contains("nothing to score for 2024-04-30: feature group accounts, written for 2024-04-30 or "
+        + "later, holds no rows with opened in (2024-04-29, 2024-04-30]; nothing was written"), quiet.out());
+    assertTrue(quiet.out().matches("(?s).*drift: +not measured: nothing to score.*"), quiet.out());
+    // a date before the group's first row is no quiet day but a mistake, as before
+    Cli early = Cli.inLakehouse(lh, concat(own, "infer", "--date", "2023-12-31", "--window-days", "1", "--model-version", "1"));
+    assertEquals(3, early.exitCode(), early.err() + early.out());
+    assertTrue(early.err().contains("Nothing to score for 2023-12-31"), early.err());
+    assertEquals(accounts.where("opened = DATE'2024-04-29'").count(),
+        spark.read().format("delta").load(lh.layout().predictions("accounts")).count(), "nothing written since");
   }
 
   private static String[] concat(String[] options, String... command) {

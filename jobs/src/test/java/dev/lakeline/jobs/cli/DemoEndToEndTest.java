@@ -561,11 +561,11 @@ class DemoEndToEndTest {
     assertEquals(0, train.exitCode(), train.err() + train.out());
     int trained = Integer.parseInt(train.out().replaceFirst("(?s).*\nmodel: +loan_default v([0-9]+) \\(new\\).*", "$1"));
     int champion = dev.lakeline.training.ModelRegistry.open(spark, layout).aliases("loan_default").get("champion");
-    Cli latest = Cli.run(concat(new String[] {"infer", "--date", DATE}, lake));
+    Cli latest = Cli.run(concat(new String[] {"infer", "--date", DATE, "--model-version", "latest"}, lake));
     assertEquals(0, latest.exitCode(), latest.err() + latest.out());
     assertTrue(latest.out().contains("warning: latest is loan_default v" + trained + ", but training.promote-alias @champion is v"
         + champion + ": this batch is scored by a version that training did not promote."), latest.out());
-    Cli pinned = Cli.run(concat(new String[] {"infer", "--date", DATE, "--model-version", "@champion"}, lake));
+    Cli pinned = Cli.run(concat(new String[] {"infer", "--date", DATE}, lake)); // the default: @champion
     assertEquals(0, pinned.exitCode(), pinned.err() + pinned.out());
     assertFalse(pinned.out().contains("warning: "), pinned.out());
   }
