@@ -86,13 +86,40 @@ public final class InferencePipeline {
    */
   static LocalDate writtenFor(FeatureGroup base) {
     for (dev.lakeline.featurestore.CommitInfo c : base.history(DATED_BATCH_LOOKBACK)) {
-      java.util.regex.Matcher m = c.batchId() == null ? null : DATED_BATCH.matcher(c.batchId());
-      if (m != null && m.matches()) {
-        try {
-          return LocalDate.parse(m.group(1));
-        } catch (java.time.format.DateTimeParseException notADate) {
-          // an id that only looks dated: go on to an older batch
-        }
+      LocalDate dated = batchDate(c);
+      if (dated != null) {
+        return dated;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The Delta version of the base group as it was written for {@code date}: the newest commit of the latest batch dated
+   * {@code date} or before (a backfill of an earlier date, committed since, is not it), or null when none of its recent
+   * commits has such a batch.
+   */
+  static Long versionWrittenFor(FeatureGroup base, LocalDate date) {
+    LocalDate best = null;
+    Long version = null;
+    for (dev.lakeline.featurestore.CommitInfo c : base.history(DATED_BATCH_LOOKBACK)) { // newest first
+      LocalDate dated = batchDate(c);
+      if (dated != null && !dated.isAfter(date) && (best == null || dated.isAfter(best))) {
+        best = dated;
+        version = c.version();
+      }
+    }
+    return version;
+  }
+
+  /** The date a commit's batch id ends in, or null. */
+  private static LocalDate batchDate(dev.lakeline.featurestore.CommitInfo c) {
+    java.util.regex.Matcher m = c.batchId() == null ? null : DATED_BATCH.matcher(c.batchId());
+    if (m != null && m.matches()) {
+      try {
+        return LocalDate.parse(m.group(1));
+      } catch (java.time.format.DateTimeParseException notADate) {
+        return null; // an id that only looks dated
       }
     }
     return null;

@@ -243,7 +243,7 @@ public final class ModelMonitoring {
 
   /**
    * Joins the labels known at {@code date} — those of the base group's rows dated more than training.label-delay-days
-   * before it, as training takes them — to the predictions of the runs in ({@code date} minus monitoring.lookback-days, {@code
+   * before it, as training takes them, and as the group held them when it was written for the date — to the predictions of the runs in ({@code date} minus monitoring.lookback-days, {@code
    * date}], leaves out the rows of each version's own training dataset, measures each run's realised metrics, writes
    * them to the performance table (replacing those runs' rows), and reads the runs' drift back.
    */
@@ -274,7 +274,7 @@ public final class ModelMonitoring {
       labelColumns.add(col("`" + ids.get(i) + "`").as("__id" + i));
     }
     labelColumns.add(col("`" + definition.label() + "`").as("__label"));
-    Dataset<Row> labels = base.read().where(expr(before)).select(labelColumns.toArray(Column[]::new));
+    Dataset<Row> labels = labelsAsOf(ctx, base, date).where(expr(before)).select(labelColumns.toArray(Column[]::new));
     Dataset<Row> joined = predictions.join(labels, sameIds(predictions, labels, ids, "__id"), "left");
     Dataset<Row> seen = trainingRows(
         ctx, modelName, definition, base, ids, predictions, ctx.spark().read().format("delta").load(predictionsPath).where(window));
@@ -375,6 +375,23 @@ public final class ModelMonitoring {
       same = same == null ? c : same.and(c);
     }
     return same;
+  }
+
+  /**
+   * The base group's rows as they were written for {@code date} (its Delta version of the latest batch dated then or
+   * before), so that a rerun judges with the labels known at the date, whatever was corrected or added since; the rows
+   * as they are now when no recent batch is dated (rows inserted by hand), which the summary says.
+   */
+  private static Dataset<Row> labelsAsOf(JobContext ctx, FeatureGroup base, LocalDate date) {
+    Long version = InferencePipeline.versionWrittenFor(base, date);
+    if (version == null) {
+      ctx.summary().fact("labels", String.format("as feature group %s holds them now: none of its recent batches is dated "
+          + "%s or before", base.spec().label(), date));
+      return base.read();
+    }
+    ctx.summary().fact("labels", String.format("as feature group %s held them at Delta v%d, its latest batch for %s or before",
+        base.spec().label(), version, date));
+    return base.readVersion(version);
   }
 
   /**

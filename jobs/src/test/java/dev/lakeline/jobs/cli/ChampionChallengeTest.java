@@ -84,9 +84,8 @@ class ChampionChallengeTest {
         .filter(l -> l.contains("champion → v2")).findFirst().orElseThrow().replaceAll("^.*champion → v2: ", ""));
 
     // v3: all 120 days with another seed, so its test split holds rows v2 was trained on; those are left out
-    Cli third = Cli.inLakehouse(lh,
-        concat(own, "train", "--date", "2024-04-30", "--set", "training.history-days=120", "--set", "training.seed=8",
-            "--set", "training.min-auc=0"));
+    Cli third = Cli.inLakehouse(lh, append(concat(own, "train", "--date", "2024-04-30"),
+        "--set", "training.history-days=120", "--set", "training.seed=8", "--set", "training.min-auc=0"));
     assertEquals(0, third.exitCode(), third.err() + third.out());
     TrainingDataset td3 = store.listTrainingDatasets("accounts", 1).get(2);
     Dataset<Row> v3Test = td3.test().select("account_id");
@@ -114,6 +113,40 @@ class ChampionChallengeTest {
     assertTrue(early.err().contains("Nothing to score for 2023-12-31"), early.err());
     assertEquals(accounts.where("opened = DATE'2024-04-29'").count(),
         spark.read().format("delta").load(lh.layout().predictions("accounts")).count(), "nothing written since");
+
+    // monitoring judges with the labels as the group held them for its date: a correction committed for a later date
+    // changes the later monitoring, never a rerun of this one
+    Cli monitor = Cli.inLakehouse(lh, concat(own, "monitor", "--date", "2024-04-30"));
+    assertEquals(0, monitor.exitCode(), monitor.err() + monitor.out());
+    assertTrue(monitor.out().matches("(?s).*labels: +as feature group accounts v1 held them at Delta v1, its latest batch for "
+        + "2024-04-30 or before.*"), monitor.out());
+    long positives = positives(spark, lh);
+    long day = accounts.where("opened = DATE'2024-04-29'").count();
+    assertTrue(positives > 0 && positives < day, positives + " of " + day);
+    store.getFeatureGroup("accounts", 1).insert(
+        accounts.where("opened = DATE'2024-04-29'").withColumn("closed", org.apache.spark.sql.functions.expr("1 - closed")),
+        InsertOptions.upsert("accounts:2024-05-01"));
+    Cli rerun = Cli.inLakehouse(lh, concat(own, "monitor", "--date", "2024-04-30"));
+    assertEquals(0, rerun.exitCode(), rerun.err() + rerun.out());
+    assertEquals(positives, positives(spark, lh), "a rerun judges as the first run did");
+    Cli later = Cli.inLakehouse(lh, concat(own, "monitor", "--date", "2024-05-01"));
+    assertEquals(0, later.exitCode(), later.err() + later.out());
+    assertTrue(later.out().matches("(?s).*labels: +as feature group accounts v1 held them at Delta v2, .*"), later.out());
+    assertEquals(day - positives, positives(spark, lh), "the corrected labels");
+  }
+
+  /** The positives of the 2024-04-29 run in the performance table, as the last monitoring left them. */
+  private static long positives(SparkSession spark, TestLakehouse lh) {
+    Row r = spark.read().format("delta").load(lh.layout().system("monitoring_performance"))
+        .where("model_name = 'accounts' AND run_date = DATE'2024-04-29'").first();
+    return r.getLong(r.fieldIndex("positives"));
+  }
+
+  /** {@code args}, then {@code more}: options that override those of {@code args} (the last --set of a key wins). */
+  private static String[] append(String[] args, String... more) {
+    String[] out = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, out, args.length, more.length);
+    return out;
   }
 
   private static String[] concat(String[] options, String... command) {
