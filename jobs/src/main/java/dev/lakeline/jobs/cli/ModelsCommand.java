@@ -128,7 +128,9 @@ final class ModelsCommand extends ParentCommand {
         ReportPages.checkWritable(report); // before anything is read or printed
       }
       ModelRegistry registry = ctx.registry();
-      if (registry.versions(model).isEmpty()) {
+      Integer number = number(ref);
+      // a deleted version: the registry's message says by whom and when, also when it was the model's last
+      if (registry.versions(model).isEmpty() && (number == null || registry.deleted(model, number).isEmpty())) {
         throw noSuchModel(registry, model, ctx);
       }
       ModelVersion v = registry.resolve(model, ref);
@@ -263,7 +265,7 @@ final class ModelsCommand extends ParentCommand {
 
     @Override
     void checkArguments() {
-      if (!version.strip().matches("[vV]?[0-9]{1,9}")) {
+      if (number(version) == null) {
         throw dev.lakeline.core.Errors.config("models delete takes a version number (3 or v3), not '%s': a reference such as "
             + "latest or @champion can name another version by the time it is deleted. 'lakeline models list %s' lists "
             + "the numbers.", version, model);
@@ -273,7 +275,7 @@ final class ModelsCommand extends ParentCommand {
     @Override
     void run(JobContext ctx, PrintStream out) {
       ModelRegistry registry = ctx.registry();
-      int number = Integer.parseInt(version.strip().replaceFirst("^[vV]", ""));
+      int number = number(version);
       if (registry.versions(model).isEmpty() && registry.deleted(model, number).isEmpty()) {
         throw noSuchModel(registry, model, ctx);
       }
@@ -288,6 +290,12 @@ final class ModelsCommand extends ParentCommand {
             d.version(), what, number, number);
       }
     }
+  }
+
+  /** The version number {@code ref} names exactly ({@code 3} or {@code v3}), or null for any other reference. */
+  static Integer number(String ref) {
+    String r = ref == null ? "" : ref.strip();
+    return r.matches("[vV]?[0-9]{1,9}") ? Integer.valueOf(r.replaceFirst("^[vV]", "")) : null;
   }
 
   /**

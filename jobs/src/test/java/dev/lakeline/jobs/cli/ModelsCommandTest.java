@@ -136,16 +136,32 @@ class ModelsCommandTest {
   }
 
   @Test
-  void deletingAVersion(SparkSession spark, TestLakehouse lh) throws IOException {
+  void deletingAVersionAndACardOfNow(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
     PipelineModel model = new Pipeline()
         .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
         .fit(spark.range(3).toDF("x"));
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
-    for (int i = 1; i <= 3; i++) {
+    for (int i = 1; i <= 2; i++) {
       registry.register("scorer", model, new ModelCard("run" + i, "logistic_regression", Map.of(), Map.of("areaUnderROC", 0.7),
           "td" + i, Map.of(), List.of("x"), "label", "2024-06-0" + i, Map.of()));
     }
+    // v3 with what cards record now: its inputs and how its rows were chosen and split
+    registry.register("scorer", model, new ModelCard("run3", "logistic_regression", Map.of(), Map.of("areaUnderROC", 0.7), "td3",
+        Map.of(), List.of("x", "plan"), "label", "2024-06-03", Map.of(), null,
+        List.of(new ModelCard.Input("x", "double", "numeric", "robust_scaler"), new ModelCard.Input("plan", "string", "categorical", null)),
+        new ModelCard.TrainingData("day < DATE'2024-06-01'", "day", "2024-01-01", "2024-05-31",
+            dev.lakeline.featurestore.SplitSpec.random(0, 0.2), 42)));
     registry.setAlias("scorer", "champion", 2, "");
+    Path page = dir.resolve("v3.html");
+    Cli card = Cli.inLakehouse(lh, "models", "show", "scorer", "3", "--report", page.toString());
+    assertEquals(0, card.exitCode(), card.err());
+    assertTrue(card.out().contains("  rows where  day < DATE'2024-06-01'\n  time range  2024-01-01 to 2024-05-31 (day of the dataset's "
+        + "rows)\n  split       random by row: 80 % train, 20 % test (of the rows, seeded) · seed 42\n"), card.out());
+    assertTrue(card.out().matches("(?s).*\n  inputs\n    feature +Spark type +kind +declared transformation\n"
+        + "    x +double +numeric +robust_scaler\n    plan +string +categorical +none declared\n.*"), card.out());
+    String html = Files.readString(page);
+    assertTrue(html.contains("<tr><td>x</td><td>double</td><td>numeric</td><td>robust_scaler</td></tr>")
+        && html.contains("<tr><th>split</th><td>random by row: 80 % train, 20 % test (of the rows, seeded) · seed 42</td></tr>"), html);
 
     Cli held = Cli.inLakehouse(lh, "models", "delete", "scorer", "2");
     assertEquals(ExitCode.CONFLICT.code(), held.exitCode(), held.out() + held.err());
@@ -187,5 +203,12 @@ class ModelsCommandTest {
         + "alias scorer challenger <version>'\n"), one.out());
     Cli aliases = Cli.inLakehouse(lh, "models", "aliases", "scorer");
     assertTrue(aliases.out().startsWith("@challenger → v3 (deleted)\n@champion → v2\n"), aliases.out());
+
+    // the model's last version deleted: showing it says who deleted it, not that no model was ever trained
+    registry.removeAlias("scorer", "champion", "");
+    assertEquals(0, Cli.inLakehouse(lh, "models", "delete", "scorer", "2").exitCode());
+    Cli last = Cli.inLakehouse(lh, "models", "show", "scorer", "2");
+    assertEquals(ExitCode.NOT_FOUND.code(), last.exitCode());
+    assertTrue(last.err().contains("Model scorer has no version 2: it was deleted by "), last.err());
   }
 }
