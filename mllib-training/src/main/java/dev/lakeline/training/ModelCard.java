@@ -49,9 +49,10 @@ public record ModelCard(
     List<Input> inputs,
     TrainingData trainingData) {
 
-  /** A feature the model takes in. */
+  /** The {@link Input#kind()} of a numeric feature. */
   public static final String NUMERIC = "numeric";
 
+  /** The {@link Input#kind()} of a categorical feature. */
   public static final String CATEGORICAL = "categorical";
 
   /**
