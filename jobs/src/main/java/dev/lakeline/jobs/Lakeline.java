@@ -35,7 +35,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -267,22 +266,10 @@ public final class Lakeline {
     if (existing.isPresent()) {
       return existing.get();
     }
-    Trainer.Trained trained = Trainer.train(dataset.train(), dataset.test(), spec);
-    List<String> features = new ArrayList<>(spec.numericFeatures());
-    features.addAll(spec.categoricalFeatures());
-    ModelCard card =
-        new ModelCard(
-            runKey,
-            spec.algorithm(),
-            trained.params(),
-            trained.metrics(),
-            dataset.path(),
-            dataset.manifest().identity().sourceVersions(),
-            features,
-            spec.label(),
-            date,
-            Versions.all());
-    DriftBaseline baseline = DriftBaseline.of(dataset.train(), spec.numericFeatures(), spec.categoricalFeatures(), trained.scores());
+    Dataset<Row> train = dataset.train();
+    Trainer.Trained trained = Trainer.train(train, dataset.test(), spec);
+    ModelCard card = ModelCard.of(runKey, dataset, train.schema(), spec, trained, date, null);
+    DriftBaseline baseline = DriftBaseline.of(train, spec.numericFeatures(), spec.categoricalFeatures(), trained.scores());
     return registry.register(model, trained.model(), card, trained.scores(), baseline);
   }
 

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.InsertResult;
+import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import dev.lakeline.training.FeatureDrift;
+import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.TrainingSpec;
 import dev.lakeline.validation.Decision;
@@ -101,6 +103,13 @@ class LakelineTest {
     ModelVersion v1 = lake.train("loan_default", td, spec, "2024-06-30");
     assertEquals(1, v1.version());
     assertEquals("2024-06-30", v1.card().logicalDate());
+    // what a reviewer needs: each input with its Spark type, kind and declared transformation; how the rows were chosen
+    assertEquals(List.of(new ModelCard.Input("loan_amount", "double", "numeric", null),
+        new ModelCard.Input("annual_income", "double", "numeric", null), new ModelCard.Input("purpose", "string", "categorical", null)),
+        v1.card().inputs());
+    assertEquals(new ModelCard.TrainingData("issue_ts < TIMESTAMP'2024-06-01'", "issue_ts", "2024-01-01T00:00:00Z",
+        "2024-05-31T16:00:00Z", SplitSpec.random(0, 0.25), 7), v1.card().trainingData());
+    assertEquals(v1.card(), lake.registry().get("loan_default", 1).card(), "the card as stored reads back the same");
     assertEquals(dev.lakeline.core.Versions.commit(), v1.card().versions().get("commit"), "the card names the code's commit");
     assertTrue(v1.card().metrics().get("areaUnderROC") > 0.9, "the label follows the amount: " + v1.card().metrics());
     assertEquals(1, lake.train("loan_default", td, spec, "2024-06-30").version(), "same inputs, same version");
@@ -209,7 +218,13 @@ class LakelineTest {
     assertTrue(lake.registry().versions("loan_default").isEmpty(), "nothing was trained");
 
     ModelVersion model = lake.train("loan_default", td,
-        new TrainingSpec("logistic_regression", List.of("loan_amount", "annual_income"), List.of(), "is_default", 7), "2024-06-30");
+        new TrainingSpec("logistic_regression", List.of("loan_amount", "annual_income"), List.of(), "is_default", 7)
+            .withTransformations(Map.of("loan_amount", dev.lakeline.featurestore.ModelTransformation.ROBUST_SCALER)), "2024-06-30");
+    // the card names the declared transformation of each input; a dataset of all rows has no filter
+    assertEquals(List.of(new ModelCard.Input("loan_amount", "double", "numeric", "robust_scaler"),
+        new ModelCard.Input("annual_income", "double", "numeric", null)), model.card().inputs());
+    String filter = model.card().trainingData().filter();
+    assertTrue(filter == null || filter.isBlank(), filter);
     Dataset<Row> withoutIncome = lake.batchData("loan_default", 1, null).drop("annual_income");
     LakelineException.ConfigError input = assertThrows(LakelineException.ConfigError.class,
         () -> lake.score(model, withoutIncome, List.of("loan_id")));

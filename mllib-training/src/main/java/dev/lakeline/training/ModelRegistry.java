@@ -34,16 +34,21 @@ public final class ModelRegistry {
   /** The card's file name: a version folder without it is not (yet) a version. */
   public static final String CARD_FILE = CARD;
   static final String ALIASES = "_aliases";
+  /** The records of deleted versions, {@code _deleted/v<n>.json}. */
+  static final String DELETED = "_deleted";
   static final String SCORES = "scores.json";
   static final String BASELINE = "baseline.json";
   /** Metrics where lower is better; every other metric is better higher. */
   static final java.util.Set<String> LOWER_IS_BETTER = java.util.Set.of("rmse", "mse", "mae", "logLoss", "hammingLoss");
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  /** Writes indented JSON; reads what a later Lakeline wrote too (a card with fields this one does not know). */
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   private final SparkSession spark;
   private final StorageLayout layout;
   private final LakeFiles files;
   private Runnable beforeLogAppend = () -> {};
+  private Runnable afterDeleteCommit = () -> {};
 
   private ModelRegistry(SparkSession spark, StorageLayout layout) {
     this.spark = spark;
@@ -115,15 +120,22 @@ public final class ModelRegistry {
     return out;
   }
 
-  /** An exact version; not found if it is not visible. */
+  /** An exact version; not found if it is not visible (the message says so when it was deleted). */
   public ModelVersion get(String name, int version) {
     String dir = layout.model(name, version);
     if (!files.exists(dir + "/" + CARD)) {
-      throw Errors.notFound(
-          "Model %s has no version %d. Registered versions: %s.",
-          name, version, versions(name).stream().map(ModelVersion::version).toList());
+      throw notRegistered(name, version);
     }
     return new ModelVersion(name, version, dir, readCard(dir));
+  }
+
+  /** Not found: {@code version} is not visible; says who deleted it and when if it was deleted with {@link #delete}. */
+  private LakelineException.NotFound notRegistered(String name, int version) {
+    String deleted = deleted(name, version).map(d -> String.format(
+        ": it was deleted by %s at %s%s; its card is kept in %s", d.deletedBy(), d.deletedAt(),
+        d.reason().isEmpty() ? "" : " (" + d.reason() + ")", tombstone(name, version))).orElse("");
+    return Errors.notFound("Model %s has no version %d%s. Registered versions: %s.",
+        name, version, deleted, versions(name).stream().map(ModelVersion::version).toList());
   }
 
   /** An exact version, or null when it is not visible (never registered, or its folder deleted since). */
@@ -183,7 +195,7 @@ public final class ModelRegistry {
         throw Errors.notFound("Model %s has no alias '%s' (its aliases: %s): no version has taken it yet. Training moves "
                 + "training.promote-alias to a version whose test AUC reaches training.min-auc; set it by hand with "
                 + "'lakeline models alias %s %s <version>', or score with another version (--model-version latest).",
-            name, alias, aliases.isEmpty() ? "none" : aliases, name, alias);
+            name, alias, aliases.isEmpty() ? "none" : String.join(", ", describeAliases(name)), name, alias);
       }
       if (date != null) {
         version = aliasAsOf(name, alias, version, date);
@@ -467,7 +479,7 @@ public final class ModelRegistry {
     Map<String, Integer> aliases = aliases(name);
     if (!aliases.containsKey(alias)) {
       throw Errors.notFound("Model %s has no alias '%s' to remove. Its aliases: %s.", name, alias,
-          aliases.isEmpty() ? "none" : aliases);
+          aliases.isEmpty() ? "none" : String.join(", ", describeAliases(name)));
     }
     return appendMove(name, alias, null, reason);
   }
@@ -483,6 +495,21 @@ public final class ModelRegistry {
       }
     }
     return current;
+  }
+
+  /**
+   * The aliases of {@code name} as people read them, in alias order: {@code @champion → v2}, or {@code @champion → v1
+   * (deleted)} when the version is no longer registered ({@link #delete}d, or its folder removed by hand).
+   */
+  public List<String> describeAliases(String name) {
+    List<String> out = new ArrayList<>();
+    aliases(name).forEach((alias, v) -> out.add(describeAlias(alias, v, files.exists(layout.model(name, v) + "/" + CARD))));
+    return out;
+  }
+
+  /** One alias as people read it: {@code @champion → v2}, or {@code @champion → v1 (deleted)} when not {@code registered}. */
+  public static String describeAlias(String alias, int version, boolean registered) {
+    return "@" + alias + " → v" + version + (registered ? "" : " (deleted)");
   }
 
   /** The alias log of {@code name}, oldest first, each entry with the version its alias pointed at before it. */
@@ -568,8 +595,144 @@ public final class ModelRegistry {
     return this;
   }
 
+  /** Test seam: runs right after a delete's commit point, to let a test stop it there. */
+  ModelRegistry afterDeleteCommit(Runnable hook) {
+    this.afterDeleteCommit = hook;
+    return this;
+  }
+
   private static String entryName(int sequence) {
     return String.format(java.util.Locale.ROOT, "%08d.json", sequence);
+  }
+
+  /**
+   * A version removed with {@link #delete}: its card, kept as {@code _deleted/v<n>.json}, so that the predictions and
+   * monitoring that name the version can still be traced to what it was.
+   *
+   * @param version the version's number
+   * @param deletedBy who deleted it (the JVM's {@code user.name})
+   * @param reason why, as given (may be empty)
+   * @param deletedAt when, as an ISO-8601 instant: the record's file time as the store recorded it (Lakeline never
+   *     reads the clock)
+   * @param card the version's card
+   */
+  public record DeletedVersion(int version, String deletedBy, String reason, String deletedAt, ModelCard card) {}
+
+  /**
+   * What {@link #delete} removed, or would remove.
+   *
+   * @param version "loan_default v2"
+   * @param entries the entries of its folder ({@code baseline.json}, {@code model.json}, {@code model/}, ...)
+   * @param files how many files they hold
+   * @param deleted whether they were removed (false for a check)
+   * @param resumed whether an earlier delete of the version had stopped after its commit point, and this one removed the
+   *     rest of its folder
+   */
+  public record Deletion(String version, List<String> entries, long files, boolean deleted, boolean resumed) {}
+
+  /** The record {@code _deleted/v<n>.json} (the time is its file's). */
+  record Tombstone(String deletedBy, String reason, ModelCard card) {}
+
+  /**
+   * Deletes version {@code version} of {@code name}, as MLflow's {@code delete_model_version} does. Refused (a conflict
+   * that names them) while an alias points at it. Otherwise, in this order: the number is claimed ({@code _claims/v<n>},
+   * so no later version gets it, also for a version registered before numbers were claimed); the card is kept as
+   * {@code _deleted/v<n>.json} with who deleted it and why; {@code model.json} is removed — the commit point, one file,
+   * which every store removes at once: from then on nothing lists, resolves or loads the version; then the rest of the
+   * folder. A delete stopped before the commit point leaves the version whole; one stopped after it leaves files that
+   * are no version, which deleting the version again removes ({@link Deletion#resumed()}). With {@code check} nothing
+   * changes: the refusal, or what would be removed.
+   *
+   * <p>An alias moved onto the version while it is being deleted (a check, then the delete: not one step) points at a
+   * deleted version, as after a folder removed by hand: {@code @alias} then fails with a message that says so.
+   */
+  public Deletion delete(String name, int version, String reason, boolean check) {
+    Names.check("model", name);
+    String dir = layout.model(name, version);
+    String label = name + " v" + version;
+    if (!files.exists(dir + "/" + CARD)) {
+      if (!files.exists(tombstone(name, version)) || !files.exists(dir)) {
+        throw notRegistered(name, version); // never registered, deleted already, or a registration still running
+      }
+      // an earlier delete stopped after its commit point: the rest of the folder
+      Map<String, Long> rest = files.modifiedUnder(dir);
+      List<String> entries = entries(dir, rest.keySet());
+      if (!check) {
+        files.delete(dir);
+      }
+      return new Deletion(label, entries, rest.size(), !check, true);
+    }
+    List<String> pointing = new ArrayList<>();
+    aliases(name).forEach((alias, v) -> {
+      if (v == version) {
+        pointing.add(alias);
+      }
+    });
+    if (!pointing.isEmpty()) {
+      String first = pointing.get(0);
+      throw Errors.conflict(
+          "Cannot delete %s: %s. Point %s at another version first ('lakeline models alias %s %s <version>') or remove "
+              + "%s ('lakeline models alias %s %s --remove'), then delete v%d.",
+          label, pointing.size() == 1 ? "the alias @" + first + " points at it" : "the aliases @" + String.join(", @", pointing)
+              + " point at it", pointing.size() == 1 ? "it" : "each", name, first, pointing.size() == 1 ? "it" : "them", name,
+          first, version);
+    }
+    ModelCard card = readCard(dir);
+    Map<String, Long> written = files.modifiedUnder(dir);
+    List<String> entries = entries(dir, written.keySet());
+    if (check) {
+      return new Deletion(label, entries, written.size(), false, false);
+    }
+    try {
+      files.createExclusive(layout.models(name) + "/_claims/v" + version, "claimed");
+    } catch (LakelineException.Conflict claimedAtRegistration) {
+      // the usual case: register() claimed it
+    }
+    try {
+      files.createExclusive(tombstone(name, version), JSON.writeValueAsString(
+          new Tombstone(System.getProperty("user.name", ""), reason == null ? "" : reason, card)));
+    } catch (LakelineException.Conflict earlierDelete) {
+      // a delete of it stopped before its commit point: its record stands
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    files.delete(dir + "/" + CARD); // the commit point
+    afterDeleteCommit.run();
+    files.delete(dir);
+    return new Deletion(label, entries, written.size(), true, false);
+  }
+
+  /**
+   * The record of a version removed with {@link #delete}; empty when it was not (never registered, registered now, or
+   * its folder removed by hand).
+   */
+  public Optional<DeletedVersion> deleted(String name, int version) {
+    String file = tombstone(name, version);
+    if (!files.exists(file) || files.exists(layout.model(name, version) + "/" + CARD)) {
+      return Optional.empty();
+    }
+    try {
+      Tombstone t = JSON.readValue(files.read(file), Tombstone.class);
+      return Optional.of(new DeletedVersion(version, t.deletedBy(), t.reason() == null ? "" : t.reason(),
+          java.time.Instant.ofEpochMilli(files.modified(file)).toString(), t.card()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot read " + file + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private String tombstone(String name, int version) {
+    return layout.models(name) + "/" + DELETED + "/v" + version + ".json";
+  }
+
+  /** The names directly under {@code dir} of {@code paths} (files under it, as {@link LakeFiles#modifiedUnder}), a folder with a slash. */
+  private static List<String> entries(String dir, java.util.Set<String> paths) {
+    String prefix = new org.apache.hadoop.fs.Path(dir).toUri().getPath() + "/";
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (String p : paths) {
+      String rel = p.startsWith(prefix) ? p.substring(prefix.length()) : p;
+      out.add(rel.contains("/") ? rel.substring(0, rel.indexOf('/') + 1) : rel);
+    }
+    return List.copyOf(out);
   }
 
   /**
@@ -700,8 +863,9 @@ public final class ModelRegistry {
       throw new IllegalStateException(e);
     }
     return files.takeOrFind(file, "v" + version, holder -> findByRunKey(name, runKey),
-        // deleted since: its card will never come
-        holder -> !holder.matches("v[0-9]+") || !files.exists(layout.model(name, Integer.parseInt(holder.substring(1)))))
+        // deleted since (its folder removed, or deleted with delete()): its card will never come
+        holder -> !holder.matches("v[0-9]+") || !files.exists(layout.model(name, Integer.parseInt(holder.substring(1))))
+            || deleted(name, Integer.parseInt(holder.substring(1))).isPresent())
         .orElse(null);
   }
 

@@ -245,9 +245,10 @@ class ModelRegistryTest {
     assertTrue(java.time.Instant.parse(log.get(0).movedAt()).toEpochMilli() > 0, "when: the entry file's time");
 
     var gone = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@challenger"));
-    assertTrue(gone.getMessage().contains("{champion=3}"), gone.getMessage());
+    assertTrue(gone.getMessage().contains("Its aliases: @champion → v3."), gone.getMessage());
     assertThrows(LakelineException.NotFound.class, () -> registry.setAlias("m", "champion", 9, ""), "an unregistered version");
-    assertThrows(LakelineException.NotFound.class, () -> registry.removeAlias("m", "nobody", ""));
+    var notSet = assertThrows(LakelineException.NotFound.class, () -> registry.removeAlias("m", "nobody", ""));
+    assertEquals("Model m has no alias 'nobody' to remove. Its aliases: @champion → v3.", notSet.getMessage());
     assertThrows(LakelineException.ConfigError.class, () -> registry.setAlias("m", "../x", 1, ""));
     // `models alias m latest 1` (arguments swapped) would make an alias that reads as a version reference
     for (String reference : List.of("latest", "Latest", "2", "v2")) {
@@ -359,6 +360,112 @@ class ModelRegistryTest {
   }
 
   @Test
+  void aDeletedVersionIsGoneItsNumberIsNeverGivenAgainAndItsCardIsKept(SparkSession spark, TestLakehouse lh) throws Exception {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    registry.register("m", model, card("a"));
+    registry.register("m", model, card("b"));
+    registry.register("m", model, card("c"), new ScoreDistribution(2, new long[] {3, 1}, new long[] {1, 3}));
+    // a registry whose claims were lost (copied without _claims/): the delete claims the number itself
+    Files.delete(Path.of(lh.layout().models("m"), "_claims", "v3"));
+    registry.setAlias("m", "champion", 1, "");
+
+    ModelRegistry.Deletion check = registry.delete("m", 3, "", true);
+    assertFalse(check.deleted());
+    assertEquals(List.of("model.json", "model/", "scores.json"), check.entries());
+    assertEquals(List.of(1, 2, 3), registry.versions("m").stream().map(ModelVersion::version).toList(), "a check changes nothing");
+
+    ModelRegistry.Deletion d = registry.delete("m", 3, "trained on the wrong window", false);
+    assertTrue(d.deleted());
+    assertFalse(d.resumed());
+    assertEquals("m v3", d.version());
+    assertEquals(check.files(), d.files());
+    assertFalse(Files.exists(Path.of(lh.layout().model("m", 3))));
+    assertEquals(List.of(1, 2), registry.versions("m").stream().map(ModelVersion::version).toList());
+    assertEquals(2, registry.resolve("m", "latest").version());
+    var gone = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "3"));
+    assertTrue(gone.getMessage().startsWith("Model m has no version 3: it was deleted by " + System.getProperty("user.name") + " at ")
+        && gone.getMessage().contains("(trained on the wrong window); its card is kept in ")
+        && gone.getMessage().endsWith("_deleted/v3.json. Registered versions: [1, 2]."), gone.getMessage());
+    ModelRegistry.DeletedVersion kept = registry.deleted("m", 3).orElseThrow();
+    assertEquals("c", kept.card().runKey());
+    assertEquals("trained on the wrong window", kept.reason());
+    assertTrue(registry.deleted("m", 2).isEmpty(), "v2 is registered");
+    var twice = assertThrows(LakelineException.NotFound.class, () -> registry.delete("m", 3, "", false));
+    assertTrue(twice.getMessage().contains("it was deleted by"), twice.getMessage());
+
+    // predictions and monitoring record model_version 3: no other model may ever be v3
+    assertEquals(4, registry.register("m", model, card("d")).version());
+    // v3's inputs trained again: a new version, not the deleted one
+    assertEquals(5, registry.register("m", model, card("c")).version());
+  }
+
+  @Test
+  void aVersionAnAliasPointsAtIsNotDeleted(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    registry.register("m", tinyModel(spark), card("a"));
+    registry.setAlias("m", "champion", 1, "");
+    for (boolean check : new boolean[] {true, false}) {
+      var refused = assertThrows(LakelineException.Conflict.class, () -> registry.delete("m", 1, "", check));
+      assertEquals("Cannot delete m v1: the alias @champion points at it. Point it at another version first ('lakeline models "
+          + "alias m champion <version>') or remove it ('lakeline models alias m champion --remove'), then delete v1.",
+          refused.getMessage());
+    }
+    registry.setAlias("m", "challenger", 1, "");
+    var both = assertThrows(LakelineException.Conflict.class, () -> registry.delete("m", 1, "", false));
+    assertTrue(both.getMessage().startsWith("Cannot delete m v1: the aliases @challenger, @champion point at it. Point each"),
+        both.getMessage());
+    assertEquals(1, registry.resolve("m", "latest").version(), "nothing was deleted");
+    assertTrue(registry.deleted("m", 1).isEmpty());
+  }
+
+  @Test
+  void aDeleteStoppedAfterItsCommitPointLeavesNoHalfVersionAndDeletingAgainFinishesIt(SparkSession spark, TestLakehouse lh)
+      throws Exception {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    registry.register("m", tinyModel(spark), card("a"));
+    registry.register("m", tinyModel(spark), card("b"));
+    registry.afterDeleteCommit(() -> {
+      throw new IllegalStateException("killed");
+    });
+    assertThrows(IllegalStateException.class, () -> registry.delete("m", 2, "", false));
+    assertTrue(Files.isDirectory(Path.of(lh.layout().model("m", 2), "model")), "stopped with the model still on disk");
+    // no reader sees half a version: the card went first
+    assertEquals(List.of(1), registry.versions("m").stream().map(ModelVersion::version).toList());
+    assertEquals(1, registry.resolve("m", "latest").version());
+    assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "2"));
+
+    registry.afterDeleteCommit(() -> {});
+    ModelRegistry.Deletion rest = registry.delete("m", 2, "", false);
+    assertTrue(rest.resumed() && rest.deleted(), rest.toString());
+    assertEquals(List.of("model/"), rest.entries());
+    assertFalse(Files.exists(Path.of(lh.layout().model("m", 2))));
+
+    // a folder without a card that no delete left (a training still writing it) is not a version to delete
+    Files.createDirectories(Path.of(lh.layout().model("m", 3), "model"));
+    assertThrows(LakelineException.NotFound.class, () -> registry.delete("m", 3, "", false));
+    assertTrue(Files.isDirectory(Path.of(lh.layout().model("m", 3), "model")));
+  }
+
+  @Test
+  void aCardOfAnEarlierOrALaterLakelineLoads(SparkSession spark, TestLakehouse lh) throws Exception {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    registry.register("m", tinyModel(spark), card("a"));
+    // as an earlier Lakeline wrote it (no input schema, no training data), with a field a later one may add
+    Files.writeString(Path.of(lh.layout().model("m", 1), "model.json"), """
+        {"runKey":"a","algorithm":"logistic_regression","params":{"regParam":"0.01"},"metrics":{"areaUnderROC":0.8},
+         "trainingDataset":"/lake/training_datasets/v/v1/td1","sourceVersions":{"g v1":3},"features":["x"],"label":"y",
+         "logicalDate":"2024-06-30","versions":{"Spark":"3.5.7"},"runId":null,"aFieldOfALaterLakeline":{"k":1}}
+        """);
+    ModelCard old = registry.get("m", 1).card();
+    assertEquals("a", old.runKey());
+    assertEquals(List.of("x"), old.features());
+    assertNull(old.inputs());
+    assertNull(old.trainingData());
+    assertEquals(1, registry.findByRunKey("m", "a").orElseThrow().version(), "a rerun of its inputs still finds it");
+  }
+
+  @Test
   void anAliasWhoseVersionWasDeletedIsNamedAndTheNextGoodVersionTakesIt(SparkSession spark, TestLakehouse lh) throws Exception {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);
@@ -370,6 +477,9 @@ class ModelRegistryTest {
     try (var walk = Files.walk(Path.of(lh.layout().model("m", 1)))) { // a version deleted by hand
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
     }
+    assertEquals(List.of("@champion → v1 (deleted)"), registry.describeAliases("m"));
+    var unset = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@challenger"));
+    assertTrue(unset.getMessage().contains("Its aliases: @champion → v1 (deleted)."), unset.getMessage());
     var dangling = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@champion"));
     assertEquals("Model m's alias 'champion' points at v1, which is no longer registered (its folder was deleted). Point the "
         + "alias at a registered version ([v2, v3]): 'lakeline models alias m champion <version>'.", dangling.getMessage());
@@ -454,7 +564,7 @@ class ModelRegistryTest {
     assertEquals(1, registry.resolveAsOf("m", "@champion", java.time.LocalDate.parse("2024-05-31")).version());
     // an alias never set names what to do
     var none = assertThrows(LakelineException.NotFound.class, () -> registry.resolveAsOf("m", "@shadow", may15));
-    assertTrue(none.getMessage().startsWith("Model m has no alias 'shadow' (its aliases: {champion=1}): no version has taken "
+    assertTrue(none.getMessage().startsWith("Model m has no alias 'shadow' (its aliases: @champion → v1): no version has taken "
         + "it yet.") && none.getMessage().contains("--model-version latest"), none.getMessage());
   }
 

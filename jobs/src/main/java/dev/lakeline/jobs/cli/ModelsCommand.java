@@ -26,9 +26,10 @@ import picocli.CommandLine.Parameters;
     name = "models",
     mixinStandardHelpOptions = true,
     description = "The model registry: list models and their versions, show a version's card, move aliases "
-        + "(champion, challenger, …) and read their log.",
+        + "(champion, challenger, …) and read their log, delete a version.",
     footer = {"", "A model version is named by REF: a number, latest, @alias or best:<metric> (for example best:areaUnderROC)."},
-    subcommands = {ModelsCommand.Listing.class, ModelsCommand.Show.class, ModelsCommand.Alias.class, ModelsCommand.Aliases.class})
+    subcommands = {ModelsCommand.Listing.class, ModelsCommand.Show.class, ModelsCommand.Alias.class, ModelsCommand.Aliases.class,
+        ModelsCommand.Delete.class})
 final class ModelsCommand extends ParentCommand {
   /** The metrics a version table shows, when a card has them. */
   private static final List<String> SHOWN_METRICS = List.of("areaUnderROC", "areaUnderPR", "accuracy", "rmse", "r2");
@@ -63,9 +64,8 @@ final class ModelsCommand extends ParentCommand {
         TextTable table = new TextTable("model", ">versions", ">latest", "aliases");
         for (String name : models) {
           List<ModelVersion> versions = registry.versions(name);
-          List<String> aliases = new ArrayList<>();
-          registry.aliases(name).forEach((a, v) -> aliases.add("@" + a + " → v" + v));
-          table.row(name, versions.size(), "v" + versions.get(versions.size() - 1).version(), String.join(", ", aliases));
+          table.row(name, versions.size(), "v" + versions.get(versions.size() - 1).version(),
+              String.join(", ", registry.describeAliases(name)));
         }
         table.print(out);
         return;
@@ -85,7 +85,8 @@ final class ModelsCommand extends ParentCommand {
       header.add("aliases");
       header.add("training dataset");
       TextTable table = new TextTable(header.toArray(String[]::new));
-      Map<Integer, List<String>> aliases = byVersion(registry.aliases(model));
+      Map<String, Integer> current = registry.aliases(model);
+      Map<Integer, List<String>> aliases = byVersion(current);
       for (ModelVersion v : versions) {
         List<Object> row = new ArrayList<>(List.of("v" + v.version(), v.card().algorithm(), v.card().logicalDate()));
         metrics.forEach(m -> row.add(metric(v.card(), m)));
@@ -94,6 +95,14 @@ final class ModelsCommand extends ParentCommand {
         table.row(row.toArray());
       }
       table.print(out);
+      // an alias whose version is gone has no row above: said below, with how to move it
+      List<Integer> listed = versions.stream().map(ModelVersion::version).toList();
+      current.forEach((alias, v) -> {
+        if (!listed.contains(v)) {
+          out.printf("%s: resolves to nothing; point it at a version with 'lakeline models alias %s %s <version>'%n",
+              ModelRegistry.describeAlias(alias, v, false), model, alias);
+        }
+      });
     }
   }
 
@@ -119,7 +128,9 @@ final class ModelsCommand extends ParentCommand {
         ReportPages.checkWritable(report); // before anything is read or printed
       }
       ModelRegistry registry = ctx.registry();
-      if (registry.versions(model).isEmpty()) {
+      Integer number = number(ref);
+      // a deleted version: the registry's message says by whom and when, also when it was the model's last
+      if (registry.versions(model).isEmpty() && (number == null || registry.deleted(model, number).isEmpty())) {
         throw noSuchModel(registry, model, ctx);
       }
       ModelVersion v = registry.resolve(model, ref);
@@ -130,11 +141,21 @@ final class ModelsCommand extends ParentCommand {
       out.printf("  algorithm   %s%n", c.algorithm());
       out.printf("  trained for %s (logical date) · label %s%n", c.logicalDate(), c.label());
       out.printf("  dataset     %s%n", dataset(ctx, c.trainingDataset()));
+      ModelReport.trainingData(c).forEach((k, value) -> out.printf("  %-11s %s%n", k, value));
       out.printf("  read        %s%n", c.sourceVersions() == null ? "" : new TreeMap<>(c.sourceVersions()));
       out.printf("  features    %s%n", c.features());
       out.printf("  stack       %s%n", c.versions());
       if (c.runId() != null) {
         out.printf("  trained by  run %s (lakeline runs show %s)%n", c.runId(), c.runId());
+      }
+      if (c.inputs() == null) {
+        out.printf("  inputs      %s%n", ModelReport.NOT_RECORDED);
+      } else {
+        out.println("  inputs");
+        TextTable inputs = new TextTable(ModelReport.INPUT_HEADER.toArray(String[]::new));
+        ModelReport.inputs(c).forEach(r -> inputs.row(r.toArray()));
+        inputs.print(out, "    ");
+        out.printf("    (%s)%n", ModelReport.TRANSFORMATIONS_NOTE);
       }
       out.println("  metrics");
       new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics())
@@ -198,11 +219,11 @@ final class ModelsCommand extends ParentCommand {
       if (registry.versions(model).isEmpty()) {
         throw noSuchModel(registry, model, ctx);
       }
-      Map<String, Integer> now = registry.aliases(model);
+      List<String> now = registry.describeAliases(model);
       if (now.isEmpty()) {
         out.printf("model %s has no aliases%n", model);
       } else {
-        now.forEach((a, v) -> out.printf("@%s → v%d%n", a, v));
+        now.forEach(out::println);
       }
       List<AliasMove> log = registry.aliasLog(model);
       if (log.isEmpty()) {
@@ -215,6 +236,66 @@ final class ModelsCommand extends ParentCommand {
       }
       table.print(out);
     }
+  }
+
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = {
+        "Deletes a model version: its folder (the MLlib model, card, test scores, drift baseline). Refused while an "
+            + "alias points at it (exit 5): move the alias first (lakeline models alias). The card is kept as "
+            + "_deleted/v<n>.json with who deleted it and why, and the number is never given to another version, so "
+            + "predictions and monitoring that name it stay unambiguous.",
+        "The card goes first: once it is removed, nothing lists, resolves or scores with the version, so a delete "
+            + "stopped midway never leaves half a version; running it again removes the rest."},
+      footer = {"", "Examples:", "  lakeline models delete loan_default 2 --check",
+          "  lakeline models delete loan_default 2 --reason \"trained on the wrong window\""})
+  static final class Delete extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model's name.")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "VERSION",
+        description = "The version's number (3 or v3, as models list shows it). Not latest, @alias or best:<metric>: "
+            + "what they name can change between looking and deleting.")
+    String version;
+
+    @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "", description = "Why, kept with the deleted card.")
+    String reason;
+
+    @Option(names = "--check", description = "Change nothing: say what would be removed, or why the delete is refused.")
+    boolean check;
+
+    @Override
+    void checkArguments() {
+      if (number(version) == null) {
+        throw dev.lakeline.core.Errors.config("models delete takes a version number (3 or v3), not '%s': a reference such as "
+            + "latest or @champion can name another version by the time it is deleted. 'lakeline models list %s' lists "
+            + "the numbers.", version, model);
+      }
+    }
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      ModelRegistry registry = ctx.registry();
+      int number = number(version);
+      if (registry.versions(model).isEmpty() && registry.deleted(model, number).isEmpty()) {
+        throw noSuchModel(registry, model, ctx);
+      }
+      ModelRegistry.Deletion d = registry.delete(model, number, reason, check);
+      String what = String.format("%s (%d files)", String.join(", ", d.entries()), d.files());
+      if (!d.deleted()) {
+        out.printf("check: nothing deleted; deleting %s would remove %s%n", d.version(), what);
+      } else if (d.resumed()) {
+        out.printf("deleted the rest of %s, which an earlier delete left: %s%n", d.version(), what);
+      } else {
+        out.printf("deleted %s: %s; its card is kept in _deleted/v%d.json, and v%d is never given to another version%n",
+            d.version(), what, number, number);
+      }
+    }
+  }
+
+  /** The version number {@code ref} names exactly ({@code 3} or {@code v3}), or null for any other reference. */
+  static Integer number(String ref) {
+    String r = ref == null ? "" : ref.strip();
+    return r.matches("[vV]?[0-9]{1,9}") ? Integer.valueOf(r.replaceFirst("^[vV]", "")) : null;
   }
 
   /**

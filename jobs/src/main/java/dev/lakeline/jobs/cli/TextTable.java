@@ -30,6 +30,11 @@ final class TextTable {
   }
 
   void print(PrintStream out) {
+    print(out, "");
+  }
+
+  /** Prints every line after {@code indent}. */
+  void print(PrintStream out, String indent) {
     int[] width = new int[right.length];
     for (String[] r : rows) {
       for (int i = 0; i < r.length; i++) {
@@ -37,7 +42,7 @@ final class TextTable {
       }
     }
     for (String[] r : rows) {
-      StringBuilder line = new StringBuilder();
+      StringBuilder line = new StringBuilder(indent);
       for (int i = 0; i < r.length; i++) {
         String pad = " ".repeat(width[i] - r[i].length());
         line.append(i == 0 ? "" : "   ").append(right[i] ? pad + r[i] : i == r.length - 1 ? r[i] : r[i] + pad);

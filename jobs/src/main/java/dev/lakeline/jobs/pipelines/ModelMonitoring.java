@@ -445,12 +445,16 @@ public final class ModelMonitoring {
     return seen;
   }
 
-  /** The version, or empty when it is no longer registered (deleted by hand after it scored runs). */
+  /**
+   * The version, or, when {@code lakeline models delete} removed it after it scored runs, the card it kept (its test AUC
+   * and training dataset are known still); empty when its folder was removed by hand.
+   */
   private static java.util.Optional<ModelVersion> registered(JobContext ctx, String modelName, int version) {
     try {
       return java.util.Optional.of(ctx.registry().get(modelName, version));
     } catch (dev.lakeline.core.LakelineException.NotFound deleted) {
-      return java.util.Optional.empty();
+      return ctx.registry().deleted(modelName, version)
+          .map(d -> new ModelVersion(modelName, version, ctx.layout().model(modelName, version), d.card()));
     }
   }
 

@@ -109,21 +109,9 @@ public final class TrainingPipeline {
       return new Result(existing.get(), td, true,
           promoteReused(ctx, existing.get(), new SameRows(ctx, model, base.spec(), td, existing.get())));
     }
-    Trainer.Trained trained =
-        Trainer.train(model.onDemand().apply(td.train()), model.onDemand().apply(td.test()), spec);
-    ModelCard card =
-        new ModelCard(
-            runKey,
-            spec.algorithm(),
-            trained.params(),
-            trained.metrics(),
-            td.path(),
-            td.manifest().identity().sourceVersions(),
-            concat(spec),
-            spec.label(),
-            date.toString(),
-            Versions.all(),
-            ctx.runId());
+    Dataset<Row> train = model.onDemand().apply(td.train());
+    Trainer.Trained trained = Trainer.train(train, model.onDemand().apply(td.test()), spec);
+    ModelCard card = ModelCard.of(runKey, td, train.schema(), spec, trained, date.toString(), ctx.runId());
     DriftBaseline baseline = baseline(td, spec, model.onDemand(), trained.scores());
     ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores(), baseline);
     if (!java.util.Objects.equals(version.card().runId(), ctx.runId())) { // another run of the same inputs registered it first
@@ -211,12 +199,6 @@ public final class TrainingPipeline {
       throw Errors.notFound("%s: %s Create it (lakeline fv create --file <view>.yaml), or name its file in the model file "
           + "(feature_view.file) for training to create it.", model.location(), e.getMessage());
     }
-  }
-
-  private static java.util.List<String> concat(TrainingSpec spec) {
-    java.util.List<String> all = new java.util.ArrayList<>(spec.numericFeatures());
-    all.addAll(spec.categoricalFeatures());
-    return all;
   }
 
   /**

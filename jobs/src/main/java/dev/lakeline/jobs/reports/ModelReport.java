@@ -44,6 +44,7 @@ public final class ModelReport {
     ReportPages.row(h, "label", c.label());
     ReportPages.row(h, "trained for", c.logicalDate() + " (logical date)");
     ReportPages.row(h, "training dataset", dev.lakeline.core.storage.StorageLayout.trainingDatasetLabel(c.trainingDataset()));
+    trainingData(c).forEach((k, v) -> ReportPages.row(h, k, v));
     ReportPages.row(h, "read", c.sourceVersions() == null ? "" : new TreeMap<>(c.sourceVersions()).toString());
     ReportPages.row(h, "features", c.features() == null ? "" : String.join(", ", c.features()));
     ReportPages.row(h, "stack", c.versions() == null ? "" : c.versions().toString());
@@ -51,7 +52,21 @@ public final class ModelReport {
       ReportPages.row(h, "trained by", "run " + c.runId());
     }
     ReportPages.row(h, "stored at", version.path());
-    h.append("</table>\n<h2>Test metrics</h2>\n<table>");
+    h.append("</table>\n<h2>Inputs</h2>\n");
+    if (c.inputs() == null) {
+      h.append("<p>Input schema and transformations: ").append(NOT_RECORDED).append(".</p>\n");
+    } else {
+      h.append("<table><tr>");
+      INPUT_HEADER.forEach(k -> h.append("<th>").append(ReportPages.esc(k)).append("</th>"));
+      h.append("</tr>");
+      for (List<String> r : inputs(c)) {
+        h.append("<tr>");
+        r.forEach(cell -> h.append("<td>").append(ReportPages.esc(cell)).append("</td>"));
+        h.append("</tr>");
+      }
+      h.append("</table>\n<p>").append(ReportPages.esc(TRANSFORMATIONS_NOTE)).append("</p>\n");
+    }
+    h.append("<h2>Test metrics</h2>\n<table>");
     new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics()).forEach((k, v) -> ReportPages.row(h, k, number(v)));
     h.append("</table>\n");
     if (scores.isEmpty()) {
@@ -164,6 +179,49 @@ public final class ModelReport {
     plot.getDomainAxis().setRange(0, 1);
     plot.getRangeAxis().setRange(0, 1.02);
     return ReportPages.finish(chart);
+  }
+
+  /** What {@code models show} and the page say of a field that a card written by an earlier Lakeline lacks. */
+  public static final String NOT_RECORDED = "not recorded (the card was written before Lakeline recorded it)";
+
+  /** The columns of {@link #inputs}. */
+  public static final List<String> INPUT_HEADER = List.of("feature", "Spark type", "kind", "declared transformation");
+
+  /** What training does to the inputs beyond the declared transformations (Trainer), said under the inputs. */
+  public static final String TRANSFORMATIONS_NOTE = "Numeric features are imputed with the training split's median "
+      + "before any declared scaler; categorical features without a declared encoder are indexed and one-hot encoded. "
+      + "Every transformation is fitted on the train split and saved inside the model.";
+
+  /**
+   * How the card's training rows were chosen and split, as (what, text) in display order: the dataset's filter, the
+   * time range of its rows, the split and its seed; one row saying "not recorded" for a card written before these were.
+   */
+  public static Map<String, String> trainingData(ModelCard c) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    ModelCard.TrainingData d = c.trainingData();
+    if (d == null) {
+      out.put("training rows", NOT_RECORDED);
+      return out;
+    }
+    out.put("rows where", d.filter() == null || d.filter().isBlank() ? "all rows of the base group" : d.filter());
+    out.put("time range", d.earliest() == null ? "no rows"
+        : day(d.earliest()) + " to " + day(d.latest()) + " (" + d.eventTime() + " of the dataset's rows)");
+    out.put("split", (d.split() == null ? "not recorded" : d.split().describe()) + " · seed " + d.seed());
+    return out;
+  }
+
+  /** The card's inputs, a row per feature ({@link #INPUT_HEADER}); empty when the card did not record them. */
+  public static List<List<String>> inputs(ModelCard c) {
+    if (c.inputs() == null) {
+      return List.of();
+    }
+    return c.inputs().stream().map(i -> List.of(i.name(), i.type(), i.kind(),
+        i.transformation() == null ? "none declared" : i.transformation())).toList();
+  }
+
+  /** An instant at UTC midnight as its day; any other time as it is. */
+  private static String day(String time) {
+    return time.endsWith("T00:00:00Z") ? time.substring(0, time.length() - "T00:00:00Z".length()) : time;
   }
 
   /** A metric as shown: whole numbers with thousands separators (row counts), else four decimals. */

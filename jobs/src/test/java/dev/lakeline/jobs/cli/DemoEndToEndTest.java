@@ -547,6 +547,20 @@ class DemoEndToEndTest {
       assertTrue(summary(monitor).matches("(?s).*\ntraining rows of v1: +not left out: loan_default v1 is no longer registered.*"),
           monitor.out());
       assertTrue(monitor.out().matches("(?s).*\\n2024-06-30 +v1 +[0-9,]+ +[0-9,]+ +0 +- +- .*"), monitor.out());
+
+      // deleted with models delete instead (its card kept in _deleted/v1.json): its training rows and test AUC are known
+      Path kept = Path.of(layout.models("loan_default"), "_deleted", "v1.json");
+      java.nio.file.Files.createDirectories(kept.getParent());
+      java.nio.file.Files.writeString(kept, "{\"deletedBy\":\"test\",\"reason\":\"\",\"card\":"
+          + java.nio.file.Files.readString(aside.resolve("model.json")) + "}");
+      try {
+        Cli deleted = Cli.run("monitor", "--date", DATE, "--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG);
+        assertEquals(0, deleted.exitCode(), deleted.err() + deleted.out());
+        assertFalse(summary(deleted).contains("training rows of v1"), deleted.out());
+        assertFalse(deleted.out().matches("(?s).*\\n2024-06-30 +v1 +[0-9,]+ +[0-9,]+ +0 +- +- .*"), "its test AUC beside: " + deleted.out());
+      } finally {
+        java.nio.file.Files.delete(kept);
+      }
     } finally {
       java.nio.file.Files.move(aside, v1);
     }

@@ -121,10 +121,94 @@ class ModelsCommandTest {
     assertTrue(asListed.out().startsWith("model scorer v2 → "), asListed.out() + asListed.err());
     Cli noAlias = Cli.inLakehouse(lh, "models", "show", "scorer", "@challenger");
     assertEquals(ExitCode.NOT_FOUND.code(), noAlias.exitCode());
-    assertTrue(noAlias.err().contains("no alias 'challenger'") && noAlias.err().contains("{champion=2}"), noAlias.err());
+    assertTrue(noAlias.err().contains("no alias 'challenger'") && noAlias.err().contains("Its aliases: @champion → v2."), noAlias.err());
     assertFalse(noAlias.hasStackTrace(), noAlias.err());
     Cli noVersion = Cli.inLakehouse(lh, "models", "alias", "scorer", "champion", "7");
     assertEquals(ExitCode.NOT_FOUND.code(), noVersion.exitCode());
     assertEquals(2, registry.resolve("scorer", "@champion").version(), "a failed move changes nothing");
+
+    // a card written before Lakeline recorded the input schema and the training data: said, not failed on
+    Cli old = Cli.inLakehouse(lh, "models", "show", "scorer", "1", "--report", dir.resolve("old.html").toString());
+    assertEquals(0, old.exitCode(), old.err());
+    assertTrue(old.out().contains("  training rows not recorded (the card was written before Lakeline recorded it)\n")
+        && old.out().contains("  inputs      not recorded (the card was written before Lakeline recorded it)\n"), old.out());
+    assertTrue(Files.readString(dir.resolve("old.html")).contains("Input schema and transformations: not recorded"));
+  }
+
+  @Test
+  void deletingAVersionAndACardOfNow(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
+    PipelineModel model = new Pipeline()
+        .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
+        .fit(spark.range(3).toDF("x"));
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    for (int i = 1; i <= 2; i++) {
+      registry.register("scorer", model, new ModelCard("run" + i, "logistic_regression", Map.of(), Map.of("areaUnderROC", 0.7),
+          "td" + i, Map.of(), List.of("x"), "label", "2024-06-0" + i, Map.of()));
+    }
+    // v3 with what cards record now: its inputs and how its rows were chosen and split
+    registry.register("scorer", model, new ModelCard("run3", "logistic_regression", Map.of(), Map.of("areaUnderROC", 0.7), "td3",
+        Map.of(), List.of("x", "plan"), "label", "2024-06-03", Map.of(), null,
+        List.of(new ModelCard.Input("x", "double", "numeric", "robust_scaler"), new ModelCard.Input("plan", "string", "categorical", null)),
+        new ModelCard.TrainingData("day < DATE'2024-06-01'", "day", "2024-01-01", "2024-05-31",
+            dev.lakeline.featurestore.SplitSpec.random(0, 0.2), 42)));
+    registry.setAlias("scorer", "champion", 2, "");
+    Path page = dir.resolve("v3.html");
+    Cli card = Cli.inLakehouse(lh, "models", "show", "scorer", "3", "--report", page.toString());
+    assertEquals(0, card.exitCode(), card.err());
+    assertTrue(card.out().contains("  rows where  day < DATE'2024-06-01'\n  time range  2024-01-01 to 2024-05-31 (day of the dataset's "
+        + "rows)\n  split       random by row: 80 % train, 20 % test (of the rows, seeded) · seed 42\n"), card.out());
+    assertTrue(card.out().matches("(?s).*\n  inputs\n    feature +Spark type +kind +declared transformation\n"
+        + "    x +double +numeric +robust_scaler\n    plan +string +categorical +none declared\n.*"), card.out());
+    String html = Files.readString(page);
+    assertTrue(html.contains("<tr><td>x</td><td>double</td><td>numeric</td><td>robust_scaler</td></tr>")
+        && html.contains("<tr><th>split</th><td>random by row: 80 % train, 20 % test (of the rows, seeded) · seed 42</td></tr>"), html);
+
+    Cli held = Cli.inLakehouse(lh, "models", "delete", "scorer", "2");
+    assertEquals(ExitCode.CONFLICT.code(), held.exitCode(), held.out() + held.err());
+    assertTrue(held.err().contains("Cannot delete scorer v2: the alias @champion points at it.")
+        && held.err().contains("'lakeline models alias scorer champion <version>'"), held.err());
+    assertFalse(held.hasStackTrace(), held.err());
+    Cli moving = Cli.inLakehouse(lh, "models", "delete", "scorer", "latest");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), moving.exitCode());
+    assertTrue(moving.err().contains("models delete takes a version number (3 or v3), not 'latest'"), moving.err());
+
+    Cli check = Cli.inLakehouse(lh, "models", "delete", "scorer", "v1", "--check");
+    assertEquals(0, check.exitCode(), check.err());
+    assertTrue(check.out().matches("check: nothing deleted; deleting scorer v1 would remove model.json, model/ \\(\\d+ files\\)\n"),
+        check.out());
+    Cli deleted = Cli.inLakehouse(lh, "models", "delete", "scorer", "1", "--reason", "never used");
+    assertEquals(0, deleted.exitCode(), deleted.err());
+    assertTrue(deleted.out().matches("deleted scorer v1: model.json, model/ \\(\\d+ files\\); its card is kept in "
+        + "_deleted/v1.json, and v1 is never given to another version\n"), deleted.out());
+    Cli versions = Cli.inLakehouse(lh, "models", "list", "scorer");
+    assertFalse(versions.out().contains("\nv1 "), versions.out());
+    Cli show = Cli.inLakehouse(lh, "models", "show", "scorer", "1");
+    assertEquals(ExitCode.NOT_FOUND.code(), show.exitCode());
+    assertTrue(show.err().contains("Model scorer has no version 1: it was deleted by ") && show.err().contains("(never used)"),
+        show.err());
+    Cli again = Cli.inLakehouse(lh, "models", "delete", "scorer", "1");
+    assertEquals(ExitCode.NOT_FOUND.code(), again.exitCode(), again.out());
+    Cli typo = Cli.inLakehouse(lh, "models", "delete", "scorr", "1");
+    assertTrue(typo.err().contains("There is no model scorr under ") && typo.err().contains("Its models: scorer."), typo.err());
+
+    // an alias left pointing at a version whose folder was removed by hand: every listing says so
+    registry.setAlias("scorer", "challenger", 3, "");
+    try (var walk = Files.walk(Path.of(lh.layout().model("scorer", 3)))) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+    Cli all = Cli.inLakehouse(lh, "models", "list");
+    assertTrue(all.out().matches("(?s).*\nscorer +1 +v2 +@challenger → v3 \\(deleted\\), @champion → v2\n"), all.out());
+    Cli one = Cli.inLakehouse(lh, "models", "list", "scorer");
+    assertTrue(one.out().endsWith("@challenger → v3 (deleted): resolves to nothing; point it at a version with 'lakeline models "
+        + "alias scorer challenger <version>'\n"), one.out());
+    Cli aliases = Cli.inLakehouse(lh, "models", "aliases", "scorer");
+    assertTrue(aliases.out().startsWith("@challenger → v3 (deleted)\n@champion → v2\n"), aliases.out());
+
+    // the model's last version deleted: showing it says who deleted it, not that no model was ever trained
+    registry.removeAlias("scorer", "champion", "");
+    assertEquals(0, Cli.inLakehouse(lh, "models", "delete", "scorer", "2").exitCode());
+    Cli last = Cli.inLakehouse(lh, "models", "show", "scorer", "2");
+    assertEquals(ExitCode.NOT_FOUND.code(), last.exitCode());
+    assertTrue(last.err().contains("Model scorer has no version 2: it was deleted by "), last.err());
   }
 }

@@ -11,6 +11,7 @@ import dev.lakeline.featurestore.FeatureStore;
 import dev.lakeline.featurestore.InsertOptions;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
+import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
 import java.io.IOException;
@@ -92,6 +93,17 @@ class OwnModelTest {
     assertEquals(1, v1.version());
     assertEquals("churned", v1.card().label());
     assertEquals(List.of("tenure_days", "minutes_7d", "minutes_per_day", "plan"), v1.card().features());
+    // the card's input schema as training saw it (the on-demand ratio among it) with the view's declared transformation,
+    // and how its rows were chosen and split
+    assertEquals(List.of(new ModelCard.Input("tenure_days", "int", "numeric", "standard_scaler"),
+        new ModelCard.Input("minutes_7d", "double", "numeric", null), new ModelCard.Input("minutes_per_day", "double", "numeric", null),
+        new ModelCard.Input("plan", "string", "categorical", null)), v1.card().inputs());
+    ModelCard.TrainingData rows = v1.card().trainingData();
+    assertTrue(rows.filter().contains("2024-01-01") && rows.filter().contains("2024-03-01") && rows.filter().contains("IS NOT NULL"),
+        rows.filter());
+    assertEquals(List.of("snapshot_ts", "2024-01-01T12:00:00Z", "2024-02-29T12:00:00Z"), List.of(rows.eventTime(), rows.earliest(), rows.latest()));
+    assertEquals(dev.lakeline.featurestore.SplitSpec.random(0, 0.2), rows.split());
+    assertEquals(7, rows.seed());
     assertEquals(1, store.listTrainingDatasets("churn", 1).size());
     long trainingRows = store.listTrainingDatasets("churn", 1).get(0).read().count();
     assertEquals(customers.where("snapshot_ts < TIMESTAMP'2024-03-01 00:00:00Z'").count(), trainingRows);
