@@ -245,7 +245,7 @@ class ModelRegistryTest {
     assertTrue(java.time.Instant.parse(log.get(0).movedAt()).toEpochMilli() > 0, "when: the entry file's time");
 
     var gone = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@challenger"));
-    assertTrue(gone.getMessage().contains("Its aliases: @champion → v3."), gone.getMessage());
+    assertTrue(gone.getMessage().contains("(its aliases: @champion → v3)"), gone.getMessage());
     assertThrows(LakelineException.NotFound.class, () -> registry.setAlias("m", "champion", 9, ""), "an unregistered version");
     var notSet = assertThrows(LakelineException.NotFound.class, () -> registry.removeAlias("m", "nobody", ""));
     assertEquals("Model m has no alias 'nobody' to remove. Its aliases: @champion → v3.", notSet.getMessage());
@@ -479,7 +479,7 @@ class ModelRegistryTest {
     }
     assertEquals(List.of("@champion → v1 (deleted)"), registry.describeAliases("m"));
     var unset = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@challenger"));
-    assertTrue(unset.getMessage().contains("Its aliases: @champion → v1 (deleted)."), unset.getMessage());
+    assertTrue(unset.getMessage().contains("(its aliases: @champion → v1 (deleted))"), unset.getMessage());
     var dangling = assertThrows(LakelineException.NotFound.class, () -> registry.resolve("m", "@champion"));
     assertEquals("Model m's alias 'champion' points at v1, which is no longer registered (its folder was deleted). Point the "
         + "alias at a registered version ([v2, v3]): 'lakeline models alias m champion <version>'.", dangling.getMessage());
