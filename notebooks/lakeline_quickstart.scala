@@ -3,7 +3,7 @@
 // MAGIC # Lakeline from a Scala notebook
 // MAGIC
 // MAGIC The loop of `lakeline_quickstart.ipynb` in Scala: feature groups through the gate, a point-in-time feature view,
-// MAGIC a training dataset, a model version, scoring. Import this file into Databricks (it is in Databricks' source
+// MAGIC a training dataset, a model version, scoring, and a model file run as the jobs run it. Import this file into Databricks (it is in Databricks' source
 // MAGIC format) on a cluster with the Lakeline platform jar installed, or run it in `spark-shell` with the with-delta
 // MAGIC jar (see `docs/notebooks.md`). `LAKELINE_LAKEHOUSE` overrides the lakehouse root.
 
@@ -104,4 +104,31 @@ val scored = lake.score(lake.model("loan_default", "latest"), features, asList("
 scored.orderBy(scored.col("score").desc).show(5, false)   // display(scored) on Databricks
 val scoredLoans = scored.count()
 assert(scoredLoans == loans.where("issue_ts >= TIMESTAMP'2024-06-01 00:00:00'").count())
+
+// COMMAND ----------
+
+// MAGIC %md
+// MAGIC Your own model as the scheduled jobs run it: a model file (docs/model-registry.md) and `lake.modelFile`, whose
+// MAGIC `train`, `infer` and `monitor` do what `lakeline train|infer|monitor --model-file` do, with the same checks and
+// MAGIC run keys. Trained on the loans before May, May's loans scored into the predictions table, their realised AUC.
+
+// COMMAND ----------
+
+val modelFile = java.nio.file.Files.writeString(java.nio.file.Files.createTempFile("loan_default_jobs", ".yaml"), """
+  |feature_view: {name: loan_default, version: 1}
+  |label: is_default
+  |features:
+  |  numeric: [loan_amount, int_rate, annual_income]
+  |  categorical: [purpose]
+  |""".stripMargin)
+val jobs = lake.modelFile(modelFile.toString, "loan_default_jobs").withSetting("training.label-delay-days", "0")
+val trained = jobs.train("2024-05-01")
+val scoredMay = jobs.infer("2024-05-31")
+val may = jobs.monitor("2024-06-01").performance().get(0)
+println(s"${trained.model().label()}: ${scoredMay.rows()} May loans scored → ${scoredMay.path()}, realised AUC ${may.auc()}")
+assert(!trained.reused() && jobs.train("2024-05-01").reused(), "the same inputs: the version trained before")
+assert(scoredMay.rows() > 100 && may.labelled() == scoredMay.rows())
+
+// COMMAND ----------
+
 println(s"lakeline scala notebook: $scoredLoans loans scored")

@@ -51,11 +51,7 @@ public final class FeatureView {
 
   /** The names of the feature columns the view produces, in output order. */
   public List<String> featureColumns() {
-    List<String> out = new ArrayList<>(spec.baseFeatures());
-    for (FeatureViewSpec.Join j : spec.joins()) {
-      j.features().forEach(f -> out.add(j.prefix() + f));
-    }
-    return out;
+    return spec.featureColumns();
   }
 
   /** The base group's key and event-time columns, which identify an output row. */
@@ -221,18 +217,7 @@ public final class FeatureView {
             CommitOrder.withCommitVersion(g.readVersion(versions.get(j.group().toString()))));
       }
     }
-    List<String> out = new ArrayList<>(identityColumns());
-    for (String f : featureColumns()) {
-      if (!out.contains(f)) {
-        out.add(f);
-      }
-    }
-    if (withLabels) {
-      out.addAll(spec.labels());
-    }
-    for (FeatureViewSpec.Join j : spec.joins()) {
-      j.baseKeys().stream().filter(k -> !out.contains(k)).forEach(out::add);
-    }
+    List<String> out = spec.columns(base.spec(), withLabels);
     return new FeatureFrame(
         joined.selectExpr(out.stream().map(c -> "`" + c + "`").toArray(String[]::new)),
         java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(versions)));

@@ -5,6 +5,7 @@ import dev.lakeline.core.Names;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,6 +177,33 @@ public record FeatureViewSpec(
   public FeatureViewSpec(
       String name, int version, GroupRef base, List<String> baseFeatures, List<String> labels, List<Join> joins, String description) {
     this(name, version, base, baseFeatures, labels, joins, description, Map.of());
+  }
+
+  /** The names of the feature columns the view produces, in output order: the base group's, then each join's. */
+  public List<String> featureColumns() {
+    List<String> out = new ArrayList<>(baseFeatures);
+    for (Join j : joins) {
+      j.features().forEach(f -> out.add(j.prefix() + f));
+    }
+    return out;
+  }
+
+  /**
+   * The columns of the view's rows, in order: the base group's key and event time ({@code base} is the base group's
+   * definition), the features, the labels when {@code withLabels} (a training dataset's rows, which add the split
+   * column; batch-inference rows have none), then the join keys not among them.
+   */
+  public List<String> columns(FeatureGroupSpec base, boolean withLabels) {
+    List<String> out = new ArrayList<>(base.primaryKey());
+    out.add(base.eventTime());
+    featureColumns().stream().filter(f -> !out.contains(f)).forEach(out::add);
+    if (withLabels) {
+      out.addAll(labels);
+    }
+    for (Join j : joins) {
+      j.baseKeys().stream().filter(k -> !out.contains(k)).forEach(out::add);
+    }
+    return out;
   }
 
   /** This view with {@code transformation} declared for the feature (output column) {@code feature}. */

@@ -57,10 +57,12 @@ import org.apache.spark.sql.types.StructType;
  * ModelVersion model = lake.train("loan_default", td, spec, "2024-06-30");
  * Dataset<Row> scored = lake.score(lake.model("loan_default", "latest"),
  *     lake.batchData("loan_default", 1, "issue_ts >= '2024-06-01'"), List.of("loan_id"));
+ * lake.modelFile("conf/models/churn.yaml", "churn").train("2024-03-01");   // what `lakeline train` does
  * }</pre>
  *
  * It adds no behaviour of its own: each method is a thin call into {@link FeatureStore}, {@link FeatureGroup},
- * {@link FeatureView}, {@link ModelRegistry}, {@link Trainer} and {@link BatchScorer}, which {@link #featureStore()}
+ * {@link FeatureView}, {@link ModelRegistry}, {@link Trainer}, {@link BatchScorer} and the jobs' pipelines ({@link
+ * #modelFile}), which {@link #featureStore()}
  * and {@link #registry()} expose for everything beyond it. It never creates or stops a session.
  */
 public final class Lakeline {
@@ -327,12 +329,26 @@ public final class Lakeline {
     return BatchScorer.score(model, features, keep);
   }
 
+  /**
+   * The {@code train}, {@code infer} and {@code monitor} jobs of a model file (docs/model-registry.md, "Your own model"),
+   * as model {@code name} of the registry: {@code lake.modelFile("conf/models/churn.yaml", "churn").train("2024-03-01")}
+   * does what {@code lakeline train --date 2024-03-01 --model-file conf/models/churn.yaml --set model.name=churn} does,
+   * with the same configuration, checks and run keys, so a notebook and a job reuse each other's versions.
+   *
+   * @param location the model file's path, or {@code classpath:<resource>} for one bundled in a jar ({@code
+   *     classpath:lakeline-conf/models/loan_default.yaml}: the demo's)
+   * @throws dev.lakeline.core.LakelineException.ConfigError when the file has a mistake (it is loaded and checked here)
+   */
+  public ModelFileJobs modelFile(String location, String name) {
+    return ModelFileJobs.of(spark, layout.root(), location, name);
+  }
+
   @Override
   public String toString() {
     return "Lakeline(" + layout.root() + ")";
   }
 
-  private static String checkDate(String logicalDate) {
+  static String checkDate(String logicalDate) {
     try {
       return LocalDate.parse(logicalDate == null ? "" : logicalDate.trim()).toString();
     } catch (DateTimeParseException e) {

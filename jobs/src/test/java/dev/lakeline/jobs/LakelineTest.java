@@ -297,6 +297,34 @@ class LakelineTest {
   }
 
   @Test
+  void aModelFileIsLoadedAndCheckedWhenANotebookNamesIt(SparkSession spark, TestLakehouse lh) {
+    Lakeline lake = Lakeline.open(spark, lh.uri());
+    ModelFileJobs demo = lake.modelFile(dev.lakeline.jobs.pipelines.ModelDefinition.BUNDLED, "loan_default");
+    assertEquals("loan_default v1", demo.definition().viewLabel());
+    assertEquals(lh.layout().root(), demo.config().lakehouseRoot());
+    assertEquals(7L, demo.config().get(dev.lakeline.core.config.LakelineKeys.TRAINING_SEED), "the jobs' configuration: their run keys");
+    assertEquals(60, demo.withSetting("training.history-days", "60").config().get(dev.lakeline.core.config.LakelineKeys.TRAINING_HISTORY_DAYS));
+    assertEquals(365, demo.config().get(dev.lakeline.core.config.LakelineKeys.TRAINING_HISTORY_DAYS), "withSetting returns a copy");
+
+    LakelineException.ConfigError key = assertThrows(LakelineException.ConfigError.class,
+        () -> demo.withSetting("training.histroy-days", "60"));
+    assertTrue(key.getMessage().contains("training.history-days"), key.getMessage());
+    LakelineException.NotFound file = assertThrows(LakelineException.NotFound.class,
+        () -> lake.modelFile(lh.root().resolve("churn.yaml").toString(), "churn"));
+    assertTrue(file.getMessage().contains("churn.yaml does not exist"), file.getMessage());
+    LakelineException.ConfigError name = assertThrows(LakelineException.ConfigError.class,
+        () -> lake.modelFile(dev.lakeline.jobs.pipelines.ModelDefinition.BUNDLED, null));
+    assertTrue(name.getMessage().contains("the model's name"), name.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> lake.modelFile(dev.lakeline.jobs.pipelines.ModelDefinition.BUNDLED, "a/b"));
+    LakelineException.ConfigError date = assertThrows(LakelineException.ConfigError.class, () -> demo.train("June"));
+    assertTrue(date.getMessage().contains("YYYY-MM-DD"), date.getMessage());
+    // as the jobs: a lakehouse that holds none of Lakeline's folders is not taken for an empty one
+    Lakeline elsewhere = Lakeline.open(spark, lh.root().resolve("typo").toString());
+    assertThrows(LakelineException.NotFound.class,
+        () -> elsewhere.modelFile(dev.lakeline.jobs.pipelines.ModelDefinition.BUNDLED, "loan_default").train("2024-06-30"));
+  }
+
+  @Test
   void aLabelWithOneClassIsRefusedNotASparkStackTrace(SparkSession spark, TestLakehouse lh) {
     Lakeline lake = withLoanView(spark, lh, loans(spark).limit(40)); // the first 40 loans all have is_default = 0
     TrainingDataset td = lake.createTrainingDataset("loan_default", 1, null, 0.25, 7);

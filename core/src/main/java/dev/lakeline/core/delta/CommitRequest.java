@@ -18,6 +18,10 @@ import org.apache.spark.sql.Row;
  * @param partitionColumns partition columns used when the commit creates the table
  * @param mergeKeys the columns that identify a row for {@link WriteMode#MERGE}
  * @param metadata more entries for the commit's userMetadata (run id, report id, ...)
+ * @param mergeSchema whether the batch's columns that the table lacks are added to it, in the same commit (Delta's
+ *     {@code mergeSchema}: nullable, after the table's columns, null in the rows written before); without it such a
+ *     batch fails. Either way a column of the table that the batch lacks is null in the batch's rows, and a column
+ *     whose type differs fails the write
  */
 public record CommitRequest(
     String path,
@@ -27,7 +31,8 @@ public record CommitRequest(
     String batchId,
     List<String> partitionColumns,
     List<String> mergeKeys,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    boolean mergeSchema) {
 
   public CommitRequest {
     partitionColumns = List.copyOf(partitionColumns);
@@ -42,6 +47,13 @@ public record CommitRequest(
     if (batchId == null || batchId.isBlank()) {
       throw Errors.config("A commit to %s needs a batch id (job:table:date) so that reruns stay idempotent.", path);
     }
+  }
+
+  /** A request that adds no columns to the table ({@link #withMergeSchema}). */
+  public CommitRequest(
+      String path, Dataset<Row> data, WriteMode mode, String replaceWhere, String batchId, List<String> partitionColumns,
+      List<String> mergeKeys, Map<String, String> metadata) {
+    this(path, data, mode, replaceWhere, batchId, partitionColumns, mergeKeys, metadata, false);
   }
 
   /** A request with no partition columns, merge keys or extra metadata. */
@@ -66,11 +78,19 @@ public record CommitRequest(
   }
 
   public CommitRequest withPartitionColumns(List<String> columns) {
-    return new CommitRequest(path, data, mode, replaceWhere, batchId, columns, mergeKeys, metadata);
+    return new CommitRequest(path, data, mode, replaceWhere, batchId, columns, mergeKeys, metadata, mergeSchema);
   }
 
   /** A copy whose commit records these extra userMetadata entries (run id, report id, ...). */
   public CommitRequest withMetadata(Map<String, String> entries) {
-    return new CommitRequest(path, data, mode, replaceWhere, batchId, partitionColumns, mergeKeys, entries);
+    return new CommitRequest(path, data, mode, replaceWhere, batchId, partitionColumns, mergeKeys, entries, mergeSchema);
+  }
+
+  /** A copy whose commit adds the batch's new columns to the table (see {@code mergeSchema}); not for a MERGE. */
+  public CommitRequest withMergeSchema() {
+    if (mode == WriteMode.MERGE) {
+      throw Errors.config("A MERGE commit to %s cannot add columns to the table; add them first (ColumnAddition).", path);
+    }
+    return new CommitRequest(path, data, mode, replaceWhere, batchId, partitionColumns, mergeKeys, metadata, true);
   }
 }

@@ -169,6 +169,9 @@ public final class DeltaCommits {
       case OVERWRITE -> writer = writer.mode("overwrite");
       case REPLACE_WHERE -> writer = writer.mode("overwrite").option("replaceWhere", request.replaceWhere());
     }
+    if (request.mergeSchema()) {
+      writer = writer.option("mergeSchema", "true");
+    }
     if (!request.partitionColumns().isEmpty()) {
       writer = writer.partitionBy(request.partitionColumns().toArray(String[]::new));
     }

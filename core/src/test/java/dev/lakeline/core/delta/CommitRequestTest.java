@@ -49,5 +49,10 @@ class CommitRequestTest {
     CommitRequest slice = CommitRequest.replaceWhere("/lake/t", null, "day = 'd'", "b");
     assertEquals(WriteMode.REPLACE_WHERE, slice.mode());
     assertEquals("day = 'd'", slice.replaceWhere());
+    assertTrue(slice.withMergeSchema().mergeSchema() && !slice.mergeSchema(), "a copy that adds the batch's new columns");
+    assertEquals(List.of("day"), request.withMergeSchema().withMetadata(java.util.Map.of("a", "b")).partitionColumns());
+    assertTrue(request.withMergeSchema().withMetadata(java.util.Map.of("a", "b")).mergeSchema(), "kept by the other copies");
+    String merge = configError(() -> CommitRequest.merge("/lake/t", null, List.of("id"), "b").withMergeSchema());
+    assertTrue(merge.contains("cannot add columns"), merge);
   }
 }

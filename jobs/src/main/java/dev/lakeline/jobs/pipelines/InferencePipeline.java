@@ -10,6 +10,7 @@ import dev.lakeline.core.delta.CommitResult;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.FeatureGroup;
+import dev.lakeline.featurestore.FeatureGroupSpec;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.training.BatchScorer;
@@ -23,6 +24,8 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -180,13 +183,45 @@ public final class InferencePipeline {
     }
   }
 
+  /**
+   * Refuses a batch whose column has another type than the predictions table's column of the same name (a kept column
+   * or id whose type changed in the view, a base group's event time of another type): Delta cannot change a column's
+   * type in place, so nothing is written, and the message names the column and what to do.
+   */
+  private static void requireTableTypes(
+      JobContext ctx, String path, StructType batch, ModelDefinition definition, FeatureGroupSpec base) {
+    if (!DeltaCommits.exists(ctx.spark(), path)) {
+      return;
+    }
+    StructType table = ctx.spark().read().format("delta").load(path).schema();
+    for (StructField f : batch.fields()) {
+      for (StructField t : table.fields()) {
+        if (t.name().equalsIgnoreCase(f.name()) && !t.dataType().sameType(f.dataType())) {
+          boolean kept = definition.keepColumns().stream().anyMatch(k -> k.equalsIgnoreCase(f.name()));
+          String origin = kept ? "a kept column (keep_columns of " + definition.location() + ")"
+              : definition.ids(base).stream().anyMatch(k -> k.equalsIgnoreCase(f.name())) ? "an id (id_columns of "
+                  + definition.location() + ", by default the base group's key)"
+              : f.name().equalsIgnoreCase(base.eventTime()) ? "the event time of the base group " + base.label()
+              : "a column Lakeline writes";
+          String newTable = "start a new table: move " + path + " aside (monitor then sees only the runs written after)";
+          throw Errors.config(
+              "The predictions table %s has the column '%s' as %s (written by earlier runs), but this batch's '%s' is %s, %s. "
+                  + "A Delta table's column keeps its type, so nothing was written. %s.",
+              path, t.name(), t.dataType().simpleString(), f.name(), f.dataType().simpleString(), origin,
+              kept ? "Remove it from keep_columns (its earlier values stay in the table), or " + newTable
+                  : Character.toUpperCase(newTable.charAt(0)) + newTable.substring(1));
+        }
+      }
+    }
+  }
+
   public static Result run(JobContext ctx, LocalDate date) {
     checkConfig(ctx.config());
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
     ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
     FeatureView view = view(ctx, definition);
     FeatureGroup base = ctx.featureStore().getFeatureGroup(view.spec().base().name(), view.spec().base().version());
-    definition.check(view, base.spec(), base.schema());
+    definition.check(view.spec(), base.spec(), base.schema());
     // latest, best: and @alias: as of this date (versions trained for it or before), so a rerun scores with the same model
     ModelVersion model = ctx.registry().resolveAsOf(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION), date);
     warnIfNotPromoted(ctx, model, date);
@@ -197,14 +232,16 @@ public final class InferencePipeline {
     Dataset<Row> predictions =
         scored.select(definition.predictionColumns(base.spec()).stream().map(c -> col("`" + c + "`")).toArray(Column[]::new))
             .withColumn("run_date", lit(java.sql.Date.valueOf(date)));
+    String path = ctx.layout().predictions(modelName);
     try {
+      requireTableTypes(ctx, path, predictions.schema(), definition, base.spec()); // before the batch is computed
       if (predictions.isEmpty()) {
         int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
         String time = base.spec().eventTime();
         if (quietDay(definition, base, date, window)) {
           ctx.summary().progress("nothing to score for %s: feature group %s, written for %s or later, holds no rows with %s in "
               + "(%s, %s]; nothing was written", date, base.spec().name(), date, time, date.minusDays(window), date);
-          return new Result(model, ctx.layout().predictions(modelName), -1, 0, true, List.of());
+          return new Result(model, path, -1, 0, true, List.of());
         }
         // otherwise nothing to score is no result: the features of the date have not run, a backfill rewound the
         // groups to an earlier date, or the date is before the group's rows; committing it would replace the date's
@@ -224,12 +261,12 @@ public final class InferencePipeline {
             "Predictions of %s for %s were rejected by suite '%s'; nothing was written.%n%s",
             model.label(), date, suite.name(), validation.failureSummary());
       }
-      String path = ctx.layout().predictions(modelName);
+      // a column kept since the table was made is added to it in the same commit; one no longer kept is null
       CommitResult commit =
           DeltaCommits.commit(
               ctx.spark(),
               CommitRequest.replaceWhere(path, predictions, "run_date = DATE'" + date + "'", "infer:" + modelName + ":" + date)
-                  .withPartitionColumns(List.of("run_date")).withMetadata(ctx.commitMetadata()));
+                  .withPartitionColumns(List.of("run_date")).withMetadata(ctx.commitMetadata()).withMergeSchema());
       ctx.summary()
           .progress("scored %,d rows with %s → %s (Delta v%d)%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));

@@ -2,7 +2,6 @@ package dev.lakeline.jobs.pipelines;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.featurestore.FeatureGroupSpec;
-import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.TrainingSpec;
@@ -108,33 +107,68 @@ public record ModelDefinition(
   }
 
   /**
-   * Checks the definition against its view and the view's base group (before anything is read or written): the label
-   * is one of the view's labels, the base group has a DATE or TIMESTAMP event time, and the ids and kept columns are
-   * columns of the base group or the view.
+   * Checks the definition against its view's definition alone, as soon as that is at hand (a model file that names the
+   * view's file: when it is loaded, also by {@code --dry-run}): the label is one of the view's labels; no id is a label
+   * or a feature the view joins from another group, and no kept column is a label.
    */
-  public void check(FeatureView view, FeatureGroupSpec base, StructType baseSchema) {
-    FeatureViewSpec spec = view.spec();
-    if (!spec.labels().contains(label)) {
+  public void checkView(FeatureViewSpec view) {
+    if (!view.labels().contains(label)) {
       throw Errors.config("%s: label '%s' is not a label of feature view %s, whose labels are %s. Name one of them, or "
-          + "add it to the view's labels (a new view version).", location, label, viewLabel(), spec.labels());
+          + "add it to the view's labels (a new view version).", location, label, viewLabel(), view.labels());
     }
+    for (String id : idColumns) {
+      if (contains(view.labels(), id)) {
+        throw Errors.config("%s: id_columns: '%s' is a label of feature view %s, which a row does not have when it is "
+            + "scored. Name the columns that identify the base group's rows (default: its primary key).", location, id, viewLabel());
+      }
+      for (FeatureViewSpec.Join j : view.joins()) {
+        if (j.features().stream().anyMatch(f -> (j.prefix() + f).equalsIgnoreCase(id))) {
+          throw Errors.config("%s: id_columns: '%s' is a feature that feature view %s joins from group %s, but ids identify "
+              + "the rows of its base group %s (monitoring finds their labels by them). Name columns of the base group "
+              + "(default: its primary key).", location, id, viewLabel(), j.group(), view.base());
+        }
+      }
+    }
+    for (String keep : keepColumns) {
+      if (contains(view.labels(), keep)) {
+        throw Errors.config("%s: keep_columns: '%s' is a label of feature view %s, which a row does not have when it is "
+            + "scored (monitor joins the labels to the predictions later). Remove it from keep_columns.", location, keep, viewLabel());
+      }
+    }
+  }
+
+  /**
+   * Checks the definition against its view and the view's base group (before anything is read or written): {@link
+   * #checkView}; the base group has a DATE or TIMESTAMP event time; the ids are columns of the base group that the
+   * view's rows carry (its training datasets and the batches it scores: monitoring leaves out a version's training rows
+   * by them); the kept columns are columns of those rows.
+   */
+  public void check(FeatureViewSpec view, FeatureGroupSpec base, StructType baseSchema) {
+    checkView(view);
     if (base.eventTime() == null) {
       throw Errors.config("%s: the base group %s of feature view %s has no event time, and a model's rows are dated by "
           + "it (the training and inference windows). Base the view on a group with an event time.",
           location, base.name(), viewLabel());
     }
-    timeLiteral(base, baseSchema, LocalDate.EPOCH); // a DATE or TIMESTAMP event time
+    timeLiteral(base, baseSchema, LocalDate.EPOCH); // a DATE or TIMESTAMP event time (or an older group's TIMESTAMP_NTZ)
+    List<String> rows = view.columns(base, false);
     for (String id : ids(base)) {
-      if (!has(baseSchema, id)) {
+      if (!contains(List.of(baseSchema.fieldNames()), id)) {
         throw Errors.config("%s: id_columns: '%s' is not a column of the base group %s (its columns: %s).",
             location, id, base.name(), List.of(baseSchema.fieldNames()));
       }
+      if (!contains(rows, id)) {
+        throw Errors.config("%s: id_columns: '%s' is a column of the base group %s, but feature view %s's rows do not carry "
+            + "it (they have %s): neither its training datasets nor the batches it scores would have it, so monitoring could "
+            + "not leave out a version's training rows. Name columns among those, or add '%s' to the view's features (a "
+            + "new view version).", location, id, base.name(), viewLabel(), rows, id);
+      }
     }
-    List<String> viewColumns = view.featureColumns();
     for (String keep : keepColumns) {
-      if (!has(baseSchema, keep) && !viewColumns.contains(keep)) {
-        throw Errors.config("%s: keep_columns: '%s' is neither a column of the base group %s nor a feature of view %s.",
-            location, keep, base.name(), viewLabel());
+      if (!contains(rows, keep)) {
+        throw Errors.config("%s: keep_columns: '%s' is not a column of feature view %s's rows, which inference scores (they "
+            + "have %s). Name columns among those, or add it to the view's features (a new view version).",
+            location, keep, viewLabel(), rows);
       }
     }
   }
@@ -159,13 +193,9 @@ public record ModelDefinition(
         + "so it must be a DATE or TIMESTAMP.", location, time, viewLabel(), type.simpleString());
   }
 
-  private static boolean has(StructType schema, String column) {
-    for (String f : schema.fieldNames()) {
-      if (f.equalsIgnoreCase(column)) {
-        return true;
-      }
-    }
-    return false;
+  /** Whether {@code columns} has {@code column}, compared case-insensitively as Spark resolves names. */
+  private static boolean contains(List<String> columns, String column) {
+    return columns.stream().anyMatch(c -> c.equalsIgnoreCase(column));
   }
 
   /** {@code column} as SQL: as it is when it is a plain name, else in back-quotes. */

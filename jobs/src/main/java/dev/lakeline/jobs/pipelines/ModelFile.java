@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * Loads a model file (docs/model-registry.md, "Your own model") strictly: unknown fields, missing or mistyped values,
  * unknown steps, and a view file that defines another view are configuration errors naming the file and the field.
- * Nothing here reads data; {@link ModelDefinition#check} checks the definition against the view when a job runs.
+ * A model file that names its view's file is also checked against that definition ({@link ModelDefinition#checkView}).
+ * Nothing here reads data; {@link ModelDefinition#check} checks the definition against the view and its base group when
+ * a job runs.
  *
  * <pre>
  * feature_view: {name: loan_default, version: 1, file: ../views/loan_default.yaml}
@@ -91,7 +93,12 @@ public final class ModelFile {
     }
     Pipeline onDemand = onDemand(location, top);
     ExpectationSuite suite = suite(location, top);
-    return new ModelDefinition(location, viewName, viewVersion, viewFile, spec, label, ids, keep, numeric, categorical, onDemand, suite);
+    ModelDefinition model =
+        new ModelDefinition(location, viewName, viewVersion, viewFile, spec, label, ids, keep, numeric, categorical, onDemand, suite);
+    if (spec != null) {
+      model.checkView(spec); // what the view's definition alone decides, before any job starts
+    }
+    return model;
   }
 
   /** The on-demand steps: a list of steps, or the path of a file with {@code steps: [...]}; none when absent. */

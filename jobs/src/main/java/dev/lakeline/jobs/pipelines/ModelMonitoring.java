@@ -266,7 +266,7 @@ public final class ModelMonitoring {
     dev.lakeline.featurestore.FeatureView view = ctx.featureStore().getFeatureView(definition.viewName(), definition.viewVersion());
     FeatureViewSpec viewSpec = view.spec();
     FeatureGroup base = ctx.featureStore().getFeatureGroup(viewSpec.base().name(), viewSpec.base().version());
-    definition.check(view, base.spec(), base.schema()); // the label and ids it reads are there
+    definition.check(viewSpec, base.spec(), base.schema()); // the label and ids it reads are there
     List<String> ids = definition.ids(base.spec());
     String before = ModelDefinition.sql(base.spec().eventTime()) + " < " + definition.timeLiteral(base.spec(), base.schema(), knownBefore);
     List<Column> labelColumns = new ArrayList<>();

@@ -10,6 +10,7 @@ import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.runs.JobRun;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureView;
+import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
@@ -69,10 +70,12 @@ public final class TrainingPipeline {
     LakelineConfig conf = ctx.config();
     checkConfig(conf);
     ModelDefinition model = ModelFile.load(conf.get(LakelineKeys.MODEL_FILE));
-    FeatureView view = view(ctx, model);
-    FeatureGroup base = ctx.featureStore().getFeatureGroup(view.spec().base().name(), view.spec().base().version());
+    FeatureView stored = model.viewDefinition() == null ? view(ctx, model) : null;
+    FeatureViewSpec viewSpec = stored != null ? stored.spec() : model.viewDefinition();
+    FeatureGroup base = ctx.featureStore().getFeatureGroup(viewSpec.base().name(), viewSpec.base().version());
     StructType baseSchema = base.schema();
-    model.check(view, base.spec(), baseSchema);
+    model.check(viewSpec, base.spec(), baseSchema); // before the view is created from its file: a bad model file writes nothing
+    FeatureView view = stored != null ? stored : view(ctx, model);
     LocalDate end = date.minusDays(conf.get(LakelineKeys.TRAINING_LABEL_DELAY_DAYS));
     LocalDate start = end.minusDays(conf.get(LakelineKeys.TRAINING_HISTORY_DAYS));
     String time = ModelDefinition.sql(base.spec().eventTime());

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,6 +128,44 @@ class ModelFileTest {
         "features.numeric: the model has no inputs");
     LakelineException gone = assertThrows(LakelineException.NotFound.class, () -> ModelFile.load(dir.resolve("no.yaml").toString()));
     assertEquals("Model file " + dir.resolve("no.yaml") + " does not exist.", gone.getMessage());
+  }
+
+  @Test
+  void idsAndKeptColumnsMustBeColumnsOfTheViewsRows(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("churn_view.yaml"), VIEW);
+    // what the view's definition decides: when the file is loaded
+    assertError(dir, MODEL + "id_columns: [churned]\n", "churn.yaml: id_columns: 'churned' is a label of feature view churn v2");
+    assertError(dir, MODEL + "id_columns: [Minutes_7d]\n",
+        "churn.yaml: id_columns: 'Minutes_7d' is a feature that feature view churn v2 joins from group usage v1");
+    assertError(dir, MODEL + "keep_columns: [churned]\n", "churn.yaml: keep_columns: 'churned' is a label of feature view churn v2");
+
+    // what the base group decides: when a job checks the file against the view
+    FeatureGroupSpec customers = FeatureGroupSpec.of("customers", List.of("customer_id"), "snapshot_ts");
+    StructType schema = StructType.fromDDL(
+        "customer_id string, snapshot_ts timestamp_ntz, plan string, tenure_days int, region string, churned int");
+    ModelDefinition ok = load(dir, MODEL + "id_columns: [customer_id, snapshot_ts]\nkeep_columns: [plan, minutes_7d]\n");
+    ok.check(ok.viewDefinition(), customers, schema);
+    assertEquals("TIMESTAMP_NTZ'2024-03-01 00:00:00'", ok.timeLiteral(customers, schema, java.time.LocalDate.of(2024, 3, 1)),
+        "a TIMESTAMP_NTZ event time is compared with its UTC wall-clock time");
+    assertCheckError(load(dir, MODEL + "id_columns: [region]\n"), customers, schema,
+        "churn.yaml: id_columns: 'region' is a column of the base group customers, but feature view churn v2's rows do not "
+            + "carry it (they have [customer_id, snapshot_ts, plan, tenure_days, minutes_7d]): neither its training datasets "
+            + "nor the batches it scores would have it, so monitoring could not leave out a version's training rows.");
+    assertCheckError(load(dir, MODEL + "id_columns: [email]\n"), customers, schema,
+        "churn.yaml: id_columns: 'email' is not a column of the base group customers");
+    assertCheckError(load(dir, MODEL + "keep_columns: [region]\n"), customers, schema,
+        "churn.yaml: keep_columns: 'region' is not a column of feature view churn v2's rows, which inference scores");
+    assertCheckError(load(dir, MODEL), customers, StructType.fromDDL("customer_id string, snapshot_ts string, churned int"),
+        "the event time 'snapshot_ts' of feature view churn v2's base group is string");
+  }
+
+  private static ModelDefinition load(Path dir, String text) throws IOException {
+    return ModelFile.load(Files.writeString(dir.resolve("churn.yaml"), text).toString());
+  }
+
+  private static void assertCheckError(ModelDefinition model, FeatureGroupSpec base, StructType schema, String expected) {
+    LakelineException e = assertThrows(LakelineException.ConfigError.class, () -> model.check(model.viewDefinition(), base, schema));
+    assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
 
   private static String bundled(String resource) {

@@ -69,6 +69,25 @@ class DeltaCommitsReplaceWhereTest {
   }
 
   @Test
+  void aSliceWithANewColumnAddsItInTheSameCommitOnlyWhenAsked(SparkSession spark) {
+    var withNote = rows(spark, "('d3', 6, 6.0)").selectExpr("day", "id", "'late' AS note", "amount");
+    CommitRequest slice = CommitRequest.replaceWhere(path, withNote, "day = 'd3'", "job:d3");
+    org.junit.jupiter.api.Assertions.assertThrows(org.apache.spark.sql.AnalysisException.class, () -> DeltaCommits.commit(spark, slice));
+    assertEquals(0, DeltaCommits.currentVersion(spark, path), "a batch with a column the table lacks is refused");
+
+    CommitResult added = DeltaCommits.commit(spark, slice.withMergeSchema());
+
+    assertEquals(1, added.version(), "the column and the rows in one commit");
+    assertEquals(List.of("day", "id", "amount", "note"), List.of(table(spark, path).columns()));
+    assertEquals(List.of("late"), table(spark, path).where("note IS NOT NULL").select("note").as(org.apache.spark.sql.Encoders.STRING())
+        .collectAsList(), "null in the rows written before");
+    assertTrue(DeltaCommits.commit(spark, slice.withMergeSchema()).skipped(), "a rerun changes nothing");
+    // a batch without a column of the table: null in its rows, with or without mergeSchema
+    DeltaCommits.commit(spark, CommitRequest.replaceWhere(path, rows(spark, "('d4', 7, 7.0)"), "day = 'd4'", "job:d4").withMergeSchema());
+    assertEquals(1, table(spark, path).where("day = 'd4' AND note IS NULL").count());
+  }
+
+  @Test
   void aNewSliceIsAdded(SparkSession spark) {
     DeltaCommits.commit(spark, CommitRequest.replaceWhere(path, rows(spark, "('d3', 6, 6.0)"), "day = 'd3'", "job:d3"));
 
