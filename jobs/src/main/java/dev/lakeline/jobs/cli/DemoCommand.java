@@ -69,6 +69,23 @@ final class DemoCommand extends JobCommand {
             + ") → train → infer, as the commands of the same names");
   }
 
+  /**
+   * inference.model-version (the champion) when it names a version for the demo's date; otherwise (a demo for an
+   * earlier date than the champion's, whose training is a backfill that does not take the alias) the version the demo
+   * just trained, which the summary says: the demo always scores.
+   */
+  private String scoredBy(JobContext ctx, TrainingPipeline.Result trained) {
+    String configured = ctx.config().get(dev.lakeline.core.config.LakelineKeys.INFERENCE_MODEL_VERSION);
+    try {
+      ctx.registry().resolveAsOf(trained.model().name(), configured, date);
+      return configured;
+    } catch (dev.lakeline.core.LakelineException.NotFound none) {
+      ctx.summary().progress("inference.model-version %s names no version for %s; the demo scores with %s, which it trained",
+          configured.trim(), date, trained.model().label());
+      return String.valueOf(trained.model().version());
+    }
+  }
+
   @Override
   void run(JobContext ctx) {
     // the whole loop: the raw data it writes is read by its feature pipelines, whose groups feed its training and
@@ -78,7 +95,7 @@ final class DemoCommand extends JobCommand {
       s.stage("generate sample data", () -> LoanRawData.write(ctx, date));
       s.stage("feature pipeline", () -> FeaturePipelines.run(ctx, LoanCatalog.pipelines(), date));
       TrainingPipeline.Result trained = s.stage("training pipeline", () -> TrainingPipeline.run(ctx, date));
-      InferencePipeline.Result scored = s.stage("batch inference", () -> InferencePipeline.run(ctx, date));
+      InferencePipeline.Result scored = s.stage("batch inference", () -> InferencePipeline.run(ctx, date, scoredBy(ctx, trained)));
       TrainCommand.report(ctx, trained);
       s.fact("predictions", String.format(Locale.ROOT, "%,d loans scored with %s (Delta v%d)", scored.rows(), scored.model().label(), scored.deltaVersion()));
       s.fact("drift", dev.lakeline.jobs.pipelines.ModelMonitoring.driftLine(scored.drift(), dev.lakeline.jobs.pipelines.ModelMonitoring.thresholds(ctx)).substring("drift: ".length()));

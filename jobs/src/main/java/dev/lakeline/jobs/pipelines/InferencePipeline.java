@@ -163,8 +163,8 @@ public final class InferencePipeline {
    * training.promote-alias}): the version that did not pass the promotion, or did not beat the alias's version, scores
    * the batch, which the summary otherwise never shows. An exact version or an alias is the caller's choice.
    */
-  private static void warnIfNotPromoted(JobContext ctx, ModelVersion model, LocalDate date) {
-    String reference = ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION).trim();
+  private static void warnIfNotPromoted(JobContext ctx, String configured, ModelVersion model, LocalDate date) {
+    String reference = configured.trim();
     String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
     if (alias == null || alias.isBlank() || !(reference.equals("latest") || reference.startsWith("best:"))) {
       return;
@@ -216,15 +216,21 @@ public final class InferencePipeline {
   }
 
   public static Result run(JobContext ctx, LocalDate date) {
+    return run(ctx, date, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION));
+  }
+
+  /** As {@link #run(JobContext, LocalDate)}, scored by the version {@code reference} names, not inference.model-version's. */
+  public static Result run(JobContext ctx, LocalDate date, String reference) {
     checkConfig(ctx.config());
+    ModelRegistry.checkReference(reference);
     String modelName = ctx.config().get(LakelineKeys.MODEL_NAME);
     ModelDefinition definition = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
     FeatureView view = view(ctx, definition);
     FeatureGroup base = ctx.featureStore().getFeatureGroup(view.spec().base().name(), view.spec().base().version());
     definition.check(view.spec(), base.spec(), base.schema());
     // latest, best: and @alias: as of this date (versions trained for it or before), so a rerun scores with the same model
-    ModelVersion model = ctx.registry().resolveAsOf(modelName, ctx.config().get(LakelineKeys.INFERENCE_MODEL_VERSION), date);
-    warnIfNotPromoted(ctx, model, date);
+    ModelVersion model = ctx.registry().resolveAsOf(modelName, reference, date);
+    warnIfNotPromoted(ctx, reference, model, date);
     Dataset<Row> features = features(ctx, definition, view, date);
     // the scores beside every input column: the predictions are a projection, the drift is measured on the inputs
     Dataset<Row> scored =

@@ -584,6 +584,25 @@ class DemoEndToEndTest {
     assertFalse(pinned.out().contains("warning: "), pinned.out());
   }
 
+  @Test
+  @Order(17) // last: it rewrites the sample data and the feature groups as of an earlier date
+  void aDemoForAnEarlierDateScoresWithTheVersionItTrainedWhenTheChampionIsLater() {
+    // every version the alias ever pointed at was trained for a later date than 03-31
+    var none = org.junit.jupiter.api.Assertions.assertThrows(dev.lakeline.core.LakelineException.NotFound.class,
+        () -> dev.lakeline.training.ModelRegistry.open(spark, layout)
+            .resolveAsOf("loan_default", "@champion", java.time.LocalDate.parse("2024-03-31")));
+    assertTrue(none.getMessage().contains("never pointed at a registered version trained for 2024-03-31"), none.getMessage());
+    Cli earlier = Cli.run("demo", "--scale", "0.1", "--date", "2024-03-31", "--lakehouse", root.toString(), "--config",
+        CommonOptions.BUNDLED_CONFIG);
+    assertEquals(0, earlier.exitCode(), earlier.err() + earlier.out());
+    int trained = Integer.parseInt(earlier.out().replaceFirst("(?s).*\nmodel: +loan_default v([0-9]+) \\(new\\).*", "$1"));
+    assertTrue(earlier.out().contains("is trained for 2024-03-31, before v"), "a backfill keeps the champion: " + earlier.out());
+    assertTrue(earlier.out().contains("inference.model-version @champion names no version for 2024-03-31; the demo scores "
+        + "with loan_default v" + trained + ", which it trained"), earlier.out());
+    assertTrue(earlier.out().matches("(?s).*predictions: +[0-9,]+ loans scored with loan_default v" + trained + " .*"),
+        earlier.out());
+  }
+
   /** The end-of-job summary a run printed, from its title on. */
   private static String summary(Cli run) {
     int at = run.out().indexOf(" summary ──");
