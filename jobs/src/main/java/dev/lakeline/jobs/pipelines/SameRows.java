@@ -72,7 +72,7 @@ final class SameRows implements Function<ModelVersion, Comparison> {
     }
     List<Column> seenIds = new ArrayList<>();
     for (int i = 0; i < ids.size(); i++) {
-      seenIds.add(col(quoted(ids.get(i))).as("__seen_id" + i));
+      seenIds.add(col(ModelDefinition.sql(ids.get(i))).as("__seen_id" + i));
     }
     seen = seen.where(col(FeatureView.SPLIT).notEqual(SplitSpec.TEST)).select(seenIds.toArray(Column[]::new)).distinct();
     ctx.summary().progress("measuring %s and %s on the same rows: %s's test split less the rows %s was trained on", mine,
@@ -80,8 +80,12 @@ final class SameRows implements Function<ModelVersion, Comparison> {
     Dataset<Row> rows = test.join(seen, ModelMonitoring.sameIds(test, seen, ids, "__seen_id"), "left_anti")
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long n = rows.count();
-      long positives = rows.where(col(quoted(model.label())).equalTo(1)).count();
+      // the rows and their positives in one job
+      Row counts = rows.agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
+          org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(
+              col(ModelDefinition.sql(model.label())).equalTo(1), 1))).first();
+      long n = counts.getLong(0);
+      long positives = counts.getLong(1);
       String which = String.format(Locale.ROOT, "the %,d rows of %s's test split that %s was not trained on", n, mine, held);
       if (n == 0 || positives == 0 || positives == n) {
         return Comparison.unavailable(n == 0
@@ -94,9 +98,5 @@ final class SameRows implements Function<ModelVersion, Comparison> {
     } finally {
       rows.unpersist();
     }
-  }
-
-  private static String quoted(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 }
