@@ -245,8 +245,7 @@ public final class FeatureStore {
     if (!DeltaCommits.exists(spark, path)) {
       throw noSuchGroup(name, version);
     }
-    Row detail = DeltaTable.forPath(spark, path).detail().select("properties").head();
-    Map<String, String> properties = detail.getJavaMap(0);
+    Map<String, String> properties = DeltaCommits.properties(spark, path);
     String json = properties.get(SPEC_PROPERTY);
     if (json == null) {
       throw Errors.notFound("%s is a Delta table but not a Lakeline feature group (no %s property).", path, SPEC_PROPERTY);

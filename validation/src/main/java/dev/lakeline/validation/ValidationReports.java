@@ -163,9 +163,7 @@ public final class ValidationReports {
   }
 
   private boolean rowTracking() {
-    Row detail = DeltaTable.forPath(spark, path).detail().first();
-    Map<String, String> properties = detail.getJavaMap(detail.fieldIndex("properties"));
-    return "true".equalsIgnoreCase(properties.get("delta.enableRowTracking"));
+    return "true".equalsIgnoreCase(DeltaCommits.properties(spark, path).get("delta.enableRowTracking"));
   }
 
   private static List<ValidationReport> read(Dataset<Row> rows) {

@@ -75,6 +75,20 @@ public final class DeltaCommits {
     }
   }
 
+  /**
+   * The table properties of the Delta table at {@code path} (its {@code TBLPROPERTIES}, with Delta's protocol
+   * entries), read from the log's metadata alone. {@code DeltaTable.detail()} gives them too, but it also counts the
+   * table's files and bytes, which replays every file of a snapshot not read before: most of the cost of opening a
+   * feature group right after a write.
+   */
+  public static Map<String, String> properties(SparkSession spark, String path) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Row r : spark.sql("SHOW TBLPROPERTIES " + sqlName(path)).collectAsList()) {
+      out.put(r.getString(0), r.getString(1));
+    }
+    return out;
+  }
+
   /** The latest version of the table at {@code path}; a not-found error when there is no table. */
   public static long currentVersion(SparkSession spark, String path) {
     if (!exists(spark, path)) {
