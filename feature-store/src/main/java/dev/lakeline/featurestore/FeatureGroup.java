@@ -248,6 +248,21 @@ public final class FeatureGroup {
     return spark.read().format("delta").load(path);
   }
 
+  /**
+   * Why the rows as of {@code deltaVersion} can no longer be read, or null when they can: the version left the Delta
+   * log, or a VACUUM deleted some of its data files (Spark would fail only when the rows are read). Lists the group's
+   * files once.
+   */
+  public String unreadable(long deltaVersion) {
+    VersionFiles v = VersionFiles.of(spark, path, deltaVersion, dev.lakeline.core.storage.LakeFiles.of(spark).filesUnder(path));
+    if (v.readable()) {
+      return null;
+    }
+    return v.unreadable() != null
+        ? v.unreadable()
+        : String.format(java.util.Locale.ROOT, "%d of its %d data files were deleted (vacuumed)", v.missing(), v.files());
+  }
+
   /** The rows as of a Delta version (time travel). */
   public Dataset<Row> readVersion(long deltaVersion) {
     long latest = deltaVersion();

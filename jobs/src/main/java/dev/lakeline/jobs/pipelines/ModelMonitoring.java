@@ -380,13 +380,22 @@ public final class ModelMonitoring {
   /**
    * The base group's rows as they were written for {@code date} (its Delta version of the latest batch dated then or
    * before), so that a rerun judges with the labels known at the date, whatever was corrected or added since; the rows
-   * as they are now when no recent batch is dated (rows inserted by hand), which the summary says.
+   * as they are now when no recent batch is dated (rows inserted by hand) or that version can no longer be read (its
+   * files were vacuumed), which the summary says.
    */
   private static Dataset<Row> labelsAsOf(JobContext ctx, FeatureGroup base, LocalDate date) {
     Long version = InferencePipeline.versionWrittenFor(base, date);
     if (version == null) {
       ctx.summary().fact("labels", String.format("as feature group %s holds them now: none of its recent batches is dated "
           + "%s or before", base.spec().label(), date));
+      return base.read();
+    }
+    String unreadable = base.unreadable(version);
+    if (unreadable != null) {
+      // a date older than the history the lakehouse keeps (lakehouse.history-retention-days), or a plain VACUUM since
+      ctx.summary().fact("labels", String.format("as feature group %s holds them now: Delta v%d, its latest batch for %s or "
+          + "before, can no longer be read (%s); lakehouse.history-retention-days says how long versions stay readable",
+          base.spec().label(), version, date, unreadable));
       return base.read();
     }
     ctx.summary().fact("labels", String.format("as feature group %s held them at Delta v%d, its latest batch for %s or before",

@@ -133,6 +133,17 @@ class ChampionChallengeTest {
     assertEquals(0, later.exitCode(), later.err() + later.out());
     assertTrue(later.out().matches("(?s).*labels: +as feature group accounts v1 held them at Delta v2, .*"), later.out());
     assertEquals(day - positives, positives(spark, lh), "the corrected labels");
+    // once a plain VACUUM has deleted the files of the version written for 04-30, a rerun judges with the labels as they
+    // are now and says why, instead of failing with Spark's missing file
+    SparkSession unchecked = spark.newSession();
+    unchecked.conf().set("spark.databricks.delta.retentionDurationCheck.enabled", "false");
+    io.delta.tables.DeltaTable.forPath(unchecked, lh.layout().featureGroup("accounts", 1)).vacuum(0.0);
+    Cli vacuumed = Cli.inLakehouse(lh, concat(own, "monitor", "--date", "2024-04-30"));
+    assertEquals(0, vacuumed.exitCode(), vacuumed.err() + vacuumed.out());
+    assertTrue(vacuumed.out().matches("(?s).*labels: +as feature group accounts v1 holds them now: Delta v1, its latest "
+        + "batch for 2024-04-30 or before, can no longer be read \\([0-9]+ of its [0-9]+ data files were deleted.*"),
+        vacuumed.out());
+    assertEquals(day - positives, positives(spark, lh), "the labels as they are now");
   }
 
   /** The positives of the 2024-04-29 run in the performance table, as the last monitoring left them. */

@@ -122,4 +122,17 @@ class DeltaCommitsOverwriteTest {
     assertEquals(ExitCode.NOT_FOUND, e.exitCode());
     assertTrue(e.getMessage().contains(path), e.getMessage());
   }
+
+  @Test
+  void aTablesPropertiesAreReadFromItsLogAlsoWhereItsPathHoldsASpace(SparkSession spark, TestLakehouse lake) {
+    String path = lake.root().resolve("odd name").toString();
+    io.delta.tables.DeltaTable.createIfNotExists(spark).location(path).addColumn("id", "INT").property("lakeline.test", "yes")
+        .execute();
+
+    java.util.Map<String, String> properties = DeltaCommits.properties(spark, path);
+
+    assertEquals("yes", properties.get("lakeline.test"), properties.toString());
+    assertTrue(properties.containsKey("delta.minReaderVersion"), properties.toString());
+    assertFalse(properties.containsKey("lakeline.other"));
+  }
 }
