@@ -2,8 +2,14 @@ package dev.lakeline.training;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.negate;
 import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeline.core.Errors;
@@ -18,7 +24,6 @@ import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
-import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
 import org.apache.spark.ml.feature.Imputer;
 import org.apache.spark.ml.feature.MinMaxScaler;
 import org.apache.spark.ml.feature.OneHotEncoder;
@@ -27,6 +32,7 @@ import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.StringIndexer;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.param.ParamPair;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
@@ -213,8 +219,12 @@ public final class Trainer {
   }
 
   /**
-   * areaUnderROC, areaUnderPR, accuracy, test_rows and the test base rate; without the two areas when the rows have
-   * one outcome only (they are undefined then: MLlib would give 0 or 1).
+   * The test metrics of {@code model} on {@code test}: {@code test_rows}; {@code areaUnderROC} and {@code areaUnderPR}
+   * (left out when the rows have one outcome only: they are undefined then, and MLlib would give 0 or 1);
+   * {@code accuracy}, {@code precision} and {@code recall} of the positive class at MLlib's threshold (a score of 0.5 or
+   * more predicts 1; precision is left out when nothing is predicted positive, recall when no row is positive);
+   * {@code logLoss} and {@code brierScore}, which judge the scores as probabilities (lower is better: a model that ranks
+   * well can still be badly calibrated); and {@code test_positive_rate}.
    */
   public static Map<String, Double> evaluate(PipelineModel model, Dataset<Row> test, String label) {
     Dataset<Row> scored = model.transform(test).persist(StorageLevel.MEMORY_AND_DISK());
@@ -225,27 +235,48 @@ public final class Trainer {
     }
   }
 
+  /** The smallest probability a log loss takes the logarithm of, as MLlib's evaluator (it would be infinite at 0). */
+  private static final double LOG_LOSS_EPS = 1e-15;
+
   private static Map<String, Double> metrics(Dataset<Row> scored, String label) {
     Map<String, Double> m = new LinkedHashMap<>();
-    long n = scored.count();
+    Column y = col(label).cast("double");
+    Column positive = y.equalTo(1.0);
+    Column predicted = col("prediction").equalTo(1.0);
+    Column p = org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1);
+    Column pOfOutcome = when(positive, p).otherwise(lit(1.0).minus(p));
+    // one pass for the counts and the probability metrics
+    Row r = scored.agg(
+        count(lit(1)),
+        sum(when(positive, 1L).otherwise(0L)),
+        sum(when(predicted, 1L).otherwise(0L)),
+        sum(when(predicted.and(positive), 1L).otherwise(0L)),
+        sum(when(col("prediction").equalTo(y), 1L).otherwise(0L)),
+        sum(pow(p.minus(y), 2)),
+        sum(negate(log(greatest(pOfOutcome, lit(LOG_LOSS_EPS)))))).first();
+    long n = r.getLong(0);
     m.put("test_rows", (double) n);
     if (n == 0) {
       return m;
     }
-    long positives = scored.where(col(label).equalTo(1)).count();
+    long positives = r.getLong(1);
+    long predictedPositive = r.getLong(2);
+    long truePositives = r.getLong(3);
     if (positives > 0 && positives < n) {
       BinaryClassificationEvaluator binary =
           new BinaryClassificationEvaluator().setLabelCol(label).setRawPredictionCol("rawPrediction");
       m.put("areaUnderROC", binary.setMetricName("areaUnderROC").evaluate(scored));
       m.put("areaUnderPR", binary.setMetricName("areaUnderPR").evaluate(scored));
     }
-    m.put(
-        "accuracy",
-        new MulticlassClassificationEvaluator()
-            .setLabelCol(label)
-            .setPredictionCol("prediction")
-            .setMetricName("accuracy")
-            .evaluate(scored));
+    m.put("accuracy", r.getLong(4) / (double) n);
+    if (predictedPositive > 0) {
+      m.put("precision", truePositives / (double) predictedPositive);
+    }
+    if (positives > 0) {
+      m.put("recall", truePositives / (double) positives);
+    }
+    m.put("logLoss", r.getDouble(6) / n);
+    m.put("brierScore", r.getDouble(5) / n);
     m.put("test_positive_rate", positives / (double) n);
     return m;
   }

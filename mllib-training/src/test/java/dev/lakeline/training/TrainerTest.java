@@ -179,11 +179,52 @@ class TrainerTest {
   }
 
   @Test
+  void theTestMetricsJudgeTheDecisionsAndTheScoresAsProbabilities(SparkSession spark) {
+    Dataset<Row> test = data(spark, 600, 7);
+    Trainer.Trained trained = Trainer.train(data(spark, 800, 6), test, SPEC);
+    Map<String, Double> m = trained.metrics();
+
+    // counted over the scored rows here, one by one
+    long tp = 0, fp = 0, fn = 0, right = 0;
+    double brier = 0, logLoss = 0;
+    List<Row> rows = trained.model().transform(test)
+        .select(functions.col("label").cast("double"), functions.col("prediction"),
+            org.apache.spark.ml.functions.vector_to_array(functions.col("probability"), "float64").getItem(1))
+        .collectAsList();
+    for (Row r : rows) {
+      double y = r.getDouble(0), predicted = r.getDouble(1), p = r.getDouble(2);
+      tp += predicted == 1 && y == 1 ? 1 : 0;
+      fp += predicted == 1 && y == 0 ? 1 : 0;
+      fn += predicted == 0 && y == 1 ? 1 : 0;
+      right += predicted == y ? 1 : 0;
+      brier += (p - y) * (p - y);
+      logLoss -= Math.log(y == 1 ? p : 1 - p);
+    }
+    assertTrue(tp > 0 && fp > 0 && fn > 0, "both kinds of mistake, so the metrics differ: " + tp + " " + fp + " " + fn);
+    assertEquals(tp / (double) (tp + fp), m.get("precision"), 1e-12);
+    assertEquals(tp / (double) (tp + fn), m.get("recall"), 1e-12);
+    assertEquals(right / 600.0, m.get("accuracy"), 1e-12);
+    assertEquals(brier / 600, m.get("brierScore"), 1e-9);
+    assertEquals(logLoss / 600, m.get("logLoss"), 1e-9);
+    // and as MLlib's own evaluator has them
+    org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator mllib =
+        new org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator().setLabelCol("label");
+    Dataset<Row> scored = trained.model().transform(test.withColumn("label", functions.col("label").cast("double")));
+    assertEquals(mllib.setMetricName("logLoss").evaluate(scored), m.get("logLoss"), 1e-9);
+    assertEquals(mllib.setMetricName("accuracy").evaluate(scored), m.get("accuracy"), 1e-12);
+    assertEquals(mllib.setMetricName("precisionByLabel").setMetricLabel(1.0).evaluate(scored), m.get("precision"), 1e-12);
+    assertEquals(mllib.setMetricName("recallByLabel").setMetricLabel(1.0).evaluate(scored), m.get("recall"), 1e-12);
+  }
+
+  @Test
   void evaluatingRowsOfOneOutcomeGivesNoAreas(SparkSession spark) {
     Trainer.Trained trained = Trainer.train(data(spark, 400, 18), data(spark, 200, 19), SPEC);
     Map<String, Double> m = Trainer.evaluate(trained.model(), data(spark, 200, 20).where("label = 1"), "label");
     assertTrue(!m.containsKey("areaUnderROC") && !m.containsKey("areaUnderPR"), m.toString());
     assertEquals(1.0, m.get("test_positive_rate"));
+    assertTrue(m.containsKey("recall"), m.toString());
+    assertEquals(1.0, m.get("precision"), "every row is positive, so is every row predicted positive");
+    assertTrue(m.containsKey("logLoss") && m.containsKey("brierScore"), m.toString());
   }
 
   @Test

@@ -86,6 +86,13 @@ final class TrainCommand extends JobCommand {
         "test metrics",
         String.format(Locale.ROOT, "AUC %.3f · AUC-PR %.3f · accuracy %.3f · %d test rows",
             m.get("areaUnderROC"), m.get("areaUnderPR"), m.get("accuracy"), m.get("test_rows").longValue()));
+    if (m.containsKey("logLoss")) { // a reused version trained before these metrics lacks them
+      ctx.summary().fact("decisions", String.format(Locale.ROOT, "precision %s · recall %s at a score of 0.5 or more",
+          m.containsKey("precision") ? String.format(Locale.ROOT, "%.3f", m.get("precision")) : "undefined (none predicted positive)",
+          m.containsKey("recall") ? String.format(Locale.ROOT, "%.3f", m.get("recall")) : "undefined (no positive rows)"));
+      ctx.summary().fact("probabilities", String.format(Locale.ROOT, "log loss %.3f · Brier score %.3f (lower is better)",
+          m.get("logLoss"), m.get("brierScore")));
+    }
     if (r.promotion() != null) {
       ctx.summary().fact("alias", r.promotion().reason());
     }

@@ -71,7 +71,7 @@ class DemoEndToEndTest {
   void theDemoSucceedsAndPrintsASummary() {
     assertEquals(0, first.exitCode(), first.err() + first.out());
     String out = first.out();
-    for (String expected : new String[] {"demo summary", "feature group loans v1", "predictions loan_default", "test metrics:", "AUC", "wall time", "training pipeline", root.toString()}) {
+    for (String expected : new String[] {"demo summary", "feature group loans v1", "predictions loan_default", "test metrics:", "AUC", "decisions:", "recall", "probabilities:", "Brier score", "wall time", "training pipeline", root.toString()}) {
       assertTrue(out.contains(expected), "summary lacks '" + expected + "':\n" + out);
     }
   }
