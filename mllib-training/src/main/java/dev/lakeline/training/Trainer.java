@@ -132,7 +132,8 @@ public final class Trainer {
       Map<String, String> params = new LinkedHashMap<>();
       PipelineStage estimator = pipeline.getStages()[pipeline.getStages().length - 1];
       for (ParamPair<?> p : estimator.extractParamMap().toList()) {
-        params.put(p.param().name(), String.valueOf(p.value()));
+        params.put(p.param().name(),
+            p.value() instanceof double[] a ? java.util.Arrays.toString(a) : String.valueOf(p.value()));
       }
       return new Trained(model, metrics, params, scores);
     } finally {
@@ -221,8 +222,9 @@ public final class Trainer {
   /**
    * The test metrics of {@code model} on {@code test}: {@code test_rows}; {@code areaUnderROC} and {@code areaUnderPR}
    * (left out when the rows have one outcome only: they are undefined then, and MLlib would give 0 or 1);
-   * {@code accuracy}, {@code precision} and {@code recall} of the positive class at MLlib's threshold (a score of 0.5 or
-   * more predicts 1; precision is left out when nothing is predicted positive, recall when no row is positive);
+   * {@code accuracy}, {@code precision} and {@code recall} of the positive class at the model's own threshold (its
+   * {@code prediction}: above 0.5 unless {@link TrainingSpec#threshold()} says otherwise; precision is left out when
+   * nothing is predicted positive, recall when no row is positive);
    * {@code logLoss} and {@code brierScore}, which judge the scores as probabilities (lower is better: a model that ranks
    * well can still be badly calibrated); and {@code test_positive_rate}.
    */
@@ -281,6 +283,40 @@ public final class Trainer {
     return m;
   }
 
+  private static GBTClassifier gbt(TrainingSpec spec) {
+    GBTClassifier gbt = new GBTClassifier().setLabelCol(spec.label()).setFeaturesCol(FEATURES).setMaxIter(30).setMaxDepth(4)
+        .setSeed(spec.seed());
+    if (spec.threshold() != TrainingSpec.DEFAULT_THRESHOLD) {
+      // class 1 when p1 / t > p0 / (1 - t), that is when p1 > t; left unset at 0.5, as MLlib's default
+      gbt.setThresholds(new double[] {1 - spec.threshold(), spec.threshold()});
+    }
+    return gbt;
+  }
+
+  /**
+   * The decision threshold recorded in a card's estimator parameters: logistic regression's {@code threshold}, or the
+   * second of a classifier's {@code thresholds}; 0.5, MLlib's default, when neither is there.
+   */
+  public static double threshold(Map<String, String> params) {
+    if (params == null) {
+      return TrainingSpec.DEFAULT_THRESHOLD;
+    }
+    try {
+      if (params.containsKey("thresholds")) {
+        String[] t = params.get("thresholds").replaceAll("[\\[\\]\\s]", "").split(",");
+        if (t.length == 2) {
+          return Double.parseDouble(t[1]);
+        }
+      }
+      if (params.containsKey("threshold")) {
+        return Double.parseDouble(params.get("threshold"));
+      }
+    } catch (NumberFormatException unreadable) {
+      // a card written by hand; MLlib's default is the best guess
+    }
+    return TrainingSpec.DEFAULT_THRESHOLD;
+  }
+
   static Pipeline pipeline(TrainingSpec spec) {
     List<PipelineStage> stages = new ArrayList<>();
     List<String> assembled = new ArrayList<>();
@@ -326,19 +362,15 @@ public final class Trainer {
             .setHandleInvalid("keep"));
     if (spec.algorithm().equals("gbt")) {
       stages.add(
-          new GBTClassifier()
-              .setLabelCol(spec.label())
-              .setFeaturesCol(FEATURES)
-              .setMaxIter(30)
-              .setMaxDepth(4)
-              .setSeed(spec.seed()));
+          gbt(spec));
     } else {
       stages.add(
           new LogisticRegression()
               .setLabelCol(spec.label())
               .setFeaturesCol(FEATURES)
               .setMaxIter(100)
-              .setRegParam(0.001));
+              .setRegParam(0.001)
+              .setThreshold(spec.threshold()));
     }
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
   }

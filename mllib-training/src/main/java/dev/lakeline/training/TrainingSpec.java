@@ -19,6 +19,9 @@ import java.util.Map;
  * @param transformations model-dependent transformations by feature, usually the feature view's declared ones
  *     ({@code FeatureViewSpec.transformations()}): scalers for numeric features (applied after imputation),
  *     encoders for categorical ones. All are fitted on the train split and saved inside the model.
+ * @param threshold the score above which a row is predicted positive (1), strictly between 0 and 1 (0.5 unless set):
+ *     saved inside the model, so its {@code prediction} column, the batch predictions' and the card's accuracy,
+ *     precision and recall all use it
  */
 public record TrainingSpec(
     String algorithm,
@@ -26,8 +29,17 @@ public record TrainingSpec(
     List<String> categoricalFeatures,
     String label,
     long seed,
-    Map<String, ModelTransformation> transformations) {
+    Map<String, ModelTransformation> transformations,
+    double threshold) {
+  /** MLlib's own threshold, the default. */
+  public static final double DEFAULT_THRESHOLD = 0.5;
+
   public TrainingSpec {
+    if (!(threshold > 0 && threshold < 1)) {
+      throw Errors.config("The decision threshold must lie strictly between 0 and 1, got %s: at 0 or 1 every row would "
+          + "get the same prediction. 0.5 is MLlib's; a lower one predicts more positives (more recall, less precision).",
+          threshold);
+    }
     if (numericFeatures == null || categoricalFeatures == null) {
       throw Errors.config("TrainingSpec needs %s as a list of columns, got null: pass an empty list ([] from Python, "
           + "List.of() from Java) for none.", numericFeatures == null ? "numericFeatures" : "categoricalFeatures");
@@ -64,9 +76,20 @@ public record TrainingSpec(
     }
   }
 
-  /** A spec without model-dependent transformations beyond the defaults. */
+  /** A spec with MLlib's threshold, 0.5. */
+  public TrainingSpec(String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed,
+      Map<String, ModelTransformation> transformations) {
+    this(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, DEFAULT_THRESHOLD);
+  }
+
+  /** A spec without model-dependent transformations beyond the defaults, with MLlib's threshold. */
   public TrainingSpec(String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed) {
     this(algorithm, numericFeatures, categoricalFeatures, label, seed, Map.of());
+  }
+
+  /** This spec with the decision threshold {@code t}: a score above {@code t} predicts 1. */
+  public TrainingSpec withThreshold(double t) {
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, t);
   }
 
   /**
@@ -80,6 +103,6 @@ public record TrainingSpec(
         used.put(feature, t);
       }
     });
-    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, used);
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, used, threshold);
   }
 }

@@ -217,6 +217,46 @@ class TrainerTest {
   }
 
   @Test
+  void aLowerDecisionThresholdPredictsMorePositivesInTheModelItselfForBothAlgorithms(SparkSession spark, TestLakehouse lh) {
+    Dataset<Row> train = data(spark, 800, 8);
+    Dataset<Row> test = data(spark, 400, 9);
+    for (String algorithm : List.of("logistic_regression", "gbt")) {
+      TrainingSpec spec = new TrainingSpec(algorithm, List.of("x"), List.of("colour"), "label", 1L);
+      Trainer.Trained half = Trainer.train(train, test, spec);
+      Trainer.Trained low = Trainer.train(train, test, spec.withThreshold(0.3));
+      assertEquals(0.5, Trainer.threshold(half.params()), algorithm);
+      assertEquals(0.3, Trainer.threshold(low.params()), 1e-12, algorithm + " " + low.params());
+      assertTrue(low.metrics().get("recall") > half.metrics().get("recall"), algorithm + ": " + low.metrics() + " " + half.metrics());
+      assertTrue(low.metrics().get("precision") < half.metrics().get("precision"), algorithm);
+      assertEquals(half.metrics().get("areaUnderROC"), low.metrics().get("areaUnderROC"), 1e-12, "the same scores rank alike");
+
+      // the threshold is saved inside the model: batch predictions read back from the registry use it
+      ModelVersion v = ModelRegistry.open(spark, lh.layout()).register("t_" + algorithm, low.model(),
+          new ModelCard("k", algorithm, low.params(), low.metrics(), "td", Map.of(), List.of("x", "colour"), "label", "2024-01-01", Map.of()));
+      List<Row> scored = BatchScorer.score(v, test, List.of("id")).collectAsList();
+      long between = 0;
+      for (Row r : scored) {
+        double score = r.getDouble(1);
+        assertEquals(score >= 0.3 ? 1 : 0, r.getInt(2), algorithm + " score " + score);
+        between += score >= 0.3 && score < 0.5 ? 1 : 0;
+      }
+      assertTrue(between > 0, algorithm + ": some scores lie between the two thresholds, so the test can tell them apart");
+    }
+  }
+
+  @Test
+  void aDecisionThresholdOutsideZeroToOneIsAConfigError() {
+    TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("x"), List.of(), "label", 1L);
+    for (double t : new double[] {0, 1, -0.2, 1.5, Double.NaN}) {
+      var e = assertThrows(LakelineException.ConfigError.class, () -> spec.withThreshold(t));
+      assertTrue(e.getMessage().startsWith("The decision threshold must lie strictly between 0 and 1"), e.getMessage());
+    }
+    assertEquals(0.5, Trainer.threshold(Map.of()));
+    assertEquals(0.5, Trainer.threshold(Map.of("threshold", "not a number")));
+    assertEquals(0.25, Trainer.threshold(Map.of("thresholds", "[0.75, 0.25]")));
+  }
+
+  @Test
   void evaluatingRowsOfOneOutcomeGivesNoAreas(SparkSession spark) {
     Trainer.Trained trained = Trainer.train(data(spark, 400, 18), data(spark, 200, 19), SPEC);
     Map<String, Double> m = Trainer.evaluate(trained.model(), data(spark, 200, 20).where("label = 1"), "label");

@@ -41,13 +41,15 @@ public final class ConfigKey<T> {
   private final String doc;
   private final double min;
   private final double max;
+  /** Whether the range leaves out its bounds. */
+  private final boolean open;
 
   private ConfigKey(String name, Type type, T defaultValue, List<String> allowed, String doc) {
-    this(name, type, defaultValue, allowed, doc, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY);
+    this(name, type, defaultValue, allowed, doc, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, false);
   }
 
   private ConfigKey(
-      String name, Type type, T defaultValue, List<String> allowed, String doc, double min, double max) {
+      String name, Type type, T defaultValue, List<String> allowed, String doc, double min, double max, boolean open) {
     this.name = Objects.requireNonNull(name);
     this.type = type;
     this.defaultValue = defaultValue;
@@ -55,16 +57,22 @@ public final class ConfigKey<T> {
     this.doc = doc;
     this.min = min;
     this.max = max;
+    this.open = open;
   }
 
   /** A copy of this numeric key that accepts only values in {@code [min, max]}. */
   public ConfigKey<T> withRange(double min, double max) {
-    return new ConfigKey<>(name, type, defaultValue, allowed, doc, min, max);
+    return new ConfigKey<>(name, type, defaultValue, allowed, doc, min, max, false);
+  }
+
+  /** A copy of this numeric key that accepts only values strictly between {@code min} and {@code max}. */
+  public ConfigKey<T> withOpenRange(double min, double max) {
+    return new ConfigKey<>(name, type, defaultValue, allowed, doc, min, max, true);
   }
 
   /** Whether a numeric value lies in this key's range. */
   public boolean inRange(double value) {
-    return value >= min && value <= max;
+    return open ? value > min && value < max : value >= min && value <= max;
   }
 
   public static ConfigKey<String> string(String name, String defaultValue, String doc) {
@@ -134,8 +142,8 @@ public final class ConfigKey<T> {
     if (min == Double.NEGATIVE_INFINITY && max == Double.POSITIVE_INFINITY) {
       return type.description();
     }
-    String lo = min == Double.NEGATIVE_INFINITY ? "" : " >= " + format(min);
-    String hi = max == Double.POSITIVE_INFINITY ? "" : (lo.isEmpty() ? " <= " : " and <= ") + format(max);
+    String lo = min == Double.NEGATIVE_INFINITY ? "" : (open ? " > " : " >= ") + format(min);
+    String hi = max == Double.POSITIVE_INFINITY ? "" : (lo.isEmpty() ? "" : " and") + (open ? " < " : " <= ") + format(max);
     return type.description() + lo + hi;
   }
 

@@ -94,6 +94,14 @@ public final class LakelineKeys {
           "training.min-auc", 0.5, "Lowest test AUC (areaUnderROC) at which training.promote-alias may move to a new version.")
           .withRange(0.0, 1.0);
 
+  public static final ConfigKey<Double> TRAINING_DECISION_THRESHOLD =
+      ConfigKey.number(
+          "training.decision-threshold", 0.5,
+          "Score above which a row is predicted positive (1), strictly between 0 and 1: saved inside the model, so the "
+              + "batch predictions' prediction column and the card's accuracy, precision and recall use it. Lower it "
+              + "when positives are rare and missing one costs more than a false alarm.")
+          .withOpenRange(0.0, 1.0);
+
   public static final ConfigKey<String> INFERENCE_MODEL_VERSION =
       ConfigKey.string(
           "inference.model-version",
@@ -150,6 +158,7 @@ public final class LakelineKeys {
           TRAINING_SEED,
           TRAINING_PROMOTE_ALIAS,
           TRAINING_MIN_AUC,
+          TRAINING_DECISION_THRESHOLD,
           INFERENCE_MODEL_VERSION,
           INFERENCE_WINDOW_DAYS,
           MONITORING_PSI_WARN,

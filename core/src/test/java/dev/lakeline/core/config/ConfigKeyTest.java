@@ -20,6 +20,10 @@ class ConfigKeyTest {
     assertEquals("true or false", ConfigKey.bool("x.flag", false, "").expected());
     assertEquals("an integer >= 0", ConfigKey.integer("x.n", 0, "").withRange(0, Double.POSITIVE_INFINITY).expected());
     assertEquals("a number <= 1", ConfigKey.number("x.d", 0.0, "").withRange(Double.NEGATIVE_INFINITY, 1).expected());
+    assertEquals("a number > 0 and < 1", LakelineKeys.TRAINING_DECISION_THRESHOLD.expected());
+    assertTrue(LakelineKeys.TRAINING_DECISION_THRESHOLD.inRange(0.5));
+    assertFalse(LakelineKeys.TRAINING_DECISION_THRESHOLD.inRange(0) || LakelineKeys.TRAINING_DECISION_THRESHOLD.inRange(1));
+    assertTrue(LakelineKeys.TRAINING_TEST_FRACTION.inRange(0.9), "a closed range keeps its bounds");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.pipelines.ModelDefinition;
 import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.jobs.pipelines.TrainingPipeline;
+import dev.lakeline.training.Trainer;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
@@ -87,9 +88,10 @@ final class TrainCommand extends JobCommand {
         String.format(Locale.ROOT, "AUC %.3f · AUC-PR %.3f · accuracy %.3f · %d test rows",
             m.get("areaUnderROC"), m.get("areaUnderPR"), m.get("accuracy"), m.get("test_rows").longValue()));
     if (m.containsKey("logLoss")) { // a reused version trained before these metrics lacks them
-      ctx.summary().fact("decisions", String.format(Locale.ROOT, "precision %s · recall %s at a score of 0.5 or more",
+      ctx.summary().fact("decisions", String.format(Locale.ROOT, "precision %s · recall %s predicting 1 above a score of %s",
           m.containsKey("precision") ? String.format(Locale.ROOT, "%.3f", m.get("precision")) : "undefined (none predicted positive)",
-          m.containsKey("recall") ? String.format(Locale.ROOT, "%.3f", m.get("recall")) : "undefined (no positive rows)"));
+          m.containsKey("recall") ? String.format(Locale.ROOT, "%.3f", m.get("recall")) : "undefined (no positive rows)",
+          new java.math.BigDecimal(String.valueOf(Trainer.threshold(r.model().card().params()))).stripTrailingZeros().toPlainString()));
       ctx.summary().fact("probabilities", String.format(Locale.ROOT, "log loss %.3f · Brier score %.3f (lower is better)",
           m.get("logLoss"), m.get("brierScore")));
     }

@@ -102,7 +102,8 @@ public final class TrainingPipeline {
     requireTestRows(ctx, td, tdRows);
 
     TrainingSpec spec = model.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED))
-        .withTransformations(view.spec().transformations());
+        .withTransformations(view.spec().transformations())
+        .withThreshold(conf.get(LakelineKeys.TRAINING_DECISION_THRESHOLD));
     String modelName = conf.get(LakelineKeys.MODEL_NAME);
     String runKey = runKey(td, spec, model.onDemand());
     ModelRegistry registry = ctx.registry();

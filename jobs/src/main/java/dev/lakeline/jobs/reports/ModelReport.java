@@ -73,12 +73,12 @@ public final class ModelReport {
       h.append("<p>This version was registered without its test scores (by hand, or before Lakeline kept them), so "
           + "there are no curves to draw.</p>\n");
     } else {
-      curves(h, scores.get());
+      curves(h, scores.get(), dev.lakeline.training.Trainer.threshold(c.params()));
     }
     return ReportPages.end(h, "Made by lakeline models show --report from the model's card and its scores on the test split.");
   }
 
-  private static void curves(StringBuilder h, ScoreDistribution s) {
+  private static void curves(StringBuilder h, ScoreDistribution s, double threshold) {
     long n = s.totalNegatives();
     long p = s.totalPositives();
     h.append("<h2>On the test split</h2>\n<p>").append(String.format(Locale.ROOT, "%,d rows: %,d positive (%.1f%%), %,d negative. ",
@@ -89,8 +89,8 @@ public final class ModelReport {
         .append(ReportPages.img(histogram(s), 480, 300, "scores by class"))
         .append(ReportPages.img(calibration(s), 480, 300, "calibration by deciles"))
         .append("</div>\n");
-    long[] m = s.confusion(0.5);
-    h.append("<h3>Confusion matrix at a score of 0.5</h3>\n<table><tr><th></th><th>predicted 0</th><th>predicted 1</th></tr>")
+    long[] m = s.confusion(threshold);
+    h.append("<h3>Confusion matrix at a score of ").append(ReportPages.esc(String.valueOf(threshold))).append(" (the model's threshold)</h3>\n<table><tr><th></th><th>predicted 0</th><th>predicted 1</th></tr>")
         .append("<tr><th>actual 0</th><td class=\"n\">").append(count(m[0])).append("</td><td class=\"n\">").append(count(m[1])).append("</td></tr>")
         .append("<tr><th>actual 1</th><td class=\"n\">").append(count(m[2])).append("</td><td class=\"n\">").append(count(m[3])).append("</td></tr>")
         .append("</table>\n<p>").append(String.format(Locale.ROOT, "precision %.3f · recall %.3f · accuracy %.3f",

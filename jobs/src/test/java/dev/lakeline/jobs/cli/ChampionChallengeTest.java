@@ -85,8 +85,13 @@ class ChampionChallengeTest {
 
     // v3: all 120 days with another seed, so its test split holds rows v2 was trained on; those are left out
     Cli third = Cli.inLakehouse(lh, append(concat(own, "train", "--date", "2024-04-30"),
-        "--set", "training.history-days=120", "--set", "training.seed=8", "--set", "training.min-auc=0"));
+        "--set", "training.history-days=120", "--set", "training.seed=8", "--set", "training.min-auc=0",
+        "--set", "training.decision-threshold=0.3"));
     assertEquals(0, third.exitCode(), third.err() + third.out());
+    // its threshold is saved inside the model and named by the card and the summary
+    assertEquals(0.3, dev.lakeline.training.Trainer.threshold(registry.get("accounts", 3).card().params()), 1e-12);
+    assertTrue(third.out().matches("(?s).*decisions: +precision [0-9.]+ · recall [0-9.]+ predicting 1 above a score of 0\\.3\n.*"),
+        third.out());
     TrainingDataset td3 = store.listTrainingDatasets("accounts", 1).get(2);
     Dataset<Row> v3Test = td3.test().select("account_id");
     long unseen = v3Test.except(td2.read().where("split <> 'test'").select("account_id")).count();

@@ -317,6 +317,13 @@ class CommandLineTest {
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badKey.exitCode());
     assertFalse(badKey.hasStackTrace(), badKey.err());
 
+    // a threshold of 1 would predict 0 for every row: refused before the training dataset is made
+    Cli badThreshold = Cli.run("train", "--date", "2024-06-30", "--set", "training.decision-threshold=1", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badThreshold.exitCode());
+    assertTrue(badThreshold.err().contains("training.decision-threshold") && badThreshold.err().contains("> 0 and < 1"),
+        badThreshold.err());
+    assertFalse(badThreshold.hasStackTrace(), badThreshold.err());
+
     Cli badDate = Cli.run("infer", "--date", "2024-13-01", "--dry-run");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badDate.exitCode());
   }
