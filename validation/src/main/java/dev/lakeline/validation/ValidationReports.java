@@ -11,7 +11,6 @@ import dev.lakeline.core.storage.StorageLayout;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.Column;

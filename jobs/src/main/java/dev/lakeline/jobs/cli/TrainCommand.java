@@ -91,7 +91,7 @@ final class TrainCommand extends JobCommand {
       ctx.summary().fact("decisions", String.format(Locale.ROOT, "precision %s · recall %s predicting 1 above a score of %s",
           m.containsKey("precision") ? String.format(Locale.ROOT, "%.3f", m.get("precision")) : "undefined (none predicted positive)",
           m.containsKey("recall") ? String.format(Locale.ROOT, "%.3f", m.get("recall")) : "undefined (no positive rows)",
-          new java.math.BigDecimal(String.valueOf(Trainer.threshold(r.model().card().params()))).stripTrailingZeros().toPlainString()));
+          String.valueOf(Trainer.threshold(r.model().card().params()))));
       ctx.summary().fact("probabilities", String.format(Locale.ROOT, "log loss %.3f · Brier score %.3f (lower is better)",
           m.get("logLoss"), m.get("brierScore")));
     }
