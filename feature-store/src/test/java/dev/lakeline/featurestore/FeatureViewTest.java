@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.testkit.DataFrameAssertions;
+import dev.lakeline.testkit.LakehouseTemplate;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import java.io.IOException;
@@ -64,7 +65,17 @@ class FeatureViewTest {
   /** The store of the tests: three groups with data, one without event time. */
   private record Store(FeatureStore store, FeatureGroup loans, FeatureGroup credit, FeatureGroup spend) {}
 
+  /** Built once; each test gets its own copy (see {@link LakehouseTemplate}). */
+  private static final LakehouseTemplate THREE_GROUPS = LakehouseTemplate.of(FeatureViewTest::build);
+
   private static Store store(SparkSession spark, TestLakehouse lake) {
+    THREE_GROUPS.copyInto(spark, lake);
+    FeatureStore store = FeatureStore.open(spark, lake.layout());
+    return new Store(
+        store, store.getFeatureGroup("loans", 1), store.getFeatureGroup("credit", 1), store.getFeatureGroup("spend", 1));
+  }
+
+  private static void build(SparkSession spark, TestLakehouse lake) {
     FeatureStore store = FeatureStore.open(spark, lake.layout());
     FeatureGroup loans =
         store.createFeatureGroup(FeatureGroupSpec.of("loans", List.of("loan_id"), "issue_ts"), LOANS);
@@ -92,7 +103,6 @@ class FeatureViewTest {
         "credit:1");
     spend.overwrite(
         rows(spark, SPEND, r("p1", t(10), 50.0), r("p1", t(19), 60.0), r("p2", t(1), 5.0)), "spend:1");
-    return new Store(store, loans, credit, spend);
   }
 
   private static FeatureViewSpec viewSpec() {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.testkit.LakehouseTemplate;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import java.time.Duration;
@@ -33,8 +34,18 @@ class FeatureViewTrainingDatasetTest {
 
   private record Store(FeatureStore store, FeatureView view, FeatureGroup loans, FeatureGroup credit) {}
 
-  /** Loan i (0-based) has id i+1, applicant a(i % 14), issue day 1 + i/2, amount 100 (i+1); a13 has no credit. */
+  /** Built once; each test gets its own copy (see {@link LakehouseTemplate}). */
+  private static final LakehouseTemplate LOAN_VIEW = LakehouseTemplate.of(FeatureViewTrainingDatasetTest::build);
+
   private static Store store(SparkSession spark, TestLakehouse lake) {
+    LOAN_VIEW.copyInto(spark, lake);
+    FeatureStore store = FeatureStore.open(spark, lake.layout());
+    return new Store(store, store.getFeatureView("loan_view", 1), store.getFeatureGroup("loans", 1),
+        store.getFeatureGroup("credit", 1));
+  }
+
+  /** Loan i (0-based) has id i+1, applicant a(i % 14), issue day 1 + i/2, amount 100 (i+1); a13 has no credit. */
+  private static void build(SparkSession spark, TestLakehouse lake) {
     FeatureStore store = FeatureStore.open(spark, lake.layout());
     FeatureGroup loans =
         store.createFeatureGroup(FeatureGroupSpec.of("loans", List.of("loan_id"), "issue_ts"), FeatureViewTest.LOANS);
@@ -51,17 +62,15 @@ class FeatureViewTrainingDatasetTest {
       creditRows.add(r("a" + a, t(14), 650 + a));
     }
     credit.overwrite(rows(spark, FeatureViewTest.CREDIT, creditRows.toArray(Object[][]::new)), "credit:1");
-    FeatureView view =
-        store.createFeatureView(
-            new FeatureViewSpec(
-                "loan_view",
-                1,
-                LOANS_V1,
-                List.of("amount"),
-                List.of("defaulted"),
-                List.of(new FeatureViewSpec.Join(CREDIT_V1, List.of("applicant_id"), List.of("score"), "", false)),
-                ""));
-    return new Store(store, view, loans, credit);
+    store.createFeatureView(
+        new FeatureViewSpec(
+            "loan_view",
+            1,
+            LOANS_V1,
+            List.of("amount"),
+            List.of("defaulted"),
+            List.of(new FeatureViewSpec.Join(CREDIT_V1, List.of("applicant_id"), List.of("score"), "", false)),
+            ""));
   }
 
   private static List<Integer> days(Dataset<Row> rows) {

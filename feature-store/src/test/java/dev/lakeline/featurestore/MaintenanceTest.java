@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.LakelineException;
+import dev.lakeline.testkit.LakehouseTemplate;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import io.delta.tables.DeltaTable;
@@ -39,7 +40,16 @@ class MaintenanceTest {
    * loans and credit, each written twice (an overwrite after the training dataset read them, so their files at the
    * dataset's versions are removed by then), and other, written twice, which no dataset reads.
    */
+  private static final LakehouseTemplate LAKE = LakehouseTemplate.of(MaintenanceTest::build);
+
   private static Lake lake(SparkSession spark, TestLakehouse lakehouse) {
+    LAKE.copyInto(spark, lakehouse);
+    FeatureStore store = FeatureStore.open(spark, lakehouse.layout()).withHistoryRetention(30);
+    return new Lake(store, store.getFeatureGroup("loans", 1), store.getFeatureGroup("credit", 1),
+        store.getFeatureGroup("other", 1), store.getTrainingDataset("loan_view", 1, 1));
+  }
+
+  private static void build(SparkSession spark, TestLakehouse lakehouse) {
     FeatureStore store = FeatureStore.open(spark, lakehouse.layout()).withHistoryRetention(30);
     FeatureGroup loans = store.createFeatureGroup(FeatureGroupSpec.of("loans", List.of("loan_id"), "issue_ts"), FeatureViewTest.LOANS);
     FeatureGroup credit = store.createFeatureGroup(FeatureGroupSpec.of("credit", List.of("applicant_id"), "as_of"), FeatureViewTest.CREDIT);
@@ -55,7 +65,7 @@ class MaintenanceTest {
     loans.overwrite(loans(spark, 2.0), "loans:2");
     credit.overwrite(credit(spark, 700), "credit:2");
     other.overwrite(credit(spark, 200), "other:2");
-    return new Lake(store, loans, credit, other, td);
+    assertEquals(1, td.manifest().number());
   }
 
   private static Dataset<Row> loans(SparkSession spark, double scale) {
