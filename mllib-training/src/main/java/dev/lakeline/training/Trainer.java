@@ -48,6 +48,8 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class Trainer {
   public static final String FEATURES = "features";
+  /** The column of each training row's weight under a class weight; only the fit sees it. */
+  static final String WEIGHT = "__class_weight";
 
   private Trainer() {}
 
@@ -118,7 +120,9 @@ public final class Trainer {
             empty, rows);
       }
       Pipeline pipeline = pipeline(spec);
-      PipelineModel model = pipeline.fit(fit);
+      double[] weights = spec.classWeight() == ClassWeight.BALANCED ? balancedWeights(fit, spec.label(), rows) : null;
+      PipelineModel model = pipeline.fit(weights == null ? fit
+          : fit.withColumn(WEIGHT, when(col(quoted(spec.label())).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
       Dataset<Row> scored = model.transform(test.where(col(spec.label()).isNotNull())).persist(StorageLevel.MEMORY_AND_DISK());
       Map<String, Double> metrics;
       ScoreDistribution scores;
@@ -135,10 +139,24 @@ public final class Trainer {
         params.put(p.param().name(),
             p.value() instanceof double[] a ? java.util.Arrays.toString(a) : String.valueOf(p.value()));
       }
+      params.remove("weightCol"); // an internal column; classWeight and classWeights say what it held
+      params.put("classWeight", spec.classWeight().id());
+      if (weights != null) {
+        params.put("classWeights", java.util.Arrays.toString(weights));
+      }
       return new Trained(model, metrics, params, scores);
     } finally {
       fit.unpersist();
     }
+  }
+
+  /**
+   * The weights of outcome 0 and outcome 1 under {@link ClassWeight#BALANCED}: n / (2 n_c) over the {@code rows}
+   * labelled rows of the train split, so that each outcome's rows weigh n / 2 in all.
+   */
+  private static double[] balancedWeights(Dataset<Row> fit, String label, long rows) {
+    long positives = fit.where(col(quoted(label)).equalTo(1)).count();
+    return new double[] {rows / (2.0 * (rows - positives)), rows / (2.0 * positives)};
   }
 
   /**
@@ -284,8 +302,12 @@ public final class Trainer {
   }
 
   private static GBTClassifier gbt(TrainingSpec spec) {
-    GBTClassifier gbt = new GBTClassifier().setLabelCol(spec.label()).setFeaturesCol(FEATURES).setMaxIter(30).setMaxDepth(4)
+    GBTClassifier gbt = new GBTClassifier().setLabelCol(spec.label()).setFeaturesCol(FEATURES)
+        .setMaxIter(spec.intParam("maxIter")).setMaxDepth(spec.intParam("maxDepth")).setStepSize(spec.params().get("stepSize"))
         .setSeed(spec.seed());
+    if (spec.classWeight() != ClassWeight.NONE) {
+      gbt.setWeightCol(WEIGHT);
+    }
     if (spec.threshold() != TrainingSpec.DEFAULT_THRESHOLD) {
       // class 1 when p1 / t > p0 / (1 - t), that is when p1 > t; left unset at 0.5, as MLlib's default
       gbt.setThresholds(new double[] {1 - spec.threshold(), spec.threshold()});
@@ -361,16 +383,19 @@ public final class Trainer {
             .setOutputCol(FEATURES)
             .setHandleInvalid("keep"));
     if (spec.algorithm().equals("gbt")) {
-      stages.add(
-          gbt(spec));
+      stages.add(gbt(spec));
     } else {
-      stages.add(
-          new LogisticRegression()
-              .setLabelCol(spec.label())
-              .setFeaturesCol(FEATURES)
-              .setMaxIter(100)
-              .setRegParam(0.001)
-              .setThreshold(spec.threshold()));
+      LogisticRegression lr = new LogisticRegression()
+          .setLabelCol(spec.label())
+          .setFeaturesCol(FEATURES)
+          .setMaxIter(spec.intParam("maxIter"))
+          .setRegParam(spec.params().get("regParam"))
+          .setElasticNetParam(spec.params().get("elasticNetParam"))
+          .setThreshold(spec.threshold());
+      if (spec.classWeight() != ClassWeight.NONE) {
+        lr.setWeightCol(WEIGHT);
+      }
+      stages.add(lr);
     }
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
   }

@@ -22,6 +22,10 @@ import java.util.Map;
  * @param threshold the score above which a row is predicted positive (1), strictly between 0 and 1 (0.5 unless set):
  *     saved inside the model, so its {@code prediction} column, the batch predictions' and the card's accuracy,
  *     precision and recall all use it
+ * @param params the estimator's hyperparameters by MLlib's names, those not given at {@link #defaultParams}:
+ *     {@code maxIter}, {@code regParam} and {@code elasticNetParam} for logistic regression; {@code maxIter},
+ *     {@code maxDepth} and {@code stepSize} for GBT
+ * @param classWeight how the rows of each outcome are weighted in the fit ({@link ClassWeight#NONE} unless set)
  */
 public record TrainingSpec(
     String algorithm,
@@ -30,7 +34,9 @@ public record TrainingSpec(
     String label,
     long seed,
     Map<String, ModelTransformation> transformations,
-    double threshold) {
+    double threshold,
+    Map<String, Double> params,
+    ClassWeight classWeight) {
   /** MLlib's own threshold, the default. */
   public static final double DEFAULT_THRESHOLD = 0.5;
 
@@ -54,6 +60,8 @@ public record TrainingSpec(
     if (!List.of("logistic_regression", "gbt").contains(algorithm)) {
       throw Errors.config("Unknown algorithm '%s': use logistic_regression or gbt.", algorithm);
     }
+    params = checkedParams(algorithm, params);
+    classWeight = classWeight == null ? ClassWeight.NONE : classWeight;
     if (numericFeatures.isEmpty() && categoricalFeatures.isEmpty()) {
       throw Errors.config("Nothing to train on: the training spec lists no features.");
     }
@@ -76,6 +84,12 @@ public record TrainingSpec(
     }
   }
 
+  /** A spec with the default hyperparameters and no class weight. */
+  public TrainingSpec(String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed,
+      Map<String, ModelTransformation> transformations, double threshold) {
+    this(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, null, null);
+  }
+
   /** A spec with MLlib's threshold, 0.5. */
   public TrainingSpec(String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed,
       Map<String, ModelTransformation> transformations) {
@@ -89,7 +103,71 @@ public record TrainingSpec(
 
   /** This spec with the decision threshold {@code t}: a score above {@code t} predicts 1. */
   public TrainingSpec withThreshold(double t) {
-    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, t);
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, t, params, classWeight);
+  }
+
+  /**
+   * This spec with the hyperparameters {@code given} (MLlib's names, such as {@code regParam} or {@code maxDepth}) in
+   * place of its own; the others keep their values.
+   */
+  public TrainingSpec withParams(Map<String, Double> given) {
+    Map<String, Double> merged = new LinkedHashMap<>(params);
+    merged.putAll(given);
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, merged,
+        classWeight);
+  }
+
+  /** This spec with the class weight {@code w}. */
+  public TrainingSpec withClassWeight(ClassWeight w) {
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params, w);
+  }
+
+  /** The hyperparameters {@code algorithm} is trained with unless a spec says otherwise, in their documented order. */
+  public static Map<String, Double> defaultParams(String algorithm) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (algorithm.equals("gbt")) {
+      out.put("maxIter", 30.0);
+      out.put("maxDepth", 4.0);
+      out.put("stepSize", 0.1);
+    } else {
+      out.put("maxIter", 100.0);
+      out.put("regParam", 0.001);
+      out.put("elasticNetParam", 0.0);
+    }
+    return out;
+  }
+
+  /** {@code given} over the algorithm's defaults, each checked: a known name, a value in its range. */
+  private static Map<String, Double> checkedParams(String algorithm, Map<String, Double> given) {
+    Map<String, Double> out = defaultParams(algorithm);
+    if (given == null) {
+      return Collections.unmodifiableMap(out);
+    }
+    for (Map.Entry<String, Double> p : given.entrySet()) {
+      String name = p.getKey();
+      Double v = p.getValue();
+      if (!out.containsKey(name)) {
+        throw Errors.config("%s has no hyperparameter '%s': its hyperparameters are %s.", algorithm, name, out.keySet());
+      }
+      String expected = switch (name) {
+        case "maxIter" -> v != null && v >= 1 && v <= 10_000 && v == Math.rint(v) ? null : "a whole number from 1 to 10000";
+        case "maxDepth" -> v != null && v >= 1 && v <= 30 && v == Math.rint(v) ? null : "a whole number from 1 to 30 (MLlib's limit)";
+        case "regParam" -> v != null && v >= 0 && Double.isFinite(v) ? null : "a number >= 0";
+        case "elasticNetParam" -> v != null && v >= 0 && v <= 1 ? null : "a number from 0 (L2) to 1 (L1)";
+        case "stepSize" -> v != null && v > 0 && v <= 1 ? null : "a number > 0 and <= 1";
+        default -> throw new IllegalStateException(name);
+      };
+      if (expected != null) {
+        throw Errors.config("The %s hyperparameter %s must be %s, got %s.", algorithm, name, expected, v);
+      }
+      out.put(name, v);
+    }
+    return Collections.unmodifiableMap(out);
+  }
+
+  /** The hyperparameter {@code name} as a whole number (maxIter, maxDepth). */
+  int intParam(String name) {
+    return (int) Math.round(params.get(name));
   }
 
   /**
@@ -103,6 +181,6 @@ public record TrainingSpec(
         used.put(feature, t);
       }
     });
-    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, used, threshold);
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, used, threshold, params, classWeight);
   }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.spark.ml.classification.GBTClassificationModel;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.MinMaxScalerModel;
 import org.apache.spark.ml.feature.RobustScalerModel;
@@ -265,6 +266,104 @@ class TrainerTest {
     assertTrue(m.containsKey("recall"), m.toString());
     assertEquals(1.0, m.get("precision"), "every row is positive, so is every row predicted positive");
     assertTrue(m.containsKey("logLoss") && m.containsKey("brierScore"), m.toString());
+  }
+
+  @Test
+  void theHyperparametersReachTheFittedEstimatorAndTheCard(SparkSession spark) {
+    Dataset<Row> train = data(spark, 800, 8);
+    Dataset<Row> test = data(spark, 300, 9);
+    TrainingSpec lr = new TrainingSpec("logistic_regression", List.of("x"), List.of("colour"), "label", 1L);
+    assertEquals(Map.of("maxIter", 100.0, "regParam", 0.001, "elasticNetParam", 0.0), lr.params());
+    Trainer.Trained ridge = Trainer.train(train, test, lr);
+    Trainer.Trained lasso = Trainer.train(train, test, lr.withParams(Map.of("regParam", 0.3, "elasticNetParam", 1.0)));
+    LogisticRegressionModel lassoModel = stage(lasso.model(), LogisticRegressionModel.class);
+    assertEquals(0.3, lassoModel.getRegParam());
+    assertEquals(1.0, lassoModel.getElasticNetParam());
+    assertEquals(100, lassoModel.getMaxIter(), "the others keep their defaults");
+    assertEquals("0.3", lasso.params().get("regParam"));
+    assertEquals("1.0", lasso.params().get("elasticNetParam"));
+    assertTrue(zeros(lassoModel) > zeros(stage(ridge.model(), LogisticRegressionModel.class)),
+        "a strong L1 penalty drops coefficients: " + lassoModel.coefficients() + " against "
+            + stage(ridge.model(), LogisticRegressionModel.class).coefficients());
+
+    TrainingSpec gbt = new TrainingSpec("gbt", List.of("x"), List.of("colour"), "label", 1L);
+    assertEquals(Map.of("maxIter", 30.0, "maxDepth", 4.0, "stepSize", 0.1), gbt.params());
+    GBTClassificationModel deep = stage(Trainer.train(train, test, gbt).model(), GBTClassificationModel.class);
+    Trainer.Trained small = Trainer.train(train, test, gbt.withParams(Map.of("maxIter", 5.0, "maxDepth", 2.0, "stepSize", 0.5)));
+    GBTClassificationModel shallow = stage(small.model(), GBTClassificationModel.class);
+    assertEquals(30, deep.getNumTrees());
+    assertEquals(5, shallow.getNumTrees());
+    assertTrue(java.util.Arrays.stream(deep.trees()).anyMatch(t -> t.depth() > 2), "the default trees grow deeper than 2");
+    assertTrue(java.util.Arrays.stream(shallow.trees()).allMatch(t -> t.depth() <= 2));
+    assertEquals(0.5, shallow.getStepSize());
+    assertEquals("2", small.params().get("maxDepth"));
+    assertEquals("none", small.params().get("classWeight"));
+  }
+
+  private static long zeros(LogisticRegressionModel m) {
+    return java.util.Arrays.stream(m.coefficients().toArray()).filter(c -> c == 0).count();
+  }
+
+  @Test
+  void badHyperparametersAreConfigErrorsNamingTheParameterAndWhatItTakes() {
+    TrainingSpec lr = new TrainingSpec("logistic_regression", List.of("x"), List.of(), "label", 1L);
+    TrainingSpec gbt = new TrainingSpec("gbt", List.of("x"), List.of(), "label", 1L);
+    Map<String, String> expected = new java.util.LinkedHashMap<>();
+    expected.put("lr maxDepth=3", "logistic_regression has no hyperparameter 'maxDepth': its hyperparameters are [maxIter, regParam, elasticNetParam].");
+    expected.put("gbt regParam=0.1", "gbt has no hyperparameter 'regParam': its hyperparameters are [maxIter, maxDepth, stepSize].");
+    expected.put("lr maxIter=2.5", "The logistic_regression hyperparameter maxIter must be a whole number from 1 to 10000, got 2.5.");
+    expected.put("lr regParam=-1", "The logistic_regression hyperparameter regParam must be a number >= 0, got -1.0.");
+    expected.put("lr elasticNetParam=1.5", "The logistic_regression hyperparameter elasticNetParam must be a number from 0 (L2) to 1 (L1), got 1.5.");
+    expected.put("gbt maxDepth=31", "The gbt hyperparameter maxDepth must be a whole number from 1 to 30 (MLlib's limit), got 31.0.");
+    expected.put("gbt stepSize=0", "The gbt hyperparameter stepSize must be a number > 0 and <= 1, got 0.0.");
+    expected.forEach((given, message) -> {
+      String[] p = given.split("[ =]");
+      TrainingSpec spec = p[0].equals("lr") ? lr : gbt;
+      var e = assertThrows(LakelineException.ConfigError.class, () -> spec.withParams(Map.of(p[1], Double.parseDouble(p[2]))));
+      assertEquals(message, e.getMessage(), given);
+    });
+    assertEquals(ClassWeight.BALANCED, ClassWeight.of(" Balanced"));
+    var e = assertThrows(LakelineException.ConfigError.class, () -> ClassWeight.of("auto"));
+    assertEquals("Unknown class weight 'auto': use none or balanced.", e.getMessage());
+  }
+
+  /** As {@link #data}, with about one positive in eight. */
+  private static Dataset<Row> rare(SparkSession spark, int n, long seed) {
+    Random r = new Random(seed);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double x = r.nextGaussian();
+      String colour = r.nextBoolean() ? "red" : "blue";
+      double logit = 1.5 * x + ("red".equals(colour) ? 0.5 : -0.5) - 2.5;
+      rows.add(RowFactory.create("r" + i, x, colour, r.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0));
+    }
+    return spark.createDataFrame(rows, SCHEMA);
+  }
+
+  @Test
+  void aBalancedClassWeightWeighsEachOutcomeAlikeAndFindsMoreOfTheRarePositives(SparkSession spark) {
+    Dataset<Row> train = rare(spark, 1200, 10);
+    Dataset<Row> test = rare(spark, 600, 11);
+    long n = train.count();
+    long positives = train.where("label = 1").count();
+    assertTrue(positives > 50 && positives < n / 4, positives + " of " + n);
+    for (String algorithm : List.of("logistic_regression", "gbt")) {
+      TrainingSpec spec = new TrainingSpec(algorithm, List.of("x"), List.of("colour"), "label", 1L);
+      Trainer.Trained plain = Trainer.train(train, test, spec);
+      Trainer.Trained balanced = Trainer.train(train, test, spec.withClassWeight(ClassWeight.BALANCED));
+
+      assertEquals("none", plain.params().get("classWeight"), algorithm);
+      assertTrue(!plain.params().containsKey("classWeights") && !plain.params().containsKey("weightCol"), plain.params().toString());
+      assertEquals("balanced", balanced.params().get("classWeight"), algorithm);
+      assertEquals(java.util.Arrays.toString(new double[] {n / (2.0 * (n - positives)), n / (2.0 * positives)}),
+          balanced.params().get("classWeights"), "n / (2 n_c) for outcomes 0 and 1");
+      assertTrue(!balanced.params().containsKey("weightCol"), "the internal column is not a parameter to show");
+      assertTrue(balanced.metrics().get("recall") > plain.metrics().get("recall") + 0.2,
+          algorithm + ": " + balanced.metrics() + " against " + plain.metrics());
+      assertTrue(balanced.metrics().get("brierScore") > plain.metrics().get("brierScore"),
+          algorithm + ": weighted scores are worse probabilities");
+      assertEquals(plain.metrics().get("test_positive_rate"), balanced.metrics().get("test_positive_rate"), "the same test rows");
+    }
   }
 
   @Test

@@ -102,6 +102,40 @@ public final class LakelineKeys {
               + "when positives are rare and missing one costs more than a false alarm.")
           .withOpenRange(0.0, 1.0);
 
+  public static final ConfigKey<String> TRAINING_CLASS_WEIGHT =
+      ConfigKey.oneOf(
+          "training.class-weight",
+          "none",
+          List.of("none", "balanced"),
+          "How the training rows of each outcome are weighted: 'none' (each row once) or 'balanced' (each outcome's "
+              + "rows weigh as much as the other's, for rare positives: more recall, scores no longer calibrated).");
+
+  public static final ConfigKey<Integer> TRAINING_LR_MAX_ITER =
+      ConfigKey.integer("training.logistic-regression.max-iter", 100, "Logistic regression: most iterations of the solver.")
+          .withRange(1, 10_000);
+
+  public static final ConfigKey<Double> TRAINING_LR_REG_PARAM =
+      ConfigKey.number(
+          "training.logistic-regression.reg-param", 0.001,
+          "Logistic regression: regularization strength; larger values shrink the coefficients more.")
+          .withRange(0.0, 1_000_000.0);
+
+  public static final ConfigKey<Double> TRAINING_LR_ELASTIC_NET_PARAM =
+      ConfigKey.number(
+          "training.logistic-regression.elastic-net-param", 0.0,
+          "Logistic regression: the regularization's mix, from 0 (L2, ridge) to 1 (L1, lasso: drops features).")
+          .withRange(0.0, 1.0);
+
+  public static final ConfigKey<Integer> TRAINING_GBT_MAX_ITER =
+      ConfigKey.integer("training.gbt.max-iter", 30, "GBT: number of trees.").withRange(1, 10_000);
+
+  public static final ConfigKey<Integer> TRAINING_GBT_MAX_DEPTH =
+      ConfigKey.integer("training.gbt.max-depth", 4, "GBT: depth of each tree (MLlib allows up to 30).").withRange(1, 30);
+
+  public static final ConfigKey<Double> TRAINING_GBT_STEP_SIZE =
+      ConfigKey.number("training.gbt.step-size", 0.1, "GBT: learning rate, the weight of each new tree (> 0 and <= 1).")
+          .withRange(0.001, 1.0);
+
   public static final ConfigKey<String> INFERENCE_MODEL_VERSION =
       ConfigKey.string(
           "inference.model-version",
@@ -159,6 +193,13 @@ public final class LakelineKeys {
           TRAINING_PROMOTE_ALIAS,
           TRAINING_MIN_AUC,
           TRAINING_DECISION_THRESHOLD,
+          TRAINING_CLASS_WEIGHT,
+          TRAINING_LR_MAX_ITER,
+          TRAINING_LR_REG_PARAM,
+          TRAINING_LR_ELASTIC_NET_PARAM,
+          TRAINING_GBT_MAX_ITER,
+          TRAINING_GBT_MAX_DEPTH,
+          TRAINING_GBT_STEP_SIZE,
           INFERENCE_MODEL_VERSION,
           INFERENCE_WINDOW_DAYS,
           MONITORING_PSI_WARN,

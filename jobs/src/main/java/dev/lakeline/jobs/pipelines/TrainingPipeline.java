@@ -15,6 +15,7 @@ import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
 import dev.lakeline.jobs.JobContext;
+import dev.lakeline.training.ClassWeight;
 import dev.lakeline.training.DriftBaseline;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
@@ -30,6 +31,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -103,7 +106,9 @@ public final class TrainingPipeline {
 
     TrainingSpec spec = model.trainingSpec(conf.get(LakelineKeys.TRAINING_ALGORITHM), conf.get(LakelineKeys.TRAINING_SEED))
         .withTransformations(view.spec().transformations())
-        .withThreshold(conf.get(LakelineKeys.TRAINING_DECISION_THRESHOLD));
+        .withThreshold(conf.get(LakelineKeys.TRAINING_DECISION_THRESHOLD))
+        .withParams(hyperparameters(conf))
+        .withClassWeight(ClassWeight.of(conf.get(LakelineKeys.TRAINING_CLASS_WEIGHT)));
     String modelName = conf.get(LakelineKeys.MODEL_NAME);
     String runKey = runKey(td, spec, model.onDemand());
     ModelRegistry registry = ctx.registry();
@@ -210,6 +215,21 @@ public final class TrainingPipeline {
    * its label ("loan_default v1 td1"), not by its path: a rerun in a lakehouse copied elsewhere, or reached by another
    * URI ({@code file:/lake} for {@code /lake}, {@code s3a://} for {@code s3://}), has the same inputs and reuses the version.
    */
+  /** The configured hyperparameters of {@code training.algorithm}, by MLlib's names (TrainingSpec's). */
+  static Map<String, Double> hyperparameters(LakelineConfig conf) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (conf.get(LakelineKeys.TRAINING_ALGORITHM).equals("gbt")) {
+      out.put("maxIter", conf.get(LakelineKeys.TRAINING_GBT_MAX_ITER).doubleValue());
+      out.put("maxDepth", conf.get(LakelineKeys.TRAINING_GBT_MAX_DEPTH).doubleValue());
+      out.put("stepSize", conf.get(LakelineKeys.TRAINING_GBT_STEP_SIZE));
+    } else {
+      out.put("maxIter", conf.get(LakelineKeys.TRAINING_LR_MAX_ITER).doubleValue());
+      out.put("regParam", conf.get(LakelineKeys.TRAINING_LR_REG_PARAM));
+      out.put("elasticNetParam", conf.get(LakelineKeys.TRAINING_LR_ELASTIC_NET_PARAM));
+    }
+    return out;
+  }
+
   static String runKey(TrainingDataset td, TrainingSpec spec, Pipeline onDemand) {
     return runKey(td.label(), td, spec, onDemand);
   }

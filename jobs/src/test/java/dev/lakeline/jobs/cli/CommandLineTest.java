@@ -324,6 +324,13 @@ class CommandLineTest {
         badThreshold.err());
     assertFalse(badThreshold.hasStackTrace(), badThreshold.err());
 
+    Cli badDepth = Cli.run("train", "--date", "2024-06-30", "--set", "training.gbt.max-depth=40", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badDepth.exitCode());
+    assertTrue(badDepth.err().contains("training.gbt.max-depth") && badDepth.err().contains("40"), badDepth.err());
+    Cli badWeight = Cli.run("train", "--date", "2024-06-30", "--set", "training.class-weight=auto", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badWeight.exitCode());
+    assertTrue(badWeight.err().contains("training.class-weight") && badWeight.err().contains("balanced"), badWeight.err());
+
     Cli badDate = Cli.run("infer", "--date", "2024-13-01", "--dry-run");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badDate.exitCode());
   }

@@ -571,9 +571,15 @@ class DemoEndToEndTest {
   void scoringWithAVersionTrainingDidNotPromoteSaysSo() {
     String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
     // a retraining for the same date that does not take the champion (here: promotion switched off) is still `latest`
-    Cli train = Cli.run(concat(new String[] {"train", "--date", DATE, "--set", "training.seed=8", "--set", "training.promote-alias="}, lake));
+    // (with a class weight and another regularization: the configuration's hyperparameters reach the estimator)
+    Cli train = Cli.run(concat(new String[] {"train", "--date", DATE, "--set", "training.seed=8", "--set", "training.promote-alias=",
+        "--set", "training.class-weight=balanced", "--set", "training.logistic-regression.reg-param=0.01"}, lake));
     assertEquals(0, train.exitCode(), train.err() + train.out());
     int trained = Integer.parseInt(train.out().replaceFirst("(?s).*\nmodel: +loan_default v([0-9]+) \\(new\\).*", "$1"));
+    Map<String, String> params = dev.lakeline.training.ModelRegistry.open(spark, layout).get("loan_default", trained).card().params();
+    assertEquals("balanced", params.get("classWeight"), params.toString());
+    assertEquals("0.01", params.get("regParam"));
+    assertTrue(params.get("classWeights").matches("\\[0\\.6[0-9]+, 2\\.[0-9]+\\]"), "about one loan in five defaults: " + params);
     int champion = dev.lakeline.training.ModelRegistry.open(spark, layout).aliases("loan_default").get("champion");
     Cli latest = Cli.run(concat(new String[] {"infer", "--date", DATE, "--model-version", "latest"}, lake));
     assertEquals(0, latest.exitCode(), latest.err() + latest.out());

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.lakeline.core.config.ConfigLoader;
+import dev.lakeline.core.config.ConfigSources;
+import dev.lakeline.core.config.LakelineConfig;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.featurestore.FeatureStore;
@@ -15,8 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import dev.lakeline.training.ClassWeight;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
+import dev.lakeline.training.TrainingSpec;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
@@ -77,6 +82,33 @@ class TrainingRunKeyTest {
     assertEquals(1, TrainingPipeline.trainedBefore(registry, "loan_default", here, spec, ON_DEMAND).orElseThrow().version(),
         "the same inputs: reused, not trained again");
     assertTrue(TrainingPipeline.trainedBefore(registry, "loan_default", here, LoanCatalog.trainingSpec("gbt", 7L), ON_DEMAND).isEmpty());
+  }
+
+  private static LakelineConfig config(Map<String, String> sets) {
+    Map<String, String> all = new java.util.HashMap<>(sets);
+    all.put("model.name", "m");
+    return ConfigLoader.load(new ConfigSources(null, null, Map.of(), all));
+  }
+
+  @Test
+  void theHyperparametersAndClassWeightComeFromTheConfigAndMakeAnotherRun(SparkSession spark, TestLakehouse lh) throws IOException {
+    for (String algorithm : List.of("logistic_regression", "gbt")) {
+      assertEquals(TrainingSpec.defaultParams(algorithm), TrainingPipeline.hyperparameters(config(Map.of("training.algorithm", algorithm))),
+          "the configuration's defaults are the spec's");
+    }
+    assertEquals(Map.of("maxIter", 50.0, "maxDepth", 4.0, "stepSize", 0.05), TrainingPipeline.hyperparameters(config(Map.of(
+        "training.algorithm", "gbt", "training.gbt.max-iter", "50", "training.gbt.step-size", "0.05",
+        "training.logistic-regression.reg-param", "9"))), "only the algorithm's own keys");
+
+    String td1 = "training_datasets/loan_default/v1/td1/manifest.json";
+    Files.createDirectories(lh.root().resolve(td1).getParent());
+    Files.writeString(lh.root().resolve(td1), MANIFEST);
+    TrainingDataset td = dataset(spark, lh.root().toString());
+    var spec = LoanCatalog.trainingSpec("logistic_regression", 7L);
+    String plain = TrainingPipeline.runKey(td, spec, ON_DEMAND);
+    assertNotEquals(plain, TrainingPipeline.runKey(td, spec.withParams(Map.of("regParam", 0.01)), ON_DEMAND));
+    assertNotEquals(plain, TrainingPipeline.runKey(td, spec.withClassWeight(ClassWeight.BALANCED), ON_DEMAND));
+    assertEquals(plain, TrainingPipeline.runKey(td, spec.withParams(Map.of("regParam", 0.001)), ON_DEMAND), "the default given again");
   }
 
   private static TrainingDataset dataset(SparkSession spark, String root) {
