@@ -110,9 +110,9 @@ public record TrainingSpec(
    * This spec with the hyperparameters {@code given} (MLlib's names, such as {@code regParam} or {@code maxDepth}) in
    * place of its own; the others keep their values.
    */
-  public TrainingSpec withParams(Map<String, Double> given) {
+  public TrainingSpec withParams(Map<String, ? extends Number> given) {
     Map<String, Double> merged = new LinkedHashMap<>(params);
-    merged.putAll(given);
+    merged.putAll(numbers(algorithm, given));
     return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, merged,
         classWeight);
   }
@@ -137,24 +137,41 @@ public record TrainingSpec(
     return out;
   }
 
-  /** {@code given} over the algorithm's defaults, each checked: a known name, a value in its range. */
-  private static Map<String, Double> checkedParams(String algorithm, Map<String, Double> given) {
-    Map<String, Double> out = defaultParams(algorithm);
+  /**
+   * {@code given}'s values as doubles: from Python (Py4J) a whole number arrives as an Integer even in a map declared
+   * of Doubles.
+   */
+  private static Map<String, Double> numbers(String algorithm, Map<String, ?> given) {
+    Map<String, Double> out = new LinkedHashMap<>();
     if (given == null) {
-      return Collections.unmodifiableMap(out);
+      return out;
     }
-    for (Map.Entry<String, Double> p : given.entrySet()) {
+    for (Map.Entry<String, ?> p : given.entrySet()) {
+      Object v = p.getValue();
+      if (!(v instanceof Number n)) {
+        throw Errors.config("The %s hyperparameter %s must be a number, got %s.", algorithm, p.getKey(),
+            v == null ? "nothing" : "'" + v + "'");
+      }
+      out.put(p.getKey(), n.doubleValue());
+    }
+    return out;
+  }
+
+  /** {@code given} over the algorithm's defaults, each checked: a known name, a value in its range. */
+  private static Map<String, Double> checkedParams(String algorithm, Map<String, ?> raw) {
+    Map<String, Double> out = defaultParams(algorithm);
+    for (Map.Entry<String, Double> p : numbers(algorithm, raw).entrySet()) {
       String name = p.getKey();
       Double v = p.getValue();
       if (!out.containsKey(name)) {
         throw Errors.config("%s has no hyperparameter '%s': its hyperparameters are %s.", algorithm, name, out.keySet());
       }
       String expected = switch (name) {
-        case "maxIter" -> v != null && v >= 1 && v <= 10_000 && v == Math.rint(v) ? null : "a whole number from 1 to 10000";
-        case "maxDepth" -> v != null && v >= 1 && v <= 30 && v == Math.rint(v) ? null : "a whole number from 1 to 30 (MLlib's limit)";
-        case "regParam" -> v != null && v >= 0 && Double.isFinite(v) ? null : "a number >= 0";
-        case "elasticNetParam" -> v != null && v >= 0 && v <= 1 ? null : "a number from 0 (L2) to 1 (L1)";
-        case "stepSize" -> v != null && v > 0 && v <= 1 ? null : "a number > 0 and <= 1";
+        case "maxIter" -> v >= 1 && v <= 10_000 && v == Math.rint(v) ? null : "a whole number from 1 to 10000";
+        case "maxDepth" -> v >= 1 && v <= 30 && v == Math.rint(v) ? null : "a whole number from 1 to 30 (MLlib's limit)";
+        case "regParam" -> v >= 0 && Double.isFinite(v) ? null : "a number >= 0";
+        case "elasticNetParam" -> v >= 0 && v <= 1 ? null : "a number from 0 (L2) to 1 (L1)";
+        case "stepSize" -> v > 0 && v <= 1 ? null : "a number > 0 and <= 1";
         default -> throw new IllegalStateException(name);
       };
       if (expected != null) {

@@ -322,6 +322,13 @@ class TrainerTest {
       var e = assertThrows(LakelineException.ConfigError.class, () -> spec.withParams(Map.of(p[1], Double.parseDouble(p[2]))));
       assertEquals(message, e.getMessage(), given);
     });
+    // whole numbers as Integers, as Python's ints arrive through Py4J
+    assertEquals(50.0, gbt.withParams(Map.of("maxIter", 50)).params().get("maxIter"));
+    Map<String, Object> none = new java.util.HashMap<>();
+    none.put("stepSize", null);
+    var missing = assertThrows(LakelineException.ConfigError.class,
+        () -> new TrainingSpec("gbt", List.of("x"), List.of(), "label", 1L, Map.of(), 0.5, (Map) none, null));
+    assertEquals("The gbt hyperparameter stepSize must be a number, got nothing.", missing.getMessage());
     assertEquals(ClassWeight.BALANCED, ClassWeight.of(" Balanced"));
     var e = assertThrows(LakelineException.ConfigError.class, () -> ClassWeight.of("auto"));
     assertEquals("Unknown class weight 'auto': use none or balanced.", e.getMessage());
