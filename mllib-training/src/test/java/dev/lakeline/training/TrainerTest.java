@@ -37,14 +37,23 @@ class TrainerTest {
 
   /** label = 1 mostly when x is high or the colour is red. */
   private static Dataset<Row> data(SparkSession spark, int n, long seed) {
+    return generated(spark, n, seed, 2.0, 1.0, 0.0, 17);
+  }
+
+  /**
+   * n rows whose label is 1 with probability sigmoid(slope x ± red + intercept), + for red; x is missing in every
+   * {@code nullEvery}-th row (0: none).
+   */
+  private static Dataset<Row> generated(SparkSession spark, int n, long seed, double slope, double red, double intercept,
+      int nullEvery) {
     Random r = new Random(seed);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       double x = r.nextGaussian();
       String colour = r.nextBoolean() ? "red" : "blue";
-      double logit = 2 * x + ("red".equals(colour) ? 1.0 : -1.0);
+      double logit = slope * x + ("red".equals(colour) ? red : -red) + intercept;
       int label = r.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0;
-      rows.add(RowFactory.create("r" + i, i % 17 == 0 ? null : x, colour, label));
+      rows.add(RowFactory.create("r" + i, nullEvery > 0 && i % nullEvery == 0 ? null : x, colour, label));
     }
     return spark.createDataFrame(rows, SCHEMA);
   }
@@ -334,17 +343,9 @@ class TrainerTest {
     assertEquals("Unknown class weight 'auto': use none or balanced.", e.getMessage());
   }
 
-  /** As {@link #data}, with about one positive in eight. */
+  /** As {@link #data}, with about one positive in eight and no missing x. */
   private static Dataset<Row> rare(SparkSession spark, int n, long seed) {
-    Random r = new Random(seed);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      double x = r.nextGaussian();
-      String colour = r.nextBoolean() ? "red" : "blue";
-      double logit = 1.5 * x + ("red".equals(colour) ? 0.5 : -0.5) - 2.5;
-      rows.add(RowFactory.create("r" + i, x, colour, r.nextDouble() < 1 / (1 + Math.exp(-logit)) ? 1 : 0));
-    }
-    return spark.createDataFrame(rows, SCHEMA);
+    return generated(spark, n, seed, 1.5, 0.5, -2.5, 0);
   }
 
   @Test
