@@ -210,11 +210,6 @@ public final class TrainingPipeline {
     }
   }
 
-  /**
-   * A digest of everything that determines the trained model, the on-demand steps included. The dataset is named by
-   * its label ("loan_default v1 td1"), not by its path: a rerun in a lakehouse copied elsewhere, or reached by another
-   * URI ({@code file:/lake} for {@code /lake}, {@code s3a://} for {@code s3://}), has the same inputs and reuses the version.
-   */
   /** The configured hyperparameters of {@code training.algorithm}, by MLlib's names (TrainingSpec's). */
   static Map<String, Double> hyperparameters(LakelineConfig conf) {
     Map<String, Double> out = new LinkedHashMap<>();
@@ -230,6 +225,11 @@ public final class TrainingPipeline {
     return out;
   }
 
+  /**
+   * A digest of everything that determines the trained model, the on-demand steps included. The dataset is named by
+   * its label ("loan_default v1 td1"), not by its path: a rerun in a lakehouse copied elsewhere, or reached by another
+   * URI ({@code file:/lake} for {@code /lake}, {@code s3a://} for {@code s3://}), has the same inputs and reuses the version.
+   */
   static String runKey(TrainingDataset td, TrainingSpec spec, Pipeline onDemand) {
     return runKey(td.label(), td, spec, onDemand);
   }
