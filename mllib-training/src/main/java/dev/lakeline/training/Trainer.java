@@ -85,7 +85,9 @@ public final class Trainer {
     checkTypes(train, spec);
     Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long rows = fit.count();
+      // the labelled rows and the positives among them, in one job: a class weight needs both
+      Row counted = fit.agg(count(lit(1)), count(when(col(quoted(spec.label())).equalTo(1), lit(1)))).first();
+      long rows = counted.getLong(0);
       if (rows == 0) {
         throw Errors.rejected(
             "The training split has no labelled rows. Check the training window (--date, training.history-days) "
@@ -120,7 +122,7 @@ public final class Trainer {
             empty, rows);
       }
       Pipeline pipeline = pipeline(spec);
-      double[] weights = spec.classWeight() == ClassWeight.BALANCED ? balancedWeights(fit, spec.label(), rows) : null;
+      double[] weights = spec.classWeight() == ClassWeight.BALANCED ? balancedWeights(rows, counted.getLong(1)) : null;
       PipelineModel model = pipeline.fit(weights == null ? fit
           : fit.withColumn(WEIGHT, when(col(quoted(spec.label())).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
       Dataset<Row> scored = model.transform(test.where(col(spec.label()).isNotNull())).persist(StorageLevel.MEMORY_AND_DISK());
@@ -152,10 +154,9 @@ public final class Trainer {
 
   /**
    * The weights of outcome 0 and outcome 1 under {@link ClassWeight#BALANCED}: n / (2 n_c) over the {@code rows}
-   * labelled rows of the train split, so that each outcome's rows weigh n / 2 in all.
+   * labelled rows of the train split, {@code positives} of them 1, so that each outcome's rows weigh n / 2 in all.
    */
-  private static double[] balancedWeights(Dataset<Row> fit, String label, long rows) {
-    long positives = fit.where(col(quoted(label)).equalTo(1)).count();
+  private static double[] balancedWeights(long rows, long positives) {
     return new double[] {rows / (2.0 * (rows - positives)), rows / (2.0 * positives)};
   }
 

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
@@ -63,33 +62,17 @@ public final class LakehouseTemplate {
   }
 
   static void requireNoOwnPath(Path root) throws IOException {
-    byte[] own = root.toString().getBytes(StandardCharsets.UTF_8);
-    for (Path file : files(root)) {
-      if (contains(Files.readAllBytes(file), own)) {
-        throw new IllegalStateException(
-            root.relativize(file) + " holds the lakehouse's absolute path " + root
-                + ": a copy would read the template's tables; build this lakehouse in each test instead");
-      }
-    }
-  }
-
-  private static List<Path> files(Path root) throws IOException {
+    // read as ISO-8859-1, one char per byte: a search that any file's bytes decode for, Parquet's included
+    String own = new String(root.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     try (Stream<Path> paths = Files.walk(root)) {
-      return paths.filter(Files::isRegularFile).toList();
-    }
-  }
-
-  private static boolean contains(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
+      for (Path file : paths.filter(Files::isRegularFile).toList()) {
+        if (Files.readString(file, StandardCharsets.ISO_8859_1).contains(own)) {
+          throw new IllegalStateException(
+              root.relativize(file) + " holds the lakehouse's absolute path " + root
+                  + ": a copy would read the template's tables; build this lakehouse in each test instead");
         }
       }
-      return true;
     }
-    return false;
   }
 
   private static void copyTree(Path from, Path to) throws IOException {
