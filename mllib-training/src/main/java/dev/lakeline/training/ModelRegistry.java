@@ -376,6 +376,17 @@ public final class ModelRegistry {
    */
   public Promotion promoteIfBetter(String name, String alias, int version, String metric, double minimum,
       java.util.function.Function<ModelVersion, Comparison> onSameRows) {
+    return promoteIfBetter(name, alias, version, PromotionPolicy.of(metric, minimum), onSameRows);
+  }
+
+  /**
+   * As {@link #promoteIfBetter(String, String, int, String, double, java.util.function.Function)}, with the policy's
+   * gates too: after its metric reaches the minimum, each gate's metric on the candidate's card must reach its bound
+   * (a recall of at least 0.5 at the version's threshold, say), before the candidate is compared with the alias's
+   * version. The decision's reason names the first gate that failed, or the gates passed.
+   */
+  public Promotion promoteIfBetter(String name, String alias, int version, PromotionPolicy policy,
+      java.util.function.Function<ModelVersion, Comparison> onSameRows) {
     checkAliasName(alias);
     ModelVersion candidate = get(name, version);
     Map<Integer, Comparison> measured = new java.util.HashMap<>();
@@ -384,7 +395,7 @@ public final class ModelRegistry {
     for (int attempt = 0; attempt < 100; attempt++) {
       List<AliasMove> log = aliasLog(name);
       Integer current = pointsAt(log, alias);
-      Decision decision = decide(name, alias, candidate, current, metric, minimum, once);
+      Decision decision = decide(name, alias, candidate, current, policy, once);
       if (!decision.move()) {
         return new Promotion(alias, false, decision.reason());
       }
@@ -399,8 +410,10 @@ public final class ModelRegistry {
 
   private record Decision(boolean move, String reason) {}
 
-  private Decision decide(String name, String alias, ModelVersion candidate, Integer current, String metric, double minimum,
+  private Decision decide(String name, String alias, ModelVersion candidate, Integer current, PromotionPolicy policy,
       java.util.function.Function<ModelVersion, Comparison> onSameRows) {
+    String metric = policy.metric();
+    double minimum = policy.minimum();
     int version = candidate.version();
     boolean lower = LOWER_IS_BETTER.contains(metric);
     Double value = candidate.card().metrics() == null ? null : candidate.card().metrics().get(metric);
@@ -431,9 +444,17 @@ public final class ModelRegistry {
       return new Decision(false, String.format(java.util.Locale.ROOT, "%s: %s's %s %.4f is %s the minimum %.4f%s",
           stays, label, metric, value, lower ? "above" : "below", minimum, gone));
     }
+    String gates = "";
+    for (Map.Entry<String, Double> gate : policy.gates().entrySet()) {
+      String failed = failedGate(candidate, gate.getKey(), gate.getValue());
+      if (failed != null) {
+        return new Decision(false, stays + ": " + failed + gone);
+      }
+      gates += passedGate(candidate, gate.getKey(), gate.getValue());
+    }
     if (holder == null) {
-      return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f%s", metric, value,
-          lower ? "within" : "reaches", minimum, current == null ? "; no " + alias + " before" : gone));
+      return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f %s the minimum %.4f%s%s", metric, value,
+          lower ? "within" : "reaches", minimum, gates, current == null ? "; no " + alias + " before" : gone));
     }
     Comparison same = onSameRows == null ? null : onSameRows.apply(holder);
     if (same != null && same.available()) {
@@ -441,8 +462,8 @@ public final class ModelRegistry {
         return new Decision(false, String.format(java.util.Locale.ROOT, "%s: on %s, %s's %s %.4f does not beat v%d's %.4f",
             stays, same.rows(), label, metric, same.candidate(), current, same.holder()));
       }
-      return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f on %s",
-          metric, same.candidate(), current, same.holder(), same.rows()));
+      return new Decision(true, String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f on %s%s",
+          metric, same.candidate(), current, same.holder(), same.rows(), gates));
     }
     // each version's metric from its own test split: the only comparison when the same rows could not be had
     String own = same == null ? "" : " (each on its own test split: " + same.rows() + ")";
@@ -453,8 +474,30 @@ public final class ModelRegistry {
           stays, label, metric, value, current, held, own));
     }
     return new Decision(true, held == null || held.isNaN()
-        ? String.format(java.util.Locale.ROOT, "%s %.4f; v%d has no %s", metric, value, current, metric)
-        : String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f%s", metric, value, current, held, own));
+        ? String.format(java.util.Locale.ROOT, "%s %.4f; v%d has no %s%s", metric, value, current, metric, gates)
+        : String.format(java.util.Locale.ROOT, "%s %.4f beats v%d's %.4f%s%s", metric, value, current, held, own, gates));
+  }
+
+  /** Why {@code candidate}'s card fails the gate {@code metric} → {@code bound}, or null when it passes. */
+  private static String failedGate(ModelVersion candidate, String metric, double bound) {
+    Map<String, Double> metrics = candidate.card().metrics();
+    Double value = metrics == null ? null : metrics.get(metric);
+    boolean lower = LOWER_IS_BETTER.contains(metric);
+    if (value == null || value.isNaN()) {
+      return String.format(java.util.Locale.ROOT, "v%d has no %s, which must be %s %.4f%s", candidate.version(), metric,
+          lower ? "at most" : "at least", bound, metric.equals("precision") ? " (it predicts no row positive)" : "");
+    }
+    if (lower ? value > bound : value < bound) {
+      return String.format(java.util.Locale.ROOT, "v%d's %s %.4f is %s the gate's %.4f", candidate.version(), metric, value,
+          lower ? "above" : "below", bound);
+    }
+    return null;
+  }
+
+  /** The gate passed, in words: "; recall 0.6800 reaches the gate's 0.5000". */
+  private static String passedGate(ModelVersion candidate, String metric, double bound) {
+    return String.format(java.util.Locale.ROOT, "; %s %.4f %s the gate's %.4f", metric, candidate.card().metrics().get(metric),
+        LOWER_IS_BETTER.contains(metric) ? "within" : "reaches", bound);
   }
 
   /**

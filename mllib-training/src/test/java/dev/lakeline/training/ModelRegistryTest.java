@@ -360,6 +360,48 @@ class ModelRegistryTest {
   }
 
   @Test
+  void promotionGatesKeepAVersionThatRanksBetterButDecidesWorse(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    PipelineModel model = tinyModel(spark);
+    registry.register("m", model, card("r1", Map.of("areaUnderROC", 0.70, "recall", 0.60, "precision", 0.40, "logLoss", 0.45)));
+    // a better ranking that catches a fifth of the positives at its threshold
+    registry.register("m", model, card("r2", Map.of("areaUnderROC", 0.80, "recall", 0.20, "precision", 0.55, "logLoss", 0.40)));
+    // predicts no row positive: no precision at all
+    registry.register("m", model, card("r3", Map.of("areaUnderROC", 0.85, "recall", 0.0, "logLoss", 0.38)));
+    // better on every count
+    registry.register("m", model, card("r4", Map.of("areaUnderROC", 0.82, "recall", 0.65, "precision", 0.45, "logLoss", 0.41)));
+    PromotionPolicy policy = PromotionPolicy.of("areaUnderROC", 0.6).withGate("recall", 0.5).withGate("precision", 0.3);
+
+    Promotion first = registry.promoteIfBetter("m", "champion", 1, policy, null);
+    assertEquals("champion → v1: areaUnderROC 0.7000 reaches the minimum 0.6000; recall 0.6000 reaches the gate's 0.5000; "
+        + "precision 0.4000 reaches the gate's 0.3000; no champion before", first.reason());
+    Promotion lowRecall = registry.promoteIfBetter("m", "champion", 2, policy, holder -> {
+      throw new AssertionError("measured a version that fails a gate");
+    });
+    assertEquals("champion stays v1: v2's recall 0.2000 is below the gate's 0.5000", lowRecall.reason());
+    assertFalse(lowRecall.promoted());
+    // without the gates, v2's AUC would have taken the alias
+    assertTrue(registry.promoteIfBetter("m", "auc-only", 2, "areaUnderROC", 0.6).promoted());
+    Promotion noPrecision = registry.promoteIfBetter("m", "champion", 3, PromotionPolicy.of("areaUnderROC", 0.6)
+        .withGate("precision", 0.3), null);
+    assertEquals("champion stays v1: v3 has no precision, which must be at least 0.3000 (it predicts no row positive)",
+        noPrecision.reason());
+    Promotion better = registry.promoteIfBetter("m", "champion", 4, policy,
+        holder -> new Comparison(0.81, 0.69, "the 150 rows of v4's test split that v1 was not trained on"));
+    assertEquals("champion → v4: areaUnderROC 0.8100 beats v1's 0.6900 on the 150 rows of v4's test split that v1 was not "
+        + "trained on; recall 0.6500 reaches the gate's 0.5000; precision 0.4500 reaches the gate's 0.3000", better.reason());
+    assertEquals(Map.of("champion", 4, "auc-only", 2), registry.aliases("m"));
+    // an error metric's gate is a ceiling
+    PromotionPolicy calibrated = PromotionPolicy.of("areaUnderROC", 0.6).withGate("logLoss", 0.39);
+    registry.setAlias("m", "calibrated", 1, "by hand");
+    assertEquals("calibrated stays v1: v4's logLoss 0.4100 is above the gate's 0.3900",
+        registry.promoteIfBetter("m", "calibrated", 4, calibrated, null).reason());
+    assertTrue(registry.promoteIfBetter("m", "calibrated", 3, calibrated, null).promoted(), "log loss 0.38 is within 0.39");
+    var blank = assertThrows(LakelineException.ConfigError.class, () -> policy.withGate("recall", Double.NaN));
+    assertTrue(blank.getMessage().contains("recall → NaN"), blank.getMessage());
+  }
+
+  @Test
   void aDeletedVersionIsGoneItsNumberIsNeverGivenAgainAndItsCardIsKept(SparkSession spark, TestLakehouse lh) throws Exception {
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     PipelineModel model = tinyModel(spark);

@@ -94,6 +94,21 @@ public final class LakelineKeys {
           "training.min-auc", 0.5, "Lowest test AUC (areaUnderROC) at which training.promote-alias may move to a new version.")
           .withRange(0.0, 1.0);
 
+  public static final ConfigKey<Double> TRAINING_MIN_RECALL =
+      ConfigKey.number(
+          "training.min-recall", 0.0,
+          "Lowest test recall (the share of positive rows predicted positive, at training.decision-threshold) at which "
+              + "training.promote-alias may move to a new version; 0: no minimum.")
+          .withRange(0.0, 1.0);
+
+  public static final ConfigKey<Double> TRAINING_MIN_PRECISION =
+      ConfigKey.number(
+          "training.min-precision", 0.0,
+          "Lowest test precision (the share of rows predicted positive that are positive, at training.decision-threshold) "
+              + "at which training.promote-alias may move to a new version; 0: no minimum. A version that predicts no "
+              + "row positive has no precision and does not pass a minimum above 0.")
+          .withRange(0.0, 1.0);
+
   public static final ConfigKey<Double> TRAINING_DECISION_THRESHOLD =
       ConfigKey.number(
           "training.decision-threshold", 0.5,
@@ -192,6 +207,8 @@ public final class LakelineKeys {
           TRAINING_SEED,
           TRAINING_PROMOTE_ALIAS,
           TRAINING_MIN_AUC,
+          TRAINING_MIN_RECALL,
+          TRAINING_MIN_PRECISION,
           TRAINING_DECISION_THRESHOLD,
           TRAINING_CLASS_WEIGHT,
           TRAINING_LR_MAX_ITER,

@@ -70,7 +70,16 @@ final class TrainCommand extends JobCommand {
         "model: " + config.get(LakelineKeys.MODEL_NAME) + ", algorithm " + config.get(LakelineKeys.TRAINING_ALGORITHM)
             + (config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS) == null || config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS).isBlank()
                 ? "" : ", then @" + config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS)
-                + " moves to it if its test AUC reaches " + config.get(LakelineKeys.TRAINING_MIN_AUC) + " and beats the current one's"));
+                + " moves to it if its test AUC reaches " + config.get(LakelineKeys.TRAINING_MIN_AUC) + gates(config)
+                + " and beats the current one's"));
+  }
+
+  /** The promotion's gates in words (", recall at least 0.5, precision at least 0.3"), or nothing. */
+  private static String gates(LakelineConfig config) {
+    StringBuilder out = new StringBuilder();
+    dev.lakeline.jobs.pipelines.TrainingPipeline.policy(config).gates()
+        .forEach((metric, bound) -> out.append(", ").append(metric).append(" at least ").append(bound));
+    return out.toString();
   }
 
   @Override

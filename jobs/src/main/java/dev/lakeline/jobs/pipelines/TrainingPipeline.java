@@ -21,6 +21,7 @@ import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.Promotion;
+import dev.lakeline.training.PromotionPolicy;
 import dev.lakeline.training.ScoreDistribution;
 import dev.lakeline.training.Trainer;
 import dev.lakeline.training.TrainingSpec;
@@ -171,19 +172,33 @@ public final class TrainingPipeline {
   }
 
   /**
-   * Moves {@code training.promote-alias} to the version if its test AUC reaches {@code training.min-auc} and beats the
-   * alias's version on the same rows ({@link SameRows}); null if no alias is configured.
+   * Moves {@code training.promote-alias} to the version if its test AUC reaches {@code training.min-auc}, its recall and
+   * precision reach theirs ({@link #policy}), and it beats the alias's version on the same rows ({@link SameRows}); null
+   * if no alias is configured.
    */
   private static Promotion promote(JobContext ctx, ModelVersion version, SameRows sameRows) {
     String alias = ctx.config().get(LakelineKeys.TRAINING_PROMOTE_ALIAS);
     if (alias == null || alias.isBlank()) {
       return null;
     }
-    Promotion p = ctx.registry().promoteIfBetter(
-        version.name(), alias.trim(), version.version(), SameRows.METRIC, ctx.config().get(LakelineKeys.TRAINING_MIN_AUC),
-        sameRows);
+    Promotion p = ctx.registry().promoteIfBetter(version.name(), alias.trim(), version.version(), policy(ctx.config()), sameRows);
     ctx.summary().progress("%s", p.reason());
     return p;
+  }
+
+  /**
+   * What the new version must reach to take {@code training.promote-alias}: {@code training.min-auc}, and the recall and
+   * precision minimums at its threshold when they are above 0.
+   */
+  public static PromotionPolicy policy(LakelineConfig conf) {
+    PromotionPolicy policy = PromotionPolicy.of(SameRows.METRIC, conf.get(LakelineKeys.TRAINING_MIN_AUC));
+    if (conf.get(LakelineKeys.TRAINING_MIN_RECALL) > 0) {
+      policy = policy.withGate("recall", conf.get(LakelineKeys.TRAINING_MIN_RECALL));
+    }
+    if (conf.get(LakelineKeys.TRAINING_MIN_PRECISION) > 0) {
+      policy = policy.withGate("precision", conf.get(LakelineKeys.TRAINING_MIN_PRECISION));
+    }
+    return policy;
   }
 
   /**

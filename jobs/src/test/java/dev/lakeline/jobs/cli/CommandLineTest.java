@@ -282,6 +282,11 @@ class CommandLineTest {
         train.out());
     assertTrue(train.out().contains("model file: classpath:lakeline-conf/models/loan_default.yaml (feature view loan_default v1, "
         + "label is_default, 12 features)"), train.out());
+    Cli gated = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
+        "--set", "training.min-recall=0.5", "--set", "training.min-precision=0.25");
+    assertEquals(0, gated.exitCode(), gated.err());
+    assertTrue(gated.out().contains("then @champion moves to it if its test AUC reaches 0.6, recall at least 0.5, precision at "
+        + "least 0.25 and beats the current one's"), gated.out());
 
     Cli infer = Cli.run("infer", "--date", "2024-06-30", "--model-version", "3", "--lakehouse", lakehouse.toString(), "--dry-run");
     assertEquals(0, infer.exitCode(), infer.err());
@@ -330,6 +335,10 @@ class CommandLineTest {
     Cli badWeight = Cli.run("train", "--date", "2024-06-30", "--set", "training.class-weight=auto", "--dry-run");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badWeight.exitCode());
     assertTrue(badWeight.err().contains("training.class-weight") && badWeight.err().contains("balanced"), badWeight.err());
+    Cli badRecall = Cli.run("train", "--date", "2024-06-30", "--set", "training.min-recall=50", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badRecall.exitCode());
+    assertTrue(badRecall.err().contains("training.min-recall") && badRecall.err().contains("50"), badRecall.err());
+    assertFalse(badRecall.hasStackTrace(), badRecall.err());
 
     Cli badDate = Cli.run("infer", "--date", "2024-13-01", "--dry-run");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badDate.exitCode());

@@ -3,6 +3,7 @@ package dev.lakeline.jobs.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.core.ExitCode;
@@ -591,7 +592,37 @@ class DemoEndToEndTest {
   }
 
   @Test
-  @Order(17) // last: it rewrites the sample data and the feature groups as of an earlier date
+  @Order(17)
+  void aRecallGateKeepsTheAliasFromAVersionThatCatchesTooFewDefaults() {
+    String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
+    ModelRegistry registry = ModelRegistry.open(spark, layout);
+    // a training for an alias that asks for half the defaults caught: the version's AUC would do, its recall does not
+    Cli gated = Cli.run(concat(new String[] {"train", "--date", DATE, "--set", "training.promote-alias=gated",
+        "--set", "training.min-recall=0.5"}, lake));
+    assertEquals(0, gated.exitCode(), gated.err() + gated.out());
+    int first = Integer.parseInt(gated.out().replaceFirst("(?s).*\nmodel: +loan_default v([0-9]+) .*", "$1"));
+    Map<String, Double> firstMetrics = registry.get("loan_default", first).card().metrics();
+    assertTrue(firstMetrics.get("areaUnderROC") > 0.6 && firstMetrics.get("recall") < 0.5,
+        "the demo's model ranks well but predicts few defaults above 0.5: " + firstMetrics);
+    assertTrue(gated.out().contains(String.format(java.util.Locale.ROOT,
+        "gated not set: v%d's recall %.4f is below the gate's 0.5000", first, firstMetrics.get("recall"))), gated.out());
+    assertNull(registry.aliases("loan_default").get("gated"));
+    // a lower threshold trades precision for recall: the new version passes both gates
+    Cli lower = Cli.run(concat(new String[] {"train", "--date", DATE, "--set", "training.promote-alias=gated",
+        "--set", "training.min-recall=0.5", "--set", "training.min-precision=0.25", "--set", "training.decision-threshold=0.2"},
+        lake));
+    assertEquals(0, lower.exitCode(), lower.err() + lower.out());
+    int trained = Integer.parseInt(lower.out().replaceFirst("(?s).*\nmodel: +loan_default v([0-9]+) \\(new\\).*", "$1"));
+    Map<String, Double> m = registry.get("loan_default", trained).card().metrics();
+    assertTrue(m.get("recall") >= 0.5 && m.get("precision") >= 0.25, m.toString());
+    assertTrue(lower.out().contains(String.format(java.util.Locale.ROOT, "gated → v%d: areaUnderROC %.4f reaches the minimum 0.6000; "
+        + "recall %.4f reaches the gate's 0.5000; precision %.4f reaches the gate's 0.2500; no gated before", trained,
+        m.get("areaUnderROC"), m.get("recall"), m.get("precision"))), lower.out());
+    assertEquals(trained, registry.aliases("loan_default").get("gated"));
+  }
+
+  @Test
+  @Order(18) // last: it rewrites the sample data and the feature groups as of an earlier date
   void aDemoForAnEarlierDateScoresWithTheVersionItTrainedWhenTheChampionIsLater() {
     // every version the alias ever pointed at was trained for a later date than 03-31
     var none = org.junit.jupiter.api.Assertions.assertThrows(dev.lakeline.core.LakelineException.NotFound.class,
