@@ -73,6 +73,29 @@ public final class Trainer {
    *     nor a number
    */
   public static Trained train(Dataset<Row> train, Dataset<Row> test, TrainingSpec spec) {
+    return train(train, null, test, spec);
+  }
+
+  /**
+   * As {@link #train(Dataset, Dataset, TrainingSpec)}, and when the spec's {@link TrainingSpec#thresholdChoice()
+   * threshold choice} says so, chooses the decision threshold on the labelled rows of {@code validation} after the fit:
+   * the model is saved with it, the test metrics use it, and the card's parameters name it ({@code threshold}, or
+   * GBT's {@code thresholds}, and {@code thresholdChoice}) with its metrics on those rows ({@code validation_rows},
+   * {@code validation_precision}, {@code validation_recall}, {@code validation_f1}).
+   *
+   * @param validation rows neither fitted on nor tested on; used only to choose the threshold (null when the threshold
+   *     is fixed)
+   * @throws dev.lakeline.core.LakelineException.ConfigError if the threshold is to be chosen and no validation rows are
+   *     given
+   * @throws dev.lakeline.core.LakelineException.DataRejected as {@link #train(Dataset, Dataset, TrainingSpec)}, and if the
+   *     threshold is to be chosen on validation rows without a positive, or no threshold gives what the choice asks for
+   */
+  public static Trained train(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, TrainingSpec spec) {
+    if (spec.thresholdChoice().fromValidation() && validation == null) {
+      throw Errors.config("The threshold choice %s picks the threshold on validation rows, and none were given. Pass the "
+          + "validation split (a training dataset with a validation fraction), or use a fixed threshold.",
+          spec.thresholdChoice().id());
+    }
     List<String> columns = List.of(train.columns());
     List<String> needed = new ArrayList<>(spec.numericFeatures());
     needed.addAll(spec.categoricalFeatures());
@@ -121,10 +144,18 @@ public final class Trainer {
                 + "feature pipeline that computes them (or their joins' windows), or leave them out of the training spec.",
             empty, rows);
       }
+      if (spec.thresholdChoice().fromValidation()) {
+        ThresholdSearch.requirePositives(validation, spec.label(), spec.thresholdChoice());
+      }
       Pipeline pipeline = pipeline(spec);
       double[] weights = spec.classWeight() == ClassWeight.BALANCED ? balancedWeights(rows, counted.getLong(1)) : null;
       PipelineModel model = pipeline.fit(weights == null ? fit
           : fit.withColumn(WEIGHT, when(col(quoted(spec.label())).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
+      ThresholdSearch.Chosen chosen = null;
+      if (spec.thresholdChoice().fromValidation()) {
+        chosen = ThresholdSearch.choose(model, validation, spec.label(), spec.thresholdChoice());
+        ThresholdSearch.apply(model, chosen.threshold());
+      }
       Dataset<Row> scored = model.transform(test.where(col(spec.label()).isNotNull())).persist(StorageLevel.MEMORY_AND_DISK());
       Map<String, Double> metrics;
       ScoreDistribution scores;
@@ -145,6 +176,19 @@ public final class Trainer {
       params.put("classWeight", spec.classWeight().id());
       if (weights != null) {
         params.put("classWeights", java.util.Arrays.toString(weights));
+      }
+      params.put("thresholdChoice", spec.thresholdChoice().id());
+      if (chosen != null) {
+        double t = chosen.threshold();
+        if (spec.algorithm().equals("gbt")) {
+          params.put("thresholds", java.util.Arrays.toString(new double[] {1 - t, t}));
+        } else {
+          params.put("threshold", String.valueOf(t));
+        }
+        metrics.put("validation_rows", (double) chosen.rows());
+        metrics.put("validation_precision", chosen.precision());
+        metrics.put("validation_recall", chosen.recall());
+        metrics.put("validation_f1", chosen.f1());
       }
       return new Trained(model, metrics, params, scores);
     } finally {

@@ -26,6 +26,9 @@ import java.util.Map;
  *     {@code maxIter}, {@code regParam} and {@code elasticNetParam} for logistic regression; {@code maxIter},
  *     {@code maxDepth} and {@code stepSize} for GBT
  * @param classWeight how the rows of each outcome are weighted in the fit ({@link ClassWeight#NONE} unless set)
+ * @param thresholdChoice whether {@code threshold} is used as given ({@link ThresholdChoice#FIXED}, unless set) or a
+ *     threshold is chosen on the rows of a validation split after the fit ({@link Trainer#train(org.apache.spark.sql.Dataset,
+ *     org.apache.spark.sql.Dataset, org.apache.spark.sql.Dataset, TrainingSpec)})
  */
 public record TrainingSpec(
     String algorithm,
@@ -36,7 +39,8 @@ public record TrainingSpec(
     Map<String, ModelTransformation> transformations,
     double threshold,
     Map<String, Double> params,
-    ClassWeight classWeight) {
+    ClassWeight classWeight,
+    ThresholdChoice thresholdChoice) {
   /** MLlib's own threshold, the default. */
   public static final double DEFAULT_THRESHOLD = 0.5;
 
@@ -62,6 +66,7 @@ public record TrainingSpec(
     }
     params = checkedParams(algorithm, params);
     classWeight = classWeight == null ? ClassWeight.NONE : classWeight;
+    thresholdChoice = thresholdChoice == null ? ThresholdChoice.FIXED : thresholdChoice;
     if (numericFeatures.isEmpty() && categoricalFeatures.isEmpty()) {
       throw Errors.config("Nothing to train on: the training spec lists no features.");
     }
@@ -84,10 +89,16 @@ public record TrainingSpec(
     }
   }
 
+  /** A spec whose threshold is used as given. */
+  public TrainingSpec(String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed,
+      Map<String, ModelTransformation> transformations, double threshold, Map<String, Double> params, ClassWeight classWeight) {
+    this(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params, classWeight, null);
+  }
+
   /** A spec with the default hyperparameters and no class weight. */
   public TrainingSpec(String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed,
       Map<String, ModelTransformation> transformations, double threshold) {
-    this(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, null, null);
+    this(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, null, null, null);
   }
 
   /** A spec with MLlib's threshold, 0.5. */
@@ -103,7 +114,8 @@ public record TrainingSpec(
 
   /** This spec with the decision threshold {@code t}: a score above {@code t} predicts 1. */
   public TrainingSpec withThreshold(double t) {
-    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, t, params, classWeight);
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, t, params, classWeight,
+        thresholdChoice);
   }
 
   /**
@@ -114,12 +126,22 @@ public record TrainingSpec(
     Map<String, Double> merged = new LinkedHashMap<>(params);
     merged.putAll(numbers(algorithm, given));
     return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, merged,
-        classWeight);
+        classWeight, thresholdChoice);
   }
 
   /** This spec with the class weight {@code w}. */
   public TrainingSpec withClassWeight(ClassWeight w) {
-    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params, w);
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params, w,
+        thresholdChoice);
+  }
+
+  /**
+   * This spec with the threshold chosen on validation rows as {@code choice} says ({@link ThresholdChoice#bestF1()},
+   * {@link ThresholdChoice#targetRecall(double)}), or used as given ({@link ThresholdChoice#FIXED}).
+   */
+  public TrainingSpec withThresholdChoice(ThresholdChoice choice) {
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params,
+        classWeight, choice);
   }
 
   /** The hyperparameters {@code algorithm} is trained with unless a spec says otherwise, in their documented order. */
@@ -198,6 +220,7 @@ public record TrainingSpec(
         used.put(feature, t);
       }
     });
-    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, used, threshold, params, classWeight);
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, used, threshold, params, classWeight,
+        thresholdChoice);
   }
 }

@@ -374,6 +374,99 @@ class TrainerTest {
     }
   }
 
+  /** The score (probability of 1) and the label of each labelled row of {@code rows}, under {@code model}. */
+  private static List<double[]> scores(org.apache.spark.ml.PipelineModel model, Dataset<Row> rows) {
+    List<double[]> out = new ArrayList<>();
+    for (Row r : model.transform(rows).select(
+        org.apache.spark.ml.functions.vector_to_array(org.apache.spark.sql.functions.col("probability"), "float64").getItem(1),
+        org.apache.spark.sql.functions.col("label").cast("double")).collectAsList()) {
+      out.add(new double[] {r.getDouble(0), r.getDouble(1)});
+    }
+    return out;
+  }
+
+  /** Rows predicted positive, true positives and positives when a score above {@code t} predicts 1. */
+  private static long[] counts(List<double[]> scores, double t) {
+    long[] c = new long[3];
+    for (double[] s : scores) {
+      c[0] += s[0] > t ? 1 : 0;
+      c[1] += s[0] > t && s[1] == 1 ? 1 : 0;
+      c[2] += s[1] == 1 ? 1 : 0;
+    }
+    return c;
+  }
+
+  private static double f1(long[] c) {
+    return 2.0 * c[1] / (c[0] + c[2]);
+  }
+
+  @Test
+  void aThresholdChosenOnValidationRowsIsTheGridsBestAndTheModelPredictsWithIt(SparkSession spark, TestLakehouse lh) {
+    Dataset<Row> train = rare(spark, 1200, 12);
+    Dataset<Row> validation = rare(spark, 600, 13);
+    Dataset<Row> test = rare(spark, 600, 14);
+    for (String algorithm : List.of("logistic_regression", "gbt")) {
+      TrainingSpec spec = new TrainingSpec(algorithm, List.of("x"), List.of("colour"), "label", 1L);
+      Trainer.Trained bestF1 = Trainer.train(train, validation, test, spec.withThresholdChoice(ThresholdChoice.bestF1()));
+      double t = Trainer.threshold(bestF1.params());
+      assertEquals("best-f1", bestF1.params().get("thresholdChoice"), algorithm);
+      // the oracle: every threshold of the grid, counted directly on the validation rows' scores
+      List<double[]> scores = scores(bestF1.model(), validation);
+      double best = 0;
+      for (int k = 1; k < 10_000; k++) {
+        best = Math.max(best, f1(counts(scores, k / 10_000.0)));
+      }
+      long[] at = counts(scores, t);
+      assertEquals(best, f1(at), 1e-12, algorithm + ": threshold " + t);
+      assertEquals(best, bestF1.metrics().get("validation_f1"), 1e-12, algorithm);
+      assertEquals(at[1] / (double) at[2], bestF1.metrics().get("validation_recall"), 1e-12, algorithm);
+      assertEquals(at[1] / (double) at[0], bestF1.metrics().get("validation_precision"), 1e-12, algorithm);
+      assertEquals(600.0, bestF1.metrics().get("validation_rows"), algorithm);
+      assertTrue(t < 0.5, algorithm + ": with one positive in eight the best F1 lies below 0.5, got " + t);
+
+      // the highest threshold that catches 80 % of the validation positives: no threshold predicting fewer rows does
+      Trainer.Trained recall = Trainer.train(train, validation, test, spec.withThresholdChoice(ThresholdChoice.targetRecall(0.8)));
+      double tr = Trainer.threshold(recall.params());
+      List<double[]> recallScores = scores(recall.model(), validation);
+      long[] atRecall = counts(recallScores, tr);
+      assertTrue(atRecall[1] >= 0.8 * atRecall[2], algorithm + ": " + java.util.Arrays.toString(atRecall));
+      int highest = 9_999;
+      while (counts(recallScores, highest / 10_000.0)[1] < 0.8 * atRecall[2]) {
+        highest--;
+      }
+      assertEquals(counts(recallScores, highest / 10_000.0)[0], atRecall[0], algorithm + ": threshold " + tr);
+      assertEquals("target-recall 0.8", recall.params().get("thresholdChoice"));
+
+      // the model is saved with the chosen threshold: the test metrics and batch predictions use it
+      long[] tested = counts(scores(bestF1.model(), test), t);
+      assertEquals(tested[1] / (double) tested[2], bestF1.metrics().get("recall"), 1e-12, algorithm);
+      ModelVersion v = ModelRegistry.open(spark, lh.layout()).register("chosen_" + algorithm, bestF1.model(),
+          new ModelCard("k", algorithm, bestF1.params(), bestF1.metrics(), "td", Map.of(), List.of("x", "colour"), "label",
+              "2024-01-01", Map.of()));
+      for (Row r : BatchScorer.score(v, test, List.of("id")).collectAsList()) {
+        assertEquals(r.getDouble(1) > t ? 1 : 0, r.getInt(2), algorithm + " score " + r.getDouble(1) + ", threshold " + t);
+      }
+    }
+  }
+
+  @Test
+  void choosingAThresholdNeedsValidationRowsWithAPositive(SparkSession spark) {
+    TrainingSpec spec = SPEC.withThresholdChoice(ThresholdChoice.bestF1());
+    Dataset<Row> rows = data(spark, 200, 15);
+    var none = assertThrows(LakelineException.ConfigError.class, () -> Trainer.train(rows, rows, spec));
+    assertTrue(none.getMessage().contains("The threshold choice best-f1 picks the threshold on validation rows, and none "
+        + "were given"), none.getMessage());
+    var negatives = assertThrows(LakelineException.DataRejected.class,
+        () -> Trainer.train(rows, rows.where("label = 0"), rows, spec));
+    assertTrue(negatives.getMessage().startsWith("The validation split's " + rows.where("label = 0").count()
+        + " labelled rows hold no positive, so a threshold cannot be chosen on them (best-f1)."), negatives.getMessage());
+    var unknown = assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.of("auto", 0.5));
+    assertEquals("Unknown threshold choice 'auto': use fixed, best-f1 or target-recall.", unknown.getMessage());
+    assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.targetRecall(0));
+    assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.targetRecall(1.2));
+    assertEquals("fixed", Trainer.train(rows, rows, SPEC).params().get("thresholdChoice"));
+  }
+
   @Test
   void anUnknownAlgorithmIsAConfigError() {
     assertThrows(LakelineException.ConfigError.class, () -> new TrainingSpec("xgboost", List.of("x"), List.of(), "label", 1));

@@ -78,6 +78,13 @@ public final class LakelineKeys {
       ConfigKey.number("training.test-fraction", 0.2, "Share of the training dataset held out for test metrics.")
           .withRange(0.01, 0.9);
 
+  public static final ConfigKey<Double> TRAINING_VALIDATION_FRACTION =
+      ConfigKey.number(
+          "training.validation-fraction", 0.0,
+          "Share of the training dataset held out as a validation split: neither trained nor tested on, it is where "
+              + "training.threshold-choice picks the threshold. 0: no validation split.")
+          .withRange(0.0, 0.5);
+
   public static final ConfigKey<Long> TRAINING_SEED =
       ConfigKey.longValue("training.seed", 7L, "Seed of the split and the estimator.");
 
@@ -115,6 +122,23 @@ public final class LakelineKeys {
           "Score above which a row is predicted positive (1), strictly between 0 and 1: saved inside the model, so the "
               + "batch predictions' prediction column and the card's accuracy, precision and recall use it. Lower it "
               + "when positives are rare and missing one costs more than a false alarm.")
+          .withOpenRange(0.0, 1.0);
+
+  public static final ConfigKey<String> TRAINING_THRESHOLD_CHOICE =
+      ConfigKey.oneOf(
+          "training.threshold-choice",
+          "fixed",
+          List.of("fixed", "best-f1", "target-recall"),
+          "How the decision threshold is set: 'fixed' (training.decision-threshold), 'best-f1' (the threshold with the "
+              + "best F1 on the validation split) or 'target-recall' (the highest threshold that catches "
+              + "training.target-recall of the validation split's positives). The last two need "
+              + "training.validation-fraction above 0.");
+
+  public static final ConfigKey<Double> TRAINING_TARGET_RECALL =
+      ConfigKey.number(
+          "training.target-recall", 0.5,
+          "With training.threshold-choice: target-recall, the share of the validation split's positive rows the chosen "
+              + "threshold must predict positive.")
           .withOpenRange(0.0, 1.0);
 
   public static final ConfigKey<String> TRAINING_CLASS_WEIGHT =
@@ -204,12 +228,15 @@ public final class LakelineKeys {
           TRAINING_HISTORY_DAYS,
           TRAINING_LABEL_DELAY_DAYS,
           TRAINING_TEST_FRACTION,
+          TRAINING_VALIDATION_FRACTION,
           TRAINING_SEED,
           TRAINING_PROMOTE_ALIAS,
           TRAINING_MIN_AUC,
           TRAINING_MIN_RECALL,
           TRAINING_MIN_PRECISION,
           TRAINING_DECISION_THRESHOLD,
+          TRAINING_THRESHOLD_CHOICE,
+          TRAINING_TARGET_RECALL,
           TRAINING_CLASS_WEIGHT,
           TRAINING_LR_MAX_ITER,
           TRAINING_LR_REG_PARAM,

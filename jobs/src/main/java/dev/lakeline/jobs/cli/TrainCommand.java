@@ -66,12 +66,26 @@ final class TrainCommand extends JobCommand {
             + (model.numericFeatures().size() + model.categoricalFeatures().size()) + " features)",
         "training dataset: feature view " + model.viewLabel() + ", labelled rows dated from " + date.minusDays(delay + history)
             + " to before " + date.minusDays(delay) + " (label delay " + delay + " days, history " + history + " days), test fraction "
-            + config.get(LakelineKeys.TRAINING_TEST_FRACTION) + ", seed " + config.get(LakelineKeys.TRAINING_SEED),
+            + config.get(LakelineKeys.TRAINING_TEST_FRACTION)
+            + (config.get(LakelineKeys.TRAINING_VALIDATION_FRACTION) > 0
+                ? ", validation fraction " + config.get(LakelineKeys.TRAINING_VALIDATION_FRACTION) : "")
+            + ", seed " + config.get(LakelineKeys.TRAINING_SEED),
         "model: " + config.get(LakelineKeys.MODEL_NAME) + ", algorithm " + config.get(LakelineKeys.TRAINING_ALGORITHM)
+            + ", " + threshold(config)
             + (config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS) == null || config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS).isBlank()
                 ? "" : ", then @" + config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS)
                 + " moves to it if its test AUC reaches " + config.get(LakelineKeys.TRAINING_MIN_AUC) + gates(config)
                 + " and beats the current one's"));
+  }
+
+  /** How the decision threshold is set, in words. */
+  private static String threshold(LakelineConfig config) {
+    return switch (config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE)) {
+      case "best-f1" -> "threshold: the best F1 on the validation split";
+      case "target-recall" -> "threshold: the highest that catches " + config.get(LakelineKeys.TRAINING_TARGET_RECALL)
+          + " of the validation split's positives";
+      default -> "threshold " + config.get(LakelineKeys.TRAINING_DECISION_THRESHOLD);
+    };
   }
 
   /** The promotion's gates in words (", recall at least 0.5, precision at least 0.3"), or nothing. */
@@ -88,6 +102,16 @@ final class TrainCommand extends JobCommand {
     report(ctx, r);
   }
 
+  /** How the threshold was chosen, when it was: " (best-f1 on 1,734 validation rows: F1 0.512)". */
+  private static String chosen(Map<String, String> params, Map<String, Double> m) {
+    String choice = params == null ? null : params.get("thresholdChoice");
+    if (choice == null || choice.equals("fixed") || !m.containsKey("validation_rows")) {
+      return "";
+    }
+    return String.format(Locale.ROOT, " (%s on %,d validation rows: precision %.3f · recall %.3f · F1 %.3f)", choice,
+        m.get("validation_rows").longValue(), m.get("validation_precision"), m.get("validation_recall"), m.get("validation_f1"));
+  }
+
   static void report(JobContext ctx, TrainingPipeline.Result r) {
     Map<String, Double> m = r.model().card().metrics();
     ctx.summary().fact("training dataset", r.dataset().label() + " " + r.dataset().manifest().rowsPerSplit() + " → " + r.dataset().path());
@@ -100,7 +124,7 @@ final class TrainCommand extends JobCommand {
       ctx.summary().fact("decisions", String.format(Locale.ROOT, "precision %s · recall %s predicting 1 above a score of %s",
           m.containsKey("precision") ? String.format(Locale.ROOT, "%.3f", m.get("precision")) : "undefined (none predicted positive)",
           m.containsKey("recall") ? String.format(Locale.ROOT, "%.3f", m.get("recall")) : "undefined (no positive rows)",
-          String.valueOf(Trainer.threshold(r.model().card().params()))));
+          String.valueOf(Trainer.threshold(r.model().card().params())) + chosen(r.model().card().params(), m)));
       ctx.summary().fact("probabilities", String.format(Locale.ROOT, "log loss %.3f · Brier score %.3f (lower is better)",
           m.get("logLoss"), m.get("brierScore")));
     }

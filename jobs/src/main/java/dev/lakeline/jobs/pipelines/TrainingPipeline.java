@@ -23,6 +23,7 @@ import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.Promotion;
 import dev.lakeline.training.PromotionPolicy;
 import dev.lakeline.training.ScoreDistribution;
+import dev.lakeline.training.ThresholdChoice;
 import dev.lakeline.training.Trainer;
 import dev.lakeline.training.TrainingSpec;
 import dev.lakeline.transformations.Pipeline;
@@ -68,6 +69,22 @@ public final class TrainingPipeline {
         throw Errors.config("training.promote-alias: %s", e.getMessage());
       }
     }
+    double validation = config.get(LakelineKeys.TRAINING_VALIDATION_FRACTION);
+    double test = config.get(LakelineKeys.TRAINING_TEST_FRACTION);
+    if (thresholdChoice(config).fromValidation() && validation == 0) {
+      throw Errors.config("training.threshold-choice %s picks the threshold on the validation split, and "
+          + "training.validation-fraction is 0. Set training.validation-fraction (for example 0.2), or use "
+          + "training.threshold-choice: fixed.", config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE));
+    }
+    if (validation + test > 0.9 + 1e-9) {
+      throw Errors.config("training.validation-fraction %s and training.test-fraction %s leave %.0f%% of the rows to train "
+          + "on; together they may take at most 0.9. Lower one of them.", validation, test, 100 * (1 - validation - test));
+    }
+  }
+
+  /** {@code training.threshold-choice} with its {@code training.target-recall}. */
+  static ThresholdChoice thresholdChoice(LakelineConfig config) {
+    return ThresholdChoice.of(config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE), config.get(LakelineKeys.TRAINING_TARGET_RECALL));
   }
 
   public static Result run(JobContext ctx, LocalDate date) {
@@ -89,7 +106,8 @@ public final class TrainingPipeline {
     TrainingDataset td;
     try {
       td = view.createTrainingDataset(
-          new TrainingDatasetOptions(filter, conf.get(LakelineKeys.TRAINING_TEST_FRACTION), conf.get(LakelineKeys.TRAINING_SEED)));
+          new TrainingDatasetOptions(filter, SplitSpec.random(conf.get(LakelineKeys.TRAINING_VALIDATION_FRACTION),
+              conf.get(LakelineKeys.TRAINING_TEST_FRACTION)), conf.get(LakelineKeys.TRAINING_SEED)));
     } catch (LakelineException.DataRejected noSpine) { // the only rejection: no base row passes the filter
       throw Errors.rejected(
           "No labelled rows of feature view %s (%s of %s not null) have %s in [%s, %s) (the %d days before --date %s "
@@ -109,7 +127,8 @@ public final class TrainingPipeline {
         .withTransformations(view.spec().transformations())
         .withThreshold(conf.get(LakelineKeys.TRAINING_DECISION_THRESHOLD))
         .withParams(hyperparameters(conf))
-        .withClassWeight(ClassWeight.of(conf.get(LakelineKeys.TRAINING_CLASS_WEIGHT)));
+        .withClassWeight(ClassWeight.of(conf.get(LakelineKeys.TRAINING_CLASS_WEIGHT)))
+        .withThresholdChoice(thresholdChoice(conf));
     String modelName = conf.get(LakelineKeys.MODEL_NAME);
     String runKey = runKey(td, spec, model.onDemand());
     ModelRegistry registry = ctx.registry();
@@ -120,7 +139,8 @@ public final class TrainingPipeline {
           promoteReused(ctx, existing.get(), new SameRows(ctx, model, base.spec(), td, existing.get())));
     }
     Dataset<Row> train = model.onDemand().apply(td.train());
-    Trainer.Trained trained = Trainer.train(train, model.onDemand().apply(td.test()), spec);
+    Dataset<Row> validation = spec.thresholdChoice().fromValidation() ? model.onDemand().apply(td.validation()) : null;
+    Trainer.Trained trained = Trainer.train(train, validation, model.onDemand().apply(td.test()), spec);
     ModelCard card = ModelCard.of(runKey, td, train.schema(), spec, trained, date.toString(), ctx.runId());
     DriftBaseline baseline = baseline(td, spec, model.onDemand(), trained.scores());
     ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores(), baseline);

@@ -287,6 +287,12 @@ class CommandLineTest {
     assertEquals(0, gated.exitCode(), gated.err());
     assertTrue(gated.out().contains("then @champion moves to it if its test AUC reaches 0.6, recall at least 0.5, precision at "
         + "least 0.25 and beats the current one's"), gated.out());
+    Cli chosen = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
+        "--set", "training.validation-fraction=0.2", "--set", "training.threshold-choice=target-recall");
+    assertEquals(0, chosen.exitCode(), chosen.err());
+    assertTrue(chosen.out().contains("test fraction 0.2, validation fraction 0.2, seed 7"), chosen.out());
+    assertTrue(chosen.out().contains("algorithm logistic_regression, threshold: the highest that catches 0.5 of the validation "
+        + "split's positives"), chosen.out());
 
     Cli infer = Cli.run("infer", "--date", "2024-06-30", "--model-version", "3", "--lakehouse", lakehouse.toString(), "--dry-run");
     assertEquals(0, infer.exitCode(), infer.err());
@@ -339,6 +345,17 @@ class CommandLineTest {
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badRecall.exitCode());
     assertTrue(badRecall.err().contains("training.min-recall") && badRecall.err().contains("50"), badRecall.err());
     assertFalse(badRecall.hasStackTrace(), badRecall.err());
+    // a threshold chosen on validation rows needs a validation split; the splits together leave rows to train on
+    Cli noValidation = Cli.run("train", "--date", "2024-06-30", "--set", "training.threshold-choice=best-f1", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), noValidation.exitCode());
+    assertTrue(noValidation.err().contains("training.threshold-choice best-f1 picks the threshold on the validation split, and "
+        + "training.validation-fraction is 0. Set training.validation-fraction (for example 0.2)"), noValidation.err());
+    assertFalse(noValidation.hasStackTrace(), noValidation.err());
+    Cli tooMuch = Cli.run("train", "--date", "2024-06-30", "--set", "training.validation-fraction=0.5",
+        "--set", "training.test-fraction=0.5", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), tooMuch.exitCode());
+    assertTrue(tooMuch.err().contains("training.validation-fraction 0.5 and training.test-fraction 0.5 leave 0% of the rows "
+        + "to train on"), tooMuch.err());
 
     Cli badDate = Cli.run("infer", "--date", "2024-13-01", "--dry-run");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badDate.exitCode());

@@ -607,14 +607,22 @@ class DemoEndToEndTest {
     assertTrue(gated.out().contains(String.format(java.util.Locale.ROOT,
         "gated not set: v%d's recall %.4f is below the gate's 0.5000", first, firstMetrics.get("recall"))), gated.out());
     assertNull(registry.aliases("loan_default").get("gated"));
-    // a lower threshold trades precision for recall: the new version passes both gates
+    // a threshold chosen on a validation split to catch 70 % of its defaults trades precision for recall: the new
+    // version passes both gates on its test split
     Cli lower = Cli.run(concat(new String[] {"train", "--date", DATE, "--set", "training.promote-alias=gated",
-        "--set", "training.min-recall=0.5", "--set", "training.min-precision=0.25", "--set", "training.decision-threshold=0.2"},
-        lake));
+        "--set", "training.min-recall=0.5", "--set", "training.min-precision=0.25", "--set", "training.validation-fraction=0.2",
+        "--set", "training.threshold-choice=target-recall", "--set", "training.target-recall=0.7"}, lake));
     assertEquals(0, lower.exitCode(), lower.err() + lower.out());
     int trained = Integer.parseInt(lower.out().replaceFirst("(?s).*\nmodel: +loan_default v([0-9]+) \\(new\\).*", "$1"));
-    Map<String, Double> m = registry.get("loan_default", trained).card().metrics();
+    ModelVersion chosen = registry.get("loan_default", trained);
+    Map<String, Double> m = chosen.card().metrics();
+    double threshold = dev.lakeline.training.Trainer.threshold(chosen.card().params());
+    assertEquals("target-recall 0.7", chosen.card().params().get("thresholdChoice"));
+    assertTrue(threshold < 0.5 && m.get("validation_recall") >= 0.7, threshold + " " + m);
     assertTrue(m.get("recall") >= 0.5 && m.get("precision") >= 0.25, m.toString());
+    assertTrue(lower.out().contains(String.format(java.util.Locale.ROOT, "predicting 1 above a score of %s (target-recall 0.7 on "
+        + "%,d validation rows: precision %.3f · recall %.3f", threshold, m.get("validation_rows").longValue(),
+        m.get("validation_precision"), m.get("validation_recall"))), lower.out());
     assertTrue(lower.out().contains(String.format(java.util.Locale.ROOT, "gated → v%d: areaUnderROC %.4f reaches the minimum 0.6000; "
         + "recall %.4f reaches the gate's 0.5000; precision %.4f reaches the gate's 0.2500; no gated before", trained,
         m.get("areaUnderROC"), m.get("recall"), m.get("precision"))), lower.out());

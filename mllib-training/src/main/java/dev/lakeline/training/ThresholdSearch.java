@@ -1,0 +1,147 @@
+package dev.lakeline.training;
+
+import static org.apache.spark.sql.functions.ceil;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.lakeline.core.Errors;
+import java.util.Locale;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.GBTClassificationModel;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Chooses a decision threshold on validation rows, as a {@link ThresholdChoice} says. The rows' scores are counted into
+ * the grid's bins in one aggregation (bin b holds the scores in (b · step, (b + 1) · step]), so a threshold k · step
+ * predicts positive exactly the bins from k up; one pass down the grid then gives every threshold's counts.
+ */
+final class ThresholdSearch {
+  private ThresholdSearch() {}
+
+  /** Thresholds are k / GRID for k = 1 … GRID - 1. */
+  static final int GRID = (int) Math.round(1 / ThresholdChoice.STEP);
+
+  /**
+   * The chosen threshold and what it gives on the validation rows.
+   *
+   * @param rows the labelled validation rows
+   */
+  record Chosen(double threshold, long rows, double precision, double recall, double f1) {}
+
+  /** The threshold {@code choice} picks for {@code model} on the labelled rows of {@code validation}. */
+  static Chosen choose(PipelineModel model, Dataset<Row> validation, String label, ThresholdChoice choice) {
+    Column labelled = col("`" + label.replace("`", "``") + "`");
+    Column p = org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1);
+    Column bin = least(greatest(ceil(p.multiply(GRID)).cast("int").minus(1), lit(-1)), lit(GRID - 1));
+    long[] rows = new long[GRID + 1];
+    long[] positives = new long[GRID + 1];
+    for (Row r : model.transform(validation.where(labelled.isNotNull()))
+        .groupBy(bin.as("bin"))
+        .agg(count(lit(1)), sum(when(labelled.equalTo(1), 1L).otherwise(0L)))
+        .collectAsList()) {
+      rows[r.getInt(0) + 1] = r.getLong(1);
+      positives[r.getInt(0) + 1] = r.getLong(2);
+    }
+    return choose(rows, positives, choice);
+  }
+
+  /**
+   * Checks, before anything is fitted, that the labelled rows of {@code validation} hold a positive: one Spark job.
+   *
+   * @throws dev.lakeline.core.LakelineException.DataRejected if they hold none
+   */
+  static void requirePositives(Dataset<Row> validation, String label, ThresholdChoice choice) {
+    Column labelled = col("`" + label.replace("`", "``") + "`");
+    Row counted = validation.where(labelled.isNotNull()).agg(count(lit(1)), count(when(labelled.equalTo(1), lit(1)))).first();
+    requirePositives(counted.getLong(0), counted.getLong(1), choice);
+  }
+
+  private static void requirePositives(long rows, long positives, ThresholdChoice choice) {
+    if (positives == 0) {
+      throw Errors.rejected("The validation split's %,d labelled rows hold no positive, so a threshold cannot be chosen "
+          + "on them (%s). Nothing was trained. Give the validation split more rows (a larger validation fraction, a "
+          + "longer window), or use a fixed threshold.", rows, choice.id());
+    }
+  }
+
+  /**
+   * The threshold {@code choice} picks given the rows and positives of each bin ({@code rows[b + 1]} for bin b, from -1,
+   * the scores of 0, to GRID - 1). Among thresholds that predict the same rows positive, the middle one is taken: the
+   * boundary lies halfway between the lowest score predicted positive and the highest one predicted negative.
+   *
+   * @throws dev.lakeline.core.LakelineException.DataRejected if the rows hold no positive, or no threshold of the grid
+   *     gives what the choice asks for (a positive predicted at all, the target recall)
+   */
+  static Chosen choose(long[] rows, long[] positives, ThresholdChoice choice) {
+    long total = 0;
+    long allPositives = 0;
+    for (int i = 0; i < rows.length; i++) {
+      total += rows[i];
+      allPositives += positives[i];
+    }
+    requirePositives(total, allPositives, choice);
+    long needed = (long) Math.ceil(choice.targetRecall() * allPositives - 1e-9);
+    int best = -1;
+    double bestF1 = 0;
+    long predicted = 0;
+    long truePositives = 0;
+    for (int k = GRID - 1; k >= 1; k--) {
+      predicted += rows[k + 1];
+      truePositives += positives[k + 1];
+      if (choice.kind() == ThresholdChoice.Kind.TARGET_RECALL) {
+        if (truePositives >= needed) {
+          best = k;
+          break;
+        }
+      } else {
+        double f1 = 2.0 * truePositives / (predicted + allPositives);
+        if (f1 > bestF1) {
+          bestF1 = f1;
+          best = k;
+        }
+      }
+    }
+    if (best < 0) {
+      throw Errors.rejected("No threshold from %.4f to %.4f predicts %s of the validation split's %,d positive rows "
+          + "positive (%s), so none can be chosen. No model was kept. Check the model's features, or use a fixed threshold.",
+          ThresholdChoice.STEP, 1 - ThresholdChoice.STEP, choice.kind() == ThresholdChoice.Kind.TARGET_RECALL
+              ? String.format(Locale.ROOT, "the target recall %s", choice.targetRecall()) : "any", allPositives, choice.id());
+    }
+    // the thresholds below `best` whose bins are empty predict the same rows: take the middle of them
+    int low = best;
+    while (low > 1 && rows[low] == 0) { // rows[low] is bin low - 1
+      low--;
+    }
+    int k = (low + best) / 2;
+    long predictedAt = 0;
+    long trueAt = 0;
+    for (int b = k; b <= GRID - 1; b++) {
+      predictedAt += rows[b + 1];
+      trueAt += positives[b + 1];
+    }
+    return new Chosen(k / (double) GRID, total, trueAt / (double) predictedAt, trueAt / (double) allPositives,
+        2.0 * trueAt / (predictedAt + allPositives));
+  }
+
+  /** Sets the fitted classifier of {@code model} (its last stage) to predict positive above {@code threshold}. */
+  static void apply(PipelineModel model, double threshold) {
+    Transformer last = model.stages()[model.stages().length - 1];
+    if (last instanceof LogisticRegressionModel lr) {
+      lr.setThreshold(threshold);
+    } else if (last instanceof GBTClassificationModel gbt) {
+      // class 1 when p1 / t > p0 / (1 - t), that is when p1 > t
+      gbt.setThresholds(new double[] {1 - threshold, threshold});
+    } else {
+      throw new IllegalStateException("No threshold to set on " + last.getClass().getName());
+    }
+  }
+}

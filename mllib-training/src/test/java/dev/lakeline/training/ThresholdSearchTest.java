@@ -1,0 +1,70 @@
+package dev.lakeline.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.lakeline.core.LakelineException;
+import org.junit.jupiter.api.Test;
+
+class ThresholdSearchTest {
+  /** Rows and positives by bin: positives in bins 9000, 8000 and 6000, negatives in 7000, 3000 and 2000. */
+  private static long[][] sixRows() {
+    long[] rows = new long[ThresholdSearch.GRID + 1];
+    long[] positives = new long[ThresholdSearch.GRID + 1];
+    for (int bin : new int[] {9000, 8000, 6000}) {
+      rows[bin + 1]++;
+      positives[bin + 1]++;
+    }
+    for (int bin : new int[] {7000, 3000, 2000}) {
+      rows[bin + 1]++;
+    }
+    return new long[][] {rows, positives};
+  }
+
+  @Test
+  void theBestF1IsTakenInTheMiddleOfTheThresholdsThatGiveIt() {
+    long[][] b = sixRows();
+    // predicting the four rows from bin 6000 up gives F1 6/7, better than 2 rows (0.8) or 5 rows (0.75); every threshold
+    // from 0.3001 to 0.6000 predicts those four
+    ThresholdSearch.Chosen c = ThresholdSearch.choose(b[0], b[1], ThresholdChoice.bestF1());
+    assertEquals(0.45, c.threshold(), 1e-12);
+    assertEquals(0.75, c.precision(), 1e-12);
+    assertEquals(1.0, c.recall(), 1e-12);
+    assertEquals(6.0 / 7, c.f1(), 1e-12);
+    assertEquals(6, c.rows());
+  }
+
+  @Test
+  void aTargetRecallTakesTheHighestThresholdsThatReachIt() {
+    long[][] b = sixRows();
+    // two of the three positives: bins 9000 and 8000, thresholds 0.7001 to 0.8000
+    ThresholdSearch.Chosen half = ThresholdSearch.choose(b[0], b[1], ThresholdChoice.targetRecall(0.5));
+    assertEquals(0.75, half.threshold(), 1e-12);
+    assertEquals(1.0, half.precision(), 1e-12);
+    assertEquals(2.0 / 3, half.recall(), 1e-12);
+    assertEquals(0.75, ThresholdSearch.choose(b[0], b[1], ThresholdChoice.targetRecall(2.0 / 3)).threshold(), 1e-12,
+        "exactly two thirds is reached by two of three");
+    assertEquals(0.45, ThresholdSearch.choose(b[0], b[1], ThresholdChoice.targetRecall(0.67)).threshold(), 1e-12);
+  }
+
+  @Test
+  void nothingToChooseFromIsARejection() {
+    long[][] b = sixRows();
+    long[] none = new long[ThresholdSearch.GRID + 1];
+    var noPositive = assertThrows(LakelineException.DataRejected.class,
+        () -> ThresholdSearch.choose(b[0], none, ThresholdChoice.bestF1()));
+    assertTrue(noPositive.getMessage().startsWith("The validation split's 6 labelled rows hold no positive"),
+        noPositive.getMessage());
+    // the only positive scores 0: no threshold of the grid predicts it
+    long[] rows = new long[ThresholdSearch.GRID + 1];
+    long[] positives = new long[ThresholdSearch.GRID + 1];
+    rows[0] = 1;
+    positives[0] = 1;
+    rows[5001] = 1;
+    var unreachable = assertThrows(LakelineException.DataRejected.class,
+        () -> ThresholdSearch.choose(rows, positives, ThresholdChoice.targetRecall(0.5)));
+    assertTrue(unreachable.getMessage().startsWith("No threshold from 0.0001 to 0.9999 predicts the target recall 0.5 of the "
+        + "validation split's 1 positive rows positive"), unreachable.getMessage());
+  }
+}
