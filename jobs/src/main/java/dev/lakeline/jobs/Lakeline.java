@@ -250,8 +250,9 @@ public final class Lakeline {
 
   /**
    * Trains {@code spec} on the dataset's train split, evaluates it on its test split and registers it as the next
-   * version of {@code model}. Training again from the same dataset and spec returns the version trained the first
-   * time instead of registering another.
+   * version of {@code model}. A spec whose threshold is chosen ({@code spec.withThresholdChoice(ThresholdChoice.bestF1())})
+   * chooses it on the dataset's validation split. Training again from the same dataset and spec returns the version
+   * trained the first time instead of registering another.
    *
    * @param logicalDate the date the training stands for, {@code YYYY-MM-DD}, recorded in the model card (never the
    *     clock)
@@ -269,7 +270,8 @@ public final class Lakeline {
       return existing.get();
     }
     Dataset<Row> train = dataset.train();
-    Trainer.Trained trained = Trainer.train(train, dataset.test(), spec);
+    Trainer.Trained trained = Trainer.train(train, spec.thresholdChoice().fromValidation() ? dataset.validation() : null,
+        dataset.test(), spec);
     ModelCard card = ModelCard.of(runKey, dataset, train.schema(), spec, trained, date, null);
     DriftBaseline baseline = DriftBaseline.of(train, spec.numericFeatures(), spec.categoricalFeatures(), trained.scores());
     return registry.register(model, trained.model(), card, trained.scores(), baseline);

@@ -21,6 +21,7 @@ import java.util.Map;
 import dev.lakeline.training.ClassWeight;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
+import dev.lakeline.training.ThresholdChoice;
 import dev.lakeline.training.TrainingSpec;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
@@ -109,6 +110,14 @@ class TrainingRunKeyTest {
     assertNotEquals(plain, TrainingPipeline.runKey(td, spec.withParams(Map.of("regParam", 0.01)), ON_DEMAND));
     assertNotEquals(plain, TrainingPipeline.runKey(td, spec.withClassWeight(ClassWeight.BALANCED), ON_DEMAND));
     assertEquals(plain, TrainingPipeline.runKey(td, spec.withParams(Map.of("regParam", 0.001)), ON_DEMAND), "the default given again");
+    String bestF1 = TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.bestF1()), ON_DEMAND);
+    assertNotEquals(plain, bestF1, "a chosen threshold is another model");
+    assertNotEquals(bestF1, TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.targetRecall(0.7)), ON_DEMAND));
+    assertEquals(plain, TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.FIXED), ON_DEMAND));
+    assertEquals(ThresholdChoice.targetRecall(0.7), TrainingPipeline.thresholdChoice(config(Map.of(
+        "training.threshold-choice", "target-recall", "training.target-recall", "0.7"))));
+    assertEquals(ThresholdChoice.FIXED, TrainingPipeline.thresholdChoice(config(Map.of("training.target-recall", "0.7"))),
+        "the target is read only for target-recall");
   }
 
   private static TrainingDataset dataset(SparkSession spark, String root) {
