@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.lakeline.core.config.ConfigLoader;
 import dev.lakeline.core.config.ConfigSources;
 import dev.lakeline.core.config.LakelineConfig;
+import dev.lakeline.core.config.LakelineKeys;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.loans.LoanCatalog;
 import dev.lakeline.featurestore.FeatureStore;
@@ -118,6 +119,17 @@ class TrainingRunKeyTest {
         "training.threshold-choice", "target-recall", "training.target-recall", "0.7"))));
     assertEquals(ThresholdChoice.FIXED, TrainingPipeline.thresholdChoice(config(Map.of("training.target-recall", "0.7"))),
         "the target is read only for target-recall");
+  }
+
+  @Test
+  void theConfigurationOffersTheLibrarysOwnChoices() {
+    // core, which declares the keys, cannot see mllib-training: the allowed values are listed in both, and pinned here
+    assertEquals(java.util.Arrays.stream(ClassWeight.values()).map(ClassWeight::id).toList(),
+        LakelineKeys.TRAINING_CLASS_WEIGHT.allowed());
+    List<ThresholdChoice.Kind> kinds = LakelineKeys.TRAINING_THRESHOLD_CHOICE.allowed().stream()
+        .map(id -> ThresholdChoice.of(id, 0.5).kind()).toList();
+    assertEquals(List.of(ThresholdChoice.Kind.values()), kinds);
+    assertEquals(TrainingSpec.DEFAULT_THRESHOLD, LakelineKeys.TRAINING_DECISION_THRESHOLD.defaultValue());
   }
 
   private static TrainingDataset dataset(SparkSession spark, String root) {
