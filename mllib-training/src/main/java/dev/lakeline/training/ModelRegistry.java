@@ -484,8 +484,11 @@ public final class ModelRegistry {
     Double value = metrics == null ? null : metrics.get(metric);
     boolean lower = LOWER_IS_BETTER.contains(metric);
     if (value == null || value.isNaN()) {
+      // a card with a recall but no precision is one whose model predicted no test row positive; a card with neither
+      // was written before cards had them
+      boolean nonePredicted = metric.equals("precision") && metrics != null && metrics.containsKey("recall");
       return String.format(java.util.Locale.ROOT, "v%d has no %s, which must be %s %.4f%s", candidate.version(), metric,
-          lower ? "at most" : "at least", bound, metric.equals("precision") ? " (it predicts no row positive)" : "");
+          lower ? "at most" : "at least", bound, nonePredicted ? " (it predicts no row positive)" : "");
     }
     if (lower ? value > bound : value < bound) {
       return String.format(java.util.Locale.ROOT, "v%d's %s %.4f is %s the gate's %.4f", candidate.version(), metric, value,

@@ -386,6 +386,13 @@ class ModelRegistryTest {
         .withGate("precision", 0.3), null);
     assertEquals("champion stays v1: v3 has no precision, which must be at least 0.3000 (it predicts no row positive)",
         noPrecision.reason());
+    // a card from before cards had decisions has neither metric
+    registry.register("m", model, card("r5", Map.of("areaUnderROC", 0.9)));
+    assertEquals("champion stays v1: v5 has no recall, which must be at least 0.5000",
+        registry.promoteIfBetter("m", "champion", 5, policy, null).reason());
+    assertEquals("champion stays v1: v5 has no precision, which must be at least 0.3000",
+        registry.promoteIfBetter("m", "champion", 5, PromotionPolicy.of("areaUnderROC", 0.6).withGate("precision", 0.3), null)
+            .reason());
     Promotion better = registry.promoteIfBetter("m", "champion", 4, policy,
         holder -> new Comparison(0.81, 0.69, "the 150 rows of v4's test split that v1 was not trained on"));
     assertEquals("champion → v4: areaUnderROC 0.8100 beats v1's 0.6900 on the 150 rows of v4's test split that v1 was not "
