@@ -39,7 +39,7 @@ final class ThresholdSearch {
 
   /** The threshold {@code choice} picks for {@code model} on the labelled rows of {@code validation}. */
   static Chosen choose(PipelineModel model, Dataset<Row> validation, String label, ThresholdChoice choice) {
-    Column labelled = col("`" + label.replace("`", "``") + "`");
+    Column labelled = col(Trainer.quoted(label));
     Column p = org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1);
     Column bin = least(greatest(ceil(p.multiply(GRID)).cast("int").minus(1), lit(-1)), lit(GRID - 1));
     long[] rows = new long[GRID + 1];
@@ -60,7 +60,7 @@ final class ThresholdSearch {
    * @throws dev.lakeline.core.LakelineException.DataRejected if they hold none
    */
   static void requirePositives(Dataset<Row> validation, String label, ThresholdChoice choice) {
-    Column labelled = col("`" + label.replace("`", "``") + "`");
+    Column labelled = col(Trainer.quoted(label));
     Row counted = validation.where(labelled.isNotNull()).agg(count(lit(1)), count(when(labelled.equalTo(1), lit(1)))).first();
     requirePositives(counted.getLong(0), counted.getLong(1), choice);
   }
@@ -92,6 +92,8 @@ final class ThresholdSearch {
     long needed = (long) Math.ceil(choice.targetRecall() * allPositives - 1e-9);
     int best = -1;
     double bestF1 = 0;
+    long bestPredicted = 0;
+    long bestTrue = 0;
     long predicted = 0;
     long truePositives = 0;
     for (int k = GRID - 1; k >= 1; k--) {
@@ -100,6 +102,8 @@ final class ThresholdSearch {
       if (choice.kind() == ThresholdChoice.Kind.TARGET_RECALL) {
         if (truePositives >= needed) {
           best = k;
+          bestPredicted = predicted;
+          bestTrue = truePositives;
           break;
         }
       } else {
@@ -107,6 +111,8 @@ final class ThresholdSearch {
         if (f1 > bestF1) {
           bestF1 = f1;
           best = k;
+          bestPredicted = predicted;
+          bestTrue = truePositives;
         }
       }
     }
@@ -121,15 +127,10 @@ final class ThresholdSearch {
     while (low > 1 && rows[low] == 0) { // rows[low] is bin low - 1
       low--;
     }
+    // bins low … best - 1 are empty: the middle threshold predicts the rows `best` does
     int k = (low + best) / 2;
-    long predictedAt = 0;
-    long trueAt = 0;
-    for (int b = k; b <= GRID - 1; b++) {
-      predictedAt += rows[b + 1];
-      trueAt += positives[b + 1];
-    }
-    return new Chosen(k / (double) GRID, total, trueAt / (double) predictedAt, trueAt / (double) allPositives,
-        2.0 * trueAt / (predictedAt + allPositives));
+    return new Chosen(k / (double) GRID, total, bestTrue / (double) bestPredicted, bestTrue / (double) allPositives,
+        2.0 * bestTrue / (bestPredicted + allPositives));
   }
 
   /** Sets the fitted classifier of {@code model} (its last stage) to predict positive above {@code threshold}. */

@@ -278,7 +278,8 @@ public final class Trainer {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
   }
 
-  private static String quoted(String column) {
+  /** {@code column} quoted for col() and SQL: a name with dots or backticks stays one column. */
+  static String quoted(String column) {
     return "`" + column.replace("`", "``") + "`";
   }
 
