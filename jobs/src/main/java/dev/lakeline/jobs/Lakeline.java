@@ -274,7 +274,7 @@ public final class Lakeline {
         dataset.test(), spec);
     ModelCard card = ModelCard.of(runKey, dataset, train.schema(), spec, trained, date, null);
     DriftBaseline baseline = DriftBaseline.of(train, spec.numericFeatures(), spec.categoricalFeatures(), trained.scores());
-    return registry.register(model, trained.model(), card, trained.scores(), baseline);
+    return registry.register(model, trained, card, baseline);
   }
 
   /**

@@ -37,6 +37,7 @@ public final class ModelRegistry {
   /** The records of deleted versions, {@code _deleted/v<n>.json}. */
   static final String DELETED = "_deleted";
   static final String SCORES = "scores.json";
+  static final String VALIDATION_SCORES = "validation-scores.json";
   static final String BASELINE = "baseline.json";
   /** Metrics where lower is better; every other metric is better higher. */
   static final java.util.Set<String> LOWER_IS_BETTER = java.util.Set.of("rmse", "mse", "mae", "logLoss", "brierScore", "hammingLoss");
@@ -78,6 +79,20 @@ public final class ModelRegistry {
    * monitoring measures batches against ({@code baseline.json}); both written before the card, either may be null.
    */
   public ModelVersion register(String name, PipelineModel model, ModelCard card, ScoreDistribution scores, DriftBaseline baseline) {
+    return register(name, model, card, scores, null, baseline);
+  }
+
+  /**
+   * Registers what {@link Trainer} trained as the next version of {@code name}: the model, its test scores, the
+   * validation split's scores when the threshold was chosen on them ({@code validation-scores.json}), and the drift
+   * baseline (null for none); the files are written before the card.
+   */
+  public ModelVersion register(String name, Trainer.Trained trained, ModelCard card, DriftBaseline baseline) {
+    return register(name, trained.model(), card, trained.scores(), trained.validationScores(), baseline);
+  }
+
+  private ModelVersion register(String name, PipelineModel model, ModelCard card, ScoreDistribution scores,
+      ScoreDistribution validationScores, DriftBaseline baseline) {
     Names.check("model", name);
     int version = claimVersion(name);
     String dir = layout.model(name, version);
@@ -85,6 +100,9 @@ public final class ModelRegistry {
       model.write().save(dir + "/" + MODEL_DIR);
       if (scores != null) {
         files.createExclusive(dir + "/" + SCORES, JSON.writeValueAsString(scores));
+      }
+      if (validationScores != null) {
+        files.createExclusive(dir + "/" + VALIDATION_SCORES, JSON.writeValueAsString(validationScores));
       }
       if (baseline != null) {
         files.createExclusive(dir + "/" + BASELINE, JSON.writeValueAsString(baseline));
@@ -851,26 +869,31 @@ public final class ModelRegistry {
   }
 
   /** The version's scores on its test split, when it was registered with them. */
-  public java.util.Optional<ScoreDistribution> scores(ModelVersion version) {
-    String file = version.path() + "/" + SCORES;
-    if (!files.exists(file)) {
-      return java.util.Optional.empty();
-    }
-    try {
-      return java.util.Optional.of(JSON.readValue(files.read(file), ScoreDistribution.class));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot read " + file + ": " + e.getOriginalMessage(), e);
-    }
+  public Optional<ScoreDistribution> scores(ModelVersion version) {
+    return readIfThere(version, SCORES, ScoreDistribution.class);
+  }
+
+  /**
+   * The scores on the validation split that the version's threshold was chosen on, when it was (see {@link
+   * ScoreDistribution} for their bins); empty for a fixed threshold and for versions registered before they were kept.
+   */
+  public Optional<ScoreDistribution> validationScores(ModelVersion version) {
+    return readIfThere(version, VALIDATION_SCORES, ScoreDistribution.class);
   }
 
   /** The version's drift baseline, when it has one ({@link #register(String, PipelineModel, ModelCard, ScoreDistribution, DriftBaseline)}). */
   public Optional<DriftBaseline> baseline(ModelVersion version) {
-    String file = version.path() + "/" + BASELINE;
+    return readIfThere(version, BASELINE, DriftBaseline.class);
+  }
+
+  /** A JSON file kept with the version, read as {@code type}; empty when the version has none. */
+  private <T> Optional<T> readIfThere(ModelVersion version, String name, Class<T> type) {
+    String file = version.path() + "/" + name;
     if (!files.exists(file)) {
       return Optional.empty();
     }
     try {
-      return Optional.of(JSON.readValue(files.read(file), DriftBaseline.class));
+      return Optional.of(JSON.readValue(files.read(file), type));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot read " + file + ": " + e.getOriginalMessage(), e);
     }

@@ -21,6 +21,11 @@ import org.apache.spark.sql.Row;
  * [0, 1]), how many negative and positive test rows fell in it. The curves are exact up to the bin width (1/1000 by
  * default): rows in one bin count as tied.
  *
+ * <p>A version whose threshold was chosen on a validation split keeps that split's distribution too ({@link
+ * Trainer.Trained#validationScores()}): 10,000 bins, bin b holding the scores in (b / 10,000, (b + 1) / 10,000] (and
+ * the scores of 0 in bin 0), so that at a threshold k / 10,000 the rows of bins k and up are exactly the rows the
+ * model predicts positive (a score above its threshold).
+ *
  * @param bins the number of equal-width score bins over [0, 1]
  * @param negatives per bin, test rows with label 0
  * @param positives per bin, test rows with label 1
@@ -118,6 +123,28 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
     long p = Math.max(1, totalPositives());
     List<double[]> out = new ArrayList<>();
     cumulative().forEach(c -> out.add(new double[] {(double) c[1] / p, (double) c[1] / (c[0] + c[1])}));
+    return out;
+  }
+
+  /**
+   * Precision, recall and F1 of the positive class by threshold: for every threshold {@code k / bins} (k = 1 …
+   * bins − 1) that predicts a row positive, with the rows of bins k and up predicted positive, {threshold, precision,
+   * recall, F1}, in ascending order of threshold. Recall and F1 are 0 when no row is positive.
+   */
+  public List<double[]> byThreshold() {
+    long p = totalPositives();
+    List<double[]> out = new ArrayList<>();
+    long predicted = 0;
+    long truePositives = 0;
+    for (int k = bins - 1; k >= 1; k--) {
+      predicted += negatives[k] + positives[k];
+      truePositives += positives[k];
+      if (predicted > 0) {
+        out.add(new double[] {(double) k / bins, (double) truePositives / predicted,
+            p == 0 ? 0 : (double) truePositives / p, 2.0 * truePositives / (predicted + p)});
+      }
+    }
+    java.util.Collections.reverse(out);
     return out;
   }
 

@@ -34,8 +34,9 @@ final class ThresholdSearch {
    * The chosen threshold and what it gives on the validation rows.
    *
    * @param rows the labelled validation rows
+   * @param scores the validation rows' scores in the grid's bins (see {@link ScoreDistribution})
    */
-  record Chosen(double threshold, long rows, double precision, double recall, double f1) {}
+  record Chosen(double threshold, long rows, double precision, double recall, double f1, ScoreDistribution scores) {}
 
   /** The threshold {@code choice} picks for {@code model} on the labelled rows of {@code validation}. */
   static Chosen choose(PipelineModel model, Dataset<Row> validation, String label, ThresholdChoice choice) {
@@ -130,7 +131,19 @@ final class ThresholdSearch {
     // bins low … best - 1 are empty: the middle threshold predicts the rows `best` does
     int k = (low + best) / 2;
     return new Chosen(k / (double) GRID, total, bestTrue / (double) bestPredicted, bestTrue / (double) allPositives,
-        2.0 * bestTrue / (bestPredicted + allPositives));
+        2.0 * bestTrue / (bestPredicted + allPositives), distribution(rows, positives));
+  }
+
+  /** The bins' counts as a {@link ScoreDistribution} of GRID bins: the scores of 0 (bin -1 here) go to its bin 0. */
+  private static ScoreDistribution distribution(long[] rows, long[] positives) {
+    long[] neg = new long[GRID];
+    long[] pos = new long[GRID];
+    for (int b = -1; b < GRID; b++) {
+      int to = Math.max(b, 0);
+      pos[to] += positives[b + 1];
+      neg[to] += rows[b + 1] - positives[b + 1];
+    }
+    return new ScoreDistribution(GRID, neg, pos);
   }
 
   /** Sets the fitted classifier of {@code model} (its last stage) to predict positive above {@code threshold}. */

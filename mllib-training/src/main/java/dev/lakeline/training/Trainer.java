@@ -55,10 +55,19 @@ public final class Trainer {
 
   /**
    * A fitted pipeline, its test metrics, its estimator's parameters, and its scores on the test split (what a
-   * report draws its curves from; kept with the version by {@link ModelRegistry#register(String, PipelineModel,
-   * ModelCard, ScoreDistribution)}).
+   * report draws its curves from; kept with the version by {@link ModelRegistry#register(String, Trained, ModelCard,
+   * DriftBaseline)}).
+   *
+   * @param validationScores the validation split's scores when the threshold was chosen on it (what a report draws
+   *     the choice from), else null
    */
-  public record Trained(PipelineModel model, Map<String, Double> metrics, Map<String, String> params, ScoreDistribution scores) {}
+  public record Trained(PipelineModel model, Map<String, Double> metrics, Map<String, String> params, ScoreDistribution scores,
+      ScoreDistribution validationScores) {
+    /** A model trained without a validation split. */
+    public Trained(PipelineModel model, Map<String, Double> metrics, Map<String, String> params, ScoreDistribution scores) {
+      this(model, metrics, params, scores, null);
+    }
+  }
 
   /**
    * Fits the pipeline on the labelled rows of {@code train} and evaluates it on the labelled rows of {@code test}.
@@ -190,7 +199,7 @@ public final class Trainer {
         metrics.put("validation_recall", chosen.recall());
         metrics.put("validation_f1", chosen.f1());
       }
-      return new Trained(model, metrics, params, scores);
+      return new Trained(model, metrics, params, scores, chosen == null ? null : chosen.scores());
     } finally {
       fit.unpersist();
     }

@@ -33,6 +33,15 @@ class ThresholdSearchTest {
     assertEquals(1.0, c.recall(), 1e-12);
     assertEquals(6.0 / 7, c.f1(), 1e-12);
     assertEquals(6, c.rows());
+    // the bins kept for the report: at the chosen threshold, the same four rows predicted positive
+    assertEquals(ThresholdSearch.GRID, c.scores().bins());
+    assertEquals(1, c.scores().positives()[9000]);
+    assertEquals(1, c.scores().negatives()[7000]);
+    assertEquals(java.util.List.of(2L, 1L, 0L, 3L), java.util.Arrays.stream(c.scores().confusion(c.threshold())).boxed().toList());
+    assertEquals(c.f1(), c.scores().byThreshold().stream().mapToDouble(p -> p[3]).max().orElseThrow(), 1e-12);
+    // a score of 0 (bin -1 of the search) is kept in the distribution's bin 0
+    b[0][0] = 1;
+    assertEquals(1, ThresholdSearch.choose(b[0], b[1], ThresholdChoice.bestF1()).scores().negatives()[0]);
   }
 
   @Test

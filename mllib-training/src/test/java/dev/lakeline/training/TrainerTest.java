@@ -107,6 +107,7 @@ class TrainerTest {
         trained.metrics(), "td", Map.of(), List.of("x"), "label", "2024-01-01", Map.of()));
     assertEquals(scores, registry.scores(with).orElseThrow(), "read back as written");
     assertTrue(registry.scores(without).isEmpty());
+    assertTrue(registry.validationScores(with).isEmpty(), "a fixed threshold: no validation scores");
   }
 
   @Test
@@ -423,6 +424,14 @@ class TrainerTest {
       assertEquals(at[1] / (double) at[0], bestF1.metrics().get("validation_precision"), 1e-12, algorithm);
       assertEquals(600.0, bestF1.metrics().get("validation_rows"), algorithm);
       assertTrue(t < 0.5, algorithm + ": with one positive in eight the best F1 lies below 0.5, got " + t);
+      // the validation scores kept for the report give the oracle's counts at the chosen threshold, and its best F1
+      ScoreDistribution kept = bestF1.validationScores();
+      assertEquals(600, kept.totalNegatives() + kept.totalPositives(), algorithm);
+      assertEquals(at[2], kept.totalPositives(), algorithm);
+      long[] confusion = kept.confusion(t);
+      assertEquals(at[0], confusion[1] + confusion[3], algorithm + ": predicted positive at " + t);
+      assertEquals(at[1], confusion[3], algorithm + ": true positives at " + t);
+      assertEquals(best, kept.byThreshold().stream().mapToDouble(p -> p[3]).max().orElseThrow(), 1e-12, algorithm);
 
       // the highest threshold that catches 80 % of the validation positives: no threshold predicting fewer rows does
       Trainer.Trained recall = Trainer.train(train, validation, test, spec.withThresholdChoice(ThresholdChoice.targetRecall(0.8)));
@@ -440,9 +449,12 @@ class TrainerTest {
       // the model is saved with the chosen threshold: the test metrics and batch predictions use it
       long[] tested = counts(scores(bestF1.model(), test), t);
       assertEquals(tested[1] / (double) tested[2], bestF1.metrics().get("recall"), 1e-12, algorithm);
-      ModelVersion v = ModelRegistry.open(spark, lh.layout()).register("chosen_" + algorithm, bestF1.model(),
+      ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+      ModelVersion v = registry.register("chosen_" + algorithm, bestF1,
           new ModelCard("k", algorithm, bestF1.params(), bestF1.metrics(), "td", Map.of(), List.of("x", "colour"), "label",
-              "2024-01-01", Map.of()));
+              "2024-01-01", Map.of()), null);
+      assertEquals(kept, registry.validationScores(v).orElseThrow(), "kept with the version");
+      assertEquals(bestF1.scores(), registry.scores(v).orElseThrow());
       for (Row r : BatchScorer.score(v, test, List.of("id")).collectAsList()) {
         assertEquals(r.getDouble(1) > t ? 1 : 0, r.getInt(2), algorithm + " score " + r.getDouble(1) + ", threshold " + t);
       }
@@ -464,7 +476,9 @@ class TrainerTest {
     assertEquals("Unknown threshold choice 'auto': use fixed, best-f1 or target-recall.", unknown.getMessage());
     assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.targetRecall(0));
     assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.targetRecall(1.2));
-    assertEquals("fixed", Trainer.train(rows, rows, SPEC).params().get("thresholdChoice"));
+    Trainer.Trained fixed = Trainer.train(rows, rows, SPEC);
+    assertEquals("fixed", fixed.params().get("thresholdChoice"));
+    assertEquals(null, fixed.validationScores(), "no validation split, nothing to keep");
   }
 
   @Test

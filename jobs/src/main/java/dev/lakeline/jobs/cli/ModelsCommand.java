@@ -164,7 +164,7 @@ final class ModelsCommand extends ParentCommand {
       new TreeMap<>(c.params() == null ? Map.<String, String>of() : c.params()).forEach((k, value) -> out.printf("    %-22s %s%n", k, value));
       if (report != null) {
         Optional<ScoreDistribution> scores = registry.scores(v);
-        out.printf("%n  report      %s%s%n", ReportPages.write(report, ModelReport.html(v, aliases, scores)),
+        out.printf("%n  report      %s%s%n", ReportPages.write(report, ModelReport.html(v, aliases, scores, registry.validationScores(v))),
             scores.isEmpty() ? " (the card only: this version has no stored test scores)" : "");
       }
     }

@@ -143,7 +143,7 @@ public final class TrainingPipeline {
     Trainer.Trained trained = Trainer.train(train, validation, model.onDemand().apply(td.test()), spec);
     ModelCard card = ModelCard.of(runKey, td, train.schema(), spec, trained, date.toString(), ctx.runId());
     DriftBaseline baseline = baseline(td, spec, model.onDemand(), trained.scores());
-    ModelVersion version = registry.register(modelName, trained.model(), card, trained.scores(), baseline);
+    ModelVersion version = registry.register(modelName, trained, card, baseline);
     if (!java.util.Objects.equals(version.card().runId(), ctx.runId())) { // another run of the same inputs registered it first
       ctx.summary().progress("model %s was trained from these inputs by run %s at the same time; reusing it, not registering a "
           + "second version", version.label(), version.card().runId());

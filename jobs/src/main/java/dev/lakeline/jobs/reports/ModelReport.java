@@ -13,17 +13,21 @@ import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.ui.RectangleAnchor;
+import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * A model version as one self-contained HTML page: its card (what it was trained on, how, with which stack), its test
  * metrics, and — from the scores on the test split kept with the version — the ROC and precision-recall curves, the
- * scores of each class, the calibration by deciles, and the confusion matrix at 0.5.
+ * scores of each class, the calibration by deciles, and the confusion matrix at the model's threshold; for a threshold
+ * chosen on a validation split, precision, recall and F1 by threshold on both splits with the choice marked.
  */
 public final class ModelReport {
   /** Bins of the score histogram (the stored distribution's bins are merged into these). */
@@ -34,8 +38,12 @@ public final class ModelReport {
 
   private ModelReport() {}
 
-  /** The page for {@code version}, with its aliases and its test scores if it was registered with them. */
-  public static String html(ModelVersion version, List<String> aliases, Optional<ScoreDistribution> scores) {
+  /**
+   * The page for {@code version}, with its aliases, its test scores if it was registered with them, and the validation
+   * split's scores if its threshold was chosen on them.
+   */
+  public static String html(ModelVersion version, List<String> aliases, Optional<ScoreDistribution> scores,
+      Optional<ScoreDistribution> validationScores) {
     ModelCard c = version.card();
     StringBuilder h = ReportPages.start("Model " + version.label(), "");
     h.append("<h1>Model ").append(ReportPages.esc(version.label())).append("</h1>\n<table>");
@@ -75,6 +83,7 @@ public final class ModelReport {
     } else {
       curves(h, scores.get(), dev.lakeline.training.Trainer.threshold(c.params()));
     }
+    thresholdChoice(h, c, validationScores, scores);
     return ReportPages.end(h, "Made by lakeline models show --report from the model's card and its scores on the test split.");
   }
 
@@ -96,6 +105,75 @@ public final class ModelReport {
         .append("</table>\n<p>").append(String.format(Locale.ROOT, "precision %.3f · recall %.3f · accuracy %.3f",
             (double) m[3] / Math.max(1, m[1] + m[3]), (double) m[3] / Math.max(1, m[2] + m[3]), (double) (m[0] + m[3]) / Math.max(1, n + p)))
         .append("</p>\n");
+  }
+
+  /**
+   * For a version whose threshold was chosen on a validation split: the choice and what it gave there and on the test
+   * split, and a chart of precision, recall and F1 by threshold on both splits with the chosen threshold marked.
+   */
+  private static void thresholdChoice(StringBuilder h, ModelCard c, Optional<ScoreDistribution> validation,
+      Optional<ScoreDistribution> test) {
+    Map<String, Double> m = c.metrics() == null ? Map.of() : c.metrics();
+    String choice = c.params() == null ? null : c.params().get("thresholdChoice");
+    if (choice == null || !m.containsKey("validation_rows")) {
+      return; // a fixed threshold
+    }
+    double threshold = dev.lakeline.training.Trainer.threshold(c.params());
+    StringBuilder said = new StringBuilder(String.format(Locale.ROOT,
+        "%s chose %s on %,d validation rows, neither trained nor tested on: there, precision %.3f · recall %.3f · F1 %.3f.",
+        choice, threshold, m.get("validation_rows").longValue(), m.getOrDefault("validation_precision", Double.NaN),
+        m.getOrDefault("validation_recall", Double.NaN), m.getOrDefault("validation_f1", Double.NaN)));
+    if (m.containsKey("recall")) {
+      said.append(String.format(Locale.ROOT, " On the test split at it: precision %s · recall %.3f.",
+          m.containsKey("precision") ? String.format(Locale.ROOT, "%.3f", m.get("precision")) : "none (no row predicted positive)",
+          m.get("recall")));
+    }
+    h.append("<h2>The threshold, chosen on the validation split</h2>\n<p>").append(ReportPages.esc(said.toString())).append("</p>\n");
+    if (validation.isEmpty()) {
+      h.append("<p>The validation split's scores were not kept with this version (it was registered before Lakeline "
+          + "kept them), so there is no chart of the choice.</p>\n");
+      return;
+    }
+    h.append("<div class=\"charts\">").append(ReportPages.img(byThreshold(validation.get(), test, threshold), 720, 400,
+        "precision, recall and F1 by threshold")).append("</div>\n");
+  }
+
+  private static final Color F1 = new Color(0x2ca02c);
+
+  private static Color lighter(Color c) {
+    return new Color(c.getRed(), c.getGreen(), c.getBlue(), 140);
+  }
+
+  /** Precision, recall and F1 by threshold: the validation split's lines thick, the test split's thin, the choice marked. */
+  private static JFreeChart byThreshold(ScoreDistribution validation, Optional<ScoreDistribution> test, double threshold) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    List<double[]> v = validation.byThreshold();
+    ds.addSeries(series("validation precision", v.stream().map(p -> new double[] {p[0], p[1]}).toList()));
+    ds.addSeries(series("validation recall", v.stream().map(p -> new double[] {p[0], p[2]}).toList()));
+    ds.addSeries(series("validation F1", v.stream().map(p -> new double[] {p[0], p[3]}).toList()));
+    if (test.isPresent()) {
+      List<double[]> t = test.get().byThreshold();
+      ds.addSeries(series("test precision", t.stream().map(p -> new double[] {p[0], p[1]}).toList()));
+      ds.addSeries(series("test recall", t.stream().map(p -> new double[] {p[0], p[2]}).toList()));
+    }
+    JFreeChart chart = ChartFactory.createXYLineChart("Precision, recall and F1 by threshold", "threshold", "", ds,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    Color[] colours = {NEGATIVE, POSITIVE, F1, lighter(NEGATIVE), lighter(POSITIVE)};
+    for (int i = 0; i < ds.getSeriesCount(); i++) {
+      r.setSeriesPaint(i, colours[i]);
+      r.setSeriesStroke(i, new BasicStroke(i < 3 ? 2f : 1f));
+    }
+    plot.setRenderer(r);
+    plot.getDomainAxis().setRange(0, 1);
+    plot.getRangeAxis().setRange(0, 1.02);
+    ValueMarker chosen = new ValueMarker(threshold, Color.DARK_GRAY, ReportPages.DASHED);
+    chosen.setLabel("chosen " + threshold);
+    chosen.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    chosen.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    plot.addDomainMarker(chosen);
+    return ReportPages.finish(chart);
   }
 
   private static JFreeChart roc(ScoreDistribution s) {

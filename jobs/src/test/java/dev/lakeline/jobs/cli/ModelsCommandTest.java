@@ -136,6 +136,42 @@ class ModelsCommandTest {
   }
 
   @Test
+  void aThresholdChosenOnAValidationSplitIsDrawnWithItsCurves(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
+    PipelineModel model = new Pipeline()
+        .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
+        .fit(spark.range(3).toDF("x"));
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    ScoreDistribution test = new ScoreDistribution(10, new long[] {50, 30, 10, 5, 3, 1, 1, 0, 0, 0},
+        new long[] {1, 2, 3, 4, 5, 6, 8, 10, 12, 20});
+    ScoreDistribution validation = new ScoreDistribution(10, new long[] {40, 20, 10, 5, 2, 1, 1, 0, 0, 0},
+        new long[] {1, 1, 3, 4, 5, 6, 7, 9, 10, 14});
+    Map<String, String> params = Map.of("threshold", "0.3", "thresholdChoice", "best-f1");
+    Map<String, Double> metrics = Map.of("areaUnderROC", 0.9, "precision", 0.871, "recall", 0.915, "validation_rows", 139.0,
+        "validation_precision", 0.8554, "validation_recall", 0.9467, "validation_f1", 0.8987);
+    registry.register("chooser", new dev.lakeline.training.Trainer.Trained(model, metrics, params, test, validation),
+        new ModelCard("run1", "logistic_regression", params, metrics, "td1", Map.of(), List.of("x"), "label", "2024-06-01",
+            Map.of()), null);
+    // a version whose card has the choice's metrics, registered before the validation scores were kept
+    registry.register("chooser", model, new ModelCard("run2", "logistic_regression", params, metrics, "td1", Map.of(),
+        List.of("x"), "label", "2024-06-01", Map.of()), test);
+
+    Cli report = Cli.inLakehouse(lh, "models", "show", "chooser", "1", "--report", dir.resolve("v1.html").toString());
+    assertEquals(0, report.exitCode(), report.err());
+    String html = Files.readString(dir.resolve("v1.html"));
+    assertEquals(List.of("ROC curve", "precision-recall curve", "scores by class", "calibration by deciles",
+        "precision, recall and F1 by threshold"), HtmlCharts.of(html));
+    assertTrue(html.contains("<h2>The threshold, chosen on the validation split</h2>\n<p>best-f1 chose 0.3 on 139 validation "
+        + "rows, neither trained nor tested on: there, precision 0.855 · recall 0.947 · F1 0.899. On the test split at it: "
+        + "precision 0.871 · recall 0.915.</p>"), html.substring(html.indexOf("<h2>On the test split")));
+    Cli old = Cli.inLakehouse(lh, "models", "show", "chooser", "2", "--report", dir.resolve("v2.html").toString());
+    assertEquals(0, old.exitCode(), old.err());
+    String oldHtml = Files.readString(dir.resolve("v2.html"));
+    assertEquals(4, HtmlCharts.of(oldHtml).size(), "the test split's four charts, no chart of the choice");
+    assertTrue(oldHtml.contains("best-f1 chose 0.3 on 139 validation rows") && oldHtml.contains(
+        "The validation split's scores were not kept with this version"), oldHtml.substring(oldHtml.indexOf("<h2>On the test split")));
+  }
+
+  @Test
   void deletingAVersionAndACardOfNow(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
     PipelineModel model = new Pipeline()
         .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
