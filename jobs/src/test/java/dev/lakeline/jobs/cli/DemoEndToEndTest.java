@@ -593,7 +593,7 @@ class DemoEndToEndTest {
 
   @Test
   @Order(17)
-  void aRecallGateKeepsTheAliasFromAVersionThatCatchesTooFewDefaults() {
+  void aRecallGateKeepsTheAliasFromAVersionThatCatchesTooFewDefaults() throws java.io.IOException {
     String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
     ModelRegistry registry = ModelRegistry.open(spark, layout);
     // a training for an alias that asks for half the defaults caught: the version's AUC would do, its recall does not
@@ -627,6 +627,18 @@ class DemoEndToEndTest {
         + "recall %.4f reaches the gate's 0.5000; precision %.4f reaches the gate's 0.2500; no gated before", trained,
         m.get("areaUnderROC"), m.get("recall"), m.get("precision"))), lower.out());
     assertEquals(trained, registry.aliases("loan_default").get("gated"));
+    // the validation scores are kept with the version: at its threshold they give the card's validation metrics, and
+    // its page draws the choice
+    dev.lakeline.training.ScoreDistribution kept = registry.validationScores(chosen).orElseThrow();
+    long[] at = kept.confusion(threshold);
+    assertEquals(m.get("validation_rows"), (double) (kept.totalNegatives() + kept.totalPositives()));
+    assertEquals(m.get("validation_recall"), (double) at[3] / kept.totalPositives(), 1e-12);
+    assertEquals(m.get("validation_precision"), (double) at[3] / (at[1] + at[3]), 1e-12);
+    Path page = root.resolve("chosen.html");
+    Cli report = Cli.run(concat(new String[] {"models", "show", "loan_default", String.valueOf(trained), "--report",
+        page.toString()}, lake));
+    assertEquals(0, report.exitCode(), report.err());
+    assertTrue(HtmlCharts.of(java.nio.file.Files.readString(page)).contains("precision, recall and F1 by threshold"));
   }
 
   @Test
