@@ -2,6 +2,7 @@ package dev.lakeline.featurestore;
 
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -59,7 +60,7 @@ final class CommitOrder {
     order.add(org.apache.spark.sql.functions.col(COLUMN).desc_nulls_last());
     for (StructField f : schema.fields()) {
       if (!f.name().equals(COLUMN) && RowOrdering.isOrderable(f.dataType())) {
-        order.add(org.apache.spark.sql.functions.col("`" + f.name().replace("`", "``") + "`").asc_nulls_first());
+        order.add(SqlColumns.col(f.name()).asc_nulls_first());
       }
     }
     return order;

@@ -10,6 +10,7 @@ import dev.lakeline.core.delta.ContentFingerprint;
 import dev.lakeline.core.delta.DeltaCommits;
 import dev.lakeline.core.delta.StagedAppend;
 import dev.lakeline.core.delta.WriteMode;
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.validation.Decision;
 import dev.lakeline.validation.Expectation;
@@ -560,7 +561,7 @@ public final class FeatureGroup {
       List<String> add = new ArrayList<>();
       for (StructField f : heldSchema.fields()) {
         if (!has.contains(f.name())) {
-          add.add("`" + f.name().replace("`", "``") + "` " + f.dataType().sql());
+          add.add(SqlColumns.quoted(f.name()) + " " + f.dataType().sql());
         }
       }
       if (!add.isEmpty()) {
@@ -624,7 +625,6 @@ public final class FeatureGroup {
     return Expectation.primaryKey(mergeKeys());
   }
 
-
   /** The batch with the group's columns in the group's order; a different schema is rejected. */
   private Dataset<Row> align(Dataset<Row> batch) {
     List<String> have = Arrays.asList(batch.columns());
@@ -661,6 +661,6 @@ public final class FeatureGroup {
           spec.label(), String.join(", ", parts));
     }
     return batch.selectExpr(
-        Arrays.stream(schema.fieldNames()).map(n -> "`" + n.replace("`", "``") + "`").toArray(String[]::new));
+        Arrays.stream(schema.fieldNames()).map(SqlColumns::quoted).toArray(String[]::new));
   }
 }

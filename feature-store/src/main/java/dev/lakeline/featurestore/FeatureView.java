@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.pitjoin.FeatureJoin;
 import dev.lakeline.pitjoin.PitJoinSpec;
 import dev.lakeline.pitjoin.PointInTimeJoin;
@@ -77,7 +78,7 @@ public final class FeatureView {
           spec.name(), start, end);
     }
     FeatureGroupSpec base = group(spec.base()).spec();
-    Column time = col(quote(base.eventTime()));
+    Column time = SqlColumns.col(base.eventTime());
     DataType type = rowsTimeType(base);
     return assemble(
         rows -> rows.where(EventTimes.atOrAfter(time, type, start).and(EventTimes.before(time, type, end))),
@@ -96,8 +97,8 @@ public final class FeatureView {
       throw Errors.config("Feature view %s: give the time the latest features are taken as of.", spec.name());
     }
     FeatureGroupSpec base = group(spec.base()).spec();
-    Column time = col(quote(base.eventTime()));
-    Column[] key = base.primaryKey().stream().map(k -> col(quote(k))).toArray(Column[]::new);
+    Column time = SqlColumns.col(base.eventTime());
+    Column[] key = base.primaryKey().stream().map(SqlColumns::col).toArray(Column[]::new);
     DataType type = rowsTimeType(base);
     return assemble(rows -> {
       // of two rows with the entity's latest time (two appended batches), the later commit's, then by value
@@ -115,10 +116,6 @@ public final class FeatureView {
 
   private DataType rowsTimeType(FeatureGroupSpec base) {
     return group(spec.base()).schema().apply(base.eventTime()).dataType();
-  }
-
-  private static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
   }
 
   /**

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,10 +52,10 @@ final class SplitStatisticsCalculator {
       }
     }
     List<Column> aggs = new ArrayList<>();
-    aggs.add(min(col(q(eventTime))));
-    aggs.add(max(col(q(eventTime))));
+    aggs.add(min(SqlColumns.col(eventTime)));
+    aggs.add(max(SqlColumns.col(eventTime)));
     for (String f : numeric) {
-      Column c = col(q(f));
+      Column c = SqlColumns.col(f);
       aggs.add(count(c));
       aggs.add(avg(c).cast("double")); // avg of a DECIMAL is a DECIMAL
       aggs.add(min(c).cast("double"));
@@ -86,7 +87,4 @@ final class SplitStatisticsCalculator {
     return value instanceof Timestamp ts ? ts.toInstant().toString() : value.toString();
   }
 
-  private static String q(String c) {
-    return "`" + c.replace("`", "``") + "`";
-  }
 }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -25,12 +26,12 @@ final class StaticJoin {
   static Dataset<Row> join(Dataset<Row> spine, FeatureViewSpec.Join join, List<String> groupKeys, Dataset<Row> group) {
     List<Column> keys = new ArrayList<>();
     for (int i = 0; i < groupKeys.size(); i++) {
-      keys.add(col(quote(groupKeys.get(i))).as(keyAlias(i)));
+      keys.add(SqlColumns.col(groupKeys.get(i)).as(keyAlias(i)));
     }
     List<Column> values = new ArrayList<>();
     values.add(col(CommitOrder.COLUMN).as("__commit")); // first: the largest struct is the later commit's row
     for (String f : join.features()) {
-      values.add(col(quote(f)).as(join.prefix() + f));
+      values.add(SqlColumns.col(f).as(join.prefix() + f));
     }
     Dataset<Row> one =
         group
@@ -45,7 +46,7 @@ final class StaticJoin {
     one = one.select(flat.toArray(Column[]::new));
     Column on = null;
     for (int i = 0; i < groupKeys.size(); i++) {
-      Column eq = spine.col(quote(join.baseKeys().get(i))).equalTo(one.col(keyAlias(i)));
+      Column eq = spine.col(SqlColumns.quoted(join.baseKeys().get(i))).equalTo(one.col(keyAlias(i)));
       on = on == null ? eq : on.and(eq);
     }
     Dataset<Row> out = spine.join(one, on, join.inner() ? "inner" : "left");
@@ -57,7 +58,7 @@ final class StaticJoin {
       if (d != null) {
         String name = join.prefix() + f;
         out = out.withColumn(
-            name, when(col(MATCHED).isNotNull(), col(quote(name))).otherwise(lit(d).cast(group.schema().apply(f).dataType())));
+            name, when(col(MATCHED).isNotNull(), SqlColumns.col(name)).otherwise(lit(d).cast(group.schema().apply(f).dataType())));
       }
     }
     return out.drop(MATCHED);
@@ -75,10 +76,6 @@ final class StaticJoin {
 
   private static String keyAlias(int i) {
     return "__static_key_" + i;
-  }
-
-  private static String quote(String c) {
-    return "`" + c.replace("`", "``") + "`";
   }
 
   private static List<Column> concat(List<Column> a, List<Column> b) {

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.unix_micros;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -102,7 +103,7 @@ public record TrainingDatasetProfile(
     Map<String, List<Long>> rowsPerPeriod = new LinkedHashMap<>();
     splits.forEach(s -> rowsPerPeriod.put(s, new ArrayList<>(Collections.nCopies(periods.size(), 0L))));
     Column bucket = period.equals("day") ? utcDate(data, time) : trunc(utcDate(data, time), period);
-    for (Row r : data.where(col(q(time)).isNotNull()).groupBy(col(FeatureView.SPLIT), bucket.as("p")).count().collectAsList()) {
+    for (Row r : data.where(SqlColumns.col(time).isNotNull()).groupBy(col(FeatureView.SPLIT), bucket.as("p")).count().collectAsList()) {
       int at = periods.indexOf(r.getDate(1).toLocalDate());
       List<Long> counts = rowsPerPeriod.get(r.getString(0));
       if (at >= 0 && counts != null) {
@@ -141,7 +142,7 @@ public record TrainingDatasetProfile(
     // one row per (row, feature): the feature's index and its bin (-1 for null), counted per split in one job
     List<Column> cells = new ArrayList<>();
     for (int i = 0; i < numeric.size(); i++) {
-      Column v = col(q(numeric.get(i))).cast("double");
+      Column v = SqlColumns.col(numeric.get(i)).cast("double");
       double lo = ranges.get(i)[0];
       double hi = ranges.get(i)[1];
       Column bin = hi > lo ? least(floor(v.minus(lo).divide(hi - lo).multiply(bins)).cast("int"), lit(bins - 1)) : lit(0);
@@ -191,7 +192,7 @@ public record TrainingDatasetProfile(
       var type = data.schema().apply(l).dataType();
       if (type instanceof NumericType || type instanceof BooleanType) {
         labels.add(l);
-        aggs.add(avg(col(q(l)).cast("double")));
+        aggs.add(avg(SqlColumns.col(l).cast("double")));
       }
     }
     Map<String, Map<String, Double>> out = new LinkedHashMap<>();
@@ -218,7 +219,7 @@ public record TrainingDatasetProfile(
    */
   private static Column utcDate(Dataset<Row> data, String time) {
     DataType type = data.schema().apply(time).dataType();
-    Column c = col(q(time));
+    Column c = SqlColumns.col(time);
     if (type.equals(DataTypes.TimestampType)) {
       return date_from_unix_date(floor(unix_micros(c).divide(86_400_000_000L)).cast("int"));
     }
@@ -247,7 +248,4 @@ public record TrainingDatasetProfile(
     };
   }
 
-  private static String q(String c) {
-    return "`" + c.replace("`", "``") + "`";
-  }
 }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.desc;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -108,7 +109,7 @@ public record FeatureProfile(String name, String kind, List<Double> edges, List<
       for (int i = 0; i < probabilities.length; i++) {
         probabilities[i] = (i + 1.0) / QUANTILE_BINS;
       }
-      Dataset<Row> asDouble = data.select(numeric.stream().map(c -> col(quoted(c)).cast("double").as(c)).toArray(Column[]::new));
+      Dataset<Row> asDouble = data.select(numeric.stream().map(c -> SqlColumns.col(c).cast("double").as(c)).toArray(Column[]::new));
       double[][] quantiles = asDouble.stat().approxQuantile(numeric.toArray(String[]::new), probabilities, 0.001);
       for (int i = 0; i < numeric.size(); i++) {
         TreeSet<Double> distinct = new TreeSet<>();
@@ -123,7 +124,7 @@ public record FeatureProfile(String name, String kind, List<Double> edges, List<
     }
     for (String c : categorical) {
       List<String> top = new ArrayList<>();
-      Column value = col(quoted(c)).cast("string");
+      Column value = SqlColumns.col(c).cast("string");
       for (Row r : data.where(value.isNotNull()).groupBy(value.as("v")).agg(count(lit(1)).as("n"))
           .orderBy(desc("n"), col("v")).limit(MAX_CATEGORIES).collectAsList()) {
         top.add(r.getString(0));
@@ -145,7 +146,7 @@ public record FeatureProfile(String name, String kind, List<Double> edges, List<
         throw dev.lakeline.core.Errors.config(
             "Column '%s' is not in the data being profiled (its columns: %s).", p.name(), String.join(", ", data.columns()));
       }
-      Column bin = p.binOf(col(quoted(p.name())));
+      Column bin = p.binOf(SqlColumns.col(p.name()));
       aggregates.add(count(when(bin.equalTo(-1), 1)));
       for (int b = 0; b < p.counts().size(); b++) {
         aggregates.add(count(when(bin.equalTo(b), 1)));
@@ -224,7 +225,4 @@ public record FeatureProfile(String name, String kind, List<Double> edges, List<
     return out;
   }
 
-  private static String quoted(String column) {
-    return "`" + column.replace("`", "``") + "`";
-  }
 }

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.Locale;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
@@ -40,7 +41,7 @@ final class ThresholdSearch {
 
   /** The threshold {@code choice} picks for {@code model} on the labelled rows of {@code validation}. */
   static Chosen choose(PipelineModel model, Dataset<Row> validation, String label, ThresholdChoice choice) {
-    Column labelled = col(Trainer.quoted(label));
+    Column labelled = SqlColumns.col(label);
     Column p = org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1);
     Column bin = least(greatest(ceil(p.multiply(GRID)).cast("int").minus(1), lit(-1)), lit(GRID - 1));
     long[] rows = new long[GRID + 1];
@@ -61,7 +62,7 @@ final class ThresholdSearch {
    * @throws dev.lakeline.core.LakelineException.DataRejected if they hold none
    */
   static void requirePositives(Dataset<Row> validation, String label, ThresholdChoice choice) {
-    Column labelled = col(Trainer.quoted(label));
+    Column labelled = SqlColumns.col(label);
     Row counted = validation.where(labelled.isNotNull()).agg(count(lit(1)), count(when(labelled.equalTo(1), lit(1)))).first();
     requirePositives(counted.getLong(0), counted.getLong(1), choice);
   }

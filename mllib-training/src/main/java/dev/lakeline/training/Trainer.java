@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.featurestore.ModelTransformation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,7 +119,7 @@ public final class Trainer {
     Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // the labelled rows and the positives among them, in one job: a class weight needs both
-      Row counted = fit.agg(count(lit(1)), count(when(col(quoted(spec.label())).equalTo(1), lit(1)))).first();
+      Row counted = fit.agg(count(lit(1)), count(when(SqlColumns.col(spec.label()).equalTo(1), lit(1)))).first();
       long rows = counted.getLong(0);
       if (rows == 0) {
         throw Errors.rejected(
@@ -159,7 +160,7 @@ public final class Trainer {
       Pipeline pipeline = pipeline(spec);
       double[] weights = spec.classWeight() == ClassWeight.BALANCED ? balancedWeights(rows, counted.getLong(1)) : null;
       PipelineModel model = pipeline.fit(weights == null ? fit
-          : fit.withColumn(WEIGHT, when(col(quoted(spec.label())).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
+          : fit.withColumn(WEIGHT, when(SqlColumns.col(spec.label()).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
       ThresholdSearch.Chosen chosen = null;
       if (spec.thresholdChoice().fromValidation()) {
         chosen = ThresholdSearch.choose(model, validation, spec.label(), spec.thresholdChoice());
@@ -220,7 +221,7 @@ public final class Trainer {
    */
   private static List<Double> classes(Dataset<Row> rows, String label) {
     List<Double> out = new ArrayList<>();
-    for (Row r : rows.select(col(quoted(label)).cast("double")).where(col(quoted(label)).isNotNull()).distinct().limit(3).collectAsList()) {
+    for (Row r : rows.select(SqlColumns.col(label).cast("double")).where(SqlColumns.col(label).isNotNull()).distinct().limit(3).collectAsList()) {
       out.add(r.getDouble(0));
     }
     out.sort(Double::compare);
@@ -271,7 +272,7 @@ public final class Trainer {
       return List.of();
     }
     List<org.apache.spark.sql.Column> counts = numeric.stream()
-        .map(c -> count(when(col(quoted(c)).isNotNull().and(not(isnan(col(quoted(c)).cast("double")))), 1)))
+        .map(c -> count(when(SqlColumns.col(c).isNotNull().and(not(isnan(SqlColumns.col(c).cast("double")))), 1)))
         .toList();
     Row values = rows.agg(counts.get(0), counts.subList(1, counts.size()).toArray(org.apache.spark.sql.Column[]::new)).first();
     List<String> out = new ArrayList<>();
@@ -285,11 +286,6 @@ public final class Trainer {
 
   private static String number(double v) {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.valueOf(v);
-  }
-
-  /** {@code column} quoted for col() and SQL: a name with dots or backticks stays one column. */
-  static String quoted(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -26,7 +27,7 @@ final class Misses {
       }
     }
     List<Column> select = new ArrayList<>();
-    spineColumns.forEach(c -> select.add(Names.q(c)));
+    spineColumns.forEach(c -> select.add(SqlColumns.col(c)));
     for (PreparedJoin j : joins) {
       FeatureJoin fj = j.join();
       for (int i = 0; i < fj.features().size(); i++) {

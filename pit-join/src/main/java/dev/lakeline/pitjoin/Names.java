@@ -1,23 +1,15 @@
 package dev.lakeline.pitjoin;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import dev.lakeline.core.spark.SqlColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
-/** Column quoting and the one conversion of times to comparable microseconds. */
+/** The one conversion of times to comparable microseconds. */
 final class Names {
   private Names() {}
-
-  static String quote(String name) {
-    return "`" + name.replace("`", "``") + "`";
-  }
-
-  static Column q(String name) {
-    return col(quote(name));
-  }
 
   /**
    * A TIMESTAMP as microseconds since the epoch (UTC); a DATE as the microseconds of its midnight UTC. Both sides of
@@ -25,8 +17,8 @@ final class Names {
    */
   static Column micros(String column, DataType type) {
     if (type.equals(DataTypes.DateType)) {
-      return expr("CAST(unix_date(" + quote(column) + ") AS BIGINT) * 86400000000");
+      return expr("CAST(unix_date(" + SqlColumns.quoted(column) + ") AS BIGINT) * 86400000000");
     }
-    return expr("unix_micros(" + quote(column) + ")");
+    return expr("unix_micros(" + SqlColumns.quoted(column) + ")");
   }
 }

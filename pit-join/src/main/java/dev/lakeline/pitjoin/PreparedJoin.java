@@ -1,7 +1,7 @@
 package dev.lakeline.pitjoin;
 
-import static org.apache.spark.sql.functions.col;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -55,9 +55,9 @@ record PreparedJoin(
 
   /** Whether the source's time column with key columns all set: rows without them never match. */
   Column usableRow() {
-    Column ok = col(Names.quote(join.featureTime())).isNotNull();
+    Column ok = SqlColumns.col(join.featureTime()).isNotNull();
     for (String k : join.featureKeys()) {
-      ok = ok.and(col(Names.quote(k)).isNotNull());
+      ok = ok.and(SqlColumns.col(k).isNotNull());
     }
     return ok;
   }
@@ -65,7 +65,7 @@ record PreparedJoin(
   /** The source's key columns. */
   List<Column> featureKeyColumns() {
     List<Column> out = new ArrayList<>();
-    join.featureKeys().forEach(k -> out.add(col(Names.quote(k))));
+    join.featureKeys().forEach(k -> out.add(SqlColumns.col(k)));
     return out;
   }
 }

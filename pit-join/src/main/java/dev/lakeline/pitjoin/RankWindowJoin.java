@@ -1,11 +1,11 @@
 package dev.lakeline.pitjoin;
 
-import static dev.lakeline.pitjoin.Names.q;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -51,18 +51,18 @@ final class RankWindowJoin {
     List<Column> rowCols = new ArrayList<>();
     Column pointsUsable = col("_pt").isNotNull();
     for (int i = 0; i < n; i++) {
-      pointCols.add(q(fj.spineKeys().get(i)).as("_pk" + i));
-      rowCols.add(q(fj.featureKeys().get(i)).as("_fk" + i));
+      pointCols.add(SqlColumns.col(fj.spineKeys().get(i)).as("_pk" + i));
+      rowCols.add(SqlColumns.col(fj.featureKeys().get(i)).as("_fk" + i));
       pointsUsable = pointsUsable.and(col("_pk" + i).isNotNull());
     }
     pointCols.add(Names.micros(spineTime, j.timeType()).as("_pt"));
     rowCols.add(Names.micros(fj.featureTime(), j.timeType()).as("_ft"));
     if (fj.tieBreak() != null) {
-      rowCols.add(q(fj.tieBreak()).as("_tb"));
+      rowCols.add(SqlColumns.col(fj.tieBreak()).as("_tb"));
     }
     List<String> values = new ArrayList<>();
     for (int i = 0; i < fj.features().size(); i++) {
-      rowCols.add(q(fj.features().get(i)).as(j.valueColumn(i)));
+      rowCols.add(SqlColumns.col(fj.features().get(i)).as(j.valueColumn(i)));
       values.add(j.valueColumn(i));
     }
     Dataset<Row> points = spine.select(pointCols.toArray(Column[]::new)).where(pointsUsable).distinct();
@@ -97,11 +97,11 @@ final class RankWindowJoin {
     Dataset<Row> s = spine.withColumn("__pit_st", Names.micros(spineTime, j.timeType()));
     Column back = s.col("__pit_st").equalTo(w.col("_pt"));
     for (int i = 0; i < n; i++) {
-      back = back.and(s.col(Names.quote(fj.spineKeys().get(i))).equalTo(w.col("_pk" + i)));
+      back = back.and(s.col(SqlColumns.quoted(fj.spineKeys().get(i))).equalTo(w.col("_pk" + i)));
     }
     List<Column> result = new ArrayList<>();
     for (String c : spine.columns()) {
-      result.add(s.col(Names.quote(c)));
+      result.add(s.col(SqlColumns.quoted(c)));
     }
     values.forEach(v -> result.add(w.col(v)));
     result.add(coalesce(w.col(j.matchedColumn()), lit(false)).as(j.matchedColumn()));

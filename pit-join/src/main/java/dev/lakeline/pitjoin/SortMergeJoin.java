@@ -1,7 +1,7 @@
 package dev.lakeline.pitjoin;
 
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.pitjoin.internal.TieOrder;
-import static dev.lakeline.pitjoin.Names.q;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.spark_partition_id;
@@ -237,10 +237,10 @@ final class SortMergeJoin {
 
   private static Dataset<Row> spinePart(Dataset<Row> frame, String spineTime, PreparedJoin first, List<StructType> payloadTypes) {
     List<Column> keys = new ArrayList<>();
-    first.join().spineKeys().forEach(k -> keys.add(q(k)));
+    first.join().spineKeys().forEach(k -> keys.add(SqlColumns.col(k)));
     List<Column> all = new ArrayList<>();
     for (String c : frame.columns()) {
-      all.add(q(c));
+      all.add(SqlColumns.col(c));
     }
     List<Column> cols = new ArrayList<>();
     cols.add(xxhash64(keys.toArray(Column[]::new)).as(MergeRows.HASH_COLUMN));
@@ -264,10 +264,10 @@ final class SortMergeJoin {
     List<Column> keys = j.featureKeyColumns();
     List<Column> carried = new ArrayList<>();
     if (fj.tieBreak() != null) {
-      carried.add(q(fj.tieBreak()).as("tb"));
+      carried.add(SqlColumns.col(fj.tieBreak()).as("tb"));
     }
     for (int i = 0; i < fj.features().size(); i++) {
-      carried.add(q(fj.features().get(i)).as("v" + i));
+      carried.add(SqlColumns.col(fj.features().get(i)).as("v" + i));
     }
     List<Column> cols = new ArrayList<>();
     cols.add(xxhash64(keys.toArray(Column[]::new)).as(MergeRows.HASH_COLUMN));

@@ -1,11 +1,11 @@
 package dev.lakeline.pitjoin;
 
-import static dev.lakeline.pitjoin.Names.q;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.spark.SqlColumns;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -124,7 +124,7 @@ final class SpineIndex implements Serializable {
     cols.add(micros);
     for (List<String> keys : passKeys) {
       Column usable = lit(true);
-      Column[] k = keys.stream().map(Names::q).toArray(Column[]::new);
+      Column[] k = keys.stream().map(SqlColumns::col).toArray(Column[]::new);
       for (Column c : k) {
         usable = usable.and(c.isNotNull());
       }

@@ -1,5 +1,6 @@
 package dev.lakeline.testkit;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -132,6 +133,6 @@ public final class DataFrameAssertions {
   }
 
   private static String[] quoted(String[] columns) {
-    return Arrays.stream(columns).map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new);
+    return Arrays.stream(columns).map(SqlColumns::quoted).toArray(String[]::new);
   }
 }

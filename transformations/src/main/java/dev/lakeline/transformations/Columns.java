@@ -1,12 +1,12 @@
 package dev.lakeline.transformations;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
@@ -17,7 +17,7 @@ public final class Columns {
 
   /** The column, quoted so that any name is safe. */
   public static Column col(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
+    return SqlColumns.col(name);
   }
 
   /** Requires {@code column} in {@code df}; returns its field. */

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.not;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.Spelling;
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.validation.internal.deequ.Measure;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -66,7 +67,7 @@ final class Compiler {
       }
     }
     String col = refs.isEmpty() ? null : refs.get(0);
-    Column c = col == null ? null : column(col);
+    Column c = col == null ? null : SqlColumns.col(col);
     Measure.Compliance compliance = new Measure.Compliance(Plan.okColumn(i), Plan.appliesColumn(i));
     return switch (e.type()) {
       case "expect_column_to_exist", "expect_table_columns_to_match_set", "expect_column_values_to_be_of_type",
@@ -143,8 +144,8 @@ final class Compiler {
     Column anyPresent = lit(false);
     Column allPresent = lit(true);
     for (String k : keys) {
-      anyPresent = anyPresent.or(column(k).isNotNull());
-      allPresent = allPresent.and(column(k).isNotNull());
+      anyPresent = anyPresent.or(SqlColumns.col(k).isNotNull());
+      allPresent = allPresent.and(SqlColumns.col(k).isNotNull());
     }
     return switch (mode) {
       case "never" -> {
@@ -255,11 +256,6 @@ final class Compiler {
     return v instanceof BigInteger b ? new BigDecimal(b) : v;
   }
 
-  /** A batch column by its real name, whatever characters it holds. */
-  static Column column(String name) {
-    return functions.col("`" + name.replace("`", "``") + "`");
-  }
-
   static List<String> referenced(Expectation e) {
     if (e.kwargs().get("column_list") instanceof List<?> l) {
       return l.stream().map(String::valueOf).toList();
@@ -279,7 +275,7 @@ final class Compiler {
     List<Column> select = new ArrayList<>();
     String[] names = batch.columns();
     for (int j = 0; j < names.length; j++) {
-      select.add(column(names[j]).as(Plan.positional(j)));
+      select.add(SqlColumns.col(names[j]).as(Plan.positional(j)));
     }
     boolean present = false;
     for (Compiled c : items) {

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -48,7 +49,7 @@ final class RowLevel {
   private static Column breaks(Compiled c) {
     Column applies = c.applies() == null ? lit(true) : c.applies();
     if (c.uniqueness()) {
-      Column[] keys = c.columns().stream().map(Compiler::column).toArray(Column[]::new);
+      Column[] keys = c.columns().stream().map(SqlColumns::col).toArray(Column[]::new);
       Column occurrences = count(when(applies, lit(1))).over(Window.partitionBy(keys));
       return applies.and(occurrences.gt(1));
     }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.validation.internal.spark.SparkValues;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,7 +34,7 @@ final class UnexpectedSamples {
       return r.withPartialUnexpectedList(Collections.nCopies((int) Math.min(LIMIT, r.unexpectedCount()), null));
     }
     if (c.uniqueness()) {
-      Column[] keys = c.columns().stream().map(Compiler::column).toArray(Column[]::new);
+      Column[] keys = c.columns().stream().map(SqlColumns::col).toArray(Column[]::new);
       List<Row> dups =
           batch.filter(c.applies()).groupBy(keys).agg(count(lit(1)).as(N)).filter(col(N).gt(1)).drop(N).limit(LIMIT).collectAsList();
       return r.withPartialUnexpectedList(values(dups, c.columns().size() > 1));
@@ -45,7 +46,7 @@ final class UnexpectedSamples {
     if (type.equals("expect_row_values_to_satisfy_sql")) {
       return r.withPartialUnexpectedList(values(batch.filter(unexpected).limit(LIMIT).collectAsList(), true));
     }
-    Column value = Compiler.column(c.columns().get(0));
+    Column value = SqlColumns.col(c.columns().get(0));
     if (type.equals("expect_column_distinct_values_to_be_in_set")) {
       List<Object> outside = sorted(values(batch.filter(unexpected).select(value).distinct().limit(LIMIT).collectAsList(), false));
       List<Object> found = sorted(values(batch.filter(c.applies()).select(value).distinct().limit(LIMIT).collectAsList(), false));

@@ -3,6 +3,7 @@ package dev.lakeline.validation;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.validation.internal.deequ.DeequRunner;
 import dev.lakeline.validation.internal.deequ.Measure;
 import dev.lakeline.validation.internal.deequ.Measurement;
@@ -210,7 +211,7 @@ public final class WriteGate implements AutoCloseable {
     Map<String, Expression> defs = new HashMap<>();
     String[] names = prepared.batch().columns();
     for (int j = 0; j < names.length; j++) {
-      defs.put(Plan.positional(j), Compiler.column(names[j]).expr());
+      defs.put(Plan.positional(j), SqlColumns.col(names[j]).expr());
     }
     for (Compiled c : prepared.plan().items()) {
       if (c.measure() instanceof Measure.Compliance m) {

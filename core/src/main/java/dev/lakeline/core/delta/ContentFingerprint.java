@@ -1,12 +1,12 @@
 package dev.lakeline.core.delta;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.shiftright;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
@@ -66,7 +66,7 @@ public record ContentFingerprint(long rows, String value) {
    * batch's columns in order, possibly renamed in a view: names do not enter the hash, values and types do).
    */
   public static List<Column> parts(Dataset<Row> data, List<String> columns) {
-    Column[] cols = columns.stream().map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
+    Column[] cols = columns.stream().map(SqlColumns::col).toArray(Column[]::new);
     Column h = cols.length == 0
         ? lit(0L)
         : xxhash64(Stream.concat(Arrays.stream(cols), Arrays.stream(cols).map(Column::isNull)).toArray(Column[]::new));

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.internal.DeltaTransaction;
+import dev.lakeline.core.spark.SqlColumns;
 import io.delta.tables.DeltaTable;
 import java.util.Arrays;
 import java.util.ConcurrentModificationException;
@@ -212,13 +213,13 @@ public final class DeltaCommits {
     var source = session.createDataFrame(request.data().javaRDD(), request.data().schema());
     String on =
         request.mergeKeys().stream()
-            .map(k -> "t." + quote(k) + " <=> s." + quote(k))
+            .map(k -> "t." + SqlColumns.quoted(k) + " <=> s." + SqlColumns.quoted(k))
             .reduce((a, b) -> a + " AND " + b)
             .orElseThrow();
     // every column by its quoted name: Delta's updateAll/insertAll cannot expand names that hold a backtick
     Map<String, Column> assignments = new LinkedHashMap<>();
     for (String c : request.data().columns()) {
-      assignments.put(quote(c), col("s." + quote(c)));
+      assignments.put(SqlColumns.quoted(c), col("s." + SqlColumns.quoted(c)));
     }
     DeltaTable.forPath(session, request.path())
         .as("t")
@@ -228,10 +229,6 @@ public final class DeltaCommits {
         .whenNotMatched()
         .insert(assignments)
         .execute();
-  }
-
-  private static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
   }
 
   /**
@@ -310,7 +307,7 @@ public final class DeltaCommits {
         return false; // the table lost one of the batch's columns since: write the batch again
       }
     }
-    Column[] columns = Arrays.stream(schema.fieldNames()).map(c -> col(quote(c))).toArray(Column[]::new);
+    Column[] columns = Arrays.stream(schema.fieldNames()).map(SqlColumns::col).toArray(Column[]::new);
     ContentFingerprint slice = ContentFingerprint.compute(table.where(request.replaceWhere()).select(columns), schema);
     return batch.get().value().equals(slice.value());
   }
@@ -348,7 +345,7 @@ public final class DeltaCommits {
       written.add(c.toLowerCase(Locale.ROOT));
     }
     Column[] columns = Arrays.stream(schema.fields())
-        .map(f -> written.contains(f.name().toLowerCase(Locale.ROOT)) ? col(quote(f.name()))
+        .map(f -> written.contains(f.name().toLowerCase(Locale.ROOT)) ? SqlColumns.col(f.name())
             : addedColumns.getOrDefault(f.name(), org.apache.spark.sql.functions.lit(null)).cast(f.dataType()).as(f.name()))
         .toArray(Column[]::new);
     return mine.value().equals(ContentFingerprint.compute(committed.select(columns), schema).value());

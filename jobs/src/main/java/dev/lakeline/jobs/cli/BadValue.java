@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -50,7 +51,7 @@ record BadValue(String column, String value, String expected) {
       List<Column> found = new ArrayList<>();
       Column any = lit(false);
       for (StructField f : typed) {
-        String text = "CAST(" + quoted(f.name()) + " AS STRING)";
+        String text = "CAST(" + SqlColumns.quoted(f.name()) + " AS STRING)";
         Column bad = expr(text + " IS NOT NULL AND try_cast(" + text + " AS " + f.dataType().sql() + ") IS NULL");
         found.add(when(bad, expr(text)));
         any = any.or(bad);
@@ -99,7 +100,4 @@ record BadValue(String column, String value, String expected) {
     return type.simpleString();
   }
 
-  private static String quoted(String name) {
-    return "`" + name.replace("`", "``") + "`";
-  }
 }

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.SplitStatistics;
@@ -273,7 +274,7 @@ final class TrainingDatasetCommand extends ParentCommand {
    */
   static Comparison compare(Dataset<Row> stored, Dataset<Row> rebuilt) {
     String side = "__lakeline_side";
-    Column[] columns = Arrays.stream(stored.columns()).map(c -> col("`" + c.replace("`", "``") + "`")).toArray(Column[]::new);
+    Column[] columns = Arrays.stream(stored.columns()).map(SqlColumns::col).toArray(Column[]::new);
     Dataset<Row> both = stored.select(columns).withColumn(side, lit(1))
         .unionAll(rebuilt.select(columns).withColumn(side, lit(-1)));
     Column d = col("__lakeline_d");

@@ -1,11 +1,11 @@
 package dev.lakeline.jobs.pipelines;
 
-import static org.apache.spark.sql.functions.col;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.Spelling;
 import dev.lakeline.core.delta.WriteMode;
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.featurestore.FeatureGroup;
 import dev.lakeline.featurestore.FeatureStore;
@@ -149,7 +149,7 @@ public record FeaturePipeline(
           Dataset<Row> out = g.select(features);
           if (source.lookback() != null) {
             String et = g.spec().eventTime();
-            out = out.where(SourceReader.onDate(col(GroupTarget.quote(et)), out.schema().apply(et).dataType(), date));
+            out = out.where(SourceReader.onDate(SqlColumns.col(et), out.schema().apply(et).dataType(), date));
           }
           outs.add(out);
         }

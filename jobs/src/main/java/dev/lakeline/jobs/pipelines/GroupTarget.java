@@ -1,9 +1,9 @@
 package dev.lakeline.jobs.pipelines;
 
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
 import dev.lakeline.core.delta.WriteMode;
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.featurestore.FeatureGroupSpec;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -22,7 +22,7 @@ public record GroupTarget(FeatureGroupSpec spec, WriteMode mode, List<OutputColu
   /** A column of the group: {@code name}, or {@code name: <SQL expression>} when {@code expression} is set. */
   public record OutputColumn(String name, String expression) {
     Column column() {
-      return expression == null ? col(quote(name)) : expr(expression).as(name);
+      return expression == null ? SqlColumns.col(name) : expr(expression).as(name);
     }
 
     @Override
@@ -52,7 +52,4 @@ public record GroupTarget(FeatureGroupSpec spec, WriteMode mode, List<OutputColu
     };
   }
 
-  static String quote(String column) {
-    return "`" + column.replace("`", "``") + "`";
-  }
 }

@@ -2,6 +2,7 @@ package dev.lakeline.jobs.pipelines;
 
 import static org.apache.spark.sql.functions.col;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,7 +27,7 @@ public final class NaiveTimes {
     List<Column> out = new ArrayList<>();
     boolean any = false;
     for (StructField f : df.schema().fields()) {
-      String c = GroupTarget.quote(f.name());
+      String c = SqlColumns.quoted(f.name());
       boolean keep = declared != null && Arrays.asList(declared.fieldNames()).contains(f.name())
           && declared.apply(f.name()).dataType() instanceof org.apache.spark.sql.types.TimestampNTZType;
       if (f.dataType() instanceof org.apache.spark.sql.types.TimestampNTZType && !keep) {

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
 import dev.lakeline.core.Errors;
+import dev.lakeline.core.spark.SqlColumns;
 import dev.lakeline.core.storage.LakeFiles;
 import dev.lakeline.core.storage.StorageLayout;
 import dev.lakeline.jobs.pipelines.SourceSpec.Format;
@@ -73,17 +74,17 @@ final class SourceReader {
     if (!s.format().text()) {
       Dataset<Row> df = typed(spark, layout, s, pipeline);
       if (s.format() == Format.PARQUET && s.schema() != null) {
-        Column d = s.dateColumn() == null ? lit(true) : inRead(s, col(GroupTarget.quote(s.dateColumn())), df.schema(), date);
+        Column d = s.dateColumn() == null ? lit(true) : inRead(s, SqlColumns.col(s.dateColumn()), df.schema(), date);
         requireFields(s, pipeline, "Parquet file", df.where(d).withColumn(BAD_FILE, input_file_name()),
             files -> Arrays.asList(spark.read().option("mergeSchema", "true").parquet(files).schema().fieldNames()));
       }
       if (s.dateColumn() == null) {
         return new Batch(df, null, 0, null);
       }
-      Column d = col(GroupTarget.quote(s.dateColumn()));
+      Column d = SqlColumns.col(s.dateColumn());
       Dataset<Row> bad = df.where(d.isNull()).select(
           lit("date column '" + s.dateColumn() + "' is empty").as(REASON),
-          to_json(struct(Arrays.stream(df.columns()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new))).as(RECORD),
+          to_json(struct(Arrays.stream(df.columns()).map(SqlColumns::col).toArray(Column[]::new))).as(RECORD),
           input_file_name().as(FILE));
       // Parquet's null counts answer this from the footers when there are none
       long badCount = bad.count();
@@ -94,7 +95,7 @@ final class SourceReader {
       Column reason = col(BAD_REASON);
       Column keep = lit(true);
       if (s.dateColumn() != null) {
-        Column d = col(GroupTarget.quote(s.dateColumn()));
+        Column d = SqlColumns.col(s.dateColumn());
         keep = inRead(s, d, s.schema(), date);
         // a bad row counts in the runs of its date; one whose date cannot be read, in every run
         reason = when(reason.isNotNull().and(d.isNull().or(inBatch(s, d, s.schema(), date))), reason);
@@ -102,7 +103,7 @@ final class SourceReader {
       Dataset<Row> bad = parsed.where(reason.isNotNull())
           .select(col(BAD_REASON).as(REASON), col(BAD_RECORD).as(RECORD), col(BAD_FILE).as(FILE));
       long badCount = CsvHeaders.translated(() -> bad.count(), pipeline, s);
-      Column[] declared = Arrays.stream(s.schema().fieldNames()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new);
+      Column[] declared = Arrays.stream(s.schema().fieldNames()).map(SqlColumns::col).toArray(Column[]::new);
       Dataset<Row> rows = parsed.where(col(BAD_REASON).isNull().and(keep)).select(declared);
       if (s.format() == Format.JSON) {
         requireFields(s, pipeline, "JSON record", parsed.where(col(BAD_REASON).isNull().and(keep)),
@@ -142,7 +143,7 @@ final class SourceReader {
           pipeline, s.name() != null ? s.label() + " at " + location : s.label(), mismatch(missing, wrongType),
           df.schema().simpleString());
     }
-    return df.select(Arrays.stream(s.schema().fieldNames()).map(c -> col(GroupTarget.quote(c))).toArray(Column[]::new));
+    return df.select(Arrays.stream(s.schema().fieldNames()).map(SqlColumns::col).toArray(Column[]::new));
   }
 
   /**
@@ -156,7 +157,7 @@ final class SourceReader {
     String[] names = s.schema().fieldNames();
     Column[] counts = new Column[names.length + 1];
     for (int i = 0; i < names.length; i++) {
-      counts[i] = functions.count(col(GroupTarget.quote(names[i])));
+      counts[i] = functions.count(SqlColumns.col(names[i]));
     }
     counts[names.length] = functions.count(lit(1));
     Row n = records.agg(counts[0], Arrays.copyOfRange(counts, 1, counts.length)).first();
@@ -211,10 +212,10 @@ final class SourceReader {
       Column typed = TextColumns.typed(f.name(), f.dataType(), timestamps);
       out.add(typed.as(f.name()));
       problems.add(TextColumns.problem(f.name(), f.dataType(), typed, parser.describe()));
-      text.add(col(GroupTarget.quote(f.name())));
+      text.add(SqlColumns.col(f.name()));
     }
     if (s.dateColumn() != null) {
-      problems.add(when(col(GroupTarget.quote(s.dateColumn())).isNull(), lit("date column '" + s.dateColumn() + "' is empty")));
+      problems.add(when(SqlColumns.col(s.dateColumn()).isNull(), lit("date column '" + s.dateColumn() + "' is empty")));
     }
     Column joined = concat_ws("; ", problems.toArray(Column[]::new));
     Column corrupt = col(CORRUPT).isNotNull();

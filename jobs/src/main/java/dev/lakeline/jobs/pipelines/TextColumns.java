@@ -1,12 +1,12 @@
 package dev.lakeline.jobs.pipelines;
 
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import dev.lakeline.core.spark.SqlColumns;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.BooleanType;
@@ -43,7 +43,7 @@ final class TextColumns {
 
   /** The text of column {@code name} as {@code type}: null when it is null or not a value of the type. */
   static Column typed(String name, DataType type, UserDefinedFunction timestamps) {
-    Column raw = col(GroupTarget.quote(name));
+    Column raw = SqlColumns.col(name);
     if (type instanceof StringType) {
       return raw;
     }
@@ -68,12 +68,12 @@ final class TextColumns {
 
   /** try_cast: null instead of an error for text that is not a value, whatever spark.sql.ansi.enabled says. */
   private static Column cast(String name, DataType type) {
-    return expr("try_cast(" + GroupTarget.quote(name) + " AS " + type.sql() + ")");
+    return expr("try_cast(" + SqlColumns.quoted(name) + " AS " + type.sql() + ")");
   }
 
   /** "column 'x': '<text>' is not a <type>" when the text is there but {@code typed} is null; else null. */
   static Column problem(String name, DataType type, Column typed, String timestampFormats) {
-    Column raw = col(GroupTarget.quote(name));
+    Column raw = SqlColumns.col(name);
     String what = type instanceof TimestampType
         ? "' matches none of the timestamp formats " + timestampFormats
         : "' is not " + (type instanceof DateType ? "a date (yyyy-MM-dd)" : "a " + type.simpleString());
