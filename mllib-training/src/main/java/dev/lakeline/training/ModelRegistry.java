@@ -40,7 +40,8 @@ public final class ModelRegistry {
   static final String VALIDATION_SCORES = "validation-scores.json";
   static final String BASELINE = "baseline.json";
   /** Metrics where lower is better; every other metric is better higher. */
-  static final java.util.Set<String> LOWER_IS_BETTER = java.util.Set.of("rmse", "mse", "mae", "logLoss", "brierScore", "hammingLoss");
+  static final java.util.Set<String> LOWER_IS_BETTER =
+      java.util.Set.of("rmse", "mse", "mae", "logLoss", "brierScore", "hammingLoss", "validation_cost");
   /** Writes indented JSON; reads what a later Lakeline wrote too (a card with fields this one does not know). */
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
       .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);

@@ -8,11 +8,13 @@ import java.util.Locale;
  * rows of a validation split after the fit, so that the test split still judges the model with a threshold it has not
  * seen. The threshold is picked from a grid of steps of {@link #STEP} (0.0001 … 0.9999).
  *
- * @param kind {@link Kind#FIXED}, {@link Kind#BEST_F1} or {@link Kind#TARGET_RECALL}
+ * @param kind {@link Kind#FIXED}, {@link Kind#BEST_F1}, {@link Kind#TARGET_RECALL} or {@link Kind#MIN_COST}
  * @param targetRecall under {@link Kind#TARGET_RECALL}, the share of the validation split's positive rows that must be
  *     predicted positive (above 0, at most 1); 0 otherwise
+ * @param falseNegativeCost under {@link Kind#MIN_COST}, what a missed positive costs in false alarms (above 0: 5 means
+ *     a missed default costs as much as five good loans turned away); 0 otherwise
  */
-public record ThresholdChoice(Kind kind, double targetRecall) {
+public record ThresholdChoice(Kind kind, double targetRecall, double falseNegativeCost) {
   /** The grid's step: thresholds are chosen among 0.0001, 0.0002, … 0.9999. */
   public static final double STEP = 1e-4;
 
@@ -26,7 +28,12 @@ public record ThresholdChoice(Kind kind, double targetRecall) {
      * The highest threshold whose recall on the validation rows reaches the target: the fewest false alarms that still
      * catch that share of the positives.
      */
-    TARGET_RECALL
+    TARGET_RECALL,
+    /**
+     * The threshold with the lowest cost on the validation rows, a false alarm costing 1 and a missed positive {@link
+     * #falseNegativeCost()}: the decision a known price of each mistake asks for.
+     */
+    MIN_COST
   }
 
   /** The spec's threshold, as given: no validation rows needed. */
@@ -34,12 +41,21 @@ public record ThresholdChoice(Kind kind, double targetRecall) {
 
   public ThresholdChoice {
     if (kind == null) {
-      throw Errors.config("A threshold choice needs a kind: fixed, best-f1 or target-recall.");
+      throw Errors.config("A threshold choice needs a kind: fixed, best-f1, target-recall or min-cost.");
     }
     if (kind == Kind.TARGET_RECALL ? !(targetRecall > 0 && targetRecall <= 1) : targetRecall != 0) {
       throw Errors.config("A target recall must be above 0 and at most 1, and only target-recall has one; got %s with %s.",
           id(kind), targetRecall);
     }
+    if (kind == Kind.MIN_COST ? !(falseNegativeCost > 0 && Double.isFinite(falseNegativeCost)) : falseNegativeCost != 0) {
+      throw Errors.config("A missed positive's cost must be a number above 0 (in false alarms), and only min-cost has one; "
+          + "got %s with %s.", id(kind), falseNegativeCost);
+    }
+  }
+
+  /** A choice without a missed positive's cost (every kind but {@link Kind#MIN_COST}). */
+  public ThresholdChoice(Kind kind, double targetRecall) {
+    this(kind, targetRecall, 0);
   }
 
   /** The threshold with the best F1 on the validation rows. */
@@ -53,17 +69,35 @@ public record ThresholdChoice(Kind kind, double targetRecall) {
   }
 
   /**
-   * The choice named {@code id} in configuration ({@code fixed}, {@code best-f1} or {@code target-recall}, any case);
-   * {@code targetRecall} is used by {@code target-recall} only.
+   * The lowest-cost threshold on the validation rows when a false alarm costs 1 and a missed positive {@code
+   * falseNegativeCost}. For a model whose scores are calibrated probabilities that is about 1 / (1 + cost).
    */
-  public static ThresholdChoice of(String id, double targetRecall) {
+  public static ThresholdChoice minCost(double falseNegativeCost) {
+    return new ThresholdChoice(Kind.MIN_COST, 0, falseNegativeCost);
+  }
+
+  /**
+   * The choice named {@code id} in configuration ({@code fixed}, {@code best-f1}, {@code target-recall} or {@code
+   * min-cost}, any case); {@code targetRecall} is used by {@code target-recall} only, {@code falseNegativeCost} by
+   * {@code min-cost} only.
+   */
+  public static ThresholdChoice of(String id, double targetRecall, double falseNegativeCost) {
     String given = id == null ? "" : id.trim().toLowerCase(Locale.ROOT);
     for (Kind k : Kind.values()) {
       if (id(k).equals(given)) {
-        return k == Kind.TARGET_RECALL ? targetRecall(targetRecall) : new ThresholdChoice(k, 0);
+        return switch (k) {
+          case TARGET_RECALL -> targetRecall(targetRecall);
+          case MIN_COST -> minCost(falseNegativeCost);
+          default -> new ThresholdChoice(k, 0);
+        };
       }
     }
-    throw Errors.config("Unknown threshold choice '%s': use fixed, best-f1 or target-recall.", id);
+    throw Errors.config("Unknown threshold choice '%s': use fixed, best-f1, target-recall or min-cost.", id);
+  }
+
+  /** As {@link #of(String, double, double)} with a missed positive costing one false alarm. */
+  public static ThresholdChoice of(String id, double targetRecall) {
+    return of(id, targetRecall, 1);
   }
 
   /** Whether the threshold is chosen on validation rows. */
@@ -71,9 +105,26 @@ public record ThresholdChoice(Kind kind, double targetRecall) {
     return kind != Kind.FIXED;
   }
 
-  /** Its name in configuration and in the card: {@code fixed}, {@code best-f1}, or {@code target-recall 0.6}. */
+  /**
+   * Its name in configuration and in the card: {@code fixed}, {@code best-f1}, {@code target-recall 0.6}, or {@code
+   * min-cost 5.0}.
+   */
   public String id() {
-    return kind == Kind.TARGET_RECALL ? id(kind) + " " + targetRecall : id(kind);
+    return switch (kind) {
+      case TARGET_RECALL -> id(kind) + " " + targetRecall;
+      case MIN_COST -> id(kind) + " " + falseNegativeCost;
+      default -> id(kind);
+    };
+  }
+
+  /**
+   * As a record's, without the missed positive's cost unless it is {@link Kind#MIN_COST}: a training's run key holds
+   * this text, and the versions trained before min-cost existed keep theirs.
+   */
+  @Override
+  public String toString() {
+    return "ThresholdChoice[kind=" + kind + ", targetRecall=" + targetRecall
+        + (kind == Kind.MIN_COST ? ", falseNegativeCost=" + falseNegativeCost : "") + "]";
   }
 
   private static String id(Kind k) {

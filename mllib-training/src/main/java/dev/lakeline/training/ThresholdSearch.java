@@ -94,6 +94,7 @@ final class ThresholdSearch {
     long needed = (long) Math.ceil(choice.targetRecall() * allPositives - 1e-9);
     int best = -1;
     double bestF1 = 0;
+    double bestCost = Double.POSITIVE_INFINITY;
     long bestPredicted = 0;
     long bestTrue = 0;
     long predicted = 0;
@@ -108,6 +109,15 @@ final class ThresholdSearch {
           bestTrue = truePositives;
           break;
         }
+      } else if (choice.kind() == ThresholdChoice.Kind.MIN_COST) {
+        // false alarms cost 1 each, missed positives falseNegativeCost each; the highest threshold of equal cost wins
+        double cost = (predicted - truePositives) + choice.falseNegativeCost() * (allPositives - truePositives);
+        if (predicted > 0 && cost < bestCost) {
+          bestCost = cost;
+          best = k;
+          bestPredicted = predicted;
+          bestTrue = truePositives;
+        }
       } else {
         double f1 = 2.0 * truePositives / (predicted + allPositives);
         if (f1 > bestF1) {
@@ -117,6 +127,12 @@ final class ThresholdSearch {
           bestTrue = truePositives;
         }
       }
+    }
+    if (choice.kind() == ThresholdChoice.Kind.MIN_COST && best >= 0 && choice.falseNegativeCost() * allPositives < bestCost) {
+      throw Errors.rejected("On the validation split's %,d rows, predicting no row positive costs %s (its %,d positives "
+          + "missed at %s each), and no threshold costs less, so none was chosen (%s). No model was kept. A missed positive "
+          + "costs more than that in most uses: raise training.false-negative-cost, or check the model's features.",
+          total, number(choice.falseNegativeCost() * allPositives), allPositives, number(choice.falseNegativeCost()), choice.id());
     }
     if (best < 0) {
       throw Errors.rejected("No threshold from %.4f to %.4f predicts %s of the validation split's %,d positive rows "
@@ -133,6 +149,10 @@ final class ThresholdSearch {
     int k = (low + best) / 2;
     return new Chosen(k / (double) GRID, total, bestTrue / (double) bestPredicted, bestTrue / (double) allPositives,
         2.0 * bestTrue / (bestPredicted + allPositives), distribution(rows, positives));
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.format(Locale.ROOT, "%,d", (long) v) : String.format(Locale.ROOT, "%.2f", v);
   }
 
   /** The bins' counts as a {@link ScoreDistribution} of GRID bins: the scores of 0 (bin -1 here) go to its bin 0. */

@@ -91,7 +91,8 @@ public final class Trainer {
    * threshold choice} says so, chooses the decision threshold on the labelled rows of {@code validation} after the fit:
    * the model is saved with it, the test metrics use it, and the card's parameters name it ({@code threshold}, or
    * GBT's {@code thresholds}, and {@code thresholdChoice}) with its metrics on those rows ({@code validation_rows},
-   * {@code validation_precision}, {@code validation_recall}, {@code validation_f1}).
+   * {@code validation_precision}, {@code validation_recall}, {@code validation_f1}, and under min-cost {@code
+   * validation_cost}: the false alarms plus the missed positives at their cost, per validation row).
    *
    * @param validation rows neither fitted on nor tested on; used only to choose the threshold (null when the threshold
    *     is fixed)
@@ -199,6 +200,10 @@ public final class Trainer {
         metrics.put("validation_precision", chosen.precision());
         metrics.put("validation_recall", chosen.recall());
         metrics.put("validation_f1", chosen.f1());
+        if (spec.thresholdChoice().kind() == ThresholdChoice.Kind.MIN_COST) {
+          long[] m = chosen.scores().confusion(chosen.threshold());
+          metrics.put("validation_cost", (m[1] + spec.thresholdChoice().falseNegativeCost() * m[2]) / chosen.rows());
+        }
       }
       return new Trained(model, metrics, params, scores, chosen == null ? null : chosen.scores());
     } finally {

@@ -58,6 +58,40 @@ class ThresholdSearchTest {
   }
 
   @Test
+  void theLowestCostWeighsAMissedPositiveAgainstFalseAlarms() {
+    long[][] b = sixRows();
+    // predicting the top 1, 2, 3, 4, 5 or 6 rows: false alarms 0, 0, 1, 1, 2, 3 and missed positives 2, 1, 1, 0, 0, 0
+    // at cost 1: 2, 1, 2, 1, 2, 3; the first lowest is two rows, thresholds 0.7001 to 0.8000
+    ThresholdSearch.Chosen even = ThresholdSearch.choose(b[0], b[1], ThresholdChoice.minCost(1));
+    assertEquals(0.75, even.threshold(), 1e-12);
+    assertEquals(2.0 / 3, even.recall(), 1e-12);
+    // at cost 3: 6, 3, 4, 1, 2, 3; four rows, thresholds 0.3001 to 0.6000
+    assertEquals(0.45, ThresholdSearch.choose(b[0], b[1], ThresholdChoice.minCost(3)).threshold(), 1e-12);
+    // at cost 0.4: 0.8, 0.4, 1.4, 1, 2, 3 and 1.2 for none predicted; two rows again
+    assertEquals(0.75, ThresholdSearch.choose(b[0], b[1], ThresholdChoice.minCost(0.4)).threshold(), 1e-12);
+    // a positive below two negatives: at cost 0.5 flagging none (0.5) is cheaper than any threshold (1.5, 2, 2.5 …)
+    long[] rows = new long[ThresholdSearch.GRID + 1];
+    long[] positives = new long[ThresholdSearch.GRID + 1];
+    rows[9001] = 1;
+    rows[8001] = 1;
+    rows[3001] = 1;
+    positives[3001] = 1;
+    var none = assertThrows(LakelineException.DataRejected.class,
+        () -> ThresholdSearch.choose(rows, positives, ThresholdChoice.minCost(0.5)));
+    assertEquals("On the validation split's 3 rows, predicting no row positive costs 0.50 (its 1 positives missed at 0.50 "
+        + "each), and no threshold costs less, so none was chosen (min-cost 0.5). No model was kept. A missed positive "
+        + "costs more than that in most uses: raise training.false-negative-cost, or check the model's features.",
+        none.getMessage());
+    assertEquals(0.15, ThresholdSearch.choose(rows, positives, ThresholdChoice.minCost(5)).threshold(), 1e-12,
+        "at cost 5 flagging all three (2) beats flagging none (5)");
+    assertEquals("min-cost 5.0", ThresholdChoice.minCost(5).id());
+    assertEquals(ThresholdChoice.minCost(5), ThresholdChoice.of(" Min-Cost ", 0.7, 5));
+    assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.minCost(0));
+    assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.minCost(Double.POSITIVE_INFINITY));
+    assertThrows(LakelineException.ConfigError.class, () -> new ThresholdChoice(ThresholdChoice.Kind.BEST_F1, 0, 2));
+  }
+
+  @Test
   void nothingToChooseFromIsARejection() {
     long[][] b = sixRows();
     long[] none = new long[ThresholdSearch.GRID + 1];

@@ -446,6 +446,25 @@ class TrainerTest {
       assertEquals(counts(recallScores, highest / 10_000.0)[0], atRecall[0], algorithm + ": threshold " + tr);
       assertEquals("target-recall 0.8", recall.params().get("thresholdChoice"));
 
+      if (algorithm.equals("logistic_regression")) {
+        // the lowest cost with a missed positive at 4 false alarms: no threshold of the grid costs less
+        Trainer.Trained cheapest = Trainer.train(train, validation, test, spec.withThresholdChoice(ThresholdChoice.minCost(4)));
+        double tc = Trainer.threshold(cheapest.params());
+        List<double[]> costScores = scores(cheapest.model(), validation);
+        java.util.function.DoubleUnaryOperator cost = x -> {
+          long[] c = counts(costScores, x);
+          return (c[0] - c[1]) + 4.0 * (c[2] - c[1]);
+        };
+        double lowest = Double.POSITIVE_INFINITY;
+        for (int k = 1; k < 10_000; k++) {
+          lowest = Math.min(lowest, cost.applyAsDouble(k / 10_000.0));
+        }
+        assertEquals(lowest, cost.applyAsDouble(tc), 1e-9, "threshold " + tc);
+        assertEquals(lowest / 600, cheapest.metrics().get("validation_cost"), 1e-12);
+        assertEquals("min-cost 4.0", cheapest.params().get("thresholdChoice"));
+        assertTrue(tc < 0.5, "a missed positive costing more than a false alarm lowers the threshold: " + tc);
+      }
+
       // the model is saved with the chosen threshold: the test metrics and batch predictions use it
       long[] tested = counts(scores(bestF1.model(), test), t);
       assertEquals(tested[1] / (double) tested[2], bestF1.metrics().get("recall"), 1e-12, algorithm);
@@ -473,7 +492,7 @@ class TrainerTest {
     assertTrue(negatives.getMessage().startsWith("The validation split's " + rows.where("label = 0").count()
         + " labelled rows hold no positive, so a threshold cannot be chosen on them (best-f1)."), negatives.getMessage());
     var unknown = assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.of("auto", 0.5));
-    assertEquals("Unknown threshold choice 'auto': use fixed, best-f1 or target-recall.", unknown.getMessage());
+    assertEquals("Unknown threshold choice 'auto': use fixed, best-f1, target-recall or min-cost.", unknown.getMessage());
     assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.targetRecall(0));
     assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.targetRecall(1.2));
     Trainer.Trained fixed = Trainer.train(rows, rows, SPEC);

@@ -128,11 +128,12 @@ public final class LakelineKeys {
       ConfigKey.oneOf(
           "training.threshold-choice",
           "fixed",
-          List.of("fixed", "best-f1", "target-recall"),
+          List.of("fixed", "best-f1", "target-recall", "min-cost"),
           "How the decision threshold is set: 'fixed' (training.decision-threshold), 'best-f1' (the threshold with the "
-              + "best F1 on the validation split) or 'target-recall' (the highest threshold that catches "
-              + "training.target-recall of the validation split's positives). The last two need "
-              + "training.validation-fraction above 0.");
+              + "best F1 on the validation split), 'target-recall' (the highest threshold that catches "
+              + "training.target-recall of the validation split's positives) or 'min-cost' (the threshold with the "
+              + "lowest cost on the validation split, a false alarm costing 1 and a missed positive "
+              + "training.false-negative-cost). All but 'fixed' need training.validation-fraction above 0.");
 
   public static final ConfigKey<Double> TRAINING_TARGET_RECALL =
       ConfigKey.number(
@@ -140,6 +141,13 @@ public final class LakelineKeys {
           "With training.threshold-choice: target-recall, the share of the validation split's positive rows the chosen "
               + "threshold must predict positive.")
           .withOpenRange(0.0, 1.0);
+
+  public static final ConfigKey<Double> TRAINING_FALSE_NEGATIVE_COST =
+      ConfigKey.number(
+          "training.false-negative-cost", 1.0,
+          "With training.threshold-choice: min-cost, what a missed positive costs in false alarms: 5 means a missed "
+              + "default costs as much as five good loans turned away.")
+          .withOpenRange(0.0, 1_000_000.0);
 
   public static final ConfigKey<String> TRAINING_CLASS_WEIGHT =
       ConfigKey.oneOf(
@@ -237,6 +245,7 @@ public final class LakelineKeys {
           TRAINING_DECISION_THRESHOLD,
           TRAINING_THRESHOLD_CHOICE,
           TRAINING_TARGET_RECALL,
+          TRAINING_FALSE_NEGATIVE_COST,
           TRAINING_CLASS_WEIGHT,
           TRAINING_LR_MAX_ITER,
           TRAINING_LR_REG_PARAM,

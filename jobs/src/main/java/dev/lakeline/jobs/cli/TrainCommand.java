@@ -84,6 +84,8 @@ final class TrainCommand extends JobCommand {
       case "best-f1" -> "threshold: the best F1 on the validation split";
       case "target-recall" -> "threshold: the highest that catches " + config.get(LakelineKeys.TRAINING_TARGET_RECALL)
           + " of the validation split's positives";
+      case "min-cost" -> "threshold: the lowest cost on the validation split, a missed positive costing "
+          + config.get(LakelineKeys.TRAINING_FALSE_NEGATIVE_COST) + " false alarms";
       default -> "threshold " + config.get(LakelineKeys.TRAINING_DECISION_THRESHOLD);
     };
   }
@@ -108,8 +110,9 @@ final class TrainCommand extends JobCommand {
     if (choice == null || choice.equals("fixed") || !m.containsKey("validation_rows")) {
       return "";
     }
-    return String.format(Locale.ROOT, " (%s on %,d validation rows: precision %.3f · recall %.3f · F1 %.3f)", choice,
-        m.get("validation_rows").longValue(), m.get("validation_precision"), m.get("validation_recall"), m.get("validation_f1"));
+    return String.format(Locale.ROOT, " (%s on %,d validation rows: precision %.3f · recall %.3f · F1 %.3f%s)", choice,
+        m.get("validation_rows").longValue(), m.get("validation_precision"), m.get("validation_recall"), m.get("validation_f1"),
+        m.containsKey("validation_cost") ? String.format(Locale.ROOT, " · cost %.3f per row", m.get("validation_cost")) : "");
   }
 
   static void report(JobContext ctx, TrainingPipeline.Result r) {

@@ -82,9 +82,10 @@ public final class TrainingPipeline {
     }
   }
 
-  /** {@code training.threshold-choice} with its {@code training.target-recall}. */
+  /** {@code training.threshold-choice} with its {@code training.target-recall} or {@code training.false-negative-cost}. */
   static ThresholdChoice thresholdChoice(LakelineConfig config) {
-    return ThresholdChoice.of(config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE), config.get(LakelineKeys.TRAINING_TARGET_RECALL));
+    return ThresholdChoice.of(config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE), config.get(LakelineKeys.TRAINING_TARGET_RECALL),
+        config.get(LakelineKeys.TRAINING_FALSE_NEGATIVE_COST));
   }
 
   public static Result run(JobContext ctx, LocalDate date) {

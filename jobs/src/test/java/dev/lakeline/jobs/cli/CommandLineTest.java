@@ -293,6 +293,12 @@ class CommandLineTest {
     assertTrue(chosen.out().contains("test fraction 0.2, validation fraction 0.2, seed 7"), chosen.out());
     assertTrue(chosen.out().contains("algorithm logistic_regression, threshold: the highest that catches 0.5 of the validation "
         + "split's positives"), chosen.out());
+    Cli costed = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
+        "--set", "training.validation-fraction=0.2", "--set", "training.threshold-choice=min-cost",
+        "--set", "training.false-negative-cost=5");
+    assertEquals(0, costed.exitCode(), costed.err());
+    assertTrue(costed.out().contains("algorithm logistic_regression, threshold: the lowest cost on the validation split, a missed "
+        + "positive costing 5.0 false alarms"), costed.out());
 
     Cli infer = Cli.run("infer", "--date", "2024-06-30", "--model-version", "3", "--lakehouse", lakehouse.toString(), "--dry-run");
     assertEquals(0, infer.exitCode(), infer.err());
@@ -345,6 +351,10 @@ class CommandLineTest {
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), badRecall.exitCode());
     assertTrue(badRecall.err().contains("training.min-recall") && badRecall.err().contains("50"), badRecall.err());
     assertFalse(badRecall.hasStackTrace(), badRecall.err());
+    Cli freeMiss = Cli.run("train", "--date", "2024-06-30", "--set", "training.false-negative-cost=0", "--dry-run");
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), freeMiss.exitCode());
+    assertTrue(freeMiss.err().contains("training.false-negative-cost"), freeMiss.err());
+    assertFalse(freeMiss.hasStackTrace(), freeMiss.err());
     // a threshold chosen on validation rows needs a validation split; the splits together leave rows to train on
     Cli noValidation = Cli.run("train", "--date", "2024-06-30", "--set", "training.threshold-choice=best-f1", "--dry-run");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), noValidation.exitCode());

@@ -115,6 +115,15 @@ class TrainingRunKeyTest {
     assertNotEquals(plain, bestF1, "a chosen threshold is another model");
     assertNotEquals(bestF1, TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.targetRecall(0.7)), ON_DEMAND));
     assertEquals(plain, TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.FIXED), ON_DEMAND));
+    String cost4 = TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.minCost(4)), ON_DEMAND);
+    assertNotEquals(bestF1, cost4);
+    assertNotEquals(cost4, TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.minCost(5)), ON_DEMAND));
+    // the keys hold the choice as text: the kinds from before min-cost read as they did, so their versions are reused
+    assertEquals("ThresholdChoice[kind=FIXED, targetRecall=0.0]", ThresholdChoice.FIXED.toString());
+    assertEquals("ThresholdChoice[kind=TARGET_RECALL, targetRecall=0.7]", ThresholdChoice.targetRecall(0.7).toString());
+    assertTrue(spec.toString().contains(", thresholdChoice=ThresholdChoice[kind=FIXED, targetRecall=0.0]"), spec.toString());
+    assertEquals(ThresholdChoice.minCost(5), TrainingPipeline.thresholdChoice(config(Map.of(
+        "training.threshold-choice", "min-cost", "training.false-negative-cost", "5"))));
     assertEquals(ThresholdChoice.targetRecall(0.7), TrainingPipeline.thresholdChoice(config(Map.of(
         "training.threshold-choice", "target-recall", "training.target-recall", "0.7"))));
     assertEquals(ThresholdChoice.FIXED, TrainingPipeline.thresholdChoice(config(Map.of("training.target-recall", "0.7"))),
