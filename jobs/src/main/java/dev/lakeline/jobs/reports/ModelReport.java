@@ -120,9 +120,10 @@ public final class ModelReport {
     }
     double threshold = dev.lakeline.training.Trainer.threshold(c.params());
     StringBuilder said = new StringBuilder(String.format(Locale.ROOT,
-        "%s chose %s on %,d validation rows, neither trained nor tested on: there, precision %.3f · recall %.3f · F1 %.3f.",
+        "%s chose %s on %,d validation rows, neither trained nor tested on: there, precision %.3f · recall %.3f · F1 %.3f%s.",
         choice, threshold, m.get("validation_rows").longValue(), m.getOrDefault("validation_precision", Double.NaN),
-        m.getOrDefault("validation_recall", Double.NaN), m.getOrDefault("validation_f1", Double.NaN)));
+        m.getOrDefault("validation_recall", Double.NaN), m.getOrDefault("validation_f1", Double.NaN),
+        m.containsKey("validation_cost") ? String.format(Locale.ROOT, " · cost %.3f per row", m.get("validation_cost")) : ""));
     if (m.containsKey("recall")) {
       said.append(String.format(Locale.ROOT, " On the test split at it: precision %s · recall %.3f.",
           m.containsKey("precision") ? String.format(Locale.ROOT, "%.3f", m.get("precision")) : "none (no row predicted positive)",

@@ -167,6 +167,16 @@ class ModelsCommandTest {
     assertEquals(0, old.exitCode(), old.err());
     String oldHtml = Files.readString(dir.resolve("v2.html"));
     assertEquals(4, HtmlCharts.of(oldHtml).size(), "the test split's four charts, no chart of the choice");
+    // a version whose threshold had the lowest cost: the page says the cost
+    Map<String, String> costParams = Map.of("threshold", "0.2", "thresholdChoice", "min-cost 5.0");
+    Map<String, Double> costMetrics = new java.util.HashMap<>(metrics);
+    costMetrics.put("validation_cost", 0.4821);
+    registry.register("chooser", new dev.lakeline.training.Trainer.Trained(model, costMetrics, costParams, test, validation),
+        new ModelCard("run3", "logistic_regression", costParams, costMetrics, "td1", Map.of(), List.of("x"), "label",
+            "2024-06-01", Map.of()), null);
+    assertEquals(0, Cli.inLakehouse(lh, "models", "show", "chooser", "3", "--report", dir.resolve("v3.html").toString()).exitCode());
+    assertTrue(Files.readString(dir.resolve("v3.html")).contains("<p>min-cost 5.0 chose 0.2 on 139 validation rows, neither "
+        + "trained nor tested on: there, precision 0.855 · recall 0.947 · F1 0.899 · cost 0.482 per row."));
     assertTrue(oldHtml.contains("best-f1 chose 0.3 on 139 validation rows") && oldHtml.contains(
         "The validation split's scores were not kept with this version"), oldHtml.substring(oldHtml.indexOf("<h2>On the test split")));
   }
