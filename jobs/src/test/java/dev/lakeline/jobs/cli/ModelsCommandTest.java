@@ -27,15 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code lakeline models list | show | alias | aliases} on a registry with three versions. */
 @SparkTest
 class ModelsCommandTest {
+  /** A fitted pipeline of one SQL step (y = 2x): the registry stores it as it would a trained model. */
+  private static PipelineModel doubler(SparkSession spark) {
+    return new Pipeline()
+        .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
+        .fit(spark.range(3).toDF("x"));
+  }
+
   @Test
   void versionsAliasesAndTheirLogFromTheCommandLine(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
     Cli empty = Cli.inLakehouse(lh, "models", "list");
     assertEquals(0, empty.exitCode(), empty.err());
     assertTrue(empty.out().contains("no models under"), empty.out());
 
-    PipelineModel model = new Pipeline()
-        .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
-        .fit(spark.range(3).toDF("x"));
+    PipelineModel model = doubler(spark);
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     double[] auc = {0.71, 0.93, 0.80};
     // v2's test scores, in 10 bins: negatives low, positives high; 0.5 and up predicted positive
@@ -137,9 +142,7 @@ class ModelsCommandTest {
 
   @Test
   void aThresholdChosenOnAValidationSplitIsDrawnWithItsCurves(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
-    PipelineModel model = new Pipeline()
-        .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
-        .fit(spark.range(3).toDF("x"));
+    PipelineModel model = doubler(spark);
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     ScoreDistribution test = new ScoreDistribution(10, new long[] {50, 30, 10, 5, 3, 1, 1, 0, 0, 0},
         new long[] {1, 2, 3, 4, 5, 6, 8, 10, 12, 20});
@@ -183,9 +186,7 @@ class ModelsCommandTest {
 
   @Test
   void deletingAVersionAndACardOfNow(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
-    PipelineModel model = new Pipeline()
-        .setStages(new PipelineStage[] {new SQLTransformer().setStatement("SELECT *, x * 2 AS y FROM __THIS__")})
-        .fit(spark.range(3).toDF("x"));
+    PipelineModel model = doubler(spark);
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     for (int i = 1; i <= 2; i++) {
       registry.register("scorer", model, new ModelCard("run" + i, "logistic_regression", Map.of(), Map.of("areaUnderROC", 0.7),
