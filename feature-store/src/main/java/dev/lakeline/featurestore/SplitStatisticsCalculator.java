@@ -86,5 +86,4 @@ final class SplitStatisticsCalculator {
     }
     return value instanceof Timestamp ts ? ts.toInstant().toString() : value.toString();
   }
-
 }

@@ -247,5 +247,4 @@ public record TrainingDatasetProfile(
       default -> d.plusDays(1);
     };
   }
-
 }

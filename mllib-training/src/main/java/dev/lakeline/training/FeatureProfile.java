@@ -224,5 +224,4 @@ public record FeatureProfile(String name, String kind, List<Double> edges, List<
     }
     return out;
   }
-
 }

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 
+import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,8 +28,8 @@ import org.apache.spark.sql.Row;
  * model predicts positive (a score above its threshold).
  *
  * @param bins the number of equal-width score bins over [0, 1]
- * @param negatives per bin, test rows with label 0
- * @param positives per bin, test rows with label 1
+ * @param negatives per bin, rows with label 0 (of the test split, or of the validation split)
+ * @param positives per bin, rows with label 1
  */
 public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
   public static final int DEFAULT_BINS = 1000;
@@ -41,7 +42,7 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
 
   /** The distribution of {@code scored} (MLlib's {@code probability} column and the 0/1 label): one small Spark job. */
   static ScoreDistribution of(Dataset<Row> scored, String label, int bins) {
-    return of(scored, functions.vector_to_array(col("probability"), "float64").getItem(1), col(label), bins);
+    return of(scored, functions.vector_to_array(col("probability"), "float64").getItem(1), SqlColumns.col(label), bins);
   }
 
   /**

@@ -117,7 +117,7 @@ public final class Trainer {
       }
     }
     checkTypes(train, spec);
-    Dataset<Row> fit = train.where(col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> fit = train.where(SqlColumns.col(spec.label()).isNotNull()).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // the labelled rows and the positives among them, in one job: a class weight needs both
       Row counted = fit.agg(count(lit(1)), count(when(SqlColumns.col(spec.label()).equalTo(1), lit(1)))).first();
@@ -127,7 +127,7 @@ public final class Trainer {
             "The training split has no labelled rows. Check the training window (--date, training.history-days) "
                 + "and that the feature pipeline has run.");
       }
-      if (test.where(col(spec.label()).isNotNull()).isEmpty()) {
+      if (test.where(SqlColumns.col(spec.label()).isNotNull()).isEmpty()) {
         throw Errors.rejected(
             "The test split has no labelled rows, so a model trained on it could not be evaluated (no AUC). Nothing "
                 + "was trained. Give the test split labelled rows: a larger test fraction, or more rows in the dataset.");
@@ -139,7 +139,7 @@ public final class Trainer {
                 + "outcomes. Nothing was trained. Train on a dataset where both occur (a longer window, more rows).",
             spec.label(), number(classes.get(0)), rows);
       }
-      List<Double> tested = classes(test.where(col(spec.label()).isNotNull()), spec.label());
+      List<Double> tested = classes(test.where(SqlColumns.col(spec.label()).isNotNull()), spec.label());
       if (tested.size() < 2) {
         // MLlib would report an AUC of 0 (negatives only) or 1 (positives only), and 1 would win every promotion
         throw Errors.rejected(
@@ -167,7 +167,7 @@ public final class Trainer {
         chosen = ThresholdSearch.choose(model, validation, spec.label(), spec.thresholdChoice());
         ThresholdSearch.apply(model, chosen.threshold());
       }
-      Dataset<Row> scored = model.transform(test.where(col(spec.label()).isNotNull())).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> scored = model.transform(test.where(SqlColumns.col(spec.label()).isNotNull())).persist(StorageLevel.MEMORY_AND_DISK());
       Map<String, Double> metrics;
       ScoreDistribution scores;
       try {
@@ -316,7 +316,7 @@ public final class Trainer {
 
   private static Map<String, Double> metrics(Dataset<Row> scored, String label) {
     Map<String, Double> m = new LinkedHashMap<>();
-    Column y = col(label).cast("double");
+    Column y = SqlColumns.col(label).cast("double");
     Column positive = y.equalTo(1.0);
     Column predicted = col("prediction").equalTo(1.0);
     Column p = org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1);

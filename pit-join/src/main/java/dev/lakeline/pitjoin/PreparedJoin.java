@@ -1,6 +1,5 @@
 package dev.lakeline.pitjoin;
 
-
 import dev.lakeline.core.spark.SqlColumns;
 import java.util.ArrayList;
 import java.util.List;

@@ -99,5 +99,4 @@ record BadValue(String column, String value, String expected) {
     }
     return type.simpleString();
   }
-
 }

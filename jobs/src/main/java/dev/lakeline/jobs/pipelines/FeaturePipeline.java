@@ -1,6 +1,5 @@
 package dev.lakeline.jobs.pipelines;
 
-
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.LakelineException;
 import dev.lakeline.core.Spelling;

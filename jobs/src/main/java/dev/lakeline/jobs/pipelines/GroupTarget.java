@@ -51,5 +51,4 @@ public record GroupTarget(FeatureGroupSpec spec, WriteMode mode, List<OutputColu
       default -> "overwrite";
     };
   }
-
 }
