@@ -55,8 +55,8 @@ final class RankWindowJoin {
       rowCols.add(SqlColumns.col(fj.featureKeys().get(i)).as("_fk" + i));
       pointsUsable = pointsUsable.and(col("_pk" + i).isNotNull());
     }
-    pointCols.add(Names.micros(spineTime, j.timeType()).as("_pt"));
-    rowCols.add(Names.micros(fj.featureTime(), j.timeType()).as("_ft"));
+    pointCols.add(Times.micros(spineTime, j.timeType()).as("_pt"));
+    rowCols.add(Times.micros(fj.featureTime(), j.timeType()).as("_ft"));
     if (fj.tieBreak() != null) {
       rowCols.add(SqlColumns.col(fj.tieBreak()).as("_tb"));
     }
@@ -94,7 +94,7 @@ final class RankWindowJoin {
     winnerCols.add(lit(true).as(j.matchedColumn()));
     Dataset<Row> w = winners.select(winnerCols.toArray(Column[]::new));
 
-    Dataset<Row> s = spine.withColumn("__pit_st", Names.micros(spineTime, j.timeType()));
+    Dataset<Row> s = spine.withColumn("__pit_st", Times.micros(spineTime, j.timeType()));
     Column back = s.col("__pit_st").equalTo(w.col("_pt"));
     for (int i = 0; i < n; i++) {
       back = back.and(s.col(SqlColumns.quoted(fj.spineKeys().get(i))).equalTo(w.col("_pk" + i)));

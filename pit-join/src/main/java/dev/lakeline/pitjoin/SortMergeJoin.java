@@ -80,7 +80,7 @@ final class SortMergeJoin {
       passes.computeIfAbsent(j.join().spineKeys(), k -> new ArrayList<>()).add(j);
     }
     List<SpineIndex> indexes = plan != Plan.UNINDEXED
-        ? SpineIndex.build(spine, Names.micros(spineTime, joins.get(0).timeType()), new ArrayList<>(passes.keySet()))
+        ? SpineIndex.build(spine, Times.micros(spineTime, joins.get(0).timeType()), new ArrayList<>(passes.keySet()))
         : null;
     Dataset<Row> out = spine;
     int p = 0;
@@ -245,7 +245,7 @@ final class SortMergeJoin {
     List<Column> cols = new ArrayList<>();
     cols.add(xxhash64(keys.toArray(Column[]::new)).as(MergeRows.HASH_COLUMN));
     cols.add(lit(0).as(MergeRows.BUCKET_COLUMN));
-    cols.add(Names.micros(spineTime, first.timeType()).as(MergeRows.TIME_COLUMN));
+    cols.add(Times.micros(spineTime, first.timeType()).as(MergeRows.TIME_COLUMN));
     cols.add(lit(MergeRows.SPINE_KIND).as(MergeRows.KIND_COLUMN));
     cols.add(lit(-1).as(MergeRows.SOURCE_COLUMN));
     cols.add(struct(all.toArray(Column[]::new)).as(MergeRows.SPINE_COLUMN));
@@ -272,7 +272,7 @@ final class SortMergeJoin {
     List<Column> cols = new ArrayList<>();
     cols.add(xxhash64(keys.toArray(Column[]::new)).as(MergeRows.HASH_COLUMN));
     cols.add(lit(0).as(MergeRows.BUCKET_COLUMN));
-    cols.add(Names.micros(fj.featureTime(), j.timeType()).as(MergeRows.TIME_COLUMN));
+    cols.add(Times.micros(fj.featureTime(), j.timeType()).as(MergeRows.TIME_COLUMN));
     cols.add(lit(fj.strict() ? MergeRows.STRICT_KIND : MergeRows.INCLUSIVE_KIND).as(MergeRows.KIND_COLUMN));
     cols.add(lit(slot).as(MergeRows.SOURCE_COLUMN));
     cols.add(lit(null).cast(spine).as(MergeRows.SPINE_COLUMN));

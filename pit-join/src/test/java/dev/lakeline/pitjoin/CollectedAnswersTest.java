@@ -41,7 +41,7 @@ class CollectedAnswersTest {
     index = SpineIndex.build(
         spark.sql("SELECT * FROM VALUES (1L, 100L), (1L, 200L), (1L, 300L), (3L, 150L) AS s(k, t)")
             .withColumn("ts", expr("timestamp_micros(t)")),
-        Names.micros("ts", DataTypes.TimestampType), List.of(List.of("k"))).get(0);
+        Times.micros("ts", DataTypes.TimestampType), List.of(List.of("k"))).get(0);
   }
 
   private void source(int source, long key, long hash, long time, int value) {

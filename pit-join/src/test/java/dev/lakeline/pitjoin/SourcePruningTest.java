@@ -37,7 +37,7 @@ class SourcePruningTest {
     hashOfOne = spark.sql("SELECT xxhash64(1L)").head().getLong(0);
     SpineIndex index = SpineIndex.build(
         spark.sql("SELECT * FROM VALUES (1L, 100L), (1L, 200L), (3L, 150L) AS s(k, t)").withColumn("ts", expr("timestamp_micros(t)")),
-        Names.micros("ts", DataTypes.TimestampType), List.of(List.of("k"))).get(0);
+        Times.micros("ts", DataTypes.TimestampType), List.of(List.of("k"))).get(0);
     return JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(index);
   }
 

@@ -36,7 +36,7 @@ class SpineIndexTest {
   }
 
   private static SpineIndex index(SparkSession spark, long maxRows) {
-    List<SpineIndex> built = SpineIndex.build(spine(spark), Names.micros("ts", DataTypes.TimestampType),
+    List<SpineIndex> built = SpineIndex.build(spine(spark), Times.micros("ts", DataTypes.TimestampType),
         List.of(List.of("k")), maxRows);
     return built == null ? null : built.get(0);
   }
@@ -134,7 +134,7 @@ class SpineIndexTest {
     Dataset<Row> spine = spark.range(0, 1_000).select(
         expr("CASE WHEN id % 2 = 0 THEN 'hot' ELSE concat('k', id % 50) END").as("k"),
         expr("timestamp_micros(id)").as("ts"));
-    SpineIndex index = SpineIndex.build(spine, Names.micros("ts", DataTypes.TimestampType), List.of(List.of("k"))).get(0);
+    SpineIndex index = SpineIndex.build(spine, Times.micros("ts", DataTypes.TimestampType), List.of(List.of("k"))).get(0);
 
     // 500 spine rows of 'hot' stand for 1,000 rows with one source: ranges of 250 rows, cut at its spine times
     HotKeys hot = HotKeys.fromSpine(index, 1, 250, 4);

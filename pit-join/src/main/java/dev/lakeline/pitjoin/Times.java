@@ -8,8 +8,8 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /** The one conversion of times to comparable microseconds. */
-final class Names {
-  private Names() {}
+final class Times {
+  private Times() {}
 
   /**
    * A TIMESTAMP as microseconds since the epoch (UTC); a DATE as the microseconds of its midnight UTC. Both sides of
