@@ -35,9 +35,34 @@ final class ThresholdSearch {
    * The chosen threshold and what it gives on the validation rows.
    *
    * @param rows the labelled validation rows
+   * @param predicted the rows it predicts positive
+   * @param truePositives the positive rows among them
+   * @param positives the positive rows
    * @param scores the validation rows' scores in the grid's bins (see {@link ScoreDistribution})
    */
-  record Chosen(double threshold, long rows, double precision, double recall, double f1, ScoreDistribution scores) {}
+  record Chosen(double threshold, long rows, long predicted, long truePositives, long positives, ScoreDistribution scores) {
+    double precision() {
+      return truePositives / (double) predicted;
+    }
+
+    double recall() {
+      return truePositives / (double) positives;
+    }
+
+    double f1() {
+      return 2.0 * truePositives / (predicted + positives);
+    }
+
+    /** False alarms plus the missed positives at {@code falseNegativeCost} each. */
+    double cost(double falseNegativeCost) {
+      return ThresholdSearch.cost(predicted, truePositives, positives, falseNegativeCost);
+    }
+  }
+
+  /** False alarms cost 1 each, missed positives {@code falseNegativeCost} each. */
+  private static double cost(long predicted, long truePositives, long positives, double falseNegativeCost) {
+    return (predicted - truePositives) + falseNegativeCost * (positives - truePositives);
+  }
 
   /** The threshold {@code choice} picks for {@code model} on the labelled rows of {@code validation}. */
   static Chosen choose(PipelineModel model, Dataset<Row> validation, String label, ThresholdChoice choice) {
@@ -110,8 +135,8 @@ final class ThresholdSearch {
           break;
         }
       } else if (choice.kind() == ThresholdChoice.Kind.MIN_COST) {
-        // false alarms cost 1 each, missed positives falseNegativeCost each; the highest threshold of equal cost wins
-        double cost = (predicted - truePositives) + choice.falseNegativeCost() * (allPositives - truePositives);
+        // the highest threshold of equal cost wins
+        double cost = cost(predicted, truePositives, allPositives, choice.falseNegativeCost());
         if (predicted > 0 && cost < bestCost) {
           bestCost = cost;
           best = k;
@@ -128,7 +153,8 @@ final class ThresholdSearch {
         }
       }
     }
-    if (choice.kind() == ThresholdChoice.Kind.MIN_COST && best >= 0 && choice.falseNegativeCost() * allPositives < bestCost) {
+    if (choice.kind() == ThresholdChoice.Kind.MIN_COST && best >= 0
+        && cost(0, 0, allPositives, choice.falseNegativeCost()) < bestCost) {
       throw Errors.rejected("On the validation split's %,d rows, predicting no row positive costs %s (its %,d positives "
           + "missed at %s each), and no threshold costs less, so none was chosen (%s). No model was kept. A missed positive "
           + "costs more than that in most uses: raise training.false-negative-cost, or check the model's features.",
@@ -147,8 +173,7 @@ final class ThresholdSearch {
     }
     // bins low … best - 1 are empty: the middle threshold predicts the rows `best` does
     int k = (low + best) / 2;
-    return new Chosen(k / (double) GRID, total, bestTrue / (double) bestPredicted, bestTrue / (double) allPositives,
-        2.0 * bestTrue / (bestPredicted + allPositives), distribution(rows, positives));
+    return new Chosen(k / (double) GRID, total, bestPredicted, bestTrue, allPositives, distribution(rows, positives));
   }
 
   private static String number(double v) {

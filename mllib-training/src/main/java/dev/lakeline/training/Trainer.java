@@ -201,8 +201,7 @@ public final class Trainer {
         metrics.put("validation_recall", chosen.recall());
         metrics.put("validation_f1", chosen.f1());
         if (spec.thresholdChoice().kind() == ThresholdChoice.Kind.MIN_COST) {
-          long[] m = chosen.scores().confusion(chosen.threshold());
-          metrics.put("validation_cost", (m[1] + spec.thresholdChoice().falseNegativeCost() * m[2]) / chosen.rows());
+          metrics.put("validation_cost", chosen.cost(spec.thresholdChoice().falseNegativeCost()) / chosen.rows());
         }
       }
       return new Trained(model, metrics, params, scores, chosen == null ? null : chosen.scores());

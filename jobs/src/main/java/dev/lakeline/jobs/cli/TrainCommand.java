@@ -6,6 +6,8 @@ import dev.lakeline.jobs.JobContext;
 import dev.lakeline.jobs.pipelines.ModelDefinition;
 import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.jobs.pipelines.TrainingPipeline;
+import dev.lakeline.jobs.reports.ModelReport;
+import dev.lakeline.training.ThresholdChoice;
 import dev.lakeline.training.Trainer;
 import java.time.LocalDate;
 import java.util.List;
@@ -80,13 +82,13 @@ final class TrainCommand extends JobCommand {
 
   /** How the decision threshold is set, in words. */
   private static String threshold(LakelineConfig config) {
-    return switch (config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE)) {
-      case "best-f1" -> "threshold: the best F1 on the validation split";
-      case "target-recall" -> "threshold: the highest that catches " + config.get(LakelineKeys.TRAINING_TARGET_RECALL)
-          + " of the validation split's positives";
-      case "min-cost" -> "threshold: the lowest cost on the validation split, a missed positive costing "
-          + config.get(LakelineKeys.TRAINING_FALSE_NEGATIVE_COST) + " false alarms";
-      default -> "threshold " + config.get(LakelineKeys.TRAINING_DECISION_THRESHOLD);
+    ThresholdChoice choice = TrainingPipeline.thresholdChoice(config);
+    return switch (choice.kind()) {
+      case BEST_F1 -> "threshold: the best F1 on the validation split";
+      case TARGET_RECALL -> "threshold: the highest that catches " + choice.targetRecall() + " of the validation split's positives";
+      case MIN_COST -> "threshold: the lowest cost on the validation split, a missed positive costing "
+          + choice.falseNegativeCost() + " false alarms";
+      case FIXED -> "threshold " + config.get(LakelineKeys.TRAINING_DECISION_THRESHOLD);
     };
   }
 
@@ -110,9 +112,8 @@ final class TrainCommand extends JobCommand {
     if (choice == null || choice.equals("fixed") || !m.containsKey("validation_rows")) {
       return "";
     }
-    return String.format(Locale.ROOT, " (%s on %,d validation rows: precision %.3f · recall %.3f · F1 %.3f%s)", choice,
-        m.get("validation_rows").longValue(), m.get("validation_precision"), m.get("validation_recall"), m.get("validation_f1"),
-        m.containsKey("validation_cost") ? String.format(Locale.ROOT, " · cost %.3f per row", m.get("validation_cost")) : "");
+    return String.format(Locale.ROOT, " (%s on %,d validation rows: %s)", choice, m.get("validation_rows").longValue(),
+        ModelReport.validationMetrics(m));
   }
 
   static void report(JobContext ctx, TrainingPipeline.Result r) {

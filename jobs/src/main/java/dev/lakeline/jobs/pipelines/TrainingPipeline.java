@@ -83,7 +83,7 @@ public final class TrainingPipeline {
   }
 
   /** {@code training.threshold-choice} with its {@code training.target-recall} or {@code training.false-negative-cost}. */
-  static ThresholdChoice thresholdChoice(LakelineConfig config) {
+  public static ThresholdChoice thresholdChoice(LakelineConfig config) {
     return ThresholdChoice.of(config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE), config.get(LakelineKeys.TRAINING_TARGET_RECALL),
         config.get(LakelineKeys.TRAINING_FALSE_NEGATIVE_COST));
   }
