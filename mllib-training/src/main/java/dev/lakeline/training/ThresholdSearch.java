@@ -4,14 +4,21 @@ import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.lakeline.core.Errors;
 import dev.lakeline.core.spark.SqlColumns;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.GBTClassificationModel;
@@ -19,9 +26,12 @@ import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
 
 /**
- * Chooses a decision threshold on validation rows, as a {@link ThresholdChoice} says. The rows' scores are counted into
+ * Chooses a decision threshold on validation rows, or on out-of-fold scores of the train split, as a {@link
+ * ThresholdChoice} says. The rows' scores are counted into
  * the grid's bins in one aggregation (bin b holds the scores in (b · step, (b + 1) · step]), so a threshold k · step
  * predicts positive exactly the bins from k up; one pass down the grid then gives every threshold's counts.
  */
@@ -66,19 +76,99 @@ final class ThresholdSearch {
 
   /** The threshold {@code choice} picks for {@code model} on the labelled rows of {@code validation}. */
   static Chosen choose(PipelineModel model, Dataset<Row> validation, String label, ThresholdChoice choice) {
+    long[] rows = new long[GRID + 1];
+    long[] positives = new long[GRID + 1];
+    countScores(model, validation, label, rows, positives);
+    return choose(rows, positives, choice);
+  }
+
+  /** Adds the scores of {@code model} on the labelled rows of {@code scored} to the bins' counts: one Spark job. */
+  private static void countScores(PipelineModel model, Dataset<Row> scored, String label, long[] rows, long[] positives) {
     Column labelled = SqlColumns.col(label);
     Column p = org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1);
     Column bin = least(greatest(ceil(p.multiply(GRID)).cast("int").minus(1), lit(-1)), lit(GRID - 1));
-    long[] rows = new long[GRID + 1];
-    long[] positives = new long[GRID + 1];
-    for (Row r : model.transform(validation.where(labelled.isNotNull()))
+    for (Row r : model.transform(scored.where(labelled.isNotNull()))
         .groupBy(bin.as("bin"))
         .agg(count(lit(1)), sum(when(labelled.equalTo(1), 1L).otherwise(0L)))
         .collectAsList()) {
-      rows[r.getInt(0) + 1] = r.getLong(1);
-      positives[r.getInt(0) + 1] = r.getLong(2);
+      rows[r.getInt(0) + 1] += r.getLong(1);
+      positives[r.getInt(0) + 1] += r.getLong(2);
     }
-    return choose(rows, positives, choice);
+  }
+
+  /** The column of each row's fold while out-of-fold scores are made; no fitted stage reads it. */
+  static final String FOLD = "__threshold_fold";
+
+  /**
+   * {@code rows} with their fold, 0 to {@code k} - 1, in {@link #FOLD}: a hash of the row's values (every column but
+   * maps, which Spark does not hash) and {@code seed}, so that the same rows get the same folds however they are
+   * partitioned or ordered. Rows of equal values share a fold.
+   */
+  static Dataset<Row> withFolds(Dataset<Row> rows, long seed, int k) {
+    List<Column> hashed = new ArrayList<>();
+    hashed.add(lit(seed));
+    for (StructField f : rows.schema().fields()) {
+      if (!(f.dataType() instanceof MapType)) {
+        hashed.add(SqlColumns.col(f.name()));
+      }
+    }
+    return rows.withColumn(FOLD, pmod(xxhash64(hashed.toArray(Column[]::new)), lit((long) k)).cast("int"));
+  }
+
+  /**
+   * The threshold {@code choice} picks on out-of-fold scores of {@code rows} (labelled rows, the train split's):
+   * {@code choice.folds()} folds ({@link #withFolds}), each scored by the pipeline {@code fit} fits on the other folds.
+   * The scores of all folds are counted into one set of bins and the choice is made there, as on a validation split.
+   *
+   * @param numericFeatures the features MLlib's imputer needs a value of in every fit
+   * @throws dev.lakeline.core.LakelineException.DataRejected if the other folds of some fold hold one outcome only, or
+   *     no value of a numeric feature (that fit would fail), or as {@link #choose(long[], long[], ThresholdChoice)}
+   */
+  static Chosen chooseOutOfFold(Dataset<Row> rows, String label, List<String> numericFeatures, long seed,
+      ThresholdChoice choice, Function<Dataset<Row>, PipelineModel> fit) {
+    int k = choice.folds();
+    Dataset<Row> folded = withFolds(rows, seed, k);
+    // one job: each fold's rows, positives and values of each numeric feature
+    Column labelled = SqlColumns.col(label);
+    List<Column> counts = new ArrayList<>();
+    counts.add(count(when(labelled.equalTo(1), lit(1))));
+    for (String c : numericFeatures) {
+      counts.add(count(when(SqlColumns.col(c).isNotNull().and(not(isnan(SqlColumns.col(c).cast("double")))), lit(1))));
+    }
+    long[][] perFold = new long[k][counts.size() + 1];
+    long[] total = new long[counts.size() + 1];
+    for (Row r : folded.groupBy(col(FOLD)).agg(count(lit(1)), counts.toArray(Column[]::new)).collectAsList()) {
+      for (int j = 0; j <= counts.size(); j++) {
+        perFold[r.getInt(0)][j] = r.getLong(j + 1);
+        total[j] += r.getLong(j + 1);
+      }
+    }
+    for (int i = 0; i < k; i++) {
+      long positives = total[1] - perFold[i][1];
+      long negatives = total[0] - perFold[i][0] - positives;
+      if (positives == 0 || negatives == 0) {
+        throw Errors.rejected("The threshold is chosen on out-of-fold scores of %d folds (%s), and fold %d holds every %s "
+            + "row of the train split (%,d of its %,d rows), so the pipeline fitted on the other folds would see one outcome "
+            + "only. Nothing was trained. Use fewer folds (training.threshold-folds), more rows, or a validation split.",
+            k, choice.id(), i + 1, positives == 0 ? "positive" : "negative", positives == 0 ? total[1] : total[0] - total[1],
+            total[0]);
+      }
+      for (int f = 0; f < numericFeatures.size(); f++) {
+        if (total[f + 2] - perFold[i][f + 2] == 0) {
+          throw Errors.rejected("The threshold is chosen on out-of-fold scores of %d folds (%s), and fold %d holds every "
+              + "value of the numeric feature '%s' in the train split, so the pipeline fitted on the other folds has no "
+              + "median to fill its gaps with. Nothing was trained. Use fewer folds (training.threshold-folds), or a "
+              + "validation split.", k, choice.id(), i + 1, numericFeatures.get(f));
+        }
+      }
+    }
+    long[] binRows = new long[GRID + 1];
+    long[] binPositives = new long[GRID + 1];
+    for (int i = 0; i < k; i++) {
+      PipelineModel model = fit.apply(folded.where(col(FOLD).notEqual(i)));
+      countScores(model, folded.where(col(FOLD).equalTo(i)), label, binRows, binPositives);
+    }
+    return choose(binRows, binPositives, choice);
   }
 
   /**
@@ -153,18 +243,21 @@ final class ThresholdSearch {
         }
       }
     }
+    String where = choice.outOfFold() ? "the train split's out-of-fold scores" : "the validation split";
     if (choice.kind() == ThresholdChoice.Kind.MIN_COST && best >= 0
         && cost(0, 0, allPositives, choice.falseNegativeCost()) < bestCost) {
-      throw Errors.rejected("On the validation split's %,d rows, predicting no row positive costs %s (its %,d positives "
+      throw Errors.rejected("On %s's %,d rows, predicting no row positive costs %s (its %,d positives "
           + "missed at %s each), and no threshold costs less, so none was chosen (%s). No model was kept. A missed positive "
           + "costs more than that in most uses: raise training.false-negative-cost, or check the model's features.",
-          total, number(choice.falseNegativeCost() * allPositives), allPositives, number(choice.falseNegativeCost()), choice.id());
+          where, total, number(choice.falseNegativeCost() * allPositives), allPositives, number(choice.falseNegativeCost()),
+          choice.id());
     }
     if (best < 0) {
-      throw Errors.rejected("No threshold from %.4f to %.4f predicts %s of the validation split's %,d positive rows "
+      throw Errors.rejected("No threshold from %.4f to %.4f predicts %s of %s's %,d positive rows "
           + "positive (%s), so none can be chosen. No model was kept. Check the model's features, or use a fixed threshold.",
           ThresholdChoice.STEP, 1 - ThresholdChoice.STEP, choice.kind() == ThresholdChoice.Kind.TARGET_RECALL
-              ? String.format(Locale.ROOT, "the target recall %s", choice.targetRecall()) : "any", allPositives, choice.id());
+              ? String.format(Locale.ROOT, "the target recall %s", choice.targetRecall()) : "any", where, allPositives,
+          choice.id());
     }
     // the thresholds below `best` whose bins are empty predict the same rows: take the middle of them
     int low = best;

@@ -59,8 +59,8 @@ public final class Trainer {
    * report draws its curves from; kept with the version by {@link ModelRegistry#register(String, Trained, ModelCard,
    * DriftBaseline)}).
    *
-   * @param validationScores the validation split's scores when the threshold was chosen on it (what a report draws
-   *     the choice from), else null
+   * @param validationScores the scores the threshold was chosen on (the validation split's, or the train split's
+   *     out-of-fold scores; what a report draws the choice from), else null
    */
   public record Trained(PipelineModel model, Map<String, Double> metrics, Map<String, String> params, ScoreDistribution scores,
       ScoreDistribution validationScores) {
@@ -88,18 +88,21 @@ public final class Trainer {
 
   /**
    * As {@link #train(Dataset, Dataset, TrainingSpec)}, and when the spec's {@link TrainingSpec#thresholdChoice()
-   * threshold choice} says so, chooses the decision threshold on the labelled rows of {@code validation} after the fit:
-   * the model is saved with it, the test metrics use it, and the card's parameters name it ({@code threshold}, or
+   * threshold choice} says so, chooses the decision threshold on the labelled rows of {@code validation} after the fit,
+   * or, with {@link ThresholdChoice#withFolds(int) folds}, on out-of-fold scores of {@code train} before it (each fold
+   * scored by the pipeline fitted on the other folds; {@code thresholdFolds} among the card's parameters): the model is
+   * saved with it, the test metrics use it, and the card's parameters name it ({@code threshold}, or
    * GBT's {@code thresholds}, and {@code thresholdChoice}) with its metrics on those rows ({@code validation_rows},
    * {@code validation_precision}, {@code validation_recall}, {@code validation_f1}, and under min-cost {@code
    * validation_cost}: the false alarms plus the missed positives at their cost, per validation row).
    *
    * @param validation rows neither fitted on nor tested on; used only to choose the threshold (null when the threshold
-   *     is fixed)
+   *     is fixed or chosen on out-of-fold scores)
    * @throws dev.lakeline.core.LakelineException.ConfigError if the threshold is to be chosen and no validation rows are
    *     given
    * @throws dev.lakeline.core.LakelineException.DataRejected as {@link #train(Dataset, Dataset, TrainingSpec)}, and if the
-   *     threshold is to be chosen on validation rows without a positive, or no threshold gives what the choice asks for
+   *     threshold is to be chosen on validation rows without a positive, or no threshold gives what the choice asks for,
+   *     or, with folds, some fold's other folds hold one outcome only or no value of a numeric feature
    */
   public static Trained train(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, TrainingSpec spec) {
     if (spec.thresholdChoice().fromValidation() && validation == null) {
@@ -160,11 +163,18 @@ public final class Trainer {
       }
       Pipeline pipeline = pipeline(spec);
       double[] weights = spec.classWeight() == ClassWeight.BALANCED ? balancedWeights(rows, counted.getLong(1)) : null;
-      PipelineModel model = pipeline.fit(weights == null ? fit
-          : fit.withColumn(WEIGHT, when(SqlColumns.col(spec.label()).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
+      java.util.function.Function<Dataset<Row>, PipelineModel> fitter = rowsToFit -> pipeline.fit(weights == null ? rowsToFit
+          : rowsToFit.withColumn(WEIGHT, when(SqlColumns.col(spec.label()).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
       ThresholdSearch.Chosen chosen = null;
+      if (spec.thresholdChoice().outOfFold()) { // before the fit on every row: a fold that cannot be fitted stops it first
+        chosen = ThresholdSearch.chooseOutOfFold(fit, spec.label(), spec.numericFeatures(), spec.seed(), spec.thresholdChoice(),
+            fitter);
+      }
+      PipelineModel model = fitter.apply(fit);
       if (spec.thresholdChoice().fromValidation()) {
         chosen = ThresholdSearch.choose(model, validation, spec.label(), spec.thresholdChoice());
+      }
+      if (chosen != null) {
         ThresholdSearch.apply(model, chosen.threshold());
       }
       Dataset<Row> scored = model.transform(test.where(SqlColumns.col(spec.label()).isNotNull())).persist(StorageLevel.MEMORY_AND_DISK());
@@ -189,6 +199,9 @@ public final class Trainer {
         params.put("classWeights", java.util.Arrays.toString(weights));
       }
       params.put("thresholdChoice", spec.thresholdChoice().id());
+      if (spec.thresholdChoice().outOfFold()) {
+        params.put("thresholdFolds", String.valueOf(spec.thresholdChoice().folds()));
+      }
       if (chosen != null) {
         double t = chosen.threshold();
         if (spec.algorithm().equals("gbt")) {

@@ -28,7 +28,8 @@ import java.util.Map;
  * @param classWeight how the rows of each outcome are weighted in the fit ({@link ClassWeight#NONE} unless set)
  * @param thresholdChoice whether {@code threshold} is used as given ({@link ThresholdChoice#FIXED}, unless set) or a
  *     threshold is chosen on the rows of a validation split after the fit ({@link Trainer#train(org.apache.spark.sql.Dataset,
- *     org.apache.spark.sql.Dataset, org.apache.spark.sql.Dataset, TrainingSpec)})
+ *     org.apache.spark.sql.Dataset, org.apache.spark.sql.Dataset, TrainingSpec)}) or on out-of-fold scores of the train
+ *     split ({@link ThresholdChoice#withFolds(int)})
  */
 public record TrainingSpec(
     String algorithm,
@@ -136,8 +137,9 @@ public record TrainingSpec(
   }
 
   /**
-   * This spec with the threshold chosen on validation rows as {@code choice} says ({@link ThresholdChoice#bestF1()},
-   * {@link ThresholdChoice#targetRecall(double)}), or used as given ({@link ThresholdChoice#FIXED}).
+   * This spec with the threshold chosen as {@code choice} says ({@link ThresholdChoice#bestF1()}, {@link
+   * ThresholdChoice#targetRecall(double)}, {@link ThresholdChoice#minCost(double)}; on validation rows, or on out-of-fold
+   * scores with {@link ThresholdChoice#withFolds(int)}), or used as given ({@link ThresholdChoice#FIXED}).
    */
   public TrainingSpec withThresholdChoice(ThresholdChoice choice) {
     return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params,

@@ -481,6 +481,96 @@ class TrainerTest {
   }
 
   @Test
+  void aThresholdChosenOnOutOfFoldScoresIsTheGridsBestOnScoresOfModelsThatDidNotSeeTheRow(SparkSession spark, TestLakehouse lh) {
+    Dataset<Row> train = rare(spark, 1200, 12);
+    Dataset<Row> test = rare(spark, 600, 14);
+    TrainingSpec spec = new TrainingSpec("logistic_regression", List.of("x"), List.of("colour"), "label", 3L);
+    Trainer.Trained cv = Trainer.train(train, null, test, spec.withThresholdChoice(ThresholdChoice.bestF1().withFolds(4)));
+    double t = Trainer.threshold(cv.params());
+    assertEquals("best-f1", cv.params().get("thresholdChoice"));
+    assertEquals("4", cv.params().get("thresholdFolds"));
+
+    // the oracle: each fold scored by the pipeline fitted on the other three, every row counted at every grid threshold
+    Dataset<Row> folded = ThresholdSearch.withFolds(train, 3L, 4);
+    List<double[]> outOfFold = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      org.apache.spark.ml.PipelineModel others = Trainer.pipeline(spec).fit(folded.where(functions.col(ThresholdSearch.FOLD).notEqual(i)));
+      List<double[]> scored = scores(others, folded.where(functions.col(ThresholdSearch.FOLD).equalTo(i)));
+      assertTrue(scored.size() > 200 && scored.size() < 400, "fold " + i + " holds about a quarter: " + scored.size());
+      outOfFold.addAll(scored);
+    }
+    assertEquals(1200, outOfFold.size(), "every train row is scored once");
+    double best = 0;
+    for (int k = 1; k < 10_000; k++) {
+      best = Math.max(best, f1(counts(outOfFold, k / 10_000.0)));
+    }
+    long[] at = counts(outOfFold, t);
+    assertEquals(best, f1(at), 1e-12, "threshold " + t);
+    assertEquals(best, cv.metrics().get("validation_f1"), 1e-12);
+    assertEquals(at[1] / (double) at[0], cv.metrics().get("validation_precision"), 1e-12);
+    assertEquals(at[1] / (double) at[2], cv.metrics().get("validation_recall"), 1e-12);
+    assertEquals(1200.0, cv.metrics().get("validation_rows"), "the choice saw every train row, out of fold");
+    ScoreDistribution kept = cv.validationScores();
+    assertEquals(at[2], kept.totalPositives());
+    long[] confusion = kept.confusion(t);
+    assertEquals(at[0], confusion[1] + confusion[3], "predicted positive at " + t);
+    assertEquals(at[1], confusion[3], "true positives at " + t);
+
+    // the model itself is fitted on every train row, then given the threshold: the fixed-threshold fit's coefficients
+    Trainer.Trained fixed = Trainer.train(train, test, spec);
+    LogisticRegressionModel chosen = stage(cv.model(), LogisticRegressionModel.class);
+    assertEquals(stage(fixed.model(), LogisticRegressionModel.class).coefficients(), chosen.coefficients());
+    assertEquals(t, chosen.getThreshold(), 0);
+    assertEquals(fixed.metrics().get("areaUnderROC"), cv.metrics().get("areaUnderROC"), 1e-12, "the same scores on test");
+    assertTrue(t < 0.5 && cv.metrics().get("recall") > fixed.metrics().get("recall"), t + ": " + cv.metrics());
+    // and in-sample scores, which the choice must not use, differ from the kept ones
+    List<double[]> inSample = scores(fixed.model(), train);
+    assertTrue(f1(counts(inSample, t)) != f1(at) || counts(inSample, t)[0] != at[0], "out-of-fold, not in-sample scores");
+
+    // the same rows get the same folds and the same choice however they are partitioned; another seed deals them anew
+    assertEquals(kept, Trainer.train(train.repartition(5), null, test,
+        spec.withThresholdChoice(ThresholdChoice.bestF1().withFolds(4))).validationScores(), "partitioning does not matter");
+    assertTrue(!folded.where(functions.col(ThresholdSearch.FOLD).equalTo(0)).select("id").collectAsList()
+        .equals(ThresholdSearch.withFolds(train, 4L, 4).where(functions.col(ThresholdSearch.FOLD).equalTo(0)).select("id")
+            .collectAsList()), "the seed deals the folds");
+
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    ModelVersion v = registry.register("out_of_fold", cv,
+        new ModelCard("k", "logistic_regression", cv.params(), cv.metrics(), "td", Map.of(), List.of("x", "colour"), "label",
+            "2024-01-01", Map.of()), null);
+    assertEquals(kept, registry.validationScores(v).orElseThrow(), "kept with the version");
+  }
+
+  @Test
+  void outOfFoldChoicesRefuseFoldsThatCannotBeFittedBeforeAnythingIsTrained(SparkSession spark) {
+    TrainingSpec spec = SPEC.withThresholdChoice(ThresholdChoice.bestF1().withFolds(3));
+    Dataset<Row> rows = data(spark, 300, 16);
+    // one positive: the fold that holds it leaves the other folds' pipeline none
+    Row positive = rows.where("label = 1").first();
+    Dataset<Row> onePositive = rows.where("label = 0").union(spark.createDataFrame(List.of(positive), SCHEMA));
+    var one = assertThrows(LakelineException.DataRejected.class, () -> Trainer.train(onePositive, null, rows, spec));
+    assertTrue(one.getMessage().matches("The threshold is chosen on out-of-fold scores of 3 folds \\(best-f1\\), and fold [123] "
+        + "holds every positive row of the train split \\(1 of its " + onePositive.count() + " rows\\), so the pipeline fitted "
+        + "on the other folds would see one outcome only\\. Nothing was trained\\. Use fewer folds \\(training.threshold-folds\\), "
+        + "more rows, or a validation split\\."), one.getMessage());
+    // x known in one row only: the fold that holds it leaves the other folds' imputer no median
+    Dataset<Row> oneX = rows.withColumn("x", functions.when(functions.col("id").equalTo("r1"), functions.col("x")));
+    var empty = assertThrows(LakelineException.DataRejected.class, () -> Trainer.train(oneX, null, rows, spec));
+    assertTrue(empty.getMessage().contains("holds every value of the numeric feature 'x' in the train split"), empty.getMessage());
+
+    var fixedFolds = assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.FIXED.withFolds(5));
+    assertTrue(fixedFolds.getMessage().startsWith("A fixed threshold is not chosen on anything, so it takes no folds (got 5)."),
+        fixedFolds.getMessage());
+    for (int bad : new int[] {1, -2, ThresholdChoice.MAX_FOLDS + 1}) {
+      var e = assertThrows(LakelineException.ConfigError.class, () -> ThresholdChoice.bestF1().withFolds(bad));
+      assertEquals("A threshold chosen on out-of-fold scores needs 2 to 20 folds, got " + bad + " (0: choose on the validation "
+          + "split instead).", e.getMessage());
+    }
+    assertTrue(ThresholdChoice.bestF1().withFolds(5).outOfFold() && !ThresholdChoice.bestF1().withFolds(5).fromValidation());
+    assertEquals(ThresholdChoice.bestF1(), ThresholdChoice.bestF1().withFolds(5).withFolds(0));
+  }
+
+  @Test
   void choosingAThresholdNeedsValidationRowsWithAPositive(SparkSession spark) {
     TrainingSpec spec = SPEC.withThresholdChoice(ThresholdChoice.bestF1());
     Dataset<Row> rows = data(spark, 200, 15);

@@ -133,7 +133,8 @@ public final class LakelineKeys {
               + "best F1 on the validation split), 'target-recall' (the highest threshold that catches "
               + "training.target-recall of the validation split's positives) or 'min-cost' (the threshold with the "
               + "lowest cost on the validation split, a false alarm costing 1 and a missed positive "
-              + "training.false-negative-cost). All but 'fixed' need training.validation-fraction above 0.");
+              + "training.false-negative-cost). All but 'fixed' need training.validation-fraction above 0, or "
+              + "training.threshold-folds to choose on out-of-fold scores of the train split instead.");
 
   public static final ConfigKey<Double> TRAINING_TARGET_RECALL =
       ConfigKey.number(
@@ -148,6 +149,15 @@ public final class LakelineKeys {
           "With training.threshold-choice: min-cost, what a missed positive costs in false alarms: 5 means a missed "
               + "default costs as much as five good loans turned away.")
           .withOpenRange(0.0, 1_000_000.0);
+
+  public static final ConfigKey<Integer> TRAINING_THRESHOLD_FOLDS =
+      ConfigKey.integer(
+          "training.threshold-folds", 0,
+          "With a training.threshold-choice other than 'fixed', choose the threshold on out-of-fold scores of the train "
+              + "split instead of a validation split: its rows are dealt into this many folds, each scored by the model "
+              + "fitted on the others (one more fit per fold), and the model is fitted on every train row. 0: choose on "
+              + "the validation split (training.validation-fraction).")
+          .withRange(0, 20);
 
   public static final ConfigKey<String> TRAINING_CLASS_WEIGHT =
       ConfigKey.oneOf(
@@ -246,6 +256,7 @@ public final class LakelineKeys {
           TRAINING_THRESHOLD_CHOICE,
           TRAINING_TARGET_RECALL,
           TRAINING_FALSE_NEGATIVE_COST,
+          TRAINING_THRESHOLD_FOLDS,
           TRAINING_CLASS_WEIGHT,
           TRAINING_LR_MAX_ITER,
           TRAINING_LR_REG_PARAM,

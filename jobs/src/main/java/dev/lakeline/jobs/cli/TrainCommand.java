@@ -83,10 +83,12 @@ final class TrainCommand extends JobCommand {
   /** How the decision threshold is set, in words. */
   private static String threshold(LakelineConfig config) {
     ThresholdChoice choice = TrainingPipeline.thresholdChoice(config);
+    String where = choice.outOfFold()
+        ? "out-of-fold scores of the train split (" + choice.folds() + " folds, one more fit each)" : "the validation split";
     return switch (choice.kind()) {
-      case BEST_F1 -> "threshold: the best F1 on the validation split";
-      case TARGET_RECALL -> "threshold: the highest that catches " + choice.targetRecall() + " of the validation split's positives";
-      case MIN_COST -> "threshold: the lowest cost on the validation split, a missed positive costing "
+      case BEST_F1 -> "threshold: the best F1 on " + where;
+      case TARGET_RECALL -> "threshold: the highest that catches " + choice.targetRecall() + " of the positives on " + where;
+      case MIN_COST -> "threshold: the lowest cost on " + where + ", a missed positive costing "
           + choice.falseNegativeCost() + " false alarms";
       case FIXED -> "threshold " + config.get(LakelineKeys.TRAINING_DECISION_THRESHOLD);
     };
@@ -106,13 +108,16 @@ final class TrainCommand extends JobCommand {
     report(ctx, r);
   }
 
-  /** How the threshold was chosen, when it was: " (best-f1 on 1,734 validation rows: F1 0.512)". */
+  /**
+   * How the threshold was chosen, when it was: " (best-f1 on 1,734 validation rows: precision … · F1 0.512)", or " (best-f1
+   * on 6,906 train rows' out-of-fold scores, 5 folds: …)".
+   */
   private static String chosen(Map<String, String> params, Map<String, Double> m) {
     String choice = params == null ? null : params.get("thresholdChoice");
     if (choice == null || choice.equals("fixed") || !m.containsKey("validation_rows")) {
       return "";
     }
-    return String.format(Locale.ROOT, " (%s on %,d validation rows: %s)", choice, m.get("validation_rows").longValue(),
+    return String.format(Locale.ROOT, " (%s on %s: %s)", choice, ModelReport.choiceRows(params, m),
         ModelReport.validationMetrics(m));
   }
 

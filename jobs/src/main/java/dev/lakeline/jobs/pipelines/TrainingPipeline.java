@@ -71,10 +71,27 @@ public final class TrainingPipeline {
     }
     double validation = config.get(LakelineKeys.TRAINING_VALIDATION_FRACTION);
     double test = config.get(LakelineKeys.TRAINING_TEST_FRACTION);
+    int folds = config.get(LakelineKeys.TRAINING_THRESHOLD_FOLDS);
+    String choice = config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE);
+    if (folds > 0 && ThresholdChoice.of(choice, 0.5).kind() == ThresholdChoice.Kind.FIXED) {
+      throw Errors.config("training.threshold-folds %d chooses the threshold on out-of-fold scores, and "
+          + "training.threshold-choice is fixed: there is nothing to choose. Set training.threshold-choice (best-f1, "
+          + "target-recall or min-cost), or training.threshold-folds to 0.", folds);
+    }
+    if (folds == 1) {
+      throw Errors.config("training.threshold-folds 1 would fit on no rows to score the one fold: use 2 to 20 folds (5 is "
+          + "usual), or 0 to choose on the validation split.");
+    }
+    if (folds > 0 && validation > 0) {
+      throw Errors.config("training.threshold-folds %d chooses the threshold on out-of-fold scores of the train split, and "
+          + "training.validation-fraction %s holds out a validation split to choose it on: set one of them, not both "
+          + "(training.validation-fraction: 0 to keep those rows for training).", folds, validation);
+    }
     if (thresholdChoice(config).fromValidation() && validation == 0) {
       throw Errors.config("training.threshold-choice %s picks the threshold on the validation split, and "
-          + "training.validation-fraction is 0. Set training.validation-fraction (for example 0.2), or use "
-          + "training.threshold-choice: fixed.", config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE));
+          + "training.validation-fraction is 0. Set training.validation-fraction (for example 0.2), or "
+          + "training.threshold-folds (for example 5) to choose on out-of-fold scores of the train split, or use "
+          + "training.threshold-choice: fixed.", choice);
     }
     if (validation + test > 0.9 + 1e-9) {
       throw Errors.config("training.validation-fraction %s and training.test-fraction %s leave %.0f%% of the rows to train "
@@ -82,10 +99,15 @@ public final class TrainingPipeline {
     }
   }
 
-  /** {@code training.threshold-choice} with its {@code training.target-recall} or {@code training.false-negative-cost}. */
+  /**
+   * {@code training.threshold-choice} with its {@code training.target-recall} or {@code training.false-negative-cost}, on
+   * {@code training.threshold-folds} folds when that is set.
+   */
   public static ThresholdChoice thresholdChoice(LakelineConfig config) {
-    return ThresholdChoice.of(config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE), config.get(LakelineKeys.TRAINING_TARGET_RECALL),
-        config.get(LakelineKeys.TRAINING_FALSE_NEGATIVE_COST));
+    ThresholdChoice choice = ThresholdChoice.of(config.get(LakelineKeys.TRAINING_THRESHOLD_CHOICE),
+        config.get(LakelineKeys.TRAINING_TARGET_RECALL), config.get(LakelineKeys.TRAINING_FALSE_NEGATIVE_COST));
+    int folds = config.get(LakelineKeys.TRAINING_THRESHOLD_FOLDS);
+    return choice.kind() == ThresholdChoice.Kind.FIXED ? choice : choice.withFolds(folds);
   }
 
   public static Result run(JobContext ctx, LocalDate date) {

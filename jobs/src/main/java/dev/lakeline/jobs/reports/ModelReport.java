@@ -27,7 +27,8 @@ import org.jfree.data.xy.XYSeriesCollection;
  * A model version as one self-contained HTML page: its card (what it was trained on, how, with which stack), its test
  * metrics, and — from the scores on the test split kept with the version — the ROC and precision-recall curves, the
  * scores of each class, the calibration by deciles, and the confusion matrix at the model's threshold; for a threshold
- * chosen on a validation split, precision, recall and F1 by threshold on both splits with the choice marked.
+ * chosen on a validation split or out-of-fold scores, precision, recall and F1 by threshold on those and on the test
+ * split with the choice marked.
  */
 public final class ModelReport {
   /** Bins of the score histogram (the stored distribution's bins are merged into these). */
@@ -108,8 +109,9 @@ public final class ModelReport {
   }
 
   /**
-   * For a version whose threshold was chosen on a validation split: the choice and what it gave there and on the test
-   * split, and a chart of precision, recall and F1 by threshold on both splits with the chosen threshold marked.
+   * For a version whose threshold was chosen on a validation split or on out-of-fold scores: the choice and what it gave
+   * there and on the test split, and a chart of precision, recall and F1 by threshold on both with the chosen threshold
+   * marked.
    */
   private static void thresholdChoice(StringBuilder h, ModelCard c, Optional<ScoreDistribution> validation,
       Optional<ScoreDistribution> test) {
@@ -119,22 +121,35 @@ public final class ModelReport {
       return; // a fixed threshold
     }
     double threshold = dev.lakeline.training.Trainer.threshold(c.params());
-    StringBuilder said = new StringBuilder(String.format(Locale.ROOT,
-        "%s chose %s on %,d validation rows, neither trained nor tested on: there, %s.",
-        choice, threshold, m.get("validation_rows").longValue(), validationMetrics(m)));
+    boolean outOfFold = c.params().containsKey("thresholdFolds");
+    StringBuilder said = new StringBuilder(String.format(Locale.ROOT, "%s chose %s on %s, %s: there, %s.", choice, threshold,
+        choiceRows(c.params(), m), outOfFold ? "each fold scored by the model fitted on the other folds, then the model fitted "
+            + "on every train row" : "neither trained nor tested on", validationMetrics(m)));
     if (m.containsKey("recall")) {
       said.append(String.format(Locale.ROOT, " On the test split at it: precision %s · recall %.3f.",
           m.containsKey("precision") ? String.format(Locale.ROOT, "%.3f", m.get("precision")) : "none (no row predicted positive)",
           m.get("recall")));
     }
-    h.append("<h2>The threshold, chosen on the validation split</h2>\n<p>").append(ReportPages.esc(said.toString())).append("</p>\n");
+    h.append(outOfFold ? "<h2>The threshold, chosen on out-of-fold scores</h2>\n<p>"
+        : "<h2>The threshold, chosen on the validation split</h2>\n<p>").append(ReportPages.esc(said.toString())).append("</p>\n");
     if (validation.isEmpty()) {
       h.append("<p>The validation split's scores were not kept with this version (it was registered before Lakeline "
           + "kept them), so there is no chart of the choice.</p>\n");
       return;
     }
-    h.append("<div class=\"charts\">").append(ReportPages.img(byThreshold(validation.get(), test, threshold), 720, 400,
-        "precision, recall and F1 by threshold")).append("</div>\n");
+    h.append("<div class=\"charts\">").append(ReportPages.img(byThreshold(validation.get(), outOfFold ? "out-of-fold" : "validation",
+        test, threshold), 720, 400, "precision, recall and F1 by threshold")).append("</div>\n");
+  }
+
+  /**
+   * The rows a card's threshold was chosen on: "1,657 validation rows", or "6,906 train rows' out-of-fold scores (5
+   * folds)".
+   */
+  public static String choiceRows(Map<String, String> params, Map<String, Double> m) {
+    long rows = m.getOrDefault("validation_rows", 0.0).longValue();
+    String folds = params == null ? null : params.get("thresholdFolds");
+    return folds == null ? String.format(Locale.ROOT, "%,d validation rows", rows)
+        : String.format(Locale.ROOT, "%,d train rows' out-of-fold scores (%s folds)", rows, folds);
   }
 
   /**
@@ -153,13 +168,17 @@ public final class ModelReport {
     return new Color(c.getRed(), c.getGreen(), c.getBlue(), 140);
   }
 
-  /** Precision, recall and F1 by threshold: the validation split's lines thick, the test split's thin, the choice marked. */
-  private static JFreeChart byThreshold(ScoreDistribution validation, Optional<ScoreDistribution> test, double threshold) {
+  /**
+   * Precision, recall and F1 by threshold: the lines of the scores the threshold was chosen on ({@code chosenOn}:
+   * "validation", "out-of-fold") thick, the test split's thin, the choice marked.
+   */
+  private static JFreeChart byThreshold(ScoreDistribution validation, String chosenOn, Optional<ScoreDistribution> test,
+      double threshold) {
     XYSeriesCollection ds = new XYSeriesCollection();
     List<double[]> v = validation.byThreshold();
-    ds.addSeries(series("validation precision", v.stream().map(p -> new double[] {p[0], p[1]}).toList()));
-    ds.addSeries(series("validation recall", v.stream().map(p -> new double[] {p[0], p[2]}).toList()));
-    ds.addSeries(series("validation F1", v.stream().map(p -> new double[] {p[0], p[3]}).toList()));
+    ds.addSeries(series(chosenOn + " precision", v.stream().map(p -> new double[] {p[0], p[1]}).toList()));
+    ds.addSeries(series(chosenOn + " recall", v.stream().map(p -> new double[] {p[0], p[2]}).toList()));
+    ds.addSeries(series(chosenOn + " F1", v.stream().map(p -> new double[] {p[0], p[3]}).toList()));
     if (test.isPresent()) {
       List<double[]> t = test.get().byThreshold();
       ds.addSeries(series("test precision", t.stream().map(p -> new double[] {p[0], p[1]}).toList()));

@@ -9,6 +9,8 @@ import dev.lakeline.core.ExitCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -291,8 +293,14 @@ class CommandLineTest {
         "--set", "training.validation-fraction=0.2", "--set", "training.threshold-choice=target-recall");
     assertEquals(0, chosen.exitCode(), chosen.err());
     assertTrue(chosen.out().contains("test fraction 0.2, validation fraction 0.2, seed 7"), chosen.out());
-    assertTrue(chosen.out().contains("algorithm logistic_regression, threshold: the highest that catches 0.5 of the validation "
-        + "split's positives"), chosen.out());
+    assertTrue(chosen.out().contains("algorithm logistic_regression, threshold: the highest that catches 0.5 of the positives "
+        + "on the validation split"), chosen.out());
+    Cli folds = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
+        "--set", "training.threshold-folds=5", "--set", "training.threshold-choice=best-f1");
+    assertEquals(0, folds.exitCode(), folds.err());
+    assertTrue(folds.out().contains("test fraction 0.2, seed 7"), folds.out());
+    assertTrue(folds.out().contains("algorithm logistic_regression, threshold: the best F1 on out-of-fold scores of the train "
+        + "split (5 folds, one more fit each)"), folds.out());
     Cli costed = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
         "--set", "training.validation-fraction=0.2", "--set", "training.threshold-choice=min-cost",
         "--set", "training.false-negative-cost=5");
@@ -361,6 +369,26 @@ class CommandLineTest {
     assertTrue(noValidation.err().contains("training.threshold-choice best-f1 picks the threshold on the validation split, and "
         + "training.validation-fraction is 0. Set training.validation-fraction (for example 0.2)"), noValidation.err());
     assertFalse(noValidation.hasStackTrace(), noValidation.err());
+    assertTrue(noValidation.err().contains("or training.threshold-folds (for example 5) to choose on out-of-fold scores of the "
+        + "train split"), noValidation.err());
+    // out-of-fold scores need a choice to make, two folds at least, and no validation split beside them
+    Map<List<String>, String> badFolds = Map.of(
+        List.of("training.threshold-folds=5"), "training.threshold-folds 5 chooses the threshold on out-of-fold scores, and "
+            + "training.threshold-choice is fixed: there is nothing to choose.",
+        List.of("training.threshold-folds=1", "training.threshold-choice=best-f1"), "training.threshold-folds 1 would fit on "
+            + "no rows to score the one fold: use 2 to 20 folds",
+        List.of("training.threshold-folds=5", "training.threshold-choice=best-f1", "training.validation-fraction=0.2"),
+            "training.threshold-folds 5 chooses the threshold on out-of-fold scores of the train split, and "
+            + "training.validation-fraction 0.2 holds out a validation split to choose it on: set one of them, not both",
+        List.of("training.threshold-folds=21", "training.threshold-choice=best-f1"), "training.threshold-folds");
+    badFolds.forEach((sets, message) -> {
+      List<String> args = new java.util.ArrayList<>(List.of("train", "--date", "2024-06-30", "--dry-run"));
+      sets.forEach(s -> args.addAll(List.of("--set", s)));
+      Cli bad = Cli.run(args.toArray(String[]::new));
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), bad.exitCode(), sets + ": " + bad.err());
+      assertTrue(bad.err().contains(message), sets + ": " + bad.err());
+      assertFalse(bad.hasStackTrace(), bad.err());
+    });
     Cli tooMuch = Cli.run("train", "--date", "2024-06-30", "--set", "training.validation-fraction=0.5",
         "--set", "training.test-fraction=0.5", "--dry-run");
     assertEquals(ExitCode.USAGE_OR_CONFIG.code(), tooMuch.exitCode());

@@ -141,7 +141,7 @@ class ModelsCommandTest {
   }
 
   @Test
-  void aThresholdChosenOnAValidationSplitIsDrawnWithItsCurves(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
+  void aThresholdChosenOnAValidationSplitOrOutOfFoldScoresIsDrawnWithItsCurves(SparkSession spark, TestLakehouse lh, @TempDir Path dir) throws IOException {
     PipelineModel model = doubler(spark);
     ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
     ScoreDistribution test = new ScoreDistribution(10, new long[] {50, 30, 10, 5, 3, 1, 1, 0, 0, 0},
@@ -182,6 +182,17 @@ class ModelsCommandTest {
         + "trained nor tested on: there, precision 0.855 · recall 0.947 · F1 0.899 · cost 0.482 per row."));
     assertTrue(oldHtml.contains("best-f1 chose 0.3 on 139 validation rows") && oldHtml.contains(
         "The validation split's scores were not kept with this version"), oldHtml.substring(oldHtml.indexOf("<h2>On the test split")));
+    // a threshold chosen on out-of-fold scores of the train split says so, with its folds
+    Map<String, String> foldParams = Map.of("threshold", "0.3", "thresholdChoice", "best-f1", "thresholdFolds", "5");
+    registry.register("chooser", new dev.lakeline.training.Trainer.Trained(model, metrics, foldParams, test, validation),
+        new ModelCard("run4", "logistic_regression", foldParams, metrics, "td1", Map.of(), List.of("x"), "label",
+            "2024-06-01", Map.of()), null);
+    assertEquals(0, Cli.inLakehouse(lh, "models", "show", "chooser", "4", "--report", dir.resolve("v4.html").toString()).exitCode());
+    String folds = Files.readString(dir.resolve("v4.html"));
+    assertTrue(folds.contains("<h2>The threshold, chosen on out-of-fold scores</h2>\n<p>best-f1 chose 0.3 on 139 train rows' "
+        + "out-of-fold scores (5 folds), each fold scored by the model fitted on the other folds, then the model fitted on "
+        + "every train row: there, precision 0.855 · recall 0.947 · F1 0.899."), folds.substring(folds.indexOf("<h2>On the test split")));
+    assertEquals(5, HtmlCharts.of(folds).size(), folds);
   }
 
   @Test

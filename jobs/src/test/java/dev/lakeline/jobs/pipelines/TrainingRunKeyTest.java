@@ -118,9 +118,18 @@ class TrainingRunKeyTest {
     String cost4 = TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.minCost(4)), ON_DEMAND);
     assertNotEquals(bestF1, cost4);
     assertNotEquals(cost4, TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.minCost(5)), ON_DEMAND));
-    // the keys hold the choice as text: the kinds from before min-cost read as they did, so their versions are reused
+    String folds5 = TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.bestF1().withFolds(5)), ON_DEMAND);
+    assertNotEquals(bestF1, folds5, "out-of-fold scores are another choice than the validation split's");
+    assertNotEquals(folds5, TrainingPipeline.runKey(td, spec.withThresholdChoice(ThresholdChoice.bestF1().withFolds(3)), ON_DEMAND));
+    assertEquals("ThresholdChoice[kind=MIN_COST, targetRecall=0.0, falseNegativeCost=5.0, folds=4]",
+        ThresholdChoice.minCost(5).withFolds(4).toString());
+    assertEquals(ThresholdChoice.bestF1().withFolds(5), TrainingPipeline.thresholdChoice(config(Map.of(
+        "training.threshold-choice", "best-f1", "training.threshold-folds", "5"))));
+    // the keys hold the choice as text: the kinds from before min-cost and the folds read as they did, so their versions
+    // are reused
     assertEquals("ThresholdChoice[kind=FIXED, targetRecall=0.0]", ThresholdChoice.FIXED.toString());
     assertEquals("ThresholdChoice[kind=TARGET_RECALL, targetRecall=0.7]", ThresholdChoice.targetRecall(0.7).toString());
+    assertEquals("ThresholdChoice[kind=MIN_COST, targetRecall=0.0, falseNegativeCost=5.0]", ThresholdChoice.minCost(5).toString());
     assertTrue(spec.toString().contains(", thresholdChoice=ThresholdChoice[kind=FIXED, targetRecall=0.0]"), spec.toString());
     assertEquals(ThresholdChoice.minCost(5), TrainingPipeline.thresholdChoice(config(Map.of(
         "training.threshold-choice", "min-cost", "training.false-negative-cost", "5"))));
