@@ -163,6 +163,10 @@ public final class TrainingPipeline {
     }
     Dataset<Row> train = model.onDemand().apply(td.train());
     Dataset<Row> validation = spec.thresholdChoice().fromValidation() ? model.onDemand().apply(td.validation()) : null;
+    if (spec.thresholdChoice().outOfFold()) {
+      ctx.summary().progress("choosing the threshold (%s) on out-of-fold scores: %d folds, each scored by a fit on the others, "
+          + "then the fit on every train row", spec.thresholdChoice().id(), spec.thresholdChoice().folds());
+    }
     Trainer.Trained trained = Trainer.train(train, validation, model.onDemand().apply(td.test()), spec);
     ModelCard card = ModelCard.of(runKey, td, train.schema(), spec, trained, date.toString(), ctx.runId());
     DriftBaseline baseline = baseline(td, spec, model.onDemand(), trained.scores());

@@ -639,6 +639,27 @@ class DemoEndToEndTest {
         page.toString()}, lake));
     assertEquals(0, report.exitCode(), report.err());
     assertTrue(HtmlCharts.of(java.nio.file.Files.readString(page)).contains("precision, recall and F1 by threshold"));
+
+    // the same target chosen on out-of-fold scores of the train split instead: no validation split, every train row
+    // scored by a model fitted without it, and the model fitted on every train row
+    Cli folds = Cli.run(concat(new String[] {"train", "--date", DATE, "--set", "training.promote-alias=",
+        "--set", "training.threshold-folds=5", "--set", "training.threshold-choice=target-recall",
+        "--set", "training.target-recall=0.7"}, lake));
+    assertEquals(0, folds.exitCode(), folds.err() + folds.out());
+    ModelVersion outOfFold = registry.get("loan_default",
+        Integer.parseInt(folds.out().replaceFirst("(?s).*\nmodel: +loan_default v([0-9]+) \\(new\\).*", "$1")));
+    Map<String, Double> f = outOfFold.card().metrics();
+    double t = dev.lakeline.training.Trainer.threshold(outOfFold.card().params());
+    assertEquals("5", outOfFold.card().params().get("thresholdFolds"));
+    assertEquals(f.get("train_rows"), f.get("validation_rows"), "the choice saw every train row: " + f);
+    assertEquals(firstMetrics.get("train_rows"), f.get("train_rows"), "no rows held out of training");
+    assertTrue(t < 0.5 && f.get("validation_recall") >= 0.7, t + " " + f);
+    assertTrue(folds.out().contains(String.format(java.util.Locale.ROOT, "predicting 1 above a score of %s (target-recall 0.7 on "
+        + "%,d train rows' out-of-fold scores (5 folds): precision %.3f · recall %.3f", t, f.get("validation_rows").longValue(),
+        f.get("validation_precision"), f.get("validation_recall"))), folds.out());
+    dev.lakeline.training.ScoreDistribution pooled = registry.validationScores(outOfFold).orElseThrow();
+    assertEquals(f.get("validation_rows"), (double) (pooled.totalNegatives() + pooled.totalPositives()));
+    assertEquals(f.get("validation_recall"), (double) pooled.confusion(t)[3] / pooled.totalPositives(), 1e-12);
   }
 
   @Test
