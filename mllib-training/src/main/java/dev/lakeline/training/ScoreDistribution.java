@@ -130,7 +130,8 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
   /**
    * Precision, recall and F1 of the positive class by threshold: for every threshold {@code k / bins} (k = 1 …
    * bins − 1) that predicts a row positive, with the rows of bins k and up predicted positive, {threshold, precision,
-   * recall, F1}, in ascending order of threshold. Recall and F1 are 0 when no row is positive.
+   * recall, F1, rows predicted positive, true positives}, in ascending order of threshold. Recall and F1 are 0 when no
+   * row is positive.
    */
   public List<double[]> byThreshold() {
     long p = totalPositives();
@@ -142,7 +143,7 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
       truePositives += positives[k];
       if (predicted > 0) {
         out.add(new double[] {(double) k / bins, (double) truePositives / predicted,
-            p == 0 ? 0 : (double) truePositives / p, 2.0 * truePositives / (predicted + p)});
+            p == 0 ? 0 : (double) truePositives / p, 2.0 * truePositives / (predicted + p), predicted, truePositives});
       }
     }
     java.util.Collections.reverse(out);

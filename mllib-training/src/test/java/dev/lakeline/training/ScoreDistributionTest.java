@@ -39,11 +39,12 @@ class ScoreDistributionTest {
   @Test
   void precisionRecallAndF1ByThreshold() {
     // 0.25: bins 1-3 predicted (5 rows, 4 positive of 4); 0.5: bins 2-3 (3, 3); 0.75: bin 3 (2, 2)
-    assertPoints(List.of(new double[] {0.25, 0.8, 1, 2.0 * 4 / 9}, new double[] {0.5, 1, 0.75, 2.0 * 3 / 7},
-        new double[] {0.75, 1, 0.5, 2.0 * 2 / 6}), S.byThreshold());
+    // each point: threshold, precision, recall, F1, rows predicted positive, true positives
+    assertPoints(List.of(new double[] {0.25, 0.8, 1, 2.0 * 4 / 9, 5, 4}, new double[] {0.5, 1, 0.75, 2.0 * 3 / 7, 3, 3},
+        new double[] {0.75, 1, 0.5, 2.0 * 2 / 6, 2, 2}), S.byThreshold());
     // thresholds that predict no row are left out: here only the top bin's 0.75 is
     ScoreDistribution low = new ScoreDistribution(4, new long[] {2, 0, 1, 0}, new long[] {1, 0, 0, 0});
-    assertPoints(List.of(new double[] {0.25, 0, 0, 0}, new double[] {0.5, 0, 0, 0}), low.byThreshold());
+    assertPoints(List.of(new double[] {0.25, 0, 0, 0, 1, 0}, new double[] {0.5, 0, 0, 0, 1, 0}), low.byThreshold());
   }
 
   @Test

@@ -137,8 +137,71 @@ public final class ModelReport {
           + "kept them), so there is no chart of the choice.</p>\n");
       return;
     }
-    h.append("<div class=\"charts\">").append(ReportPages.img(byThreshold(validation.get(), outOfFold ? "out-of-fold" : "validation",
-        test, threshold), 720, 400, "precision, recall and F1 by threshold")).append("</div>\n");
+    String chosenOn = outOfFold ? "out-of-fold" : "validation";
+    h.append("<div class=\"charts\">").append(ReportPages.img(byThreshold(validation.get(), chosenOn, test, threshold), 720,
+        400, "precision, recall and F1 by threshold"));
+    double falseNegativeCost = falseNegativeCost(choice);
+    if (falseNegativeCost > 0) {
+      h.append(ReportPages.img(costByThreshold(validation.get(), chosenOn, test, falseNegativeCost, threshold), 720, 400,
+          "cost per row by threshold"));
+    }
+    h.append("</div>\n");
+  }
+
+  /** The missed positive's cost of a card's {@code thresholdChoice} ("min-cost 5.0"), or 0 for the other choices. */
+  private static double falseNegativeCost(String choice) {
+    String prefix = "min-cost ";
+    try {
+      return choice.startsWith(prefix) ? Double.parseDouble(choice.substring(prefix.length()).trim()) : 0;
+    } catch (NumberFormatException handWritten) {
+      return 0;
+    }
+  }
+
+  /**
+   * The cost per row by threshold, false alarms counting 1 and missed positives {@code c}: the line of the scores the
+   * threshold was chosen on thick, the test split's thin, the cost of flagging no row (on the scores chosen on) as a
+   * level, the choice marked.
+   */
+  private static JFreeChart costByThreshold(ScoreDistribution chosenOnScores, String chosenOn, Optional<ScoreDistribution> test,
+      double c, double threshold) {
+    XYSeriesCollection ds = new XYSeriesCollection();
+    ds.addSeries(series(chosenOn + " cost", cost(chosenOnScores, c)));
+    test.ifPresent(t -> ds.addSeries(series("test cost", cost(t, c))));
+    JFreeChart chart = ChartFactory.createXYLineChart(String.format(Locale.ROOT,
+        "Cost per row by threshold (a false alarm 1, a missed positive %s)", c == Math.rint(c) ? String.valueOf((long) c)
+            : String.valueOf(c)), "threshold", "cost per row", ds,
+        PlotOrientation.VERTICAL, true, false, false);
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    r.setSeriesPaint(0, NEGATIVE);
+    r.setSeriesStroke(0, new BasicStroke(2f));
+    r.setSeriesPaint(1, lighter(NEGATIVE));
+    r.setSeriesStroke(1, new BasicStroke(1f));
+    plot.setRenderer(r);
+    plot.getDomainAxis().setRange(0, 1);
+    long rows = chosenOnScores.totalNegatives() + chosenOnScores.totalPositives();
+    double none = c * chosenOnScores.totalPositives() / Math.max(1, rows);
+    ValueMarker flagNone = new ValueMarker(none, Color.GRAY, ReportPages.DASHED);
+    flagNone.setLabel(String.format(Locale.ROOT, "flagging none %.3f", none));
+    flagNone.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
+    flagNone.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
+    plot.addRangeMarker(flagNone);
+    ValueMarker chosen = new ValueMarker(threshold, Color.DARK_GRAY, ReportPages.DASHED);
+    chosen.setLabel("chosen " + threshold);
+    chosen.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
+    chosen.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+    plot.addDomainMarker(chosen);
+    return ReportPages.finish(chart);
+  }
+
+  /** {threshold, cost per row} at every threshold of {@code s} that predicts a row positive. */
+  static List<double[]> cost(ScoreDistribution s, double c) {
+    long positives = s.totalPositives();
+    double rows = Math.max(1, s.totalNegatives() + positives);
+    // byThreshold's points: {threshold, precision, recall, F1, predicted, true positives}
+    return s.byThreshold().stream()
+        .map(p -> new double[] {p[0], ((p[4] - p[5]) + c * (positives - p[5])) / rows}).toList();
   }
 
   /**

@@ -178,8 +178,12 @@ class ModelsCommandTest {
         new ModelCard("run3", "logistic_regression", costParams, costMetrics, "td1", Map.of(), List.of("x"), "label",
             "2024-06-01", Map.of()), null);
     assertEquals(0, Cli.inLakehouse(lh, "models", "show", "chooser", "3", "--report", dir.resolve("v3.html").toString()).exitCode());
-    assertTrue(Files.readString(dir.resolve("v3.html")).contains("<p>min-cost 5.0 chose 0.2 on 139 validation rows, neither "
+    String costHtml = Files.readString(dir.resolve("v3.html"));
+    assertTrue(costHtml.contains("<p>min-cost 5.0 chose 0.2 on 139 validation rows, neither "
         + "trained nor tested on: there, precision 0.855 · recall 0.947 · F1 0.899 · cost 0.482 per row."));
+    assertEquals(List.of("ROC curve", "precision-recall curve", "scores by class", "calibration by deciles",
+        "precision, recall and F1 by threshold", "cost per row by threshold"), HtmlCharts.of(costHtml),
+        "a min-cost version's page draws its cost too");
     assertTrue(oldHtml.contains("best-f1 chose 0.3 on 139 validation rows") && oldHtml.contains(
         "The validation split's scores were not kept with this version"), oldHtml.substring(oldHtml.indexOf("<h2>On the test split")));
     // a threshold chosen on out-of-fold scores of the train split says so, with its folds
