@@ -31,9 +31,9 @@ import org.apache.spark.sql.types.StructField;
 
 /**
  * Chooses a decision threshold on validation rows, or on out-of-fold scores of the train split, as a {@link
- * ThresholdChoice} says. The rows' scores are counted into
- * the grid's bins in one aggregation (bin b holds the scores in (b · step, (b + 1) · step]), so a threshold k · step
- * predicts positive exactly the bins from k up; one pass down the grid then gives every threshold's counts.
+ * ThresholdChoice} says. The rows' scores are counted into the grid's bins in one aggregation (bin b holds the scores in
+ * (b · step, (b + 1) · step]), so a threshold k · step predicts positive exactly the bins from k up; one pass down the
+ * grid then gives every threshold's counts.
  */
 final class ThresholdSearch {
   private ThresholdSearch() {}
@@ -243,21 +243,21 @@ final class ThresholdSearch {
         }
       }
     }
-    String where = choice.outOfFold() ? "the train split's out-of-fold scores" : "the validation split";
+    String whose = choice.outOfFold() ? "the train split's" : "the validation split's";
     if (choice.kind() == ThresholdChoice.Kind.MIN_COST && best >= 0
         && cost(0, 0, allPositives, choice.falseNegativeCost()) < bestCost) {
-      throw Errors.rejected("On %s's %,d rows, predicting no row positive costs %s (its %,d positives "
+      throw Errors.rejected("On %s %,d rows, predicting no row positive costs %s (its %,d positives "
           + "missed at %s each), and no threshold costs less, so none was chosen (%s). No model was kept. A missed positive "
           + "costs more than that in most uses: raise training.false-negative-cost, or check the model's features.",
-          where, total, number(choice.falseNegativeCost() * allPositives), allPositives, number(choice.falseNegativeCost()),
-          choice.id());
+          (choice.outOfFold() ? "the out-of-fold scores of " : "") + whose, total,
+          number(choice.falseNegativeCost() * allPositives), allPositives, number(choice.falseNegativeCost()), choice.id());
     }
     if (best < 0) {
-      throw Errors.rejected("No threshold from %.4f to %.4f predicts %s of %s's %,d positive rows "
-          + "positive (%s), so none can be chosen. No model was kept. Check the model's features, or use a fixed threshold.",
+      throw Errors.rejected("No threshold from %.4f to %.4f predicts %s of %s %,d positive rows "
+          + "positive%s (%s), so none can be chosen. No model was kept. Check the model's features, or use a fixed threshold.",
           ThresholdChoice.STEP, 1 - ThresholdChoice.STEP, choice.kind() == ThresholdChoice.Kind.TARGET_RECALL
-              ? String.format(Locale.ROOT, "the target recall %s", choice.targetRecall()) : "any", where, allPositives,
-          choice.id());
+              ? String.format(Locale.ROOT, "the target recall %s", choice.targetRecall()) : "any", whose, allPositives,
+          choice.outOfFold() ? " out of fold" : "", choice.id());
     }
     // the thresholds below `best` whose bins are empty predict the same rows: take the middle of them
     int low = best;

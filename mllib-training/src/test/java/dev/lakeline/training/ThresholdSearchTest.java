@@ -82,6 +82,10 @@ class ThresholdSearchTest {
         + "each), and no threshold costs less, so none was chosen (min-cost 0.5). No model was kept. A missed positive "
         + "costs more than that in most uses: raise training.false-negative-cost, or check the model's features.",
         none.getMessage());
+    var noneOutOfFold = assertThrows(LakelineException.DataRejected.class,
+        () -> ThresholdSearch.choose(rows, positives, ThresholdChoice.minCost(0.5).withFolds(5)));
+    assertTrue(noneOutOfFold.getMessage().startsWith("On the out-of-fold scores of the train split's 3 rows, predicting no "
+        + "row positive costs 0.50"), noneOutOfFold.getMessage());
     assertEquals(0.15, ThresholdSearch.choose(rows, positives, ThresholdChoice.minCost(5)).threshold(), 1e-12,
         "at cost 5 flagging all three (2) beats flagging none (5)");
     assertEquals("min-cost 5.0", ThresholdChoice.minCost(5).id());
@@ -109,5 +113,9 @@ class ThresholdSearchTest {
         () -> ThresholdSearch.choose(rows, positives, ThresholdChoice.targetRecall(0.5)));
     assertTrue(unreachable.getMessage().startsWith("No threshold from 0.0001 to 0.9999 predicts the target recall 0.5 of the "
         + "validation split's 1 positive rows positive"), unreachable.getMessage());
+    var unreachableOutOfFold = assertThrows(LakelineException.DataRejected.class,
+        () -> ThresholdSearch.choose(rows, positives, ThresholdChoice.targetRecall(0.5).withFolds(3)));
+    assertTrue(unreachableOutOfFold.getMessage().startsWith("No threshold from 0.0001 to 0.9999 predicts the target recall "
+        + "0.5 of the train split's 1 positive rows positive out of fold (target-recall 0.5)"), unreachableOutOfFold.getMessage());
   }
 }
