@@ -26,10 +26,10 @@ import picocli.CommandLine.Parameters;
     name = "models",
     mixinStandardHelpOptions = true,
     description = "The model registry: list models and their versions, show a version's card, move aliases "
-        + "(champion, challenger, …) and read their log, delete a version.",
+        + "(champion, challenger, …) and read their log, delete a version, compare two versions on the same rows.",
     footer = {"", "A model version is named by REF: a number, latest, @alias or best:<metric> (for example best:areaUnderROC)."},
     subcommands = {ModelsCommand.Listing.class, ModelsCommand.Show.class, ModelsCommand.Alias.class, ModelsCommand.Aliases.class,
-        ModelsCommand.Delete.class})
+        ModelsCommand.Delete.class, ModelsCommand.Compare.class})
 final class ModelsCommand extends ParentCommand {
   /** The metrics a version table shows, when a card has them. */
   private static final List<String> SHOWN_METRICS = List.of("areaUnderROC", "areaUnderPR", "accuracy", "rmse", "r2");
@@ -288,6 +288,86 @@ final class ModelsCommand extends ParentCommand {
       } else {
         out.printf("deleted %s: %s; its card is kept in _deleted/v%d.json, and v%d is never given to another version%n",
             d.version(), what, number, number);
+      }
+    }
+  }
+
+  @Command(name = "compare", mixinStandardHelpOptions = true,
+      description = {
+        "Two versions of a model measured on the same rows, as promotion measures them: REF's test split less every "
+            + "row OTHER was trained on. Each version's metrics on its own test split are no fair comparison: another "
+            + "window holds other (drifted) rows, and a test split may hold rows the other version was trained on.",
+        "Each version decides at its own threshold (precision, recall, accuracy); AUC, AUC-PR, log loss and Brier score "
+            + "judge its scores."},
+      footer = {"", "Examples:", "  lakeline models compare loan_default latest @champion",
+          "  lakeline models compare loan_default 3 1 --report compare.html"})
+  static final class Compare extends StoreCommand {
+    /** The metrics compared, in the order shown. */
+    static final List<String> METRICS =
+        List.of("areaUnderROC", "areaUnderPR", "accuracy", "precision", "recall", "logLoss", "brierScore");
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model's name.")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "REF",
+        description = "The version to measure, on whose test split: a number, latest, @alias or best:<metric>.")
+    String ref;
+
+    @Parameters(index = "2", arity = "0..1", paramLabel = "OTHER", defaultValue = "@champion",
+        description = "The version to measure it against (default ${DEFAULT-VALUE}).")
+    String other;
+
+    @picocli.CommandLine.Mixin ModelFileOption modelFile;
+
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Also write an HTML page: the metrics side by side, both versions' ROC and precision-recall curves "
+            + "on the same rows.")
+    Path report;
+
+    @Override
+    Map<String, String> overrides() {
+      Map<String, String> out = new java.util.HashMap<>();
+      modelFile.addTo(out);
+      return out;
+    }
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      if (report != null) {
+        ReportPages.checkWritable(report);
+      }
+      ModelRegistry registry = ctx.registry();
+      if (registry.versions(model).isEmpty()) {
+        throw noSuchModel(registry, model, ctx);
+      }
+      ModelVersion a = registry.resolve(model, ref);
+      ModelVersion b = registry.resolve(model, other);
+      if (a.version() == b.version()) {
+        throw dev.lakeline.core.Errors.config("%s and %s are both %s: compare two different versions ('lakeline models list "
+            + "%s' lists them).", ref, other, a.label(), model);
+      }
+      dev.lakeline.jobs.pipelines.ModelDefinition definition =
+          dev.lakeline.jobs.pipelines.ModelFile.load(ctx.config().get(dev.lakeline.core.config.LakelineKeys.MODEL_FILE));
+      dev.lakeline.jobs.pipelines.SameRows.Measured m =
+          dev.lakeline.jobs.pipelines.SameRows.measure(ctx, definition, a, b, report != null);
+      if (!m.available()) {
+        throw dev.lakeline.core.Errors.rejected("%s and %s cannot be measured on the same rows: %s.", a.label(), b.label(),
+            m.rows());
+      }
+      String va = "v" + a.version();
+      String vb = "v" + b.version();
+      out.printf(Locale.ROOT, "%s %s against %s on %s (%,d positive)%n", model, va, vb, m.rows(), m.positives());
+      TextTable table = new TextTable("metric", ">" + va, ">" + vb, ">" + va + " − " + vb, "better");
+      table.row("threshold", dev.lakeline.training.Trainer.threshold(a.card().params()),
+          dev.lakeline.training.Trainer.threshold(b.card().params()), "", "");
+      for (List<String> row : ModelReport.comparisonRows(METRICS, m.candidate(), m.holder())) {
+        String better = row.get(4).equals("first") ? va : row.get(4).equals("second") ? vb : row.get(4);
+        table.row(row.get(0), row.get(1), row.get(2), row.get(3), better);
+      }
+      table.print(out);
+      if (report != null) {
+        out.printf("%n  report      %s%n", ReportPages.write(report, ModelReport.comparison(model, a, b, m.rows(), m.positives(),
+            METRICS, m.candidate(), m.holder(), m.candidateScores(), m.holderScores())));
       }
     }
   }

@@ -31,11 +31,16 @@ abstract class StoreCommand implements Callable<Integer> {
   /** Checks of the arguments alone, made before the configuration is loaded and the session started. */
   void checkArguments() {}
 
+  /** Configuration the command's own options set (a {@code --model-file} as model.file), over the files'. */
+  java.util.Map<String, String> overrides() {
+    return java.util.Map.of();
+  }
+
   @Override
   public Integer call() {
     checkArguments();
     PrintStream out = LakelineCli.stdout(spec);
-    try (JobContext ctx = JobContext.open(common.load(java.util.Map.of()), new JobSummary(out))) {
+    try (JobContext ctx = JobContext.open(common.load(overrides()), new JobSummary(out))) {
       if (readsLakehouse()) {
         ctx.requireLakehouse();
       }

@@ -1,19 +1,26 @@
 package dev.lakeline.jobs.pipelines;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
+import dev.lakeline.core.Errors;
 import dev.lakeline.featurestore.FeatureGroupSpec;
 import dev.lakeline.featurestore.FeatureView;
+import dev.lakeline.featurestore.FeatureViewSpec;
 import dev.lakeline.featurestore.SplitSpec;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.training.Comparison;
 import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.ScoreDistribution;
 import dev.lakeline.training.Trainer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.apache.spark.sql.Column;
@@ -28,7 +35,7 @@ import org.apache.spark.storage.StorageLevel;
  * comparison: another seed draws another test split, a later window holds other (drifted) rows, and the new test split
  * may hold rows the alias's version was trained on, which flatter it.
  */
-final class SameRows implements Function<ModelVersion, Comparison> {
+public final class SameRows implements Function<ModelVersion, Comparison> {
   /** The metric promotion compares. */
   static final String METRIC = "areaUnderROC";
 
@@ -46,13 +53,62 @@ final class SameRows implements Function<ModelVersion, Comparison> {
     this.candidate = candidate;
   }
 
+  /**
+   * Two versions measured on the same rows.
+   *
+   * @param rows which rows, in words ("the 1,204 rows of v3's test split that v1 was not trained on"), or why the two
+   *     could not be measured on the same rows
+   * @param count the rows (0 when not measured)
+   * @param positives the positive rows among them
+   * @param candidate the first version's metrics on them ({@link Trainer#evaluate}), or null when not measured
+   * @param holder the second version's, likewise
+   * @param candidateScores the first version's scores on them, binned (only when asked for), else null
+   * @param holderScores the second version's, likewise
+   */
+  public record Measured(String rows, long count, long positives, Map<String, Double> candidate, Map<String, Double> holder,
+      ScoreDistribution candidateScores, ScoreDistribution holderScores) {
+    static Measured unavailable(String why) {
+      return new Measured(why, 0, 0, null, null, null, null);
+    }
+
+    /** Whether both versions were measured. */
+    public boolean available() {
+      return candidate != null && holder != null;
+    }
+  }
+
+  /**
+   * {@code candidate} and {@code holder}, versions of the model {@code definition} describes, measured as promotion
+   * measures them: on {@code candidate}'s test split less every row {@code holder} was trained on.
+   *
+   * @param withScores whether to bin both versions' scores on the rows too (for curves)
+   * @throws dev.lakeline.core.LakelineException.NotFound if {@code candidate}'s training dataset is gone or is not one of
+   *     the definition's feature view's
+   */
+  public static Measured measure(JobContext ctx, ModelDefinition definition, ModelVersion candidate, ModelVersion holder,
+      boolean withScores) {
+    TrainingDataset td = ModelMonitoring.trainingDatasetOf(ctx, definition, candidate).orElseThrow(() -> Errors.notFound(
+        "%s's training dataset %s is gone or not one of feature view %s's, so there is no test split to measure it on. Pass "
+            + "the --model-file it was trained with, or compare versions whose training datasets are kept.",
+        candidate.label(), candidate.card().trainingDataset(), definition.viewLabel()));
+    FeatureViewSpec view = ctx.featureStore().getFeatureView(definition.viewName(), definition.viewVersion()).spec();
+    FeatureGroupSpec base = ctx.featureStore().getFeatureGroup(view.base().name(), view.base().version()).spec();
+    return new SameRows(ctx, definition, base, td, candidate).measure(holder, withScores);
+  }
+
   @Override
   public Comparison apply(ModelVersion holder) {
+    Measured m = measure(holder, false);
+    return m.available() ? new Comparison(m.candidate().get(METRIC), m.holder().get(METRIC), m.rows())
+        : Comparison.unavailable(m.rows());
+  }
+
+  private Measured measure(ModelVersion holder, boolean withScores) {
     String held = "v" + holder.version();
     String mine = "v" + candidate.version();
     Optional<TrainingDataset> trainedOn = ModelMonitoring.trainingDatasetOf(ctx, model, holder);
     if (trainedOn.isEmpty()) {
-      return Comparison.unavailable(String.format("%s's training dataset %s is gone or not one of feature view %s's, so the "
+      return Measured.unavailable(String.format("%s's training dataset %s is gone or not one of feature view %s's, so the "
           + "rows it was trained on cannot be left out", held, holder.card().trainingDataset(), model.viewLabel()));
     }
     Dataset<Row> test = model.onDemand().apply(dataset.test());
@@ -60,14 +116,14 @@ final class SameRows implements Function<ModelVersion, Comparison> {
     List<String> lacking = new ArrayList<>(holder.card().features());
     lacking.removeAll(columns);
     if (!lacking.isEmpty()) {
-      return Comparison.unavailable(String.format("%s reads %s, which %s's test rows lack", held, lacking, mine));
+      return Measured.unavailable(String.format("%s reads %s, which %s's test rows lack", held, lacking, mine));
     }
     List<String> ids = model.ids(base);
     Dataset<Row> seen = trainedOn.get().read();
     List<String> seenColumns = Arrays.asList(seen.columns());
     List<String> idsLacking = ids.stream().filter(id -> !seenColumns.contains(id) || !columns.contains(id)).toList();
     if (!idsLacking.isEmpty()) {
-      return Comparison.unavailable(String.format("the ids %s are not in the rows of both training datasets, so the rows %s "
+      return Measured.unavailable(String.format("the ids %s are not in the rows of both training datasets, so the rows %s "
           + "was trained on cannot be told apart", idsLacking, held));
     }
     List<Column> seenIds = new ArrayList<>();
@@ -81,20 +137,27 @@ final class SameRows implements Function<ModelVersion, Comparison> {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // the rows and their positives in one job
-      Row counts = rows.agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)),
-          org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.when(
-              col(ModelDefinition.sql(model.label())).equalTo(1), 1))).first();
+      Column label = col(ModelDefinition.sql(model.label()));
+      Row counts = rows.agg(count(lit(1)), count(when(label.equalTo(1), 1))).first();
       long n = counts.getLong(0);
       long positives = counts.getLong(1);
       String which = String.format(Locale.ROOT, "the %,d rows of %s's test split that %s was not trained on", n, mine, held);
       if (n == 0 || positives == 0 || positives == n) {
-        return Comparison.unavailable(n == 0
+        return Measured.unavailable(n == 0
             ? String.format("%s was trained on every row of %s's test split", held, mine)
             : which + " hold one outcome only");
       }
-      Double challenger = Trainer.evaluate(candidate.load(), rows, model.label()).get(METRIC);
-      Double champion = Trainer.evaluate(holder.load(), rows, model.label()).get(METRIC);
-      return new Comparison(challenger, champion, which);
+      ModelVersion[] both = {candidate, holder};
+      List<Map<String, Double>> metrics = new ArrayList<>();
+      List<ScoreDistribution> scores = new ArrayList<>();
+      for (ModelVersion v : both) {
+        org.apache.spark.ml.PipelineModel fitted = v.load();
+        metrics.add(Trainer.evaluate(fitted, rows, model.label()));
+        scores.add(withScores ? ScoreDistribution.of(fitted.transform(rows),
+            org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1), label,
+            ScoreDistribution.DEFAULT_BINS) : null);
+      }
+      return new Measured(which, n, positives, metrics.get(0), metrics.get(1), scores.get(0), scores.get(1));
     } finally {
       rows.unpersist();
     }

@@ -5,6 +5,7 @@ import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.ScoreDistribution;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -264,6 +265,103 @@ public final class ModelReport {
     chosen.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
     chosen.setLabelTextAnchor(TextAnchor.TOP_LEFT);
     plot.addDomainMarker(chosen);
+    return ReportPages.finish(chart);
+  }
+
+  /** The metrics where lower is better among those a comparison shows. */
+  private static final List<String> LOWER_IS_BETTER = List.of("logLoss", "brierScore");
+
+  /**
+   * The rows of a comparison's table: per metric, its name, both versions' values, their difference and which is
+   * better ("equal" within 1e-12; empty when either lacks the metric, such as a precision with no row predicted
+   * positive).
+   */
+  public static List<List<String>> comparisonRows(List<String> metrics, Map<String, Double> a, Map<String, Double> b) {
+    List<List<String>> out = new ArrayList<>();
+    for (String metric : metrics) {
+      Double x = a.get(metric);
+      Double y = b.get(metric);
+      String name = metric + (LOWER_IS_BETTER.contains(metric) ? " (lower is better)" : "");
+      if (x == null || y == null) {
+        out.add(List.of(name, x == null ? "none" : fixed(x), y == null ? "none" : fixed(y), "", ""));
+        continue;
+      }
+      double d = x - y;
+      String better = Math.abs(d) <= 1e-12 ? "equal" : (d > 0) != LOWER_IS_BETTER.contains(metric) ? "first" : "second";
+      out.add(List.of(name, fixed(x), fixed(y), String.format(Locale.ROOT, "%+.4f", d), better));
+    }
+    return out;
+  }
+
+  private static String fixed(double v) {
+    return String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /**
+   * The page of two versions measured on the same rows ({@code rows}, in words): their metrics side by side, and, from
+   * their scores on those rows, both ROC and both precision-recall curves on one chart each.
+   */
+  public static String comparison(String model, ModelVersion a, ModelVersion b, String rows, long positives,
+      List<String> metrics, Map<String, Double> ma, Map<String, Double> mb, ScoreDistribution sa, ScoreDistribution sb) {
+    String va = "v" + a.version();
+    String vb = "v" + b.version();
+    StringBuilder h = ReportPages.start("Model " + model + ": " + va + " against " + vb, "");
+    h.append("<h1>Model ").append(ReportPages.esc(model)).append(": ").append(va).append(" against ").append(vb)
+        .append("</h1>\n<p>").append(ReportPages.esc(String.format(Locale.ROOT, "Both measured on %s (%,d positive): the "
+            + "rows promotion compares them on. Each decides at its own threshold: %s at %s, %s at %s.", rows, positives,
+            va, dev.lakeline.training.Trainer.threshold(a.card().params()), vb,
+            dev.lakeline.training.Trainer.threshold(b.card().params())))).append("</p>\n<table><tr><th>metric</th><th>")
+        .append(va).append("</th><th>").append(vb).append("</th><th>").append(va).append(" − ").append(vb)
+        .append("</th><th>better</th></tr>");
+    for (List<String> r : comparisonRows(metrics, ma, mb)) {
+      h.append("<tr>");
+      for (int i = 0; i < r.size(); i++) {
+        String cell = i == 4 ? (r.get(i).equals("first") ? va : r.get(i).equals("second") ? vb : r.get(i)) : r.get(i);
+        h.append(i >= 1 && i <= 3 ? "<td class=\"n\">" : "<td>").append(ReportPages.esc(cell)).append("</td>");
+      }
+      h.append("</tr>");
+    }
+    h.append("</table>\n");
+    for (ModelVersion v : List.of(a, b)) {
+      ModelCard c = v.card();
+      h.append("<p>").append(ReportPages.esc(String.format(Locale.ROOT, "v%d: %s, trained for %s on %s%s.", v.version(),
+          c.algorithm(), c.logicalDate(), dev.lakeline.core.storage.StorageLayout.trainingDatasetLabel(c.trainingDataset()),
+          c.metrics() != null && c.metrics().containsKey("areaUnderROC") ? String.format(Locale.ROOT,
+              " (AUC %.4f on its own test split)", c.metrics().get("areaUnderROC")) : ""))).append("</p>\n");
+    }
+    if (sa != null && sb != null) {
+      XYSeriesCollection roc = new XYSeriesCollection();
+      roc.addSeries(series(String.format(Locale.ROOT, "%s (AUC %.3f)", va, sa.areaUnderRoc()), sa.roc()));
+      roc.addSeries(series(String.format(Locale.ROOT, "%s (AUC %.3f)", vb, sb.areaUnderRoc()), sb.roc()));
+      roc.addSeries(series("chance", List.of(new double[] {0, 0}, new double[] {1, 1})));
+      XYSeriesCollection pr = new XYSeriesCollection();
+      pr.addSeries(series(va, sa.precisionRecall()));
+      pr.addSeries(series(vb, sb.precisionRecall()));
+      double base = (double) sa.totalPositives() / Math.max(1, sa.totalNegatives() + sa.totalPositives());
+      pr.addSeries(series(String.format(Locale.ROOT, "base rate %.3f", base), List.of(new double[] {0, base}, new double[] {1, base})));
+      h.append("<div class=\"charts\">")
+          .append(ReportPages.img(twoLines(ChartFactory.createXYLineChart("ROC on the same rows", "false-positive rate",
+              "true-positive rate", roc, PlotOrientation.VERTICAL, true, false, false)), 480, 400, "ROC curves"))
+          .append(ReportPages.img(twoLines(ChartFactory.createXYLineChart("Precision and recall on the same rows", "recall",
+              "precision", pr, PlotOrientation.VERTICAL, true, false, false)), 480, 400, "precision-recall curves"))
+          .append("</div>\n");
+    }
+    return ReportPages.end(h, "Made by lakeline models compare --report: both versions scored on the same rows.");
+  }
+
+  /** Two versions' lines (the first thick, the second thin) and a dashed reference. */
+  private static JFreeChart twoLines(JFreeChart chart) {
+    XYPlot plot = chart.getXYPlot();
+    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
+    r.setSeriesPaint(0, POSITIVE);
+    r.setSeriesStroke(0, new BasicStroke(2f));
+    r.setSeriesPaint(1, NEGATIVE);
+    r.setSeriesStroke(1, new BasicStroke(1.5f));
+    r.setSeriesPaint(2, Color.GRAY);
+    r.setSeriesStroke(2, ReportPages.DASHED);
+    plot.setRenderer(r);
+    plot.getDomainAxis().setRange(0, 1);
+    plot.getRangeAxis().setRange(0, 1.02);
     return ReportPages.finish(chart);
   }
 

@@ -1,12 +1,14 @@
 package dev.lakeline.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.lakeline.featurestore.FeatureGroupSpec;
 import dev.lakeline.featurestore.FeatureStore;
 import dev.lakeline.featurestore.InsertOptions;
 import dev.lakeline.featurestore.TrainingDataset;
+import dev.lakeline.jobs.reports.HtmlCharts;
 import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import dev.lakeline.training.ModelRegistry;
@@ -82,6 +84,25 @@ class ChampionChallengeTest {
         + "on", v2Test)), "v1 was trained on none of the later window's rows: " + second.out());
     assertEquals(registry.aliasLog("accounts").get(1).reason(), second.out().lines()
         .filter(l -> l.contains("champion → v2")).findFirst().orElseThrow().replaceAll("^.*champion → v2: ", ""));
+    // models compare measures the two on the rows promotion did, and gets its numbers; v1, which learnt the old
+    // relation, ranks these later accounts worse than chance
+    java.util.regex.Matcher promoted = java.util.regex.Pattern.compile("areaUnderROC ([0-9.]+) beats v1's ([0-9.]+) on "
+        + "(the [0-9,]+ rows of v2's test split that v1 was not trained on)").matcher(second.out());
+    assertTrue(promoted.find(), second.out());
+    Path page = dir.resolve("compare.html");
+    Cli compare = Cli.inLakehouse(lh, concat(own, "models", "compare", "accounts", "latest", "1", "--report", page.toString()));
+    assertEquals(0, compare.exitCode(), compare.err() + compare.out());
+    assertTrue(compare.out().contains("accounts v2 against v1 on " + promoted.group(3) + " ("), compare.out());
+    assertTrue(compare.out().matches("(?s).*\nareaUnderROC +" + java.util.regex.Pattern.quote(promoted.group(1)) + " +"
+        + java.util.regex.Pattern.quote(promoted.group(2)) + " +\\+[0-9.]+ +v2\n.*"), compare.out());
+    assertTrue(Double.parseDouble(promoted.group(2)) < 0.5, "v1 ranks the turned relation backwards: " + promoted.group(2));
+    assertTrue(compare.out().matches("(?s).*\nlogLoss \\(lower is better\\) +[0-9.]+ +[0-9.]+ +-[0-9.]+ +v2\n.*"),
+        "v2's scores are the better probabilities: " + compare.out());
+    assertEquals(List.of("ROC curves", "precision-recall curves"), HtmlCharts.of(Files.readString(page)));
+    Cli itself = Cli.inLakehouse(lh, concat(own, "models", "compare", "accounts", "2"));
+    assertEquals(2, itself.exitCode(), itself.out());
+    assertTrue(itself.err().contains("2 and @champion are both accounts v2: compare two different versions"), itself.err());
+    assertFalse(itself.hasStackTrace(), itself.err());
 
     // v3: all 120 days with another seed, so its test split holds rows v2 was trained on; those are left out
     Cli third = Cli.inLakehouse(lh, append(concat(own, "train", "--date", "2024-04-30"),
