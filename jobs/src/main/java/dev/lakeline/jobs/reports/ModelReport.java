@@ -340,29 +340,13 @@ public final class ModelReport {
       double base = (double) sa.totalPositives() / Math.max(1, sa.totalNegatives() + sa.totalPositives());
       pr.addSeries(series(String.format(Locale.ROOT, "base rate %.3f", base), List.of(new double[] {0, base}, new double[] {1, base})));
       h.append("<div class=\"charts\">")
-          .append(ReportPages.img(twoLines(ChartFactory.createXYLineChart("ROC on the same rows", "false-positive rate",
-              "true-positive rate", roc, PlotOrientation.VERTICAL, true, false, false)), 480, 400, "ROC curves"))
-          .append(ReportPages.img(twoLines(ChartFactory.createXYLineChart("Precision and recall on the same rows", "recall",
-              "precision", pr, PlotOrientation.VERTICAL, true, false, false)), 480, 400, "precision-recall curves"))
+          .append(ReportPages.img(lines(ChartFactory.createXYLineChart("ROC on the same rows", "false-positive rate",
+              "true-positive rate", roc, PlotOrientation.VERTICAL, true, false, false), 2), 480, 400, "ROC curves"))
+          .append(ReportPages.img(lines(ChartFactory.createXYLineChart("Precision and recall on the same rows", "recall",
+              "precision", pr, PlotOrientation.VERTICAL, true, false, false), 2), 480, 400, "precision-recall curves"))
           .append("</div>\n");
     }
     return ReportPages.end(h, "Made by lakeline models compare --report: both versions scored on the same rows.");
-  }
-
-  /** Two versions' lines (the first thick, the second thin) and a dashed reference. */
-  private static JFreeChart twoLines(JFreeChart chart) {
-    XYPlot plot = chart.getXYPlot();
-    XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-    r.setSeriesPaint(0, POSITIVE);
-    r.setSeriesStroke(0, new BasicStroke(2f));
-    r.setSeriesPaint(1, NEGATIVE);
-    r.setSeriesStroke(1, new BasicStroke(1.5f));
-    r.setSeriesPaint(2, Color.GRAY);
-    r.setSeriesStroke(2, ReportPages.DASHED);
-    plot.setRenderer(r);
-    plot.getDomainAxis().setRange(0, 1);
-    plot.getRangeAxis().setRange(0, 1.02);
-    return ReportPages.finish(chart);
   }
 
   private static JFreeChart roc(ScoreDistribution s) {
@@ -436,12 +420,21 @@ public final class ModelReport {
 
   /** The model's line solid, the reference line dashed and grey; both axes over [0, 1]. */
   private static JFreeChart lines(JFreeChart chart) {
+    return lines(chart, 1);
+  }
+
+  /**
+   * The first {@code models} series solid (one per model version, the first thicker), the others dashed grey
+   * references; both axes over [0, 1].
+   */
+  private static JFreeChart lines(JFreeChart chart, int models) {
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, false);
-    r.setSeriesPaint(0, POSITIVE);
-    r.setSeriesStroke(0, new BasicStroke(2f));
-    r.setSeriesPaint(1, Color.GRAY);
-    r.setSeriesStroke(1, ReportPages.DASHED);
+    Color[] colours = {POSITIVE, NEGATIVE};
+    for (int i = 0; i < plot.getDataset().getSeriesCount(); i++) {
+      r.setSeriesPaint(i, i < models ? colours[i] : Color.GRAY);
+      r.setSeriesStroke(i, i < models ? new BasicStroke(i == 0 ? 2f : 1.5f) : ReportPages.DASHED);
+    }
     plot.setRenderer(r);
     plot.getDomainAxis().setRange(0, 1);
     plot.getRangeAxis().setRange(0, 1.02);

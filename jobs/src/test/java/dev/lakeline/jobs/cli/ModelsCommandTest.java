@@ -10,6 +10,7 @@ import dev.lakeline.testkit.SparkTest;
 import dev.lakeline.testkit.TestLakehouse;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
+import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.ScoreDistribution;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -174,11 +175,7 @@ class ModelsCommandTest {
     Map<String, String> costParams = Map.of("threshold", "0.2", "thresholdChoice", "min-cost 5.0");
     Map<String, Double> costMetrics = new java.util.HashMap<>(metrics);
     costMetrics.put("validation_cost", 0.4821);
-    registry.register("chooser", new dev.lakeline.training.Trainer.Trained(model, costMetrics, costParams, test, validation),
-        new ModelCard("run3", "logistic_regression", costParams, costMetrics, "td1", Map.of(), List.of("x"), "label",
-            "2024-06-01", Map.of()), null);
-    assertEquals(0, Cli.inLakehouse(lh, "models", "show", "chooser", "3", "--report", dir.resolve("v3.html").toString()).exitCode());
-    String costHtml = Files.readString(dir.resolve("v3.html"));
+    String costHtml = registeredPage(registry, lh, dir, model, costParams, costMetrics, test, validation);
     assertTrue(costHtml.contains("<p>min-cost 5.0 chose 0.2 on 139 validation rows, neither "
         + "trained nor tested on: there, precision 0.855 · recall 0.947 · F1 0.899 · cost 0.482 per row."));
     assertEquals(List.of("ROC curve", "precision-recall curve", "scores by class", "calibration by deciles",
@@ -188,15 +185,24 @@ class ModelsCommandTest {
         "The validation split's scores were not kept with this version"), oldHtml.substring(oldHtml.indexOf("<h2>On the test split")));
     // a threshold chosen on out-of-fold scores of the train split says so, with its folds
     Map<String, String> foldParams = Map.of("threshold", "0.3", "thresholdChoice", "best-f1", "thresholdFolds", "5");
-    registry.register("chooser", new dev.lakeline.training.Trainer.Trained(model, metrics, foldParams, test, validation),
-        new ModelCard("run4", "logistic_regression", foldParams, metrics, "td1", Map.of(), List.of("x"), "label",
-            "2024-06-01", Map.of()), null);
-    assertEquals(0, Cli.inLakehouse(lh, "models", "show", "chooser", "4", "--report", dir.resolve("v4.html").toString()).exitCode());
-    String folds = Files.readString(dir.resolve("v4.html"));
+    String folds = registeredPage(registry, lh, dir, model, foldParams, metrics, test, validation);
     assertTrue(folds.contains("<h2>The threshold, chosen on out-of-fold scores</h2>\n<p>best-f1 chose 0.3 on 139 train rows' "
         + "out-of-fold scores (5 folds), each fold scored by the model fitted on the other folds, then the model fitted on "
         + "every train row: there, precision 0.855 · recall 0.947 · F1 0.899."), folds.substring(folds.indexOf("<h2>On the test split")));
     assertEquals(5, HtmlCharts.of(folds).size(), folds);
+  }
+
+  /** Registers the next version of model chooser with both score sets, and returns its page from models show --report. */
+  private static String registeredPage(ModelRegistry registry, TestLakehouse lh, Path dir, PipelineModel model,
+      Map<String, String> params, Map<String, Double> metrics, ScoreDistribution test, ScoreDistribution validation)
+      throws IOException {
+    ModelVersion v = registry.register("chooser", new dev.lakeline.training.Trainer.Trained(model, metrics, params, test,
+        validation), new ModelCard("run" + (registry.versions("chooser").size() + 1), "logistic_regression", params, metrics,
+        "td1", Map.of(), List.of("x"), "label", "2024-06-01", Map.of()), null);
+    Path page = dir.resolve("v" + v.version() + ".html");
+    Cli show = Cli.inLakehouse(lh, "models", "show", "chooser", String.valueOf(v.version()), "--report", page.toString());
+    assertEquals(0, show.exitCode(), show.err());
+    return Files.readString(page);
   }
 
   @Test
