@@ -532,6 +532,21 @@ public final class ModelRegistry {
     return lowerIsBetter ? value < held - noise : value > held + noise;
   }
 
+  /**
+   * Which of two values of {@code metric} is better, as promotion judges: 1 when {@code a} beats {@code b} by more than
+   * floating-point noise, -1 when {@code b} beats {@code a}, 0 for a tie. Lower is better for error metrics ({@code
+   * logLoss}, {@code brierScore}, {@code rmse}, …).
+   */
+  public static int better(String metric, double a, double b) {
+    boolean lower = LOWER_IS_BETTER.contains(metric);
+    return beats(a, b, lower) ? 1 : beats(b, a, lower) ? -1 : 0;
+  }
+
+  /** Whether lower values of {@code metric} are better (error metrics such as {@code logLoss}). */
+  public static boolean lowerIsBetter(String metric) {
+    return LOWER_IS_BETTER.contains(metric);
+  }
+
   /** A version by its number, as {@code models list} shows it ({@code v3}) or bare ({@code 3}). */
   private static final String VERSION_NUMBER = "[vV]?[0-9]+";
 

@@ -151,6 +151,18 @@ public record ScoreDistribution(int bins, long[] negatives, long[] positives) {
   }
 
   /**
+   * The cost per row by threshold, a false alarm costing 1 and a missed positive {@code falseNegativeCost} (the cost a
+   * min-cost threshold choice minimises): {threshold, cost per row} at every threshold of {@link #byThreshold()}.
+   */
+  public List<double[]> costByThreshold(double falseNegativeCost) {
+    long p = totalPositives();
+    double rows = Math.max(1, totalNegatives() + p);
+    // byThreshold's points: {threshold, precision, recall, F1, predicted, true positives}
+    return byThreshold().stream().map(t -> new double[] {t[0],
+        ThresholdSearch.cost((long) t[4], (long) t[5], p, falseNegativeCost) / rows}).toList();
+  }
+
+  /**
    * Calibration by {@code groups} groups of about equal size in score order: per group, the mean score (bin centres)
    * and the share of positives. A calibrated model's points lie on the diagonal.
    */

@@ -4,10 +4,8 @@ import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -70,7 +68,7 @@ final class ThresholdSearch {
   }
 
   /** False alarms cost 1 each, missed positives {@code falseNegativeCost} each. */
-  private static double cost(long predicted, long truePositives, long positives, double falseNegativeCost) {
+  static double cost(long predicted, long truePositives, long positives, double falseNegativeCost) {
     return (predicted - truePositives) + falseNegativeCost * (positives - truePositives);
   }
 
@@ -133,7 +131,7 @@ final class ThresholdSearch {
     List<Column> counts = new ArrayList<>();
     counts.add(count(when(labelled.equalTo(1), lit(1))));
     for (String c : numericFeatures) {
-      counts.add(count(when(SqlColumns.col(c).isNotNull().and(not(isnan(SqlColumns.col(c).cast("double")))), lit(1))));
+      counts.add(count(when(Trainer.hasValue(c), lit(1))));
     }
     long[][] perFold = new long[k][counts.size() + 1];
     long[] total = new long[counts.size() + 1];

@@ -177,15 +177,9 @@ public final class Trainer {
       if (chosen != null) {
         ThresholdSearch.apply(model, chosen.threshold());
       }
-      Dataset<Row> scored = model.transform(test.where(SqlColumns.col(spec.label()).isNotNull())).persist(StorageLevel.MEMORY_AND_DISK());
-      Map<String, Double> metrics;
-      ScoreDistribution scores;
-      try {
-        metrics = metrics(scored, spec.label());
-        scores = ScoreDistribution.of(scored, spec.label(), ScoreDistribution.DEFAULT_BINS);
-      } finally {
-        scored.unpersist();
-      }
+      Evaluation evaluated = evaluateWithScores(model, test.where(SqlColumns.col(spec.label()).isNotNull()), spec.label());
+      Map<String, Double> metrics = evaluated.metrics();
+      ScoreDistribution scores = evaluated.scores();
       metrics.put("train_rows", (double) rows);
       Map<String, String> params = new LinkedHashMap<>();
       PipelineStage estimator = pipeline.getStages()[pipeline.getStages().length - 1];
@@ -289,7 +283,7 @@ public final class Trainer {
       return List.of();
     }
     List<org.apache.spark.sql.Column> counts = numeric.stream()
-        .map(c -> count(when(SqlColumns.col(c).isNotNull().and(not(isnan(SqlColumns.col(c).cast("double")))), 1)))
+        .map(c -> count(when(hasValue(c), 1)))
         .toList();
     Row values = rows.agg(counts.get(0), counts.subList(1, counts.size()).toArray(org.apache.spark.sql.Column[]::new)).first();
     List<String> out = new ArrayList<>();
@@ -321,6 +315,27 @@ public final class Trainer {
     } finally {
       scored.unpersist();
     }
+  }
+
+  /**
+   * A model's metrics on some rows ({@link #evaluate}) with its scores on them, binned ({@link
+   * ScoreDistribution#DEFAULT_BINS}).
+   */
+  public record Evaluation(Map<String, Double> metrics, ScoreDistribution scores) {}
+
+  /** As {@link #evaluate}, and the rows' scores binned too, from the same scoring of the rows. */
+  public static Evaluation evaluateWithScores(PipelineModel model, Dataset<Row> rows, String label) {
+    Dataset<Row> scored = model.transform(rows).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return new Evaluation(metrics(scored, label), ScoreDistribution.of(scored, label, ScoreDistribution.DEFAULT_BINS));
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  /** Whether {@code column} holds a value (not null, not NaN), as a count's condition. */
+  static Column hasValue(String column) {
+    return SqlColumns.col(column).isNotNull().and(not(isnan(SqlColumns.col(column).cast("double"))));
   }
 
   /** The smallest probability a log loss takes the logarithm of, as MLlib's evaluator (it would be infinite at 0). */

@@ -360,9 +360,8 @@ final class ModelsCommand extends ParentCommand {
       TextTable table = new TextTable("metric", ">" + va, ">" + vb, ">" + va + " − " + vb, "better");
       table.row("threshold", dev.lakeline.training.Trainer.threshold(a.card().params()),
           dev.lakeline.training.Trainer.threshold(b.card().params()), "", "");
-      for (List<String> row : ModelReport.comparisonRows(METRICS, m.candidate(), m.holder())) {
-        String better = row.get(4).equals("first") ? va : row.get(4).equals("second") ? vb : row.get(4);
-        table.row(row.get(0), row.get(1), row.get(2), row.get(3), better);
+      for (List<String> row : ModelReport.comparisonRows(METRICS, m.candidate(), m.holder(), va, vb)) {
+        table.row(row.toArray());
       }
       table.print(out);
       if (report != null) {

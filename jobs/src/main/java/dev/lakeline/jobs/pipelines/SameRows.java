@@ -137,8 +137,7 @@ public final class SameRows implements Function<ModelVersion, Comparison> {
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // the rows and their positives in one job
-      Column label = col(ModelDefinition.sql(model.label()));
-      Row counts = rows.agg(count(lit(1)), count(when(label.equalTo(1), 1))).first();
+      Row counts = rows.agg(count(lit(1)), count(when(col(ModelDefinition.sql(model.label())).equalTo(1), 1))).first();
       long n = counts.getLong(0);
       long positives = counts.getLong(1);
       String which = String.format(Locale.ROOT, "the %,d rows of %s's test split that %s was not trained on", n, mine, held);
@@ -147,19 +146,19 @@ public final class SameRows implements Function<ModelVersion, Comparison> {
             ? String.format("%s was trained on every row of %s's test split", held, mine)
             : which + " hold one outcome only");
       }
-      ModelVersion[] both = {candidate, holder};
-      List<Map<String, Double>> metrics = new ArrayList<>();
-      List<ScoreDistribution> scores = new ArrayList<>();
-      for (ModelVersion v : both) {
-        org.apache.spark.ml.PipelineModel fitted = v.load();
-        metrics.add(Trainer.evaluate(fitted, rows, model.label()));
-        scores.add(withScores ? ScoreDistribution.of(fitted.transform(rows),
-            org.apache.spark.ml.functions.vector_to_array(col("probability"), "float64").getItem(1), label,
-            ScoreDistribution.DEFAULT_BINS) : null);
-      }
-      return new Measured(which, n, positives, metrics.get(0), metrics.get(1), scores.get(0), scores.get(1));
+      // the scores are binned from the same scoring of the rows as the metrics, when asked for
+      Trainer.Evaluation first = evaluate(candidate, rows, withScores);
+      Trainer.Evaluation second = evaluate(holder, rows, withScores);
+      return new Measured(which, n, positives, first.metrics(), second.metrics(), first.scores(), second.scores());
     } finally {
       rows.unpersist();
     }
+  }
+
+  /** {@code version}'s metrics on {@code rows}, with its binned scores when {@code withScores}. */
+  private Trainer.Evaluation evaluate(ModelVersion version, Dataset<Row> rows, boolean withScores) {
+    org.apache.spark.ml.PipelineModel fitted = version.load();
+    return withScores ? Trainer.evaluateWithScores(fitted, rows, model.label())
+        : new Trainer.Evaluation(Trainer.evaluate(fitted, rows, model.label()), null);
   }
 }

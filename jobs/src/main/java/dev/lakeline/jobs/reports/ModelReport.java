@@ -1,6 +1,7 @@
 package dev.lakeline.jobs.reports;
 
 import dev.lakeline.training.ModelCard;
+import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
 import dev.lakeline.training.ScoreDistribution;
 import java.awt.BasicStroke;
@@ -167,8 +168,8 @@ public final class ModelReport {
   private static JFreeChart costByThreshold(ScoreDistribution chosenOnScores, String chosenOn, Optional<ScoreDistribution> test,
       double c, double threshold) {
     XYSeriesCollection ds = new XYSeriesCollection();
-    ds.addSeries(series(chosenOn + " cost", cost(chosenOnScores, c)));
-    test.ifPresent(t -> ds.addSeries(series("test cost", cost(t, c))));
+    ds.addSeries(series(chosenOn + " cost", chosenOnScores.costByThreshold(c)));
+    test.ifPresent(t -> ds.addSeries(series("test cost", t.costByThreshold(c))));
     JFreeChart chart = ChartFactory.createXYLineChart(String.format(Locale.ROOT,
         "Cost per row by threshold (a false alarm 1, a missed positive %s)", c == Math.rint(c) ? String.valueOf((long) c)
             : String.valueOf(c)), "threshold", "cost per row", ds,
@@ -188,21 +189,17 @@ public final class ModelReport {
     flagNone.setLabelAnchor(RectangleAnchor.BOTTOM_RIGHT);
     flagNone.setLabelTextAnchor(TextAnchor.TOP_RIGHT);
     plot.addRangeMarker(flagNone);
+    markChosen(plot, threshold);
+    return ReportPages.finish(chart);
+  }
+
+  /** A dashed line at the chosen threshold, labelled with it. */
+  private static void markChosen(XYPlot plot, double threshold) {
     ValueMarker chosen = new ValueMarker(threshold, Color.DARK_GRAY, ReportPages.DASHED);
     chosen.setLabel("chosen " + threshold);
     chosen.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
     chosen.setLabelTextAnchor(TextAnchor.TOP_LEFT);
     plot.addDomainMarker(chosen);
-    return ReportPages.finish(chart);
-  }
-
-  /** {threshold, cost per row} at every threshold of {@code s} that predicts a row positive. */
-  static List<double[]> cost(ScoreDistribution s, double c) {
-    long positives = s.totalPositives();
-    double rows = Math.max(1, s.totalNegatives() + positives);
-    // byThreshold's points: {threshold, precision, recall, F1, predicted, true positives}
-    return s.byThreshold().stream()
-        .map(p -> new double[] {p[0], ((p[4] - p[5]) + c * (positives - p[5])) / rows}).toList();
   }
 
   /**
@@ -260,35 +257,29 @@ public final class ModelReport {
     plot.setRenderer(r);
     plot.getDomainAxis().setRange(0, 1);
     plot.getRangeAxis().setRange(0, 1.02);
-    ValueMarker chosen = new ValueMarker(threshold, Color.DARK_GRAY, ReportPages.DASHED);
-    chosen.setLabel("chosen " + threshold);
-    chosen.setLabelAnchor(RectangleAnchor.TOP_RIGHT);
-    chosen.setLabelTextAnchor(TextAnchor.TOP_LEFT);
-    plot.addDomainMarker(chosen);
+    markChosen(plot, threshold);
     return ReportPages.finish(chart);
   }
 
-  /** The metrics where lower is better among those a comparison shows. */
-  private static final List<String> LOWER_IS_BETTER = List.of("logLoss", "brierScore");
-
   /**
    * The rows of a comparison's table: per metric, its name, both versions' values, their difference and which is
-   * better ("equal" within 1e-12; empty when either lacks the metric, such as a precision with no row predicted
-   * positive).
+   * better as promotion judges ({@link ModelRegistry#better}: {@code nameA}, {@code nameB} or "equal"; empty when either
+   * lacks the metric, such as a precision with no row predicted positive).
    */
-  public static List<List<String>> comparisonRows(List<String> metrics, Map<String, Double> a, Map<String, Double> b) {
+  public static List<List<String>> comparisonRows(List<String> metrics, Map<String, Double> a, Map<String, Double> b,
+      String nameA, String nameB) {
     List<List<String>> out = new ArrayList<>();
     for (String metric : metrics) {
       Double x = a.get(metric);
       Double y = b.get(metric);
-      String name = metric + (LOWER_IS_BETTER.contains(metric) ? " (lower is better)" : "");
+      String name = metric + (ModelRegistry.lowerIsBetter(metric) ? " (lower is better)" : "");
       if (x == null || y == null) {
         out.add(List.of(name, x == null ? "none" : fixed(x), y == null ? "none" : fixed(y), "", ""));
         continue;
       }
-      double d = x - y;
-      String better = Math.abs(d) <= 1e-12 ? "equal" : (d > 0) != LOWER_IS_BETTER.contains(metric) ? "first" : "second";
-      out.add(List.of(name, fixed(x), fixed(y), String.format(Locale.ROOT, "%+.4f", d), better));
+      int better = ModelRegistry.better(metric, x, y);
+      out.add(List.of(name, fixed(x), fixed(y), String.format(Locale.ROOT, "%+.4f", x - y),
+          better > 0 ? nameA : better < 0 ? nameB : "equal"));
     }
     return out;
   }
@@ -313,11 +304,10 @@ public final class ModelReport {
             dev.lakeline.training.Trainer.threshold(b.card().params())))).append("</p>\n<table><tr><th>metric</th><th>")
         .append(va).append("</th><th>").append(vb).append("</th><th>").append(va).append(" − ").append(vb)
         .append("</th><th>better</th></tr>");
-    for (List<String> r : comparisonRows(metrics, ma, mb)) {
+    for (List<String> r : comparisonRows(metrics, ma, mb, va, vb)) {
       h.append("<tr>");
       for (int i = 0; i < r.size(); i++) {
-        String cell = i == 4 ? (r.get(i).equals("first") ? va : r.get(i).equals("second") ? vb : r.get(i)) : r.get(i);
-        h.append(i >= 1 && i <= 3 ? "<td class=\"n\">" : "<td>").append(ReportPages.esc(cell)).append("</td>");
+        h.append(i >= 1 && i <= 3 ? "<td class=\"n\">" : "<td>").append(ReportPages.esc(r.get(i))).append("</td>");
       }
       h.append("</tr>");
     }
