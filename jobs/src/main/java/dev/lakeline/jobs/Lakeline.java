@@ -23,6 +23,7 @@ import dev.lakeline.training.FeatureDrift;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.PermutationImportance;
 import dev.lakeline.training.Trainer;
 import dev.lakeline.training.TrainingSpec;
 import dev.lakeline.validation.SuiteFiles;
@@ -291,6 +292,24 @@ public final class Lakeline {
         "Model %s was registered without a drift baseline (by hand, or before Lakeline kept one); train a new version to get one.",
         model.label()));
     return Drift.measure(baseline, batch, DriftThresholds.DEFAULT);
+  }
+
+  /**
+   * Which features {@code model} leans on: its permutation importance on {@code rows} (labelled rows with the model's
+   * input columns, which it was not trained on: its training dataset's {@code test()}). The rows are scored as they
+   * are, then once per feature with that feature's values shuffled 5 times; a feature's importance is how much the AUC
+   * drops. At most 20,000 rows (a seeded sample), seed 42: {@link PermutationImportance#measure} takes others.
+   * {@code modelFile(file, name).importance(ref)} measures a version on its own test split.
+   *
+   * @return {@code auc()}, {@code rows()} and {@code features()}, most important first: {@code feature()}, {@code drop()},
+   *     {@code sd()}
+   */
+  public PermutationImportance.Result importance(ModelVersion model, Dataset<Row> rows) {
+    if (model == null || rows == null) {
+      throw Errors.config("importance needs %s: lake.importance(lake.model(name, \"latest\"), dataset.test()).",
+          model == null ? "a model version" : "the labelled rows to measure on");
+    }
+    return PermutationImportance.measure(model.load(), rows, model.card().features(), model.card().label());
   }
 
   /**

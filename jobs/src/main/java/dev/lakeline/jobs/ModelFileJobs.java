@@ -12,7 +12,10 @@ import dev.lakeline.jobs.pipelines.InferencePipeline;
 import dev.lakeline.jobs.pipelines.ModelDefinition;
 import dev.lakeline.jobs.pipelines.ModelFile;
 import dev.lakeline.jobs.pipelines.ModelMonitoring;
+import dev.lakeline.jobs.pipelines.SameRows;
 import dev.lakeline.jobs.pipelines.TrainingPipeline;
+import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.PermutationImportance;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,14 +108,50 @@ public final class ModelFileJobs {
     return run("monitor", logicalDate, ModelMonitoring::run);
   }
 
+  /**
+   * {@code lakeline models compare NAME ref other}: the two versions measured on the same rows, as promotion measures
+   * them (ref's test split less every row other was trained on): {@code available()}, {@code rows()}, and each
+   * version's metrics, {@code candidate()} (ref's) and {@code holder()} (other's).
+   *
+   * @throws dev.lakeline.core.LakelineException.ConfigError if both name the same version
+   */
+  public SameRows.Measured compare(String ref, String other) {
+    return inContext("models compare", ctx -> {
+      ModelVersion a = ctx.registry().resolve(name(), ref);
+      ModelVersion b = ctx.registry().resolve(name(), other);
+      if (a.version() == b.version()) {
+        throw Errors.config("%s and %s are both %s: compare two different versions.", ref, other, a.label());
+      }
+      return SameRows.measure(ctx, definition, a, b, false);
+    });
+  }
+
+  /**
+   * {@code lakeline models importance NAME ref}: the version's permutation importance on its own test split, with the
+   * defaults (5 shuffles per feature, at most 20,000 rows, seed 42): {@code rows()} in words and {@code result()}, whose
+   * {@code features()} come most important first.
+   */
+  public SameRows.Importance importance(String ref) {
+    return inContext("models importance", ctx -> SameRows.importance(ctx, definition, ctx.registry().resolve(name(), ref),
+        PermutationImportance.DEFAULT_SEED, PermutationImportance.DEFAULT_REPEATS, PermutationImportance.DEFAULT_MAX_ROWS));
+  }
+
+  private String name() {
+    return config.get(LakelineKeys.MODEL_NAME);
+  }
+
   private <T> T run(String job, String logicalDate, BiFunction<JobContext, LocalDate, T> pipeline) {
     LocalDate date = LocalDate.parse(Lakeline.checkDate(logicalDate));
+    return inContext(job + " " + date, ctx -> ctx.summary().stage(job + " " + name(), () -> pipeline.apply(ctx, date)));
+  }
+
+  private <T> T inContext(String what, java.util.function.Function<JobContext, T> work) {
     JobSummary summary = new JobSummary(System.out);
     String runId = "notebook-" + UUID.randomUUID();
     try (JobContext ctx = new JobContext(config, new SparkSessions.Handle(spark, false, "notebook session"), summary, runId);
-        JobContext.Description described = ctx.describeJobs(job + " " + date)) {
+        JobContext.Description described = ctx.describeJobs(what)) {
       ctx.requireLakehouse();
-      return summary.stage(job + " " + config.get(LakelineKeys.MODEL_NAME), () -> pipeline.apply(ctx, date));
+      return work.apply(ctx);
     }
   }
 

@@ -113,6 +113,14 @@ class LakelineTest {
     assertEquals(dev.lakeline.core.Versions.commit(), v1.card().versions().get("commit"), "the card names the code's commit");
     assertTrue(v1.card().metrics().get("areaUnderROC") > 0.9, "the label follows the amount: " + v1.card().metrics());
     assertEquals(1, lake.train("loan_default", td, spec, "2024-06-30").version(), "same inputs, same version");
+    // the amount is what the label follows: shuffling it costs the model most of its AUC
+    dev.lakeline.training.PermutationImportance.Result importance = lake.importance(v1, td.test());
+    assertEquals("loan_amount", importance.features().get(0).feature(), importance.features().toString());
+    assertTrue(importance.features().get(0).drop() > 0.2, importance.features().toString());
+    assertEquals(List.of("annual_income", "loan_amount", "purpose"),
+        importance.features().stream().map(dev.lakeline.training.PermutationImportance.Feature::feature).sorted().toList());
+    assertEquals(td.test().count(), importance.rows());
+    assertThrows(LakelineException.ConfigError.class, () -> lake.importance(v1, null));
     assertEquals(1, lake.registry().versions("loan_default").size());
 
     ModelVersion latest = lake.model("loan_default", "latest");

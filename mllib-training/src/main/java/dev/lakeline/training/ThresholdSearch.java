@@ -103,6 +103,14 @@ final class ThresholdSearch {
    * partitioned or ordered. Rows of equal values share a fold.
    */
   static Dataset<Row> withFolds(Dataset<Row> rows, long seed, int k) {
+    return rows.withColumn(FOLD, pmod(rowHash(rows, seed), lit((long) k)).cast("int"));
+  }
+
+  /**
+   * A hash of each row's values (every column of {@code rows} but maps, which Spark does not hash) and {@code seed}:
+   * the same for the same values however the rows are partitioned or ordered.
+   */
+  static Column rowHash(Dataset<Row> rows, long seed) {
     List<Column> hashed = new ArrayList<>();
     hashed.add(lit(seed));
     for (StructField f : rows.schema().fields()) {
@@ -110,7 +118,7 @@ final class ThresholdSearch {
         hashed.add(SqlColumns.col(f.name()));
       }
     }
-    return rows.withColumn(FOLD, pmod(xxhash64(hashed.toArray(Column[]::new)), lit((long) k)).cast("int"));
+    return xxhash64(hashed.toArray(Column[]::new));
   }
 
   /**

@@ -26,10 +26,10 @@ import picocli.CommandLine.Parameters;
     name = "models",
     mixinStandardHelpOptions = true,
     description = "The model registry: list models and their versions, show a version's card, move aliases "
-        + "(champion, challenger, …) and read their log, delete a version, compare two versions on the same rows.",
+        + "(champion, challenger, …) and read their log, delete a version, compare two versions on the same rows, measure which features a version leans on.",
     footer = {"", "A model version is named by REF: a number, latest, @alias or best:<metric> (for example best:areaUnderROC)."},
     subcommands = {ModelsCommand.Listing.class, ModelsCommand.Show.class, ModelsCommand.Alias.class, ModelsCommand.Aliases.class,
-        ModelsCommand.Delete.class, ModelsCommand.Compare.class})
+        ModelsCommand.Delete.class, ModelsCommand.Compare.class, ModelsCommand.Importance.class})
 final class ModelsCommand extends ParentCommand {
   /** The metrics a version table shows, when a card has them. */
   private static final List<String> SHOWN_METRICS = List.of("areaUnderROC", "areaUnderPR", "accuracy", "rmse", "r2");
@@ -367,6 +367,83 @@ final class ModelsCommand extends ParentCommand {
       if (report != null) {
         out.printf("%n  report      %s%n", ReportPages.write(report, ModelReport.comparison(model, a, b, m.rows(), m.positives(),
             METRICS, m.candidate(), m.holder(), m.candidateScores(), m.holderScores())));
+      }
+    }
+  }
+
+  @Command(name = "importance", mixinStandardHelpOptions = true,
+      description = "Which features a version leans on: its permutation importance on its own test split. The rows are "
+          + "scored as they are, then once more per feature with that feature's values shuffled among the rows; the "
+          + "feature's importance is how much the AUC drops, averaged over --repeats shuffles. Works for every algorithm, "
+          + "and a categorical feature counts once.")
+  static final class Importance extends StoreCommand {
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The model's name.")
+    String model;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "REF", defaultValue = "latest",
+        description = "Which version (default ${DEFAULT-VALUE}): a number, latest, @alias or best:<metric>.")
+    String ref;
+
+    @Option(names = "--repeats", paramLabel = "N", defaultValue = "5",
+        description = "Shuffles per feature, 1 to 50 (default ${DEFAULT-VALUE}); the table gives their mean drop and its "
+            + "standard deviation.")
+    int repeats;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "20000",
+        description = "Measure on at most N rows of the test split (default ${DEFAULT-VALUE}), a seeded sample of a larger one.")
+    int rows;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+        description = "Seed of the sample and the shuffles (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @picocli.CommandLine.Mixin ModelFileOption modelFile;
+
+    @Option(names = "--report", paramLabel = "FILE",
+        description = "Also write an HTML page: the table and a bar chart of each feature's drop with its spread.")
+    Path report;
+
+    @Override
+    Map<String, String> overrides() {
+      Map<String, String> out = new java.util.HashMap<>();
+      modelFile.addTo(out);
+      return out;
+    }
+
+    @Override
+    void run(JobContext ctx, PrintStream out) {
+      if (report != null) {
+        ReportPages.checkWritable(report);
+      }
+      if (repeats < 1 || repeats > dev.lakeline.training.PermutationImportance.MAX_REPEATS) {
+        throw dev.lakeline.core.Errors.config("--repeats must be 1 to %d, not %d.",
+            dev.lakeline.training.PermutationImportance.MAX_REPEATS, repeats);
+      }
+      if (rows < dev.lakeline.training.PermutationImportance.MIN_ROWS) {
+        throw dev.lakeline.core.Errors.config("--rows must be at least %d, not %d.",
+            dev.lakeline.training.PermutationImportance.MIN_ROWS, rows);
+      }
+      ModelRegistry registry = ctx.registry();
+      if (registry.versions(model).isEmpty()) {
+        throw noSuchModel(registry, model, ctx);
+      }
+      ModelVersion v = registry.resolve(model, ref);
+      dev.lakeline.jobs.pipelines.ModelDefinition definition =
+          dev.lakeline.jobs.pipelines.ModelFile.load(ctx.config().get(dev.lakeline.core.config.LakelineKeys.MODEL_FILE));
+      dev.lakeline.jobs.pipelines.SameRows.Importance m =
+          dev.lakeline.jobs.pipelines.SameRows.importance(ctx, definition, v, seed, repeats, rows);
+      dev.lakeline.training.PermutationImportance.Result r = m.result();
+      out.printf(Locale.ROOT, "%s v%d on %s, %,d positive: AUC %.4f as scored; each feature's values shuffled %d time%s "
+          + "among the rows (seed %d)%n", model, v.version(), m.rows(), r.positives(), r.auc(), r.repeats(),
+          r.repeats() == 1 ? "" : "s", r.seed());
+      TextTable table = new TextTable("feature", ">AUC drop", ">± sd", ">AUC shuffled", "");
+      for (List<String> row : ModelReport.importanceRows(r)) {
+        table.row(row.toArray());
+      }
+      table.print(out);
+      out.printf("%n%s%n", ModelReport.IMPORTANCE_READING);
+      if (report != null) {
+        out.printf("%n  report      %s%n", ReportPages.write(report, ModelReport.importance(model, v, m.rows(), r)));
       }
     }
   }

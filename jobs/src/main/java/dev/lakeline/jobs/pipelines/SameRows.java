@@ -14,6 +14,7 @@ import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.jobs.JobContext;
 import dev.lakeline.training.Comparison;
 import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.PermutationImportance;
 import dev.lakeline.training.ScoreDistribution;
 import dev.lakeline.training.Trainer;
 import java.util.ArrayList;
@@ -87,13 +88,53 @@ public final class SameRows implements Function<ModelVersion, Comparison> {
    */
   public static Measured measure(JobContext ctx, ModelDefinition definition, ModelVersion candidate, ModelVersion holder,
       boolean withScores) {
-    TrainingDataset td = ModelMonitoring.trainingDatasetOf(ctx, definition, candidate).orElseThrow(() -> Errors.notFound(
-        "%s's training dataset %s is gone or not one of feature view %s's, so there is no test split to measure it on. Pass "
-            + "the --model-file it was trained with, or compare versions whose training datasets are kept.",
-        candidate.label(), candidate.card().trainingDataset(), definition.viewLabel()));
+    TrainingDataset td = testSplitOf(ctx, definition, candidate, "compare versions whose training datasets are kept");
     FeatureViewSpec view = ctx.featureStore().getFeatureView(definition.viewName(), definition.viewVersion()).spec();
     FeatureGroupSpec base = ctx.featureStore().getFeatureGroup(view.base().name(), view.base().version()).spec();
     return new SameRows(ctx, definition, base, td, candidate).measure(holder, withScores);
+  }
+
+  /**
+   * The permutation importance of each of {@code version}'s features on its own test split (with the model file's
+   * on-demand features): rows it was not trained on.
+   *
+   * @return the rows in words ("the 1,772 rows of v1's test split (loan_default v1 td1)") and the result
+   * @throws dev.lakeline.core.LakelineException.NotFound if {@code version}'s training dataset is gone or is not one of
+   *     the definition's feature view's
+   * @throws dev.lakeline.core.LakelineException.DataRejected if the test split lacks a feature the version reads, or as
+   *     {@link PermutationImportance#measure}
+   */
+  public static Importance importance(JobContext ctx, ModelDefinition definition, ModelVersion version, long seed,
+      int repeats, int maxRows) {
+    TrainingDataset td = testSplitOf(ctx, definition, version, "measure versions whose training datasets are kept");
+    Dataset<Row> test = definition.onDemand().apply(td.test()).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<String> lacking = new ArrayList<>(version.card().features());
+      lacking.removeAll(Arrays.asList(test.columns()));
+      if (!lacking.isEmpty()) {
+        throw Errors.rejected("%s reads %s, which the rows of its test split (%s) lack: pass the --model-file it was trained "
+            + "with.", version.label(), lacking, td.label());
+      }
+      List<String> features = version.card().features();
+      int[] done = {0};
+      PermutationImportance.Result r = PermutationImportance.measure(version.load(), test, features,
+          version.card().label(), seed, repeats, maxRows, f -> ctx.summary().progress("shuffling %s (%d of %d), %d times",
+              f, ++done[0], features.size(), repeats));
+      return new Importance(String.format(Locale.ROOT, "%s%,d rows of v%d's test split (%s)",
+          r.sampled() ? String.format(Locale.ROOT, "%,d of the ", r.rows()) : "the ", r.of(), version.version(), td.label()), r);
+    } finally {
+      test.unpersist();
+    }
+  }
+
+  /** A version's feature importance ({@link #importance}) and the rows it was measured on, in words. */
+  public record Importance(String rows, PermutationImportance.Result result) {}
+
+  private static TrainingDataset testSplitOf(JobContext ctx, ModelDefinition definition, ModelVersion version, String or) {
+    return ModelMonitoring.trainingDatasetOf(ctx, definition, version).orElseThrow(() -> Errors.notFound(
+        "%s's training dataset %s is gone or not one of feature view %s's, so there is no test split to measure it on. Pass "
+            + "the --model-file it was trained with, or %s.", version.label(), version.card().trainingDataset(),
+        definition.viewLabel(), or));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.lakeline.jobs.reports;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.PermutationImportance;
 import dev.lakeline.training.ScoreDistribution;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -17,11 +18,14 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.chart.renderer.xy.ClusteredXYBarRenderer;
 import org.jfree.chart.renderer.xy.StandardXYBarPainter;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.ui.RectangleAnchor;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -337,6 +341,66 @@ public final class ModelReport {
           .append("</div>\n");
     }
     return ReportPages.end(h, "Made by lakeline models compare --report: both versions scored on the same rows.");
+  }
+
+  /** How to read a permutation importance table, printed under it and on its page. */
+  public static final String IMPORTANCE_READING = "A feature's drop is how much the AUC falls when its values are "
+      + "shuffled among the rows. Near 0: the model does not lean on it here (a small negative drop is noise). Two "
+      + "features that carry the same information share it: shuffling one leaves the other, so both can look small.";
+
+  private static final int IMPORTANCE_BAR = 24;
+
+  /**
+   * The rows of a permutation importance table: feature, AUC drop, its standard deviation over the shuffles, the mean
+   * AUC shuffled, and a bar of the drop (scaled to the largest; none for a drop of 0 or less).
+   */
+  public static List<List<String>> importanceRows(PermutationImportance.Result r) {
+    double largest = r.features().stream().mapToDouble(PermutationImportance.Feature::drop).max().orElse(0);
+    List<List<String>> out = new ArrayList<>();
+    for (PermutationImportance.Feature f : r.features()) {
+      int bar = largest <= 0 || f.drop() <= 0 ? 0 : (int) Math.max(1, Math.round(IMPORTANCE_BAR * f.drop() / largest));
+      out.add(List.of(f.feature(), String.format(Locale.ROOT, "%.4f", f.drop()), String.format(Locale.ROOT, "%.4f", f.sd()),
+          String.format(Locale.ROOT, "%.4f", r.auc() - f.drop()), "█".repeat(bar)));
+    }
+    return out;
+  }
+
+  /** The page of a version's permutation importance: the table, and a bar chart of the drops with their spread. */
+  public static String importance(String model, ModelVersion v, String rows, PermutationImportance.Result r) {
+    String title = String.format(Locale.ROOT, "Model %s v%d: which features it leans on", model, v.version());
+    StringBuilder h = ReportPages.start(title, "");
+    h.append("<h1>").append(ReportPages.esc(title)).append("</h1>\n<p>").append(ReportPages.esc(String.format(Locale.ROOT,
+        "Permutation importance on %s, %,d positive. AUC %.4f as scored; each feature's values shuffled %d time%s among "
+            + "the rows (seed %d), and the rows scored again.", rows, r.positives(), r.auc(), r.repeats(),
+        r.repeats() == 1 ? "" : "s", r.seed()))).append("</p>\n");
+    DefaultStatisticalCategoryDataset ds = new DefaultStatisticalCategoryDataset();
+    for (PermutationImportance.Feature f : r.features()) {
+      ds.add(f.drop(), f.sd(), "AUC drop", f.feature());
+    }
+    JFreeChart chart = ChartFactory.createBarChart("AUC drop when the feature is shuffled", null, "AUC drop (mean ± sd of "
+        + r.repeats() + ")", ds, PlotOrientation.HORIZONTAL, false, false, false);
+    StatisticalBarRenderer bars = new StatisticalBarRenderer();
+    bars.setBarPainter(new StandardBarPainter());
+    bars.setShadowVisible(false);
+    bars.setSeriesPaint(0, NEGATIVE);
+    bars.setErrorIndicatorPaint(Color.DARK_GRAY);
+    chart.getCategoryPlot().setRenderer(bars);
+    chart.getCategoryPlot().setRangeAxisLocation(org.jfree.chart.axis.AxisLocation.BOTTOM_OR_LEFT);
+    chart.getCategoryPlot().getRangeAxis().setLowerBound(Math.min(0, r.features().stream()
+        .mapToDouble(f -> f.drop() - f.sd()).min().orElse(0)));
+    h.append(ReportPages.img(ReportPages.finish(chart), 720, Math.max(220, 60 + 26 * r.features().size()),
+        "AUC drop per feature"));
+    h.append("\n<table><tr><th>feature</th><th>AUC drop</th><th>± sd</th><th>AUC shuffled</th></tr>");
+    for (List<String> row : importanceRows(r)) {
+      h.append("<tr><td>").append(ReportPages.esc(row.get(0))).append("</td>");
+      for (int i = 1; i <= 3; i++) {
+        h.append("<td class=\"n\">").append(row.get(i)).append("</td>");
+      }
+      h.append("</tr>");
+    }
+    h.append("</table>\n<p>").append(ReportPages.esc(IMPORTANCE_READING)).append("</p>\n");
+    return ReportPages.end(h, "Made by lakeline models importance --report: the version scored on its own test split, "
+        + "then once per feature with its values shuffled.");
   }
 
   private static JFreeChart roc(ScoreDistribution s) {

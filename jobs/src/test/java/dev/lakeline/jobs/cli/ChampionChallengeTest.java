@@ -99,6 +99,12 @@ class ChampionChallengeTest {
     assertTrue(compare.out().matches("(?s).*\nlogLoss \\(lower is better\\) +[0-9.]+ +[0-9.]+ +-[0-9.]+ +v2\n.*"),
         "v2's scores are the better probabilities: " + compare.out());
     assertEquals(List.of("ROC curves", "precision-recall curves"), HtmlCharts.of(Files.readString(page)));
+    // a notebook's compare: the same rows and numbers
+    dev.lakeline.jobs.pipelines.SameRows.Measured notebook = dev.lakeline.jobs.Lakeline.open(spark, lh.uri())
+        .modelFile(model.toString(), "accounts").compare("latest", "1");
+    assertEquals(promoted.group(3), notebook.rows());
+    assertEquals(promoted.group(1), String.format(Locale.ROOT, "%.4f", notebook.candidate().get("areaUnderROC")));
+    assertEquals(promoted.group(2), String.format(Locale.ROOT, "%.4f", notebook.holder().get("areaUnderROC")));
     Cli itself = Cli.inLakehouse(lh, concat(own, "models", "compare", "accounts", "2"));
     assertEquals(2, itself.exitCode(), itself.out());
     assertTrue(itself.err().contains("2 and @champion are both accounts v2: compare two different versions"), itself.err());

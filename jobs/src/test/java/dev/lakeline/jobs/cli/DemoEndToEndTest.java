@@ -663,7 +663,52 @@ class DemoEndToEndTest {
   }
 
   @Test
-  @Order(18) // last: it rewrites the sample data and the feature groups as of an earlier date
+  @Order(18)
+  void theChampionLeansOnTheInterestRateTheGeneratorPricesRiskInto(@TempDir Path dir) throws java.io.IOException {
+    String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
+    ModelVersion champion = ModelRegistry.open(spark, layout).resolve("loan_default", "@champion");
+    Path page = dir.resolve("importance.html");
+    Cli importance = Cli.run(concat(new String[] {"models", "importance", "loan_default", "@champion", "--repeats", "3",
+        "--report", page.toString()}, lake));
+    assertEquals(0, importance.exitCode(), importance.err() + importance.out());
+    long testRows = testRows(champion);
+    assertTrue(importance.out().startsWith(String.format(java.util.Locale.ROOT, "loan_default v%d on the %,d rows of v%d's test "
+        + "split (loan_default v1 td", champion.version(), testRows, champion.version())), importance.out());
+    assertTrue(importance.out().contains("each feature's values shuffled 3 times among the rows (seed 42)"), importance.out());
+    // the table: every feature of the card once, int_rate first (the generator prices each applicant's risk into it)
+    List<String> rows = importance.out().lines().dropWhile(l -> !l.startsWith("feature ")).skip(1)
+        .takeWhile(l -> !l.isBlank()).toList();
+    assertEquals(champion.card().features().stream().sorted().toList(),
+        rows.stream().map(l -> l.split(" +")[0]).sorted().toList(), importance.out());
+    String[] top = rows.get(0).split(" +");
+    String[] second = rows.get(1).split(" +");
+    assertEquals("int_rate", top[0], importance.out());
+    assertTrue(Double.parseDouble(top[1]) > 0.05 && Double.parseDouble(top[1]) > 2 * Double.parseDouble(second[1]),
+        importance.out());
+    assertTrue(rows.get(0).endsWith("█".repeat(24)), "the largest drop draws the full bar: " + rows.get(0));
+    assertTrue(HtmlCharts.of(java.nio.file.Files.readString(page)).contains("AUC drop per feature"));
+
+    // a sample of the rows, and bad numbers, said so
+    Cli sampled = Cli.run(concat(new String[] {"models", "importance", "loan_default", "--repeats", "1", "--rows", "100"}, lake));
+    assertEquals(0, sampled.exitCode(), sampled.err());
+    assertTrue(testRows > 100, "the demo's test split: " + testRows);
+    assertTrue(sampled.out().contains(String.format(java.util.Locale.ROOT, " on 100 of the %,d rows of v", testRows)),
+        sampled.out());
+    Cli zero = Cli.run(concat(new String[] {"models", "importance", "loan_default", "--repeats", "0"}, lake));
+    assertEquals(ExitCode.USAGE_OR_CONFIG.code(), zero.exitCode(), zero.out());
+    assertTrue(zero.err().contains("--repeats must be 1 to 50, not 0."), zero.err());
+    assertFalse(zero.hasStackTrace(), zero.err());
+  }
+
+  /** The rows of {@code v}'s test split. */
+  private long testRows(ModelVersion v) {
+    return dev.lakeline.featurestore.FeatureStore.open(spark, layout).listTrainingDatasets("loan_default", 1).stream()
+        .filter(d -> dev.lakeline.core.storage.StorageLayout.sameTrainingDataset(v.card().trainingDataset(), d.path()))
+        .findFirst().orElseThrow().test().count();
+  }
+
+  @Test
+  @Order(19) // last: it rewrites the sample data and the feature groups as of an earlier date
   void aDemoForAnEarlierDateScoresWithTheVersionItTrainedWhenTheChampionIsLater() {
     // every version the alias ever pointed at was trained for a later date than 03-31
     var none = org.junit.jupiter.api.Assertions.assertThrows(dev.lakeline.core.LakelineException.NotFound.class,

@@ -172,6 +172,16 @@ class OwnModelTest {
     assertTrue(again.reused());
     assertEquals(1, again.model().version());
     assertEquals(1, store.listTrainingDatasets("churn", 1).size());
+    // which features v1 leans on, on its own test split with the model file's on-demand ratio computed
+    dev.lakeline.jobs.pipelines.SameRows.Importance importance = notebook.importance("1");
+    assertEquals(v1.card().features().stream().sorted().toList(),
+        importance.result().features().stream().map(dev.lakeline.training.PermutationImportance.Feature::feature).sorted().toList());
+    long test = store.listTrainingDatasets("churn", 1).get(0).test().count();
+    assertTrue(importance.rows().startsWith(String.format(java.util.Locale.ROOT, "the %,d rows of v1's test split (churn v1 td",
+        test)), importance.rows());
+    assertEquals(test, importance.result().rows());
+    assertEquals(v1.card().metrics().get("areaUnderROC"), importance.result().auc(), 2e-3, "the AUC as scored: the card's");
+    assertTrue(importance.result().features().get(0).drop() > 0.02, "the label follows the plan and tenure: " + importance.result());
 
     // the 30 UTC days up to 2024-03-31, scored by the notebook with the model's own on-demand step, the ids and the kept
     // plan; the command then finds the date's predictions written
