@@ -34,7 +34,8 @@ import org.apache.spark.storage.StorageLevel;
  * rows, the new version's test split less every row the alias's version was trained on (the train and validation rows
  * of its training dataset, matched by the model file's ids). Each version's AUC on its own test split is no fair
  * comparison: another seed draws another test split, a later window holds other (drifted) rows, and the new test split
- * may hold rows the alias's version was trained on, which flatter it.
+ * may hold rows the alias's version was trained on, which flatter it. Also where a version is measured alone on rows it
+ * was not trained on, its own test split: {@link #importance}.
  */
 public final class SameRows implements Function<ModelVersion, Comparison> {
   /** The metric promotion compares. */

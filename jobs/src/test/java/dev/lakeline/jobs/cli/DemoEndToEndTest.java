@@ -672,8 +672,11 @@ class DemoEndToEndTest {
         "--report", page.toString()}, lake));
     assertEquals(0, importance.exitCode(), importance.err() + importance.out());
     long testRows = testRows(champion);
-    assertTrue(importance.out().startsWith(String.format(java.util.Locale.ROOT, "loan_default v%d on the %,d rows of v%d's test "
-        + "split (loan_default v1 td", champion.version(), testRows, champion.version())), importance.out());
+    // after a progress line per feature
+    assertTrue(importance.out().contains(String.format(java.util.Locale.ROOT, "shuffling int_rate (2 of %d), 3 times\n",
+        champion.card().features().size())), importance.out());
+    assertTrue(importance.out().contains(String.format(java.util.Locale.ROOT, "\nloan_default v%d on the %,d rows of v%d's "
+        + "test split (loan_default v1 td", champion.version(), testRows, champion.version())), importance.out());
     assertTrue(importance.out().contains("each feature's values shuffled 3 times among the rows (seed 42)"), importance.out());
     // the table: every feature of the card once, int_rate first (the generator prices each applicant's risk into it)
     List<String> rows = importance.out().lines().dropWhile(l -> !l.startsWith("feature ")).skip(1)
