@@ -134,21 +134,8 @@ final class ThresholdSearch {
       ThresholdChoice choice, Function<Dataset<Row>, PipelineModel> fit) {
     int k = choice.folds();
     Dataset<Row> folded = withFolds(rows, seed, k);
-    // one job: each fold's rows, positives and values of each numeric feature
-    Column labelled = SqlColumns.col(label);
-    List<Column> counts = new ArrayList<>();
-    counts.add(count(when(labelled.equalTo(1), lit(1))));
-    for (String c : numericFeatures) {
-      counts.add(count(when(Trainer.hasValue(c), lit(1))));
-    }
-    long[][] perFold = new long[k][counts.size() + 1];
-    long[] total = new long[counts.size() + 1];
-    for (Row r : folded.groupBy(col(FOLD)).agg(count(lit(1)), counts.toArray(Column[]::new)).collectAsList()) {
-      for (int j = 0; j <= counts.size(); j++) {
-        perFold[r.getInt(0)][j] = r.getLong(j + 1);
-        total[j] += r.getLong(j + 1);
-      }
-    }
+    long[][] perFold = foldCounts(folded, k, label, numericFeatures);
+    long[] total = perFold[k];
     for (int i = 0; i < k; i++) {
       long positives = total[1] - perFold[i][1];
       long negatives = total[0] - perFold[i][0] - positives;
@@ -175,6 +162,26 @@ final class ThresholdSearch {
       countScores(model, folded.where(col(FOLD).equalTo(i)), label, binRows, binPositives);
     }
     return choose(binRows, binPositives, choice);
+  }
+
+  /**
+   * Per fold of {@code folded} ({@link #withFolds}, {@code k} folds), in one Spark job: its rows, its positive rows, and
+   * its rows with a value of each of {@code numericFeatures}; element {@code k} holds the totals.
+   */
+  static long[][] foldCounts(Dataset<Row> folded, int k, String label, List<String> numericFeatures) {
+    List<Column> counts = new ArrayList<>();
+    counts.add(count(when(SqlColumns.col(label).equalTo(1), lit(1))));
+    for (String c : numericFeatures) {
+      counts.add(count(when(Trainer.hasValue(c), lit(1))));
+    }
+    long[][] perFold = new long[k + 1][counts.size() + 1];
+    for (Row r : folded.groupBy(col(FOLD)).agg(count(lit(1)), counts.toArray(Column[]::new)).collectAsList()) {
+      for (int j = 0; j <= counts.size(); j++) {
+        perFold[r.getInt(0)][j] = r.getLong(j + 1);
+        perFold[k][j] += r.getLong(j + 1);
+      }
+    }
+    return perFold;
   }
 
   /**

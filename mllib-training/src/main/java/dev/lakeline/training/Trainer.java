@@ -105,6 +105,21 @@ public final class Trainer {
    *     or, with folds, some fold's other folds hold one outcome only or no value of a numeric feature
    */
   public static Trained train(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, TrainingSpec spec) {
+    return train(train, validation, test, spec, line -> {});
+  }
+
+  /**
+   * As {@link #train(Dataset, Dataset, Dataset, TrainingSpec)}, and when the spec has a {@link TrainingSpec#search()
+   * hyperparameter search}, runs it first on the train split's folds ({@link ParamSearch}): the model is fitted with
+   * the best combination, and the card's parameters name the grid ({@code searchGrid}, {@code searchFolds}) and every
+   * combination's mean AUC ({@code searchResults}), its metrics the chosen one's ({@code search_auc}).
+   *
+   * @param progress told of each step of a long search (a line of text)
+   * @throws dev.lakeline.core.LakelineException.DataRejected as {@link #train(Dataset, Dataset, Dataset, TrainingSpec)},
+   *     and if a fold of the search could not be fitted or scored ({@link ParamSearch})
+   */
+  public static Trained train(Dataset<Row> train, Dataset<Row> validation, Dataset<Row> test, TrainingSpec spec,
+      java.util.function.Consumer<String> progress) {
     if (spec.thresholdChoice().fromValidation() && validation == null) {
       throw Errors.config("The threshold choice %s picks the threshold on validation rows, and none were given. Pass the "
           + "validation split (a training dataset with a validation fraction), or use a fixed threshold.",
@@ -161,10 +176,14 @@ public final class Trainer {
       if (spec.thresholdChoice().fromValidation()) {
         ThresholdSearch.requirePositives(validation, spec.label(), spec.thresholdChoice());
       }
-      Pipeline pipeline = pipeline(spec);
       double[] weights = spec.classWeight() == ClassWeight.BALANCED ? balancedWeights(rows, counted.getLong(1)) : null;
-      java.util.function.Function<Dataset<Row>, PipelineModel> fitter = rowsToFit -> pipeline.fit(weights == null ? rowsToFit
-          : rowsToFit.withColumn(WEIGHT, when(SqlColumns.col(spec.label()).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
+      ParamSearch.Searched searched = null;
+      if (spec.search() != null) { // before every other fit: the rest use the combination it chooses
+        searched = spec.search().run(fit, spec, s -> fitter(s, weights), progress);
+        spec = spec.withParams(searched.chosen().params());
+      }
+      Pipeline pipeline = pipeline(spec);
+      java.util.function.Function<Dataset<Row>, PipelineModel> fitter = fitter(spec, weights);
       ThresholdSearch.Chosen chosen = null;
       if (spec.thresholdChoice().outOfFold()) { // before the fit on every row: a fold that cannot be fitted stops it first
         chosen = ThresholdSearch.chooseOutOfFold(fit, spec.label(), spec.numericFeatures(), spec.seed(), spec.thresholdChoice(),
@@ -192,6 +211,12 @@ public final class Trainer {
       if (weights != null) {
         params.put("classWeights", java.util.Arrays.toString(weights));
       }
+      if (searched != null) {
+        params.put("searchGrid", spec.search().gridText());
+        params.put("searchFolds", String.valueOf(spec.search().folds()));
+        params.put("searchResults", searched.text());
+        metrics.put("search_auc", searched.chosen().meanAuc());
+      }
       params.put("thresholdChoice", spec.thresholdChoice().id());
       if (spec.thresholdChoice().outOfFold()) {
         params.put("thresholdFolds", String.valueOf(spec.thresholdChoice().folds()));
@@ -215,6 +240,13 @@ public final class Trainer {
     } finally {
       fit.unpersist();
     }
+  }
+
+  /** The fit of {@code spec}'s pipeline on some rows, each weighted by its outcome's weight when {@code weights} are given. */
+  private static java.util.function.Function<Dataset<Row>, PipelineModel> fitter(TrainingSpec spec, double[] weights) {
+    Pipeline pipeline = pipeline(spec);
+    return rowsToFit -> pipeline.fit(weights == null ? rowsToFit
+        : rowsToFit.withColumn(WEIGHT, when(SqlColumns.col(spec.label()).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
   }
 
   /**

@@ -30,6 +30,8 @@ import java.util.Map;
  *     threshold is chosen on the rows of a validation split after the fit ({@link Trainer#train(org.apache.spark.sql.Dataset,
  *     org.apache.spark.sql.Dataset, org.apache.spark.sql.Dataset, TrainingSpec)}) or on out-of-fold scores of the train
  *     split ({@link ThresholdChoice#withFolds(int)})
+ * @param search a hyperparameter search by cross-validation on the train split ({@link ParamSearch}), whose best
+ *     combination replaces those hyperparameters' values in {@code params} before the model is fitted; null for none
  */
 public record TrainingSpec(
     String algorithm,
@@ -41,7 +43,8 @@ public record TrainingSpec(
     double threshold,
     Map<String, Double> params,
     ClassWeight classWeight,
-    ThresholdChoice thresholdChoice) {
+    ThresholdChoice thresholdChoice,
+    ParamSearch search) {
   /** MLlib's own threshold, the default. */
   public static final double DEFAULT_THRESHOLD = 0.5;
 
@@ -66,6 +69,13 @@ public record TrainingSpec(
       throw Errors.config("Unknown algorithm '%s': use logistic_regression or gbt.", algorithm);
     }
     params = checkedParams(algorithm, params);
+    if (search != null) {
+      for (Map<String, Double> combination : search.combinations()) {
+        Map<String, Double> merged = new LinkedHashMap<>(params);
+        merged.putAll(combination);
+        checkedParams(algorithm, merged); // a name the algorithm lacks, a value out of range: said before any fit
+      }
+    }
     classWeight = classWeight == null ? ClassWeight.NONE : classWeight;
     thresholdChoice = thresholdChoice == null ? ThresholdChoice.FIXED : thresholdChoice;
     if (numericFeatures.isEmpty() && categoricalFeatures.isEmpty()) {
@@ -88,6 +98,14 @@ public record TrainingSpec(
                 ? " Pick a transformation of the right kind." : " Add the feature to the spec or drop the transformation.");
       }
     }
+  }
+
+  /** A spec without a hyperparameter search. */
+  public TrainingSpec(String algorithm, List<String> numericFeatures, List<String> categoricalFeatures, String label, long seed,
+      Map<String, ModelTransformation> transformations, double threshold, Map<String, Double> params, ClassWeight classWeight,
+      ThresholdChoice thresholdChoice) {
+    this(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params, classWeight,
+        thresholdChoice, null);
   }
 
   /** A spec whose threshold is used as given. */
@@ -116,7 +134,7 @@ public record TrainingSpec(
   /** This spec with the decision threshold {@code t}: a score above {@code t} predicts 1. */
   public TrainingSpec withThreshold(double t) {
     return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, t, params, classWeight,
-        thresholdChoice);
+        thresholdChoice, search);
   }
 
   /**
@@ -127,13 +145,13 @@ public record TrainingSpec(
     Map<String, Double> merged = new LinkedHashMap<>(params);
     merged.putAll(numbers(algorithm, given));
     return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, merged,
-        classWeight, thresholdChoice);
+        classWeight, thresholdChoice, search);
   }
 
   /** This spec with the class weight {@code w}. */
   public TrainingSpec withClassWeight(ClassWeight w) {
     return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params, w,
-        thresholdChoice);
+        thresholdChoice, search);
   }
 
   /**
@@ -143,7 +161,28 @@ public record TrainingSpec(
    */
   public TrainingSpec withThresholdChoice(ThresholdChoice choice) {
     return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params,
-        classWeight, choice);
+        classWeight, choice, search);
+  }
+
+  /**
+   * This spec with the hyperparameter search {@code s} (null for none): the best of its combinations on the train
+   * split's folds replaces those hyperparameters' values before the model is fitted.
+   */
+  public TrainingSpec withSearch(ParamSearch s) {
+    return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, transformations, threshold, params,
+        classWeight, thresholdChoice, s);
+  }
+
+  /**
+   * The record's text, part of a training's run key; a search is named only when there is one, so the keys of specs
+   * without one read as they did before searches existed.
+   */
+  @Override
+  public String toString() {
+    return "TrainingSpec[algorithm=" + algorithm + ", numericFeatures=" + numericFeatures + ", categoricalFeatures="
+        + categoricalFeatures + ", label=" + label + ", seed=" + seed + ", transformations=" + transformations
+        + ", threshold=" + threshold + ", params=" + params + ", classWeight=" + classWeight + ", thresholdChoice="
+        + thresholdChoice + (search == null ? "" : ", search=" + search) + "]";
   }
 
   /** The hyperparameters {@code algorithm} is trained with unless a spec says otherwise, in their documented order. */
@@ -182,7 +221,7 @@ public record TrainingSpec(
   }
 
   /** {@code given} over the algorithm's defaults, each checked: a known name, a value in its range. */
-  private static Map<String, Double> checkedParams(String algorithm, Map<String, ?> raw) {
+  static Map<String, Double> checkedParams(String algorithm, Map<String, ?> raw) {
     Map<String, Double> out = defaultParams(algorithm);
     for (Map.Entry<String, Double> p : numbers(algorithm, raw).entrySet()) {
       String name = p.getKey();
@@ -223,6 +262,6 @@ public record TrainingSpec(
       }
     });
     return new TrainingSpec(algorithm, numericFeatures, categoricalFeatures, label, seed, used, threshold, params, classWeight,
-        thresholdChoice);
+        thresholdChoice, search);
   }
 }

@@ -159,6 +159,22 @@ public final class LakelineKeys {
               + "the validation split (training.validation-fraction).")
           .withRange(0, 20);
 
+  public static final ConfigKey<String> TRAINING_SEARCH_GRID =
+      ConfigKey.string(
+          "training.search.grid", "",
+          "A hyperparameter search by cross-validation on the train split: the values to try, MLlib's names of "
+              + "training.algorithm's hyperparameters separated by ';', each with its values ('regParam=0.0001,0.001,0.01; "
+              + "elasticNetParam=0,0.5', or for gbt 'maxDepth=3,5; stepSize=0.05,0.1'). Every combination is fitted on "
+              + "training.search.folds - 1 folds and scored (AUC) on the one left out; the best mean AUC is fitted on every "
+              + "train row. Empty: no search, the hyperparameters as set.");
+
+  public static final ConfigKey<Integer> TRAINING_SEARCH_FOLDS =
+      ConfigKey.integer(
+          "training.search.folds", 3,
+          "With training.search.grid: the folds of the train split each combination is fitted and scored on "
+              + "(one fit per fold and combination).")
+          .withRange(2, 10);
+
   public static final ConfigKey<String> TRAINING_CLASS_WEIGHT =
       ConfigKey.oneOf(
           "training.class-weight",
@@ -257,6 +273,8 @@ public final class LakelineKeys {
           TRAINING_TARGET_RECALL,
           TRAINING_FALSE_NEGATIVE_COST,
           TRAINING_THRESHOLD_FOLDS,
+          TRAINING_SEARCH_GRID,
+          TRAINING_SEARCH_FOLDS,
           TRAINING_CLASS_WEIGHT,
           TRAINING_LR_MAX_ITER,
           TRAINING_LR_REG_PARAM,

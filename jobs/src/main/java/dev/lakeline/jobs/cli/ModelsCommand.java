@@ -161,7 +161,17 @@ final class ModelsCommand extends ParentCommand {
       new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics())
           .forEach((k, value) -> out.printf(Locale.ROOT, "    %-22s %s%n", k, ModelReport.number(value)));
       out.println("  parameters");
-      new TreeMap<>(c.params() == null ? Map.<String, String>of() : c.params()).forEach((k, value) -> out.printf("    %-22s %s%n", k, value));
+      Map<String, String> params = new TreeMap<>(c.params() == null ? Map.<String, String>of() : c.params());
+      String searched = params.remove("searchResults");
+      params.forEach((k, value) -> out.printf("    %-22s %s%n", k, value));
+      if (searched != null) {
+        List<List<String>> rows = ModelReport.searchRows(searched);
+        out.printf("  search      %d combinations, each fitted on %s folds of the train split less one and scored on the "
+            + "one left out, in turn%n", rows.size() - 1, params.get("searchFolds"));
+        TextTable table = new TextTable(rows.get(0).stream().map(h -> h.equals("mean AUC") ? ">" + h : h).toArray(String[]::new));
+        rows.subList(1, rows.size()).forEach(r -> table.row(r.toArray()));
+        table.print(out, "    ");
+      }
       if (report != null) {
         Optional<ScoreDistribution> scores = registry.scores(v);
         out.printf("%n  report      %s%s%n", ReportPages.write(report, ModelReport.html(v, aliases, scores, registry.validationScores(v))),
@@ -301,7 +311,7 @@ final class ModelsCommand extends ParentCommand {
             + "judge its scores."},
       footer = {"", "Examples:", "  lakeline models compare loan_default latest @champion",
           "  lakeline models compare loan_default 3 1 --report compare.html"})
-  static final class Compare extends StoreCommand {
+  static final class Compare extends ModelFileCommand {
     /** The metrics compared, in the order shown. */
     static final List<String> METRICS =
         List.of("areaUnderROC", "areaUnderPR", "accuracy", "precision", "recall", "logLoss", "brierScore");
@@ -317,39 +327,25 @@ final class ModelsCommand extends ParentCommand {
         description = "The version to measure it against (default ${DEFAULT-VALUE}).")
     String other;
 
-    @picocli.CommandLine.Mixin ModelFileOption modelFile;
-
     @Option(names = "--report", paramLabel = "FILE",
         description = "Also write an HTML page: the metrics side by side, both versions' ROC and precision-recall curves "
             + "on the same rows.")
     Path report;
 
-    @Override
-    Map<String, String> overrides() {
-      Map<String, String> out = new java.util.HashMap<>();
-      modelFile.addTo(out);
-      return out;
-    }
 
     @Override
     void run(JobContext ctx, PrintStream out) {
       if (report != null) {
         ReportPages.checkWritable(report);
       }
-      ModelRegistry registry = ctx.registry();
-      if (registry.versions(model).isEmpty()) {
-        throw noSuchModel(registry, model, ctx);
-      }
-      ModelVersion a = registry.resolve(model, ref);
-      ModelVersion b = registry.resolve(model, other);
+      ModelVersion a = version(ctx, model, ref);
+      ModelVersion b = version(ctx, model, other);
       if (a.version() == b.version()) {
         throw dev.lakeline.core.Errors.config("%s and %s are both %s: compare two different versions ('lakeline models list "
             + "%s' lists them).", ref, other, a.label(), model);
       }
-      dev.lakeline.jobs.pipelines.ModelDefinition definition =
-          dev.lakeline.jobs.pipelines.ModelFile.load(ctx.config().get(dev.lakeline.core.config.LakelineKeys.MODEL_FILE));
       dev.lakeline.jobs.pipelines.SameRows.Measured m =
-          dev.lakeline.jobs.pipelines.SameRows.measure(ctx, definition, a, b, report != null);
+          dev.lakeline.jobs.pipelines.SameRows.measure(ctx, definition(ctx), a, b, report != null);
       if (!m.available()) {
         throw dev.lakeline.core.Errors.rejected("%s and %s cannot be measured on the same rows: %s.", a.label(), b.label(),
             m.rows());
@@ -376,7 +372,7 @@ final class ModelsCommand extends ParentCommand {
           + "scored as they are, then once more per feature with that feature's values shuffled among the rows; the "
           + "feature's importance is how much the AUC drops, averaged over --repeats shuffles. Works for every algorithm, "
           + "and a categorical feature counts once.")
-  static final class Importance extends StoreCommand {
+  static final class Importance extends ModelFileCommand {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The model's name.")
     String model;
 
@@ -397,18 +393,10 @@ final class ModelsCommand extends ParentCommand {
         description = "Seed of the sample and the shuffles (default ${DEFAULT-VALUE}).")
     long seed;
 
-    @picocli.CommandLine.Mixin ModelFileOption modelFile;
-
     @Option(names = "--report", paramLabel = "FILE",
         description = "Also write an HTML page: the table and a bar chart of each feature's drop with its spread.")
     Path report;
 
-    @Override
-    Map<String, String> overrides() {
-      Map<String, String> out = new java.util.HashMap<>();
-      modelFile.addTo(out);
-      return out;
-    }
 
     @Override
     void run(JobContext ctx, PrintStream out) {
@@ -423,15 +411,9 @@ final class ModelsCommand extends ParentCommand {
         throw dev.lakeline.core.Errors.config("--rows must be at least %d, not %d.",
             dev.lakeline.training.PermutationImportance.MIN_ROWS, rows);
       }
-      ModelRegistry registry = ctx.registry();
-      if (registry.versions(model).isEmpty()) {
-        throw noSuchModel(registry, model, ctx);
-      }
-      ModelVersion v = registry.resolve(model, ref);
-      dev.lakeline.jobs.pipelines.ModelDefinition definition =
-          dev.lakeline.jobs.pipelines.ModelFile.load(ctx.config().get(dev.lakeline.core.config.LakelineKeys.MODEL_FILE));
+      ModelVersion v = version(ctx, model, ref);
       dev.lakeline.jobs.pipelines.SameRows.Importance m =
-          dev.lakeline.jobs.pipelines.SameRows.importance(ctx, definition, v, seed, repeats, rows);
+          dev.lakeline.jobs.pipelines.SameRows.importance(ctx, definition(ctx), v, seed, repeats, rows);
       dev.lakeline.training.PermutationImportance.Result r = m.result();
       out.printf(Locale.ROOT, "%s v%d on %s, %,d positive: AUC %.4f as scored; each feature's values shuffled %d time%s "
           + "among the rows (seed %d)%n", model, v.version(), m.rows(), r.positives(), r.auc(), r.repeats(),
@@ -446,6 +428,35 @@ final class ModelsCommand extends ParentCommand {
         out.printf("%n  report      %s%n", ReportPages.write(report, ModelReport.importance(model, v, m.rows(), r)));
       }
     }
+  }
+
+  /**
+   * A registry command that also reads the model file ({@code --model-file}, else {@code model.file}): where its
+   * versions' rows come from, their on-demand features and label.
+   */
+  abstract static class ModelFileCommand extends StoreCommand {
+    @picocli.CommandLine.Mixin ModelFileOption modelFile;
+
+    @Override
+    Map<String, String> overrides() {
+      Map<String, String> out = new java.util.HashMap<>();
+      modelFile.addTo(out);
+      return out;
+    }
+
+    /** The model file the configuration names, loaded and checked. */
+    static dev.lakeline.jobs.pipelines.ModelDefinition definition(JobContext ctx) {
+      return dev.lakeline.jobs.pipelines.ModelFile.load(ctx.config().get(dev.lakeline.core.config.LakelineKeys.MODEL_FILE));
+    }
+  }
+
+  /** Version {@code ref} of {@code model}; not found, naming the models there are, when the model has no version. */
+  static ModelVersion version(JobContext ctx, String model, String ref) {
+    ModelRegistry registry = ctx.registry();
+    if (registry.versions(model).isEmpty()) {
+      throw noSuchModel(registry, model, ctx);
+    }
+    return registry.resolve(model, ref);
   }
 
   /** The version number {@code ref} names exactly ({@code 3} or {@code v3}), or null for any other reference. */

@@ -73,11 +73,18 @@ final class TrainCommand extends JobCommand {
                 ? ", validation fraction " + config.get(LakelineKeys.TRAINING_VALIDATION_FRACTION) : "")
             + ", seed " + config.get(LakelineKeys.TRAINING_SEED),
         "model: " + config.get(LakelineKeys.MODEL_NAME) + ", algorithm " + config.get(LakelineKeys.TRAINING_ALGORITHM)
-            + ", " + threshold(config)
+            + search(config) + ", " + threshold(config)
             + (config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS) == null || config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS).isBlank()
                 ? "" : ", then @" + config.get(LakelineKeys.TRAINING_PROMOTE_ALIAS)
                 + " moves to it if its test AUC reaches " + config.get(LakelineKeys.TRAINING_MIN_AUC) + gates(config)
                 + " and beats the current one's"));
+  }
+
+  /** The hyperparameter search in words (", searching regParam=0.001,0.01 on 3 folds: 6 fits"), or nothing. */
+  private static String search(LakelineConfig config) {
+    dev.lakeline.training.ParamSearch s = TrainingPipeline.search(config);
+    return s == null ? "" : String.format(Locale.ROOT, ", hyperparameters searched: %s on %d folds of the train split (%d "
+        + "fits, then one on every train row)", s.gridText(), s.folds(), s.combinations().size() * s.folds());
   }
 
   /** How the decision threshold is set, in words. */
@@ -121,6 +128,15 @@ final class TrainCommand extends JobCommand {
         ModelReport.validationMetrics(m));
   }
 
+  /** The searched hyperparameters' values on the card ("regParam=0.001, elasticNetParam=0"): the chosen combination. */
+  private static String searchChosen(Map<String, String> params) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String name : dev.lakeline.training.ParamSearch.parse(params.get("searchGrid"), 2).grid().keySet()) {
+      out.add(name + "=" + dev.lakeline.training.ParamSearch.number(Double.parseDouble(params.get(name))));
+    }
+    return String.join(", ", out);
+  }
+
   static void report(JobContext ctx, TrainingPipeline.Result r) {
     Map<String, Double> m = r.model().card().metrics();
     ctx.summary().fact("training dataset", r.dataset().label() + " " + r.dataset().manifest().rowsPerSplit() + " → " + r.dataset().path());
@@ -129,6 +145,12 @@ final class TrainCommand extends JobCommand {
         "test metrics",
         String.format(Locale.ROOT, "AUC %.3f · AUC-PR %.3f · accuracy %.3f · %d test rows",
             m.get("areaUnderROC"), m.get("areaUnderPR"), m.get("accuracy"), m.get("test_rows").longValue()));
+    Map<String, String> params = r.model().card().params();
+    if (params != null && params.containsKey("searchResults")) {
+      ctx.summary().fact("search", String.format(Locale.ROOT, "%s chosen: mean AUC %.4f on %s folds of the train split (%s)",
+          searchChosen(params), m.get("search_auc"), params.get("searchFolds"),
+          params.get("searchResults").split("; ").length + " combinations; lakeline models show lists each"));
+    }
     if (m.containsKey("logLoss")) { // a reused version trained before these metrics lacks them
       ctx.summary().fact("decisions", String.format(Locale.ROOT, "precision %s · recall %s predicting 1 above a score of %s",
           m.containsKey("precision") ? String.format(Locale.ROOT, "%.3f", m.get("precision")) : "undefined (none predicted positive)",

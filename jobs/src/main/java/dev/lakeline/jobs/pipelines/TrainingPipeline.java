@@ -20,6 +20,7 @@ import dev.lakeline.training.DriftBaseline;
 import dev.lakeline.training.ModelCard;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
+import dev.lakeline.training.ParamSearch;
 import dev.lakeline.training.Promotion;
 import dev.lakeline.training.PromotionPolicy;
 import dev.lakeline.training.ScoreDistribution;
@@ -93,6 +94,7 @@ public final class TrainingPipeline {
           + "training.threshold-folds (for example 5) to choose on out-of-fold scores of the train split, or use "
           + "training.threshold-choice: fixed.", choice);
     }
+    search(config); // a grid that does not parse: before anything runs
     if (validation + test > 0.9 + 1e-9) {
       throw Errors.config("training.validation-fraction %s and training.test-fraction %s leave %.0f%% of the rows to train "
           + "on; together they may take at most 0.9. Lower one of them.", validation, test, 100 * (1 - validation - test));
@@ -108,6 +110,20 @@ public final class TrainingPipeline {
         config.get(LakelineKeys.TRAINING_TARGET_RECALL), config.get(LakelineKeys.TRAINING_FALSE_NEGATIVE_COST));
     int folds = config.get(LakelineKeys.TRAINING_THRESHOLD_FOLDS);
     return choice.kind() == ThresholdChoice.Kind.FIXED ? choice : choice.withFolds(folds);
+  }
+
+  /** {@code training.search.grid} on {@code training.search.folds} folds, or null when the grid is empty. */
+  public static ParamSearch search(LakelineConfig config) {
+    String grid = config.get(LakelineKeys.TRAINING_SEARCH_GRID);
+    if (grid == null || grid.isBlank()) {
+      return null;
+    }
+    try {
+      return ParamSearch.parse(grid, config.get(LakelineKeys.TRAINING_SEARCH_FOLDS))
+          .checkFor(config.get(LakelineKeys.TRAINING_ALGORITHM));
+    } catch (LakelineException.ConfigError e) {
+      throw Errors.config("training.search.grid: %s", e.getMessage());
+    }
   }
 
   public static Result run(JobContext ctx, LocalDate date) {
@@ -151,7 +167,9 @@ public final class TrainingPipeline {
         .withThreshold(conf.get(LakelineKeys.TRAINING_DECISION_THRESHOLD))
         .withParams(hyperparameters(conf))
         .withClassWeight(ClassWeight.of(conf.get(LakelineKeys.TRAINING_CLASS_WEIGHT)))
-        .withThresholdChoice(thresholdChoice(conf));
+        .withThresholdChoice(thresholdChoice(conf))
+        .withSearch(search(conf)); // checked against the algorithm by checkConfig
+    ParamSearch search = spec.search();
     String modelName = conf.get(LakelineKeys.MODEL_NAME);
     String runKey = runKey(td, spec, model.onDemand());
     ModelRegistry registry = ctx.registry();
@@ -163,11 +181,17 @@ public final class TrainingPipeline {
     }
     Dataset<Row> train = model.onDemand().apply(td.train());
     Dataset<Row> validation = spec.thresholdChoice().fromValidation() ? model.onDemand().apply(td.validation()) : null;
+    if (search != null) {
+      ctx.summary().progress("searching %d combinations of %s on %d folds of the train split: %d fits, each scored (AUC) on the "
+          + "fold left out", search.combinations().size(), search.gridText(), search.folds(),
+          search.combinations().size() * search.folds());
+    }
     if (spec.thresholdChoice().outOfFold()) {
       ctx.summary().progress("choosing the threshold (%s) on out-of-fold scores: %d folds, each scored by a fit on the others, "
           + "then the fit on every train row", spec.thresholdChoice().id(), spec.thresholdChoice().folds());
     }
-    Trainer.Trained trained = Trainer.train(train, validation, model.onDemand().apply(td.test()), spec);
+    Trainer.Trained trained = Trainer.train(train, validation, model.onDemand().apply(td.test()), spec,
+        line -> ctx.summary().progress("%s", line));
     ModelCard card = ModelCard.of(runKey, td, train.schema(), spec, trained, date.toString(), ctx.runId());
     DriftBaseline baseline = baseline(td, spec, model.onDemand(), trained.scores());
     ModelVersion version = registry.register(modelName, trained, card, baseline);

@@ -91,6 +91,21 @@ public final class ModelReport {
       curves(h, scores.get(), dev.lakeline.training.Trainer.threshold(c.params()));
     }
     thresholdChoice(h, c, validationScores, scores);
+    if (c.params() != null && c.params().containsKey("searchResults")) {
+      List<List<String>> rows = searchRows(c.params().get("searchResults"));
+      h.append("<h2>Hyperparameter search</h2>\n<p>").append(ReportPages.esc(String.format(Locale.ROOT, "%d combinations of "
+          + "%s, each fitted on %s folds of the train split less one and scored (AUC) on the one left out, in turn; the "
+          + "best mean AUC was fitted on every train row.", rows.size() - 1, c.params().get("searchGrid"),
+          c.params().get("searchFolds")))).append("</p>\n<table><tr>");
+      rows.get(0).forEach(k -> h.append("<th>").append(ReportPages.esc(k)).append("</th>"));
+      h.append("</tr>");
+      for (List<String> r : rows.subList(1, rows.size())) {
+        h.append(r.get(r.size() - 1).isEmpty() ? "<tr>" : "<tr style=\"font-weight:bold\">");
+        r.forEach(cell -> h.append("<td class=\"n\">").append(ReportPages.esc(cell)).append("</td>"));
+        h.append("</tr>");
+      }
+      h.append("</table>\n");
+    }
     return ReportPages.end(h, "Made by lakeline models show --report from the model's card and its scores on the test split.");
   }
 
@@ -341,6 +356,26 @@ public final class ModelReport {
           .append("</div>\n");
     }
     return ReportPages.end(h, "Made by lakeline models compare --report: both versions scored on the same rows.");
+  }
+
+  /**
+   * A card's hyperparameter search results as table rows, the header first: each searched hyperparameter, the mean AUC
+   * over the held-out folds, and "chosen" by the one the model was fitted with.
+   */
+  public static List<List<String>> searchRows(String searchResults) {
+    List<dev.lakeline.training.ParamSearch.Scored> scored = dev.lakeline.training.ParamSearch.results(searchResults);
+    List<List<String>> out = new ArrayList<>();
+    List<String> header = new ArrayList<>(scored.get(0).params().keySet());
+    header.add("mean AUC");
+    header.add("");
+    out.add(header);
+    for (dev.lakeline.training.ParamSearch.Scored s : scored) {
+      List<String> row = new ArrayList<>(s.params().values());
+      row.add(String.format(Locale.ROOT, "%.4f", s.meanAuc()));
+      row.add(s.chosen() ? "chosen" : "");
+      out.add(row);
+    }
+    return out;
   }
 
   /** How to read a permutation importance table, printed under it and on its page. */

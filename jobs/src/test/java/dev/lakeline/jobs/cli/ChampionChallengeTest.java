@@ -126,6 +126,29 @@ class ChampionChallengeTest {
     assertTrue(third.out().contains(String.format(Locale.ROOT, "the %,d rows of v3's test split that v2 was not trained on",
         unseen)), third.out());
 
+    // a hyperparameter search on v2's rows: L1 at 1 drops x (a constant score, AUC 0.5), at 0.001 it keeps it
+    Cli search = Cli.inLakehouse(lh, append(concat(own, "train", "--date", "2024-04-30"), "--set", "training.promote-alias=",
+        "--set", "training.search.grid=regParam=1,0.001; elasticNetParam=1"));
+    assertEquals(0, search.exitCode(), search.err() + search.out());
+    assertTrue(search.out().contains("searching 2 combinations of regParam=1,0.001; elasticNetParam=1 on 3 folds of the train "
+        + "split: 6 fits, each scored (AUC) on the fold left out\n"), search.out());
+    assertTrue(search.out().contains("search: fold 3 of 3 left out, 2 combinations fitted on the others and scored on it\n"),
+        search.out());
+    dev.lakeline.training.ModelVersion searched = registry.resolve("accounts", "latest");
+    assertEquals("0.001", searched.card().params().get("regParam"));
+    assertTrue(search.out().matches(String.format(Locale.ROOT, "(?s).*\nsearch: +regParam=0\\.001, elasticNetParam=1 chosen: "
+        + "mean AUC %.4f on 3 folds of the train split \\(2 combinations; lakeline models show lists each\\)\n.*",
+        searched.card().metrics().get("search_auc"))), search.out());
+    Cli shown = Cli.inLakehouse(lh, "models", "show", "accounts", String.valueOf(searched.version()));
+    assertEquals(0, shown.exitCode(), shown.err());
+    assertTrue(shown.out().matches("(?s).*\n  search      2 combinations, each fitted on 3 folds .*\n    regParam +elasticNetParam "
+        + "+mean AUC *\n    1 +1 +0\\.5000 *\n    0\\.001 +1 +0\\.[0-9]{4} +chosen\n.*"), shown.out());
+    Path searchPage = dir.resolve("search.html");
+    assertEquals(0, Cli.inLakehouse(lh, "models", "show", "accounts", String.valueOf(searched.version()), "--report",
+        searchPage.toString()).exitCode());
+    assertTrue(Files.readString(searchPage).contains("<h2>Hyperparameter search</h2>\n<p>2 combinations of regParam=1,0.001; "
+        + "elasticNetParam=1, each fitted on 3 folds"), "the page has the search's table");
+
     // the daily inference of 04-29 scores that day's accounts with @champion (the default) as of 04-29: the versions
     // since were trained for 04-30, so it is v1, the champion of that date, and a rerun after today's promotion agrees
     Cli daily = Cli.inLakehouse(lh, concat(own, "infer", "--date", "2024-04-29", "--window-days", "1"));

@@ -301,6 +301,12 @@ class CommandLineTest {
     assertTrue(folds.out().contains("test fraction 0.2, seed 7"), folds.out());
     assertTrue(folds.out().contains("algorithm logistic_regression, threshold: the best F1 on out-of-fold scores of the train "
         + "split (5 folds, one more fit each)"), folds.out());
+    Cli search = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
+        "--set", "training.search.grid=regParam=0.001,0.01,0.1; elasticNetParam=0,1");
+    assertEquals(0, search.exitCode(), search.err());
+    assertTrue(search.out().contains("algorithm logistic_regression, hyperparameters searched: regParam=0.001,0.01,0.1; "
+        + "elasticNetParam=0,1 on 3 folds of the train split (18 fits, then one on every train row), threshold 0.5"),
+        search.out());
     Cli costed = Cli.run("train", "--date", "2024-06-30", "--lakehouse", lakehouse.toString(), "--dry-run",
         "--set", "training.validation-fraction=0.2", "--set", "training.threshold-choice=min-cost",
         "--set", "training.false-negative-cost=5");
@@ -382,6 +388,23 @@ class CommandLineTest {
             + "training.validation-fraction 0.2 holds out a validation split to choose it on: set one of them, not both",
         List.of("training.threshold-folds=21", "training.threshold-choice=best-f1"), "training.threshold-folds");
     badFolds.forEach((sets, message) -> {
+      List<String> args = new java.util.ArrayList<>(List.of("train", "--date", "2024-06-30", "--dry-run"));
+      sets.forEach(s -> args.addAll(List.of("--set", s)));
+      Cli bad = Cli.run(args.toArray(String[]::new));
+      assertEquals(ExitCode.USAGE_OR_CONFIG.code(), bad.exitCode(), sets + ": " + bad.err());
+      assertTrue(bad.err().contains(message), sets + ": " + bad.err());
+      assertFalse(bad.hasStackTrace(), bad.err());
+    });
+    // a search grid that cannot be searched, said before anything runs
+    Map<List<String>, String> badSearch = Map.of(
+        List.of("training.search.grid=regParam=0.1,x"), "training.search.grid: 'x' in the hyperparameter search's values of "
+            + "regParam is not a number.",
+        List.of("training.search.grid=maxDepth=3,5"), "training.search.grid: logistic_regression has no hyperparameter "
+            + "'maxDepth': its hyperparameters are [maxIter, regParam, elasticNetParam].",
+        List.of("training.algorithm=gbt", "training.search.grid=maxDepth=3,50"), "training.search.grid: The gbt "
+            + "hyperparameter maxDepth must be a whole number from 1 to 30 (MLlib's limit), got 50.0.",
+        List.of("training.search.grid=regParam=0.1,1", "training.search.folds=1"), "training.search.folds");
+    badSearch.forEach((sets, message) -> {
       List<String> args = new java.util.ArrayList<>(List.of("train", "--date", "2024-06-30", "--dry-run"));
       sets.forEach(s -> args.addAll(List.of("--set", s)));
       Cli bad = Cli.run(args.toArray(String[]::new));

@@ -131,6 +131,16 @@ class TrainingRunKeyTest {
     assertEquals("ThresholdChoice[kind=TARGET_RECALL, targetRecall=0.7]", ThresholdChoice.targetRecall(0.7).toString());
     assertEquals("ThresholdChoice[kind=MIN_COST, targetRecall=0.0, falseNegativeCost=5.0]", ThresholdChoice.minCost(5).toString());
     assertTrue(spec.toString().contains(", thresholdChoice=ThresholdChoice[kind=FIXED, targetRecall=0.0]"), spec.toString());
+    // a hyperparameter search is another model; a spec without one reads as before searches existed (above)
+    String searched = TrainingPipeline.runKey(td, spec.withSearch(dev.lakeline.training.ParamSearch.parse("regParam=0.01,0.1", 3)),
+        ON_DEMAND);
+    assertNotEquals(plain, searched);
+    assertNotEquals(searched, TrainingPipeline.runKey(td,
+        spec.withSearch(dev.lakeline.training.ParamSearch.parse("regParam=0.01,0.1", 4)), ON_DEMAND));
+    assertEquals(plain, TrainingPipeline.runKey(td, spec.withSearch(null), ON_DEMAND));
+    assertEquals(dev.lakeline.training.ParamSearch.parse("maxDepth=3,5; stepSize=0.1", 4), TrainingPipeline.search(config(Map.of(
+        "training.algorithm", "gbt", "training.search.grid", "maxDepth=3,5; stepSize=0.1", "training.search.folds", "4"))));
+    assertEquals(null, TrainingPipeline.search(config(Map.of("training.search.folds", "4"))), "no grid, no search");
     assertEquals(ThresholdChoice.minCost(5), TrainingPipeline.thresholdChoice(config(Map.of(
         "training.threshold-choice", "min-cost", "training.false-negative-cost", "5"))));
     assertEquals(ThresholdChoice.targetRecall(0.7), TrainingPipeline.thresholdChoice(config(Map.of(
