@@ -103,7 +103,8 @@ public final class PermutationImportance {
 
   /**
    * The permutation importance of each of {@code features} for {@code model} on {@code rows} (labelled 0/1 in
-   * {@code label}): one scoring of the rows, then one per feature (its {@code repeats} shuffles scored together).
+   * {@code label}; rows without a label are left out): one scoring of the rows, then one per feature (its {@code
+   * repeats} shuffles scored together).
    *
    * @param progress told each feature's name before it is measured
    * @throws dev.lakeline.core.LakelineException.ConfigError if a feature or the label is not a column of {@code rows},
@@ -128,6 +129,7 @@ public final class PermutationImportance {
         throw Errors.missingColumn("Feature importance", c, columns);
       }
     }
+    rows = rows.where(SqlColumns.col(label).isNotNull()); // an unlabelled row says nothing of the AUC, as in training
     long of = rows.count();
     // the sample, in the order of the hash: the same rows and order however they are partitioned
     Dataset<Row> ordered = rows.withColumn("__importance_hash", ThresholdSearch.rowHash(rows, seed))

@@ -141,6 +141,11 @@ class PermutationImportanceTest {
     var few = assertThrows(LakelineException.ConfigError.class,
         () -> PermutationImportance.measure(model, test, FEATURES, "label", 1, 1, 10, f -> {}));
     assertEquals("Permutation importance needs at least 20 rows to measure on, not 10.", few.getMessage());
+    // rows without a label are left out, as training leaves them out
+    PermutationImportance.Result labelled = PermutationImportance.measure(model, test.withColumn("label",
+        functions.when(functions.col("id").mod(4).equalTo(0), functions.lit(null)).otherwise(functions.col("label"))),
+        List.of("noise"), "label", 1, 1, 5000, f -> {});
+    assertEquals(test.where("id % 4 <> 0").count(), labelled.of());
     var one = assertThrows(LakelineException.DataRejected.class,
         () -> PermutationImportance.measure(model, test.where("label = 1"), FEATURES, "label"));
     assertTrue(one.getMessage().startsWith("The ") && one.getMessage().contains("hold one outcome only"), one.getMessage());

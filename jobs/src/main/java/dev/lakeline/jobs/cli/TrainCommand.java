@@ -80,7 +80,10 @@ final class TrainCommand extends JobCommand {
                 + " and beats the current one's"));
   }
 
-  /** The hyperparameter search in words (", searching regParam=0.001,0.01 on 3 folds: 6 fits"), or nothing. */
+  /**
+   * The hyperparameter search in words (", hyperparameters searched: regParam=0.001,0.01 on 3 folds of the train split
+   * (6 fits, then one on every train row)"), or nothing.
+   */
   private static String search(LakelineConfig config) {
     dev.lakeline.training.ParamSearch s = TrainingPipeline.search(config);
     return s == null ? "" : String.format(Locale.ROOT, ", hyperparameters searched: %s on %d folds of the train split (%d "
@@ -149,7 +152,8 @@ final class TrainCommand extends JobCommand {
     if (params != null && params.containsKey("searchResults")) {
       ctx.summary().fact("search", String.format(Locale.ROOT, "%s chosen: mean AUC %.4f on %s folds of the train split (%s)",
           searchChosen(params), m.get("search_auc"), params.get("searchFolds"),
-          params.get("searchResults").split("; ").length + " combinations; lakeline models show lists each"));
+          dev.lakeline.training.ParamSearch.results(params.get("searchResults")).size()
+              + " combinations; lakeline models show lists each"));
     }
     if (m.containsKey("logLoss")) { // a reused version trained before these metrics lacks them
       ctx.summary().fact("decisions", String.format(Locale.ROOT, "precision %s · recall %s predicting 1 above a score of %s",
