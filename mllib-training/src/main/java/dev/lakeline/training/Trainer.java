@@ -179,11 +179,11 @@ public final class Trainer {
       double[] weights = spec.classWeight() == ClassWeight.BALANCED ? balancedWeights(rows, counted.getLong(1)) : null;
       ParamSearch.Searched searched = null;
       if (spec.search() != null) { // before every other fit: the rest use the combination it chooses
-        searched = spec.search().run(fit, spec, s -> fitter(s, weights), progress);
+        searched = spec.search().run(fit, spec, s -> fitter(pipeline(s), s.label(), weights), progress);
         spec = spec.withParams(searched.chosen().params());
       }
       Pipeline pipeline = pipeline(spec);
-      java.util.function.Function<Dataset<Row>, PipelineModel> fitter = fitter(spec, weights);
+      java.util.function.Function<Dataset<Row>, PipelineModel> fitter = fitter(pipeline, spec.label(), weights);
       ThresholdSearch.Chosen chosen = null;
       if (spec.thresholdChoice().outOfFold()) { // before the fit on every row: a fold that cannot be fitted stops it first
         chosen = ThresholdSearch.chooseOutOfFold(fit, spec.label(), spec.numericFeatures(), spec.seed(), spec.thresholdChoice(),
@@ -242,11 +242,11 @@ public final class Trainer {
     }
   }
 
-  /** The fit of {@code spec}'s pipeline on some rows, each weighted by its outcome's weight when {@code weights} are given. */
-  private static java.util.function.Function<Dataset<Row>, PipelineModel> fitter(TrainingSpec spec, double[] weights) {
-    Pipeline pipeline = pipeline(spec);
+  /** The fit of {@code pipeline} on some rows, each weighted by its outcome's weight when {@code weights} are given. */
+  private static java.util.function.Function<Dataset<Row>, PipelineModel> fitter(Pipeline pipeline, String label,
+      double[] weights) {
     return rowsToFit -> pipeline.fit(weights == null ? rowsToFit
-        : rowsToFit.withColumn(WEIGHT, when(SqlColumns.col(spec.label()).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
+        : rowsToFit.withColumn(WEIGHT, when(SqlColumns.col(label).equalTo(1), lit(weights[1])).otherwise(lit(weights[0]))));
   }
 
   /**
