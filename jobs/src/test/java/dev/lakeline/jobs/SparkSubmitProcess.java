@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SparkSubmitProcess {
   static final String MAIN = "dev.lakeline.jobs.cli.LakelineCli";
+  static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   record Run(int exitCode, String out, String err) {}
 
@@ -26,6 +27,9 @@ final class SparkSubmitProcess {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(Files.readString(Path.of(System.getProperty("lakeline.jvm.args"))).trim().split("\\s+")));
     cmd.add("-Duser.timezone=UTC");
+    // a short driver JVM on little data: the quick compiler alone and the serial collector, as the Python tests'
+    // spark-submit runs (C2 compiling Spark's code took more CPU than the job itself)
+    cmd.addAll(QUICK_JVM);
     cmd.add("-Dlog4j2.configurationFile=" + Path.of("..", "conf", "log4j2-local.properties").toAbsolutePath().normalize());
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
