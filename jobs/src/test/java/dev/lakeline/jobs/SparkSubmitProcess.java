@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class SparkSubmitProcess {
   static final String MAIN = "dev.lakeline.jobs.cli.LakelineCli";
-  static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  private static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
   record Run(int exitCode, String out, String err) {}
 
