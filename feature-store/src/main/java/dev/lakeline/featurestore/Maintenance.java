@@ -308,8 +308,10 @@ public final class Maintenance {
     Map<String, String> properties = new java.util.HashMap<>(detail.<String, String>getJavaMap(1));
     String history = history(table, path, properties, options.check()); // updates properties to the retention set
     history = rowTracking(table, path, properties, options.check(), history);
+    Set<String> present = files.filesUnder(path);
+    OnDisk onDisk = OnDisk.of(path, present);
     long compacted = 0;
-    if (options.optimize() && !options.check()) {
+    if (options.optimize() && !options.check() && (before > 1 || onDisk.deletionVectors())) {
       Row metrics = DeltaTable.forPath(spark, path).optimize().executeCompaction().select("metrics.numFilesRemoved").head();
       compacted = metrics.isNullAt(0) ? 0 : metrics.getLong(0);
     }
@@ -321,25 +323,64 @@ public final class Maintenance {
       Hold hold = hold(table, path, protections);
       hours = Math.max(asked, hold.hours());
       keptFor = hold.hours() > asked ? hold.datasets() : null;
-      // a dry run deletes nothing: Delta's check of a retention below the table's own would only stop a check that
-      // reports what a shorter lakehouse.history-retention-days would do
-      SparkSession session = vacuumSession(options.retainHours() != null || options.check());
-      if (options.check()) {
-        String sqlHours = String.format(Locale.ROOT, "%.6f", hours);
-        String sql = "VACUUM " + DeltaCommits.sqlName(path) + " RETAIN " + sqlHours + " HOURS DRY RUN";
-        vacuumed = quietly(() -> session.sql(sql).count());
-      } else {
-        Set<String> present = files.filesUnder(path);
-        double retain = hours;
-        quietly(() -> DeltaTable.forPath(session, path).vacuum(retain));
-        present.removeAll(files.filesUnder(path));
-        // the data files it deleted (a checkpoint of VACUUM's own commits may clean up expired log files meanwhile)
-        vacuumed = present.stream().filter(f -> !f.contains("/_delta_log/")).count();
-      }
+      if (compacted > 0 || !onDisk.onlyCurrent(before)) {
+        vacuumed = vacuum(path, options, hours, present);
+      } // else every file VACUUM could delete is one the current version reads: it would delete nothing but add two commits
     }
-    long after = options.check() ? before : DeltaTable.forPath(spark, path).detail().select("numFiles").head().getLong(0);
+    long after = compacted == 0 ? before : DeltaTable.forPath(spark, path).detail().select("numFiles").head().getLong(0);
     long version = DeltaCommits.currentVersion(spark, path);
     return new TableResult(table, kind(table), versionBefore, version, before, after, compacted, vacuumed, hours, keptFor, history, null);
+  }
+
+  /** VACUUM (a dry run with {@code check}) with the retention of {@code hours}; the files it deleted (would delete). */
+  private long vacuum(String path, Options options, double hours, Set<String> present) {
+    // a dry run deletes nothing: Delta's check of a retention below the table's own would only stop a check that
+    // reports what a shorter lakehouse.history-retention-days would do
+    SparkSession session = vacuumSession(options.retainHours() != null || options.check());
+    if (options.check()) {
+      String sqlHours = String.format(Locale.ROOT, "%.6f", hours);
+      String sql = "VACUUM " + DeltaCommits.sqlName(path) + " RETAIN " + sqlHours + " HOURS DRY RUN";
+      return quietly(() -> session.sql(sql).count());
+    }
+    Set<String> gone = new java.util.HashSet<>(present);
+    quietly(() -> DeltaTable.forPath(session, path).vacuum(hours));
+    gone.removeAll(files.filesUnder(path));
+    // the data files it deleted (a checkpoint of VACUUM's own commits may clean up expired log files meanwhile)
+    return gone.stream().filter(f -> !f.contains("/_delta_log/")).count();
+  }
+
+  /**
+   * What a table's folder holds besides its log, as {@code VACUUM} sees it: the files it may delete are those no
+   * retained version reads, among the files whose names do not start with a dot (the local file system's checksums,
+   * which go with their file). A table whose folder holds no more of those than its current version has data files
+   * has nothing else (the current version's files are all there), so {@code VACUUM} would delete nothing; it is not
+   * run then, sparing the table two commits ({@code VACUUM START}, {@code VACUUM END}) and Spark a few dozen jobs.
+   * Counting every other file, hidden ones included, errs towards running it.
+   *
+   * @param candidates the files outside {@code _delta_log} whose names do not start with a dot
+   * @param deletionVectors whether any is a deletion vector: then even one data file may have rows to purge
+   */
+  record OnDisk(long candidates, boolean deletionVectors) {
+    static OnDisk of(String path, Set<String> files) {
+      String root = new org.apache.hadoop.fs.Path(path).toUri().getPath();
+      long candidates = 0;
+      boolean deletionVectors = false;
+      for (String f : files) {
+        String relative = f.startsWith(root + "/") ? f.substring(root.length() + 1) : f;
+        String name = relative.substring(relative.lastIndexOf('/') + 1);
+        if (relative.startsWith("_delta_log/") || name.startsWith(".")) {
+          continue;
+        }
+        candidates++;
+        deletionVectors |= name.startsWith("deletion_vector_");
+      }
+      return new OnDisk(candidates, deletionVectors);
+    }
+
+    /** Whether the folder holds nothing but the current version's {@code dataFiles} files. */
+    boolean onlyCurrent(long dataFiles) {
+      return candidates <= dataFiles && !deletionVectors;
+    }
   }
 
   /**

@@ -90,7 +90,8 @@ class MaintenanceTest {
   }
 
   @Test
-  void vacuumDeletesWhatNoVersionNeedsButKeepsTheVersionsATrainingDatasetReads(SparkSession spark, TestLakehouse lakehouse) {
+  void vacuumDeletesWhatNoVersionNeedsButKeepsTheVersionsATrainingDatasetReads(SparkSession spark, TestLakehouse lakehouse)
+      throws Exception {
     Lake lake = lake(spark, lakehouse);
     Maintenance maintenance = Maintenance.of(lake.store());
     long otherFirst = lake.other().deltaVersion() - 1;
@@ -134,6 +135,27 @@ class MaintenanceTest {
     // the current rows of every group are untouched
     assertEquals(20, lake.loans().read().count());
     assertEquals(10, lake.other().read().count());
+
+    // run again: other's folder holds its current file alone, so there is nothing to compact or delete, and no
+    // VACUUM START / VACUUM END commit is added to its history
+    Maintenance.Options otherOnly = new Maintenance.Options(true, true, 0.0, false, List.of("feature_groups/other"));
+    Maintenance.TableResult again = maintenance.run(otherOnly, r -> {}).tables().get(0);
+    assertEquals(other.version(), again.versionBefore());
+    assertEquals(other.version(), again.version(), "no commit to a table with nothing to do: " + again);
+    assertFalse(again.changed());
+    assertEquals(0, again.filesVacuumed());
+    assertEquals(0.0, again.retainedHours());
+
+    // a file that no version reads (what a job killed before its commit leaves) is deleted, though the table has one file
+    Path folder = lakehouse.root().resolve("feature_groups/other/v1");
+    Path orphan = folder.resolve("part-00000-killed-before-its-commit.snappy.parquet");
+    java.nio.file.Files.write(orphan, new byte[] {1, 2, 3});
+    assertTrue(orphan.toFile().setLastModified(System.currentTimeMillis() - 3_600_000L));
+    Maintenance.TableResult orphaned = maintenance.run(otherOnly, r -> {}).tables().get(0);
+    assertEquals(1, orphaned.filesVacuumed(), orphaned.toString());
+    assertFalse(java.nio.file.Files.exists(orphan), "the orphan is deleted");
+    assertTrue(orphaned.changed(), "VACUUM's commits: " + orphaned);
+    assertEquals(10, lake.other().read().collectAsList().size(), "the current rows are untouched");
   }
 
   @Test
