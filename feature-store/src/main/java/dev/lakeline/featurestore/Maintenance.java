@@ -308,8 +308,8 @@ public final class Maintenance {
     Map<String, String> properties = new java.util.HashMap<>(detail.<String, String>getJavaMap(1));
     String history = history(table, path, properties, options.check()); // updates properties to the retention set
     history = rowTracking(table, path, properties, options.check(), history);
-    Set<String> present = files.filesUnder(path);
-    OnDisk onDisk = OnDisk.of(path, present);
+    Map<String, Long> present = files.modifiedUnder(path);
+    OnDisk onDisk = OnDisk.of(path, present.keySet());
     long compacted = 0;
     if (options.optimize() && !options.check() && (before > 1 || onDisk.deletionVectors())) {
       Row metrics = DeltaTable.forPath(spark, path).optimize().executeCompaction().select("metrics.numFilesRemoved").head();
@@ -323,9 +323,11 @@ public final class Maintenance {
       Hold hold = hold(table, path, protections);
       hours = Math.max(asked, hold.hours());
       keptFor = hold.hours() > asked ? hold.datasets() : null;
-      if (compacted > 0 || !onDisk.onlyCurrent(before)) {
-        vacuumed = vacuum(path, options, hours, present);
-      } // else every file VACUUM could delete is one the current version reads: it would delete nothing but add two commits
+      // VACUUM that would delete nothing still adds two commits and costs a few dozen Spark jobs: it runs only when
+      // a file the current version does not read was written before the retention began
+      if ((compacted > 0 || !onDisk.onlyCurrent(before)) && anyOlder(path, present, now() - (long) (hours * 3_600_000))) {
+        vacuumed = vacuum(path, options, hours, present.keySet());
+      }
     }
     long after = compacted == 0 ? before : DeltaTable.forPath(spark, path).detail().select("numFiles").head().getLong(0);
     long version = DeltaCommits.currentVersion(spark, path);
@@ -350,12 +352,28 @@ public final class Maintenance {
   }
 
   /**
+   * Whether a file under the table that its current version does not read was last written before {@code cutoff}
+   * (milliseconds). Only such a file can be deleted by {@code VACUUM} with that cutoff: it deletes a file that no
+   * version reads once its removal (which comes after its writing) or, for a file no commit ever added, its writing
+   * is older than the retention. A path spelled differently here and in Delta's list only makes {@code VACUUM} run.
+   */
+  private boolean anyOlder(String path, Map<String, Long> present, long cutoff) {
+    Set<String> current = new java.util.HashSet<>();
+    for (String f : spark.read().format("delta").load(path).inputFiles()) {
+      current.add(new org.apache.hadoop.fs.Path(f).toUri().getPath());
+    }
+    String root = new org.apache.hadoop.fs.Path(path).toUri().getPath();
+    return present.entrySet().stream()
+        .anyMatch(e -> OnDisk.candidate(root, e.getKey()) && !current.contains(e.getKey()) && e.getValue() < cutoff);
+  }
+
+  /**
    * What a table's folder holds besides its log, as {@code VACUUM} sees it: the files it may delete are those no
    * retained version reads, among the files whose names do not start with a dot (the local file system's checksums,
    * which go with their file). A table whose folder holds no more of those than its current version has data files
-   * has nothing else (the current version's files are all there), so {@code VACUUM} would delete nothing; it is not
-   * run then, sparing the table two commits ({@code VACUUM START}, {@code VACUUM END}) and Spark a few dozen jobs.
-   * Counting every other file, hidden ones included, errs towards running it.
+   * has nothing else (the current version's files are all there), so {@code VACUUM} would delete nothing: this is
+   * known from the listing alone, without asking Delta which files those are ({@link #anyOlder}). Counting every
+   * other file, hidden ones included, errs towards running it.
    *
    * @param candidates the files outside {@code _delta_log} whose names do not start with a dot
    * @param deletionVectors whether any is a deletion vector: then even one data file may have rows to purge
@@ -366,15 +384,18 @@ public final class Maintenance {
       long candidates = 0;
       boolean deletionVectors = false;
       for (String f : files) {
-        String relative = f.startsWith(root + "/") ? f.substring(root.length() + 1) : f;
-        String name = relative.substring(relative.lastIndexOf('/') + 1);
-        if (relative.startsWith("_delta_log/") || name.startsWith(".")) {
-          continue;
+        if (candidate(root, f)) {
+          candidates++;
+          deletionVectors |= f.substring(f.lastIndexOf('/') + 1).startsWith("deletion_vector_");
         }
-        candidates++;
-        deletionVectors |= name.startsWith("deletion_vector_");
       }
       return new OnDisk(candidates, deletionVectors);
+    }
+
+    /** Whether {@code VACUUM} may delete the file: outside the log, its name not a dot file's (paths as listed). */
+    static boolean candidate(String root, String file) {
+      String relative = file.startsWith(root + "/") ? file.substring(root.length() + 1) : file;
+      return !relative.startsWith("_delta_log/") && !relative.substring(relative.lastIndexOf('/') + 1).startsWith(".");
     }
 
     /** Whether the folder holds nothing but the current version's {@code dataFiles} files. */

@@ -146,11 +146,18 @@ class MaintenanceTest {
     assertEquals(0, again.filesVacuumed());
     assertEquals(0.0, again.retainedHours());
 
-    // a file that no version reads (what a job killed before its commit leaves) is deleted, though the table has one file
+    // a file that no version reads (what a job killed before its commit leaves), written an hour ago: within a
+    // retention of a day VACUUM would delete nothing, so it is not run
     Path folder = lakehouse.root().resolve("feature_groups/other/v1");
     Path orphan = folder.resolve("part-00000-killed-before-its-commit.snappy.parquet");
     java.nio.file.Files.write(orphan, new byte[] {1, 2, 3});
     assertTrue(orphan.toFile().setLastModified(System.currentTimeMillis() - 3_600_000L));
+    Maintenance.TableResult young = maintenance.run(new Maintenance.Options(true, true, 24.0, false, otherOnly.only()), r -> {})
+        .tables().get(0);
+    assertEquals(other.version(), young.version(), "no VACUUM commits while nothing is old enough to delete: " + young);
+    assertEquals(0, young.filesVacuumed());
+    assertTrue(java.nio.file.Files.exists(orphan), "kept within the retention");
+    // at 0 hours it is deleted, though the table has one file
     Maintenance.TableResult orphaned = maintenance.run(otherOnly, r -> {}).tables().get(0);
     assertEquals(1, orphaned.filesVacuumed(), orphaned.toString());
     assertFalse(java.nio.file.Files.exists(orphan), "the orphan is deleted");
@@ -343,6 +350,28 @@ class MaintenanceTest {
     // the rerun creates the table: from then on it is maintained
     spark.range(3).write().format("delta").mode("append").save(killed.toString());
     assertTrue(Maintenance.of(store).tables().contains("_lakeline/monitoring_performance"));
+  }
+
+  @Test
+  void aPartitionedTableWhoseOldFilesAreAllCurrentIsNotVacuumed(SparkSession spark, TestLakehouse lakehouse) throws Exception {
+    // partition values that folder names escape: Delta's paths of the current files must match the listing's
+    Path folder = lakehouse.root().resolve("predictions/events");
+    spark.range(6).selectExpr("id", "CASE WHEN id % 2 = 0 THEN 'a b:c%d' ELSE '2024-01-01 00:00:00' END AS p")
+        .write().format("delta").partitionBy("p").save(folder.toString());
+    long old = System.currentTimeMillis() - 48 * 3_600_000L;
+    try (var walk = java.nio.file.Files.walk(folder)) {
+      for (Path f : walk.filter(java.nio.file.Files::isRegularFile).filter(f -> !f.toString().contains("_delta_log")).toList()) {
+        assertTrue(f.toFile().setLastModified(old));
+      }
+    }
+    // a young file no version reads: the folder holds more files than the current version, all of them old but current
+    java.nio.file.Files.write(folder.resolve("part-00009-just-written.snappy.parquet"), new byte[] {1, 2, 3});
+    Maintenance.Options day = new Maintenance.Options(false, true, 24.0, false, List.of("predictions/events"));
+
+    Maintenance.TableResult r = Maintenance.of(FeatureStore.open(spark, lakehouse.layout())).run(day, x -> {}).tables().get(0);
+    assertEquals(r.versionBefore(), r.version(), "the old files are the current ones and the other is young: " + r);
+    assertEquals(0, r.filesVacuumed());
+    assertEquals(6, spark.read().format("delta").load(folder.toString()).collectAsList().size());
   }
 
   private static Map<String, String> properties(SparkSession spark, String path) {
