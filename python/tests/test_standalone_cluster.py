@@ -4,8 +4,8 @@ A master and two workers run in their own processes, started from the Spark 3.5.
 pyspark package installs (its bin/spark-class with the standalone Master and Worker classes), on the loopback
 address. The whole loop (the demo: feature, training and inference jobs) is submitted with its bin/spark-submit and
 the job jar alone, so executors on the workers deserialize and run Lakeline's code: a closure that does not
-serialize, a class missing from the jar, or driver-only state used on an executor fails here. The cluster is stopped afterwards,
-also when a test fails.
+serialize, a class missing from the jar, or driver-only state used on an executor fails here. The cluster is
+stopped afterwards, also when a test fails.
 """
 
 import glob
@@ -99,8 +99,8 @@ def submit(url, lakehouse, *args):
 def test_feature_training_and_inference_jobs_run_on_the_cluster(cluster, tmp_path):
     url, work_dirs = cluster
     lakehouse = tmp_path / "lakehouse"
-    # one submission of the whole loop (generate, the feature pipelines, training, inference), as the Airflow chain
-    # runs each job on its own: a driver and two executors started once instead of four times
+    # one submission of the whole loop (generate, the feature pipelines, training, inference): a driver and two
+    # executors started once instead of four times (the Airflow chain's test submits each job on its own)
     run = submit(url, lakehouse, "demo", "--date", DATE, "--scale", "0.03")
     assert run.returncode == 0, f"demo failed:\n{run.stdout[-4000:]}\n{run.stderr[-6000:]}"
     assert f"spark-submit ({url})" in run.stdout, "the job takes spark-submit's session on the cluster:\n" + run.stdout
