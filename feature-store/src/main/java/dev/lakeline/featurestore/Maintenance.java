@@ -358,10 +358,7 @@ public final class Maintenance {
    * is older than the retention. A path spelled differently here and in Delta's list only makes {@code VACUUM} run.
    */
   private boolean anyOlder(String path, Map<String, Long> present, long cutoff) {
-    Set<String> current = new java.util.HashSet<>();
-    for (String f : spark.read().format("delta").load(path).inputFiles()) {
-      current.add(new org.apache.hadoop.fs.Path(f).toUri().getPath());
-    }
+    Set<String> current = new java.util.HashSet<>(VersionFiles.current(spark, path));
     String root = new org.apache.hadoop.fs.Path(path).toUri().getPath();
     return present.entrySet().stream()
         .anyMatch(e -> OnDisk.candidate(root, e.getKey()) && !current.contains(e.getKey()) && e.getValue() < cutoff);

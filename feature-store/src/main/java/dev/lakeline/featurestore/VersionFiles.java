@@ -2,8 +2,11 @@ package dev.lakeline.featurestore;
 
 import dev.lakeline.core.Messages;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -23,9 +26,9 @@ record VersionFiles(long files, long missing, String unreadable) {
    *     lists them
    */
   static VersionFiles of(SparkSession spark, String path, long version, Set<String> present) {
-    String[] needed;
+    List<String> needed;
     try {
-      needed = spark.read().format("delta").option("versionAsOf", version).load(path).inputFiles();
+      needed = paths(spark.read().format("delta").option("versionAsOf", version).load(path));
     } catch (Exception e) { // Delta's AnalysisException is checked in Java's eyes but not declared
       // a version before the log's first one, a log that cannot rebuild it, a table gone: anything else is thrown
       if (!(e instanceof org.apache.spark.sql.AnalysisException || e instanceof java.io.IOException
@@ -34,8 +37,17 @@ record VersionFiles(long files, long missing, String unreadable) {
       }
       return new VersionFiles(0, 0, Messages.firstLine(e));
     }
-    long missing = Arrays.stream(needed).filter(f -> !present.contains(new Path(f).toUri().getPath())).count();
-    return new VersionFiles(needed.length, missing, null);
+    long missing = needed.stream().filter(f -> !present.contains(f)).count();
+    return new VersionFiles(needed.size(), missing, null);
+  }
+
+  /** The data files of the table's current version, as {@code LakeFiles} lists them ({@code URI#getPath}). */
+  static List<String> current(SparkSession spark, String path) {
+    return paths(spark.read().format("delta").load(path));
+  }
+
+  private static List<String> paths(Dataset<Row> version) {
+    return Arrays.stream(version.inputFiles()).map(f -> new Path(f).toUri().getPath()).toList();
   }
 
   /** Whether the version can be read. */
