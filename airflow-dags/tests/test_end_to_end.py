@@ -22,7 +22,6 @@ import importlib.util
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -43,16 +42,16 @@ DATE = "2024-07-01"  # a Monday: the training DAG (Mondays) is due on the same l
 PIPELINES = ["card_spend", "credit_reports", "loans"]
 # dags test loops while a task waits for its retry (ten minutes) or a sensor for its next poke (five): stop there
 STUCK = re.compile(r"No tasks to run|new_state=up_for_(retry|reschedule)")
-# spark-submit's settings, as a cluster's spark-defaults.conf would hold them: small shuffles, no UI, and for these
-# short driver JVMs on little data the quick compiler alone (it halves their CPU time)
-SPARK_DEFAULTS = {
+# spark-submit's settings, as a worker's environment (spark-env.sh) can give them: small shuffles and no UI as Spark
+# properties, and the JVM options of the Python tests' short Spark JVMs (conftest.py: the quick compiler alone and the
+# class archive). Not in a spark-defaults.conf: its folder would come first on the JVM's classpath, and a folder with
+# files in it there keeps the JVM from using the archive.
+SPARK_PROPERTIES = {
     "spark.sql.shuffle.partitions": "2",
     "spark.default.parallelism": "2",
     "spark.databricks.delta.snapshotPartitions": "2",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
-    "spark.driver.memory": "1g",
-    "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
 }
 
 
@@ -62,13 +61,10 @@ def job_jar():
     return found[-1]
 
 
-def environment(root):
+def environment(root, jvm_options):
     """Airflow's and Spark's settings for the runs: everything under ``root``, nothing from the caller's Airflow."""
-    spark_conf = root / "spark-conf"
-    spark_conf.mkdir()
-    (spark_conf / "spark-defaults.conf").write_text("".join(f"{k} {v}\n" for k, v in SPARK_DEFAULTS.items()))
-    shutil.copy(os.path.join(REPO, "conf", "log4j2-local.properties"), spark_conf / "log4j2.properties")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LAKELINE_", "PYSPARK_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "LAKELINE_", "PYSPARK_", "SPARK_"))}
+    submit_opts = [jvm_options, f"-Dlog4j2.configurationFile={os.path.join(REPO, 'conf', 'log4j2-local.properties')}"]
     env.update(
         AIRFLOW_HOME=str(root / "airflow"),
         AIRFLOW__CORE__DAGS_FOLDER=DAGS,
@@ -77,7 +73,8 @@ def environment(root):
         # SparkSubmitOperator runs the spark-submit it finds on the PATH: pyspark's, of Spark 3.5.7
         PATH=os.pathsep.join([os.path.join(SPARK_HOME, "bin"), os.path.dirname(sys.executable), env.get("PATH", "")]),
         SPARK_HOME=SPARK_HOME,
-        SPARK_CONF_DIR=str(spark_conf),
+        SPARK_SUBMIT_OPTS=" ".join(submit_opts + [f"-D{k}={v}" for k, v in SPARK_PROPERTIES.items()]),
+        SPARK_DRIVER_MEMORY="1g",
         SPARK_LOCAL_IP="127.0.0.1",
         TZ="UTC",
         LAKELINE_LAUNCH_MODE="spark_submit",
@@ -128,10 +125,10 @@ def run(args, env, cwd, log, timeout=600):
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory):
+def chain(tmp_path_factory, spark_jvm_options):
     """Generates the raw data, then runs every DAG of the chain for DATE: (its root folder, env, each run's output)."""
     root = tmp_path_factory.mktemp("end-to-end")
-    env = environment(root)
+    env = environment(root, spark_jvm_options)
     lakehouse = env["LAKELINE_LAKEHOUSE"]
     code, output = run(
         [os.path.join(SPARK_HOME, "bin", "spark-submit"), "--master", "local[2]", "--class", launch.MAIN_CLASS,

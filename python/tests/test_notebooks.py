@@ -30,8 +30,6 @@ SPARK_HOME = os.path.dirname(os.path.abspath(pyspark.__file__))
 SPARK_PYTHONPATH = [os.path.join(SPARK_HOME, "python", "lib", "pyspark.zip")] + sorted(
     glob.glob(os.path.join(SPARK_HOME, "python", "lib", "py4j-*-src.zip")))
 WHICH_PYTHON = "import sys, pyspark; print(sys.executable); print(pyspark.__version__)"
-# short-lived JVMs on little data: the quick compiler alone and the serial collector (about half their CPU time)
-QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def job_jar():
@@ -53,7 +51,7 @@ def test_every_notebook_is_tested():
     assert found == ["lakeline_quickstart.ipynb", "lakeline_quickstart.scala"], "add new notebooks to this test"
 
 
-def test_quickstart_runs_from_start_to_finish_against_a_temporary_lakehouse(tmp_path, monkeypatch):
+def test_quickstart_runs_from_start_to_finish_against_a_temporary_lakehouse(tmp_path, monkeypatch, spark_jvm_options):
     lakehouse = tmp_path / "lakehouse"
     notebook = nbformat.read(os.path.join(NOTEBOOKS, "lakeline_quickstart.ipynb"), as_version=4)
     nbformat.validate(notebook)
@@ -75,8 +73,10 @@ def test_quickstart_runs_from_start_to_finish_against_a_temporary_lakehouse(tmp_
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    # the JVM pyspark starts for the notebook's session: nothing from the caller's settings, the quick compiler alone
-    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{QUICK_JVM}" pyspark-shell')
+    # the JVM pyspark starts for the notebook's session: nothing from the caller's settings, a short JVM's options
+    # (conftest.py)
+    monkeypatch.delenv("SPARK_CONF_DIR", raising=False)
+    monkeypatch.setenv("PYSPARK_SUBMIT_ARGS", f'--driver-java-options "{spark_jvm_options}" pyspark-shell')
     try:
         run(notebook)
     except CellExecutionError as failed:
@@ -99,7 +99,7 @@ def test_quickstart_runs_from_start_to_finish_against_a_temporary_lakehouse(tmp_
     assert not (lakehouse / "models" / "loan_default" / "v2").exists(), "training twice reused version 1"
 
 
-def test_scala_notebook_runs_in_spark_shell(tmp_path):
+def test_scala_notebook_runs_in_spark_shell(tmp_path, spark_jvm_options):
     """notebooks/lakeline_quickstart.scala (Databricks' source format) in spark-shell with the job jar.
 
     The file is pasted whole (`:paste`), so it compiles as one unit and a failing statement or assertion stops it
@@ -110,8 +110,9 @@ def test_scala_notebook_runs_in_spark_shell(tmp_path):
     commands.write_text(f":paste {os.path.join(NOTEBOOKS, 'lakeline_quickstart.scala')}\n:quit\n")
     env = dict(os.environ, SPARK_HOME=SPARK_HOME, LAKELINE_LAKEHOUSE=str(lakehouse), SPARK_LOCAL_IP="127.0.0.1", TZ="UTC")
     env.pop("PYSPARK_SUBMIT_ARGS", None)
+    env.pop("SPARK_CONF_DIR", None)
     cmd = [os.path.join(SPARK_HOME, "bin", "spark-shell"), "--master", "local[2]", "--jars", job_jar(),
-           "--driver-java-options", QUICK_JVM,
+           "--driver-java-options", spark_jvm_options,
            "--conf", "spark.sql.extensions=io.delta.sql.DeltaSparkSessionExtension",
            "--conf", "spark.sql.catalog.spark_catalog=org.apache.spark.sql.delta.catalog.DeltaCatalog",
            "--conf", "spark.sql.session.timeZone=UTC", "--conf", "spark.sql.shuffle.partitions=2",

@@ -38,11 +38,12 @@ def job_jar():
 def spark_env():
     env = dict(os.environ, SPARK_HOME=SPARK_HOME, SPARK_LOCAL_IP="127.0.0.1", SPARK_NO_DAEMONIZE="1", TZ="UTC")
     env.pop("PYSPARK_SUBMIT_ARGS", None)
+    env.pop("SPARK_CONF_DIR", None)  # Spark's own defaults; and no folder on the classpath before the jars (conftest.py)
     return env
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, spark_jvm_options):
     """spark://127.0.0.1:<port> with two workers of one core each; yields (url, the workers' work dirs)."""
     root = tmp_path_factory.mktemp("cluster")
     port = free_port()
@@ -54,7 +55,8 @@ def cluster(tmp_path_factory):
         log = open(root / f"{name}.log", "w")
         logs.append(log)
         processes.append(subprocess.Popen(
-            [os.path.join(SPARK_HOME, "bin", "spark-class"), *args], stdout=log, stderr=subprocess.STDOUT, env=spark_env()))
+            [os.path.join(SPARK_HOME, "bin", "spark-class"), *args], stdout=log, stderr=subprocess.STDOUT,
+            env=dict(spark_env(), SPARK_DAEMON_JAVA_OPTS=spark_jvm_options)))
 
     work_dirs = [root / "worker-1", root / "worker-2"]
     try:
@@ -83,25 +85,22 @@ def cluster(tmp_path_factory):
             log.close()
 
 
-# short-lived JVMs on little data: the quick compiler alone and the serial collector (about half their CPU time)
-QUICK_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
-
-
-def submit(url, lakehouse, *args):
+def submit(url, jvm_options, lakehouse, *args):
+    """spark-submit of the job jar to the cluster; the driver and the executors start as short JVMs (conftest.py)."""
     cmd = [os.path.join(SPARK_HOME, "bin", "spark-submit"), "--master", url, "--class", MAIN,
            "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "1g", "--driver-memory", "1g",
            "--conf", "spark.ui.enabled=false", "--conf", "spark.sql.shuffle.partitions=4",
-           "--conf", f"spark.driver.extraJavaOptions={QUICK_JVM}", "--conf", f"spark.executor.extraJavaOptions={QUICK_JVM}",
+           "--conf", f"spark.driver.extraJavaOptions={jvm_options}", "--conf", f"spark.executor.extraJavaOptions={jvm_options}",
            job_jar(), *args, "--lakehouse", str(lakehouse)]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=spark_env(), cwd=REPO)
 
 
-def test_feature_training_and_inference_jobs_run_on_the_cluster(cluster, tmp_path):
+def test_feature_training_and_inference_jobs_run_on_the_cluster(cluster, spark_jvm_options, tmp_path):
     url, work_dirs = cluster
     lakehouse = tmp_path / "lakehouse"
     # one submission of the whole loop (generate, the feature pipelines, training, inference): a driver and two
     # executors started once instead of four times (the Airflow chain's test submits each job on its own)
-    run = submit(url, lakehouse, "demo", "--date", DATE, "--scale", "0.03")
+    run = submit(url, spark_jvm_options, lakehouse, "demo", "--date", DATE, "--scale", "0.03")
     assert run.returncode == 0, f"demo failed:\n{run.stdout[-4000:]}\n{run.stderr[-6000:]}"
     assert f"spark-submit ({url})" in run.stdout, "the job takes spark-submit's session on the cluster:\n" + run.stdout
     for stage in ("generate sample data", "feature pipeline", "training pipeline", "batch inference"):
@@ -117,9 +116,9 @@ def test_feature_training_and_inference_jobs_run_on_the_cluster(cluster, tmp_pat
         assert any("Finished task" in open(e).read() for e in executors), f"no task finished on {work}"
 
 
-def test_a_user_error_on_the_cluster_keeps_its_exit_code(cluster, tmp_path):
+def test_a_user_error_on_the_cluster_keeps_its_exit_code(cluster, spark_jvm_options, tmp_path):
     url, _ = cluster
-    run = submit(url, tmp_path / "empty", "infer", "--date", DATE)
+    run = submit(url, spark_jvm_options, tmp_path / "empty", "infer", "--date", DATE)
     assert run.returncode == 4, run.stdout + run.stderr
     assert "error: " in run.stderr
     assert "\tat dev.lakeline" not in run.stderr, "a user error prints no stack trace"
