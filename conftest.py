@@ -102,12 +102,15 @@ def class_archive():
         return None
     path = archive_path()
     if not os.path.isfile(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        # pytest-xdist's workers ask at the same time: one makes it, the other waits for it
-        with open(os.path.join(os.path.dirname(path), ".lock"), "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            if not os.path.isfile(path):
-                make_archive(path)
+        try:
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            # pytest-xdist's workers ask at the same time: one makes it, the other waits for it
+            with open(os.path.join(os.path.dirname(path), ".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                if not os.path.isfile(path):
+                    make_archive(path)
+        except OSError:  # a Python whose prefix is not writable (not scripts/python-env's venv): no archive
+            return None
     return path if os.path.isfile(path) else None
 
 
