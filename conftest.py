@@ -23,6 +23,7 @@ differently. ``LAKELINE_TEST_CDS=0`` turns it off.
 import fcntl
 import glob
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -39,8 +40,6 @@ QUIET_CDS = "-Xlog:cds=off,cds+dynamic=off"
 
 
 def spark_home():
-    import importlib.util
-
     return importlib.util.find_spec("pyspark").submodule_search_locations[0]
 
 
