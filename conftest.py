@@ -11,7 +11,7 @@ Delta, Deequ and Lakeline, and compiling them. Two options cut it:
   (``generate`` through spark-submit, measured: 13.9 → 9.7 s, CPU 15.4 → 11.3 s).
 
 The archive is made once per machine, JDK and Spark distribution, by one ``demo`` run through spark-submit with
-``-XX:ArchiveClassesAtExit`` (about a minute), and kept in the virtual environment (built once per version of
+``-XX:ArchiveClassesAtExit`` (about 100 s), and kept in the virtual environment (built once per version of
 python/requirements.txt, outside the clone), so later runs and clean clones in CI reuse it. The JVM checks an archive
 before it uses it: Spark's jars must be the same files, in the same order, on the same classpath (so ``SPARK_CONF_DIR``
 must not point to an existing folder: a non-empty folder on the classpath cannot be archived), and a class of the job
