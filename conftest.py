@@ -66,10 +66,10 @@ def archive_path():
     return os.path.join(sys.prefix, "spark-class-archives", key.hexdigest()[:16] + ".jsa")
 
 
-def spark_env(**extra):
+def spark_env():
     """The environment of the Spark processes: Spark's own defaults, no conf folder (see above), UTC."""
     env = {k: v for k, v in os.environ.items() if k not in ("SPARK_CONF_DIR", "PYSPARK_SUBMIT_ARGS")}
-    env.update(SPARK_HOME=spark_home(), SPARK_LOCAL_IP="127.0.0.1", TZ="UTC", **extra)
+    env.update(SPARK_HOME=spark_home(), SPARK_LOCAL_IP="127.0.0.1", TZ="UTC")
     return env
 
 

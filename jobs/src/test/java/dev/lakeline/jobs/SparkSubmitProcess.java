@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs a job jar through Spark's own {@code spark-submit} ({@code org.apache.spark.deploy.SparkSubmit}) in local
@@ -30,7 +31,8 @@ final class SparkSubmitProcess {
   private static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
   // the JVM's note when an archive does not match stays out of the jobs' output
   private static final String QUIET_CDS = "-Xlog:cds=off,cds+dynamic=off";
-  private static boolean archiveAttempted;
+  // one attempt per test JVM to write the archive, on its first demo
+  private static final AtomicBoolean ARCHIVE_ATTEMPTED = new AtomicBoolean();
 
   record Run(int exitCode, String out, String err) {}
 
@@ -52,7 +54,7 @@ final class SparkSubmitProcess {
     Path partial = null;
     if (archive != null && Files.isRegularFile(archive)) {
       cmd.addAll(List.of("-XX:SharedArchiveFile=" + archive, QUIET_CDS));
-    } else if (archive != null && Arrays.asList(args).contains("demo") && firstAttempt()) {
+    } else if (archive != null && Arrays.asList(args).contains("demo") && ARCHIVE_ATTEMPTED.compareAndSet(false, true)) {
       Files.createDirectories(archive.getParent());
       partial = archive.resolveSibling(archive.getFileName() + "." + ProcessHandle.current().pid() + ".partial");
       cmd.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, QUIET_CDS));
@@ -106,12 +108,5 @@ final class SparkSubmitProcess {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  /** Whether this is the first run of this test JVM to write the archive: one attempt, on the first demo. */
-  private static synchronized boolean firstAttempt() {
-    boolean first = !archiveAttempted;
-    archiveAttempted = true;
-    return first;
   }
 }
