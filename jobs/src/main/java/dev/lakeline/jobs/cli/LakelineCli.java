@@ -37,6 +37,7 @@ import picocli.CommandLine.Model.CommandSpec;
       ModelsCommand.class,
       ValidationCommand.class,
       RunsCommand.class,
+      LineageCommand.class,
       SuggestCommand.class,
       ConfigCommand.class,
       VersionCommand.class,

@@ -21,6 +21,7 @@ import dev.lakeline.validation.ValidationResult;
 import dev.lakeline.validation.Validator;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -45,15 +46,39 @@ public final class InferencePipeline {
    */
   public static Dataset<Row> features(JobContext ctx, LocalDate date) {
     ModelDefinition model = ModelFile.load(ctx.config().get(LakelineKeys.MODEL_FILE));
-    return features(ctx, model, view(ctx, model), date);
+    return features(ctx, model, view(ctx, model), date).data();
   }
 
-  private static Dataset<Row> features(JobContext ctx, ModelDefinition model, FeatureView view, LocalDate date) {
+  /** The view's rows of the window ending at {@code date}, with the Delta version of every group they were read at. */
+  private static FeatureView.FeatureFrame features(JobContext ctx, ModelDefinition model, FeatureView view, LocalDate date) {
     int window = ctx.config().get(LakelineKeys.INFERENCE_WINDOW_DAYS);
     java.time.Instant start = date.minusDays(window - 1L).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
     java.time.Instant end = date.plusDays(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-    return model.onDemand().apply(view.batchData(start, end).data());
+    FeatureView.FeatureFrame frame = view.batchData(start, end);
+    return new FeatureView.FeatureFrame(model.onDemand().apply(frame.data()), frame.sourceVersions());
   }
+
+  /**
+   * What a predictions commit records beside the run id ({@code lakeline.*} in its userMetadata), so that lineage can
+   * say what each date's predictions were made from: {@code model_version}, and {@code feature_versions}, the Delta
+   * version of every feature group read, as JSON ({@code {"loans v1":3,…}}).
+   */
+  static Map<String, String> commitMetadata(JobContext ctx, ModelVersion model, Map<String, Long> sourceVersions) {
+    Map<String, String> m = new java.util.LinkedHashMap<>(ctx.commitMetadata());
+    m.put(MODEL_VERSION_KEY, Integer.toString(model.version()));
+    try {
+      m.put(FEATURE_VERSIONS_KEY, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(new java.util.TreeMap<>(sourceVersions)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write the feature versions as JSON", e);
+    }
+    return m;
+  }
+
+  /** The userMetadata entry (after {@code lakeline.}) of a predictions commit that names the model version. */
+  public static final String MODEL_VERSION_KEY = "model_version";
+
+  /** The userMetadata entry (after {@code lakeline.}) of a predictions commit that gives the groups' Delta versions. */
+  public static final String FEATURE_VERSIONS_KEY = "feature_versions";
 
   /** The model's feature view, which training made; not found, naming the model file, before the first training. */
   private static FeatureView view(JobContext ctx, ModelDefinition model) {
@@ -231,7 +256,8 @@ public final class InferencePipeline {
     // latest, best: and @alias: as of this date (versions trained for it or before), so a rerun scores with the same model
     ModelVersion model = ctx.registry().resolveAsOf(modelName, reference, date);
     warnIfNotPromoted(ctx, reference, model, date);
-    Dataset<Row> features = features(ctx, definition, view, date);
+    FeatureView.FeatureFrame frame = features(ctx, definition, view, date);
+    Dataset<Row> features = frame.data();
     // the scores beside every input column: the predictions are a projection, the drift is measured on the inputs
     Dataset<Row> scored =
         BatchScorer.score(model, features, List.of(features.columns())).persist(StorageLevel.MEMORY_AND_DISK());
@@ -272,7 +298,8 @@ public final class InferencePipeline {
           DeltaCommits.commit(
               ctx.spark(),
               CommitRequest.replaceWhere(path, predictions, "run_date = DATE'" + date + "'", "infer:" + modelName + ":" + date)
-                  .withPartitionColumns(List.of("run_date")).withMetadata(ctx.commitMetadata()).withMergeSchema());
+                  .withPartitionColumns(List.of("run_date")).withMetadata(commitMetadata(ctx, model, frame.sourceVersions()))
+                  .withMergeSchema());
       ctx.summary()
           .progress("scored %,d rows with %s → %s (Delta v%d)%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));

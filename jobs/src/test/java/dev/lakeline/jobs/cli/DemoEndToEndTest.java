@@ -719,7 +719,7 @@ class DemoEndToEndTest {
   }
 
   @Test
-  @Order(19) // last: it rewrites the sample data and the feature groups as of an earlier date
+  @Order(19) // next to last: it rewrites the sample data and the feature groups as of an earlier date
   void aDemoForAnEarlierDateScoresWithTheVersionItTrainedWhenTheChampionIsLater() {
     // every version the alias ever pointed at was trained for a later date than 03-31
     var none = org.junit.jupiter.api.Assertions.assertThrows(dev.lakeline.core.LakelineException.NotFound.class,
@@ -735,6 +735,83 @@ class DemoEndToEndTest {
         + "with loan_default v" + trained + ", which it trained"), earlier.out());
     assertTrue(earlier.out().matches("(?s).*predictions: +[0-9,]+ loans scored with loan_default v" + trained + " .*"),
         earlier.out());
+  }
+
+  @Test
+  @Order(20) // after the earlier date's demo: the groups have a later commit that only its dataset, version and date read
+  void lineageFollowsACommitToWhatReadItAndAVersionBackToItsCommits(@TempDir Path dir) throws java.io.IOException {
+    String[] lake = {"--lakehouse", root.toString(), "--config", CommonOptions.BUNDLED_CONFIG};
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    long rewritten = version(layout.featureGroup("credit_reports", 1));
+    assertTrue(rewritten > 1, "the earlier date's feature run committed again: " + rewritten);
+    ModelRegistry registry = ModelRegistry.open(spark, layout);
+    var backfill = registry.resolve("loan_default", "latest"); // the earlier date's demo registered it last
+    assertEquals("2024-03-31", backfill.card().logicalDate());
+    String backfillDataset = StorageLayout.trainingDatasetLabel(backfill.card().trainingDataset());
+
+    // forward from the rewrite: only what was made after it
+    Cli impact = Cli.run(concat(new String[] {"lineage", "group", "credit_reports", "--delta-version", Long.toString(rewritten),
+        "--json", "--report", dir.resolve("impact.html").toString()}, lake));
+    assertEquals(0, impact.exitCode(), impact.err() + impact.out());
+    var i = json.readTree(impact.out());
+    assertEquals(List.of(backfillDataset), labels(i.path("datasets"), d -> d.path("view").asText() + " v" + d.path("viewVersion").asInt()
+        + " td" + d.path("number").asInt()));
+    assertEquals(List.of("loan_default v" + backfill.version()), labels(i.path("models"), m -> m.path("name").asText() + " v" + m.path("version").asInt()));
+    assertEquals(List.of("2024-03-31"), labels(i.path("predictions"), p -> p.path("date").asText()));
+    assertEquals(List.of("read credit_reports v1 at Delta " + rewritten, "scored by loan_default v" + backfill.version()),
+        labels(i.path("predictions").get(0).path("reasons"), r -> r.asText()));
+    assertTrue(i.path("commit").path("batchId").asText().endsWith(":2024-03-31"), i.toString());
+    String page = java.nio.file.Files.readString(dir.resolve("impact.html"));
+    assertTrue(page.contains("<svg") && page.contains(backfillDataset) && page.contains("loan_default 2024-03-31"), page);
+    assertEquals(4, page.split("<path class=\"edge\"", -1).length - 1, "group → dataset → version → date, and group → date");
+
+    // from every version on, the first dataset, the champion and June's predictions too
+    Cli all = Cli.run(concat(new String[] {"lineage", "group", "credit_reports"}, lake));
+    assertEquals(0, all.exitCode(), all.err() + all.out());
+    assertTrue(all.out().contains("loan_default v1 td1") && all.out().contains("loan_default v1 ") && all.out().contains("@champion"), all.out());
+    assertTrue(all.out().matches("(?s).*\n2024-06-30 +loan_default +v([0-9]+) .*read credit_reports v1 at Delta [0-9]+; scored by loan_default v\\1 .*"),
+        all.out());
+
+    // back from the version: its dataset, the groups at the versions it read, their commits, the date it scored
+    Cli back = Cli.run(concat(new String[] {"lineage", "model", "loan_default", Integer.toString(backfill.version()), "--json"}, lake));
+    assertEquals(0, back.exitCode(), back.err() + back.out());
+    var b = json.readTree(back.out());
+    assertEquals(backfillDataset, b.path("dataset").path("view").asText() + " v1 td" + b.path("dataset").path("number").asInt());
+    var reads = new TreeMap<String, Long>();
+    b.path("reads").forEach(r -> reads.put(r.path("group").asText() + " " + r.path("role").asText(), r.path("deltaVersion").asLong()));
+    assertEquals(Map.of("loans v1 spine", version(layout.featureGroup("loans", 1)), "credit_reports v1 joined", rewritten,
+        "card_spend v1 joined", version(layout.featureGroup("card_spend", 1))), reads);
+    var newest = b.path("commits").path("credit_reports v1").get(0);
+    assertEquals(rewritten, newest.path("version").asLong());
+    assertEquals("features:credit_reports:credit_reports:2024-03-31", newest.path("batchId").asText());
+    assertFalse(newest.path("reportId").asText("").isEmpty(), "the batch's validation report: " + newest);
+    var scored = b.path("predictions");
+    assertEquals(1, scored.size(), scored.toString());
+    assertEquals("2024-03-31", scored.get(0).path("date").asText());
+    assertEquals(rewritten, scored.get(0).path("featureVersions").path("credit_reports v1").asLong());
+    assertEquals(spark.read().format("delta").load(layout.predictions("loan_default")).where("run_date = DATE'2024-03-31'").count(),
+        scored.get(0).path("rows").asLong());
+    Cli text = Cli.run(concat(new String[] {"lineage", "model", "loan_default", Integer.toString(backfill.version())}, lake));
+    assertTrue(text.out().contains("├─ joined  credit_reports v1 @ Delta " + rewritten), text.out());
+
+    // mistakes: a Delta version the group does not have, a group or model that does not exist
+    Cli beyond = Cli.run(concat(new String[] {"lineage", "group", "credit_reports", "--delta-version", Long.toString(rewritten + 1)}, lake));
+    assertEquals(2, beyond.exitCode(), beyond.out());
+    assertTrue(beyond.err().contains("has Delta versions 0 to " + rewritten), beyond.err());
+    assertFalse(beyond.hasStackTrace(), beyond.err());
+    Cli noGroup = Cli.run(concat(new String[] {"lineage", "group", "credit_report"}, lake));
+    assertEquals(4, noGroup.exitCode(), noGroup.out());
+    assertTrue(noGroup.err().contains("credit_reports"), "suggests the close name: " + noGroup.err());
+    Cli noModel = Cli.run(concat(new String[] {"lineage", "model", "loan_defualt"}, lake));
+    assertEquals(4, noModel.exitCode(), noModel.out());
+    assertTrue(noModel.err().contains("loan_default"), noModel.err());
+  }
+
+  private static List<String> labels(com.fasterxml.jackson.databind.JsonNode array,
+      java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> label) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(label.apply(n)));
+    return out;
   }
 
   /** The end-of-job summary a run printed, from its title on. */

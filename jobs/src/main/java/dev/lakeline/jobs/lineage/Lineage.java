@@ -1,0 +1,322 @@
+package dev.lakeline.jobs.lineage;
+
+import static org.apache.spark.sql.functions.col;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lakeline.core.Errors;
+import dev.lakeline.core.delta.DeltaCommits;
+import dev.lakeline.core.storage.StorageLayout;
+import dev.lakeline.featurestore.CommitInfo;
+import dev.lakeline.featurestore.FeatureGroup;
+import dev.lakeline.featurestore.FeatureStore;
+import dev.lakeline.featurestore.FeatureView;
+import dev.lakeline.featurestore.TrainingDataset;
+import dev.lakeline.featurestore.TrainingDatasetManifest;
+import dev.lakeline.training.ModelRegistry;
+import dev.lakeline.training.ModelVersion;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Where a model version's training data came from, and what a feature group's commit went on to feed: the lineage
+ * that the lakehouse already records, put together. Training datasets name the Delta version of every group they
+ * read (their manifest), model versions name their training dataset (their card), and every predictions commit names
+ * the model version and the Delta version of every group inference read ({@code lakeline.model_version} and {@code
+ * lakeline.feature_versions} in its userMetadata). Nothing here writes.
+ */
+public final class Lineage {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How many of a group's commits, newest first, are searched for those up to a version read. */
+  private static final int HISTORY = 200;
+
+  private final SparkSession spark;
+  private final StorageLayout layout;
+  private final FeatureStore store;
+  private final ModelRegistry registry;
+
+  private Lineage(SparkSession spark, StorageLayout layout, FeatureStore store, ModelRegistry registry) {
+    this.spark = spark;
+    this.layout = layout;
+    this.store = store;
+    this.registry = registry;
+  }
+
+  public static Lineage of(SparkSession spark, StorageLayout layout, FeatureStore store, ModelRegistry registry) {
+    return new Lineage(spark, layout, store, registry);
+  }
+
+  /**
+   * A feature group read at a Delta version.
+   *
+   * @param group the group, "name vN"
+   * @param deltaVersion the Delta version read
+   * @param role {@code spine} (the training dataset's rows), {@code joined} (point-in-time), {@code static} (on key
+   *     alone) or {@code read} (from a card that names no training dataset)
+   */
+  public record GroupRead(String group, long deltaVersion, String role) {
+    public String label() {
+      return group + " @ Delta " + deltaVersion;
+    }
+  }
+
+  /** A training dataset and the group versions it read. */
+  public record DatasetNode(String view, int viewVersion, int number, String path, Map<String, Long> rowsPerSplit,
+      List<GroupRead> reads) {
+    public String label() {
+      return view + " v" + viewVersion + " td" + number;
+    }
+
+    public long rows() {
+      return rowsPerSplit.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** A model version: where its aliases point now, the run that trained it, its test AUC (or null). */
+  public record ModelNode(String name, int version, List<String> aliases, String logicalDate, String runId, Double auc,
+      String trainingDataset) {
+    public String label() {
+      return name + " v" + version;
+    }
+  }
+
+  /**
+   * One date's predictions of a model, as its table holds them now.
+   *
+   * @param featureVersions the Delta version of every group inference read, by "name vN"; null when the commit did not
+   *     record them (written before Lakeline recorded them)
+   * @param reasons why it is listed (in an impact): it read the group's commit, or a version trained on it scored it
+   */
+  public record PredictionBatch(String model, String date, int modelVersion, long rows, long deltaVersion, String runId,
+      Map<String, Long> featureVersions, List<String> reasons) {
+    public String label() {
+      return model + " " + date;
+    }
+
+    PredictionBatch because(List<String> why) {
+      return new PredictionBatch(model, date, modelVersion, rows, deltaVersion, runId, featureVersions, List.copyOf(why));
+    }
+  }
+
+  /** A group's commit, as {@code fg history} shows it. */
+  public record Commit(long version, String committed, String operation, long rowsAdded, long rowsUpdated,
+      long rowsDeleted, String batchId, String runId, String reportId) {
+    static Commit of(CommitInfo c) {
+      return new Commit(c.version(), c.committedUtc(), c.operation(), c.rowsAdded(), c.rowsUpdated(), c.rowsDeleted(),
+          c.batchId(), c.runId(), c.reportId());
+    }
+  }
+
+  /**
+   * Where a model version came from and what it scored.
+   *
+   * @param dataset its training dataset, or null when it is no longer in the lakehouse (then {@code reads} come from
+   *     the card)
+   * @param reads the group versions its training data was read from
+   * @param commits per group read, its commits up to the version read, newest first (at most {@code commitsPerGroup})
+   * @param earlierCommits per group read, how many older commits up to that version are not listed
+   * @param predictions the dates its scores are the predictions of, oldest first
+   */
+  public record ModelLineage(ModelNode model, DatasetNode dataset, List<GroupRead> reads, Map<String, List<Commit>> commits,
+      Map<String, Integer> earlierCommits, List<PredictionBatch> predictions) {}
+
+  /**
+   * What read a feature group's commit, directly or through what was made from it.
+   *
+   * @param group the group, "name vN"
+   * @param fromVersion the commit asked about: everything that read this Delta version or a later one; null for every
+   *     version
+   * @param commit that commit, or null
+   * @param latestVersion the group's Delta version now
+   * @param datasets the training datasets that read the group at {@code fromVersion} or later
+   * @param models the model versions trained on those datasets
+   * @param predictions the predictions that read the group at {@code fromVersion} or later at inference, or were scored
+   *     by one of {@code models}; each says which in its reasons
+   * @param unrecorded predictions dates whose commits do not record the group versions they read (written before
+   *     Lakeline recorded them), not scored by one of {@code models}: whether they read the commit is not known
+   */
+  public record Impact(String group, Long fromVersion, Commit commit, long latestVersion, List<DatasetNode> datasets,
+      List<ModelNode> models, List<PredictionBatch> predictions, List<PredictionBatch> unrecorded) {}
+
+  /** The lineage of model {@code name}'s version {@code reference} (a number, latest, @alias or best:metric). */
+  public ModelLineage ofModel(String name, String reference, int commitsPerGroup) {
+    ModelVersion v = registry.resolve(name, reference);
+    ModelNode node = node(v, aliasesByVersion(name));
+    DatasetNode dataset = StorageLayout.trainingDatasetFolder(v.card().trainingDataset()).map(d -> {
+      try {
+        return node(store.getTrainingDataset(d.view(), d.version(), d.number()));
+      } catch (dev.lakeline.core.LakelineException.NotFound e) {
+        return null;
+      }
+    }).orElse(null);
+    List<GroupRead> reads = dataset != null ? dataset.reads() : cardReads(v);
+    Map<String, List<Commit>> commits = new LinkedHashMap<>();
+    Map<String, Integer> earlier = new LinkedHashMap<>();
+    for (GroupRead r : reads) {
+      List<Commit> upTo = commitsUpTo(r);
+      commits.put(r.group(), upTo.subList(0, Math.min(commitsPerGroup, upTo.size())));
+      earlier.put(r.group(), Math.max(0, upTo.size() - commitsPerGroup));
+    }
+    List<PredictionBatch> scored = predictions(name).stream().filter(p -> p.modelVersion() == v.version()).toList();
+    return new ModelLineage(node, dataset, reads, commits, earlier, scored);
+  }
+
+  /**
+   * What read feature group {@code name} v{@code version} at Delta version {@code fromVersion} or later (null: at any
+   * version): training datasets, the model versions trained on them, and predictions.
+   */
+  public Impact ofGroup(String name, int version, Long fromVersion) {
+    FeatureGroup g = store.getFeatureGroup(name, version);
+    String label = name + " v" + version;
+    long latest = g.deltaVersion();
+    Commit commit = null;
+    if (fromVersion != null) {
+      if (fromVersion < 0 || fromVersion > latest) {
+        throw Errors.config("Feature group %s has Delta versions 0 to %d; --delta-version %d is not one of them "
+            + "(lakeline fg history %s --version %d lists them).", label, latest, fromVersion, name, version);
+      }
+      commit = g.history(HISTORY).stream().filter(c -> c.version() == fromVersion).findFirst().map(Commit::of).orElse(null);
+    }
+    long from = fromVersion == null ? 0 : fromVersion;
+    List<DatasetNode> datasets = new ArrayList<>();
+    for (FeatureView view : store.listFeatureViews()) {
+      for (TrainingDataset td : store.listTrainingDatasets(view.spec().name(), view.spec().version())) {
+        DatasetNode d = node(td);
+        if (d.reads().stream().anyMatch(r -> r.group().equals(label) && r.deltaVersion() >= from)) {
+          datasets.add(d);
+        }
+      }
+    }
+    List<ModelNode> models = new ArrayList<>();
+    List<PredictionBatch> predictions = new ArrayList<>();
+    List<PredictionBatch> unrecorded = new ArrayList<>();
+    for (String model : registry.models()) {
+      Map<Integer, List<String>> aliases = aliasesByVersion(model);
+      List<Integer> affected = new ArrayList<>();
+      for (ModelVersion v : registry.versions(model)) {
+        if (datasets.stream().anyMatch(d -> StorageLayout.sameTrainingDataset(d.path(), v.card().trainingDataset()))) {
+          models.add(node(v, aliases));
+          affected.add(v.version());
+        }
+      }
+      for (PredictionBatch p : predictions(model)) {
+        List<String> why = new ArrayList<>();
+        Long read = p.featureVersions() == null ? null : p.featureVersions().get(label);
+        if (read != null && read >= from) {
+          why.add("read " + label + " at Delta " + read);
+        }
+        if (affected.contains(p.modelVersion())) {
+          why.add("scored by " + model + " v" + p.modelVersion());
+        }
+        if (!why.isEmpty()) {
+          predictions.add(p.because(why));
+        } else if (p.featureVersions() == null) {
+          unrecorded.add(p.because(List.of("group versions not recorded")));
+        }
+      }
+    }
+    return new Impact(label, fromVersion, commit, latest, datasets, models, predictions, unrecorded);
+  }
+
+  private DatasetNode node(TrainingDataset td) {
+    TrainingDatasetManifest m = td.manifest();
+    List<GroupRead> reads = new ArrayList<>();
+    reads.add(new GroupRead(m.spine().group(), m.spine().deltaVersion(), "spine"));
+    for (TrainingDatasetManifest.JoinedGroup j : m.joins()) {
+      reads.add(new GroupRead(j.group(), j.deltaVersion(), j.staticJoin() ? "static" : "joined"));
+    }
+    Map<String, Long> rows = new LinkedHashMap<>();
+    m.splitNames().forEach(split -> rows.put(split, m.rowsPerSplit().getOrDefault(split, 0L)));
+    return new DatasetNode(m.identity().view(), m.identity().viewVersion(), m.number(), td.path(), rows, List.copyOf(reads));
+  }
+
+  private static ModelNode node(ModelVersion v, Map<Integer, List<String>> aliases) {
+    Double auc = v.card().metrics() == null ? null : v.card().metrics().get("areaUnderROC");
+    return new ModelNode(v.name(), v.version(), aliases.getOrDefault(v.version(), List.of()), v.card().logicalDate(),
+        v.card().runId(), auc, v.card().trainingDataset());
+  }
+
+  private static List<GroupRead> cardReads(ModelVersion v) {
+    Map<String, Long> versions = v.card().sourceVersions() == null ? Map.of() : v.card().sourceVersions();
+    return new TreeMap<>(versions).entrySet().stream().map(e -> new GroupRead(e.getKey(), e.getValue(), "read")).toList();
+  }
+
+  private Map<Integer, List<String>> aliasesByVersion(String model) {
+    Map<Integer, List<String>> out = new TreeMap<>();
+    new TreeMap<>(registry.aliases(model)).forEach((alias, v) -> out.computeIfAbsent(v, k -> new ArrayList<>()).add("@" + alias));
+    return out;
+  }
+
+  /** The commits of the group read up to the version read, newest first; none when the group is gone. */
+  private List<Commit> commitsUpTo(GroupRead read) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+) v([0-9]+)").matcher(read.group());
+    if (!m.matches()) {
+      return List.of();
+    }
+    try {
+      FeatureGroup g = store.getFeatureGroup(m.group(1), Integer.parseInt(m.group(2)));
+      return g.history(HISTORY).stream().filter(c -> c.version() <= read.deltaVersion()).map(Commit::of).toList();
+    } catch (dev.lakeline.core.LakelineException.NotFound e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Every date of model {@code model}'s predictions table as it is now, oldest first: the version that scored it, its
+   * rows, and what the date's latest commit recorded (its Delta version, run, and the group versions read).
+   */
+  List<PredictionBatch> predictions(String model) {
+    String path = layout.predictions(model);
+    if (!DeltaCommits.exists(spark, path)) {
+      return List.of();
+    }
+    Map<String, Row> commits = new TreeMap<>(); // by date: the newest commit whose batch is that date's inference
+    String prefix = "infer:" + model + ":";
+    for (Row r : io.delta.tables.DeltaTable.forPath(spark, path).history().select("version", "userMetadata").collectAsList()) {
+      Map<String, String> meta = metadata(r.isNullAt(1) ? null : r.getString(1));
+      String batch = meta.get("lakeline.batch");
+      if (batch != null && batch.startsWith(prefix)) {
+        commits.putIfAbsent(batch.substring(prefix.length()), r);
+      }
+    }
+    List<PredictionBatch> out = new ArrayList<>();
+    for (Row r : spark.read().format("delta").load(path).groupBy(col("run_date"), col("model_version")).count()
+        .orderBy("run_date", "model_version").collectAsList()) {
+      String date = r.getDate(0).toLocalDate().toString();
+      Row commit = commits.get(date);
+      Map<String, String> meta = commit == null ? Map.of() : metadata(commit.isNullAt(1) ? null : commit.getString(1));
+      out.add(new PredictionBatch(model, date, r.getInt(1), r.getLong(2), commit == null ? -1 : commit.getLong(0),
+          meta.get("lakeline.run_id"), versions(meta.get("lakeline.feature_versions")), List.of()));
+    }
+    return out;
+  }
+
+  private static Map<String, String> metadata(String json) {
+    if (json == null || !json.trim().startsWith("{")) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      return Map.of();
+    }
+  }
+
+  private static Map<String, Long> versions(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return new TreeMap<>(JSON.readValue(json, new TypeReference<Map<String, Long>>() {}));
+    } catch (JsonProcessingException e) {
+      return null;
+    }
+  }
+}
