@@ -264,6 +264,22 @@ public final class FeatureGroup {
         : String.format(java.util.Locale.ROOT, "%d of its %d data files were deleted (vacuumed)", v.missing(), v.files());
   }
 
+  /**
+   * How many of the rows as of Delta version {@code readVersion} were written by the commit {@code commitVersion} and not
+   * changed since (Delta's row tracking: {@code _metadata.row_commit_version}); empty when that version's rows cannot
+   * tell (the table did not track rows then, or some of its files were vacuumed). One Spark job.
+   */
+  public java.util.OptionalLong rowsOfCommit(long readVersion, long commitVersion) {
+    if (unreadable(readVersion) != null) {
+      return java.util.OptionalLong.empty();
+    }
+    Dataset<Row> rows = readVersion(readVersion);
+    if (!CommitOrder.tracked(rows)) {
+      return java.util.OptionalLong.empty();
+    }
+    return java.util.OptionalLong.of(rows.where(CommitOrder.of(rows).equalTo(commitVersion)).count());
+  }
+
   /** The rows as of a Delta version (time travel). */
   public Dataset<Row> readVersion(long deltaVersion) {
     long latest = deltaVersion();

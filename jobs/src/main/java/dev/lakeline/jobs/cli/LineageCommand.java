@@ -183,12 +183,25 @@ final class LineageCommand extends ParentCommand {
         out.println("training datasets: none read it.");
       } else {
         out.printf("training datasets that read it: %d%n", i.datasets().size());
-        TextTable t = new TextTable("dataset", "read as", ">rows", "path");
-        for (DatasetNode d : i.datasets()) {
-          GroupRead r = d.reads().stream().filter(x -> x.group().equals(i.group())).findFirst().orElseThrow();
-          t.row(d.label(), r.role() + " @ Delta " + r.deltaVersion(), String.format(Locale.ROOT, "%,d", d.rows()), d.path());
+        boolean commit = i.fromVersion() != null;
+        TextTable t = commit ? new TextTable("dataset", "read as", ">rows of commit " + i.fromVersion(), ">rows", "path")
+            : new TextTable("dataset", "read as", ">rows", "path");
+        for (Lineage.AffectedDataset a : i.datasets()) {
+          DatasetNode d = a.dataset();
+          String rows = String.format(Locale.ROOT, "%,d", d.rows());
+          String readAs = a.role() + " @ Delta " + a.readVersion();
+          if (commit) {
+            t.row(d.label(), readAs, a.rowsOfCommit() == null ? "not tracked" : String.format(Locale.ROOT, "%,d", a.rowsOfCommit()), rows, d.path());
+          } else {
+            t.row(d.label(), readAs, rows, d.path());
+          }
         }
         t.print(out);
+      }
+      if (!i.withoutItsRows().isEmpty()) {
+        out.printf("not affected: %s read a later version in which no row of commit %d remained (replaced or deleted since)%n",
+            i.withoutItsRows().stream().map(a -> a.dataset().label() + " (@ Delta " + a.readVersion() + ")").collect(Collectors.joining(", ")),
+            i.fromVersion());
       }
       out.println();
       if (i.models().isEmpty()) {

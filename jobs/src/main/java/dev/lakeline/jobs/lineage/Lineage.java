@@ -128,22 +128,35 @@ public final class Lineage {
       Map<String, Integer> earlierCommits, List<PredictionBatch> predictions) {}
 
   /**
+   * A training dataset that read the group asked about.
+   *
+   * @param role how it read the group ({@link GroupRead#role()})
+   * @param readVersion the group's Delta version it read
+   * @param rowsOfCommit how many rows of that version the commit asked about wrote (and no later commit changed); null
+   *     when no commit was asked about, or when the version's rows cannot tell (no row tracking, vacuumed files)
+   */
+  public record AffectedDataset(DatasetNode dataset, String role, long readVersion, Long rowsOfCommit) {}
+
+  /**
    * What read a feature group's commit, directly or through what was made from it.
    *
    * @param group the group, "name vN"
-   * @param fromVersion the commit asked about: everything that read this Delta version or a later one; null for every
-   *     version
+   * @param fromVersion the commit asked about: what read this Delta version or a later one that still held rows it
+   *     wrote; null for every version
    * @param commit that commit, or null
    * @param latestVersion the group's Delta version now
-   * @param datasets the training datasets that read the group at {@code fromVersion} or later
-   * @param models the model versions trained on those datasets
-   * @param predictions the predictions that read the group at {@code fromVersion} or later at inference, or were scored
-   *     by one of {@code models}; each says which in its reasons
+   * @param datasets the training datasets that read the group (at {@code fromVersion} or later, holding rows of it)
+   * @param withoutItsRows the training datasets that read a later version in which no row of that commit remained (a
+   *     later commit replaced or deleted them all); empty without {@code fromVersion}
+   * @param models the model versions trained on {@code datasets}
+   * @param predictions the predictions that read the group (as {@code datasets}) at inference, or were scored by one of
+   *     {@code models}; each says which in its reasons
    * @param unrecorded predictions dates whose commits do not record the group versions they read (written before
    *     Lakeline recorded them), not scored by one of {@code models}: whether they read the commit is not known
    */
-  public record Impact(String group, Long fromVersion, Commit commit, long latestVersion, List<DatasetNode> datasets,
-      List<ModelNode> models, List<PredictionBatch> predictions, List<PredictionBatch> unrecorded) {}
+  public record Impact(String group, Long fromVersion, Commit commit, long latestVersion, List<AffectedDataset> datasets,
+      List<AffectedDataset> withoutItsRows, List<ModelNode> models, List<PredictionBatch> predictions,
+      List<PredictionBatch> unrecorded) {}
 
   /** The lineage of model {@code name}'s version {@code reference} (a number, latest, @alias or best:metric). */
   public ModelLineage ofModel(String name, String reference, int commitsPerGroup) {
@@ -169,8 +182,10 @@ public final class Lineage {
   }
 
   /**
-   * What read feature group {@code name} v{@code version} at Delta version {@code fromVersion} or later (null: at any
-   * version): training datasets, the model versions trained on them, and predictions.
+   * What read feature group {@code name} v{@code version}: with {@code fromVersion}, what read that Delta version or a
+   * later one still holding rows its commit wrote (row tracking tells; a version whose rows cannot tell counts); without
+   * it, what read the group at any version. Then the model versions trained on those training datasets, and the
+   * predictions that read it at inference or were scored by those versions.
    */
   public Impact ofGroup(String name, int version, Long fromVersion) {
     FeatureGroup g = store.getFeatureGroup(name, version);
@@ -184,14 +199,26 @@ public final class Lineage {
       }
       commit = g.history(HISTORY).stream().filter(c -> c.version() == fromVersion).findFirst().map(Commit::of).orElse(null);
     }
-    long from = fromVersion == null ? 0 : fromVersion;
-    List<DatasetNode> datasets = new ArrayList<>();
+    Map<Long, Long> held = new java.util.HashMap<>(); // read version → rows of the commit it holds; -1: cannot tell
+    java.util.function.LongFunction<Long> rowsOfCommit = read -> {
+      if (fromVersion == null || read < fromVersion) {
+        return null;
+      }
+      long n = held.computeIfAbsent(read, v -> g.rowsOfCommit(v, fromVersion).orElse(-1));
+      return n < 0 ? null : n;
+    };
+    List<AffectedDataset> datasets = new ArrayList<>();
+    List<AffectedDataset> withoutItsRows = new ArrayList<>();
     for (FeatureView view : store.listFeatureViews()) {
       for (TrainingDataset td : store.listTrainingDatasets(view.spec().name(), view.spec().version())) {
         DatasetNode d = node(td);
-        if (d.reads().stream().anyMatch(r -> r.group().equals(label) && r.deltaVersion() >= from)) {
-          datasets.add(d);
+        GroupRead r = d.reads().stream().filter(x -> x.group().equals(label)).findFirst().orElse(null);
+        if (r == null || (fromVersion != null && r.deltaVersion() < fromVersion)) {
+          continue;
         }
+        Long rows = rowsOfCommit.apply(r.deltaVersion());
+        AffectedDataset a = new AffectedDataset(d, r.role(), r.deltaVersion(), rows);
+        (rows != null && rows == 0 ? withoutItsRows : datasets).add(a);
       }
     }
     List<ModelNode> models = new ArrayList<>();
@@ -201,7 +228,7 @@ public final class Lineage {
       Map<Integer, List<String>> aliases = aliasesByVersion(model);
       List<Integer> affected = new ArrayList<>();
       for (ModelVersion v : registry.versions(model)) {
-        if (datasets.stream().anyMatch(d -> StorageLayout.sameTrainingDataset(d.path(), v.card().trainingDataset()))) {
+        if (datasets.stream().anyMatch(d -> StorageLayout.sameTrainingDataset(d.dataset().path(), v.card().trainingDataset()))) {
           models.add(node(v, aliases));
           affected.add(v.version());
         }
@@ -209,8 +236,13 @@ public final class Lineage {
       for (PredictionBatch p : predictions(model)) {
         List<String> why = new ArrayList<>();
         Long read = p.featureVersions() == null ? null : p.featureVersions().get(label);
-        if (read != null && read >= from) {
-          why.add("read " + label + " at Delta " + read);
+        if (read != null && (fromVersion == null || read >= fromVersion)) {
+          Long rows = rowsOfCommit.apply(read);
+          if (rows == null) {
+            why.add("read " + label + " at Delta " + read);
+          } else if (rows > 0) {
+            why.add(String.format(java.util.Locale.ROOT, "read %s at Delta %d (%,d rows of commit %d)", label, read, rows, fromVersion));
+          }
         }
         if (affected.contains(p.modelVersion())) {
           why.add("scored by " + model + " v" + p.modelVersion());
@@ -222,7 +254,7 @@ public final class Lineage {
         }
       }
     }
-    return new Impact(label, fromVersion, commit, latest, datasets, models, predictions, unrecorded);
+    return new Impact(label, fromVersion, commit, latest, datasets, withoutItsRows, models, predictions, unrecorded);
   }
 
   private DatasetNode node(TrainingDataset td) {

@@ -34,7 +34,12 @@ public final class LineageReport {
   /** A box of the graph: its column, two lines of text, and whether it is the subject (drawn stronger). */
   record Node(String id, int column, String title, String detail, boolean subject) {}
 
-  record Edge(String from, String to) {}
+  /** A link; {@code skips} for one drawn past the columns between (inference's read of a group), along a lane below. */
+  record Edge(String from, String to, boolean skips) {
+    Edge(String from, String to) {
+      this(from, to, false);
+    }
+  }
 
   public static String html(Lineage.ModelLineage l, String root) {
     ModelNode m = l.model();
@@ -87,10 +92,10 @@ public final class LineageReport {
     String from = i.fromVersion() == null ? "every Delta version" : "Delta " + i.fromVersion() + " and later";
     nodes.add(new Node(subject, 0, i.group(), from + (i.commit() != null && i.commit().batchId() != null ? " · " + i.commit().batchId() : ""), true));
     Map<String, DatasetNode> datasets = new LinkedHashMap<>();
-    for (DatasetNode d : i.datasets()) {
+    for (Lineage.AffectedDataset a : i.datasets()) {
+      DatasetNode d = a.dataset();
       datasets.put(d.path(), d);
-      GroupRead r = d.reads().stream().filter(x -> x.group().equals(i.group())).findFirst().orElseThrow();
-      nodes.add(new Node("dataset:" + d.label(), 1, d.label(), r.role() + " @ Delta " + r.deltaVersion(), false));
+      nodes.add(new Node("dataset:" + d.label(), 1, d.label(), a.role() + " @ Delta " + a.readVersion() + held(a), false));
       edges.add(new Edge(subject, "dataset:" + d.label()));
     }
     for (ModelNode m : i.models()) {
@@ -107,7 +112,7 @@ public final class LineageReport {
         edges.add(new Edge(model, id));
       }
       if (p.reasons().stream().anyMatch(r -> r.startsWith("read "))) {
-        edges.add(new Edge(subject, id));
+        edges.add(new Edge(subject, id, true));
       }
     }
     StringBuilder h = ReportPages.start("What " + i.group() + " fed", CSS);
@@ -118,14 +123,21 @@ public final class LineageReport {
     }
     h.append(".</p>\n");
     h.append(svg(nodes, edges, i.predictions().size() - drawn.size()));
-    h.append("<h2>Training datasets</h2>\n<table><tr><th>dataset</th><th>read as</th><th>rows</th><th>path</th></tr>");
-    for (DatasetNode d : i.datasets()) {
-      GroupRead r = d.reads().stream().filter(x -> x.group().equals(i.group())).findFirst().orElseThrow();
-      h.append("<tr><td>").append(esc(d.label())).append("</td><td>").append(esc(r.role() + " @ Delta " + r.deltaVersion()))
+    h.append("<h2>Training datasets</h2>\n<table><tr><th>dataset</th><th>read as</th><th>rows of the commit</th><th>rows</th><th>path</th></tr>");
+    for (Lineage.AffectedDataset a : i.datasets()) {
+      DatasetNode d = a.dataset();
+      h.append("<tr><td>").append(esc(d.label())).append("</td><td>").append(esc(a.role() + " @ Delta " + a.readVersion()))
+          .append("</td><td class=\"n\">").append(a.rowsOfCommit() == null ? "-" : String.format(Locale.ROOT, "%,d", a.rowsOfCommit()))
           .append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%,d", d.rows())).append("</td><td>")
           .append(esc(d.path())).append("</td></tr>");
     }
-    h.append("</table>\n<h2>Model versions</h2>\n<table><tr><th>version</th><th>aliases now</th><th>trained for</th><th>test AUC</th><th>run</th></tr>");
+    h.append("</table>\n");
+    if (!i.withoutItsRows().isEmpty()) {
+      h.append("<p>Not affected: ").append(esc(String.join(", ", i.withoutItsRows().stream()
+          .map(a -> a.dataset().label() + " (@ Delta " + a.readVersion() + ")").toList())))
+          .append(" read a later version in which no row of the commit remained.</p>\n");
+    }
+    h.append("<h2>Model versions</h2>\n<table><tr><th>version</th><th>aliases now</th><th>trained for</th><th>test AUC</th><th>run</th></tr>");
     for (ModelNode m : i.models()) {
       h.append("<tr><td>").append(esc(m.label())).append("</td><td>").append(esc(String.join(", ", m.aliases())))
           .append("</td><td>").append(esc(m.logicalDate())).append("</td><td class=\"n\">").append(esc(auc(m)))
@@ -174,8 +186,10 @@ public final class LineageReport {
     for (int f : filled) {
       rows = Math.max(rows, f);
     }
+    boolean lane = edges.stream().anyMatch(Edge::skips);
+    int laneY = top + rows * (HEIGHT + GAP) + 6;
     int width = 20 + COLUMNS.length * WIDTH + (COLUMNS.length - 1) * COLUMN_GAP;
-    int height = top + rows * (HEIGHT + GAP) + (undrawnDates > 0 ? 24 : 4);
+    int height = laneY + (lane ? 26 : 0) + (undrawnDates > 0 ? 24 : 0);
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "<svg class=\"lineage\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
         + "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"lineage graph\">%n", width, height, width, height));
@@ -192,8 +206,18 @@ public final class LineageReport {
       int y1 = a[1] + HEIGHT / 2;
       int x2 = b[0];
       int y2 = b[1] + HEIGHT / 2;
+      if (e.skips()) { // out of the source's right edge, down to the lane under every box, along it, up into the target
+        int y = laneY + 10;
+        s.append(String.format(Locale.ROOT, "<path class=\"edge read\" d=\"M%d,%d C%d,%d %d,%d %d,%d L%d,%d C%d,%d %d,%d %d,%d\"/>%n",
+            x1, y1, x1 + 40, y1, x1 + 40, y, x1 + 70, y, x2 - 70, y, x2 - 40, y, x2 - 40, y2, x2, y2));
+        continue;
+      }
       int mid = (x1 + x2) / 2;
       s.append(String.format(Locale.ROOT, "<path class=\"edge\" d=\"M%d,%d C%d,%d %d,%d %d,%d\"/>%n", x1, y1, mid, y1, mid, y2, x2, y2));
+    }
+    if (lane) {
+      s.append(String.format(Locale.ROOT, "<text class=\"d\" x=\"%d\" y=\"%d\">dashed: read by inference for that date</text>%n",
+          10 + WIDTH + COLUMN_GAP, laneY + 24));
     }
     for (Node n : nodes) {
       int[] p = at.get(n.id());
@@ -205,9 +229,13 @@ public final class LineageReport {
     }
     if (undrawnDates > 0) {
       s.append(String.format(Locale.ROOT, "<text class=\"d\" x=\"%d\" y=\"%d\">… %d more dates (the table lists every one)</text>%n",
-          10 + 3 * (WIDTH + COLUMN_GAP), height - 8, undrawnDates));
+          10 + 3 * (WIDTH + COLUMN_GAP), height - 6, undrawnDates));
     }
     return s.append("</svg>\n").toString();
+  }
+
+  private static String held(Lineage.AffectedDataset a) {
+    return a.rowsOfCommit() == null ? "" : String.format(Locale.ROOT, " · %,d rows of it", a.rowsOfCommit());
   }
 
   private static String clip(String s, int max) {
@@ -234,5 +262,5 @@ public final class LineageReport {
           + "svg.lineage rect{fill:#f5f8ff;stroke:#7a9cc6;stroke-width:1}"
           + "svg.lineage .subject rect{fill:#fff4e0;stroke:#d08a1e;stroke-width:2}"
           + "svg.lineage .t{font-size:13px;font-weight:600;fill:#222}svg.lineage .d{font-size:11px;fill:#555}"
-          + "svg.lineage .edge{fill:none;stroke:#9aa;stroke-width:1.5}";
+          + "svg.lineage .edge{fill:none;stroke:#9aa;stroke-width:1.5}svg.lineage .edge.read{stroke:#c77;stroke-dasharray:5 4}";
 }

@@ -754,16 +754,32 @@ class DemoEndToEndTest {
         "--json", "--report", dir.resolve("impact.html").toString()}, lake));
     assertEquals(0, impact.exitCode(), impact.err() + impact.out());
     var i = json.readTree(impact.out());
-    assertEquals(List.of(backfillDataset), labels(i.path("datasets"), d -> d.path("view").asText() + " v" + d.path("viewVersion").asInt()
-        + " td" + d.path("number").asInt()));
+    java.util.function.Function<com.fasterxml.jackson.databind.JsonNode, String> dataset =
+        a -> a.path("dataset").path("view").asText() + " v" + a.path("dataset").path("viewVersion").asInt() + " td" + a.path("dataset").path("number").asInt();
+    assertEquals(List.of(backfillDataset), labels(i.path("datasets"), dataset));
+    long rewrittenRows = rows(layout.featureGroup("credit_reports", 1)); // the earlier date's run rewrote every row
+    assertEquals(rewrittenRows, i.path("datasets").get(0).path("rowsOfCommit").asLong());
     assertEquals(List.of("loan_default v" + backfill.version()), labels(i.path("models"), m -> m.path("name").asText() + " v" + m.path("version").asInt()));
     assertEquals(List.of("2024-03-31"), labels(i.path("predictions"), p -> p.path("date").asText()));
-    assertEquals(List.of("read credit_reports v1 at Delta " + rewritten, "scored by loan_default v" + backfill.version()),
-        labels(i.path("predictions").get(0).path("reasons"), r -> r.asText()));
+    assertEquals(List.of(String.format("read credit_reports v1 at Delta %d (%,d rows of commit %d)", rewritten, rewrittenRows, rewritten),
+        "scored by loan_default v" + backfill.version()), labels(i.path("predictions").get(0).path("reasons"), r -> r.asText()));
     assertTrue(i.path("commit").path("batchId").asText().endsWith(":2024-03-31"), i.toString());
     String page = java.nio.file.Files.readString(dir.resolve("impact.html"));
     assertTrue(page.contains("<svg") && page.contains(backfillDataset) && page.contains("loan_default 2024-03-31"), page);
-    assertEquals(4, page.split("<path class=\"edge\"", -1).length - 1, "group → dataset → version → date, and group → date");
+    assertEquals(3, page.split("<path class=\"edge\"", -1).length - 1, "group → dataset → version → date");
+    assertEquals(1, page.split("<path class=\"edge read\"", -1).length - 1, "group → date, read by inference");
+
+    // the first batch's commit: the first dataset read its rows; the earlier date's dataset read a version in which the
+    // rewrite had replaced every one of them (row tracking tells), so it and its version are not affected
+    Cli first = Cli.run(concat(new String[] {"lineage", "group", "credit_reports", "--delta-version", "1", "--json"}, lake));
+    assertEquals(0, first.exitCode(), first.err() + first.out());
+    var f = json.readTree(first.out());
+    assertTrue(labels(f.path("datasets"), dataset).contains("loan_default v1 td1"), f.toString());
+    long firstBatch = spark.read().format("delta").option("versionAsOf", 1).load(layout.featureGroup("credit_reports", 1)).count();
+    assertEquals(firstBatch, f.path("datasets").get(0).path("rowsOfCommit").asLong(), "td1 read version 1, every row of which commit 1 wrote");
+    assertTrue(labels(f.path("withoutItsRows"), dataset).contains(backfillDataset), f.toString());
+    assertFalse(labels(f.path("models"), m -> m.path("version").asText()).contains(Integer.toString(backfill.version())), f.toString());
+    assertFalse(labels(f.path("predictions"), p -> p.path("date").asText()).contains("2024-03-31"), f.toString());
 
     // from every version on, the first dataset, the champion and June's predictions too
     Cli all = Cli.run(concat(new String[] {"lineage", "group", "credit_reports"}, lake));
@@ -793,6 +809,19 @@ class DemoEndToEndTest {
         scored.get(0).path("rows").asLong());
     Cli text = Cli.run(concat(new String[] {"lineage", "model", "loan_default", Integer.toString(backfill.version())}, lake));
     assertTrue(text.out().contains("├─ joined  credit_reports v1 @ Delta " + rewritten), text.out());
+
+    // a date whose commit does not record what inference read (as before Lakeline recorded it): said to be not known
+    String predictions = layout.predictions("loan_default");
+    spark.read().format("delta").load(predictions).where("run_date = DATE'2024-06-30'")
+        .withColumn("run_date", org.apache.spark.sql.functions.lit(java.sql.Date.valueOf("2024-07-31")))
+        .withColumn("model_version", org.apache.spark.sql.functions.lit(1))
+        .write().format("delta").mode("append").option("userMetadata", "{\"lakeline.batch\":\"infer:loan_default:2024-07-31\"}")
+        .save(predictions);
+    Cli unknown = Cli.run(concat(new String[] {"lineage", "group", "credit_reports", "--delta-version", Long.toString(rewritten), "--json"}, lake));
+    assertEquals(0, unknown.exitCode(), unknown.err() + unknown.out());
+    var u = json.readTree(unknown.out());
+    assertEquals(List.of("loan_default 2024-07-31"), labels(u.path("unrecorded"), p -> p.path("model").asText() + " " + p.path("date").asText()));
+    assertEquals(List.of("2024-03-31"), labels(u.path("predictions"), p -> p.path("date").asText()));
 
     // mistakes: a Delta version the group does not have, a group or model that does not exist
     Cli beyond = Cli.run(concat(new String[] {"lineage", "group", "credit_reports", "--delta-version", Long.toString(rewritten + 1)}, lake));
