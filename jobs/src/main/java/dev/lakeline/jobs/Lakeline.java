@@ -15,6 +15,7 @@ import dev.lakeline.featurestore.InsertOptions;
 import dev.lakeline.featurestore.InsertResult;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetOptions;
+import dev.lakeline.jobs.lineage.Lineage;
 import dev.lakeline.training.BatchScorer;
 import dev.lakeline.training.Drift;
 import dev.lakeline.training.DriftBaseline;
@@ -117,6 +118,36 @@ public final class Lakeline {
   /** The model registry of this lakehouse. */
   public ModelRegistry registry() {
     return ModelRegistry.open(spark, layout);
+  }
+
+  /**
+   * Where model {@code name}'s version {@code reference} (a number, latest, @alias, best:metric) came from: its training
+   * dataset, the Delta version of every group it read with their three latest commits up to it, and the dates it
+   * scored ({@code lakeline lineage model}).
+   */
+  public Lineage.ModelLineage lineage(String name, String reference) {
+    return lineage().ofModel(require(name, "name"), require(reference, "reference"), 3);
+  }
+
+  /**
+   * What feature group {@code name} v{@code version} fed from Delta version {@code fromDeltaVersion} on (its rows, as row
+   * tracking tells), or at any version when it is negative: training datasets, the model versions trained on them, and
+   * predictions ({@code lakeline lineage group}).
+   */
+  public Lineage.Impact impact(String name, int version, long fromDeltaVersion) {
+    return lineage().ofGroup(require(name, "name"), version, fromDeltaVersion < 0 ? null : fromDeltaVersion);
+  }
+
+  private Lineage lineage() {
+    return Lineage.of(spark, layout, featureStore(), registry());
+  }
+
+  /** {@code value}, or a config error naming the argument when it is null (None from Python). */
+  private static String require(String value, String argument) {
+    if (value == null) {
+      throw Errors.config("The lineage needs its %s, got null.", argument);
+    }
+    return value;
   }
 
   /**

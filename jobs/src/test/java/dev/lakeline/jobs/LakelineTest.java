@@ -113,6 +113,20 @@ class LakelineTest {
     assertEquals(dev.lakeline.core.Versions.commit(), v1.card().versions().get("commit"), "the card names the code's commit");
     assertTrue(v1.card().metrics().get("areaUnderROC") > 0.9, "the label follows the amount: " + v1.card().metrics());
     assertEquals(1, lake.train("loan_default", td, spec, "2024-06-30").version(), "same inputs, same version");
+    // lineage: v1 back to the group versions its dataset read, and the reports' commit forward to that dataset and v1
+    dev.lakeline.jobs.lineage.Lineage.ModelLineage back = lake.lineage("loan_default", "latest");
+    assertEquals("loan_default v1 td1", back.dataset().label());
+    assertEquals(List.of(new dev.lakeline.jobs.lineage.Lineage.GroupRead("loans v1", 1, "spine"),
+        new dev.lakeline.jobs.lineage.Lineage.GroupRead("credit_reports v1", 1, "joined")), back.reads());
+    assertEquals("reports:2024-06-30", back.commits().get("credit_reports v1").get(0).batchId());
+    dev.lakeline.jobs.lineage.Lineage.Impact forward = lake.impact("credit_reports", 1, 1);
+    assertEquals(List.of(td.path()), forward.datasets().stream().map(a -> a.dataset().path()).toList());
+    assertEquals(80L, forward.datasets().get(0).rowsOfCommit(), "every report row is the first batch's");
+    assertEquals(List.of("loan_default v1"), forward.models().stream().map(dev.lakeline.jobs.lineage.Lineage.ModelNode::label).toList());
+    dev.lakeline.jobs.lineage.Lineage.Impact creation = lake.impact("credit_reports", 1, 0); // it wrote no rows
+    assertEquals(List.of(), creation.datasets());
+    assertEquals(List.of(td.path()), creation.withoutItsRows().stream().map(a -> a.dataset().path()).toList());
+    assertEquals(List.of(), creation.models());
     // the amount is what the label follows: shuffling it costs the model most of its AUC
     dev.lakeline.training.PermutationImportance.Result importance = lake.importance(v1, td.test());
     assertEquals("loan_amount", importance.features().get(0).feature(), importance.features().toString());
@@ -302,6 +316,8 @@ class LakelineTest {
     assertTrue(features.getMessage().contains("features"), features.getMessage());
     LakelineException.ConfigError keep = assertThrows(LakelineException.ConfigError.class, () -> lake.score(model, loans, null));
     assertTrue(keep.getMessage().contains("keepColumns"), keep.getMessage());
+    LakelineException.ConfigError lineage = assertThrows(LakelineException.ConfigError.class, () -> lake.lineage("m", null));
+    assertTrue(lineage.getMessage().contains("reference"), lineage.getMessage());
   }
 
   @Test
