@@ -75,17 +75,9 @@ final class LineageCommand extends ParentCommand {
         throw ModelsCommand.noSuchModel(registry, model, ctx);
       }
       Lineage.ModelLineage l = lineage(ctx).ofModel(model, ref, commits);
-      if (report != null) {
-        Path written = ReportPages.write(report, LineageReport.html(l, ctx.layout().root()));
-        if (!json) {
-          out.printf("report: %s%n", written);
-        }
+      if (!reportOrJson(out, report, () -> LineageReport.html(l, ctx.layout().root()), json, l)) {
+        print(out, l);
       }
-      if (json) {
-        out.println(json(l));
-        return;
-      }
-      print(out, l);
     }
 
     private static void print(PrintStream out, Lineage.ModelLineage l) {
@@ -158,17 +150,9 @@ final class LineageCommand extends ParentCommand {
         ReportPages.checkWritable(report);
       }
       Lineage.Impact impact = lineage(ctx).ofGroup(group, version, deltaVersion);
-      if (report != null) {
-        Path written = ReportPages.write(report, LineageReport.html(impact, ctx.layout().root()));
-        if (!json) {
-          out.printf("report: %s%n", written);
-        }
+      if (!reportOrJson(out, report, () -> LineageReport.html(impact, ctx.layout().root()), json, impact)) {
+        print(out, impact);
       }
-      if (json) {
-        out.println(json(impact));
-        return;
-      }
-      print(out, impact);
     }
 
     private static void print(PrintStream out, Lineage.Impact i) {
@@ -233,6 +217,23 @@ final class LineageCommand extends ParentCommand {
             + "then inference for the dates above (lakeline infer --date D); 'lakeline models alias' moves an alias back.%n");
       }
     }
+  }
+
+  /**
+   * Writes the {@code --report} page when asked (saying where, unless the output is JSON) and prints {@code value} as
+   * JSON when asked; true when it printed the JSON, which is then the whole output.
+   */
+  private static boolean reportOrJson(PrintStream out, Path report, java.util.function.Supplier<String> html, boolean json, Object value) {
+    if (report != null) {
+      Path written = ReportPages.write(report, html.get());
+      if (!json) {
+        out.printf("report: %s%n", written);
+      }
+    }
+    if (json) {
+      out.println(json(value));
+    }
+    return json;
   }
 
   private static Lineage lineage(JobContext ctx) {

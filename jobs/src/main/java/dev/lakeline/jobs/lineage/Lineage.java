@@ -14,6 +14,7 @@ import dev.lakeline.featurestore.FeatureStore;
 import dev.lakeline.featurestore.FeatureView;
 import dev.lakeline.featurestore.TrainingDataset;
 import dev.lakeline.featurestore.TrainingDatasetManifest;
+import dev.lakeline.jobs.pipelines.InferencePipeline;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
 import java.util.ArrayList;
@@ -310,7 +311,7 @@ public final class Lineage {
       return List.of();
     }
     Map<String, Row> commits = new TreeMap<>(); // by date: the newest commit whose batch is that date's inference
-    String prefix = "infer:" + model + ":";
+    String prefix = InferencePipeline.batchPrefix(model);
     for (Row r : io.delta.tables.DeltaTable.forPath(spark, path).history().select("version", "userMetadata").collectAsList()) {
       Map<String, String> meta = metadata(r.isNullAt(1) ? null : r.getString(1));
       String batch = meta.get("lakeline.batch");
@@ -325,7 +326,7 @@ public final class Lineage {
       Row commit = commits.get(date);
       Map<String, String> meta = commit == null ? Map.of() : metadata(commit.isNullAt(1) ? null : commit.getString(1));
       out.add(new PredictionBatch(model, date, r.getInt(1), r.getLong(2), commit == null ? -1 : commit.getLong(0),
-          meta.get("lakeline.run_id"), versions(meta.get("lakeline.feature_versions")), List.of()));
+          meta.get("lakeline.run_id"), versions(meta.get("lakeline." + InferencePipeline.FEATURE_VERSIONS_KEY)), List.of()));
     }
     return out;
   }

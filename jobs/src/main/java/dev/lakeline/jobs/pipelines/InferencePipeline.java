@@ -74,6 +74,11 @@ public final class InferencePipeline {
     return m;
   }
 
+  /** The batch id of model {@code model}'s predictions of a date, up to the date ({@code infer:<model>:}). */
+  public static String batchPrefix(String model) {
+    return "infer:" + model + ":";
+  }
+
   /** The userMetadata entry (after {@code lakeline.}) of a predictions commit that names the model version. */
   public static final String MODEL_VERSION_KEY = "model_version";
 
@@ -297,7 +302,7 @@ public final class InferencePipeline {
       CommitResult commit =
           DeltaCommits.commit(
               ctx.spark(),
-              CommitRequest.replaceWhere(path, predictions, "run_date = DATE'" + date + "'", "infer:" + modelName + ":" + date)
+              CommitRequest.replaceWhere(path, predictions, "run_date = DATE'" + date + "'", batchPrefix(modelName) + date)
                   .withPartitionColumns(List.of("run_date")).withMetadata(commitMetadata(ctx, model, frame.sourceVersions()))
                   .withMergeSchema());
       ctx.summary()
