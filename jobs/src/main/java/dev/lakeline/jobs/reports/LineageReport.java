@@ -174,17 +174,20 @@ public final class LineageReport {
 
   /** The graph: one column per kind, boxes stacked in each, curves from a box's right edge to the next's left edge. */
   static String svg(List<Node> nodes, List<Edge> edges, int undrawnDates) {
+    int[] count = new int[COLUMNS.length];
+    nodes.forEach(n -> count[n.column()]++);
+    int rows = 1;
+    for (int c : count) {
+      rows = Math.max(rows, c);
+    }
+    // each column's boxes stacked, and centred against the tallest column
     Map<String, int[]> at = new LinkedHashMap<>();
     int[] filled = new int[COLUMNS.length];
     int top = 30;
     for (Node n : nodes) {
       int x = 10 + n.column() * (WIDTH + COLUMN_GAP);
-      int y = top + filled[n.column()]++ * (HEIGHT + GAP);
+      int y = top + (rows - count[n.column()]) * (HEIGHT + GAP) / 2 + filled[n.column()]++ * (HEIGHT + GAP);
       at.put(n.id(), new int[] {x, y});
-    }
-    int rows = 1;
-    for (int f : filled) {
-      rows = Math.max(rows, f);
     }
     boolean lane = edges.stream().anyMatch(Edge::skips);
     int laneY = top + rows * (HEIGHT + GAP) + 6;
