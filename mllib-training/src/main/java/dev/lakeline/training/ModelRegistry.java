@@ -39,6 +39,7 @@ public final class ModelRegistry {
   static final String SCORES = "scores.json";
   static final String VALIDATION_SCORES = "validation-scores.json";
   static final String BASELINE = "baseline.json";
+  static final String IMPORTANCE = "importance.json";
   /** Metrics where lower is better; every other metric is better higher. */
   static final java.util.Set<String> LOWER_IS_BETTER =
       java.util.Set.of("rmse", "mse", "mae", "logLoss", "brierScore", "hammingLoss", "validation_cost");
@@ -912,6 +913,33 @@ public final class ModelRegistry {
       return Optional.of(JSON.readValue(files.read(file), type));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot read " + file + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * The version's permutation importance on its own test split as last measured ({@link #keepImportance}), or empty
+   * when it was never measured.
+   */
+  public Optional<PermutationImportance.Result> importance(ModelVersion version) {
+    return readIfThere(version, IMPORTANCE, PermutationImportance.Result.class);
+  }
+
+  /**
+   * Keeps {@code result}, the version's permutation importance measured on its own test split, with the version, in
+   * place of any measured before: what the registry shows is the latest measure. Of two measures kept at once, one wins.
+   */
+  public void keepImportance(ModelVersion version, PermutationImportance.Result result) {
+    String file = version.path() + "/" + IMPORTANCE;
+    try {
+      String json = JSON.writeValueAsString(result);
+      if (files.exists(file)) {
+        files.delete(file);
+      }
+      files.createExclusive(file, json);
+    } catch (LakelineException.Conflict e) {
+      // another measure was kept at the same moment: it stands
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -215,6 +215,22 @@ class ModelRegistryTest {
     assertEquals(baseline, registry.baseline(with).orElseThrow());
   }
 
+  @Test
+  void theLatestImportanceMeasureIsKeptWithTheVersion(SparkSession spark, TestLakehouse lh) {
+    ModelRegistry registry = ModelRegistry.open(spark, lh.layout());
+    ModelVersion v = registry.register("m", tinyModel(spark), card("a"));
+    assertTrue(registry.importance(v).isEmpty(), "never measured");
+    PermutationImportance.Result first = new PermutationImportance.Result(100, 100, 20, 0.8, 2, 42,
+        List.of(new PermutationImportance.Feature("x", 0.25, 0.01, new double[] {0.54, 0.56})));
+    registry.keepImportance(v, first);
+    assertEquals(first, registry.importance(v).orElseThrow(), "read back as written");
+    PermutationImportance.Result again = new PermutationImportance.Result(50, 100, 9, 0.79, 1, 7,
+        List.of(new PermutationImportance.Feature("x", 0.2, 0, new double[] {0.59})));
+    registry.keepImportance(v, again);
+    assertEquals(again, registry.importance(v).orElseThrow(), "a later measure replaces it");
+    assertEquals(again, registry.importance(registry.get("m", v.version())).orElseThrow(), "as the version is read again");
+  }
+
   private static ModelCard card(String runKey, Map<String, Double> metrics) {
     return new ModelCard(runKey, "test", Map.of(), metrics, "td", Map.of(), List.of("x"), "label", "2024-06-30", Map.of());
   }

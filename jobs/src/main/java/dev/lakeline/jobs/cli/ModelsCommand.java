@@ -157,6 +157,8 @@ final class ModelsCommand extends ParentCommand {
         inputs.print(out, "    ");
         out.printf("    (%s)%n", ModelReport.TRANSFORMATIONS_NOTE);
       }
+      out.printf("  importance  %s%n", registry.importance(v).map(ModelsCommand::importance)
+          .orElse("not measured (lakeline models importance " + model + " " + v.version() + ")"));
       out.println("  metrics");
       new TreeMap<>(c.metrics() == null ? Map.<String, Double>of() : c.metrics())
           .forEach((k, value) -> out.printf(Locale.ROOT, "    %-22s %s%n", k, ModelReport.number(value)));
@@ -479,6 +481,14 @@ final class ModelsCommand extends ParentCommand {
         return d.label() + " (no longer in this lakehouse)";
       }
     }).orElse(cardPath);
+  }
+
+  /** A kept importance in a line: the largest AUC drops first, and what it was measured on. */
+  static String importance(dev.lakeline.training.PermutationImportance.Result r) {
+    List<dev.lakeline.training.PermutationImportance.Feature> top = r.features().subList(0, Math.min(5, r.features().size()));
+    return String.format(Locale.ROOT, "AUC drop %s%s (%,d test rows, %d shuffle%s each; models importance)",
+        String.join(" · ", top.stream().map(f -> String.format(Locale.ROOT, "%s %.3f", f.feature(), f.drop())).toList()),
+        r.features().size() > top.size() ? " · …" : "", r.rows(), r.repeats(), r.repeats() == 1 ? "" : "s");
   }
 
   /** Not found: {@code model} has no versions; names the models there are. */

@@ -105,7 +105,7 @@ final class MonitorCommand extends JobCommand {
     print(out, r);
     ctx.summary().fact("runs", String.format(Locale.ROOT, "%d with predictions after %s up to %s", r.performance().size(), r.from(), r.date()));
     if (report != null) {
-      Path written = ReportPages.write(report, MonitoringReport.html(r));
+      Path written = ReportPages.write(report, MonitoringReport.html(r, latestDrops(ctx, r)));
       ctx.summary().fact("report", written.toString());
     }
     List<String> alerts = r.alerts();
@@ -115,6 +115,18 @@ final class MonitorCommand extends JobCommand {
           "Drift at alert (PSI ≥ monitoring.psi-alert) in %d %s: %s. Everything was written; look at the report "
               + "(--report) and retrain or fix the feature pipeline.", alerts.size(), alerts.size() == 1 ? "place" : "places",
           String.join("; ", alerts));
+    }
+  }
+
+  /** The kept importance of the latest run's version, feature → AUC drop; empty without one (or without the version). */
+  private static Map<String, Double> latestDrops(JobContext ctx, ModelMonitoring.Result r) {
+    if (r.drift().isEmpty()) {
+      return Map.of();
+    }
+    try {
+      return ModelMonitoring.drops(ctx, ctx.registry().get(r.modelName(), r.drift().get(r.drift().size() - 1).modelVersion()));
+    } catch (dev.lakeline.core.LakelineException.NotFound e) {
+      return Map.of(); // deleted since it scored
     }
   }
 

@@ -121,6 +121,7 @@ public final class SameRows implements Function<ModelVersion, Comparison> {
       PermutationImportance.Result r = PermutationImportance.measure(version.load(), test, features,
           version.card().label(), seed, repeats, maxRows, f -> ctx.summary().progress("shuffling %s (%d of %d), %d times",
               f, ++done[0], features.size(), repeats));
+      ctx.registry().keepImportance(version, r); // what models show and the drift lines give
       return new Importance(String.format(Locale.ROOT, "%s%,d rows of v%d's test split (%s)",
           r.sampled() ? String.format(Locale.ROOT, "%,d of the ", r.rows()) : "the ", r.of(), version.version(), td.label()), r);
     } finally {

@@ -42,6 +42,14 @@ public final class MonitoringReport {
   private MonitoringReport() {}
 
   public static String html(ModelMonitoring.Result r) {
+    return html(r, Map.of());
+  }
+
+  /**
+   * The page, with {@code drops} (the latest run's version's kept permutation importance, feature → AUC drop; empty
+   * when it was never measured) beside each feature's drift.
+   */
+  public static String html(ModelMonitoring.Result r, Map<String, Double> drops) {
     StringBuilder h = ReportPages.start("Monitoring " + r.modelName(),
         "td.ok{background:#e8f5e9}td.warn{background:#fff3cd}td.alert{background:#f8d7da}td.few_rows{color:#888;background:#f4f4f4}td.none{color:#bbb}");
     h.append("<h1>Monitoring of ").append(ReportPages.esc(r.modelName())).append("</h1>\n<table>");
@@ -57,7 +65,7 @@ public final class MonitoringReport {
       return ReportPages.end(h, "Made by lakeline monitor --report.");
     }
     performance(h, r.performance());
-    drift(h, r.drift());
+    drift(h, r.drift(), drops);
     return ReportPages.end(h, "Made by lakeline monitor --report from the monitoring_performance and monitoring_drift tables.");
   }
 
@@ -97,7 +105,7 @@ public final class MonitoringReport {
     }
   }
 
-  private static void drift(StringBuilder h, List<RunDrift> runs) {
+  private static void drift(StringBuilder h, List<RunDrift> runs, Map<String, Double> drops) {
     h.append("<h2>Drift against the training data</h2>\n");
     if (runs.isEmpty()) {
       h.append("<p>No drift recorded for these runs (batch inference records it; runs made before Lakeline measured drift have none).</p>\n");
@@ -106,13 +114,23 @@ public final class MonitoringReport {
     Set<String> features = new LinkedHashSet<>();
     runs.forEach(run -> run.rows().forEach(d -> features.add(d.drift().feature())));
     h.append("<p>Population stability index per feature and run (hover for the largest gap between the shares and the null "
-        + "rates). Green: below the warning threshold; amber: warn; red: alert; grey: too few rows to judge.</p>\n<table><tr><th>feature</th>");
+        + "rates). Green: below the warning threshold; amber: warn; red: alert; grey: too few rows to judge."
+        + (drops.isEmpty() ? "" : " AUC drop: how much the latest run's version leans on the feature (its kept permutation "
+            + "importance, lakeline models importance); drift in a feature with a drop near 0 hardly moves the scores.")
+        + "</p>\n<table><tr><th>feature</th>");
+    if (!drops.isEmpty()) {
+      h.append("<th>AUC drop (v").append(runs.get(runs.size() - 1).modelVersion()).append(")</th>");
+    }
     for (RunDrift run : runs) {
       h.append("<th>").append(run.runDate()).append(" v").append(run.modelVersion()).append("</th>");
     }
     h.append("</tr>");
     for (String f : features) {
       h.append("<tr><th>").append(ReportPages.esc(f)).append("</th>");
+      if (!drops.isEmpty()) {
+        Double drop = drops.get(f);
+        h.append(drop == null ? "<td class=\"none\">·</td>" : "<td class=\"n\">" + String.format(Locale.ROOT, "%.3f", drop).replace("-0.000", "0.000") + "</td>");
+      }
       for (RunDrift run : runs) {
         FeatureDrift d = run.drift().stream().filter(x -> x.feature().equals(f)).findFirst().orElse(null);
         if (d == null) {

@@ -699,6 +699,31 @@ class DemoEndToEndTest {
     assertTrue(rows.get(0).endsWith("█".repeat(24)), "the largest drop draws the full bar: " + rows.get(0));
     assertTrue(HtmlCharts.of(java.nio.file.Files.readString(page)).contains("AUC drop per feature"));
 
+    // kept with the version: its card shows the largest drops, and inference's drift line gives each flagged feature's
+    var kept = ModelRegistry.open(spark, layout).importance(champion).orElseThrow();
+    assertEquals("int_rate", kept.features().get(0).feature());
+    assertEquals(3, kept.repeats());
+    Cli show = Cli.run(concat(new String[] {"models", "show", "loan_default", "@champion"}, lake));
+    assertTrue(show.out().contains(String.format(java.util.Locale.ROOT, "  importance  AUC drop int_rate %.3f · ",
+        kept.features().get(0).drop())), show.out());
+    assertTrue(show.out().contains(String.format(java.util.Locale.ROOT, "(%,d test rows, 3 shuffles each; models importance)", testRows)), show.out());
+    // (the demo's 68 loans of June at this scale are judged only below the default minimum of 200 rows)
+    Cli infer = Cli.run(concat(new String[] {"infer", "--date", DATE, "--set", "monitoring.min-rows=20"}, lake));
+    assertEquals(0, infer.exitCode(), infer.err() + infer.out());
+    String drift = infer.out().lines().filter(l -> l.startsWith("drift: ")).findFirst().orElseThrow(() -> new AssertionError(infer.out()));
+    java.util.regex.Matcher flagged = java.util.regex.Pattern.compile("; ([a-z_0-9]+) PSI [0-9.]+ \\((warn|alert)([^)]*)\\)").matcher(drift);
+    int seen = 0;
+    while (flagged.find()) {
+      if (flagged.group(1).equals("scores")) {
+        assertEquals("", flagged.group(3), "the scores have no AUC drop: " + drift);
+        continue;
+      }
+      double drop = kept.features().stream().filter(f -> f.feature().equals(flagged.group(1))).findFirst().orElseThrow().drop();
+      assertEquals(", AUC drop " + String.format(java.util.Locale.ROOT, "%.3f", drop).replace("-0.000", "0.000"), flagged.group(3), drift);
+      seen++;
+    }
+    assertTrue(seen > 0, "some features drift (the card spending: the oldest training loans predate the card history): " + drift);
+
     // a sample of the rows, and bad numbers, said so
     Cli sampled = Cli.run(concat(new String[] {"models", "importance", "loan_default", "--repeats", "1", "--rows", "100"}, lake));
     assertEquals(0, sampled.exitCode(), sampled.err());
