@@ -426,6 +426,8 @@ final class ModelsCommand extends ParentCommand {
       }
       table.print(out);
       out.printf("%n%s%n", ModelReport.IMPORTANCE_READING);
+      out.printf("Kept with %s: 'lakeline models show' lists the largest drops, and the drift line of every inference it "
+          + "scores gives a flagged feature's drop.%n", v.label());
       if (report != null) {
         out.printf("%n  report      %s%n", ReportPages.write(report, ModelReport.importance(model, v, m.rows(), r)));
       }

@@ -700,6 +700,8 @@ class DemoEndToEndTest {
     assertTrue(HtmlCharts.of(java.nio.file.Files.readString(page)).contains("AUC drop per feature"));
 
     // kept with the version: its card shows the largest drops, and inference's drift line gives each flagged feature's
+    assertTrue(importance.out().contains("Kept with " + champion.label() + ": 'lakeline models show' lists the largest drops"),
+        importance.out());
     var kept = ModelRegistry.open(spark, layout).importance(champion).orElseThrow();
     assertEquals("int_rate", kept.features().get(0).feature());
     assertEquals(3, kept.repeats());
