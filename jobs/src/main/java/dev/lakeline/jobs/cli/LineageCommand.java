@@ -120,9 +120,9 @@ final class LineageCommand extends ParentCommand {
   }
 
   @Command(name = "group",
-      description = "What a feature group fed from a Delta version on (a bad batch's commit, say): the training datasets that "
-          + "read that version or a later one, the model versions trained on them and where their aliases point, and the "
-          + "predictions that read it at inference or were scored by one of those versions.",
+      description = "What a feature group's commit fed (a bad batch's, say): the training datasets that read that Delta "
+          + "version or a later one still holding rows it wrote, the model versions trained on them and where their aliases "
+          + "point, and the predictions that read those rows at inference or were scored by one of those versions.",
       footer = {"", "Examples:", "  lakeline lineage group credit_reports --delta-version 3", "  lakeline lineage group loans --json"})
   static final class OfGroup extends StoreCommand {
     @Parameters(index = "0", paramLabel = "GROUP", description = "The feature group's name.")
@@ -263,7 +263,7 @@ final class LineageCommand extends ParentCommand {
       s.append("  run ").append(c.runId());
     }
     if (c.reportId() != null) {
-      s.append("  report ").append(c.reportId());
+      s.append("  report ").append(c.reportId()).append(c.validation() == null ? "" : " (" + c.validation() + ")");
     }
     return s.toString();
   }

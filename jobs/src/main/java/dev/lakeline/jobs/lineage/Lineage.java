@@ -17,6 +17,7 @@ import dev.lakeline.featurestore.TrainingDatasetManifest;
 import dev.lakeline.jobs.pipelines.InferencePipeline;
 import dev.lakeline.training.ModelRegistry;
 import dev.lakeline.training.ModelVersion;
+import dev.lakeline.validation.ValidationReport;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,13 +107,27 @@ public final class Lineage {
     }
   }
 
-  /** A group's commit, as {@code fg history} shows it. */
+  /**
+   * A group's commit, as {@code fg history} shows it, with its batch's validation: the decision and the expectations
+   * passed ("ingested, 10 of 10 expectations passed"), or null for a commit without a report (the table's creation, a
+   * maintenance commit) or whose report is not found.
+   */
   public record Commit(long version, String committed, String operation, long rowsAdded, long rowsUpdated,
-      long rowsDeleted, String batchId, String runId, String reportId) {
-    static Commit of(CommitInfo c) {
+      long rowsDeleted, String batchId, String runId, String reportId, String validation) {
+    static Commit of(CommitInfo c, Map<String, String> validations) {
       return new Commit(c.version(), c.committedUtc(), c.operation(), c.rowsAdded(), c.rowsUpdated(), c.rowsDeleted(),
-          c.batchId(), c.runId(), c.reportId());
+          c.batchId(), c.runId(), c.reportId(), c.reportId() == null ? null : validations.get(c.reportId()));
     }
+  }
+
+  /** Each of the group's validation reports in a few words, by report id. */
+  private static Map<String, String> validations(FeatureGroup g) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (ValidationReport r : g.validationHistory(HISTORY)) {
+      out.put(r.reportId(), String.format(java.util.Locale.ROOT, "%s, %d of %d expectations passed",
+          r.decision().name().toLowerCase(java.util.Locale.ROOT), r.result().successful(), r.result().evaluated()));
+    }
+    return out;
   }
 
   /**
@@ -198,7 +213,9 @@ public final class Lineage {
         throw Errors.config("Feature group %s has Delta versions 0 to %d; --delta-version %d is not one of them "
             + "(lakeline fg history %s --version %d lists them).", label, latest, fromVersion, name, version);
       }
-      commit = g.history(HISTORY).stream().filter(c -> c.version() == fromVersion).findFirst().map(Commit::of).orElse(null);
+      Map<String, String> validations = validations(g);
+      commit = g.history(HISTORY).stream().filter(c -> c.version() == fromVersion).findFirst()
+          .map(c -> Commit.of(c, validations)).orElse(null);
     }
     Map<Long, Long> held = new java.util.HashMap<>(); // read version → rows of the commit it holds; -1: cannot tell
     java.util.function.LongFunction<Long> rowsOfCommit = read -> {
@@ -295,7 +312,8 @@ public final class Lineage {
     }
     try {
       FeatureGroup g = store.getFeatureGroup(m.group(1), Integer.parseInt(m.group(2)));
-      return g.history(HISTORY).stream().filter(c -> c.version() <= read.deltaVersion()).map(Commit::of).toList();
+      Map<String, String> validations = validations(g);
+      return g.history(HISTORY).stream().filter(c -> c.version() <= read.deltaVersion()).map(c -> Commit.of(c, validations)).toList();
     } catch (dev.lakeline.core.LakelineException.NotFound e) {
       return List.of();
     }

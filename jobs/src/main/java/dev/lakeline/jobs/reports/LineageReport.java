@@ -255,8 +255,9 @@ public final class LineageReport {
   }
 
   private static String commit(Commit c) {
-    return String.format(Locale.ROOT, "v%d %s %s +%,d%s%s", c.version(), c.committed(), c.operation(), c.rowsAdded(),
-        c.batchId() == null ? "" : " · batch " + c.batchId(), c.runId() == null ? "" : " · run " + c.runId());
+    return String.format(Locale.ROOT, "v%d %s %s +%,d%s%s%s", c.version(), c.committed(), c.operation(), c.rowsAdded(),
+        c.batchId() == null ? "" : " · batch " + c.batchId(), c.runId() == null ? "" : " · run " + c.runId(),
+        c.validation() == null ? "" : " · " + c.validation());
   }
 
   private static final String CSS =

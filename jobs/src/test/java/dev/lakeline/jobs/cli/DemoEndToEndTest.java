@@ -828,6 +828,8 @@ class DemoEndToEndTest {
     assertEquals(rewritten, newest.path("version").asLong());
     assertEquals("features:credit_reports:credit_reports:2024-03-31", newest.path("batchId").asText());
     assertFalse(newest.path("reportId").asText("").isEmpty(), "the batch's validation report: " + newest);
+    assertTrue(newest.path("validation").asText("").matches("(ingested|quarantined), [0-9]+ of [0-9]+ expectations passed"),
+        "what the report decided: " + newest);
     var scored = b.path("predictions");
     assertEquals(1, scored.size(), scored.toString());
     assertEquals("2024-03-31", scored.get(0).path("date").asText());
