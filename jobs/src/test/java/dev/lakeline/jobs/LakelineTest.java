@@ -161,6 +161,15 @@ class LakelineTest {
     }
     List<FeatureDrift> same = lake.drift(latest, td.train());
     assertEquals(List.of(0.0, 0.0, 0.0), same.stream().map(FeatureDrift::psi).toList(), "the training split against itself");
+
+    // with its training dataset gone, a version is still found by the group versions its card records
+    dev.lakeline.core.storage.LakeFiles.of(spark).delete(td.path());
+    dev.lakeline.jobs.lineage.Lineage.Impact orphan = lake.impact("credit_reports", 1, 1);
+    assertEquals(List.of(), orphan.datasets());
+    assertEquals(List.of("loan_default v1"), orphan.models().stream().map(dev.lakeline.jobs.lineage.Lineage.ModelNode::label).toList());
+    assertEquals(List.of(), lake.impact("credit_reports", 1, 0).models(), "nothing of the creation commit's");
+    assertEquals(List.of(new dev.lakeline.jobs.lineage.Lineage.GroupRead("credit_reports v1", 1, "read"),
+        new dev.lakeline.jobs.lineage.Lineage.GroupRead("loans v1", 1, "read")), lake.lineage("loan_default", "1").reads());
   }
 
   @Test

@@ -164,7 +164,8 @@ public final class Lineage {
    * @param datasets the training datasets that read the group (at {@code fromVersion} or later, holding rows of it)
    * @param withoutItsRows the training datasets that read a later version in which no row of that commit remained (a
    *     later commit replaced or deleted them all); empty without {@code fromVersion}
-   * @param models the model versions trained on {@code datasets}
+   * @param models the model versions trained on {@code datasets}, and those whose training dataset is gone whose card
+   *     records a read of the group as {@code datasets} would
    * @param predictions the predictions that read the group (as {@code datasets}) at inference, or were scored by one of
    *     {@code models}; each says which in its reasons
    * @param unrecorded predictions dates whose commits do not record the group versions they read (written before
@@ -227,9 +228,11 @@ public final class Lineage {
     };
     List<AffectedDataset> datasets = new ArrayList<>();
     List<AffectedDataset> withoutItsRows = new ArrayList<>();
+    List<String> existing = new ArrayList<>();
     for (FeatureView view : store.listFeatureViews()) {
       for (TrainingDataset td : store.listTrainingDatasets(view.spec().name(), view.spec().version())) {
         DatasetNode d = node(td);
+        existing.add(d.path());
         GroupRead r = d.reads().stream().filter(x -> x.group().equals(label)).findFirst().orElse(null);
         if (r == null || (fromVersion != null && r.deltaVersion() < fromVersion)) {
           continue;
@@ -246,7 +249,15 @@ public final class Lineage {
       Map<Integer, List<String>> aliases = aliasesByVersion(model);
       List<Integer> affected = new ArrayList<>();
       for (ModelVersion v : registry.versions(model)) {
-        if (datasets.stream().anyMatch(d -> StorageLayout.sameTrainingDataset(d.dataset().path(), v.card().trainingDataset()))) {
+        String trainedOn = v.card().trainingDataset();
+        boolean fed = datasets.stream().anyMatch(d -> StorageLayout.sameTrainingDataset(d.dataset().path(), trainedOn));
+        if (!fed && existing.stream().noneMatch(path -> StorageLayout.sameTrainingDataset(path, trainedOn))) {
+          // its training dataset is gone: the group versions its card records say what it read
+          Long read = v.card().sourceVersions() == null ? null : v.card().sourceVersions().get(label);
+          Long rows = read == null ? null : rowsOfCommit.apply(read);
+          fed = read != null && (fromVersion == null || read >= fromVersion) && (rows == null || rows > 0);
+        }
+        if (fed) {
           models.add(node(v, aliases));
           affected.add(v.version());
         }
