@@ -331,7 +331,7 @@ public final class FeatureGroup {
             .select("version", "timestamp", "operation", "operationMetrics", "userMetadata")
             .collectAsList()) {
       Map<String, String> metrics = r.isNullAt(3) ? Map.of() : r.getJavaMap(3);
-      Map<String, String> meta = CommitMetadata.parse(r.isNullAt(4) ? null : r.getString(4));
+      Map<String, String> meta = DeltaCommits.readMetadata(r.isNullAt(4) ? null : r.getString(4));
       String op = r.getString(2);
       long added = metric(metrics, "numTargetRowsInserted", "numOutputRows");
       long updated = metric(metrics, "numTargetRowsUpdated", "numUpdatedRows");

@@ -252,7 +252,7 @@ public final class FeatureStore {
     }
     FeatureGroupSpec spec = Json.read(json, FeatureGroupSpec.class, "the definition of " + path);
     StructType schema = spark.read().format("delta").load(path).schema();
-    Map<String, String> defaults = CommitMetadata.parse(properties.get(DEFAULTS_PROPERTY));
+    Map<String, String> defaults = DeltaCommits.readMetadata(properties.get(DEFAULTS_PROPERTY));
     return new FeatureGroup(spark, layout, spec, path, schema, defaults);
   }
 

@@ -423,6 +423,22 @@ public final class DeltaCommits {
     return earlier.isEmpty() ? -1 : earlier.get(0).getLong(0);
   }
 
+  /**
+   * The entries of a JSON object of strings as Lakeline writes them: a commit's userMetadata ({@code lakeline.batch},
+   * {@code lakeline.run_id}, …) or a table property. Empty for null, and for text that is not such an object (another
+   * tool's userMetadata).
+   */
+  public static Map<String, String> readMetadata(String json) {
+    if (json == null || !json.trim().startsWith("{")) {
+      return Map.of();
+    }
+    try {
+      return JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      return Map.of();
+    }
+  }
+
   private static JsonNode parse(String json) {
     try {
       return JSON.readTree(json == null ? "{}" : json);

@@ -98,8 +98,7 @@ final class DemoCommand extends JobCommand {
       InferencePipeline.Result scored = s.stage("batch inference", () -> InferencePipeline.run(ctx, date, scoredBy(ctx, trained)));
       TrainCommand.report(ctx, trained);
       s.fact("predictions", String.format(Locale.ROOT, "%,d loans scored with %s (Delta v%d)", scored.rows(), scored.model().label(), scored.deltaVersion()));
-      s.fact("drift", dev.lakeline.jobs.pipelines.ModelMonitoring.driftLine(scored.drift(), dev.lakeline.jobs.pipelines.ModelMonitoring.thresholds(ctx),
-            dev.lakeline.jobs.pipelines.ModelMonitoring.drops(ctx, scored.model())).substring("drift: ".length()));
+      s.fact("drift", scored.driftLine().substring("drift: ".length()));
     }
   }
 }

@@ -81,8 +81,6 @@ final class InferCommand extends JobCommand {
     InferencePipeline.Result r = ctx.summary().stage("batch inference", () -> InferencePipeline.run(ctx, date));
     ctx.summary().fact("model", r.model().label());
     ctx.summary().fact("drift", r.rows() == 0 && r.drift().isEmpty() ? "not measured: nothing to score"
-        : dev.lakeline.jobs.pipelines.ModelMonitoring.driftLine(r.drift(), dev.lakeline.jobs.pipelines.ModelMonitoring.thresholds(ctx),
-            dev.lakeline.jobs.pipelines.ModelMonitoring.drops(ctx, r.model()))
-            .substring("drift: ".length()));
+        : r.driftLine().substring("drift: ".length()));
   }
 }

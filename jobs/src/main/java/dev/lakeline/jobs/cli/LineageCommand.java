@@ -18,7 +18,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,11 +50,7 @@ final class LineageCommand extends ParentCommand {
         description = "How many of each group's commits up to the version read to list, newest first (default ${DEFAULT-VALUE}).")
     int commits;
 
-    @Option(names = "--json", description = "Print the lineage as JSON, every field.")
-    boolean json;
-
-    @Option(names = "--report", paramLabel = "FILE", description = "Also write the lineage as an HTML page with its graph.")
-    Path report;
+    @picocli.CommandLine.Mixin Output output;
 
     @Override
     void checkArguments() {
@@ -66,16 +61,14 @@ final class LineageCommand extends ParentCommand {
 
     @Override
     void run(JobContext ctx, PrintStream out) {
-      if (report != null) {
-        ReportPages.checkWritable(report);
-      }
+      output.checkWritable();
       ModelRegistry registry = ctx.registry();
       Integer number = ModelsCommand.number(ref);
       if (registry.versions(model).isEmpty() && (number == null || registry.deleted(model, number).isEmpty())) {
         throw ModelsCommand.noSuchModel(registry, model, ctx);
       }
       Lineage.ModelLineage l = lineage(ctx).ofModel(model, ref, commits);
-      if (!reportOrJson(out, report, () -> LineageReport.html(l, ctx.layout().root()), json, l)) {
+      if (!output.write(out, () -> LineageReport.html(l, ctx.layout().root()), l)) {
         print(out, l);
       }
     }
@@ -102,7 +95,7 @@ final class LineageCommand extends ParentCommand {
           out.printf("   %s   (its history is not readable here: the group is gone, or this lakehouse is a copy without it)%n", bar);
         }
         for (Commit c : commits) {
-          out.printf("   %s   %s%n", bar, commit(c));
+          out.printf("   %s   %s%n", bar, c.summary());
         }
         int earlier = l.earlierCommits().getOrDefault(r.group(), 0);
         if (earlier > 0) {
@@ -138,19 +131,13 @@ final class LineageCommand extends ParentCommand {
             + "Default: every version.")
     Long deltaVersion;
 
-    @Option(names = "--json", description = "Print the impact as JSON, every field.")
-    boolean json;
-
-    @Option(names = "--report", paramLabel = "FILE", description = "Also write the impact as an HTML page with its graph.")
-    Path report;
+    @picocli.CommandLine.Mixin Output output;
 
     @Override
     void run(JobContext ctx, PrintStream out) {
-      if (report != null) {
-        ReportPages.checkWritable(report);
-      }
+      output.checkWritable();
       Lineage.Impact impact = lineage(ctx).ofGroup(group, version, deltaVersion);
-      if (!reportOrJson(out, report, () -> LineageReport.html(impact, ctx.layout().root()), json, impact)) {
+      if (!output.write(out, () -> LineageReport.html(impact, ctx.layout().root()), impact)) {
         print(out, impact);
       }
     }
@@ -160,7 +147,7 @@ final class LineageCommand extends ParentCommand {
           : "at Delta version " + i.fromVersion() + " or later (now " + i.latestVersion() + ")";
       out.printf("feature group %s, read %s%n", i.group(), from);
       if (i.commit() != null) {
-        out.printf("  commit: %s%n", commit(i.commit()));
+        out.printf("  commit: %s%n", i.commit().summary());
       }
       out.println();
       if (i.datasets().isEmpty()) {
@@ -173,7 +160,7 @@ final class LineageCommand extends ParentCommand {
         for (Lineage.AffectedDataset a : i.datasets()) {
           DatasetNode d = a.dataset();
           String rows = String.format(Locale.ROOT, "%,d", d.rows());
-          String readAs = a.role() + " @ Delta " + a.readVersion();
+          String readAs = a.readAs();
           if (commit) {
             t.row(d.label(), readAs, a.rowsOfCommit() == null ? "not tracked" : String.format(Locale.ROOT, "%,d", a.rowsOfCommit()), rows, d.path());
           } else {
@@ -219,21 +206,41 @@ final class LineageCommand extends ParentCommand {
     }
   }
 
-  /**
-   * Writes the {@code --report} page when asked (saying where, unless the output is JSON) and prints {@code value} as
-   * JSON when asked; true when it printed the JSON, which is then the whole output.
-   */
-  private static boolean reportOrJson(PrintStream out, Path report, java.util.function.Supplier<String> html, boolean json, Object value) {
-    if (report != null) {
-      Path written = ReportPages.write(report, html.get());
-      if (!json) {
-        out.printf("report: %s%n", written);
+  /** {@code --json} and {@code --report FILE}, the same for both subcommands. */
+  static final class Output {
+    @Option(names = "--json", description = "Print it as JSON, every field.")
+    boolean json;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Also write it as an HTML page with its graph.")
+    Path report;
+
+    /** Before anything is read or printed: a page that could not be written fails first. */
+    void checkWritable() {
+      if (report != null) {
+        ReportPages.checkWritable(report);
       }
     }
-    if (json) {
-      out.println(json(value));
+
+    /**
+     * Writes the page when asked (saying where, unless the output is JSON) and prints {@code value} as JSON when asked;
+     * true when it printed the JSON, which is then the whole output.
+     */
+    boolean write(PrintStream out, java.util.function.Supplier<String> html, Object value) {
+      if (report != null) {
+        Path written = ReportPages.write(report, html.get());
+        if (!json) {
+          out.printf("report: %s%n", written);
+        }
+      }
+      if (json) {
+        try {
+          out.println(JSON.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+          throw new IllegalStateException("Cannot write the lineage as JSON", e);
+        }
+      }
+      return json;
     }
-    return json;
   }
 
   private static Lineage lineage(JobContext ctx) {
@@ -243,29 +250,6 @@ final class LineageCommand extends ParentCommand {
   private static String rows(DatasetNode d) {
     return String.format(Locale.ROOT, "%,d rows (%s)", d.rows(), d.rowsPerSplit().entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%s %,d", e.getKey(), e.getValue())).collect(Collectors.joining(" · ")));
-  }
-
-  private static String commit(Commit c) {
-    StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "v%d  %s  %s", c.version(), c.committed(), c.operation()));
-    if (c.rowsAdded() + c.rowsUpdated() + c.rowsDeleted() > 0) {
-      s.append(String.format(Locale.ROOT, "  +%,d", c.rowsAdded()));
-      if (c.rowsUpdated() > 0) {
-        s.append(String.format(Locale.ROOT, " ~%,d", c.rowsUpdated()));
-      }
-      if (c.rowsDeleted() > 0) {
-        s.append(String.format(Locale.ROOT, " -%,d", c.rowsDeleted()));
-      }
-    }
-    if (c.batchId() != null) {
-      s.append("  batch ").append(c.batchId());
-    }
-    if (c.runId() != null) {
-      s.append("  run ").append(c.runId());
-    }
-    if (c.reportId() != null) {
-      s.append("  report ").append(c.reportId()).append(c.validation() == null ? "" : " (" + c.validation() + ")");
-    }
-    return s.toString();
   }
 
   /** {@code fg history}'s arguments for a "name vN" group. */
@@ -284,22 +268,9 @@ final class LineageCommand extends ParentCommand {
       if (reasons) {
         t.row(p.date(), p.model(), "v" + p.modelVersion(), rows, delta, String.join("; ", p.reasons()), run);
       } else {
-        t.row(p.date(), rows, delta, reads(p.featureVersions()), run);
+        t.row(p.date(), rows, delta, p.groupsRead(), run);
       }
     }
     return t;
-  }
-
-  private static String reads(Map<String, Long> versions) {
-    return versions == null ? "(not recorded)"
-        : versions.entrySet().stream().map(e -> e.getKey() + " @ " + e.getValue()).collect(Collectors.joining(", "));
-  }
-
-  private static String json(Object value) {
-    try {
-      return JSON.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("Cannot write the lineage as JSON", e);
-    }
   }
 }

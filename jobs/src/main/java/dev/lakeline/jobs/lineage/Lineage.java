@@ -39,6 +39,9 @@ public final class Lineage {
   /** How many of a group's commits, newest first, are searched for those up to a version read. */
   private static final int HISTORY = 200;
 
+  /** A group as manifests and cards name it: "name vN". */
+  private static final java.util.regex.Pattern GROUP_LABEL = java.util.regex.Pattern.compile("(.+) v([0-9]+)");
+
   private final SparkSession spark;
   private final StorageLayout layout;
   private final FeatureStore store;
@@ -102,6 +105,12 @@ public final class Lineage {
       return model + " " + date;
     }
 
+    /** The group versions inference read, "card_spend v1 @ 1, loans v1 @ 1", or "(not recorded)". */
+    public String groupsRead() {
+      return featureVersions == null ? "(not recorded)" : String.join(", ",
+          featureVersions.entrySet().stream().map(e -> e.getKey() + " @ " + e.getValue()).toList());
+    }
+
     PredictionBatch because(List<String> why) {
       return new PredictionBatch(model, date, modelVersion, rows, deltaVersion, runId, featureVersions, List.copyOf(why));
     }
@@ -114,6 +123,30 @@ public final class Lineage {
    */
   public record Commit(long version, String committed, String operation, long rowsAdded, long rowsUpdated,
       long rowsDeleted, String batchId, String runId, String reportId, String validation) {
+    /** In a line: version, time, operation, rows, batch, run, report and what it decided. */
+    public String summary() {
+      StringBuilder s = new StringBuilder(String.format(java.util.Locale.ROOT, "v%d  %s  %s", version, committed, operation));
+      if (rowsAdded + rowsUpdated + rowsDeleted > 0) {
+        s.append(String.format(java.util.Locale.ROOT, "  +%,d", rowsAdded));
+        if (rowsUpdated > 0) {
+          s.append(String.format(java.util.Locale.ROOT, " ~%,d", rowsUpdated));
+        }
+        if (rowsDeleted > 0) {
+          s.append(String.format(java.util.Locale.ROOT, " -%,d", rowsDeleted));
+        }
+      }
+      if (batchId != null) {
+        s.append("  batch ").append(batchId);
+      }
+      if (runId != null) {
+        s.append("  run ").append(runId);
+      }
+      if (reportId != null) {
+        s.append("  report ").append(reportId).append(validation == null ? "" : " (" + validation + ")");
+      }
+      return s.toString();
+    }
+
     static Commit of(CommitInfo c, Map<String, String> validations) {
       return new Commit(c.version(), c.committedUtc(), c.operation(), c.rowsAdded(), c.rowsUpdated(), c.rowsDeleted(),
           c.batchId(), c.runId(), c.reportId(), c.reportId() == null ? null : validations.get(c.reportId()));
@@ -151,7 +184,12 @@ public final class Lineage {
    * @param rowsOfCommit how many rows of that version the commit asked about wrote (and no later commit changed); null
    *     when no commit was asked about, or when the version's rows cannot tell (no row tracking, vacuumed files)
    */
-  public record AffectedDataset(DatasetNode dataset, String role, long readVersion, Long rowsOfCommit) {}
+  public record AffectedDataset(DatasetNode dataset, String role, long readVersion, Long rowsOfCommit) {
+    /** How it read the group: "joined @ Delta 3". */
+    public String readAs() {
+      return role + " @ Delta " + readVersion;
+    }
+  }
 
   /**
    * What read a feature group's commit, directly or through what was made from it.
@@ -317,7 +355,7 @@ public final class Lineage {
 
   /** The commits of the group read up to the version read, newest first; none when the group is gone. */
   private List<Commit> commitsUpTo(GroupRead read) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(.+) v([0-9]+)").matcher(read.group());
+    java.util.regex.Matcher m = GROUP_LABEL.matcher(read.group());
     if (!m.matches()) {
       return List.of();
     }
@@ -339,37 +377,28 @@ public final class Lineage {
     if (!DeltaCommits.exists(spark, path)) {
       return List.of();
     }
-    Map<String, Row> commits = new TreeMap<>(); // by date: the newest commit whose batch is that date's inference
+    Map<String, Written> commits = new TreeMap<>(); // by date: the newest commit whose batch is that date's inference
     String prefix = InferencePipeline.batchPrefix(model);
     for (Row r : io.delta.tables.DeltaTable.forPath(spark, path).history().select("version", "userMetadata").collectAsList()) {
-      Map<String, String> meta = metadata(r.isNullAt(1) ? null : r.getString(1));
+      Map<String, String> meta = DeltaCommits.readMetadata(r.isNullAt(1) ? null : r.getString(1));
       String batch = meta.get("lakeline.batch");
       if (batch != null && batch.startsWith(prefix)) {
-        commits.putIfAbsent(batch.substring(prefix.length()), r);
+        commits.putIfAbsent(batch.substring(prefix.length()), new Written(r.getLong(0), meta));
       }
     }
     List<PredictionBatch> out = new ArrayList<>();
     for (Row r : spark.read().format("delta").load(path).groupBy(col("run_date"), col("model_version")).count()
         .orderBy("run_date", "model_version").collectAsList()) {
       String date = r.getDate(0).toLocalDate().toString();
-      Row commit = commits.get(date);
-      Map<String, String> meta = commit == null ? Map.of() : metadata(commit.isNullAt(1) ? null : commit.getString(1));
-      out.add(new PredictionBatch(model, date, r.getInt(1), r.getLong(2), commit == null ? -1 : commit.getLong(0),
-          meta.get("lakeline.run_id"), versions(meta.get("lakeline." + InferencePipeline.FEATURE_VERSIONS_KEY)), List.of()));
+      Written commit = commits.getOrDefault(date, new Written(-1, Map.of()));
+      out.add(new PredictionBatch(model, date, r.getInt(1), r.getLong(2), commit.version(), commit.meta().get("lakeline.run_id"),
+          versions(commit.meta().get("lakeline." + InferencePipeline.FEATURE_VERSIONS_KEY)), List.of()));
     }
     return out;
   }
 
-  private static Map<String, String> metadata(String json) {
-    if (json == null || !json.trim().startsWith("{")) {
-      return Map.of();
-    }
-    try {
-      return JSON.readValue(json, new TypeReference<Map<String, String>>() {});
-    } catch (JsonProcessingException e) {
-      return Map.of();
-    }
-  }
+  /** A predictions commit: its Delta version and its userMetadata entries. */
+  private record Written(long version, Map<String, String> meta) {}
 
   private static Map<String, Long> versions(String json) {
     if (json == null) {

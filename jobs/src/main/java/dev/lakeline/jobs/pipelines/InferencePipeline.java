@@ -67,7 +67,7 @@ public final class InferencePipeline {
     Map<String, String> m = new java.util.LinkedHashMap<>(ctx.commitMetadata());
     m.put(MODEL_VERSION_KEY, Integer.toString(model.version()));
     try {
-      m.put(FEATURE_VERSIONS_KEY, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(new java.util.TreeMap<>(sourceVersions)));
+      m.put(FEATURE_VERSIONS_KEY, JSON.writeValueAsString(new java.util.TreeMap<>(sourceVersions)));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("Cannot write the feature versions as JSON", e);
     }
@@ -78,6 +78,8 @@ public final class InferencePipeline {
   public static String batchPrefix(String model) {
     return "infer:" + model + ":";
   }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** The userMetadata entry (after {@code lakeline.}) of a predictions commit that names the model version. */
   public static final String MODEL_VERSION_KEY = "model_version";
@@ -95,8 +97,12 @@ public final class InferencePipeline {
     }
   }
 
-  /** What was written, and the batch's drift against the model's training data. */
-  public record Result(ModelVersion model, String path, long deltaVersion, long rows, boolean skipped, List<FeatureDrift> drift) {}
+  /**
+   * What was written, and the batch's drift against the model's training data with the summary's line for it
+   * ({@link ModelMonitoring#driftLine}; on a day with nothing to score, the line of no features).
+   */
+  public record Result(ModelVersion model, String path, long deltaVersion, long rows, boolean skipped, List<FeatureDrift> drift,
+      String driftLine) {}
 
   /**
    * Checks what inference reads from {@code config} before anything runs: the model's name, the form of
@@ -278,7 +284,7 @@ public final class InferencePipeline {
         if (quietDay(definition, base, date, window)) {
           ctx.summary().progress("nothing to score for %s: feature group %s, written for %s or later, holds no rows with %s in "
               + "(%s, %s]; nothing was written", date, base.spec().name(), date, time, date.minusDays(window), date);
-          return new Result(model, path, -1, 0, true, List.of());
+          return new Result(model, path, -1, 0, true, List.of(), ModelMonitoring.driftLine(List.of(), ModelMonitoring.thresholds(ctx)));
         }
         // otherwise nothing to score is no result: the features of the date have not run, a backfill rewound the
         // groups to an earlier date, or the date is before the group's rows; committing it would replace the date's
@@ -308,8 +314,8 @@ public final class InferencePipeline {
       ctx.summary()
           .progress("scored %,d rows with %s → %s (Delta v%d)%s", commit.rows(), model.label(), path, commit.version(), commit.skipped() ? " (unchanged)" : "");
       ctx.summary().table(new JobRun.RunOutput("predictions " + modelName, path, commit.version(), commit.rows(), commit.skipped()));
-      List<FeatureDrift> drift = ModelMonitoring.recordDrift(ctx, definition, model, scored, date);
-      return new Result(model, path, commit.version(), commit.rows(), commit.skipped(), drift);
+      ModelMonitoring.RecordedDrift drift = ModelMonitoring.recordDrift(ctx, definition, model, scored, date);
+      return new Result(model, path, commit.version(), commit.rows(), commit.skipped(), drift.drift(), drift.line());
     } finally {
       scored.unpersist();
     }

@@ -119,9 +119,10 @@ public final class ModelMonitoring {
   /**
    * The drift of one scored batch (the model's input columns and {@code score}) against {@code model}'s baseline,
    * written to the drift table as the slice of ({@code model}'s name, {@code date}). A version registered before
-   * baselines were kept gets one from its training dataset first (kept with it, so the next batch reads it).
+   * baselines were kept gets one from its training dataset first (kept with it, so the next batch reads it). Returns the
+   * drift with its summary line, as the job printed it.
    */
-  public static List<FeatureDrift> recordDrift(
+  public static RecordedDrift recordDrift(
       JobContext ctx, ModelDefinition definition, ModelVersion model, Dataset<Row> scored, LocalDate date) {
     DriftThresholds t = thresholds(ctx);
     DriftBaseline baseline = baseline(ctx, definition, model);
@@ -147,9 +148,13 @@ public final class ModelMonitoring {
             String.format("model_name = '%s' AND run_date = DATE'%s'", model.name(), date), "drift:" + model.name() + ":" + date)
             .withMetadata(ctx.commitMetadata()));
     ctx.summary().table(new JobRun.RunOutput("drift " + model.name(), path, commit.version(), commit.rows(), commit.skipped()));
-    ctx.summary().progress("%s", driftLine(drift, t, drops(ctx, model)));
-    return drift;
+    String line = driftLine(drift, t, drops(ctx, model));
+    ctx.summary().progress("%s", line);
+    return new RecordedDrift(drift, line);
   }
+
+  /** A batch's drift, one per feature and the scores, and its line ({@link #driftLine}) with the kept AUC drops. */
+  public record RecordedDrift(List<FeatureDrift> drift, String line) {}
 
   /**
    * "drift: 0 of 12 features at warn or alert; scores PSI 0.012 (ok)", or, for a batch too small to judge, "drift: not
@@ -176,10 +181,15 @@ public final class ModelMonitoring {
     drift.stream().filter(d -> !d.feature().equals(BatchScorer.SCORE) && flagged(d))
         .sorted((a, b) -> Double.compare(b.psi(), a.psi())).limit(3)
         .forEach(d -> s.append(String.format(Locale.ROOT, "; %s PSI %.3f (%s%s)", d.feature(), d.psi(), d.status(),
-            drops.containsKey(d.feature()) ? ", AUC drop " + String.format(Locale.ROOT, "%.3f", drops.get(d.feature())).replace("-0.000", "0.000") : "")));
+            drops.containsKey(d.feature()) ? ", AUC drop " + drop(drops.get(d.feature())) : "")));
     drift.stream().filter(d -> d.feature().equals(BatchScorer.SCORE)).findFirst()
         .ifPresent(d -> s.append(String.format(Locale.ROOT, "; scores PSI %.3f (%s)", d.psi(), d.status())));
     return s.toString();
+  }
+
+  /** An AUC drop to three places; a drop that rounds to nothing is 0.000, never -0.000 (a small negative drop is noise). */
+  public static String drop(double drop) {
+    return String.format(Locale.ROOT, "%.3f", drop).replace("-0.000", "0.000");
   }
 
   /**

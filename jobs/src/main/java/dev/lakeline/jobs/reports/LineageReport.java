@@ -73,7 +73,7 @@ public final class LineageReport {
       int earlier = l.earlierCommits().getOrDefault(r.group(), 0);
       h.append("<tr><td>").append(esc(r.label())).append("</td><td>").append(esc(r.role())).append("</td><td>");
       for (Commit c : commits) {
-        h.append(esc(commit(c))).append("<br>");
+        h.append(esc(c.summary())).append("<br>");
       }
       if (earlier > 0) {
         h.append(esc("… " + earlier + " earlier")).append("<br>");
@@ -91,16 +91,15 @@ public final class LineageReport {
     String subject = "group";
     String from = i.fromVersion() == null ? "every Delta version" : "Delta " + i.fromVersion() + " and later";
     nodes.add(new Node(subject, 0, i.group(), from + (i.commit() != null && i.commit().batchId() != null ? " · " + i.commit().batchId() : ""), true));
-    Map<String, DatasetNode> datasets = new LinkedHashMap<>();
     for (Lineage.AffectedDataset a : i.datasets()) {
       DatasetNode d = a.dataset();
-      datasets.put(d.path(), d);
-      nodes.add(new Node("dataset:" + d.label(), 1, d.label(), a.role() + " @ Delta " + a.readVersion() + held(a), false));
+      nodes.add(new Node("dataset:" + d.label(), 1, d.label(), a.readAs() + held(a), false));
       edges.add(new Edge(subject, "dataset:" + d.label()));
     }
     for (ModelNode m : i.models()) {
       nodes.add(new Node("model:" + m.label(), 2, m.label() + aliases(m), auc(m), false));
-      datasets.values().stream().filter(d -> StorageLayout.sameTrainingDataset(d.path(), m.trainingDataset()))
+      i.datasets().stream().map(Lineage.AffectedDataset::dataset)
+          .filter(d -> StorageLayout.sameTrainingDataset(d.path(), m.trainingDataset()))
           .forEach(d -> edges.add(new Edge("dataset:" + d.label(), "model:" + m.label())));
     }
     List<PredictionBatch> drawn = i.predictions().subList(0, Math.min(MAX_DRAWN_DATES, i.predictions().size()));
@@ -119,14 +118,14 @@ public final class LineageReport {
     h.append("<h1>What feature group ").append(esc(i.group())).append(" fed</h1>\n<p>Lakehouse ").append(esc(root))
         .append(". Everything that read it at ").append(esc(from)).append(" (now ").append(i.latestVersion()).append(")");
     if (i.commit() != null) {
-      h.append("; the commit: ").append(esc(commit(i.commit())));
+      h.append("; the commit: ").append(esc(i.commit().summary()));
     }
     h.append(".</p>\n");
     h.append(svg(nodes, edges, i.predictions().size() - drawn.size()));
     h.append("<h2>Training datasets</h2>\n<table><tr><th>dataset</th><th>read as</th><th>rows of the commit</th><th>rows</th><th>path</th></tr>");
     for (Lineage.AffectedDataset a : i.datasets()) {
       DatasetNode d = a.dataset();
-      h.append("<tr><td>").append(esc(d.label())).append("</td><td>").append(esc(a.role() + " @ Delta " + a.readVersion()))
+      h.append("<tr><td>").append(esc(d.label())).append("</td><td>").append(esc(a.readAs()))
           .append("</td><td class=\"n\">").append(a.rowsOfCommit() == null ? "-" : String.format(Locale.ROOT, "%,d", a.rowsOfCommit()))
           .append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%,d", d.rows())).append("</td><td>")
           .append(esc(d.path())).append("</td></tr>");
@@ -161,9 +160,7 @@ public final class LineageReport {
     h.append("<table><tr><th>date</th><th>model</th><th>rows</th><th>Delta version</th><th>")
         .append(reasons ? "why" : "feature groups read").append("</th><th>run</th></tr>");
     for (PredictionBatch p : batches) {
-      String what = reasons ? String.join("; ", p.reasons())
-          : p.featureVersions() == null ? "(not recorded)" : String.join(", ",
-              p.featureVersions().entrySet().stream().map(e -> e.getKey() + " @ " + e.getValue()).toList());
+      String what = reasons ? String.join("; ", p.reasons()) : p.groupsRead();
       h.append("<tr><td>").append(esc(p.date())).append("</td><td>").append(esc(p.model() + " v" + p.modelVersion()))
           .append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%,d", p.rows())).append("</td><td class=\"n\">")
           .append(p.deltaVersion() < 0 ? "-" : Long.toString(p.deltaVersion())).append("</td><td>").append(esc(what))
@@ -252,12 +249,6 @@ public final class LineageReport {
 
   private static String auc(ModelNode m) {
     return m.auc() == null ? "test AUC not recorded" : String.format(Locale.ROOT, "test AUC %.3f", m.auc());
-  }
-
-  private static String commit(Commit c) {
-    return String.format(Locale.ROOT, "v%d %s %s +%,d%s%s%s", c.version(), c.committed(), c.operation(), c.rowsAdded(),
-        c.batchId() == null ? "" : " · batch " + c.batchId(), c.runId() == null ? "" : " · run " + c.runId(),
-        c.validation() == null ? "" : " · " + c.validation());
   }
 
   private static final String CSS =

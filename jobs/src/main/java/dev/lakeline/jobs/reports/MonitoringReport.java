@@ -129,7 +129,7 @@ public final class MonitoringReport {
       h.append("<tr><th>").append(ReportPages.esc(f)).append("</th>");
       if (!drops.isEmpty()) {
         Double drop = drops.get(f);
-        h.append(drop == null ? "<td class=\"none\">·</td>" : "<td class=\"n\">" + String.format(Locale.ROOT, "%.3f", drop).replace("-0.000", "0.000") + "</td>");
+        h.append(drop == null ? "<td class=\"none\">·</td>" : "<td class=\"n\">" + ModelMonitoring.drop(drop) + "</td>");
       }
       for (RunDrift run : runs) {
         FeatureDrift d = run.drift().stream().filter(x -> x.feature().equals(f)).findFirst().orElse(null);
